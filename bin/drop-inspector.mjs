@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Entry point of `npx drop-inspector`: runs the bundled CLI, building it first when the
+// checkout has not been built yet (esbuild takes well under a second).
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { execFileSync } from 'node:child_process';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = `${root}out/cli/drop-inspector.mjs`;
+if (!existsSync(cli)) {
+  execFileSync(process.execPath, [`${root}scripts/build-cli.mjs`], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+await import(pathToFileURL(cli).href);

@@ -1,0 +1,179 @@
+// drop-inspector: the command line. Every message for a person goes to stderr; stdout
+// carries only the requested document. Exit: 0 no error-severity problem, 1 at least
+// one, 2 the command could not run.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Catalog } from '../engine/catalog/catalog';
+import { defaultCatalogPath } from '../engine/catalog/location';
+import { EngineError } from '../engine/model';
+import { cadenceOf, parseDuration } from '../engine/options';
+import { buildReport } from '../engine/report/build-report';
+import { isReportFormat, renderReport } from '../engine/report/index';
+import { scanDrop } from '../engine/scan';
+import { VERSION } from '../engine/version';
+import type { ScanReport } from '../shared/report';
+import { progressPrinter } from './progress';
+import { humanSummary } from './summary';
+
+const USAGE = `drop-inspector ${VERSION}: find what is missing or damaged in a data-export drop
+
+Usage:
+  drop-inspector scan <drop> [--json] [options]      scan; print a summary (or the JSON report)
+  drop-inspector report <drop> --format md|csv|json|html [-o FILE] [options]
+                                                      scan, then write the gap report
+  drop-inspector serve [<drop>] [--port N]           serve the app on 127.0.0.1 (0 = any free port)
+
+Options:
+  --catalog FILE        catalog database (default: ${defaultCatalogPath()})
+  --verify              re-hash and re-read every archive, even unchanged ones
+  --cadence DUR         expected time between exports (default 8h; e.g. 30m, 1d, 3/day)
+  --grace DUR           extra silence tolerated before "late"/"stale" (default half the cadence)
+  --as-of TIME          judge "stale" as of this ISO time or Unix seconds (default now)
+  --max-member-bytes N  do not inflate zip members larger than this (default 64 GiB)
+  --quiet               no progress bar
+  -h, --help            this help
+
+Exit status: 0 no problem of severity error; 1 at least one; 2 the scan could not run.
+`;
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  catalog: { type: 'string' },
+  verify: { type: 'boolean' },
+  cadence: { type: 'string' },
+  grace: { type: 'string' },
+  'as-of': { type: 'string' },
+  'max-member-bytes': { type: 'string' },
+  format: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  port: { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} satisfies ParseArgsConfig['options'];
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  let values: Values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stderr.write(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  switch (command) {
+    case 'scan':
+      return scanCommand(rest, values, false);
+    case 'report':
+      return scanCommand(rest, values, true);
+    case 'serve':
+      return serveCommand(rest, values);
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+function cadenceFrom(values: Values): ReturnType<typeof cadenceOf> {
+  return cadenceOf({
+    cadenceSeconds: values.cadence ? parseDuration(values.cadence) : undefined,
+    graceSeconds: values.grace ? parseDuration(values.grace) : undefined,
+    asOf: values['as-of'],
+  });
+}
+
+async function scanCommand(args: string[], values: Values, asReport: boolean): Promise<number> {
+  if (args.length !== 1) throw new UsageError(`${asReport ? 'report' : 'scan'} takes one drop folder`);
+  const format = asReport ? (values.format ?? (values.output ? path.extname(values.output).slice(1) : 'md')) : 'json';
+  if (asReport && !isReportFormat(format)) throw new UsageError(`--format must be md, csv, json or html (not "${format}")`);
+  const cadence = cadenceFrom(values);
+  const maxMemberBytes = values['max-member-bytes'] ? Number(values['max-member-bytes']) : undefined;
+  if (maxMemberBytes !== undefined && !(maxMemberBytes > 0)) throw new UsageError('--max-member-bytes must be a positive number');
+
+  const catalog = new Catalog(values.catalog ? path.resolve(values.catalog) : defaultCatalogPath());
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  const bar = progressPrinter(process.stderr);
+  try {
+    const outcome = await scanDrop(args[0], {
+      catalog,
+      verify: values.verify,
+      cadence,
+      signal: controller.signal,
+      maxMemberBytes,
+      onProgress: values.quiet || values.json ? undefined : (p) => bar.update(p),
+    });
+    bar.done();
+    const report: ScanReport = buildReport(catalog, outcome.drop, cadence);
+    if (asReport) {
+      const out = renderReport(report, format as 'md');
+      if (values.output) {
+        writeFileSync(path.resolve(values.output), out.content);
+        process.stderr.write(`wrote ${values.output} (${report.summary.errors} errors, ${report.summary.warnings} warnings)\n`);
+      } else process.stdout.write(out.content);
+    } else if (values.json) {
+      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    } else {
+      process.stderr.write(humanSummary(report));
+      process.stderr.write(`  (${outcome.inspected} chunks read, ${outcome.reused} unchanged since the last scan)\n`);
+    }
+    return report.summary.errors > 0 ? 1 : 0;
+  } catch (e) {
+    bar.done();
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    catalog.close();
+  }
+}
+
+async function serveCommand(args: string[], values: Values): Promise<number> {
+  if (args.length > 1) throw new UsageError('serve takes at most one drop folder');
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0..65535');
+  const { createEngineService } = await import('../engine/service');
+  const { startHttpHost } = await import('../server/http-host');
+  const { resolveDrop } = await import('../engine/scan');
+  const initialDrop = args[0] ? await resolveDrop(args[0]) : null;
+  const service = createEngineService({ catalogPath: values.catalog ? path.resolve(values.catalog) : undefined, initialDrop });
+  const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../renderer');
+  const host = await startHttpHost({ api: service, rendererDir, port });
+  process.stdout.write(`${host.url}\n`);
+  process.stderr.write(`Drop Inspector is serving on 127.0.0.1 only; open the URL above (it carries this run's access token). Ctrl-C stops it.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await host.close();
+  await service.close();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const err = e as Error;
+    if (err instanceof UsageError) process.stderr.write(`drop-inspector: ${err.message}\n\n${USAGE}`);
+    else if (err.name === 'AbortError') process.stderr.write(`drop-inspector: cancelled; chunks read so far are kept in the catalog\n`);
+    else if (err instanceof EngineError) process.stderr.write(`drop-inspector: ${err.message}\n`);
+    else process.stderr.write(`drop-inspector: internal error: ${err.stack ?? err}\n`);
+    process.exitCode = err.name === 'AbortError' ? 130 : 2;
+  },
+);

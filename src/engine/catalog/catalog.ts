@@ -1,0 +1,218 @@
+// The SQLite catalog: drops, their chunks (keys, times, checksum state), per-table row
+// counts and columns, and the problems found. One transaction per chunk, so a scan killed
+// part-way leaves every chunk either fully recorded or not at all.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Problem } from '../../shared/report';
+import type { ChunkCandidate, ChunkInspection } from '../formats/types';
+import { EngineError, type ChunkRecord } from '../model';
+import { MIGRATIONS } from './migrations';
+
+export interface CatalogOptions {
+  /** Path of an addon built for another ABI (Electron); see src/main/native-sqlite.ts. */
+  nativeBinding?: string;
+  readonly?: boolean;
+}
+
+export interface DropRow {
+  id: number;
+  path: string;
+  format: string | null;
+  first_scanned_at: string | null;
+  last_scanned_at: string | null;
+  last_scan_complete: number;
+  errors: number;
+  warnings: number;
+}
+
+type Row = Record<string, unknown>;
+const json = (v: unknown): string => JSON.stringify(v);
+
+export class Catalog {
+  readonly db: Database.Database;
+
+  constructor(readonly file: string, options: CatalogOptions = {}) {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file, {
+      readonly: options.readonly ?? false,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new EngineError(
+        'catalog-too-new',
+        `the catalog ${this.file} was written by a newer Drop Inspector (schema ${version}, this one knows ${MIGRATIONS.length}); update the app or choose another catalog with --catalog`,
+      );
+    }
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  drop(dropPath: string): DropRow | undefined {
+    return this.db.prepare('SELECT * FROM drops WHERE path = ?').get(dropPath) as DropRow | undefined;
+  }
+
+  ensureDrop(dropPath: string, format: string): DropRow {
+    this.db
+      .prepare('INSERT INTO drops (path, format) VALUES (?, ?) ON CONFLICT(path) DO UPDATE SET format = excluded.format')
+      .run(dropPath, format);
+    return this.drop(dropPath)!;
+  }
+
+  recentDrops(): DropRow[] {
+    return this.db.prepare('SELECT * FROM drops ORDER BY last_scanned_at IS NULL, last_scanned_at DESC').all() as DropRow[];
+  }
+
+  chunkCount(dropId: number): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM chunks WHERE drop_id = ?').get(dropId) as { n: number }).n;
+  }
+
+  /** name → fingerprint of every chunk recorded for the drop. */
+  fingerprints(dropId: number): Map<string, string> {
+    const rows = this.db.prepare('SELECT name, fingerprint FROM chunks WHERE drop_id = ?').all(dropId) as Array<{ name: string; fingerprint: string }>;
+    return new Map(rows.map((r) => [r.name, r.fingerprint]));
+  }
+
+  saveChunk(dropId: number, c: ChunkCandidate, r: ChunkInspection, scannedAt: string): void {
+    const files = [...Object.values(c.files), ...c.extraFiles]
+      .filter((f) => f !== undefined)
+      .map((f) => ({ rel: f!.rel, size: f!.size, mtimeMs: f!.mtimeMs }));
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM chunks WHERE drop_id = ? AND name = ?').run(dropId, c.name);
+      const info = this.db
+        .prepare(
+          `INSERT INTO chunks (drop_id, name, dir, fingerprint, files, name_key, name_ts, hwm_from, hwm_from_ts, hwm_to, hwm_to_ts,
+             created_ts, max_data_ts, versions, metadata, metadata_error, checksum, expected_sha1, actual_sha1, archive, archive_bytes, scanned_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          dropId, c.name, c.dir,
+          // An unstable result is kept for the report but never reused: a fingerprint no scan can match.
+          r.unstable ? `unstable:${c.fingerprint}` : c.fingerprint,
+          json(files), c.nameKey, c.nameTs, r.hwmFrom, r.hwmFromTs, r.hwmTo, r.hwmToTs, r.createdTs, r.maxDataTs,
+          json(r.versions), r.metadata, r.metadataError, r.checksum, r.expectedSha1, r.actualSha1, r.archive, r.archiveBytes, scannedAt,
+        );
+      const chunkId = Number(info.lastInsertRowid);
+      const insT = this.db.prepare(
+        `INSERT INTO chunk_tables (chunk_id, seq, name, member, rows, columns, bytes, compressed_bytes, malformed_rows, checksum, error)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      r.tables.forEach((t, i) =>
+        insT.run(chunkId, i, t.name, t.member, t.rows, json(t.columns), t.bytes, t.compressedBytes, t.malformedRows, t.checksum, t.error),
+      );
+      const insP = this.db.prepare(
+        'INSERT INTO chunk_problems (chunk_id, seq, kind, severity, tbl, message, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      r.problems.forEach((p, i) => insP.run(chunkId, i, p.kind, p.severity, p.table, p.message, p.detail ? json(p.detail) : null));
+    })();
+  }
+
+  /** Forgets chunks whose files are gone from the drop. */
+  removeChunksExcept(dropId: number, keep: Set<string>): number {
+    const names = [...this.fingerprints(dropId).keys()].filter((n) => !keep.has(n));
+    const del = this.db.prepare('DELETE FROM chunks WHERE drop_id = ? AND name = ?');
+    this.db.transaction(() => names.forEach((n) => del.run(dropId, n)))();
+    return names.length;
+  }
+
+  finishScan(dropId: number, at: string, complete: boolean, problems: Problem[]): void {
+    const errors = problems.filter((p) => p.severity === 'error').length;
+    const warnings = problems.filter((p) => p.severity === 'warning').length;
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE drops SET last_scanned_at = ?, first_scanned_at = coalesce(first_scanned_at, ?), last_scan_complete = ?,
+             errors = ?, warnings = ? WHERE id = ?`,
+        )
+        .run(at, at, complete ? 1 : 0, errors, warnings, dropId);
+      this.db.prepare('DELETE FROM drop_problems WHERE drop_id = ?').run(dropId);
+      const ins = this.db.prepare(
+        'INSERT INTO drop_problems (drop_id, seq, kind, severity, chunk, previous, tbl, message, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      problems.forEach((p, i) =>
+        ins.run(dropId, i, p.kind, p.severity, p.chunk, p.previous ?? null, p.table, p.message, p.detail ? json(p.detail) : null),
+      );
+    })();
+  }
+
+  loadChunks(dropId: number): ChunkRecord[] {
+    const chunks = this.db.prepare('SELECT * FROM chunks WHERE drop_id = ? ORDER BY id').all(dropId) as Row[];
+    const tables = this.db
+      .prepare('SELECT t.* FROM chunk_tables t JOIN chunks c ON c.id = t.chunk_id WHERE c.drop_id = ? ORDER BY t.chunk_id, t.seq')
+      .all(dropId) as Row[];
+    const problems = this.db
+      .prepare('SELECT p.* FROM chunk_problems p JOIN chunks c ON c.id = p.chunk_id WHERE c.drop_id = ? ORDER BY p.chunk_id, p.seq')
+      .all(dropId) as Row[];
+    const byId = new Map<number, ChunkRecord>();
+    for (const c of chunks) {
+      byId.set(c.id as number, {
+        name: c.name as string,
+        dir: c.dir as string,
+        files: JSON.parse(c.files as string),
+        nameKey: c.name_key as number | null,
+        nameTs: c.name_ts as number | null,
+        fingerprint: c.fingerprint as string,
+        scannedAt: c.scanned_at as string,
+        metadata: c.metadata as ChunkRecord['metadata'],
+        metadataError: c.metadata_error as string | null,
+        hwmFrom: c.hwm_from as number | null,
+        hwmFromTs: c.hwm_from_ts as number | null,
+        hwmTo: c.hwm_to as number | null,
+        hwmToTs: c.hwm_to_ts as number | null,
+        createdTs: c.created_ts as number | null,
+        maxDataTs: c.max_data_ts as number | null,
+        versions: JSON.parse(c.versions as string),
+        checksum: c.checksum as ChunkRecord['checksum'],
+        expectedSha1: c.expected_sha1 as string | null,
+        actualSha1: c.actual_sha1 as string | null,
+        archive: c.archive as ChunkRecord['archive'],
+        archiveBytes: c.archive_bytes as number | null,
+        tables: [],
+        problems: [],
+        unstable: (c.fingerprint as string).startsWith('unstable:'),
+      });
+    }
+    for (const t of tables) {
+      byId.get(t.chunk_id as number)?.tables.push({
+        name: t.name as string,
+        member: t.member as string,
+        rows: t.rows as number | null,
+        columns: JSON.parse(t.columns as string),
+        bytes: t.bytes as number | null,
+        compressedBytes: t.compressed_bytes as number | null,
+        malformedRows: t.malformed_rows as number,
+        checksum: t.checksum as ChunkRecord['checksum'] | null,
+        error: t.error as string | null,
+      });
+    }
+    for (const p of problems) {
+      const c = byId.get(p.chunk_id as number);
+      c?.problems.push({
+        kind: p.kind as Problem['kind'],
+        severity: p.severity as Problem['severity'],
+        chunk: c.name,
+        table: p.tbl as string | null,
+        message: p.message as string,
+        ...(p.detail ? { detail: JSON.parse(p.detail as string) } : {}),
+      });
+    }
+    return [...byId.values()];
+  }
+}

@@ -1,0 +1,72 @@
+// Groups an Info Mart drop's files into chunks, whether chunks are folders
+// (export_X/export_X.zip …), flat files side by side, or nested per day or month.
+import path from 'node:path';
+import type { FileEntry } from '../../fs/walk';
+import { fingerprintOf, type ChunkCandidate, type DropAdapter } from '../types';
+import { classifyGimFile, parseGimName } from './name';
+
+const TABLE_SHA1 = /\.csv\.sha1$/i;
+
+export const gimAdapter: DropAdapter = {
+  format: 'gim',
+  label: 'Info Mart Data Export',
+
+  recognise(files) {
+    return files.filter((f) => classifyGimFile(path.posix.basename(f.rel)) !== null).length;
+  },
+
+  discover(files) {
+    const groups = new Map<string, { dir: string; stem: string; files: Record<string, FileEntry>; extra: FileEntry[] }>();
+    const byDir = new Map<string, FileEntry[]>();
+    const stray: FileEntry[] = [];
+    for (const f of files) {
+      const dir = path.posix.dirname(f.rel) === '.' ? '' : path.posix.dirname(f.rel);
+      const c = classifyGimFile(path.posix.basename(f.rel));
+      if (!c) {
+        (byDir.get(dir) ?? byDir.set(dir, []).get(dir)!).push(f);
+        continue;
+      }
+      const key = `${dir}\u0000${c.stem}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { dir, stem: c.stem, files: {}, extra: [] }));
+      if (g.files[c.role]) stray.push(f);
+      else g.files[c.role] = f;
+    }
+    // Per-table checksums beside the archive belong to the folder's only chunk.
+    const stemsInDir = new Map<string, number>();
+    for (const g of groups.values()) stemsInDir.set(g.dir, (stemsInDir.get(g.dir) ?? 0) + 1);
+    for (const [dir, list] of byDir) {
+      const single = stemsInDir.get(dir) === 1 ? [...groups.values()].find((g) => g.dir === dir) : undefined;
+      for (const f of list) {
+        if (single && TABLE_SHA1.test(f.rel)) single.extra.push(f);
+        else stray.push(f);
+      }
+    }
+
+    const names = new Map<string, number>();
+    const chunks: ChunkCandidate[] = [];
+    for (const g of groups.values()) {
+      const parsed = parseGimName(g.stem);
+      const folder = path.posix.basename(g.dir);
+      // A folder named for the export is the chunk's name; in a flat drop the archive's stem is.
+      let name = folder.toLowerCase().startsWith('export_') && stemsInDir.get(g.dir) === 1 ? folder : g.stem;
+      names.set(name, (names.get(name) ?? 0) + 1);
+      if (names.get(name)! > 1) name = g.dir ? `${g.dir}/${g.stem}` : g.stem; // same stem delivered twice
+      const all = [...Object.values(g.files), ...g.extra];
+      chunks.push({
+        name,
+        dir: g.dir,
+        files: g.files,
+        extraFiles: g.extra,
+        nameKey: parsed?.key ?? null,
+        nameTs: parsed?.ts ?? null,
+        fingerprint: fingerprintOf(all),
+      });
+    }
+    return { chunks, stray: stray.filter((f) => !/(^|\/)sql_scripts\//.test(f.rel) && !/make_export_views.*\.sql$/i.test(f.rel)) };
+  },
+
+  workOf(chunk) {
+    return (chunk.files.zip?.size ?? 0) * 2 + (chunk.files.encrypted?.size ?? 0);
+  },
+};

@@ -1,0 +1,308 @@
+// Inspects one Info Mart chunk: metadata, archive SHA-1, every table's records and header,
+// per-table checksums. Runs in a worker thread; reads the drop, never writes to it.
+import { createHash } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { CsvRecordCounter } from '../../csv/record-counter';
+import { parseSha1File, readSmallText, sha1File } from '../../hash/sha1';
+import { isHostileName, ZipArchive, ZipError, type ZipMember } from '../../zip/zip-archive';
+import { SEVERITY_OF, type ChecksumState, type Problem, type ProblemKind } from '../../../shared/report';
+import type { FileEntry } from '../../fs/walk';
+import type { ChunkCandidate, ChunkInspection, ChunkInspector, InspectContext, TableInspection } from '../types';
+import { MAX_METADATA_BYTES, parseGimMetadata } from './metadata';
+import { looksEncrypted } from './encryption';
+
+/** Members above this compression ratio (and size) are reported; they are still read up to maxMemberBytes. */
+const BOMB_RATIO = 200;
+const BOMB_MIN_BYTES = 50 << 20;
+
+export const inspectGimChunk: ChunkInspector = async (chunk, ctx) => {
+  const problems: Problem[] = [];
+  const add = (kind: ProblemKind, message: string, table: string | null = null, detail?: Record<string, unknown>): void => {
+    problems.push({ kind, severity: SEVERITY_OF[kind], chunk: chunk.name, table, message, ...(detail ? { detail } : {}) });
+  };
+  const abs = (f: FileEntry): string => path.join(ctx.root, f.rel);
+
+  const out: ChunkInspection = {
+    metadata: 'missing',
+    metadataError: null,
+    hwmFrom: null,
+    hwmFromTs: null,
+    hwmTo: null,
+    hwmToTs: null,
+    createdTs: null,
+    maxDataTs: null,
+    versions: { gimVersion: null, gimSchemaVersion: null },
+    checksum: 'missing',
+    expectedSha1: null,
+    actualSha1: null,
+    archive: 'missing',
+    archiveBytes: null,
+    tables: [],
+    problems,
+    unstable: false,
+  };
+
+  // --- metadata
+  const xml = chunk.files.metadata;
+  if (!xml) {
+    add('metadata-missing', `no metadata file (export_….extracted.xml); audit keys taken from the name`);
+  } else {
+    try {
+      const parsed = parseGimMetadata(await readSmallText(abs(xml), MAX_METADATA_BYTES));
+      const m = parsed.ok ? parsed.metadata : parsed.partial;
+      if (m) {
+        Object.assign(out, {
+          hwmFrom: m.hwmFrom ?? null,
+          hwmFromTs: m.hwmFromTs ?? null,
+          hwmTo: m.hwmTo ?? null,
+          hwmToTs: m.hwmToTs ?? null,
+          createdTs: m.createdTs ?? null,
+          maxDataTs: m.maxDataTs ?? null,
+        });
+        out.versions = { gimVersion: m.gimVersion ?? null, gimSchemaVersion: m.gimSchemaVersion ?? null };
+      }
+      if (parsed.ok) {
+        out.metadata = 'ok';
+      } else {
+        out.metadata = 'invalid';
+        out.metadataError = parsed.error;
+        add('metadata-invalid', `${path.posix.basename(xml.rel)} ${parsed.error}`);
+      }
+    } catch (e) {
+      out.metadata = 'invalid';
+      out.metadataError = (e as Error).message;
+      add('metadata-invalid', `${path.posix.basename(xml.rel)} cannot be read: ${(e as Error).message}`);
+    }
+  }
+  if (out.metadata === 'ok' && chunk.nameKey !== null && out.hwmTo !== null && chunk.nameKey !== out.hwmTo) {
+    add('name-mismatch', `the name says audit key ${chunk.nameKey} but the metadata's hwm-to is ${out.hwmTo}`, null, {
+      nameKey: chunk.nameKey,
+      hwmTo: out.hwmTo,
+    });
+  }
+
+  // --- archive and its checksum
+  const zip = chunk.files.zip;
+  const enc = chunk.files.encrypted;
+  const archiveFile = zip ?? enc;
+  const sumFile = zip ? chunk.files['zip-sha1'] : chunk.files['encrypted-sha1'];
+  if (!archiveFile) {
+    add('archive-missing', `no archive (export_….zip) in the chunk${xml ? ' although its metadata is there' : ''}`);
+    return out;
+  }
+  out.archiveBytes = archiveFile.size;
+  const archiveName = path.posix.basename(archiveFile.rel);
+
+  let expected: string | null = null;
+  if (!sumFile) {
+    out.checksum = enc ? 'encrypted' : 'missing';
+    add('checksum-missing', `no ${archiveName}.sha1: the archive's completeness cannot be verified`);
+  } else {
+    try {
+      expected = parseSha1File(await readSmallText(abs(sumFile), 4096));
+      if (!expected) {
+        out.checksum = 'error';
+        add('checksum-missing', `${path.posix.basename(sumFile.rel)} holds no SHA-1 digest`);
+      }
+    } catch (e) {
+      out.checksum = 'error';
+      add('checksum-missing', `${path.posix.basename(sumFile.rel)} cannot be read: ${(e as Error).message}`);
+    }
+  }
+  out.expectedSha1 = expected;
+  try {
+    const { hex } = await sha1File(abs(archiveFile), ctx.onBytes, ctx.signal);
+    out.actualSha1 = hex;
+    if (expected) {
+      out.checksum = hex === expected ? 'ok' : 'mismatch';
+      if (hex !== expected) {
+        add('checksum-mismatch', `${archiveName} has SHA-1 ${hex}, its .sha1 file says ${expected}: the archive is incomplete or damaged`, null, {
+          expected,
+          actual: hex,
+        });
+      }
+    }
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    out.checksum = 'error';
+    out.archive = 'corrupt';
+    add('archive-corrupt', `${archiveName} cannot be read: ${(e as Error).message}`);
+    return out;
+  }
+
+  if (!zip) {
+    out.archive = 'encrypted';
+    add('encrypted', `${archiveName} is encrypted: its tables cannot be inspected without the key`);
+    return out;
+  }
+
+  let archive: ZipArchive;
+  try {
+    archive = await ZipArchive.open(abs(zip));
+  } catch (e) {
+    if (await looksEncrypted(abs(zip))) {
+      out.archive = 'encrypted';
+      add('encrypted', `${archiveName} is not a zip but looks encrypted (CMS/PGP): its tables cannot be inspected without the key`);
+    } else {
+      out.archive = 'corrupt';
+      add('archive-corrupt', `${archiveName} cannot be opened as a zip: ${(e as Error).message}${out.checksum === 'mismatch' ? ' (probably truncated in transfer)' : ''}`);
+    }
+    return out;
+  }
+
+  try {
+    out.archive = 'ok';
+    const members = archive.members.filter((m) => !m.isDirectory);
+    const besideSums = new Map(chunk.extraFiles.map((f) => [path.posix.basename(f.rel).toLowerCase(), f]));
+    const insideSums = new Map<string, ZipMember>();
+    for (const m of members) if (/\.csv\.sha1$/i.test(m.name)) insideSums.set(path.posix.basename(m.name).toLowerCase(), m);
+
+    for (const m of members) {
+      ctx.signal?.throwIfAborted();
+      if (isHostileName(m.name)) {
+        add('suspicious-entry', `member name ${JSON.stringify(m.name)} would escape the folder if extracted; not read`, null, { member: m.name });
+        continue;
+      }
+      if (!/\.csv$/i.test(m.name)) continue; // checksums, SQL scripts, readme files
+      const tableName = path.posix.basename(m.name).replace(/\.csv$/i, '');
+      if (m.encrypted) {
+        out.archive = 'encrypted';
+        add('encrypted', `${m.name} is encrypted inside the zip: it cannot be inspected without the key`, tableName);
+        out.tables.push(emptyTable(tableName, m, 'encrypted'));
+        continue;
+      }
+      const sumKey = `${path.posix.basename(m.name).toLowerCase()}.sha1`;
+      const table = await inspectMember(archive, m, tableName, ctx, add, insideSums.get(sumKey), besideSums.get(sumKey), chunk);
+      out.tables.push(table);
+      if (table.error && out.archive === 'ok' && /corrupt|truncated|CRC/i.test(table.error)) out.archive = 'corrupt';
+    }
+  } finally {
+    await archive.close();
+  }
+
+  // A file that changed while it was read gives a result that must not be trusted or kept.
+  try {
+    const st = await fsp.stat(abs(zip));
+    if (st.size !== zip.size || Math.trunc(st.mtimeMs) !== zip.mtimeMs) {
+      out.unstable = true;
+      add('file-changed', `${archiveName} changed while it was being read (still being written?); re-scan when the transfer is done`);
+    }
+  } catch {
+    out.unstable = true;
+    add('file-changed', `${archiveName} disappeared while it was being read`);
+  }
+  return out;
+};
+
+function emptyTable(name: string, m: ZipMember, error: string): TableInspection {
+  return { name, member: m.name, rows: null, columns: [], bytes: m.uncompressedSize, compressedBytes: m.compressedSize, malformedRows: 0, checksum: null, error };
+}
+
+async function inspectMember(
+  archive: ZipArchive,
+  m: ZipMember,
+  tableName: string,
+  ctx: InspectContext,
+  add: (kind: ProblemKind, message: string, table?: string | null, detail?: Record<string, unknown>) => void,
+  insideSum: ZipMember | undefined,
+  besideSum: FileEntry | undefined,
+  chunk: ChunkCandidate,
+): Promise<TableInspection> {
+  const table = emptyTable(tableName, m, '');
+  table.error = null;
+  if (m.uncompressedSize > BOMB_MIN_BYTES && m.uncompressedSize / Math.max(1, m.compressedSize) > BOMB_RATIO) {
+    add('suspicious-entry', `${m.name} inflates ${Math.round(m.uncompressedSize / Math.max(1, m.compressedSize))}:1 to ${m.uncompressedSize} bytes (a zip bomb?)`, tableName, {
+      member: m.name,
+      compressedSize: m.compressedSize,
+      uncompressedSize: m.uncompressedSize,
+    });
+  }
+  if (m.uncompressedSize > ctx.maxMemberBytes) {
+    table.error = `larger than the ${ctx.maxMemberBytes}-byte limit; not read`;
+    add('table-unreadable', `${m.name} declares ${m.uncompressedSize} bytes, over the limit of ${ctx.maxMemberBytes}; not read (raise --max-member-bytes)`, tableName);
+    return table;
+  }
+
+  let expected: string | null = null;
+  try {
+    if (insideSum) expected = parseSha1File((await archive.readSmallMember(insideSum)).toString('utf8'));
+    else if (besideSum) expected = parseSha1File(await readSmallText(path.join(ctx.root, besideSum.rel), 4096));
+  } catch {
+    expected = null;
+  }
+  const hash = insideSum || besideSum ? createHash('sha1') : null;
+  const counter = new CsvRecordCounter();
+  let rawDone = 0;
+  try {
+    await archive.readMember(
+      m,
+      (c) => {
+        counter.push(c);
+        hash?.update(c);
+      },
+      {
+        signal: ctx.signal,
+        onRawBytes: (n) => {
+          rawDone += n;
+          ctx.onBytes(n);
+        },
+      },
+    );
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    ctx.onBytes(Math.max(0, m.compressedSize - rawDone));
+    const err = e as Error;
+    table.error = err.message;
+    const reason = e instanceof ZipError ? e.reason : 'corrupt';
+    if (reason === 'unsupported' || reason === 'too-large') add('table-unreadable', `${m.name}: ${err.message}`, tableName);
+    else add('archive-corrupt', `${m.name} cannot be read to its end: ${err.message}`, tableName);
+    return table;
+  }
+  const r = counter.finish();
+  table.bytes = r.bytes;
+  if (r.header === null) {
+    if (r.bytes > 0) {
+      table.error = r.headerTooLong ? 'header line too long' : 'no header';
+      add('table-unreadable', `${m.name} has no readable header line${r.headerTooLong ? ' (first line over 1 MiB: not CSV text?)' : ''}`, tableName);
+      return table;
+    }
+    table.rows = 0;
+    add('table-unreadable', `${m.name} is empty (not even a header line)`, tableName);
+    return table;
+  }
+  if (r.header.some((h) => h.includes('\u0000'))) {
+    table.error = 'header holds NUL bytes (UTF-16 or binary?)';
+    add('table-unreadable', `${m.name}: header holds NUL bytes; the file is not UTF-8 text (UTF-16 or binary?)`, tableName);
+    return table;
+  }
+  table.rows = r.records;
+  table.columns = r.header;
+  table.malformedRows = r.malformedRows;
+  if (r.malformedRows > 0 || r.unterminatedQuote) {
+    const first = r.firstMalformed
+      .slice(0, 5)
+      .map((x) => `record ${x.record} (line ${x.line}) has ${x.fields} fields`)
+      .join('; ');
+    add(
+      'malformed-row',
+      `${m.name}: ${r.malformedRows} record${r.malformedRows === 1 ? '' : 's'} with a field count other than the header's ${r.header.length}${first ? `: ${first}` : ''}${r.unterminatedQuote ? '; the file ends inside a quoted field' : ''}`,
+      tableName,
+      { malformedRows: r.malformedRows, firstMalformed: r.firstMalformed.slice(0, 20), unterminatedQuote: r.unterminatedQuote },
+    );
+  }
+  if (hash) {
+    const actual = hash.digest('hex');
+    let state: ChecksumState;
+    if (!expected) state = 'error';
+    else state = actual === expected ? 'ok' : 'mismatch';
+    table.checksum = state;
+    if (state === 'mismatch') {
+      add('checksum-mismatch', `${m.name} has SHA-1 ${actual}, its checksum file says ${expected}`, tableName, { expected, actual });
+    } else if (state === 'error') {
+      add('checksum-missing', `${m.name}'s checksum file holds no SHA-1 digest`, tableName);
+    }
+  }
+  void chunk;
+  return table;
+}

@@ -1,0 +1,222 @@
+// What a support engineer should do about each problem: specific to its kind and to
+// the chunk, table and extents it names. Renderers show p.action when the engine set
+// one, else actionFor(p).
+import type { Problem } from '../../shared/report';
+import { formatDuration } from './format-time';
+
+type Detail = Record<string, unknown>;
+
+/** The first of `keys` in the detail that holds a finite number. */
+export function detailNumber(detail: Detail | undefined, ...keys: string[]): number | null {
+  if (!detail) return null;
+  for (const k of keys) {
+    const v = detail[k];
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+    if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim())) return Number(v);
+  }
+  return null;
+}
+
+/** The first of `keys` in the detail that holds a non-empty string. */
+export function detailString(detail: Detail | undefined, ...keys: string[]): string | null {
+  if (!detail) return null;
+  for (const k of keys) {
+    const v = detail[k];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return null;
+}
+
+/** The first of `keys` in the detail that holds an array of strings. */
+function detailList(detail: Detail | undefined, ...keys: string[]): string[] | null {
+  if (!detail) return null;
+  for (const k of keys) {
+    const v = detail[k];
+    if (Array.isArray(v) && v.length > 0) return v.map((x) => String(x));
+  }
+  return null;
+}
+
+/** Audit-key extent a problem's detail names (a gap's missing keys, an overlap's shared keys). */
+export function detailKeyRange(p: Problem): { from: number | null; to: number | null } {
+  return {
+    from: detailNumber(p.detail, 'fromKey', 'hwmFrom', 'from', 'startKey'),
+    to: detailNumber(p.detail, 'toKey', 'hwmTo', 'to', 'endKey'),
+  };
+}
+
+/** Time extent (UTC seconds) a problem's detail names. */
+export function detailTimeRange(p: Problem): { from: number | null; to: number | null } {
+  return {
+    from: detailNumber(p.detail, 'fromTs', 'hwmFromTs', 'startTs'),
+    to: detailNumber(p.detail, 'toTs', 'hwmToTs', 'endTs'),
+  };
+}
+
+function chunkRef(p: Problem): string {
+  return p.chunk ?? 'the chunk';
+}
+
+function prevRef(p: Problem): string {
+  return p.previous ?? 'the chunk before it';
+}
+
+/** The archive file a problem is about: from the detail, else the Info Mart name export_XXX.zip. */
+function archiveRef(p: Problem): string {
+  const file = detailString(p.detail, 'archive', 'file', 'path');
+  if (file) return file;
+  if (!p.chunk) return 'the archive';
+  if (/\.(zip|tar|tgz|gz|7z|enc|p7m|pgp|gpg)$/i.test(p.chunk)) return p.chunk;
+  return `${p.chunk}.zip`;
+}
+
+function tableRef(p: Problem): string {
+  return p.table ? `table ${p.table}` : 'the table';
+}
+
+function keyRange(p: Problem): string | null {
+  const { from, to } = detailKeyRange(p);
+  if (from === null && to === null) return null;
+  return `${from ?? '?'}..${to ?? '?'}`;
+}
+
+/** What to do about a problem, in one or two sentences. */
+export function actionFor(p: Problem): string {
+  const d = p.detail;
+  switch (p.kind) {
+    case 'gap': {
+      const keys = keyRange(p);
+      const what = keys ? `audit keys ${keys}` : 'the missing audit keys';
+      return (
+        `Re-request the export for ${what} (between ${prevRef(p)} and ${chunkRef(p)}); ` +
+        `first check whether the chunk is still in transfer or was filtered out on the way. ` +
+        `Hold loading ${chunkRef(p)} and later chunks until it is in place: later chunks win on merge.`
+      );
+    }
+    case 'overlap': {
+      const keys = keyRange(p);
+      const shared = keys ? `audit keys ${keys} are` : 'some audit keys are';
+      return (
+        `${shared} in both ${prevRef(p)} and ${chunkRef(p)}: load them in audit-key order so the later chunk wins, ` +
+        `and ask the vendor why the exports overlap.`
+      );
+    }
+    case 'duplicate':
+      return (
+        `${chunkRef(p)} covers the same audit keys as ${prevRef(p)} (a re-export): load only one of them, ` +
+        `normally the newer, and move the other out of the drop.`
+      );
+    case 'out-of-order':
+      return (
+        `Load chunks by audit key, not by name: ${prevRef(p)} must be loaded before ${chunkRef(p)}, ` +
+        `but name order puts them the other way round. Make the loader sort numerically or process this pair by hand.`
+      );
+    case 'checksum-mismatch':
+      if (p.table) {
+        return (
+          `Re-transfer ${archiveRef(p)}; if ${tableRef(p)} still fails its SHA-1, ` +
+          `ask the vendor to re-export ${chunkRef(p)}. Do not load the table until then.`
+        );
+      }
+      return `Re-transfer ${archiveRef(p)}; if it still fails, ask the vendor to re-export it. Do not load it until then.`;
+    case 'checksum-missing':
+      return (
+        `Copy ${archiveRef(p)}.sha1 from the source with the archive; if the vendor did not write one, ` +
+        `ask for it. Until then the archive's integrity is unchecked.`
+      );
+    case 'metadata-missing':
+      return (
+        `Copy the metadata file (${p.chunk ? `${p.chunk}.extracted.xml` : '*.extracted.xml'}) from the source; ` +
+        `without it the audit keys come from the name only and hwm-from and times are unknown.`
+      );
+    case 'metadata-invalid':
+      return (
+        `Re-transfer the metadata file of ${chunkRef(p)}; if it is still invalid, send it to the vendor. ` +
+        `The chunk's audit keys cannot be trusted until then.`
+      );
+    case 'archive-missing':
+      return (
+        `Transfer ${archiveRef(p)} from the source; if the source lacks it too, ` +
+        `ask the vendor to re-export ${chunkRef(p)}.`
+      );
+    case 'archive-corrupt':
+      return (
+        `Re-transfer ${archiveRef(p)} (it is damaged or truncated, e.g. copied while still being written); ` +
+        `if the source copy is damaged too, ask the vendor to re-export it.`
+      );
+    case 'encrypted':
+      return (
+        `Nothing to do if exports are encrypted on purpose; to inspect ${chunkRef(p)}, ` +
+        `decrypt it with the site's export certificate key.`
+      );
+    case 'table-unreadable':
+      return (
+        `Re-transfer ${archiveRef(p)}; if ${tableRef(p)} still cannot be decoded, check the site's export ` +
+        `encoding setting and send the file to the vendor.`
+      );
+    case 'malformed-row': {
+      const n = detailNumber(d, 'count', 'rows', 'malformedRows');
+      const which = n !== null ? `${n} row${n === 1 ? '' : 's'}` : 'the rows';
+      return (
+        `Inspect ${tableRef(p)} in ${chunkRef(p)}: ${which} with the wrong number of fields will not load cleanly; ` +
+        `send examples to the vendor.`
+      );
+    }
+    case 'schema-change': {
+      const added = detailList(d, 'added', 'addedColumns');
+      const removed = detailList(d, 'removed', 'removedColumns');
+      const change = [added ? `added ${added.join(', ')}` : '', removed ? `removed ${removed.join(', ')}` : '']
+        .filter(Boolean)
+        .join('; ');
+      return (
+        `Update the target schema (update_target_*.sql of the Info Mart release) for ${tableRef(p)} ` +
+        `before loading ${chunkRef(p)}${change ? ` (${change})` : ''}.`
+      );
+    }
+    case 'late': {
+      const silence = detailNumber(d, 'silenceSeconds', 'seconds', 'gapSeconds', 'durationSeconds');
+      const cadence = detailNumber(d, 'cadenceSeconds', 'expectedSeconds');
+      const how =
+        silence !== null
+          ? `No chunk arrived for ${formatDuration(silence)}${cadence !== null ? ` (expected every ${formatDuration(cadence)})` : ''}`
+          : 'The silence is longer than the expected cadence';
+      return (
+        `${how} between ${prevRef(p)} and ${chunkRef(p)}: check the export job's log for that period ` +
+        `(outage, catch-up) and the transfer job.`
+      );
+    }
+    case 'stale': {
+      const age = detailNumber(d, 'ageSeconds', 'seconds', 'silenceSeconds');
+      const how = age !== null ? ` is ${formatDuration(age)} old` : ' is older than the expected cadence';
+      return (
+        `The newest chunk${p.chunk ? ` ${p.chunk}` : ''}${how}: check that the export job still runs ` +
+        `and that the transfer into this drop works.`
+      );
+    }
+    case 'name-mismatch':
+      return (
+        `The name of ${chunkRef(p)} disagrees with its metadata: trust the metadata, ` +
+        `and ask the vendor why before loading by name.`
+      );
+    case 'suspicious-entry': {
+      const entry = detailString(d, 'entry', 'member', 'file');
+      return (
+        `Do not extract ${archiveRef(p)} blindly${entry ? ` (entry ${entry})` : ''}: ` +
+        `it holds an unsafe path or size. Ask the vendor to check the archive.`
+      );
+    }
+    case 'file-changed':
+      return `${chunkRef(p)} changed during the scan (still being written?): wait for the transfer to finish, then re-scan.`;
+    case 'unexpected-file': {
+      const file = detailString(d, 'file', 'path') ?? p.chunk ?? 'the file';
+      return `Nothing to do if ${file} belongs there; otherwise move it out of the drop or ask who put it there.`;
+    }
+    default:
+      return `Review this problem${p.chunk ? ` in ${p.chunk}` : ''}; if it is not expected, raise it with the vendor.`;
+  }
+}
+
+/** The action a renderer shows: the engine's when it set one, else actionFor(p). */
+export function actionOf(p: Problem): string {
+  return p.action !== undefined && p.action !== null && p.action !== '' ? p.action : actionFor(p);
+}

@@ -1,0 +1,87 @@
+// Builds the contract's report document from the catalog: chunks in continuity order,
+// chunk problems and cross-chunk problems together, counted in the summary.
+import type { Problem, ReportChunk, ScanReport } from '../../shared/report';
+import type { Catalog } from '../catalog/catalog';
+import { dropProblems } from '../checks/index';
+import { continuityOrder } from '../checks/order';
+import type { Cadence } from '../checks/time';
+import { EngineError } from '../model';
+import { VERSION } from '../version';
+
+const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
+
+export function buildReport(catalog: Catalog, drop: string, cadence: Cadence): ScanReport {
+  const row = catalog.drop(drop);
+  if (!row) throw new EngineError('not-found', `${drop} has not been scanned yet`);
+  const records = catalog.loadChunks(row.id);
+  const ordered = continuityOrder(records);
+  const position = new Map(ordered.map((k, i) => [k.chunk.name, i]));
+
+  const chunks: ReportChunk[] = ordered.map((k) => {
+    const c = k.chunk;
+    return {
+      name: c.name,
+      hwmFrom: k.from,
+      hwmTo: k.to,
+      createdTs: c.createdTs,
+      maxDataTs: c.maxDataTs ?? (k.source === 'name' ? c.nameTs : null),
+      checksum: c.checksum,
+      tables: c.tables.map((t) => ({
+        name: t.name,
+        rows: t.rows,
+        columns: t.columns,
+        bytes: t.bytes,
+        malformedRows: t.malformedRows,
+        checksum: t.checksum,
+      })),
+      path: c.dir || c.files[0]?.rel || c.name,
+      hwmFromTs: c.hwmFromTs,
+      hwmToTs: c.hwmToTs,
+      metadata: c.metadata,
+      archive: c.archive,
+      bytes: c.archiveBytes,
+      gimVersion: c.versions.gimVersion ?? null,
+      gimSchemaVersion: c.versions.gimSchemaVersion ?? null,
+      keySource: k.source,
+      files: c.files.map((f) => f.rel),
+    };
+  });
+
+  const problems: Problem[] = [...records.flatMap((c) => c.problems), ...dropProblems(records, cadence)];
+  problems.sort(
+    (a, b) =>
+      (position.get(a.chunk ?? '') ?? Infinity) - (position.get(b.chunk ?? '') ?? Infinity) ||
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
+  );
+
+  const tableNames = new Set(records.flatMap((c) => c.tables.map((t) => t.name.toLowerCase())));
+  const keys = ordered.filter((k) => k.to !== null);
+  const times = records.map((c) => c.createdTs).filter((t): t is number => t !== null);
+  return {
+    format: row.format ?? 'unknown',
+    drop,
+    scannedAt: row.last_scanned_at ?? new Date().toISOString(),
+    summary: {
+      chunks: records.length,
+      tables: tableNames.size,
+      rows: records.reduce((s, c) => s + c.tables.reduce((t, x) => t + (x.rows ?? 0), 0), 0),
+      problems: problems.length,
+      errors: problems.filter((p) => p.severity === 'error').length,
+      warnings: problems.filter((p) => p.severity === 'warning').length,
+      infos: problems.filter((p) => p.severity === 'info').length,
+      bytes: records.reduce((s, c) => s + (c.archiveBytes ?? 0), 0),
+      hwmFrom: keys.length ? Math.min(...keys.map((k) => k.from ?? k.to!)) : null,
+      hwmTo: keys.length ? Math.max(...keys.map((k) => k.to!)) : null,
+      firstCreatedTs: times.length ? Math.min(...times) : null,
+      lastCreatedTs: times.length ? Math.max(...times) : null,
+    },
+    chunks,
+    problems,
+    tool: { name: 'drop-inspector', version: VERSION },
+    options: {
+      cadenceSeconds: cadence.cadenceSeconds,
+      graceSeconds: cadence.graceSeconds,
+      asOf: new Date(cadence.asOf * 1000).toISOString(),
+    },
+  };
+}

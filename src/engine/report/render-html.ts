@@ -1,0 +1,462 @@
+// The HTML gap report: one self-contained file (inline CSS, inline SVG, no scripts, no
+// external resources; a Content-Security-Policy forbids both in case anything slips
+// through), readable in light and dark mode and on paper. Every string from the drop
+// is escaped. Severity is always written out (icon and word), never colour alone.
+import type { ScanReport } from '../../shared/report';
+import { formatSpan, formatTs, UNKNOWN } from './format-time';
+import {
+  checksumLabel,
+  type ChunkRow,
+  type GapRow,
+  keysText,
+  noteLabel,
+  overviewOf,
+  problemGroups,
+  rowsText,
+  SEVERITY_ICON,
+  severityLabel,
+  tableNotes,
+  tableTotals,
+  timelineOf,
+  type TimelineRow,
+} from './model';
+
+/** Text → HTML text or attribute value that shows exactly that text. */
+export function esc(s: string | number | null | undefined): string {
+  if (s === null || s === undefined) return '';
+  return String(s)
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+const CSS = `
+:root {
+  color-scheme: light dark;
+  --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --border: #d1d9e0; --head: #f6f8fa;
+  --err: #b42318; --err-bg: #fdecea; --warn: #8a5300; --warn-bg: #fff4d6;
+  --info: #1f5fa8; --info-bg: #e8f1fb; --ok: #1a7f37; --ok-bg: #e6f4ea;
+  --bar: #4a78b5; --bar-fg: #ffffff; --gap-bg: #fdecea;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --border: #3d444d; --head: #151b23;
+    --err: #ff7b72; --err-bg: #3b1219; --warn: #e3b341; --warn-bg: #332701;
+    --info: #79c0ff; --info-bg: #0c2d4a; --ok: #56d364; --ok-bg: #0f2e1a;
+    --bar: #3b6aa8; --bar-fg: #ffffff; --gap-bg: #3b1219;
+  }
+}
+@media print {
+  :root {
+    color-scheme: light;
+    --bg: #ffffff; --fg: #000000; --muted: #444444; --border: #999999; --head: #eeeeee;
+    --err: #a00000; --err-bg: #fde8e8; --warn: #7a4a00; --warn-bg: #fff2cc;
+    --info: #1f4f8a; --info-bg: #e8f1fb; --ok: #176b2e; --ok-bg: #e6f4ea;
+    --bar: #5b7fb0; --bar-fg: #ffffff; --gap-bg: #fde8e8;
+  }
+  body { font-size: 9pt; margin: 0; max-width: none; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  section { break-inside: auto; }
+  h2, h3 { break-after: avoid; }
+  tr, figure { break-inside: avoid; }
+  thead { display: table-header-group; }
+}
+* { box-sizing: border-box; }
+body {
+  background: var(--bg); color: var(--fg); margin: 1.5rem auto; padding: 0 1rem; max-width: 90rem;
+  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+}
+h1 { font-size: 1.6rem; margin: 0 0 .5rem; overflow-wrap: anywhere; }
+h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; border-bottom: 1px solid var(--border); padding-bottom: .2rem; }
+h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
+.verdict { font-size: 1.15rem; font-weight: 700; padding: .6rem .8rem; border: 2px solid; border-radius: 6px; margin: .6rem 0 1rem; }
+.verdict.sev-error { color: var(--err); background: var(--err-bg); }
+.verdict.sev-warning { color: var(--warn); background: var(--warn-bg); }
+.verdict.sev-info, .verdict.sev-none { color: var(--ok); background: var(--ok-bg); }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0; }
+dl.facts dt { font-weight: 600; color: var(--muted); }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; white-space: pre-wrap; }
+table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; }
+caption { text-align: left; font-weight: 600; padding: .2rem 0; color: var(--muted); }
+th, td { border: 1px solid var(--border); padding: .3rem .45rem; text-align: left; vertical-align: top; white-space: pre-wrap; overflow-wrap: anywhere; }
+thead th { background: var(--head); }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: normal; }
+td.wide { min-width: 16em; }
+td.nowrap, th.nowrap { white-space: nowrap; overflow-wrap: normal; }
+td.time { overflow-wrap: normal; min-width: 6em; }
+tbody th[scope="row"] { min-width: 9em; }
+.sev-error .sev, td.sev-error, span.sev-error { color: var(--err); font-weight: 600; }
+.sev-warning .sev, td.sev-warning, span.sev-warning { color: var(--warn); font-weight: 600; }
+.sev-info .sev, td.sev-info, span.sev-info { color: var(--info); font-weight: 600; }
+tr.gap-row > * {
+  background: repeating-linear-gradient(135deg, var(--err-bg) 0 8px, transparent 8px 14px);
+  color: var(--err); font-weight: 700; border-top: 2px dashed var(--err); border-bottom: 2px dashed var(--err);
+}
+tr.row-error > th { border-left: 4px solid var(--err); }
+tr.row-warning > th { border-left: 4px solid var(--warn); }
+.muted { color: var(--muted); }
+ul.notes { margin: 0; padding-left: 1rem; }
+figure { margin: .5rem 0 1rem; }
+figcaption { color: var(--muted); margin-top: .3rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+svg.timeline { width: 100%; height: auto; display: block; background: var(--bg); border: 1px solid var(--border); border-radius: 4px; }
+svg.timeline text { font: 11px system-ui, -apple-system, "Segoe UI", Arial, sans-serif; fill: var(--fg); }
+svg.timeline text.on-bar { fill: var(--bar-fg); font-weight: 600; }
+svg.timeline text.gap-label { fill: var(--err); font-weight: 700; }
+svg.timeline text.tick { fill: var(--muted); font-size: 10px; }
+svg.timeline .axis { stroke: var(--muted); stroke-width: 1; }
+svg.timeline rect.bar { fill: var(--bar); stroke: var(--bg); stroke-width: 1; }
+svg.timeline rect.bar.sev-error { stroke: var(--err); stroke-width: 3; }
+svg.timeline rect.bar.sev-warning { stroke: var(--warn); stroke-width: 2; stroke-dasharray: 5 3; }
+svg.timeline rect.gap { fill: url(#di-hatch); stroke: var(--err); stroke-width: 2; stroke-dasharray: 4 2; }
+svg.timeline .hatch-bg { fill: var(--gap-bg); }
+svg.timeline .hatch-line { stroke: var(--err); stroke-width: 3; }
+.legend { display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; margin: .3rem 0; color: var(--muted); }
+.swatch { display: inline-block; width: 1.6em; height: .9em; vertical-align: middle; margin-right: .3em; border: 1px solid var(--border); }
+.swatch.bar { background: var(--bar); }
+.swatch.gap { background: repeating-linear-gradient(135deg, var(--err) 0 3px, var(--gap-bg) 3px 6px); border: 2px dashed var(--err); }
+footer { margin-top: 2rem; color: var(--muted); font-size: .9em; }
+`;
+
+// ---------------------------------------------------------------------------------
+// Timeline drawn along the audit-key axis.
+
+interface Span {
+  from: number;
+  to: number;
+}
+
+const W = 1000;
+const PAD = 12;
+const LANE_H = 26;
+const LANE_GAP = 6;
+const LABEL_ROW_H = 15;
+const CHAR_W = 6.6; // average glyph width of 11px text, for "does the label fit"
+
+/**
+ * Piecewise-linear key → x: each interval between consecutive boundaries gets an
+ * equal share of half the width plus a share of the other half in proportion to its
+ * length, so that a short chunk next to a huge one still shows (the caption says so).
+ */
+function keyScale(keys: number[]): (k: number) => number {
+  const b = [...new Set(keys)].sort((x, y) => x - y);
+  const inner = W - 2 * PAD;
+  if (b.length === 1) return () => PAD + inner / 2;
+  const n = b.length - 1;
+  const total = b[n] - b[0];
+  const xs: number[] = [PAD];
+  for (let i = 0; i < n; i++) {
+    xs.push(xs[i] + inner * (0.5 / n + (0.5 * (b[i + 1] - b[i])) / total));
+  }
+  return (k: number): number => {
+    if (k <= b[0]) return xs[0];
+    if (k >= b[n]) return xs[n];
+    let lo = 0;
+    let hi = n;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (b[mid] <= k) lo = mid;
+      else hi = mid;
+    }
+    return xs[lo] + ((xs[lo + 1] - xs[lo]) * (k - b[lo])) / (b[lo + 1] - b[lo]);
+  };
+}
+
+function fmt(n: number): string {
+  return (Math.round(n * 10) / 10).toString();
+}
+
+function placeLabel(rows: Span[][], from: number, to: number, maxRows: number): number {
+  for (let i = 0; i < maxRows; i++) {
+    rows[i] ??= [];
+    if (rows[i].every((s) => to + 4 <= s.from || from >= s.to + 4)) {
+      rows[i].push({ from, to });
+      return i;
+    }
+  }
+  return -1;
+}
+
+function renderTimelineSvg(timeline: TimelineRow[]): string {
+  const chunks = timeline.filter((r): r is ChunkRow => r.type === 'chunk');
+  const gaps = timeline.filter((r): r is GapRow => r.type === 'gap');
+  const placedChunks = chunks.filter((r) => r.chunk.hwmFrom !== null && r.chunk.hwmTo !== null);
+  const placedGaps = gaps.filter((g) => g.fromKey !== null && g.toKey !== null);
+  const unplaced = chunks.filter((r) => r.chunk.hwmFrom === null || r.chunk.hwmTo === null);
+
+  const keys: number[] = [];
+  for (const r of placedChunks) keys.push(r.chunk.hwmFrom as number, r.chunk.hwmTo as number);
+  for (const g of placedGaps) keys.push(g.fromKey as number, g.toKey as number);
+
+  const captionParts: string[] = [];
+  if (keys.length === 0) {
+    captionParts.push('No chunk has known audit keys: nothing to draw.');
+  }
+  if (unplaced.length) {
+    captionParts.push(
+      `Not on the axis (audit keys unknown): ${unplaced.map((r) => `#${r.index} ${r.chunk.name}`).join(', ')}.`,
+    );
+  }
+  const gapsOff = gaps.filter((g) => g.fromKey === null || g.toKey === null);
+  if (gapsOff.length) captionParts.push(`${gapsOff.length} gap(s) with unknown keys are listed in the table only.`);
+  if (keys.length === 0) {
+    return `<figure><figcaption>${esc(captionParts.join(' '))}</figcaption></figure>`;
+  }
+
+  const x = keyScale(keys);
+  const min = Math.min(...keys);
+  const max = Math.max(...keys);
+
+  // Lanes: a chunk goes to the first lane where it does not overlap one already there,
+  // so duplicates and overlaps show as stacked bars.
+  const laneEnds: number[] = [];
+  const lanes = placedChunks.map((r) => {
+    const from = Math.min(r.chunk.hwmFrom as number, r.chunk.hwmTo as number);
+    const to = Math.max(r.chunk.hwmFrom as number, r.chunk.hwmTo as number);
+    let lane = laneEnds.findIndex((end) => end <= from);
+    if (lane < 0) {
+      lane = laneEnds.length;
+      laneEnds.push(to);
+    } else laneEnds[lane] = Math.max(laneEnds[lane], to);
+    return { r, lane, from, to };
+  });
+  const laneCount = Math.max(1, laneEnds.length);
+
+  // Gap labels above the bars, in up to three rows so that neighbours do not collide.
+  const labelRows: Span[][] = [];
+  const gapLabels = placedGaps.map((g) => {
+    const x1 = x(g.fromKey as number);
+    const x2 = x(g.toKey as number);
+    const mid = (x1 + x2) / 2;
+    for (const text of [`${SEVERITY_ICON.error} ${g.label}`, `${SEVERITY_ICON.error} MISSING`]) {
+      const w = text.length * CHAR_W;
+      const from = Math.min(Math.max(mid - w / 2, PAD), W - PAD - w);
+      const row = placeLabel(labelRows, from, from + w, 3);
+      if (row >= 0) return { g, x1, x2, text, row, from };
+    }
+    return { g, x1, x2, text: '', row: -1, from: 0 };
+  });
+  const labelH = Math.max(1, labelRows.length) * LABEL_ROW_H + 4;
+  const barsTop = labelH;
+  const barsH = laneCount * LANE_H + (laneCount - 1) * LANE_GAP;
+  const axisY = barsTop + barsH + 6;
+  const height = axisY + 30;
+
+  const parts: string[] = [];
+  parts.push(
+    '<defs><pattern id="di-hatch" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)">' +
+      '<rect class="hatch-bg" width="8" height="8"/><line class="hatch-line" x1="0" y1="0" x2="0" y2="8"/></pattern></defs>',
+  );
+
+  for (const l of gapLabels) {
+    const w = Math.max(l.x2 - l.x1, 4);
+    const title = `${l.g.label} (between ${l.g.previous ?? '?'} and ${l.g.next ?? '?'}); time ${formatSpan(l.g.fromTs, l.g.toTs)}`;
+    parts.push(
+      `<rect class="gap" x="${fmt(l.x1)}" y="${fmt(barsTop)}" width="${fmt(w)}" height="${fmt(barsH)}"><title>${esc(title)}</title></rect>`,
+    );
+    if (l.row >= 0) {
+      parts.push(
+        `<text class="gap-label" x="${fmt(l.from)}" y="${fmt(l.row * LABEL_ROW_H + 12)}">${esc(l.text)}</text>`,
+      );
+    }
+  }
+
+  for (const { r, lane, from, to } of lanes) {
+    const x1 = x(from);
+    const w = Math.max(x(to) - x1, 3);
+    const y = barsTop + lane * (LANE_H + LANE_GAP);
+    const sev = r.worst ? ` sev-${r.worst}` : '';
+    const notes = r.notes.map(noteLabel).join('; ');
+    const title = `#${r.index} ${r.chunk.name}: audit keys ${keysText(r.chunk.hwmFrom, r.chunk.hwmTo)}${notes ? `; ${notes}` : ''}`;
+    parts.push(
+      `<rect class="bar${sev}" x="${fmt(x1)}" y="${fmt(y)}" width="${fmt(w)}" height="${LANE_H}"><title>${esc(title)}</title></rect>`,
+    );
+    const label = `#${r.index}${r.worst ? ` ${SEVERITY_ICON[r.worst]}` : ''}`;
+    if (label.length * CHAR_W + 6 <= w) {
+      parts.push(
+        `<text class="on-bar" x="${fmt(x1 + w / 2)}" y="${fmt(y + LANE_H / 2 + 4)}" text-anchor="middle">${esc(label)}</text>`,
+      );
+    }
+  }
+
+  // Axis with ticks at the ends and at gap edges, where they fit.
+  parts.push(`<line class="axis" x1="${PAD}" y1="${fmt(axisY)}" x2="${W - PAD}" y2="${fmt(axisY)}"/>`);
+  const tickKeys = [min, max, ...placedGaps.flatMap((g) => [g.fromKey as number, g.toKey as number])];
+  const tickRows: Span[][] = [];
+  for (const k of [...new Set(tickKeys)]) {
+    const tx = x(k);
+    const text = String(k);
+    const w = text.length * 7;
+    const from = Math.min(Math.max(tx - w / 2, 2), W - 2 - w);
+    const row = placeLabel(tickRows, from, from + w, 2);
+    if (row < 0) continue;
+    parts.push(`<line class="axis" x1="${fmt(tx)}" y1="${fmt(axisY)}" x2="${fmt(tx)}" y2="${fmt(axisY + 4)}"/>`);
+    parts.push(`<text class="tick" x="${fmt(from)}" y="${fmt(axisY + 15 + row * 12)}">${esc(text)}</text>`);
+  }
+
+  const summary =
+    `Audit-key axis from ${min} to ${max}: ${placedChunks.length} chunk(s) drawn as bars` +
+    (placedGaps.length
+      ? `, ${placedGaps.length} gap(s) drawn hatched: ${placedGaps.map((g) => g.label.replace(/^MISSING: /, '')).join('; ')}`
+      : ', no gaps') +
+    (laneCount > 1 ? `; overlapping or duplicate chunks are stacked in ${laneCount} rows` : '') +
+    '.';
+  captionParts.unshift(
+    `${summary} Not to scale: every range gets a minimum width so that short chunks stay visible. Numbers on bars are the # column of the table below.`,
+  );
+
+  return (
+    `<figure>` +
+    `<svg class="timeline" viewBox="0 0 ${W} ${fmt(height)}" role="img" aria-labelledby="di-tl-title di-tl-desc">` +
+    `<title id="di-tl-title">Timeline of the drop along the audit-key axis</title>` +
+    `<desc id="di-tl-desc">${esc(summary)}</desc>` +
+    parts.join('') +
+    `</svg>` +
+    `<div class="legend"><span><span class="swatch bar"></span>chunk (with its # and ${SEVERITY_ICON.error}/${SEVERITY_ICON.warning} when it has problems)</span>` +
+    `<span><span class="swatch gap"></span>${SEVERITY_ICON.error} MISSING: audit keys in no chunk (gap)</span></div>` +
+    `<figcaption>${esc(captionParts.join(' '))}</figcaption>` +
+    `</figure>`
+  );
+}
+
+// ---------------------------------------------------------------------------------
+
+function th(text: string, cls = ''): string {
+  return `<th scope="col"${cls ? ` class="${cls}"` : ''}>${esc(text)}</th>`;
+}
+
+function sevCell(severity: string): string {
+  return `<td class="nowrap sev-${esc(severity)}">${esc(severityLabel(severity))}</td>`;
+}
+
+function renderTimelineTable(timeline: TimelineRow[]): string {
+  const head =
+    '<thead><tr>' +
+    th('#', 'num') +
+    th('Chunk') +
+    th('Audit keys (from → to)') +
+    th('Created') +
+    th('Max data') +
+    th('Checksum') +
+    th('Tables', 'num') +
+    th('Rows', 'num') +
+    th('Notes') +
+    '</tr></thead>';
+  const body = timeline.map((row) => {
+    if (row.type === 'gap') {
+      return (
+        `<tr class="gap-row">` +
+        `<td class="num">${esc(UNKNOWN)}</td>` +
+        `<th scope="row">${esc(`${SEVERITY_ICON.error} ${row.label}`)}</th>` +
+        `<td>${esc(keysText(row.fromKey, row.toKey))}</td>` +
+        `<td colspan="2">${esc(formatSpan(row.fromTs, row.toTs))}</td>` +
+        `<td></td><td class="num"></td><td class="num"></td>` +
+        `<td class="wide">${esc(`${severityLabel(row.problem.severity)}: gap between ${row.previous ?? '?'} and ${row.next ?? '?'}`)}</td>` +
+        `</tr>`
+      );
+    }
+    const c = row.chunk;
+    const notes = row.notes.length
+      ? `<ul class="notes">${row.notes.map((n) => `<li><span class="sev-${esc(n.severity)}">${esc(noteLabel(n))}</span></li>`).join('')}</ul>`
+      : '';
+    const cs = c.checksum === 'ok' ? '' : c.checksum === 'missing' ? 'sev-warning' : c.checksum === 'encrypted' ? 'sev-info' : 'sev-error';
+    return (
+      `<tr${row.worst ? ` class="row-${esc(row.worst)}"` : ''}>` +
+      `<td class="num">${row.index}</td>` +
+      `<th scope="row">${esc(c.name)}</th>` +
+      `<td class="time">${esc(keysText(c.hwmFrom, c.hwmTo))}</td>` +
+      `<td class="time">${esc(formatTs(c.createdTs))}</td>` +
+      `<td class="time">${esc(formatTs(c.maxDataTs))}</td>` +
+      `<td class="nowrap${cs ? ` ${cs}` : ''}">${esc(checksumLabel(c.checksum))}</td>` +
+      `<td class="num">${c.tables.length}</td>` +
+      `<td class="num">${esc(rowsText(row.rows, row.unknownRows))}</td>` +
+      `<td class="wide">${notes}</td>` +
+      `</tr>`
+    );
+  });
+  return `<table class="timeline-table"><caption>Chunks in continuity order (audit key, then time); a missing chunk is a row of its own.</caption>${head}<tbody>${body.join('\n')}</tbody></table>`;
+}
+
+export function renderHtml(r: ScanReport): string {
+  const o = overviewOf(r);
+  const timeline = timelineOf(r);
+  const sevClass = `sev-${o.verdict.worst ?? 'none'}`;
+  const icon = o.verdict.worst ? SEVERITY_ICON[o.verdict.worst] : '✔';
+  const out: string[] = [];
+
+  out.push(
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="color-scheme" content="light dark">',
+    `<meta name="generator" content="${esc(`${r.tool?.name ?? 'drop-inspector'} ${r.tool?.version ?? ''}`.trim())}">`,
+    `<title>${esc(`${o.title} (${o.verdict.status})`)}</title>`,
+    `<style>${CSS}</style>`,
+    '</head>',
+    '<body>',
+    '<header>',
+    `<h1>${esc(o.title)}</h1>`,
+    `<p class="verdict ${sevClass}">${esc(`${icon} ${o.verdict.line}`)}</p>`,
+    `<dl class="facts">${o.facts.map(([l, v]) => `<dt>${esc(l)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`,
+    '</header>',
+    '<main>',
+  );
+
+  out.push(
+    '<section aria-labelledby="di-summary"><h2 id="di-summary">Summary</h2>',
+    `<table><thead><tr>${o.counts.map(([l]) => th(l, 'num')).join('')}</tr></thead>` +
+      `<tbody><tr>${o.counts.map(([, v]) => `<td class="num">${esc(v)}</td>`).join('')}</tr></tbody></table>`,
+    '</section>',
+  );
+
+  out.push('<section aria-labelledby="di-timeline"><h2 id="di-timeline">Timeline</h2>');
+  if (timeline.length === 0) out.push('<p>No chunks found.</p>');
+  else out.push(renderTimelineSvg(timeline), renderTimelineTable(timeline));
+  out.push('</section>');
+
+  out.push('<section aria-labelledby="di-problems"><h2 id="di-problems">Problems</h2>');
+  const groups = problemGroups(r);
+  if (groups.length === 0) out.push('<p>No problems found.</p>');
+  for (const g of groups) {
+    out.push(
+      `<h3 class="sev-${esc(g.severity)}"><span class="sev">${esc(`${SEVERITY_ICON[g.severity] ?? ''} ${g.heading} (${g.problems.length})`.trim())}</span></h3>`,
+      `<table><thead><tr>${th('Severity')}${th('Kind')}${th('Chunk')}${th('Previous')}${th('Table')}${th('Message')}${th('Action')}</tr></thead><tbody>`,
+      ...g.problems.map(
+        (p) =>
+          `<tr>${sevCell(p.severity)}<th scope="row" class="nowrap">${esc(p.kind)}</th>` +
+          `<td>${esc(p.chunk ?? UNKNOWN)}</td><td>${esc(p.previous ?? UNKNOWN)}</td><td>${esc(p.table ?? UNKNOWN)}</td>` +
+          `<td class="wide">${esc(p.message)}</td><td class="wide">${esc(p.action)}</td></tr>`,
+      ),
+      '</tbody></table>',
+    );
+  }
+  out.push('</section>');
+
+  out.push('<section aria-labelledby="di-tables"><h2 id="di-tables">Tables</h2>');
+  const totals = tableTotals(r);
+  if (totals.length === 0) out.push('<p>No tables found.</p>');
+  else {
+    out.push(
+      `<table><thead><tr>${th('Table')}${th('Chunks present', 'num')}${th('Rows', 'num')}${th('Notes')}</tr></thead><tbody>`,
+      ...totals.map(
+        (t) =>
+          `<tr><th scope="row">${esc(t.name)}</th><td class="num">${t.chunks} of ${r.chunks.length}</td>` +
+          `<td class="num">${esc(rowsText(t.rows, t.unreadable))}</td><td>${esc(tableNotes(t))}</td></tr>`,
+      ),
+      '</tbody></table>',
+    );
+  }
+  out.push('</section>', '</main>');
+
+  out.push(
+    `<footer>${esc(`Generated by ${r.tool?.name ?? 'drop-inspector'} ${r.tool?.version ?? ''} from the scan of ${r.scannedAt}.`)}</footer>`,
+    '</body>',
+    '</html>',
+  );
+  return `${out.join('\n')}\n`;
+}

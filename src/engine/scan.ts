@@ -1,0 +1,197 @@
+// Scans a drop into the catalog: discover chunks, skip the unchanged ones, inspect the rest
+// in worker threads, record each result atomically, then run the cross-chunk checks.
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { ScanProgress } from '../shared/api';
+import type { Catalog } from './catalog/catalog';
+import { isInside } from './catalog/location';
+import { dropProblems } from './checks/index';
+import type { Cadence } from './checks/time';
+import { recogniseDrop } from './formats/registry';
+import type { ChunkCandidate, ChunkInspection } from './formats/types';
+import { walkDrop } from './fs/walk';
+import { EngineError } from './model';
+import { ScanPool } from './workers/pool';
+import { SEVERITY_OF } from '../shared/report';
+
+export interface ScanRequest {
+  catalog: Catalog;
+  verify?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: Omit<ScanProgress, 'jobId'>) => void;
+  /** Called after each chunk is recorded (the UI re-reads the report). */
+  onChunk?: (name: string) => void;
+  pool?: ScanPool;
+  maxMemberBytes?: number;
+  cadence: Cadence;
+}
+
+export interface ScanOutcome {
+  drop: string;
+  dropId: number;
+  format: string;
+  chunks: number;
+  inspected: number;
+  reused: number;
+  removed: number;
+}
+
+export const DEFAULT_MAX_MEMBER_BYTES = 64 * 1024 ** 3;
+
+/** Resolves and checks the drop folder; every path from a user or the UI goes through here. */
+export async function resolveDrop(dropPath: string): Promise<string> {
+  if (typeof dropPath !== 'string' || !dropPath.trim()) throw new EngineError('bad-request', 'no drop folder given');
+  const abs = path.resolve(dropPath);
+  let st;
+  try {
+    st = await fsp.stat(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new EngineError('not-found', `${abs} does not exist`);
+    throw new EngineError('unreadable', `${abs} cannot be read: ${(e as Error).message}`);
+  }
+  if (!st.isDirectory()) throw new EngineError('not-a-directory', `${abs} is not a folder`);
+  try {
+    await fsp.access(abs, fsp.constants.R_OK | fsp.constants.X_OK);
+    return await fsp.realpath(abs);
+  } catch (e) {
+    throw new EngineError('unreadable', `${abs} cannot be read: ${(e as Error).message}`);
+  }
+}
+
+export async function scanDrop(dropPath: string, req: ScanRequest): Promise<ScanOutcome> {
+  const started = Date.now();
+  const drop = await resolveDrop(dropPath);
+  if (req.catalog.file !== ':memory:' && isInside(req.catalog.file, drop)) {
+    throw new EngineError('bad-request', `the catalog ${req.catalog.file} is inside the drop; choose another with --catalog (the drop is read-only)`);
+  }
+  const progress: Omit<ScanProgress, 'jobId'> = {
+    drop,
+    phase: 'discovering',
+    chunksDone: 0,
+    chunksTotal: 0,
+    chunksReused: 0,
+    bytesDone: 0,
+    bytesTotal: 0,
+    elapsedMs: 0,
+    etaMs: null,
+  };
+  const emit = (): void => {
+    progress.elapsedMs = Date.now() - started;
+    const rate = progress.bytesDone / Math.max(1, progress.elapsedMs);
+    progress.etaMs = progress.phase === 'scanning' && progress.bytesDone > 0 ? Math.round((progress.bytesTotal - progress.bytesDone) / rate) : null;
+    req.onProgress?.({ ...progress });
+  };
+  emit();
+
+  const { files, unreadable } = await walkDrop(drop, { signal: req.signal });
+  if (unreadable.some((u) => u.rel === '.')) throw new EngineError('unreadable', `${drop} cannot be listed: ${unreadable[0].error}`);
+  const adapter = recogniseDrop(files);
+  if (!adapter) {
+    throw new EngineError(
+      'unknown-format',
+      `${drop} holds no drop this version recognises (${files.length} files; looked for Info Mart export_….zip / .extracted.xml / .sha1)`,
+    );
+  }
+  const { chunks } = adapter.discover(files);
+  const dropRow = req.catalog.ensureDrop(drop, adapter.format);
+  const known = req.catalog.fingerprints(dropRow.id);
+  const todo: ChunkCandidate[] = chunks.filter((c) => req.verify || known.get(c.name) !== c.fingerprint);
+  const removed = req.catalog.removeChunksExcept(dropRow.id, new Set(chunks.map((c) => c.name)));
+
+  progress.phase = 'scanning';
+  progress.chunksTotal = chunks.length;
+  progress.chunksReused = chunks.length - todo.length;
+  progress.chunksDone = progress.chunksReused;
+  progress.bytesTotal = todo.reduce((s, c) => s + adapter.workOf(c), 0);
+  emit();
+
+  const pool = req.pool ?? new ScanPool(Math.min(new ScanPool().size, Math.max(1, todo.length)));
+  let lastEmit = 0;
+  const onAbort = (): void => void pool.close(abortError());
+  req.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await Promise.all(
+      todo.map(async (c) => {
+        let result: ChunkInspection;
+        let counted = 0;
+        try {
+          result = await pool.run(
+            { format: adapter.format, root: drop, chunk: c, verify: !!req.verify, maxMemberBytes: req.maxMemberBytes ?? DEFAULT_MAX_MEMBER_BYTES },
+            (n) => {
+              counted += n;
+              progress.bytesDone += n;
+              if (Date.now() - lastEmit > 100) {
+                lastEmit = Date.now();
+                emit();
+              }
+            },
+          );
+        } catch (e) {
+          if (req.signal?.aborted) throw abortError();
+          result = failedInspection(c, e as Error);
+        }
+        req.signal?.throwIfAborted();
+        progress.bytesDone += Math.max(0, adapter.workOf(c) - counted);
+        req.catalog.saveChunk(dropRow.id, c, result, new Date().toISOString());
+        progress.chunksDone++;
+        emit();
+        req.onChunk?.(c.name);
+      }),
+    );
+  } catch (e) {
+    req.catalog.finishScan(dropRow.id, new Date().toISOString(), false, []);
+    progress.phase = 'cancelled';
+    emit();
+    throw req.signal?.aborted ? abortError() : e;
+  } finally {
+    req.signal?.removeEventListener('abort', onAbort);
+    if (!req.pool) await pool.close();
+  }
+
+  progress.phase = 'checking';
+  emit();
+  const records = req.catalog.loadChunks(dropRow.id);
+  const problems = dropProblems(records, req.cadence);
+  req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems);
+  progress.phase = 'done';
+  emit();
+  return { drop, dropId: dropRow.id, format: adapter.format, chunks: chunks.length, inspected: todo.length, reused: chunks.length - todo.length, removed };
+}
+
+function abortError(): Error {
+  const e = new Error('the scan was cancelled');
+  e.name = 'AbortError';
+  return e;
+}
+
+/** A chunk whose inspection itself failed (a bug, or the worker died): recorded, retried next scan. */
+function failedInspection(c: ChunkCandidate, e: Error): ChunkInspection {
+  return {
+    metadata: c.files.metadata ? 'invalid' : 'missing',
+    metadataError: null,
+    hwmFrom: null,
+    hwmFromTs: null,
+    hwmTo: null,
+    hwmToTs: null,
+    createdTs: null,
+    maxDataTs: null,
+    versions: {},
+    checksum: 'error',
+    expectedSha1: null,
+    actualSha1: null,
+    archive: 'corrupt',
+    archiveBytes: c.files.zip?.size ?? null,
+    tables: [],
+    problems: [
+      {
+        kind: 'archive-corrupt',
+        severity: SEVERITY_OF['archive-corrupt'],
+        chunk: c.name,
+        table: null,
+        message: `could not be inspected: ${e.message.split('\n')[0]}`,
+      },
+    ],
+    unstable: true,
+  };
+}

@@ -1,0 +1,149 @@
+// The engine as one object implementing DropInspectorApi: what the Electron main process,
+// the HTTP host and tests all use. Plain Node: never imports electron.
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import type { DropInspectorApi, EngineEvent, ExportedReport, RecentDrop, ReportFormat, ScanOptions, ScanProgress } from '../shared/api';
+import type { ScanReport } from '../shared/report';
+import { Catalog } from './catalog/catalog';
+import { defaultCatalogPath } from './catalog/location';
+import { EngineError } from './model';
+import { cadenceOf } from './options';
+import { renderReport, reportFileName } from './report/index';
+import { buildReport } from './report/build-report';
+import { resolveDrop, scanDrop } from './scan';
+
+export interface EngineServiceOptions {
+  catalogPath?: string;
+  nativeBinding?: string;
+  initialDrop?: string | null;
+  /** How often a watched drop is looked at for new chunks. */
+  watchIntervalMs?: number;
+}
+
+export interface EngineService extends DropInspectorApi {
+  close(): Promise<void>;
+  readonly catalog: Catalog;
+}
+
+interface Job {
+  id: string;
+  drop: string;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+const FORMATS: ReportFormat[] = ['json', 'md', 'csv', 'html'];
+
+export function createEngineService(options: EngineServiceOptions = {}): EngineService {
+  const catalog = new Catalog(options.catalogPath ?? defaultCatalogPath(), { nativeBinding: options.nativeBinding });
+  const events = new EventEmitter();
+  events.setMaxListeners(100);
+  const jobs = new Map<string, Job>();
+  const watches = new Map<string, NodeJS.Timeout>();
+  const emit = (e: EngineEvent): void => void events.emit('event', e);
+
+  async function startScan(dropPath: string, opts: ScanOptions = {}): Promise<{ jobId: string }> {
+    const drop = await resolveDrop(dropPath);
+    for (const j of jobs.values()) if (j.drop === drop) return { jobId: j.id };
+    const id = randomUUID();
+    const controller = new AbortController();
+    let last: ScanProgress | null = null;
+    const done = scanDrop(drop, {
+      catalog,
+      verify: opts.verify,
+      signal: controller.signal,
+      cadence: cadenceOf(opts),
+      onProgress: (p) => emit({ type: 'scan-progress', progress: (last = { ...p, jobId: id }) }),
+      onChunk: () => emit({ type: 'report-updated', drop }),
+    })
+      .then(() => emit({ type: 'report-updated', drop }))
+      .catch((e: Error) => {
+        const cancelled = e.name === 'AbortError';
+        emit({
+          type: 'scan-progress',
+          progress: {
+            ...(last ?? { drop, chunksDone: 0, chunksTotal: 0, chunksReused: 0, bytesDone: 0, bytesTotal: 0, elapsedMs: 0, etaMs: null }),
+            jobId: id,
+            phase: cancelled ? 'cancelled' : 'failed',
+            ...(cancelled ? {} : { error: e.message }),
+          },
+        });
+        if (cancelled) emit({ type: 'report-updated', drop });
+      })
+      .finally(() => jobs.delete(id));
+    jobs.set(id, { id, drop, controller, done });
+    return { jobId: id };
+  }
+
+  const service: EngineService = {
+    catalog,
+
+    async recentDrops(): Promise<RecentDrop[]> {
+      return catalog.recentDrops().map((d) => ({
+        path: d.path,
+        format: d.format,
+        lastScannedAt: d.last_scanned_at,
+        chunks: catalog.chunkCount(d.id),
+        errors: d.errors,
+        warnings: d.warnings,
+      }));
+    },
+
+    async initialDrop() {
+      return options.initialDrop ?? null;
+    },
+
+    startScan,
+
+    async cancelScan(jobId: string) {
+      const job = jobs.get(jobId);
+      if (!job) return;
+      job.controller.abort();
+      await job.done;
+    },
+
+    async getReport(dropPath: string, opts: ScanOptions = {}): Promise<ScanReport> {
+      const drop = await resolveDrop(dropPath);
+      return buildReport(catalog, drop, cadenceOf(opts));
+    },
+
+    async exportReport(dropPath: string, format: ReportFormat, opts: ScanOptions = {}): Promise<ExportedReport> {
+      if (!FORMATS.includes(format)) throw new EngineError('bad-request', `unknown report format ${String(format)} (use ${FORMATS.join(', ')})`);
+      const report = await service.getReport(dropPath, opts);
+      const r = renderReport(report, format);
+      return { fileName: reportFileName(report, format), mime: r.mime, content: r.content };
+    },
+
+    async watchDrop(dropPath: string, on: boolean) {
+      const drop = await resolveDrop(dropPath);
+      clearInterval(watches.get(drop));
+      watches.delete(drop);
+      if (!on) return;
+      // Polling, not fs.watch: drops often sit on network shares where change events never
+      // arrive. A scan of an unchanged drop only stats its files.
+      const timer = setInterval(() => {
+        if ([...jobs.values()].some((j) => j.drop === drop)) return;
+        void startScan(drop).catch(() => undefined);
+      }, options.watchIntervalMs ?? 5000);
+      timer.unref();
+      watches.set(drop, timer);
+    },
+
+    async pickFolder() {
+      return null;
+    },
+
+    onEvent(listener) {
+      events.on('event', listener);
+      return () => void events.off('event', listener);
+    },
+
+    async close() {
+      for (const t of watches.values()) clearInterval(t);
+      watches.clear();
+      await Promise.all([...jobs.values()].map((j) => (j.controller.abort(), j.done)));
+      catalog.close();
+    },
+  };
+  return service;
+}

@@ -1,0 +1,104 @@
+// A pool of scan workers sized to the machine. Cancelling terminates the workers (the
+// catalog only ever receives whole results, so nothing half-done survives).
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ChunkInspection } from '../formats/types';
+import type { InspectJob, WorkerReply } from './messages';
+
+/** Where the worker entry lives: next to the bundle (out/cli, out/main) or as TS source (tests). */
+function workerEntry(): { file: string; execArgv: string[] } {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const name of ['scan-worker.mjs', 'scan-worker.js']) {
+    const file = path.join(here, name);
+    if (existsSync(file)) return { file, execArgv: [] };
+  }
+  const ts = path.join(here, 'scan-worker.ts');
+  if (existsSync(ts)) return { file: ts, execArgv: ['--import', 'tsx'] };
+  throw new Error(`scan worker entry not found next to ${here}`);
+}
+
+interface Pending {
+  job: InspectJob;
+  onBytes: (n: number) => void;
+  resolve: (r: ChunkInspection) => void;
+  reject: (e: Error) => void;
+}
+
+export class ScanPool {
+  private workers: Worker[] = [];
+  private idle: Worker[] = [];
+  private queue: Pending[] = [];
+  private running = new Map<Worker, Pending>();
+  private closed = false;
+
+  constructor(readonly size = Math.max(1, Math.min(os.availableParallelism(), 8))) {}
+
+  run(job: Omit<InspectJob, 'id'>, onBytes: (n: number) => void): Promise<ChunkInspection> {
+    if (this.closed) return Promise.reject(new Error('pool closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job: { ...job, id: nextId++ }, onBytes, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private spawn(): Worker {
+    const entry = workerEntry();
+    const w = new Worker(entry.file, { execArgv: entry.execArgv });
+    w.on('message', (msg: WorkerReply) => {
+      const p = this.running.get(w);
+      if (!p || msg.id !== p.job.id) return;
+      if (msg.type === 'bytes') p.onBytes(msg.n);
+      else {
+        this.running.delete(w);
+        this.idle.push(w);
+        if (msg.type === 'done') p.resolve(msg.result);
+        else p.reject(new Error(msg.message));
+        this.pump();
+      }
+    });
+    w.on('error', (e) => this.lose(w, e));
+    w.on('exit', (code) => this.lose(w, new Error(`scan worker exited with code ${code}`)));
+    this.workers.push(w);
+    return w;
+  }
+
+  private lose(w: Worker, e: Error): void {
+    this.workers = this.workers.filter((x) => x !== w);
+    this.idle = this.idle.filter((x) => x !== w);
+    const p = this.running.get(w);
+    this.running.delete(w);
+    if (p) p.reject(e);
+    if (!this.closed) this.pump();
+  }
+
+  private pump(): void {
+    while (this.queue.length) {
+      let w = this.idle.pop();
+      if (!w) {
+        if (this.workers.length >= this.size) return;
+        w = this.spawn();
+      }
+      const p = this.queue.shift()!;
+      this.running.set(w, p);
+      w.postMessage(p.job);
+    }
+  }
+
+  /** Stops every worker; queued and running jobs reject with `reason`. */
+  async close(reason = new Error('pool closed')): Promise<void> {
+    this.closed = true;
+    for (const p of this.queue) p.reject(reason);
+    this.queue = [];
+    for (const p of this.running.values()) p.reject(reason);
+    this.running.clear();
+    const ws = this.workers;
+    this.workers = [];
+    this.idle = [];
+    await Promise.all(ws.map((w) => w.terminate().catch(() => 0)));
+  }
+}
+
+let nextId = 1;

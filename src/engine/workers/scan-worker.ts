@@ -1,0 +1,39 @@
+// Worker thread entry: inspects the chunks it is sent, one at a time, reporting bytes read.
+import { parentPort } from 'node:worker_threads';
+import { INSPECTORS } from '../formats/registry';
+import type { InspectJob, WorkerReply } from './messages';
+
+const port = parentPort;
+if (!port) throw new Error('scan-worker must run in a worker thread');
+
+/** Progress is posted in steps of this many bytes, not per read. */
+const PROGRESS_STEP = 4 << 20;
+
+port.on('message', (job: InspectJob) => {
+  void run(job);
+});
+
+async function run(job: InspectJob): Promise<void> {
+  const post = (msg: WorkerReply): void => port!.postMessage(msg);
+  let pending = 0;
+  try {
+    const inspect = INSPECTORS[job.format];
+    if (!inspect) throw new Error(`no inspector for format ${job.format}`);
+    const result = await inspect(job.chunk, {
+      root: job.root,
+      verify: job.verify,
+      maxMemberBytes: job.maxMemberBytes,
+      onBytes: (n) => {
+        pending += n;
+        if (pending >= PROGRESS_STEP) {
+          post({ id: job.id, type: 'bytes', n: pending });
+          pending = 0;
+        }
+      },
+    });
+    if (pending) post({ id: job.id, type: 'bytes', n: pending });
+    post({ id: job.id, type: 'done', result });
+  } catch (e) {
+    post({ id: job.id, type: 'error', message: (e as Error)?.stack ?? String(e) });
+  }
+}

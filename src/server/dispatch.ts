@@ -1,0 +1,168 @@
+// One way into the API for both hosts (the HTTP host here and Electron IPC in src/main):
+// the method name is checked against API_METHODS, every argument coming from the UI is
+// checked (paths: absolute, existing, a directory) before the engine sees it, and the
+// engine is called with the checked, normalized arguments. Plain Node: no Electron here.
+import { stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import {
+  API_METHODS,
+  type ApiMethod,
+  type DropInspectorApi,
+  type ReportFormat,
+  type ScanOptions,
+} from '../shared/api';
+import { ApiError } from './errors';
+
+const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'md', 'csv', 'html'];
+const MAX_PATH_LENGTH = 4096;
+const MAX_JOB_ID_LENGTH = 256;
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name);
+}
+
+/** A drop folder from the UI: absolute, existing, a directory. Returns it normalized. */
+export async function checkDropPath(value: unknown, what = 'drop'): Promise<string> {
+  if (typeof value !== 'string' || value === '') {
+    throw new ApiError('bad-request', `The ${what} must be a folder path.`);
+  }
+  if (value.length > MAX_PATH_LENGTH || value.includes('\0')) {
+    throw new ApiError('bad-request', `The ${what} path is not a valid path.`);
+  }
+  if (!isAbsolute(value)) {
+    throw new ApiError('bad-request', `The ${what} path must be absolute: ${value}`);
+  }
+  const path = resolve(value);
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new ApiError('not-found', `No such folder: ${path}`);
+    }
+    throw new ApiError('unreadable', `Cannot read ${path}: ${(error as Error).message}`);
+  }
+  if (!info.isDirectory()) throw new ApiError('not-a-directory', `Not a folder: ${path}`);
+  return path;
+}
+
+function checkScanOptions(value: unknown): ScanOptions | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ApiError('bad-request', 'Scan options must be an object.');
+  }
+  const options: ScanOptions = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined || v === null) continue;
+    switch (key) {
+      case 'verify':
+        if (typeof v !== 'boolean') throw new ApiError('bad-request', 'options.verify must be true or false.');
+        options.verify = v;
+        break;
+      case 'cadenceSeconds':
+        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+          throw new ApiError('bad-request', 'options.cadenceSeconds must be a positive number.');
+        }
+        options.cadenceSeconds = v;
+        break;
+      case 'asOf':
+        if (typeof v !== 'string' || v.length > 64 || Number.isNaN(Date.parse(v))) {
+          throw new ApiError('bad-request', 'options.asOf must be an ISO date-time.');
+        }
+        options.asOf = v;
+        break;
+      default:
+        throw new ApiError('bad-request', `Unknown scan option: ${key}`);
+    }
+  }
+  return options;
+}
+
+function checkFormat(value: unknown): ReportFormat {
+  if (typeof value === 'string' && (REPORT_FORMATS as readonly string[]).includes(value)) {
+    return value as ReportFormat;
+  }
+  throw new ApiError('bad-request', `The report format must be one of ${REPORT_FORMATS.join(', ')}.`);
+}
+
+function checkJobId(value: unknown): string {
+  if (typeof value !== 'string' || value === '' || value.length > MAX_JOB_ID_LENGTH) {
+    throw new ApiError('bad-request', 'The job id must be a non-empty string.');
+  }
+  return value;
+}
+
+function checkBoolean(value: unknown, what: string): boolean {
+  if (typeof value !== 'boolean') throw new ApiError('bad-request', `${what} must be true or false.`);
+  return value;
+}
+
+/** Checks and normalizes a method's arguments as they arrive from the UI. */
+export async function checkArgs<M extends ApiMethod>(
+  method: M,
+  args: readonly unknown[],
+): Promise<Parameters<DropInspectorApi[M]>> {
+  const arity: Record<ApiMethod, number> = {
+    recentDrops: 0,
+    initialDrop: 0,
+    pickFolder: 0,
+    cancelScan: 1,
+    startScan: 2,
+    getReport: 2,
+    watchDrop: 2,
+    exportReport: 3,
+  };
+  // Trailing undefined/null (e.g. an omitted options object, JSON's null) are no arguments.
+  let count = args.length;
+  while (count > 0 && (args[count - 1] === undefined || args[count - 1] === null)) count--;
+  if (count > arity[method]) {
+    throw new ApiError('bad-request', `${method} takes at most ${arity[method]} argument(s).`);
+  }
+  let checked: unknown[];
+  switch (method) {
+    case 'recentDrops':
+    case 'initialDrop':
+    case 'pickFolder':
+      checked = [];
+      break;
+    case 'cancelScan':
+      checked = [checkJobId(args[0])];
+      break;
+    case 'startScan':
+    case 'getReport': {
+      const options = checkScanOptions(args[1]);
+      checked = [await checkDropPath(args[0])];
+      if (options) checked.push(options);
+      break;
+    }
+    case 'exportReport': {
+      const format = checkFormat(args[1]);
+      const options = checkScanOptions(args[2]);
+      checked = [await checkDropPath(args[0]), format];
+      if (options) checked.push(options);
+      break;
+    }
+    case 'watchDrop': {
+      const on = checkBoolean(args[1], 'watchDrop\u2019s "on"');
+      checked = [await checkDropPath(args[0]), on];
+      break;
+    }
+    default:
+      throw new ApiError('not-found', `Unknown method: ${String(method)}`);
+  }
+  return checked as Parameters<DropInspectorApi[M]>;
+}
+
+/**
+ * Calls `method` on `api` with arguments straight from the UI (JSON or structured clone):
+ * unknown methods → ApiError 'not-found', bad arguments → 'bad-request' (or 'not-found' /
+ * 'not-a-directory' for a drop path), otherwise whatever the engine answers or throws.
+ */
+export async function callApi(api: DropInspectorApi, method: string, rawArgs: unknown): Promise<unknown> {
+  if (!isApiMethod(method)) throw new ApiError('not-found', `Unknown method: ${method}`);
+  if (!Array.isArray(rawArgs)) throw new ApiError('bad-request', 'The arguments must be an array.');
+  const args = await checkArgs(method, rawArgs);
+  const fn = api[method] as (...a: unknown[]) => Promise<unknown>;
+  return await fn.apply(api, args);
+}

@@ -1,0 +1,90 @@
+// The one API the renderer uses, whatever hosts it: Electron IPC through the preload
+// (src/preload) or HTTP on loopback (src/server). Both hosts implement exactly this
+// interface over the same engine service (src/engine/service.ts).
+import type { ScanReport } from './report';
+
+export type ReportFormat = 'json' | 'md' | 'csv' | 'html';
+
+export interface RecentDrop {
+  path: string;
+  format: string | null;
+  lastScannedAt: string | null;
+  chunks: number;
+  errors: number;
+  warnings: number;
+}
+
+export interface ScanOptions {
+  /** Re-hash and re-read every archive even if unchanged since the last scan. */
+  verify?: boolean;
+  /** Expected seconds between runs (Info Mart default 8 h). */
+  cadenceSeconds?: number;
+  /** ISO time the "stale" check is judged at (default: now). */
+  asOf?: string;
+}
+
+export interface ScanProgress {
+  jobId: string;
+  drop: string;
+  phase: 'discovering' | 'scanning' | 'checking' | 'done' | 'cancelled' | 'failed';
+  chunksDone: number;
+  chunksTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  /** Chunks whose catalog entry was reused unchanged. */
+  chunksReused: number;
+  elapsedMs: number;
+  /** Estimated milliseconds left; null until it can be told. */
+  etaMs: number | null;
+  /** Set when phase is 'failed'. */
+  error?: string;
+}
+
+export type EngineEvent =
+  | { type: 'scan-progress'; progress: ScanProgress }
+  /** A scan finished (or a watched drop changed and was re-scanned): fetch the report again. */
+  | { type: 'report-updated'; drop: string };
+
+export interface ExportedReport {
+  fileName: string;
+  mime: string;
+  content: string;
+}
+
+/** An error the UI shows as a message, never as a crash. */
+export interface ApiErrorShape {
+  code: 'not-found' | 'not-a-directory' | 'unreadable' | 'unknown-format' | 'catalog-too-new' | 'bad-request' | 'forbidden' | 'internal';
+  message: string;
+}
+
+export interface DropInspectorApi {
+  /** Drops the catalog knows, newest first. */
+  recentDrops(): Promise<RecentDrop[]>;
+  /** The drop the host was started with (serve <drop>, npm start), if any. */
+  initialDrop(): Promise<string | null>;
+  /** Starts (or joins) a scan of the drop; progress arrives as events. */
+  startScan(drop: string, options?: ScanOptions): Promise<{ jobId: string }>;
+  cancelScan(jobId: string): Promise<void>;
+  /** The report from the catalog as it stands (no scan). */
+  getReport(drop: string, options?: ScanOptions): Promise<ScanReport>;
+  exportReport(drop: string, format: ReportFormat, options?: ScanOptions): Promise<ExportedReport>;
+  /** Watch the drop and re-scan when chunks arrive. */
+  watchDrop(drop: string, on: boolean): Promise<void>;
+  /** Native folder picker; null where the host has none (browser) or the user cancelled. */
+  pickFolder(): Promise<string | null>;
+  /** Subscribe to engine events; returns the unsubscribe function. */
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+}
+
+/** Methods callable over a transport (everything except onEvent). */
+export type ApiMethod = Exclude<keyof DropInspectorApi, 'onEvent'>;
+export const API_METHODS: readonly ApiMethod[] = [
+  'recentDrops',
+  'initialDrop',
+  'startScan',
+  'cancelScan',
+  'getReport',
+  'exportReport',
+  'watchDrop',
+  'pickFolder',
+] as const;

@@ -1,0 +1,139 @@
+// The scan report: the document of ../shared/report-contract.md. Field names here are a
+// public contract (scripts parse them); add fields freely, never rename or re-mean one.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** State of an archive's SHA-1 check. */
+export type ChecksumState = 'ok' | 'mismatch' | 'missing' | 'error' | 'encrypted';
+
+/** State of a chunk's metadata file. */
+export type MetadataState = 'ok' | 'missing' | 'invalid';
+
+/** State of reading an archive to its end. */
+export type ArchiveState = 'ok' | 'missing' | 'corrupt' | 'encrypted';
+
+export type ProblemKind =
+  | 'gap'
+  | 'overlap'
+  | 'duplicate'
+  | 'out-of-order'
+  | 'checksum-mismatch'
+  | 'checksum-missing'
+  | 'metadata-missing'
+  | 'metadata-invalid'
+  | 'archive-missing'
+  | 'archive-corrupt'
+  | 'encrypted'
+  | 'table-unreadable'
+  | 'malformed-row'
+  | 'schema-change'
+  | 'late'
+  | 'stale'
+  | 'name-mismatch'
+  | 'suspicious-entry'
+  | 'file-changed'
+  | 'unexpected-file';
+
+export interface Problem {
+  kind: ProblemKind;
+  severity: Severity;
+  /** The chunk it is about (for a gap: the one after it); null for drop-wide problems. */
+  chunk: string | null;
+  /** For gap / overlap / duplicate / out-of-order / late: the chunk before it. */
+  previous?: string | null;
+  /** Set where it is about one table. */
+  table: string | null;
+  message: string;
+  /** What a support engineer should do about it. */
+  action?: string;
+  /** Machine-readable extents, e.g. the missing audit-key range of a gap. */
+  detail?: Record<string, unknown>;
+}
+
+export interface ReportTable {
+  /** Member name without .csv, as written. */
+  name: string;
+  /** Records, header excluded; null if unreadable. */
+  rows: number | null;
+  columns: string[];
+  /** Uncompressed size of the member in bytes. */
+  bytes?: number | null;
+  /** Records with the wrong number of fields. */
+  malformedRows?: number;
+  /** SHA-1 check of the table's own checksum, where one exists. */
+  checksum?: ChecksumState | null;
+}
+
+export interface ReportChunk {
+  name: string;
+  hwmFrom: number | null;
+  hwmTo: number | null;
+  createdTs: number | null;
+  maxDataTs: number | null;
+  checksum: ChecksumState;
+  tables: ReportTable[];
+  // Beside the contract's fields:
+  /** Path of the chunk (folder, or archive in a flat drop) relative to the drop. */
+  path: string;
+  hwmFromTs: number | null;
+  hwmToTs: number | null;
+  metadata: MetadataState;
+  archive: ArchiveState;
+  /** Archive size in bytes (null when there is no archive). */
+  bytes: number | null;
+  gimVersion: string | null;
+  gimSchemaVersion: string | null;
+  /** Where hwmFrom/hwmTo came from. */
+  keySource: 'metadata' | 'name' | 'none';
+  files: string[];
+}
+
+export interface ReportSummary {
+  chunks: number;
+  tables: number;
+  rows: number;
+  problems: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+  bytes: number;
+  hwmFrom: number | null;
+  hwmTo: number | null;
+  firstCreatedTs: number | null;
+  lastCreatedTs: number | null;
+}
+
+export interface ScanReport {
+  format: string;
+  drop: string;
+  scannedAt: string;
+  summary: ReportSummary;
+  chunks: ReportChunk[];
+  problems: Problem[];
+  // Beside the contract's fields:
+  tool: { name: 'drop-inspector'; version: string };
+  options: { cadenceSeconds: number; graceSeconds: number; asOf: string };
+}
+
+export const SEVERITY_OF: Record<ProblemKind, Severity> = {
+  gap: 'error',
+  overlap: 'warning',
+  duplicate: 'warning',
+  'out-of-order': 'warning',
+  'checksum-mismatch': 'error',
+  'checksum-missing': 'warning',
+  'metadata-missing': 'warning',
+  'metadata-invalid': 'error',
+  'archive-missing': 'error',
+  'archive-corrupt': 'error',
+  encrypted: 'info',
+  'table-unreadable': 'error',
+  'malformed-row': 'warning',
+  'schema-change': 'warning',
+  late: 'warning',
+  stale: 'warning',
+  'name-mismatch': 'warning',
+  'suspicious-entry': 'warning',
+  'file-changed': 'warning',
+  'unexpected-file': 'info',
+};
