@@ -7,6 +7,8 @@
 // field mismatches, which is the part whose speed matters):
 //   indexOf  - Buffer.indexOf for LF and '"', a one-compare loop for delimiters in quote-free rows
 //   switch   - a single byte loop dispatching on a state variable per byte
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { CsvRecordCounter } from '../src/engine/csv/record-counter';
 
 const MiB = 1024 * 1024;
@@ -24,7 +26,7 @@ const words = ['alpha', 'Bravo', 'charlie', 'délta', 'echo', 'foxtrot', 'Golf',
 
 function typicalTable(bytes: number): Buffer {
   const r = rng(1);
-  const lines: string[] = ['id,created_at,customer_id,first_name,last_name,city,country,amount,currency,status,score,notes'];
+  const lines: string[] = ['id,created_at,customer_id,first_name,last_name,city,country,amount,currency,status,score,notes,email,phone'];
   let size = lines[0].length + 1;
   let id = 1;
   while (size < bytes) {
@@ -43,6 +45,8 @@ function typicalTable(bytes: number): Buffer {
       r() < 0.5 ? 'shipped' : 'pending',
       Math.floor(r() * 100),
       notes,
+      `${w().toLowerCase()}.${Math.floor(r() * 1000)}@example.com`,
+      `+49 30 ${Math.floor(r() * 1e7)}`,
     ].join(',');
     lines.push(line);
     size += Buffer.byteLength(line) + 1;
@@ -190,8 +194,8 @@ function countSwitch(data: Buffer, chunkSize: number): { records: number; bad: n
   return { records, bad };
 }
 
-function feed(data: Buffer, chunkSize: number): { records: number; bad: number } {
-  const c = new CsvRecordCounter();
+function feed(data: Buffer, chunkSize: number, wordSkip = true): { records: number; bad: number } {
+  const c = new CsvRecordCounter({ wordSkip });
   for (let off = 0; off < data.length; off += chunkSize) c.push(data.subarray(off, Math.min(off + chunkSize, data.length)));
   const r = c.finish();
   return { records: r.records, bad: r.malformedRows };
@@ -209,23 +213,35 @@ function time(label: string, data: Buffer, fn: () => { records: number; bad: num
   }
   runs.sort((a, b) => a - b);
   const med = runs[2];
-  console.log(`${label.padEnd(34)} ${med.toFixed(0).padStart(6)} MB/s  (min ${runs[0].toFixed(0)}, max ${runs[4].toFixed(0)})  records=${last.records} bad=${last.bad}`);
+  console.log(`${label.padEnd(38)} ${med.toFixed(0).padStart(6)} MB/s  (min ${runs[0].toFixed(0)}, max ${runs[4].toFixed(0)})  records=${last.records} bad=${last.bad}`);
   return med;
 }
 
-const typical = typicalTable(totalMiB * MiB);
-const heavy = quoteHeavyTable(totalMiB * MiB);
-const avgRow = (t: Buffer) => (t.length / (t.filter((x) => x === 0x0a).length || 1)).toFixed(0);
-console.log(`typical: ${(typical.length / MiB).toFixed(0)} MiB, ~${avgRow(typical)} B/row; quote-heavy: ${(heavy.length / MiB).toFixed(0)} MiB, ~${avgRow(heavy)} B/line; 1 MiB chunks; node ${process.version}`);
-
-const only = process.env.BENCH_ONLY;
-for (const [name, data] of [
-  ['typical', typical],
-  ['quote-heavy', heavy],
-] as const) {
-  time(`A CsvRecordCounter  ${name}`, data, () => feed(data, MiB));
-  if (!only) {
-    time(`B indexOf           ${name}`, data, () => countIndexOf(data, MiB));
-    time(`C switch per byte   ${name}`, data, () => countSwitch(data, MiB));
+// Each variant runs in its own process: they would otherwise share (and spoil) V8's type
+// feedback and optimized code, and the numbers would depend on the order of the runs.
+const variant = process.env.CSV_BENCH_VARIANT;
+if (!variant) {
+  console.log(`${totalMiB} MiB per table, 1 MiB chunks, node ${process.version}, MB/s = 10^6 bytes/s, median of 5 runs`);
+  const variants = process.env.BENCH_ONLY ? ['A'] : ['A', "A'", 'B', 'C'];
+  for (const v of variants) {
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(totalMiB)], {
+      env: { ...process.env, CSV_BENCH_VARIANT: v },
+      stdio: 'inherit',
+    });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+} else {
+  const typical = typicalTable(totalMiB * MiB);
+  const heavy = quoteHeavyTable(totalMiB * MiB);
+  const lineLen = (t: Buffer) => (t.length / (t.filter((x) => x === 0x0a).length || 1)).toFixed(0);
+  if (variant === 'A') console.log(`typical rows ~${lineLen(typical)} B; quote-heavy ~${lineLen(heavy)} B per line`);
+  for (const [name, data] of [
+    ['typical', typical],
+    ['quote-heavy', heavy],
+  ] as const) {
+    if (variant === 'A') time(`A  CsvRecordCounter (SWAR) ${name}`, data, () => feed(data, MiB));
+    if (variant === "A'") time(`A' same, byte loop only   ${name}`, data, () => feed(data, MiB, false));
+    if (variant === 'B') time(`B  indexOf + comma loop    ${name}`, data, () => countIndexOf(data, MiB));
+    if (variant === 'C') time(`C  switch per byte         ${name}`, data, () => countSwitch(data, MiB));
   }
 }

@@ -6,12 +6,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Catalog } from '../engine/catalog/catalog';
-import { defaultCatalogPath } from '../engine/catalog/location';
+import { defaultCatalogPath, isInside } from '../engine/catalog/location';
 import { EngineError } from '../engine/model';
 import { cadenceOf, parseDuration } from '../engine/options';
 import { buildReport } from '../engine/report/build-report';
 import { isReportFormat, renderReport } from '../engine/report/index';
-import { scanDrop } from '../engine/scan';
+import { resolveDrop, scanDrop } from '../engine/scan';
 import { VERSION } from '../engine/version';
 import type { ScanReport } from '../shared/report';
 import { progressPrinter } from './progress';
@@ -103,7 +103,12 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
   const maxMemberBytes = values['max-member-bytes'] ? Number(values['max-member-bytes']) : undefined;
   if (maxMemberBytes !== undefined && !(maxMemberBytes > 0)) throw new UsageError('--max-member-bytes must be a positive number');
 
-  const catalog = new Catalog(values.catalog ? path.resolve(values.catalog) : defaultCatalogPath());
+  const catalogFile = values.catalog ? path.resolve(values.catalog) : defaultCatalogPath();
+  // Checked before the catalog is opened: opening creates the file, and the drop is read-only.
+  if (isInside(catalogFile, await resolveDrop(args[0]))) {
+    throw new EngineError('bad-request', `the catalog ${catalogFile} would be inside the drop; choose another with --catalog (the drop is read-only)`);
+  }
+  const catalog = new Catalog(catalogFile);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
@@ -162,6 +167,15 @@ async function serveCommand(args: string[], values: Values): Promise<number> {
   await host.close();
   await service.close();
   return 0;
+}
+
+// For `npm run bench`: peak memory of the whole process, worker threads included.
+if (process.env.DROP_INSPECTOR_STATS) {
+  const t0 = Date.now();
+  process.once('exit', () => {
+    const u = process.resourceUsage();
+    process.stderr.write(`DROP_INSPECTOR_STATS ${JSON.stringify({ maxRssMB: Math.round(u.maxRSS / 1024), wallMs: Date.now() - t0 })}\n`);
+  });
 }
 
 main(process.argv.slice(2)).then(

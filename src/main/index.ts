@@ -148,7 +148,7 @@ async function exportReportWithDialog(): Promise<void> {
 }
 
 async function rebuildMenu(): Promise<void> {
-  let recent: { path: string }[] = [];
+  let recent: { path: string }[];
   try {
     recent = engine ? await engine.recentDrops() : [];
   } catch {
@@ -167,7 +167,12 @@ async function rebuildMenu(): Promise<void> {
         { label: 'Open Drop…', accelerator: 'CmdOrCtrl+O', click: () => void openDropFromDialog() },
         { label: 'Recent Drops', submenu: recentItems },
         { type: 'separator' },
-        { label: 'Re-scan', accelerator: 'F5', enabled: currentDrop !== null, click: () => void rescan(false) },
+        {
+          label: 'Re-scan',
+          accelerator: 'F5',
+          enabled: currentDrop !== null,
+          click: () => void rescan(false),
+        },
         {
           label: 'Re-scan and Verify Everything',
           accelerator: 'Shift+F5',
@@ -191,7 +196,11 @@ async function rebuildMenu(): Promise<void> {
       submenu: [
         ...(app.isPackaged
           ? []
-          : ([{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }] as MenuItemConstructorOptions[])),
+          : ([
+              { role: 'reload' },
+              { role: 'toggleDevTools' },
+              { type: 'separator' },
+            ] as MenuItemConstructorOptions[])),
         { role: 'resetZoom' },
         { role: 'zoomIn' },
         { role: 'zoomOut' },

@@ -50,7 +50,7 @@ export function createHandle<E extends IpcSenderEvent>(
       if (channels.has(channel)) throw new Error(`IPC channel registered twice: ${channel}`);
       channels.add(channel);
       ipcMain.handle(channel, (event: E, ...args: unknown[]) => {
-        let trusted = false;
+        let trusted: boolean;
         try {
           trusted = isTrustedSender(event);
         } catch {
@@ -148,7 +148,10 @@ export interface EventTarget {
 }
 
 /** Forwards every engine event to the current targets; returns the unsubscribe function. */
-export function forwardEngineEvents(api: Pick<DropInspectorApi, 'onEvent'>, targets: () => Iterable<EventTarget>): () => void {
+export function forwardEngineEvents(
+  api: Pick<DropInspectorApi, 'onEvent'>,
+  targets: () => Iterable<EventTarget>,
+): () => void {
   return api.onEvent((event: EngineEvent) => {
     for (const target of targets()) {
       if (target.isDestroyed?.()) continue;

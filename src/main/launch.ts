@@ -10,7 +10,10 @@ import { CONTENT_SECURITY_POLICY } from '../server/http-host';
  * argv is [electron, <app or script>, ...args]; packaged it is [app, ...args]. Switches
  * (Chromium's or ours) start with '-' and are skipped.
  */
-export function dropFromArgv(argv: readonly string[], opts: { isPackaged: boolean; cwd: string }): string | null {
+export function dropFromArgv(
+  argv: readonly string[],
+  opts: { isPackaged: boolean; cwd: string },
+): string | null {
   const args = argv.slice(opts.isPackaged ? 1 : 2);
   for (const arg of args) {
     if (arg === '' || arg.startsWith('-')) continue;

@@ -19,7 +19,11 @@ export function electronSqliteBindingPath(
 ): string {
   const electronVersion = runtime.electronVersion ?? process.versions.electron;
   if (!electronVersion) throw new Error('Not running under Electron: no Electron-ABI addon applies.');
-  const dir = nativeAddonDirName(electronVersion, runtime.platform ?? process.platform, runtime.arch ?? process.arch);
+  const dir = nativeAddonDirName(
+    electronVersion,
+    runtime.platform ?? process.platform,
+    runtime.arch ?? process.arch,
+  );
   return join(appPath, 'resources', 'native', dir, NATIVE_ADDON_FILE);
 }
 

@@ -25,11 +25,19 @@ export function createIpcClient(ipc: IpcRendererLike): DropInspectorApi {
   async function call<M extends ApiMethod>(method: M, ...args: IpcArgs<M>): Promise<IpcValue<M>> {
     const response = await ipc.invoke(IPC_CHANNELS[method], ...args);
     if (!isResponse(response)) {
-      const error: IpcCallError = { name: 'ApiError', code: 'internal', message: `Malformed answer to ${method}.` };
+      const error: IpcCallError = {
+        name: 'ApiError',
+        code: 'internal',
+        message: `Malformed answer to ${method}.`,
+      };
       throw error;
     }
     if (response.ok) return response.value as IpcValue<M>;
-    const error: IpcCallError = { name: 'ApiError', code: response.error.code, message: response.error.message };
+    const error: IpcCallError = {
+      name: 'ApiError',
+      code: response.error.code,
+      message: response.error.message,
+    };
     throw error;
   }
 

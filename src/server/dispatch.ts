@@ -57,7 +57,8 @@ function checkScanOptions(value: unknown): ScanOptions | undefined {
     if (v === undefined || v === null) continue;
     switch (key) {
       case 'verify':
-        if (typeof v !== 'boolean') throw new ApiError('bad-request', 'options.verify must be true or false.');
+        if (typeof v !== 'boolean')
+          throw new ApiError('bad-request', 'options.verify must be true or false.');
         options.verify = v;
         break;
       case 'cadenceSeconds':

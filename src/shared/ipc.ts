@@ -31,8 +31,7 @@ export type IpcValue<M extends ApiMethod> = Awaited<ReturnType<DropInspectorApi[
  * properties; the preload turns `ok: false` back into a rejection carrying the code.
  */
 export type IpcResponse<M extends ApiMethod = ApiMethod> =
-  | { ok: true; value: IpcValue<M> }
-  | { ok: false; error: ApiErrorShape };
+  { ok: true; value: IpcValue<M> } | { ok: false; error: ApiErrorShape };
 
 /** The channel → signature map: what each channel carries. */
 export type IpcSignatures = {

@@ -161,7 +161,7 @@ export const problems: Problem[] = [
     severity: 'error',
     chunk: B,
     table: 'irf_user_data_cust_1',
-    message: 'irf_user_data_cust_1.csv: invalid UTF-8 at byte 1024',
+    message: 'irf_user_data_cust_1.csv: invalid UTF-8 at byte 1024 (AT&T &lt;export&gt; &amp; co)',
   },
   {
     kind: 'duplicate',
@@ -194,7 +194,8 @@ export const problems: Problem[] = [
     chunk: NASTY_CHUNK,
     previous: B2,
     table: null,
-    message: 'name order puts "export_201800_<script>…" before export_201500_2016_07_14_01_44_45',
+    message:
+      'name order puts "export_201800_<script>…" after export_201500_2016_07_14_01_44_45, but its audit keys come first',
   },
   {
     kind: 'name-mismatch',
@@ -268,15 +269,15 @@ export const problems: Problem[] = [
     severity: 'error',
     chunk: E,
     table: null,
-    message: 'export_unknown.zip: end of central directory not found (truncated?)',
+    message: 'export_unknown.zip: end of central directory not found (truncated?) in D:\\in\\a\\|b *c*',
   },
   {
     kind: 'stale',
     severity: 'warning',
     chunk: F,
     table: null,
-    message: 'the newest chunk is 3 d 2 h old as of 2016-07-18 10:00:00 UTC',
-    detail: { ageSeconds: 3 * 86400 + 7200 },
+    message: 'the newest export is 3 d 1 h old as of 2016-07-18T10:00:00.000Z (expected every 8 h)',
+    detail: { newestTs: 1468570800, asOf: 1468836000 },
   },
   {
     kind: 'unexpected-file',

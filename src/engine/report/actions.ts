@@ -108,8 +108,8 @@ export function actionFor(p: Problem): string {
       );
     case 'out-of-order':
       return (
-        `Load chunks by audit key, not by name: ${prevRef(p)} must be loaded before ${chunkRef(p)}, ` +
-        `but name order puts them the other way round. Make the loader sort numerically or process this pair by hand.`
+        `Load chunks by audit key, not by name: ${chunkRef(p)} must be loaded before ${prevRef(p)}, ` +
+        `although name order puts it after. Make the loader sort by the numeric audit key, or load this pair by hand.`
       );
     case 'checksum-mismatch':
       if (p.table) {
@@ -150,6 +150,9 @@ export function actionFor(p: Problem): string {
         `decrypt it with the site's export certificate key.`
       );
     case 'table-unreadable':
+      if (/max-member-bytes/.test(p.message)) {
+        return `Re-scan with a higher --max-member-bytes to inspect ${tableRef(p)} in ${chunkRef(p)}; the file itself may be fine.`;
+      }
       return (
         `Re-transfer ${archiveRef(p)}; if ${tableRef(p)} still cannot be decoded, check the site's export ` +
         `encoding setting and send the file to the vendor.`
@@ -186,7 +189,11 @@ export function actionFor(p: Problem): string {
       );
     }
     case 'stale': {
-      const age = detailNumber(d, 'ageSeconds', 'seconds', 'silenceSeconds');
+      const newest = detailNumber(d, 'newestTs');
+      const asOf = detailNumber(d, 'asOf');
+      const age =
+        detailNumber(d, 'ageSeconds', 'seconds', 'silenceSeconds') ??
+        (newest !== null && asOf !== null ? asOf - newest : null);
       const how = age !== null ? ` is ${formatDuration(age)} old` : ' is older than the expected cadence';
       return (
         `The newest chunk${p.chunk ? ` ${p.chunk}` : ''}${how}: check that the export job still runs ` +

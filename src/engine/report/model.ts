@@ -93,10 +93,18 @@ export function verdictOf(r: ScanReport): Verdict {
     return { status: 'EMPTY', worst, line: `EMPTY: no chunks found${extra}` };
   }
   if (bySeverity.warning > 0) {
-    return { status: 'WARNINGS', worst, line: `WHOLE WITH WARNINGS: ${chunks}, ${kinds.join(', ')} (${counts.join(', ')})` };
+    return {
+      status: 'WARNINGS',
+      worst,
+      line: `WHOLE WITH WARNINGS: ${chunks}, ${kinds.join(', ')} (${counts.join(', ')})`,
+    };
   }
   if (r.problems.length > 0) {
-    return { status: 'WHOLE', worst, line: `WHOLE: ${chunks}, no errors or warnings; ${kinds.join(', ')} (${counts.join(', ')})` };
+    return {
+      status: 'WHOLE',
+      worst,
+      line: `WHOLE: ${chunks}, no errors or warnings; ${kinds.join(', ')} (${counts.join(', ')})`,
+    };
   }
   return { status: 'WHOLE', worst, line: `WHOLE: ${chunks}, no problems` };
 }

@@ -153,4 +153,3 @@ export function renderCsv(r: ScanReport): string {
 
   return `\ufeff${[CSV_COLUMNS.join(','), ...rows.map(line)].join('\r\n')}\r\n`;
 }
-

@@ -58,6 +58,7 @@ const CSS = `
     --bar: #5b7fb0; --bar-fg: #ffffff; --gap-bg: #fde8e8;
   }
   body { font-size: 9pt; margin: 0; max-width: none; }
+  th, td { padding: .2rem .3rem; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   section { break-inside: auto; }
   h2, h3 { break-after: avoid; }
@@ -84,10 +85,9 @@ caption { text-align: left; font-weight: 600; padding: .2rem 0; color: var(--mut
 th, td { border: 1px solid var(--border); padding: .3rem .45rem; text-align: left; vertical-align: top; white-space: pre-wrap; overflow-wrap: anywhere; }
 thead th { background: var(--head); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: normal; }
-td.wide { min-width: 16em; }
+table.fixed { table-layout: fixed; }
 td.nowrap, th.nowrap { white-space: nowrap; overflow-wrap: normal; }
-td.time { overflow-wrap: normal; min-width: 6em; }
-tbody th[scope="row"] { min-width: 9em; }
+td.time { overflow-wrap: normal; }
 .sev-error .sev, td.sev-error, span.sev-error { color: var(--err); font-weight: 600; }
 .sev-warning .sev, td.sev-warning, span.sev-warning { color: var(--warn); font-weight: 600; }
 .sev-info .sev, td.sev-info, span.sev-info { color: var(--info); font-weight: 600; }
@@ -327,8 +327,13 @@ function th(text: string, cls = ''): string {
   return `<th scope="col"${cls ? ` class="${cls}"` : ''}>${esc(text)}</th>`;
 }
 
+/** Column widths in percent: fixed layout, so long names wrap instead of widening the page. */
+function colgroup(widths: number[]): string {
+  return `<colgroup>${widths.map((w) => `<col style="width:${w}%">`).join('')}</colgroup>`;
+}
+
 function sevCell(severity: string): string {
-  return `<td class="nowrap sev-${esc(severity)}">${esc(severityLabel(severity))}</td>`;
+  return `<td class="sev-${esc(severity)}">${esc(severityLabel(severity))}</td>`;
 }
 
 function renderTimelineTable(timeline: TimelineRow[]): string {
@@ -353,7 +358,7 @@ function renderTimelineTable(timeline: TimelineRow[]): string {
         `<td>${esc(keysText(row.fromKey, row.toKey))}</td>` +
         `<td colspan="2">${esc(formatSpan(row.fromTs, row.toTs))}</td>` +
         `<td></td><td class="num"></td><td class="num"></td>` +
-        `<td class="wide">${esc(`${severityLabel(row.problem.severity)}: gap between ${row.previous ?? '?'} and ${row.next ?? '?'}`)}</td>` +
+        `<td>${esc(`${severityLabel(row.problem.severity)}: gap between ${row.previous ?? '?'} and ${row.next ?? '?'}`)}</td>` +
         `</tr>`
       );
     }
@@ -361,7 +366,14 @@ function renderTimelineTable(timeline: TimelineRow[]): string {
     const notes = row.notes.length
       ? `<ul class="notes">${row.notes.map((n) => `<li><span class="sev-${esc(n.severity)}">${esc(noteLabel(n))}</span></li>`).join('')}</ul>`
       : '';
-    const cs = c.checksum === 'ok' ? '' : c.checksum === 'missing' ? 'sev-warning' : c.checksum === 'encrypted' ? 'sev-info' : 'sev-error';
+    const cs =
+      c.checksum === 'ok'
+        ? ''
+        : c.checksum === 'missing'
+          ? 'sev-warning'
+          : c.checksum === 'encrypted'
+            ? 'sev-info'
+            : 'sev-error';
     return (
       `<tr${row.worst ? ` class="row-${esc(row.worst)}"` : ''}>` +
       `<td class="num">${row.index}</td>` +
@@ -369,14 +381,14 @@ function renderTimelineTable(timeline: TimelineRow[]): string {
       `<td class="time">${esc(keysText(c.hwmFrom, c.hwmTo))}</td>` +
       `<td class="time">${esc(formatTs(c.createdTs))}</td>` +
       `<td class="time">${esc(formatTs(c.maxDataTs))}</td>` +
-      `<td class="nowrap${cs ? ` ${cs}` : ''}">${esc(checksumLabel(c.checksum))}</td>` +
+      `<td${cs ? ` class="${cs}"` : ''}>${esc(checksumLabel(c.checksum))}</td>` +
       `<td class="num">${c.tables.length}</td>` +
       `<td class="num">${esc(rowsText(row.rows, row.unknownRows))}</td>` +
-      `<td class="wide">${notes}</td>` +
+      `<td>${notes}</td>` +
       `</tr>`
     );
   });
-  return `<table class="timeline-table"><caption>Chunks in continuity order (audit key, then time); a missing chunk is a row of its own.</caption>${head}<tbody>${body.join('\n')}</tbody></table>`;
+  return `<table class="fixed"><caption>Chunks in continuity order (audit key, then time); a missing chunk is a row of its own.</caption>${colgroup([4, 18, 10, 10, 10, 8, 7, 9, 24])}${head}<tbody>${body.join('\n')}</tbody></table>`;
 }
 
 export function renderHtml(r: ScanReport): string {
@@ -425,12 +437,12 @@ export function renderHtml(r: ScanReport): string {
   for (const g of groups) {
     out.push(
       `<h3 class="sev-${esc(g.severity)}"><span class="sev">${esc(`${SEVERITY_ICON[g.severity] ?? ''} ${g.heading} (${g.problems.length})`.trim())}</span></h3>`,
-      `<table><thead><tr>${th('Severity')}${th('Kind')}${th('Chunk')}${th('Previous')}${th('Table')}${th('Message')}${th('Action')}</tr></thead><tbody>`,
+      `<table class="fixed">${colgroup([9, 10, 14, 14, 10, 19, 24])}<thead><tr>${th('Severity')}${th('Kind')}${th('Chunk')}${th('Previous')}${th('Table')}${th('Message')}${th('Action')}</tr></thead><tbody>`,
       ...g.problems.map(
         (p) =>
-          `<tr>${sevCell(p.severity)}<th scope="row" class="nowrap">${esc(p.kind)}</th>` +
+          `<tr>${sevCell(p.severity)}<th scope="row">${esc(p.kind)}</th>` +
           `<td>${esc(p.chunk ?? UNKNOWN)}</td><td>${esc(p.previous ?? UNKNOWN)}</td><td>${esc(p.table ?? UNKNOWN)}</td>` +
-          `<td class="wide">${esc(p.message)}</td><td class="wide">${esc(p.action)}</td></tr>`,
+          `<td>${esc(p.message)}</td><td>${esc(p.action)}</td></tr>`,
       ),
       '</tbody></table>',
     );
@@ -442,7 +454,7 @@ export function renderHtml(r: ScanReport): string {
   if (totals.length === 0) out.push('<p>No tables found.</p>');
   else {
     out.push(
-      `<table><thead><tr>${th('Table')}${th('Chunks present', 'num')}${th('Rows', 'num')}${th('Notes')}</tr></thead><tbody>`,
+      `<table class="fixed">${colgroup([35, 15, 15, 35])}<thead><tr>${th('Table')}${th('Chunks present', 'num')}${th('Rows', 'num')}${th('Notes')}</tr></thead><tbody>`,
       ...totals.map(
         (t) =>
           `<tr><th scope="row">${esc(t.name)}</th><td class="num">${t.chunks} of ${r.chunks.length}</td>` +

@@ -76,7 +76,14 @@ export function renderMarkdown(r: ScanReport): string {
   out.push('');
 
   out.push('## Summary', '');
-  out.push(mdTable(o.counts.map(([l]) => l), [o.counts.map(([, v]) => v)], o.counts.map((_, i) => i)), '');
+  out.push(
+    mdTable(
+      o.counts.map(([l]) => l),
+      [o.counts.map(([, v]) => v)],
+      o.counts.map((_, i) => i),
+    ),
+    '',
+  );
 
   out.push('## Timeline', '');
   out.push('Chunks in continuity order (audit key, then time). A missing chunk is a row of its own.', '');

@@ -3,20 +3,24 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ChunkInspection } from '../formats/types';
 import type { InspectJob, WorkerReply } from './messages';
 
 /** Where the worker entry lives: next to the bundle (out/cli, out/main) or as TS source (tests). */
-function workerEntry(): { file: string; execArgv: string[] } {
+function workerEntry(): { file: string; workerData?: unknown } {
   const here = path.dirname(fileURLToPath(import.meta.url));
   for (const name of ['scan-worker.mjs', 'scan-worker.js']) {
     const file = path.join(here, name);
-    if (existsSync(file)) return { file, execArgv: [] };
+    if (existsSync(file)) return { file };
   }
+  // From source, Node 20 ignores `--import tsx` in a worker's execArgv: a JS bootstrap
+  // registers the loader inside the worker instead.
   const ts = path.join(here, 'scan-worker.ts');
-  if (existsSync(ts)) return { file: ts, execArgv: ['--import', 'tsx'] };
+  if (existsSync(ts)) {
+    return { file: path.join(here, 'ts-worker-bootstrap.mjs'), workerData: { __tsEntry: pathToFileURL(ts).href } };
+  }
   throw new Error(`scan worker entry not found next to ${here}`);
 }
 
@@ -46,7 +50,7 @@ export class ScanPool {
 
   private spawn(): Worker {
     const entry = workerEntry();
-    const w = new Worker(entry.file, { execArgv: entry.execArgv });
+    const w = new Worker(entry.file, { workerData: entry.workerData });
     w.on('message', (msg: WorkerReply) => {
       const p = this.running.get(w);
       if (!p || msg.id !== p.job.id) return;

@@ -17,6 +17,26 @@ const BOMB_RATIO = 200;
 const BOMB_MIN_BYTES = 50 << 20;
 
 export const inspectGimChunk: ChunkInspector = async (chunk, ctx) => {
+  const out = await inspectFiles(chunk, ctx);
+  // A file that changed while it was read gives a result that must not be trusted or kept.
+  for (const f of [...Object.values(chunk.files), ...chunk.extraFiles]) {
+    if (!f) continue;
+    const st = await fsp.stat(path.join(ctx.root, f.rel)).catch(() => null);
+    if (!st || st.size !== f.size || Math.trunc(st.mtimeMs) !== f.mtimeMs) {
+      out.unstable = true;
+      out.problems.push({
+        kind: 'file-changed',
+        severity: SEVERITY_OF['file-changed'],
+        chunk: chunk.name,
+        table: null,
+        message: `${path.posix.basename(f.rel)} ${st ? 'changed' : 'disappeared'} while it was being read (still being written?); re-scan when the transfer is done`,
+      });
+    }
+  }
+  return out;
+};
+
+async function inspectFiles(chunk: ChunkCandidate, ctx: InspectContext): Promise<ChunkInspection> {
   const problems: Problem[] = [];
   const add = (kind: ProblemKind, message: string, table: string | null = null, detail?: Record<string, unknown>): void => {
     problems.push({ kind, severity: SEVERITY_OF[kind], chunk: chunk.name, table, message, ...(detail ? { detail } : {}) });
@@ -181,19 +201,8 @@ export const inspectGimChunk: ChunkInspector = async (chunk, ctx) => {
     await archive.close();
   }
 
-  // A file that changed while it was read gives a result that must not be trusted or kept.
-  try {
-    const st = await fsp.stat(abs(zip));
-    if (st.size !== zip.size || Math.trunc(st.mtimeMs) !== zip.mtimeMs) {
-      out.unstable = true;
-      add('file-changed', `${archiveName} changed while it was being read (still being written?); re-scan when the transfer is done`);
-    }
-  } catch {
-    out.unstable = true;
-    add('file-changed', `${archiveName} disappeared while it was being read`);
-  }
   return out;
-};
+}
 
 function emptyTable(name: string, m: ZipMember, error: string): TableInspection {
   return { name, member: m.name, rows: null, columns: [], bytes: m.uncompressedSize, compressedBytes: m.compressedSize, malformedRows: 0, checksum: null, error };

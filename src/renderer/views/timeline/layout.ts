@@ -231,7 +231,7 @@ export function computeLayout(report: ScanReport, axis: Axis, problemsByChunk?: 
       inferred.add(r.index);
     }
     if (r.from! > r.to!) {
-      const t = r.from!;
+      const t: number = r.from!;
       r.from = r.to;
       r.to = t;
     }

@@ -1,0 +1,84 @@
+import type { ReportFormat } from '../../shared/api';
+import { useApp } from '../state/context';
+import { Verdict } from './Verdict';
+
+const FORMATS: { id: ReportFormat; label: string; title: string }[] = [
+  { id: 'md', label: 'Markdown', title: 'Gap report as Markdown (for a ticket)' },
+  { id: 'csv', label: 'CSV', title: 'Problems as CSV (for a spreadsheet)' },
+  { id: 'json', label: 'JSON', title: 'The full report as JSON (for scripts)' },
+  { id: 'html', label: 'HTML', title: 'A self-contained HTML page' },
+];
+
+export function ExportButtons() {
+  const exporting = useApp((s) => s.exporting);
+  const exportReport = useApp((s) => s.exportReport);
+  const hasReport = useApp((s) => s.report !== null);
+  return (
+    <div className="btn-group" role="group" aria-label="Export the report">
+      <span className="btn-group-label" aria-hidden="true">
+        Export
+      </span>
+      {FORMATS.map((f) => (
+        <button
+          key={f.id}
+          type="button"
+          className="btn btn-small"
+          data-testid={`export-${f.id}`}
+          title={f.title}
+          disabled={!hasReport || exporting !== null}
+          aria-busy={exporting === f.id}
+          onClick={() => void exportReport(f.id)}
+        >
+          {exporting === f.id ? '…' : f.label}
+          <span className="sr-only"> export</span>
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function HeaderBar() {
+  const drop = useApp((s) => s.drop);
+  const format = useApp((s) => s.report?.format ?? null);
+  const scanning = useApp((s) => s.scanning);
+  const watching = useApp((s) => s.watching);
+  const rescan = useApp((s) => s.rescan);
+  const toggleWatch = useApp((s) => s.toggleWatch);
+  const setOpenScreen = useApp((s) => s.setOpenScreen);
+  const openScreen = useApp((s) => s.openScreen);
+  return (
+    <header className="header">
+      <div className="header-title">
+        <span className="app-name">Drop Inspector</span>
+        {drop ? (
+          <span className="drop-path" title={drop} data-testid="drop-path">
+            {format ? <span className="badge">{format}</span> : null}
+            <span className="drop-path-text">{drop}</span>
+          </span>
+        ) : null}
+      </div>
+      {drop && !openScreen ? (
+        <div className="header-actions">
+          <Verdict />
+          <button type="button" className="btn" data-testid="rescan" onClick={() => void rescan()} disabled={scanning} title="Scan the drop again (unchanged chunks are reused)">
+            Re-scan
+          </button>
+          <label className="toggle" title="Re-scan by itself when new chunks arrive">
+            <input type="checkbox" data-testid="watch-toggle" checked={watching} onChange={() => void toggleWatch()} />
+            <span>Watch for new chunks</span>
+          </label>
+          <ExportButtons />
+          <button type="button" className="btn btn-quiet" data-testid="open-another" onClick={() => setOpenScreen(true)}>
+            Open…
+          </button>
+        </div>
+      ) : drop ? (
+        <div className="header-actions">
+          <button type="button" className="btn btn-quiet" onClick={() => setOpenScreen(false)}>
+            Back to {drop.split(/[\\/]/).filter(Boolean).pop() ?? drop}
+          </button>
+        </div>
+      ) : null}
+    </header>
+  );
+}

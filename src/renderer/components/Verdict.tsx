@@ -1,0 +1,19 @@
+import { indexReport } from '../state/derive';
+import { useApp } from '../state/context';
+import { StatusIcon } from './Icons';
+
+/** "Whole" or "N problems: X errors, Y warnings", readable at a glance. */
+export function Verdict({ large }: { large?: boolean }) {
+  const report = useApp((s) => s.report);
+  const scanning = useApp((s) => s.scanning);
+  if (!report) return null;
+  const v = indexReport(report).verdict;
+  const kind = v.worst ?? 'ok';
+  return (
+    <div className={`verdict verdict-${kind}${large ? ' verdict-large' : ''}`} data-testid={large ? 'verdict-large' : 'verdict'} data-problems={v.problems}>
+      <StatusIcon kind={kind} size={large ? 26 : 16} />
+      <span className="verdict-text">{v.text}</span>
+      {scanning ? <span className="verdict-partial">(so far — scan running)</span> : null}
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+import { useState, type FormEvent } from 'react';
+import { useApp } from '../state/context';
+import { formatInt } from '../format';
+import { StatusIcon } from '../components/Icons';
+
+/** Path field, Browse…, and the drops scanned before. (Dropping a folder works anywhere: see useFolderDrop.) */
+export function OpenView() {
+  const recent = useApp((s) => s.recent);
+  const openDrop = useApp((s) => s.openDrop);
+  const pickFolder = useApp((s) => s.pickFolder);
+  const current = useApp((s) => s.drop);
+  const [path, setPath] = useState(current ?? '');
+  const [note, setNote] = useState<string | null>(null);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    void openDrop(path);
+  }
+
+  async function browse() {
+    setNote(null);
+    const picked = await pickFolder();
+    if (picked) {
+      setPath(picked);
+      void openDrop(picked);
+    } else {
+      setNote('No folder picker here (or it was cancelled): type or paste the folder path instead.');
+    }
+  }
+
+  return (
+    <section className="open-view" aria-labelledby="open-title" data-testid="open-view">
+      <h1 id="open-title">Open a drop</h1>
+      <p className="muted">A drop is the folder the exports arrive in. Its chunks are checked for gaps, damage and lateness.</p>
+      <form className="open-form" onSubmit={submit}>
+        <label htmlFor="drop-path-input" className="field-label">
+          Folder path
+        </label>
+        <div className="open-row">
+          <input
+            id="drop-path-input"
+            data-testid="open-path-input"
+            className="text-input"
+            type="text"
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="/data/drops/site-a"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+          />
+          <button type="submit" className="btn btn-primary" data-testid="open-button">
+            Open
+          </button>
+          <button type="button" className="btn" data-testid="browse-button" onClick={() => void browse()}>
+            Browse…
+          </button>
+        </div>
+        {note ? (
+          <p className="note" role="status" data-testid="open-note">
+            {note}
+          </p>
+        ) : null}
+      </form>
+      <div className="drop-zone" data-testid="drop-zone" aria-hidden="true">
+        Or drop a folder anywhere on this window
+      </div>
+      <h2>Recent drops</h2>
+      {recent.length === 0 ? (
+        <p className="muted" data-testid="recent-empty">
+          None yet: drops you open are remembered here.
+        </p>
+      ) : (
+        <ul className="recent-list" data-testid="recent-drops">
+          {recent.map((r, i) => (
+            <li key={r.path}>
+              <button type="button" className="recent-item" data-testid={`recent-drop-${i}`} onClick={() => void openDrop(r.path)}>
+                <span className="recent-path">{r.path}</span>
+                <span className="recent-meta">
+                  {r.format ? <span className="badge">{r.format}</span> : null}
+                  <span>{formatInt(r.chunks)} chunks</span>
+                  {r.errors > 0 ? (
+                    <span className="sev sev-error">
+                      <StatusIcon kind="error" size={12} /> {formatInt(r.errors)} errors
+                    </span>
+                  ) : null}
+                  {r.warnings > 0 ? (
+                    <span className="sev sev-warning">
+                      <StatusIcon kind="warning" size={12} /> {formatInt(r.warnings)} warnings
+                    </span>
+                  ) : null}
+                  {r.errors === 0 && r.warnings === 0 && r.lastScannedAt ? (
+                    <span className="sev sev-ok">
+                      <StatusIcon kind="ok" size={12} /> whole
+                    </span>
+                  ) : null}
+                  <span className="muted">{r.lastScannedAt ? `scanned ${r.lastScannedAt.replace('T', ' ').slice(0, 16)} UTC` : 'never scanned'}</span>
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,85 @@
+// Pure model of the coverage matrix (tables × chunks).
+import type { ScanReport } from '../../shared/report';
+import { indexReport } from '../state/derive';
+
+export type CellState = 'rows' | 'absent' | 'unreadable';
+
+export interface Cell {
+  state: CellState;
+  rows: number | null;
+  /** 0..1 intensity (log scale, relative to the table's largest count). */
+  heat: number;
+  /** Far below the table's median: worth a look. */
+  small: boolean;
+  schemaChange: boolean;
+  columns: number;
+}
+
+export interface TableStats {
+  name: string;
+  present: number;
+  max: number;
+  median: number | null;
+}
+
+export interface CoverageModel {
+  tables: TableStats[];
+  chunkCount: number;
+  cell(tableIdx: number, chunkIdx: number): Cell;
+}
+
+const ABSENT: Cell = { state: 'absent', rows: null, heat: 0, small: false, schemaChange: false, columns: 0 };
+
+/** A count is "small" when below a tenth of the table's median (and the median is meaningful). */
+export function isSmall(rows: number, median: number | null): boolean {
+  return median !== null && median >= 10 && rows < median / 10;
+}
+
+const cache = new WeakMap<ScanReport, CoverageModel>();
+
+export function coverageModel(report: ScanReport): CoverageModel {
+  const hit = cache.get(report);
+  if (hit) return hit;
+  const idx = indexReport(report);
+  const tIndex = new Map(idx.tableNames.map((n, i) => [n, i]));
+  const T = idx.tableNames.length;
+  const C = report.chunks.length;
+  // Row counts as a dense matrix: -1 absent, -2 unreadable.
+  const counts = new Float64Array(T * C).fill(-1);
+  const cols = new Uint16Array(T * C);
+  report.chunks.forEach((c, ci) => {
+    for (const t of c.tables) {
+      const ti = tIndex.get(t.name)!;
+      counts[ti * C + ci] = t.rows === null || t.rows === undefined ? -2 : t.rows;
+      cols[ti * C + ci] = Math.min(65535, t.columns.length);
+    }
+  });
+  const schema = new Set<string>();
+  for (const p of report.problems) if (p.kind === 'schema-change' && p.chunk && p.table) schema.add(`${p.table}\u0000${p.chunk}`);
+  const tables: TableStats[] = idx.tableNames.map((name, ti) => {
+    const vals: number[] = [];
+    for (let ci = 0; ci < C; ci++) {
+      const v = counts[ti * C + ci];
+      if (v >= 0) vals.push(v);
+    }
+    vals.sort((a, b) => a - b);
+    const median = vals.length ? vals[Math.floor(vals.length / 2)] : null;
+    return { name, present: vals.length, max: vals.length ? vals[vals.length - 1] : 0, median };
+  });
+  const model: CoverageModel = {
+    tables,
+    chunkCount: C,
+    cell(ti, ci) {
+      const v = counts[ti * C + ci];
+      const chunk = report.chunks[ci];
+      const sc = schema.has(`${tables[ti].name}\u0000${chunk.name}`);
+      if (v === -1) return sc ? { ...ABSENT, schemaChange: true } : ABSENT;
+      if (v === -2) return { state: 'unreadable', rows: null, heat: 0, small: false, schemaChange: sc, columns: cols[ti * C + ci] };
+      const max = tables[ti].max;
+      const heat = max > 0 ? Math.log1p(v) / Math.log1p(max) : 0;
+      return { state: 'rows', rows: v, heat, small: isSmall(v, tables[ti].median), schemaChange: sc, columns: cols[ti * C + ci] };
+    },
+  };
+  cache.set(report, model);
+  return model;
+}

@@ -1,0 +1,496 @@
+// The chunk timeline on a <canvas>: zoom (wheel, +/−, buttons), pan (drag, arrow keys),
+// hover tooltip, click to select. Geometry lives in ./layout.ts, painting in ./draw.ts.
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import type { ScanReport } from '../../../shared/report';
+import { useApp, useAppStore } from '../../state/context';
+import { indexReport, kindLabel } from '../../state/derive';
+import { formatInt, formatKeyRange, formatUtc } from '../../format';
+import { drawTimeline, FALLBACK_PALETTE, readPalette, type Palette } from './draw';
+import {
+  computeLayout,
+  fitAll,
+  focusItem,
+  geometry,
+  hitTest,
+  isVisible,
+  MARK_LABEL,
+  panBy,
+  clampViewport,
+  zoomAt,
+  type Hit,
+  type TimelineItem,
+  type TimelineLayout,
+  type Viewport,
+} from './layout';
+
+const FRAME_LOG_MAX = 2000;
+
+function recordFrame(ms: number): void {
+  if (typeof window === 'undefined') return;
+  const log = (window.__timelineFrameTimes ??= []);
+  log.push(ms);
+  if (log.length > FRAME_LOG_MAX) log.splice(0, log.length - FRAME_LOG_MAX);
+}
+
+function getContext2d(canvas: HTMLCanvasElement): CanvasRenderingContext2D | null {
+  try {
+    return canvas.getContext('2d');
+  } catch {
+    return null;
+  }
+}
+
+const raf: (cb: () => void) => number =
+  typeof requestAnimationFrame === 'function' ? (cb) => requestAnimationFrame(cb) : (cb) => setTimeout(cb, 16) as unknown as number;
+
+interface Tooltip {
+  x: number;
+  y: number;
+  lines: string[];
+}
+
+function describeItem(report: ScanReport, item: TimelineItem, axis: 'key' | 'time'): string[] {
+  const c = report.chunks[item.index];
+  const idx = indexReport(report);
+  const lines = [c.name, `audit keys ${formatKeyRange(c.hwmFrom, c.hwmTo)}${c.keySource === 'name' ? ' (from the name)' : ''}`];
+  lines.push(`created ${formatUtc(c.createdTs)} UTC`);
+  if (axis === 'time' && item.inferredStart) lines.push('start time unknown: taken from the chunk before');
+  lines.push(`checksum ${c.checksum} · metadata ${c.metadata} · archive ${c.archive}`);
+  const probs = idx.problemsByChunk.get(c.name) ?? [];
+  for (const i of probs.slice(0, 4)) {
+    const p = report.problems[i];
+    lines.push(`${p.severity.toUpperCase()}: ${kindLabel(p.kind)}${p.table ? ` (${p.table})` : ''}`);
+  }
+  if (probs.length > 4) lines.push(`… ${probs.length - 4} more problems`);
+  if (!probs.length && item.marks.length) lines.push(item.marks.map((m) => MARK_LABEL[m.kind]).join(', '));
+  if (!probs.length && !item.marks.length) lines.push('no problems');
+  return lines;
+}
+
+function describeHit(report: ScanReport, layout: TimelineLayout, hit: Hit): string[] | null {
+  if (!hit) return null;
+  if (hit.type === 'chunk') return describeItem(report, hit.item, layout.axis);
+  const b = hit.brk;
+  if (b.kind === 'gap') {
+    return [
+      `Gap: audit keys ${b.from}..${b.to} are in no chunk`,
+      `${formatInt(b.to - b.from)} keys missing${b.chunk ? ` before ${b.chunk}` : ''}`,
+      b.compressed ? 'drawn narrower than its true size (broken axis)' : 'drawn widened to stay visible',
+    ];
+  }
+  const hours = (b.to - b.from) / 3600;
+  return [`No chunk covers ${formatUtc(b.from)} .. ${formatUtc(b.to)} UTC`, `${hours.toFixed(1)} h of silence${b.chunk ? ` before ${b.chunk}` : ''}`];
+}
+
+export interface TimelineCanvasProps {
+  /** CSS pixels. */
+  height?: number;
+  /** Fewer controls (the overview). */
+  compact?: boolean;
+}
+
+export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvasProps) {
+  const store = useAppStore();
+  const report = useApp((s) => s.report);
+  const axis = useApp((s) => s.timelineAxis);
+  const setAxis = useApp((s) => s.setTimelineAxis);
+  const selected = useApp((s) => s.selectedChunk);
+  const focusSeq = useApp((s) => s.focusSeq);
+
+  const layout = useMemo(() => (report ? computeLayout(report, axis, indexReport(report).problemsByChunk) : null), [report, axis]);
+  const g = useMemo(() => geometry(layout?.lanes ?? 1, (layout?.unplaced.length ?? 0) > 0, height), [layout, height]);
+
+  const wrapRef = useRef<HTMLDivElement | null>(null);
+  const canvasRef = useRef<HTMLCanvasElement | null>(null);
+  const ctxRef = useRef<CanvasRenderingContext2D | null | undefined>(undefined);
+  const vpRef = useRef<Viewport | null>(null);
+  const userMovedRef = useRef(false);
+  const hoverRef = useRef<string | null>(null);
+  const focusedRef = useRef(false);
+  const paletteRef = useRef<Palette>(FALLBACK_PALETTE);
+  const frameRef = useRef<number | null>(null);
+  const dragRef = useRef<{ x: number; moved: boolean; id: number } | null>(null);
+  const [width, setWidth] = useState(800);
+  const [tooltip, setTooltip] = useState<Tooltip | null>(null);
+  const [announce, setAnnounce] = useState('');
+  // Latest values for the imperative draw loop.
+  const live = useRef({ layout, g, selected, width });
+  live.current = { layout, g, selected, width };
+
+  const draw = useCallback(() => {
+    frameRef.current = null;
+    const canvas = canvasRef.current;
+    const { layout: L, g: G, selected: sel, width: W } = live.current;
+    if (!canvas || !L) return;
+    if (ctxRef.current === undefined) ctxRef.current = getContext2d(canvas);
+    const ctx = ctxRef.current;
+    if (!ctx) return; // no 2D context (jsdom, or a GPU-less failure): the rest of the UI still works
+    const t0 = performance.now();
+    const dpr = window.devicePixelRatio || 1;
+    const pw = Math.round(W * dpr);
+    const ph = Math.round(G.height * dpr);
+    if (canvas.width !== pw || canvas.height !== ph) {
+      canvas.width = pw;
+      canvas.height = ph;
+    }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    let vp = vpRef.current ?? fitAll(L, W);
+    if (vp.width !== W) vp = { ...vp, width: W };
+    vpRef.current = vp;
+    drawTimeline(ctx, L, vp, G, paletteRef.current, { selected: sel, hovered: hoverRef.current, focused: focusedRef.current });
+    recordFrame(performance.now() - t0);
+  }, []);
+
+  const schedule = useCallback(() => {
+    if (frameRef.current === null) frameRef.current = raf(draw);
+  }, [draw]);
+
+  const setViewport = useCallback(
+    (vp: Viewport, byUser = true) => {
+      vpRef.current = vp;
+      if (byUser) userMovedRef.current = true;
+      schedule();
+    },
+    [schedule],
+  );
+
+  // Width follows the container.
+  useEffect(() => {
+    const el = wrapRef.current;
+    if (!el) return;
+    const measure = () => {
+      const w = Math.floor(el.clientWidth);
+      if (w > 0) setWidth(w);
+    };
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  // Palette follows the theme.
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const read = () => {
+      try {
+        paletteRef.current = readPalette(canvas);
+      } catch {
+        paletteRef.current = FALLBACK_PALETTE;
+      }
+      schedule();
+    };
+    read();
+    const mq = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+    mq?.addEventListener?.('change', read);
+    return () => mq?.removeEventListener?.('change', read);
+  }, [schedule]);
+
+  // A new layout (new report, other axis): refit unless the user has zoomed; then keep it sane.
+  useEffect(() => {
+    if (!layout) return;
+    if (!userMovedRef.current || !vpRef.current) vpRef.current = fitAll(layout, width);
+    else vpRef.current = clampViewport(layout, { ...vpRef.current, width });
+    schedule();
+  }, [layout, width, schedule]);
+
+  useEffect(() => {
+    userMovedRef.current = false;
+  }, [axis]);
+
+  const findItem = useCallback((name: string | null): TimelineItem | null => {
+    const L = live.current.layout;
+    if (!L || !name) return null;
+    return L.items.find((it) => it.name === name) ?? null;
+  }, []);
+
+  // Selection changes: redraw, and bring the chunk into view (zooming in on a focus request).
+  const lastFocus = useRef(focusSeq);
+  useEffect(() => {
+    const L = live.current.layout;
+    const vp = vpRef.current;
+    const item = findItem(selected);
+    if (L && vp && item) {
+      if (focusSeq !== lastFocus.current) setViewport(focusItem(L, vp, item));
+      else if (!isVisible(vp, item)) setViewport(panBy(L, vp, ((item.u0 + item.u1) / 2 - (vp.u0 + vp.u1) / 2) * (vp.width / (vp.u1 - vp.u0))));
+    }
+    lastFocus.current = focusSeq;
+    if (selected && report) {
+      const c = indexReport(report).chunkByName.get(selected);
+      setAnnounce(c ? `Selected ${c.name}, audit keys ${formatKeyRange(c.hwmFrom, c.hwmTo)}` : '');
+    }
+    schedule();
+  }, [selected, focusSeq, findItem, setViewport, schedule, report]);
+
+  useEffect(() => schedule(), [g, schedule]);
+
+  // Wheel zoom needs a non-passive listener to keep the page from scrolling.
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const onWheel = (e: WheelEvent) => {
+      const L = live.current.layout;
+      const vp = vpRef.current;
+      if (!L || !vp) return;
+      e.preventDefault();
+      const rect = canvas.getBoundingClientRect();
+      if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+        setViewport(panBy(L, vp, e.shiftKey ? e.deltaY : e.deltaX));
+      } else {
+        setViewport(zoomAt(L, vp, Math.exp(-e.deltaY * 0.0015), e.clientX - rect.left));
+      }
+    };
+    canvas.addEventListener('wheel', onWheel, { passive: false });
+    return () => canvas.removeEventListener('wheel', onWheel);
+  }, [setViewport]);
+
+  useEffect(
+    () => () => {
+      if (frameRef.current !== null) {
+        if (typeof cancelAnimationFrame === 'function') cancelAnimationFrame(frameRef.current);
+        else clearTimeout(frameRef.current);
+      }
+    },
+    [],
+  );
+
+  function localXY(e: { clientX: number; clientY: number }): { x: number; y: number } {
+    const rect = canvasRef.current!.getBoundingClientRect();
+    return { x: e.clientX - rect.left, y: e.clientY - rect.top };
+  }
+
+  function hitAt(x: number, y: number): Hit {
+    const L = live.current.layout;
+    const vp = vpRef.current;
+    if (!L || !vp) return null;
+    return hitTest(L, vp, g, x, y);
+  }
+
+  function onPointerDown(e: ReactPointerEvent<HTMLCanvasElement>) {
+    if (e.button !== 0) return;
+    dragRef.current = { x: e.clientX, moved: false, id: e.pointerId };
+    try {
+      e.currentTarget.setPointerCapture(e.pointerId);
+    } catch {
+      /* jsdom */
+    }
+  }
+
+  function onPointerMove(e: ReactPointerEvent<HTMLCanvasElement>) {
+    const d = dragRef.current;
+    const L = live.current.layout;
+    if (d && L && vpRef.current) {
+      const dx = e.clientX - d.x;
+      if (d.moved || Math.abs(dx) > 3) {
+        d.moved = true;
+        d.x = e.clientX;
+        setViewport(panBy(L, vpRef.current, -dx));
+        setTooltip(null);
+        return;
+      }
+    }
+    const { x, y } = localXY(e);
+    const hit = hitAt(x, y);
+    const name = hit?.type === 'chunk' ? hit.item.name : null;
+    if (name !== hoverRef.current) {
+      hoverRef.current = name;
+      schedule();
+    }
+    const lines = report && L ? describeHit(report, L, hit) : null;
+    setTooltip((prev) => {
+      if (!lines) return null;
+      if (prev && prev.lines.join('\n') === lines.join('\n') && Math.abs(prev.x - x) < 40) return prev;
+      return { x, y, lines };
+    });
+  }
+
+  function onPointerUp(e: ReactPointerEvent<HTMLCanvasElement>) {
+    const d = dragRef.current;
+    dragRef.current = null;
+    if (d?.moved) return;
+    const { x, y } = localXY(e);
+    const hit = hitAt(x, y);
+    if (hit?.type === 'chunk') store.getState().selectChunk(hit.item.name);
+    else if (hit?.type === 'break') {
+      if (hit.brk.problem !== null) store.getState().selectProblem(hit.brk.problem, { focus: false });
+      else if (hit.brk.chunk) store.getState().selectChunk(hit.brk.chunk);
+    }
+  }
+
+  function onPointerLeave() {
+    if (hoverRef.current !== null) {
+      hoverRef.current = null;
+      schedule();
+    }
+    setTooltip(null);
+  }
+
+  function stepSelection(delta: number) {
+    const L = live.current.layout;
+    if (!L || L.items.length === 0) return;
+    const cur = L.items.findIndex((it) => it.name === live.current.selected);
+    const next = cur < 0 ? (delta > 0 ? 0 : L.items.length - 1) : Math.max(0, Math.min(L.items.length - 1, cur + delta));
+    store.getState().selectChunk(L.items[next].name);
+  }
+
+  function zoom(factor: number) {
+    const L = live.current.layout;
+    const vp = vpRef.current;
+    if (L && vp) setViewport(zoomAt(L, vp, factor));
+  }
+
+  function fit() {
+    const L = live.current.layout;
+    if (!L) return;
+    userMovedRef.current = false;
+    setViewport(fitAll(L, width), false);
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLCanvasElement>) {
+    const L = live.current.layout;
+    const vp = vpRef.current;
+    if (!L || !vp) return;
+    let handled = true;
+    switch (e.key) {
+      case '+':
+      case '=':
+        zoom(1.5);
+        break;
+      case '-':
+      case '_':
+        zoom(1 / 1.5);
+        break;
+      case '0':
+        fit();
+        break;
+      case 'ArrowLeft':
+        if (e.shiftKey) stepSelection(-1);
+        else setViewport(panBy(L, vp, -vp.width * 0.15));
+        break;
+      case 'ArrowRight':
+        if (e.shiftKey) stepSelection(1);
+        else setViewport(panBy(L, vp, vp.width * 0.15));
+        break;
+      case '[':
+      case ',':
+        stepSelection(-1);
+        break;
+      case ']':
+      case '.':
+        stepSelection(1);
+        break;
+      case 'Home':
+        setViewport(panBy(L, vp, -Infinity));
+        break;
+      case 'End':
+        setViewport(panBy(L, vp, Infinity));
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) e.preventDefault();
+  }
+
+  if (!report || !layout) return null;
+  const gaps = layout.breaks.filter((b) => b.kind === 'gap').length;
+  const label =
+    `Timeline of ${formatInt(report.chunks.length)} chunks along the ${axis === 'key' ? 'audit key' : 'created time'} axis` +
+    (axis === 'key' ? `, ${gaps} ${gaps === 1 ? 'gap' : 'gaps'}` : '') +
+    '. Arrow keys pan, plus and minus zoom, 0 fits, Shift+arrows or [ and ] select the previous or next chunk.';
+
+  return (
+    <div className={`timeline${compact ? ' timeline-compact' : ''}`} data-testid="timeline">
+      <div className="timeline-toolbar">
+        <div className="segmented" role="group" aria-label="Timeline axis">
+          <button type="button" className="btn btn-small" aria-pressed={axis === 'key'} data-testid="axis-key" onClick={() => setAxis('key')}>
+            Audit key
+          </button>
+          <button type="button" className="btn btn-small" aria-pressed={axis === 'time'} data-testid="axis-time" onClick={() => setAxis('time')}>
+            Created time
+          </button>
+        </div>
+        <div className="btn-group" role="group" aria-label="Zoom">
+          <button type="button" className="btn btn-small" onClick={() => zoom(1 / 1.5)} aria-label="Zoom out" data-testid="timeline-zoom-out">
+            −
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => zoom(1.5)} aria-label="Zoom in" data-testid="timeline-zoom-in">
+            +
+          </button>
+          <button type="button" className="btn btn-small" onClick={fit} data-testid="timeline-fit">
+            Fit
+          </button>
+        </div>
+        {!compact ? <span className="muted small">Drag or ←/→ to pan · wheel or +/− to zoom · Shift+←/→ steps through chunks</span> : null}
+      </div>
+      <div className="timeline-canvas-wrap" ref={wrapRef} style={{ height }}>
+        <canvas
+          ref={canvasRef}
+          className="timeline-canvas"
+          data-testid="timeline-canvas"
+          style={{ width: '100%', height }}
+          tabIndex={0}
+          role="img"
+          aria-label={label}
+          onPointerDown={onPointerDown}
+          onPointerMove={onPointerMove}
+          onPointerUp={onPointerUp}
+          onPointerLeave={onPointerLeave}
+          onKeyDown={onKeyDown}
+          onFocus={() => {
+            focusedRef.current = true;
+            schedule();
+          }}
+          onBlur={() => {
+            focusedRef.current = false;
+            schedule();
+          }}
+        />
+        {tooltip ? (
+          <div
+            className="timeline-tooltip"
+            role="tooltip"
+            data-testid="timeline-tooltip"
+            style={{ left: Math.min(tooltip.x + 14, Math.max(0, width - 320)), top: Math.min(tooltip.y + 14, height - 20) }}
+          >
+            {tooltip.lines.map((l, i) => (
+              <div key={i} className={i === 0 ? 'tt-title' : undefined}>
+                {l}
+              </div>
+            ))}
+          </div>
+        ) : null}
+        <div className="sr-only" aria-live="polite">
+          {announce}
+        </div>
+      </div>
+      <TimelineLegend />
+    </div>
+  );
+}
+
+function TimelineLegend() {
+  return (
+    <ul className="legend" aria-label="Timeline legend">
+      <li>
+        <span className="swatch swatch-ok" aria-hidden="true" /> chunk without problems
+      </li>
+      <li>
+        <span className="swatch swatch-error" aria-hidden="true">■</span> error
+      </li>
+      <li>
+        <span className="swatch swatch-warning" aria-hidden="true">▲</span> warning
+      </li>
+      <li>
+        <span className="swatch swatch-info" aria-hidden="true">●</span> info
+      </li>
+      <li>
+        <span className="swatch swatch-gap" aria-hidden="true" /> gap (axis broken)
+      </li>
+      <li>
+        <b>✕</b> checksum failed · <b>?</b> checksum missing · <b>M</b> metadata · <b>!</b> unreadable · <b>D</b> duplicate · <b>O</b> overlap · <b>N</b> name order ·{' '}
+        <b>S</b> schema · <b>L</b> late · <b>#</b> malformed rows · <b>E</b> encrypted
+      </li>
+    </ul>
+  );
+}

@@ -1,0 +1,310 @@
+// Paints a TimelineLayout on a 2D canvas context. Kept free of React.
+import type { Severity } from '../../../shared/report';
+import {
+  MARK_GLYPH,
+  MIN_ITEM_PX,
+  breakLabel,
+  laneY,
+  ticks,
+  unplacedSlot,
+  uToX,
+  visibleRange,
+  type Geometry,
+  type TimelineItem,
+  type TimelineLayout,
+  type Viewport,
+} from './layout';
+
+export interface Palette {
+  bg: string;
+  fg: string;
+  muted: string;
+  grid: string;
+  ok: string;
+  error: string;
+  warning: string;
+  info: string;
+  gap: string;
+  selected: string;
+  markText: string;
+  font: string;
+}
+
+export const FALLBACK_PALETTE: Palette = {
+  bg: '#ffffff',
+  fg: '#1b1f24',
+  muted: '#5a6370',
+  grid: '#d0d7de',
+  ok: '#4f8f6a',
+  error: '#c62828',
+  warning: '#e0a030',
+  info: '#2f6fb3',
+  gap: '#c62828',
+  selected: '#0b57d0',
+  markText: '#ffffff',
+  font: 'system-ui, sans-serif',
+};
+
+/** Reads the palette from the CSS variables on `el` (see styles.css). */
+export function readPalette(el: Element): Palette {
+  const cs = getComputedStyle(el);
+  const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
+  return {
+    bg: v('--surface', FALLBACK_PALETTE.bg),
+    fg: v('--fg', FALLBACK_PALETTE.fg),
+    muted: v('--fg-muted', FALLBACK_PALETTE.muted),
+    grid: v('--border', FALLBACK_PALETTE.grid),
+    ok: v('--tl-ok', FALLBACK_PALETTE.ok),
+    error: v('--error', FALLBACK_PALETTE.error),
+    warning: v('--warning-fill', FALLBACK_PALETTE.warning),
+    info: v('--info', FALLBACK_PALETTE.info),
+    gap: v('--error', FALLBACK_PALETTE.gap),
+    selected: v('--accent', FALLBACK_PALETTE.selected),
+    markText: v('--mark-text', FALLBACK_PALETTE.markText),
+    font: cs.fontFamily || FALLBACK_PALETTE.font,
+  };
+}
+
+/** Glyph colour on a fill of that severity (amber needs dark text). */
+function glyphColor(p: Palette, s: Severity | null): string {
+  return s === 'warning' ? '#1b1f24' : p.markText;
+}
+
+function sevColor(p: Palette, s: Severity | null): string {
+  return s === 'error' ? p.error : s === 'warning' ? p.warning : s === 'info' ? p.info : p.ok;
+}
+
+export interface DrawState {
+  selected: string | null;
+  hovered: string | null;
+  focused: boolean;
+}
+
+export function drawTimeline(
+  ctx: CanvasRenderingContext2D,
+  layout: TimelineLayout,
+  vp: Viewport,
+  g: Geometry,
+  p: Palette,
+  state: DrawState,
+): void {
+  const W = vp.width;
+  ctx.clearRect(0, 0, W, g.height);
+  ctx.fillStyle = p.bg;
+  ctx.fillRect(0, 0, W, g.height);
+  ctx.textBaseline = 'middle';
+
+  // Lane guides.
+  ctx.fillStyle = p.grid;
+  for (let l = 0; l < layout.lanes; l++) ctx.fillRect(0, laneY(g, l) + g.laneHeight / 2, W, 1);
+
+  drawBreaks(ctx, layout, vp, g, p);
+
+  const [start, end] = visibleRange(layout, vp.u0, vp.u1);
+  let selectedItem: TimelineItem | null = null;
+  let hoveredItem: TimelineItem | null = null;
+  // Chunks.
+  for (let i = start; i < end; i++) {
+    const it = layout.items[i];
+    if (it.name === state.selected) selectedItem = it;
+    if (it.name === state.hovered) hoveredItem = it;
+    const x0 = uToX(vp, it.u0);
+    const w = Math.max(uToX(vp, it.u1) - x0, MIN_ITEM_PX);
+    const y = laneY(g, it.lane);
+    ctx.fillStyle = sevColor(p, it.severity);
+    if (w >= 5) {
+      ctx.fillRect(x0 + 0.5, y, w - 1, g.laneHeight);
+      if (it.inferredStart && w >= 10) {
+        // Unknown start: a pale stripe on its left edge.
+        ctx.fillStyle = p.bg;
+        ctx.globalAlpha = 0.55;
+        ctx.fillRect(x0 + 0.5, y, Math.min(6, w / 3), g.laneHeight);
+        ctx.globalAlpha = 1;
+      }
+    } else {
+      ctx.fillRect(x0, y, w, g.laneHeight);
+    }
+    // Symbols inside the chunk when there is room.
+    if (it.marks.length && w >= 16 && g.laneHeight >= 14) {
+      ctx.fillStyle = glyphColor(p, it.severity);
+      ctx.font = `bold ${Math.min(13, g.laneHeight - 4)}px ${p.font}`;
+      ctx.textAlign = 'center';
+      const room = Math.floor((w - 4) / 13);
+      const shown = it.marks.slice(0, Math.max(1, room));
+      shown.forEach((m, k) => {
+        ctx.fillText(MARK_GLYPH[m.kind], x0 + w / 2 + (k - (shown.length - 1) / 2) * 13, y + g.laneHeight / 2 + 1);
+      });
+    }
+  }
+
+  drawMarkerRow(ctx, layout, vp, g, p, start, end);
+
+  for (const [it, color, lw] of [
+    [hoveredItem, p.fg, 1.5],
+    [selectedItem, p.selected, 3],
+  ] as const) {
+    if (!it) continue;
+    const x0 = uToX(vp, it.u0);
+    const w = Math.max(uToX(vp, it.u1) - x0, MIN_ITEM_PX);
+    const y = laneY(g, it.lane);
+    ctx.strokeStyle = color;
+    ctx.lineWidth = lw;
+    ctx.strokeRect(x0 - lw / 2, y - lw / 2, w + lw, g.laneHeight + lw);
+    if (it === selectedItem) {
+      // A caret under the selected chunk, visible even when it is one pixel wide.
+      const cx = x0 + w / 2;
+      ctx.fillStyle = p.selected;
+      ctx.beginPath();
+      ctx.moveTo(cx, g.lanesBottom + 2);
+      ctx.lineTo(cx - 6, g.lanesBottom + 10);
+      ctx.lineTo(cx + 6, g.lanesBottom + 10);
+      ctx.closePath();
+      ctx.fill();
+    }
+  }
+
+  drawAxis(ctx, layout, vp, g, p);
+  if (g.unplacedTop !== null) drawUnplaced(ctx, layout, vp, g, p, state);
+
+  if (state.focused) {
+    ctx.strokeStyle = p.selected;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(1, 1, W - 2, g.height - 2);
+  }
+}
+
+function drawBreaks(ctx: CanvasRenderingContext2D, layout: TimelineLayout, vp: Viewport, g: Geometry, p: Palette): void {
+  let labelEnd = -Infinity;
+  const top = g.markerTop;
+  const bottom = g.lanesBottom;
+  for (const b of layout.breaks) {
+    if (b.u1 < vp.u0 || b.u0 > vp.u1) continue;
+    let x0 = uToX(vp, b.u0);
+    let x1 = uToX(vp, b.u1);
+    if (x1 - x0 < 6) {
+      const c = (x0 + x1) / 2;
+      x0 = c - 3;
+      x1 = c + 3;
+    }
+    const color = b.kind === 'gap' ? p.gap : b.problem !== null ? p.warning : p.muted;
+    // Hatched band.
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(x0, top, x1 - x0, bottom - top);
+    ctx.clip();
+    ctx.globalAlpha = 0.14;
+    ctx.fillStyle = color;
+    ctx.fillRect(x0, top, x1 - x0, bottom - top);
+    ctx.globalAlpha = 0.5;
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    for (let x = x0 - (bottom - top); x < x1; x += 7) {
+      ctx.moveTo(x, bottom);
+      ctx.lineTo(x + (bottom - top), top);
+    }
+    ctx.stroke();
+    ctx.restore();
+    // Zig-zag break edges: the axis is broken here.
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 1.5;
+    for (const ex of [x0, x1]) {
+      ctx.beginPath();
+      for (let y = top, k = 0; y <= bottom; y += 5, k++) {
+        const xx = ex + (k % 2 ? 2.5 : -2.5);
+        if (k === 0) ctx.moveTo(xx, y);
+        else ctx.lineTo(xx, y);
+      }
+      ctx.stroke();
+    }
+    // Label, skipped where it would overwrite the previous one (the tooltip still tells).
+    const label = breakLabel(b, layout.axis) + (b.compressed ? ' ⫽' : '');
+    ctx.font = `600 11px ${p.font}`;
+    const tw = ctx.measureText(label).width;
+    let lx = (x0 + x1) / 2 - tw / 2;
+    lx = Math.max(2, Math.min(lx, vp.width - tw - 2));
+    if (lx > labelEnd + 6) {
+      ctx.fillStyle = p.bg;
+      ctx.fillRect(lx - 3, g.labelY - 7, tw + 6, 14);
+      ctx.fillStyle = color === p.muted ? p.fg : color;
+      ctx.textAlign = 'left';
+      ctx.fillText(label, lx, g.labelY);
+      labelEnd = lx + tw;
+    }
+  }
+}
+
+const SEV_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+function drawMarkerRow(
+  ctx: CanvasRenderingContext2D,
+  layout: TimelineLayout,
+  vp: Viewport,
+  g: Geometry,
+  p: Palette,
+  start: number,
+  end: number,
+): void {
+  // One badge per 16 px bucket: the most severe symbol wins there.
+  const bucketW = 16;
+  const buckets = new Map<number, { glyph: string; sev: Severity; x: number }>();
+  for (let i = start; i < end; i++) {
+    const it = layout.items[i];
+    if (!it.marks.length) continue;
+    const x0 = uToX(vp, it.u0);
+    const x1 = Math.max(uToX(vp, it.u1), x0 + MIN_ITEM_PX);
+    const cx = (x0 + x1) / 2;
+    const b = Math.floor(cx / bucketW);
+    const m = it.marks[0];
+    const had = buckets.get(b);
+    if (!had || SEV_ORDER[m.severity] < SEV_ORDER[had.sev]) buckets.set(b, { glyph: MARK_GLYPH[m.kind], sev: m.severity, x: cx });
+  }
+  ctx.font = `bold 11px ${p.font}`;
+  ctx.textAlign = 'center';
+  const r = g.markerHeight / 2;
+  for (const { glyph, sev, x } of buckets.values()) {
+    const cy = g.markerTop + r;
+    ctx.fillStyle = sevColor(p, sev);
+    ctx.beginPath();
+    if (sev === 'error') ctx.rect(x - r + 1, cy - r + 1, 2 * r - 2, 2 * r - 2);
+    else if (sev === 'warning') {
+      ctx.moveTo(x, cy - r);
+      ctx.lineTo(x + r, cy + r - 1);
+      ctx.lineTo(x - r, cy + r - 1);
+      ctx.closePath();
+    } else ctx.arc(x, cy, r - 1, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.fillStyle = glyphColor(p, sev);
+    ctx.fillText(glyph, x, cy + (sev === 'warning' ? 2 : 1));
+  }
+}
+
+function drawAxis(ctx: CanvasRenderingContext2D, layout: TimelineLayout, vp: Viewport, g: Geometry, p: Palette): void {
+  ctx.fillStyle = p.grid;
+  ctx.fillRect(0, g.axisY, vp.width, 1);
+  ctx.fillStyle = p.muted;
+  ctx.font = `11px ${p.font}`;
+  ctx.textAlign = 'center';
+  for (const t of ticks(layout, vp)) {
+    ctx.fillRect(t.x, g.axisY, 1, 4);
+    ctx.fillText(t.label, Math.max(24, Math.min(vp.width - 24, t.x)), g.axisY + 12);
+  }
+}
+
+function drawUnplaced(ctx: CanvasRenderingContext2D, layout: TimelineLayout, vp: Viewport, g: Geometry, p: Palette, state: DrawState): void {
+  const top = g.unplacedTop!;
+  ctx.fillStyle = p.muted;
+  ctx.font = `11px ${p.font}`;
+  ctx.textAlign = 'left';
+  ctx.fillText(layout.axis === 'key' ? 'No audit key:' : 'No time:', 4, top + g.unplacedHeight / 2);
+  layout.unplaced.forEach((it, i) => {
+    const s = unplacedSlot(vp.width, layout.unplaced.length, i);
+    ctx.fillStyle = sevColor(p, it.severity);
+    ctx.fillRect(s.x, top, s.w, g.unplacedHeight);
+    if (it.name === state.selected) {
+      ctx.strokeStyle = p.selected;
+      ctx.lineWidth = 3;
+      ctx.strokeRect(s.x - 1.5, top - 1.5, s.w + 3, g.unplacedHeight + 3);
+    }
+  });
+}

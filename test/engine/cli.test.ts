@@ -1,0 +1,144 @@
+// The CLI as scripts use it: stdout carries only the document, exit codes per the contract,
+// messages on stderr; a scan killed part-way leaves a consistent catalog.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import Papa from 'papaparse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeGimDrop, type GimDropManifest } from '../fixtures/gim-drop';
+import { removeDir, tempDir } from './harness';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = path.join(root, 'out/cli/drop-inspector.mjs');
+const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+
+let work: string;
+let broken: GimDropManifest;
+let clean: GimDropManifest;
+beforeAll(async () => {
+  work = tempDir('di-cli-');
+  broken = await writeGimDrop(path.join(work, 'broken'), { seed: 21, chunks: 7, defects: { 2: ['missing'], 4: ['checksum-mismatch'] } });
+  clean = await writeGimDrop(path.join(work, 'clean'), { seed: 22, chunks: 4 });
+});
+afterAll(() => removeDir(work));
+
+const asOf = (m: GimDropManifest): string => String(Math.max(...m.chunks.map((c) => c.createdTs)) + 60);
+
+describe('drop-inspector scan', () => {
+  it('--json prints the contract document alone on stdout and exits 1 on errors', () => {
+    const r = run(['scan', broken.root, '--json', '--catalog', path.join(work, 'c1.sqlite'), '--as-of', asOf(broken)]);
+    expect(r.status).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(expect.arrayContaining(['format', 'drop', 'scannedAt', 'summary', 'chunks', 'problems']));
+    expect(doc.format).toBe('gim');
+    expect(doc.chunks.map((c: { name: string }) => c.name)).toEqual(broken.chunks.map((c) => c.name));
+    for (const c of doc.chunks) {
+      expect(c).toEqual(expect.objectContaining({ name: expect.any(String), checksum: expect.any(String), tables: expect.any(Array) }));
+      for (const k of ['hwmFrom', 'hwmTo', 'createdTs', 'maxDataTs']) expect(typeof c[k] === 'number' || c[k] === null).toBe(true);
+    }
+    const kinds = doc.problems.map((p: { kind: string }) => p.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['gap', 'checksum-mismatch']));
+    for (const p of doc.problems) expect(Object.keys(p)).toEqual(expect.arrayContaining(['kind', 'severity', 'chunk', 'table', 'message']));
+    expect(doc.summary.problems).toBe(doc.problems.length);
+  });
+
+  it('exits 0 on a whole drop and prints the summary on stderr only', () => {
+    const r = run(['scan', clean.root, '--catalog', path.join(work, 'c2.sqlite'), '--as-of', asOf(clean)]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('WHOLE');
+  });
+
+  it('exits 2 with a clear message when the scan cannot run', () => {
+    const missing = run(['scan', path.join(work, 'nope'), '--catalog', path.join(work, 'c3.sqlite')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/does not exist/);
+    expect(missing.stdout).toBe('');
+    const empty = path.join(work, 'empty');
+    mkdirSync(empty, { recursive: true });
+    writeFileSync(path.join(empty, 'readme.txt'), 'hello');
+    const unknown = run(['scan', empty, '--catalog', path.join(work, 'c3.sqlite')]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/recognises/);
+    const badArg = run(['scan', clean.root, '--cadence', 'often']);
+    expect(badArg.status).toBe(2);
+    expect(run(['frobnicate']).status).toBe(2);
+    // The catalog may never be put inside the drop (the drop is read-only).
+    const inside = run(['scan', clean.root, '--catalog', path.join(clean.root, 'cat.sqlite')]);
+    expect(inside.status).toBe(2);
+    expect(existsSync(path.join(clean.root, 'cat.sqlite'))).toBe(false);
+  });
+
+  it('a catalog from a newer version is refused with a clear message, not overwritten', () => {
+    const file = path.join(work, 'future.sqlite');
+    const db = new Database(file);
+    db.pragma('user_version = 999');
+    db.close();
+    const r = run(['scan', clean.root, '--catalog', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/newer Drop Inspector/);
+  });
+});
+
+describe('drop-inspector report', () => {
+  it('writes each format with the gap and the checksum failure in it', () => {
+    const gap = broken.missing[0];
+    for (const format of ['md', 'csv', 'json', 'html']) {
+      const out = path.join(work, `report.${format}`);
+      const r = run(['report', broken.root, '--format', format, '-o', out, '--catalog', path.join(work, 'c4.sqlite'), '--as-of', asOf(broken)]);
+      expect(r.status).toBe(1);
+      const text = readFileSync(out, 'utf8');
+      expect(text).toContain(`${gap.hwmFrom}..${gap.hwmTo}`);
+      expect(text).toContain(broken.chunks[3].name); // the mismatching chunk (index 4 before removal of 2)
+      if (format === 'csv') expect(Papa.parse(text.trim()).errors).toEqual([]);
+      if (format === 'json') expect(JSON.parse(text).problems.length).toBeGreaterThan(1);
+    }
+  });
+});
+
+describe('killing a scan', () => {
+  it('leaves the catalog consistent; the next scan completes with the same result as a clean run', async () => {
+    const drop = path.join(work, 'big');
+    await writeGimDrop(drop, { seed: 30, chunks: 16, rowsPerTable: 6000 });
+    const file = path.join(work, 'killed.sqlite');
+    const child = spawn(process.execPath, [CLI, 'scan', drop, '--catalog', file, '--quiet'], { stdio: 'ignore' });
+    // Kill once at least one chunk is recorded.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (existsSync(file)) {
+        try {
+          const db = new Database(file, { readonly: true, fileMustExist: true });
+          const n = (db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;
+          db.close();
+          if (n >= 1) break;
+        } catch {
+          /* schema not there yet */
+        }
+      }
+      if (Date.now() > deadline) throw new Error('scan never recorded a chunk');
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const db = new Database(file);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    // Every recorded chunk is whole: tables present for each.
+    const orphans = db.prepare('SELECT count(*) AS n FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM chunk_tables t WHERE t.chunk_id = c.id)').get() as { n: number };
+    expect(orphans.n).toBe(0);
+    db.close();
+    const resumed = run(['scan', drop, '--json', '--catalog', file]);
+    const fresh = run(['scan', drop, '--json', '--catalog', path.join(work, 'fresh.sqlite')]);
+    const strip = (s: string) => {
+      const d = JSON.parse(s);
+      delete d.scannedAt;
+      d.options.asOf = null;
+      d.problems = d.problems.filter((p: { kind: string }) => p.kind !== 'stale');
+      d.summary.problems = d.problems.length;
+      d.summary.warnings = 0;
+      return d;
+    };
+    expect(strip(resumed.stdout)).toEqual(strip(fresh.stdout));
+  });
+});

@@ -1,0 +1,153 @@
+// @vitest-environment jsdom
+// The timeline's pure geometry: placement, breaks, lanes, zoom/pan and hit-testing.
+import { describe, expect, it } from 'vitest';
+import { makeBigReport, makeSampleReport } from './fake-api';
+import {
+  breakLabel,
+  computeLayout,
+  domainToU,
+  fitAll,
+  focusItem,
+  geometry,
+  hitTest,
+  laneY,
+  panBy,
+  ticks,
+  uToDomain,
+  uToX,
+  visibleRange,
+  zoomAt,
+} from '../../src/renderer/views/timeline/layout';
+
+const report = makeSampleReport();
+
+describe('timeline layout', () => {
+  const layout = computeLayout(report, 'key');
+
+  it('places every chunk with a key and finds the gap as a break', () => {
+    expect(layout.items.length + layout.unplaced.length).toBe(report.chunks.length);
+    expect(layout.unplaced).toHaveLength(0);
+    const gaps = layout.breaks.filter((b) => b.kind === 'gap');
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0].from).toBe(202340);
+    expect(gaps[0].to).toBe(203100);
+    expect(breakLabel(gaps[0], 'key')).toBe('missing 202340..203100');
+    // Linked to the gap problem and the chunk after it.
+    expect(report.problems[gaps[0].problem!].kind).toBe('gap');
+    expect(gaps[0].chunk).toBe(report.chunks[4].name);
+  });
+
+  it('keeps a small gap visible and squeezes a huge one (broken axis)', () => {
+    const covered = layout.segments.filter((s) => !s.isBreak).reduce((s, x) => s + (x.u1 - x.u0), 0);
+    const gap = layout.breaks[0];
+    // 760 keys of 208687 would be 0.36 % of the axis: drawn at the 1 % minimum.
+    expect(gap.u1 - gap.u0).toBeCloseTo(covered * 0.01, 5);
+    const big = structuredClone(report);
+    for (const c of big.chunks.slice(4)) {
+      c.hwmFrom = c.hwmFrom === null ? null : c.hwmFrom + 1e9;
+      c.hwmTo = c.hwmTo === null ? null : c.hwmTo + 1e9;
+    }
+    const l2 = computeLayout(big, 'key');
+    const b2 = l2.breaks[0];
+    expect(b2.compressed).toBe(true);
+    expect(b2.u1 - b2.u0).toBeLessThanOrEqual(l2.uMax * 0.05 + 1e-6);
+  });
+
+  it('maps domain to virtual units and back', () => {
+    for (const d of [13, 100000, 202340, 202700, 203100, 208700]) {
+      expect(uToDomain(layout, domainToU(layout, d))).toBeCloseTo(d, 6);
+    }
+    expect(domainToU(layout, 203100)).toBeGreaterThan(domainToU(layout, 202340));
+  });
+
+  it('stacks the duplicate in a second lane', () => {
+    const dupName = report.problems.find((p) => p.kind === 'duplicate')!.chunk!;
+    const dup = layout.items.find((i) => i.name === dupName)!;
+    const orig = layout.items.find((i) => i.name === report.chunks[5].name)!;
+    expect(layout.lanes).toBe(2);
+    expect(dup.lane).not.toBe(orig.lane);
+    expect(dup.marks.map((m) => m.kind)).toContain('duplicate');
+  });
+
+  it('marks checksum failures and missing metadata with symbols, not only colour', () => {
+    const bad = layout.items.find((i) => i.name === report.chunks[3].name)!;
+    expect(bad.severity).toBe('error');
+    expect(bad.marks[0]).toEqual({ kind: 'checksum', severity: 'error' });
+    const noMeta = layout.items.find((i) => i.name === report.chunks[9].name)!;
+    expect(noMeta.marks.map((m) => m.kind)).toEqual(expect.arrayContaining(['metadata', 'checksum-missing']));
+    expect(noMeta.inferredStart).toBe(true);
+    expect(noMeta.from).toBe(206400);
+  });
+
+  it('hit-tests a click on a chunk, in its lane, and on the gap', () => {
+    const g = geometry(layout.lanes, false, 200);
+    const vp = fitAll(layout, 1000);
+    const target = layout.items.find((i) => i.name === report.chunks[2].name)!;
+    const x = (uToX(vp, target.u0) + uToX(vp, target.u1)) / 2;
+    const y = laneY(g, target.lane) + g.laneHeight / 2;
+    const hit = hitTest(layout, vp, g, x, y);
+    expect(hit?.type === 'chunk' && hit.item.name).toBe(target.name);
+    // Same x, the empty second lane: nothing.
+    expect(hitTest(layout, vp, g, x, laneY(g, 1) + g.laneHeight / 2)).toBeNull();
+    // The gap.
+    const gap = layout.breaks[0];
+    const gx = (uToX(vp, gap.u0) + uToX(vp, gap.u1)) / 2;
+    const gh = hitTest(layout, vp, g, gx, laneY(g, 0) + 2);
+    expect(gh?.type).toBe('break');
+    // Outside everything.
+    expect(hitTest(layout, vp, g, 500, g.height - 1)).toBeNull();
+  });
+
+  it('zooms around the anchor and pans within bounds', () => {
+    const vp = fitAll(layout, 1000);
+    const anchorU = vp.u0 + (vp.u1 - vp.u0) * 0.25;
+    const z = zoomAt(layout, vp, 4, 250);
+    expect(z.u1 - z.u0).toBeCloseTo((vp.u1 - vp.u0) / 4, 6);
+    expect(z.u0 + (z.u1 - z.u0) * 0.25).toBeCloseTo(anchorU, 6);
+    const p = panBy(layout, z, 100);
+    expect(p.u0).toBeGreaterThan(z.u0);
+    // Zooming out past everything and panning past the end are clamped.
+    const out = zoomAt(layout, vp, 1 / 100);
+    expect(out.u1 - out.u0).toBeCloseTo(vp.u1 - vp.u0, 6);
+    const far = panBy(layout, z, 1e9);
+    expect(far.u1).toBeCloseTo(vp.u1, 6);
+  });
+
+  it('focuses an item: centred and zoomed in', () => {
+    const vp = fitAll(layout, 1000);
+    const item = layout.items[5];
+    const f = focusItem(layout, vp, item);
+    expect(f.u1 - f.u0).toBeLessThan(vp.u1 - vp.u0);
+    const mid = (item.u0 + item.u1) / 2;
+    expect(mid).toBeGreaterThan(f.u0);
+    expect(mid).toBeLessThan(f.u1);
+  });
+
+  it('labels ticks inside covered stretches only', () => {
+    const t = ticks(layout, fitAll(layout, 1000));
+    expect(t.length).toBeGreaterThan(2);
+    for (let i = 1; i < t.length; i++) expect(t[i].x - t[i - 1].x).toBeGreaterThanOrEqual(70);
+  });
+
+  it('lays out the time axis from created times, with unknown starts inferred', () => {
+    const tl = computeLayout(report, 'time');
+    expect(tl.items).toHaveLength(report.chunks.length);
+    const first = tl.items[0];
+    expect(first.to).toBe(report.chunks[0].createdTs);
+  });
+
+  it('copes with 10,000 chunks quickly and culls to the view', () => {
+    const big = makeBigReport(10_000);
+    const t0 = performance.now();
+    const l = computeLayout(big, 'key');
+    const ms = performance.now() - t0;
+    expect(l.items).toHaveLength(10_000);
+    expect(ms).toBeLessThan(1500);
+    const vp = zoomAt(l, fitAll(l, 1200), 100);
+    const [s, e] = visibleRange(l, vp.u0, vp.u1);
+    expect(e - s).toBeLessThan(300);
+    expect(e - s).toBeGreaterThan(0);
+    for (let i = s; i < e; i++) expect(l.items[i].u1 >= vp.u0 && l.items[i].u0 <= vp.u1).toBe(true);
+    expect(l.breaks.filter((b) => b.kind === 'gap').length).toBe(10);
+  });
+});
