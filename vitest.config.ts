@@ -8,6 +8,5 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
-    environmentMatchGlobs: undefined,
   },
 });

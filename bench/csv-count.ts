@@ -2,17 +2,27 @@
 //
 // Generates two tables in memory (typical rows ~150 bytes with few quotes; quote-heavy rows
 // with every text field quoted, doubled quotes and quoted line breaks), feeds each in 1 MiB
-// chunks like the zip inflater does, and prints MB/s (10^6 bytes per second), median of 5 runs.
-// Also times two alternative hot loops kept here for comparison (they only count records and
-// field mismatches, which is the part whose speed matters):
-//   indexOf  - Buffer.indexOf for LF and '"', a one-compare loop for delimiters in quote-free rows
-//   switch   - a single byte loop dispatching on a state variable per byte
+// chunks like the zip inflater does, and prints MB/s (10^6 bytes per second): median and best
+// of RUNS (default 7) runs, by wall clock and by process CPU time (steadier on a busy machine).
+// Variants, each in its own process:
+//   A   CsvRecordCounter as shipped (word-at-a-time SWAR loop + byte loop)
+//   A'  CsvRecordCounter with wordSkip: false (its byte loop only: the plain state machine)
+//   B   timing sketch: Buffer.indexOf for LF and '"', a one-compare loop for delimiters in
+//       quote-free rows (records and mismatches only; sloppy with quotes across chunks)
+//   C   timing sketch: one byte loop dispatching on a state variable per byte (switch)
+//   Z   zlib: raw inflate alone, and inflate + CsvRecordCounter, streamed in 1 MiB chunks
+// Usage: node --import tsx bench/csv-count.ts [MiB per table, default 64]
+//        BENCH_ONLY=1 (variant A only), RUNS=n (default 7)
 import { spawnSync } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { CsvRecordCounter } from '../src/engine/csv/record-counter';
 
 const MiB = 1024 * 1024;
 const totalMiB = Number(process.argv[2] ?? 64);
+const RUNS = Number(process.env.RUNS ?? 7);
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -22,11 +32,29 @@ function rng(seed: number): () => number {
   };
 }
 
-const words = ['alpha', 'Bravo', 'charlie', 'délta', 'echo', 'foxtrot', 'Golf', 'hotel', 'India', 'juliett', 'kilo', 'Лима', 'mike', 'november', '東京'];
+const words = [
+  'alpha',
+  'Bravo',
+  'charlie',
+  'délta',
+  'echo',
+  'foxtrot',
+  'Golf',
+  'hotel',
+  'India',
+  'juliett',
+  'kilo',
+  'Лима',
+  'mike',
+  'november',
+  '東京',
+];
 
 function typicalTable(bytes: number): Buffer {
   const r = rng(1);
-  const lines: string[] = ['id,created_at,customer_id,first_name,last_name,city,country,amount,currency,status,score,notes,email,phone'];
+  const lines: string[] = [
+    'id,created_at,customer_id,first_name,last_name,city,country,amount,currency,status,score,notes,email,phone',
+  ];
   let size = lines[0].length + 1;
   let id = 1;
   while (size < bytes) {
@@ -61,7 +89,12 @@ function quoteHeavyTable(bytes: number): Buffer {
   let id = 1;
   while (size < bytes) {
     const w = () => words[Math.floor(r() * words.length)];
-    const comment = r() < 0.3 ? `He said ""${w()}"", then ${w()}` : r() < 0.2 ? `line one\r\nline ${w()}` : `${w()}, ${w()}, ${w()}`;
+    const comment =
+      r() < 0.3
+        ? `He said ""${w()}"", then ${w()}`
+        : r() < 0.2
+          ? `line one\r\nline ${w()}`
+          : `${w()}, ${w()}, ${w()}`;
     const line = `"${id++}","${w()} ${w()}","${comment}","${w()};${w()}","${(r() * 100).toFixed(2)}"`;
     lines.push(line);
     size += Buffer.byteLength(line) + 2;
@@ -122,10 +155,7 @@ function countIndexOf(data: Buffer, chunkSize: number): { records: number; bad: 
         // find the closing quote
         let q = b.indexOf(0x22, i);
         while (q >= 0 && q + 1 < n && b[q + 1] === 0x22) q = b.indexOf(0x22, q + 2);
-        if (q < 0) {
-          i = n;
-          break;
-        }
+        if (q < 0) break;
         inQ = false;
         atFieldStart = false;
         i = q + 1;
@@ -143,8 +173,7 @@ function countSwitch(data: Buffer, chunkSize: number): { records: number; bad: n
   let bad = 0;
   let hdr = -1;
   let delims = 0;
-  let state = 0; // 0 field start, 1 unquoted, 2 quoted, 3 quote in quoted, 4 record start
-  state = 4;
+  let state = 4; // 0 field start, 1 unquoted, 2 quoted, 3 quote in quoted, 4 record start
   for (let off = 0; off < data.length; off += chunkSize) {
     const b = data.subarray(off, Math.min(off + chunkSize, data.length));
     const n = b.length;
@@ -153,14 +182,29 @@ function countSwitch(data: Buffer, chunkSize: number): { records: number; bad: n
       switch (state) {
         case 4:
         case 0:
-          if (c === 0x22) {
-            state = 2;
-            break;
-          }
-          if (state === 4 && (c === 0x0a || c === 0x0d)) break;
-        // falls through
         case 1:
-          if (c === 0x2c) {
+          if (c === 0x22 && state !== 1) state = 2;
+          else if (c === 0x2c) {
+            delims++;
+            state = 0;
+          } else if (c === 0x0a || c === 0x0d) {
+            if (state !== 4) {
+              if (hdr < 0) hdr = delims + 1;
+              else {
+                records++;
+                if (delims + 1 !== hdr) bad++;
+              }
+              delims = 0;
+              state = 4;
+            }
+          } else state = 1;
+          break;
+        case 2:
+          if (c === 0x22) state = 3;
+          break;
+        case 3:
+          if (c === 0x22) state = 2;
+          else if (c === 0x2c) {
             delims++;
             state = 0;
           } else if (c === 0x0a || c === 0x0d) {
@@ -173,21 +217,6 @@ function countSwitch(data: Buffer, chunkSize: number): { records: number; bad: n
             state = 4;
           } else state = 1;
           break;
-        case 2:
-          if (c === 0x22) state = 3;
-          break;
-        case 3:
-          if (c === 0x22) state = 2;
-          else if (c === 0x2c) {
-            delims++;
-            state = 0;
-          } else if (c === 0x0a || c === 0x0d) {
-            records++;
-            if (delims + 1 !== hdr) bad++;
-            delims = 0;
-            state = 4;
-          } else state = 1;
-          break;
       }
     }
   }
@@ -196,45 +225,83 @@ function countSwitch(data: Buffer, chunkSize: number): { records: number; bad: n
 
 function feed(data: Buffer, chunkSize: number, wordSkip = true): { records: number; bad: number } {
   const c = new CsvRecordCounter({ wordSkip });
-  for (let off = 0; off < data.length; off += chunkSize) c.push(data.subarray(off, Math.min(off + chunkSize, data.length)));
+  for (let off = 0; off < data.length; off += chunkSize)
+    c.push(data.subarray(off, Math.min(off + chunkSize, data.length)));
   const r = c.finish();
   return { records: r.records, bad: r.malformedRows };
 }
 
-function time(label: string, data: Buffer, fn: () => { records: number; bad: number }): number {
+function time(label: string, data: Buffer, fn: () => { records: number; bad: number }): void {
   fn(); // warm up
-  const runs: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   let last = { records: 0, bad: 0 };
-  for (let k = 0; k < 5; k++) {
+  for (let k = 0; k < RUNS; k++) {
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     last = fn();
     const t1 = process.hrtime.bigint();
-    runs.push(data.length / 1e6 / (Number(t1 - t0) / 1e9));
+    const c1 = process.cpuUsage(c0);
+    wall.push(data.length / 1e6 / (Number(t1 - t0) / 1e9));
+    cpu.push(data.length / (c1.user + c1.system)); // bytes per microsecond = MB/s
   }
-  runs.sort((a, b) => a - b);
-  const med = runs[2];
-  console.log(`${label.padEnd(38)} ${med.toFixed(0).padStart(6)} MB/s  (min ${runs[0].toFixed(0)}, max ${runs[4].toFixed(0)})  records=${last.records} bad=${last.bad}`);
-  return med;
+  const sorted = (a: number[]) => [...a].sort((x, y) => x - y);
+  const w = sorted(wall);
+  const c = sorted(cpu);
+  const med = (a: number[]) => a[a.length >> 1].toFixed(0).padStart(5);
+  console.log(
+    `${label.padEnd(38)} wall ${med(w)} MB/s (best ${w[w.length - 1].toFixed(0)})  cpu ${med(c)} MB/s (best ${c[c.length - 1].toFixed(0)})  records=${last.records} bad=${last.bad}`,
+  );
+}
+
+async function timeInflate(label: string, packed: Buffer, size: number, count: boolean): Promise<void> {
+  const once = async (): Promise<number> => {
+    const c = new CsvRecordCounter();
+    const t0 = process.hrtime.bigint();
+    await pipeline(
+      Readable.from([packed]),
+      zlib.createInflateRaw({ chunkSize: MiB }),
+      async (src: AsyncIterable<Buffer>) => {
+        for await (const chunk of src) if (count) c.push(chunk);
+      },
+    );
+    c.finish();
+    return size / 1e6 / (Number(process.hrtime.bigint() - t0) / 1e9);
+  };
+  await once();
+  const runs: number[] = [];
+  for (let k = 0; k < RUNS; k++) runs.push(await once());
+  runs.sort((x, y) => x - y);
+  console.log(
+    `${label.padEnd(38)} wall ${runs[runs.length >> 1].toFixed(0).padStart(5)} MB/s (best ${runs[runs.length - 1].toFixed(0)}) of inflated bytes`,
+  );
 }
 
 // Each variant runs in its own process: they would otherwise share (and spoil) V8's type
 // feedback and optimized code, and the numbers would depend on the order of the runs.
 const variant = process.env.CSV_BENCH_VARIANT;
 if (!variant) {
-  console.log(`${totalMiB} MiB per table, 1 MiB chunks, node ${process.version}, MB/s = 10^6 bytes/s, median of 5 runs`);
-  const variants = process.env.BENCH_ONLY ? ['A'] : ['A', "A'", 'B', 'C'];
+  console.log(
+    `${totalMiB} MiB per table, 1 MiB chunks, node ${process.version}, MB/s = 10^6 bytes/s, median and best of ${RUNS} runs; wall clock and process CPU time`,
+  );
+  const variants = process.env.BENCH_ONLY ? ['A'] : ['A', "A'", 'B', 'C', 'Z'];
   for (const v of variants) {
-    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(totalMiB)], {
-      env: { ...process.env, CSV_BENCH_VARIANT: v },
-      stdio: 'inherit',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), String(totalMiB)],
+      {
+        env: { ...process.env, CSV_BENCH_VARIANT: v },
+        stdio: 'inherit',
+      },
+    );
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
 } else {
   const typical = typicalTable(totalMiB * MiB);
   const heavy = quoteHeavyTable(totalMiB * MiB);
   const lineLen = (t: Buffer) => (t.length / (t.filter((x) => x === 0x0a).length || 1)).toFixed(0);
-  if (variant === 'A') console.log(`typical rows ~${lineLen(typical)} B; quote-heavy ~${lineLen(heavy)} B per line`);
+  if (variant === 'A')
+    console.log(`typical rows ~${lineLen(typical)} B; quote-heavy ~${lineLen(heavy)} B per line`);
   for (const [name, data] of [
     ['typical', typical],
     ['quote-heavy', heavy],
@@ -243,5 +310,10 @@ if (!variant) {
     if (variant === "A'") time(`A' same, byte loop only   ${name}`, data, () => feed(data, MiB, false));
     if (variant === 'B') time(`B  indexOf + comma loop    ${name}`, data, () => countIndexOf(data, MiB));
     if (variant === 'C') time(`C  switch per byte         ${name}`, data, () => countSwitch(data, MiB));
+    if (variant === 'Z') {
+      const packed = zlib.deflateRawSync(data, { level: 6 });
+      await timeInflate(`Z  inflate only            ${name}`, packed, data.length, false);
+      await timeInflate(`Z  inflate + count (A)     ${name}`, packed, data.length, true);
+    }
   }
 }

@@ -72,6 +72,13 @@ async function pickFolder(): Promise<string | null> {
   return result.filePaths[0] ?? null;
 }
 
+/** The drop the UI looks at now (what Re-scan and Export act on); the menu follows it. */
+function setCurrentDrop(drop: string): void {
+  if (drop === currentDrop) return;
+  currentDrop = drop;
+  void rebuildMenu();
+}
+
 function requireEngine(): EngineService {
   if (!engine) throw new Error('The engine is not running.');
   return engine;
@@ -82,12 +89,12 @@ const hostApi: DropInspectorApi = {
   recentDrops: () => requireEngine().recentDrops(),
   initialDrop: async () => currentDrop,
   startScan: (drop, options) => {
-    currentDrop = drop;
+    setCurrentDrop(drop);
     return requireEngine().startScan(drop, options);
   },
   cancelScan: (jobId) => requireEngine().cancelScan(jobId),
   getReport: (drop, options) => {
-    currentDrop = drop;
+    setCurrentDrop(drop);
     return requireEngine().getReport(drop, options);
   },
   exportReport: (drop, format, options) => requireEngine().exportReport(drop, format, options),
@@ -101,9 +108,8 @@ const hostApi: DropInspectorApi = {
  * renderer, starting over, asks initialDrop() — which is now this drop.
  */
 function openDrop(drop: string): void {
-  currentDrop = drop;
+  setCurrentDrop(drop);
   ownWindow()?.webContents.reload();
-  void rebuildMenu();
 }
 
 async function openDropFromDialog(): Promise<void> {
@@ -162,7 +168,7 @@ async function rebuildMenu(): Promise<void> {
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
     {
-      label: '&File',
+      label: isMac ? 'File' : '&File',
       submenu: [
         { label: 'Open Drop…', accelerator: 'CmdOrCtrl+O', click: () => void openDropFromDialog() },
         { label: 'Recent Drops', submenu: recentItems },
@@ -192,7 +198,7 @@ async function rebuildMenu(): Promise<void> {
     },
     { role: 'editMenu' },
     {
-      label: '&View',
+      label: isMac ? 'View' : '&View',
       submenu: [
         ...(app.isPackaged
           ? []
@@ -271,19 +277,21 @@ function createWindow(): BrowserWindow {
 function startEngine(): EngineService {
   const catalogPath = join(app.getPath('userData'), 'catalog.sqlite');
   const nativeBinding = findElectronSqliteBinding(app.getAppPath());
-  if (!nativeBinding) {
-    const expected = electronSqliteBindingPath(app.getAppPath());
-    console.error(
-      `drop-inspector: better-sqlite3 built for Electron is missing (${expected}); run "npm start" once to build it.`,
-    );
-    dialog.showErrorBox(
-      'Drop Inspector cannot open its catalog',
-      `The SQLite addon built for this Electron version is missing:\n${expected}\n\nRun "npm start" once; it builds it.`,
-    );
+  const missing = nativeBinding
+    ? null
+    : `The SQLite addon built for Electron ${process.versions.electron} is missing (${electronSqliteBindingPath(
+        app.getAppPath(),
+      )}); run "npm start" once, it builds it.`;
+  if (missing) console.error(`drop-inspector: ${missing}`);
+  let service: EngineService;
+  try {
+    service = createEngineService({ catalogPath, nativeBinding });
+  } catch (error) {
+    throw missing ? new Error(`${missing}\n\n${toApiErrorShape(error).message}`, { cause: error }) : error;
   }
-  // A plain object (not a literal in the call) so an engine without `nativeBinding` yet still compiles.
-  const options = { catalogPath, nativeBinding };
-  return createEngineService(options);
+  // The engine came up, but its catalog will fail on first use: say why now.
+  if (missing) dialog.showErrorBox('Drop Inspector cannot open its catalog', missing);
+  return service;
 }
 
 function main(): void {

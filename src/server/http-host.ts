@@ -181,13 +181,13 @@ export function resolveStaticPath(rendererDir: string, rawPath: string): string 
   if (decoded === '/' || decoded === '') decoded = '/index.html';
   const segments = decoded.slice(1).split('/');
   for (const segment of segments) {
-    
+    if (segment === '' || segment === '.' || segment === '..') throw new HttpError(400, 'Malformed path');
     if (segment.startsWith('.')) throw new HttpError(404, 'Not found');
   }
   const root = resolve(rendererDir);
   const full = resolve(root, ...segments);
   const rel = relative(root, full);
-  if (false) {
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) {
     throw new HttpError(400, 'Malformed path');
   }
   return full;
@@ -484,7 +484,7 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
       // Symlinks must not lead out of the renderer folder either.
       const [realRoot, realFile] = await Promise.all([realpath(rendererDir), realpath(file)]);
       const rel = relative(realRoot, realFile);
-      
+      if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new HttpError(404, 'Not found');
       const info = await stat(realFile);
       if (!info.isFile()) throw new HttpError(404, 'Not found');
       file = realFile;

@@ -2,7 +2,12 @@ import { createRequire } from 'node:module';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeRecordFields } from '../../src/engine/csv/header';
-import { CsvRecordCounter, countCsvBuffer, type CsvCountOptions, type CsvCountResult } from '../../src/engine/csv/record-counter';
+import {
+  CsvRecordCounter,
+  countCsvBuffer,
+  type CsvCountOptions,
+  type CsvCountResult,
+} from '../../src/engine/csv/record-counter';
 
 const require = createRequire(import.meta.url);
 const enc = new TextEncoder();
@@ -144,7 +149,8 @@ function reference(buf: Uint8Array, delim = 0x2c, maxHeaderBytes = 1024 * 1024):
   recs.slice(1).forEach((r, k) => {
     if (r.fields.length !== hdr.fields.length || r.unterminated) {
       malformedRows++;
-      if (firstMalformed.length < 20) firstMalformed.push({ record: k + 1, fields: r.fields.length, line: r.line });
+      if (firstMalformed.length < 20)
+        firstMalformed.push({ record: k + 1, fields: r.fields.length, line: r.line });
     }
   });
   const kinds = (lf ? 1 : 0) + (crlf ? 1 : 0) + (cr ? 1 : 0);
@@ -253,7 +259,12 @@ describe('basic rules', () => {
 
   it('BOM only, blank lines only', () => {
     expect(countEveryWay(bytes('\uFEFF'))).toMatchObject({ records: 0, header: null, bom: true, bytes: 3 });
-    expect(countEveryWay(bytes('\n\r\n\r'))).toMatchObject({ records: 0, header: null, lineEnding: 'mixed', lineEndings: { lf: 1, crlf: 1, cr: 1 } });
+    expect(countEveryWay(bytes('\n\r\n\r'))).toMatchObject({
+      records: 0,
+      header: null,
+      lineEnding: 'mixed',
+      lineEndings: { lf: 1, crlf: 1, cr: 1 },
+    });
   });
 
   it('header only, with and without a newline', () => {
@@ -312,11 +323,18 @@ describe('basic rules', () => {
 
   it('quotes: a quote opens a quoted field only at the start of a field', () => {
     // literal quote mid-field (lenient); the comma after it is a delimiter
-    expect(countEveryWay(bytes('a,b\nx"y,z\n'))).toMatchObject({ records: 1, malformedRows: 0, unterminatedQuote: false });
+    expect(countEveryWay(bytes('a,b\nx"y,z\n'))).toMatchObject({
+      records: 1,
+      malformedRows: 0,
+      unterminatedQuote: false,
+    });
     // after a closing quote, bytes up to the delimiter are data; a quote there is literal
     expect(countEveryWay(bytes('a,b\n"x"y"z,w\n'))).toMatchObject({ records: 1, malformedRows: 0 });
     // quoted delimiters and newlines, doubled quotes
-    expect(countEveryWay(bytes('a,b\n"1,2","3\n""4"""\n"",""\n'))).toMatchObject({ records: 2, malformedRows: 0 });
+    expect(countEveryWay(bytes('a,b\n"1,2","3\n""4"""\n"",""\n'))).toMatchObject({
+      records: 2,
+      malformedRows: 0,
+    });
     // a quote after a space is literal: ` "x,y"` is two fields
     expect(countEveryWay(bytes('a,b,c\n1, "x,y"\n'))).toMatchObject({ records: 1, malformedRows: 0 });
   });
@@ -334,7 +352,11 @@ describe('basic rules', () => {
     expect(r3.bom).toBe(false);
     expect(r3.header).toEqual(['\uFFFDA', 'B']);
     expect(r3.records).toBe(1);
-    expect(countEveryWay(Uint8Array.from([0xef, 0xbb]))).toMatchObject({ bom: false, header: ['\uFFFD'], bytes: 2 });
+    expect(countEveryWay(Uint8Array.from([0xef, 0xbb]))).toMatchObject({
+      bom: false,
+      header: ['\uFFFD'],
+      bytes: 2,
+    });
   });
 
   it('delimiter option', () => {
@@ -343,9 +365,15 @@ describe('basic rules', () => {
       records: 2,
       malformedRows: 1,
     });
-    expect(countEveryWay(bytes('a;b\n1;2,3\n'), { delimiter: 0x3b })).toMatchObject({ header: ['a', 'b'], records: 1, malformedRows: 0 });
+    expect(countEveryWay(bytes('a;b\n1;2,3\n'), { delimiter: 0x3b })).toMatchObject({
+      header: ['a', 'b'],
+      records: 1,
+      malformedRows: 0,
+    });
     // a delimiter byte >= 0x80 disables the word loop but still works
-    expect(countEveryWay(Uint8Array.from([0x61, 0xa6, 0x62, 0x0a, 0x31, 0xa6, 0x32, 0x0a]), { delimiter: 0xa6 })).toMatchObject({
+    expect(
+      countEveryWay(Uint8Array.from([0x61, 0xa6, 0x62, 0x0a, 0x31, 0xa6, 0x32, 0x0a]), { delimiter: 0xa6 }),
+    ).toMatchObject({
       header: ['a', 'b'],
       records: 1,
     });
@@ -378,8 +406,23 @@ describe('basic rules', () => {
 
 describe('header decoding', () => {
   it('RFC 4180 fields: quotes removed, doubled quotes, delimiters and newlines inside, UTF-8', () => {
-    const r = countEveryWay(bytes('\uFEFF"id","na""me","a,b","multi\r\nline",plain,,"",ünï,東京,"Ωmega"\r\n1,2,3,4,5,6,7,8,9,10\r\n'));
-    expect(r.header).toEqual(['id', 'na"me', 'a,b', 'multi\r\nline', 'plain', '', '', 'ünï', '東京', 'Ωmega']);
+    const r = countEveryWay(
+      bytes(
+        '\uFEFF"id","na""me","a,b","multi\r\nline",plain,,"",ünï,東京,"Ωmega"\r\n1,2,3,4,5,6,7,8,9,10\r\n',
+      ),
+    );
+    expect(r.header).toEqual([
+      'id',
+      'na"me',
+      'a,b',
+      'multi\r\nline',
+      'plain',
+      '',
+      '',
+      'ünï',
+      '東京',
+      'Ωmega',
+    ]);
     expect(r.headerFields).toBe(10);
     expect(r.records).toBe(1);
     expect(r.malformedRows).toBe(0);
@@ -398,7 +441,12 @@ describe('header decoding', () => {
 
   it('unterminated quote in the header: the field runs to the end', () => {
     const r = countEveryWay(bytes('a,"b,c\n1,2'));
-    expect(r).toMatchObject({ header: ['a', 'b,c\n1,2'], records: 0, unterminatedQuote: true, malformedRows: 0 });
+    expect(r).toMatchObject({
+      header: ['a', 'b,c\n1,2'],
+      records: 0,
+      unterminatedQuote: true,
+      malformedRows: 0,
+    });
   });
 
   it('decodeRecordFields', () => {
@@ -411,12 +459,22 @@ describe('header decoding', () => {
   it('header longer than maxHeaderBytes: header null, headerTooLong, fields still compared', () => {
     const long = 'c'.repeat(50) + ',' + 'd'.repeat(50);
     const r = countEveryWay(bytes(`${long}\n1,2\n1\n`), { maxHeaderBytes: 100 });
-    expect(r).toMatchObject({ header: null, headerTooLong: true, headerFields: 2, records: 2, malformedRows: 1 });
+    expect(r).toMatchObject({
+      header: null,
+      headerTooLong: true,
+      headerFields: 2,
+      records: 2,
+      malformedRows: 1,
+    });
     // exactly at the limit is fine (the terminator is not counted)
     const ok = countEveryWay(bytes(`${long}\r\n1,2\r\n`), { maxHeaderBytes: 101 });
     expect(ok).toMatchObject({ headerTooLong: false, header: ['c'.repeat(50), 'd'.repeat(50)] });
     // also when the header is the only (unterminated) record
-    expect(countEveryWay(bytes(long), { maxHeaderBytes: 100 })).toMatchObject({ header: null, headerTooLong: true, records: 0 });
+    expect(countEveryWay(bytes(long), { maxHeaderBytes: 100 })).toMatchObject({
+      header: null,
+      headerTooLong: true,
+      records: 0,
+    });
   });
 });
 
@@ -449,10 +507,22 @@ describe('malformed rows', () => {
     expect(r).toMatchObject({ records: 2, malformedRows: 1, unterminatedQuote: true });
     expect(r.firstMalformed).toEqual([{ record: 2, fields: 2, line: 3 }]);
     // a quote as the very last byte closes the field: not unterminated
-    expect(countEveryWay(bytes('a,b\n1,"2"'))).toMatchObject({ records: 1, malformedRows: 0, unterminatedQuote: false });
+    expect(countEveryWay(bytes('a,b\n1,"2"'))).toMatchObject({
+      records: 1,
+      malformedRows: 0,
+      unterminatedQuote: false,
+    });
     // `""` at the very end inside quotes: still open
-    expect(countEveryWay(bytes('a,b\n1,"2""'))).toMatchObject({ records: 1, malformedRows: 1, unterminatedQuote: true });
-    expect(countEveryWay(bytes('a,b\n1,"'))).toMatchObject({ records: 1, malformedRows: 1, unterminatedQuote: true });
+    expect(countEveryWay(bytes('a,b\n1,"2""'))).toMatchObject({
+      records: 1,
+      malformedRows: 1,
+      unterminatedQuote: true,
+    });
+    expect(countEveryWay(bytes('a,b\n1,"'))).toMatchObject({
+      records: 1,
+      malformedRows: 1,
+      unterminatedQuote: true,
+    });
   });
 });
 
@@ -491,10 +561,38 @@ describe('differential fuzzing against the reference parser', () => {
   // Alphabets weighted to reach every path: dense specials (byte loop), sparse line breaks with
   // many quotes (the word loop's quote parity), long plain runs (word skipping).
   const alphabets: [string, number][][] = [
-    [['a', 4], [',', 3], ['"', 3], ['\n', 2], ['\r', 1], [' ', 1], ['é', 1]],
-    [['a', 10], [',', 4], ['"', 4], ['\n', 1], ['\r\n', 1], ['東', 1]],
-    [['abcdefgh', 6], [',', 2], ['"', 2], ['""', 1], ['\n', 1], ['\t', 1]],
-    [['word ', 8], [',', 3], ['","', 2], ['"', 1], ['\r\n', 1]],
+    [
+      ['a', 4],
+      [',', 3],
+      ['"', 3],
+      ['\n', 2],
+      ['\r', 1],
+      [' ', 1],
+      ['é', 1],
+    ],
+    [
+      ['a', 10],
+      [',', 4],
+      ['"', 4],
+      ['\n', 1],
+      ['\r\n', 1],
+      ['東', 1],
+    ],
+    [
+      ['abcdefgh', 6],
+      [',', 2],
+      ['"', 2],
+      ['""', 1],
+      ['\n', 1],
+      ['\t', 1],
+    ],
+    [
+      ['word ', 8],
+      [',', 3],
+      ['","', 2],
+      ['"', 1],
+      ['\r\n', 1],
+    ],
   ];
 
   function gen(r: () => number, alphabet: [string, number][], len: number): string {
@@ -533,12 +631,22 @@ describe('differential fuzzing against the reference parser', () => {
 
   it('tab delimiter', () => {
     const r = rng(7);
-    const alphabet: [string, number][] = [['ab', 6], ['\t', 3], [',', 1], ['"', 2], ['\n', 1]];
+    const alphabet: [string, number][] = [
+      ['ab', 6],
+      ['\t', 3],
+      [',', 1],
+      ['"', 2],
+      ['\n', 1],
+    ];
     for (let iter = 0; iter < 500; iter++) {
       const buf = bytes(gen(r, alphabet, Math.floor(r() * 300)));
       const want = reference(buf, 0x09);
       expect(countCsvBuffer(buf, { delimiter: 0x09 })).toEqual(want);
-      expect(countChunks(oneByteChunks(buf).length < 50 ? oneByteChunks(buf) : splitAt(buf, [7, 50, 51, 120]), { delimiter: 0x09 })).toEqual(want);
+      expect(
+        countChunks(oneByteChunks(buf).length < 50 ? oneByteChunks(buf) : splitAt(buf, [7, 50, 51, 120]), {
+          delimiter: 0x09,
+        }),
+      ).toEqual(want);
     }
   });
 });
@@ -550,7 +658,23 @@ describe('cross-check with papaparse on generated tables', () => {
   // invalid input, e.g. papaparse keeps `"x"y,z` one quoted field while the RFC reading used
   // here closes the quotes after x). Papaparse also drops a row that is a single empty field
   // (`""`) with skipEmptyLines, so tables have at least 2 columns.
-  const pieces = ['plain', 'with space', 'a,b', 'say ""hi""', 'line\nbreak', 'cr\r\nlf', 'ünïcödé', '東京', '😀', '', ' ', '""', '1.5', '-', ','];
+  const pieces = [
+    'plain',
+    'with space',
+    'a,b',
+    'say ""hi""',
+    'line\nbreak',
+    'cr\r\nlf',
+    'ünïcödé',
+    '東京',
+    '😀',
+    '',
+    ' ',
+    '""',
+    '1.5',
+    '-',
+    ',',
+  ];
 
   function table(r: () => number, eol: string): { text: string; rows: number; bad: number } {
     const cols = 2 + Math.floor(r() * 6);
@@ -590,7 +714,11 @@ describe('cross-check with papaparse on generated tables', () => {
       const eol = iter % 2 === 0 ? '\n' : '\r\n';
       const t = table(r, eol);
       const buf = bytes(t.text);
-      const p = Papa.parse<string[]>(new TextDecoder().decode(buf), { delimiter: ',', newline: eol as '\n' | '\r\n', skipEmptyLines: true });
+      const p = Papa.parse<string[]>(new TextDecoder().decode(buf), {
+        delimiter: ',',
+        newline: eol as '\n' | '\r\n',
+        skipEmptyLines: true,
+      });
       expect(p.errors, t.text).toEqual([]);
       const got = countCsvBuffer(buf);
       expect(got.records, t.text).toBe(p.data.length - 1);
@@ -638,7 +766,9 @@ describe('large input', () => {
         const perChunk = Math.floor(MiB / 10);
         const full = Math.floor(total / MiB);
         const rest = total - full * MiB;
-        expect(r.firstMalformed).toEqual([{ record: 1, fields: full * perChunk + Math.floor(rest / 10) + 1, line: 2 }]);
+        expect(r.firstMalformed).toEqual([
+          { record: 1, fields: full * perChunk + Math.floor(rest / 10) + 1, line: 2 },
+        ]);
       } else {
         expect(r).toMatchObject({ header: null, headerTooLong: true, records: 0, lineEnding: null });
       }

@@ -443,7 +443,8 @@ describe('HTML', () => {
 
   it('says which chunks could not be drawn', () => {
     const caption = tagged(all, 'figcaption')[0];
-    expect(textOf(caption)).toMatch(/Not on the axis \(audit keys unknown\): #6 .*#7 export_unknown/);
+    expect(textOf(caption)).toMatch(/Start unknown \(no hwm-from\).*: #6\./);
+    expect(textOf(caption)).toMatch(/Not on the axis \(audit keys unknown\): #7 export_unknown\./);
   });
 });
 

@@ -19,11 +19,10 @@ export function decodeRecordFields(bytes: Uint8Array, delimiter = 0x2c): string[
   const n = bytes.length;
   // Field content bytes, with quotes unescaped. At most n bytes.
   const out = new Uint8Array(n);
-  let o = 0;
   let i = 0;
   for (;;) {
     // At the start of a field.
-    o = 0;
+    let o = 0;
     if (i < n && bytes[i] === QUOTE) {
       i++;
       // Quoted part.

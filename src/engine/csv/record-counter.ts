@@ -8,7 +8,7 @@
 //
 // Rules (see test/csv/record-counter.test.ts):
 // - Records end at LF, CRLF or a lone CR outside quotes. A lone CR outside quotes ends a
-//   record too (old Mac style; papaparse and Excel do the same); it is reported as its own
+//   record too (old Mac style; papaparse does the same when it detects \r as the newline); it is reported as its own
 //   kind of terminator and makes lineEnding 'mixed'.
 // - Empty lines (zero bytes, or just "\r") are not records. A final record without a
 //   terminator is counted. The header is the first non-empty record.
@@ -149,7 +149,14 @@ export class CsvRecordCounter {
 
   constructor(options: CsvCountOptions = {}) {
     const delim = options.delimiter ?? 0x2c;
-    if (!Number.isInteger(delim) || delim < 0 || delim > 255 || delim === QUOTE || delim === CR || delim === LF) {
+    if (
+      !Number.isInteger(delim) ||
+      delim < 0 ||
+      delim > 255 ||
+      delim === QUOTE ||
+      delim === CR ||
+      delim === LF
+    ) {
       throw new RangeError(`invalid CSV delimiter byte: ${delim}`);
     }
     this.delim = delim;
@@ -221,11 +228,10 @@ export class CsvRecordCounter {
     let acr = this.afterCR ? 0 : -1;
     let qcr = this.quotedCR ? 0 : -1;
 
-    // Word view: words cover b[a0, aEnd), word k is b[a0 + 4k .. a0 + 4k + 3]. The last byte
-    // of the chunk is never in a word, so a quote there always goes through the byte loop
-    // (which leaves QUOTE_PENDING for the next chunk).
+    // Word view: words cover b[a0, aEnd), word k is b[a0 + 4k .. a0 + 4k + 3]. (A word that
+    // ends the chunk with a closing quote leaves QUOTE_PENDING, as the byte loop would.)
     const a0 = (4 - (b.byteOffset & 3)) & 3;
-    const K = this.swar && n - 1 > a0 ? (n - 1 - a0) >> 2 : 0;
+    const K = this.swar && n > a0 ? (n - a0) >> 2 : 0;
     const u = K > 0 ? new Int32Array(b.buffer, b.byteOffset + a0, K) : NO_WORDS;
     const aEnd = a0 + 4 * K;
     // any byte < maxSp + 1; the delimiter in every byte
@@ -274,7 +280,7 @@ export class CsvRecordCounter {
           if ((((xl - ONES) & ~xl) | ((xc - ONES) & ~xc)) & HIGH) break; // CR or LF: byte loop
           const y = w ^ d4;
           const dm = ~(((y & LOW7) + LOW7) | y | LOW7); // delimiter bytes (bit 7 of each)
-          if ((((xq - ONES) & ~xq) & HIGH) === 0) {
+          if (((xq - ONES) & ~xq & HIGH) === 0) {
             // No quote: the mode holds for the whole word.
             if (mode === UNQUOTED) {
               delims += Math.imul((dm >>> 7) & ONES, ONES) >>> 24;
@@ -363,7 +369,6 @@ export class CsvRecordCounter {
           if (c === QUOTE) {
             if (i + 1 === n) {
               mode = QUOTE_PENDING;
-              i = n;
               break outer;
             }
             if (b[i + 1] === QUOTE) {
@@ -455,7 +460,8 @@ export class CsvRecordCounter {
       const fields = this.delims + 1;
       if (this.headerFields >= 0) {
         this.records++;
-        if (fields !== this.headerFields || unterminated) this.noteMalformed(this.records, fields, this.recBreaks + 1);
+        if (fields !== this.headerFields || unterminated)
+          this.noteMalformed(this.records, fields, this.recBreaks + 1);
       } else {
         this.headerFields = fields;
         this.endHeader(null, 0, 0);
@@ -496,7 +502,9 @@ export function countCsvBuffer(buf: Uint8Array, options?: CsvCountOptions): CsvC
 // few small pushes through every path at load time give V8 complete feedback first. ~0.1 ms.
 function warmUp(): void {
   const sample = new TextEncoder().encode(
-    '\uFEFFid,"na""me",x\r\n1,"a,b\r\nc",2\n2,3\r3,"q""",4,5\n\n"x"y,z"w,1\r\n' + 'abcdefgh,ijklmnop,qrstuvwx\n'.repeat(4) + '4,"unterminated',
+    '\uFEFFid,"na""me",x\r\n1,"a,b\r\nc",2\n2,3\r3,"q""",4,5\n\n"x"y,z"w,1\r\n' +
+      'abcdefgh,ijklmnop,qrstuvwx\n'.repeat(4) +
+      '4,"unterminated',
   );
   for (let round = 0; round < 12; round++) {
     const c = new CsvRecordCounter();

@@ -7,6 +7,7 @@ import { continuityOrder } from '../checks/order';
 import type { Cadence } from '../checks/time';
 import { EngineError } from '../model';
 import { VERSION } from '../version';
+import { actionFor } from './actions';
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
 
@@ -47,7 +48,11 @@ export function buildReport(catalog: Catalog, drop: string, cadence: Cadence): S
     };
   });
 
-  const problems: Problem[] = [...records.flatMap((c) => c.problems), ...dropProblems(records, cadence)];
+  // Every problem carries what to do about it, in the JSON as in the rendered reports.
+  const problems: Problem[] = [...records.flatMap((c) => c.problems), ...dropProblems(records, cadence)].map((p) => ({
+    ...p,
+    action: p.action ?? actionFor(p),
+  }));
   problems.sort(
     (a, b) =>
       (position.get(a.chunk ?? '') ?? Infinity) - (position.get(b.chunk ?? '') ?? Infinity) ||
@@ -70,10 +75,10 @@ export function buildReport(catalog: Catalog, drop: string, cadence: Cadence): S
       warnings: problems.filter((p) => p.severity === 'warning').length,
       infos: problems.filter((p) => p.severity === 'info').length,
       bytes: records.reduce((s, c) => s + (c.archiveBytes ?? 0), 0),
-      hwmFrom: keys.length ? Math.min(...keys.map((k) => k.from ?? k.to!)) : null,
-      hwmTo: keys.length ? Math.max(...keys.map((k) => k.to!)) : null,
-      firstCreatedTs: times.length ? Math.min(...times) : null,
-      lastCreatedTs: times.length ? Math.max(...times) : null,
+      hwmFrom: extreme(keys.map((k) => k.from ?? k.to!), Math.min),
+      hwmTo: extreme(keys.map((k) => k.to!), Math.max),
+      firstCreatedTs: extreme(times, Math.min),
+      lastCreatedTs: extreme(times, Math.max),
     },
     chunks,
     problems,
@@ -84,4 +89,9 @@ export function buildReport(catalog: Catalog, drop: string, cadence: Cadence): S
       asOf: new Date(cadence.asOf * 1000).toISOString(),
     },
   };
+}
+
+/** Math.min/max over any number of values (spreading 100k arguments overflows the stack). */
+function extreme(values: number[], pick: (a: number, b: number) => number): number | null {
+  return values.length ? values.reduce((a, b) => pick(a, b)) : null;
 }

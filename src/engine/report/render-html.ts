@@ -110,6 +110,8 @@ svg.timeline .axis { stroke: var(--muted); stroke-width: 1; }
 svg.timeline rect.bar { fill: var(--bar); stroke: var(--bg); stroke-width: 1; }
 svg.timeline rect.bar.sev-error { stroke: var(--err); stroke-width: 3; }
 svg.timeline rect.bar.sev-warning { stroke: var(--warn); stroke-width: 2; stroke-dasharray: 5 3; }
+svg.timeline rect.bar.inferred { fill-opacity: .7; stroke-dasharray: 2 2; }
+svg.timeline rect.bar.inferred:not(.sev-error):not(.sev-warning) { stroke: var(--fg); stroke-width: 1.5; }
 svg.timeline rect.gap { fill: url(#di-hatch); stroke: var(--err); stroke-width: 2; stroke-dasharray: 4 2; }
 svg.timeline .hatch-bg { fill: var(--gap-bg); }
 svg.timeline .hatch-line { stroke: var(--err); stroke-width: 3; }
@@ -182,17 +184,37 @@ function placeLabel(rows: Span[][], from: number, to: number, maxRows: number): 
 function renderTimelineSvg(timeline: TimelineRow[]): string {
   const chunks = timeline.filter((r): r is ChunkRow => r.type === 'chunk');
   const gaps = timeline.filter((r): r is GapRow => r.type === 'gap');
-  const placedChunks = chunks.filter((r) => r.chunk.hwmFrom !== null && r.chunk.hwmTo !== null);
   const placedGaps = gaps.filter((g) => g.fromKey !== null && g.toKey !== null);
-  const unplaced = chunks.filter((r) => r.chunk.hwmFrom === null || r.chunk.hwmTo === null);
+  const unplaced = chunks.filter((r) => r.chunk.hwmTo === null);
+  // A chunk whose hwm-from is unknown (audit key from its name only) is drawn from the end
+  // of the chunk before it, marked as such: its start is inferred, not known.
+  const placedChunks: Array<{ r: ChunkRow; from: number; to: number; inferred: boolean }> = [];
+  let frontier: number | null = null;
+  for (const r of chunks) {
+    const { hwmFrom, hwmTo } = r.chunk;
+    if (hwmTo === null) continue;
+    if (hwmFrom !== null) {
+      placedChunks.push({ r, from: Math.min(hwmFrom, hwmTo), to: Math.max(hwmFrom, hwmTo), inferred: false });
+    } else {
+      const from = frontier !== null && frontier <= hwmTo ? frontier : hwmTo;
+      placedChunks.push({ r, from, to: hwmTo, inferred: true });
+    }
+    frontier = frontier === null ? hwmTo : Math.max(frontier, hwmTo);
+  }
+  const inferred = placedChunks.filter((c) => c.inferred);
 
   const keys: number[] = [];
-  for (const r of placedChunks) keys.push(r.chunk.hwmFrom as number, r.chunk.hwmTo as number);
+  for (const c of placedChunks) keys.push(c.from, c.to);
   for (const g of placedGaps) keys.push(g.fromKey as number, g.toKey as number);
 
   const captionParts: string[] = [];
   if (keys.length === 0) {
     captionParts.push('No chunk has known audit keys: nothing to draw.');
+  }
+  if (inferred.length) {
+    captionParts.push(
+      `Start unknown (no hwm-from), drawn from the end of the chunk before, dashed and marked "?": ${inferred.map((c) => `#${c.r.index}`).join(', ')}.`,
+    );
   }
   if (unplaced.length) {
     captionParts.push(
@@ -212,15 +234,13 @@ function renderTimelineSvg(timeline: TimelineRow[]): string {
   // Lanes: a chunk goes to the first lane where it does not overlap one already there,
   // so duplicates and overlaps show as stacked bars.
   const laneEnds: number[] = [];
-  const lanes = placedChunks.map((r) => {
-    const from = Math.min(r.chunk.hwmFrom as number, r.chunk.hwmTo as number);
-    const to = Math.max(r.chunk.hwmFrom as number, r.chunk.hwmTo as number);
+  const lanes = placedChunks.map(({ r, from, to, inferred: guess }) => {
     let lane = laneEnds.findIndex((end) => end <= from);
     if (lane < 0) {
       lane = laneEnds.length;
       laneEnds.push(to);
     } else laneEnds[lane] = Math.max(laneEnds[lane], to);
-    return { r, lane, from, to };
+    return { r, lane, from, to, guess };
   });
   const laneCount = Math.max(1, laneEnds.length);
 
@@ -263,17 +283,17 @@ function renderTimelineSvg(timeline: TimelineRow[]): string {
     }
   }
 
-  for (const { r, lane, from, to } of lanes) {
+  for (const { r, lane, from, to, guess } of lanes) {
     const x1 = x(from);
     const w = Math.max(x(to) - x1, 3);
     const y = barsTop + lane * (LANE_H + LANE_GAP);
-    const sev = r.worst ? ` sev-${r.worst}` : '';
+    const sev = (r.worst ? ` sev-${r.worst}` : '') + (guess ? ' inferred' : '');
     const notes = r.notes.map(noteLabel).join('; ');
-    const title = `#${r.index} ${r.chunk.name}: audit keys ${keysText(r.chunk.hwmFrom, r.chunk.hwmTo)}${notes ? `; ${notes}` : ''}`;
+    const title = `#${r.index} ${r.chunk.name}: audit keys ${keysText(r.chunk.hwmFrom, r.chunk.hwmTo)}${guess ? ' (start unknown)' : ''}${notes ? `; ${notes}` : ''}`;
     parts.push(
       `<rect class="bar${sev}" x="${fmt(x1)}" y="${fmt(y)}" width="${fmt(w)}" height="${LANE_H}"><title>${esc(title)}</title></rect>`,
     );
-    const label = `#${r.index}${r.worst ? ` ${SEVERITY_ICON[r.worst]}` : ''}`;
+    const label = `#${r.index}${guess ? '?' : ''}${r.worst ? ` ${SEVERITY_ICON[r.worst]}` : ''}`;
     if (label.length * CHAR_W + 6 <= w) {
       parts.push(
         `<text class="on-bar" x="${fmt(x1 + w / 2)}" y="${fmt(y + LANE_H / 2 + 4)}" text-anchor="middle">${esc(label)}</text>`,

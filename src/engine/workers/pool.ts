@@ -38,7 +38,7 @@ export class ScanPool {
   private running = new Map<Worker, Pending>();
   private closed = false;
 
-  constructor(readonly size = Math.max(1, Math.min(os.availableParallelism(), 8))) {}
+  constructor(readonly size = defaultPoolSize()) {}
 
   run(job: Omit<InspectJob, 'id'>, onBytes: (n: number) => void): Promise<ChunkInspection> {
     if (this.closed) return Promise.reject(new Error('pool closed'));
@@ -106,3 +106,10 @@ export class ScanPool {
 }
 
 let nextId = 1;
+
+/** DROP_INSPECTOR_WORKERS overrides; otherwise one worker per core, at most 8. */
+export function defaultPoolSize(env: NodeJS.ProcessEnv = process.env): number {
+  const forced = Number(env.DROP_INSPECTOR_WORKERS);
+  if (Number.isInteger(forced) && forced > 0) return Math.min(forced, 32);
+  return Math.max(1, Math.min(os.availableParallelism(), 8));
+}

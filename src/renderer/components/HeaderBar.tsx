@@ -53,7 +53,9 @@ export function HeaderBar() {
         {drop ? (
           <span className="drop-path" title={drop} data-testid="drop-path">
             {format ? <span className="badge">{format}</span> : null}
-            <span className="drop-path-text">{drop}</span>
+            <span className="drop-path-text">
+              <bdi dir="ltr">{drop}</bdi>
+            </span>
           </span>
         ) : null}
       </div>

@@ -5,7 +5,7 @@ import { formatBytes, formatInt, formatKeyRange, formatUtc } from '../format';
 import { SeverityLabel, StateLabel } from '../components/Icons';
 
 /** Everything about the selected chunk: files, metadata, tables, problems. */
-export function ChunkDetail() {
+export function ChunkDetail({ wide = false }: { wide?: boolean }) {
   const report = useApp((s) => s.report);
   const selected = useApp((s) => s.selectedChunk);
   const selectedProblem = useApp((s) => s.selectedProblem);
@@ -19,7 +19,7 @@ export function ChunkDetail() {
   if (!chunk) {
     const p = selectedProblem !== null ? report.problems[selectedProblem] : undefined;
     return (
-      <aside className="detail" aria-label="Chunk detail" data-testid="chunk-detail-empty">
+      <aside className={`detail${wide ? ' detail-wide' : ''}`} aria-label="Chunk detail" data-testid="chunk-detail-empty">
         {p ? (
           <>
             <h2>Drop-wide problem</h2>
@@ -44,7 +44,7 @@ export function ChunkDetail() {
     .filter(({ p }) => p.previous === chunk.name && p.chunk !== chunk.name);
 
   return (
-    <aside className="detail" aria-label={`Chunk ${chunk.name}`} data-testid="chunk-detail" data-chunk={chunk.name}>
+    <aside className={`detail${wide ? ' detail-wide' : ''}`} aria-label={`Chunk ${chunk.name}`} data-testid="chunk-detail" data-chunk={chunk.name}>
       <div className="detail-head">
         <h2 className="detail-title" data-testid="chunk-detail-name">
           {chunk.name}
@@ -72,6 +72,7 @@ export function ChunkDetail() {
         {chunk.path}
       </p>
 
+      <div className="detail-sections">
       <section aria-label="Problems of this chunk">
         <h3>Problems ({problems.length})</h3>
         {problems.length === 0 ? (
@@ -200,6 +201,7 @@ export function ChunkDetail() {
           ))}
         </ul>
       </section>
+      </div>
     </aside>
   );
 }

@@ -96,9 +96,9 @@ const NUMERIC = new Set(['order', 'size', 'tables', 'rows']);
 
 export function ChunksView() {
   return (
-    <div className="split">
+    <div className="chunks-view">
       <ChunkTable />
-      <ChunkDetail />
+      <ChunkDetail wide />
     </div>
   );
 }
@@ -114,6 +114,7 @@ export function ChunkTable() {
     columns,
     state: { sorting },
     onSortingChange: setSorting,
+    sortDescFirst: false,
     getCoreRowModel: getCoreRowModel(),
     getSortedRowModel: getSortedRowModel(),
     getRowId: (r) => `${r.order}`,

@@ -9,7 +9,7 @@ import { coverageModel, type Cell, type CoverageModel } from './coverage-model';
 const CELL_W = 46;
 const ROW_H = 28;
 const HEAD_H = 92;
-const LEFT_W = 220;
+const LEFT_W = 250;
 
 function describe(model: CoverageModel, report: ScanReport, ti: number, ci: number): string {
   const t = model.tables[ti];

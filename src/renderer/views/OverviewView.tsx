@@ -22,12 +22,11 @@ export function OverviewStats() {
     ['Tables', formatInt(tables), 'tables'],
     ['Rows', formatInt(s.rows), 'rows'],
     ['Size', formatBytes(s.bytes), 'bytes'],
-    ['Scanned', report.scannedAt ? `${report.scannedAt.replace('T', ' ').slice(0, 19)} UTC` : '—', 'scanned'],
   ];
   return (
     <dl className="stats" data-testid="overview-stats">
       {facts.map(([k, v, id]) => (
-        <div key={id} className="stat" data-testid={`stat-${id}`}>
+        <div key={id} className={`stat stat-${id}`} data-testid={`stat-${id}`}>
           <dt>{k}</dt>
           <dd className={id === 'keys' || id === 'time' || id === 'scanned' ? 'mono' : undefined}>{v}</dd>
         </div>
@@ -85,6 +84,9 @@ export function OverviewView() {
       <div className="overview-head">
         <Verdict large />
         <KindSummary />
+        <span className="muted small" data-testid="scanned-at">
+          {report.scannedAt ? `Scanned ${report.scannedAt.replace('T', ' ').slice(0, 19)} UTC` : null}
+        </span>
       </div>
       <OverviewStats />
       <TimelineCanvas height={170} compact />

@@ -16,7 +16,7 @@ export function TimelineView() {
         its trouble (see the legend)
       </p>
       <TimelineCanvas height={260} />
-      <ChunkDetail />
+      <ChunkDetail wide />
     </div>
   );
 }

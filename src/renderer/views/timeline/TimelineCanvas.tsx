@@ -423,12 +423,12 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
         </div>
         {!compact ? <span className="muted small">Drag or ←/→ to pan · wheel or +/− to zoom · Shift+←/→ steps through chunks</span> : null}
       </div>
-      <div className="timeline-canvas-wrap" ref={wrapRef} style={{ height }}>
+      <div className="timeline-canvas-wrap" ref={wrapRef} style={{ height: g.height }}>
         <canvas
           ref={canvasRef}
           className="timeline-canvas"
           data-testid="timeline-canvas"
-          style={{ width: '100%', height }}
+          style={{ width: '100%', height: g.height }}
           tabIndex={0}
           role="img"
           aria-label={label}
@@ -451,7 +451,7 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
             className="timeline-tooltip"
             role="tooltip"
             data-testid="timeline-tooltip"
-            style={{ left: Math.min(tooltip.x + 14, Math.max(0, width - 320)), top: Math.min(tooltip.y + 14, height - 20) }}
+            style={{ left: Math.min(tooltip.x + 14, Math.max(0, width - 320)), top: tooltip.y + 14 }}
           >
             {tooltip.lines.map((l, i) => (
               <div key={i} className={i === 0 ? 'tt-title' : undefined}>
@@ -485,10 +485,10 @@ function TimelineLegend() {
         <span className="swatch swatch-info" aria-hidden="true">●</span> info
       </li>
       <li>
-        <span className="swatch swatch-gap" aria-hidden="true" /> gap (axis broken)
+        <span className="swatch swatch-gap" aria-hidden="true" /> gap · <b>//</b> axis shortened here
       </li>
       <li>
-        <b>✕</b> checksum failed · <b>?</b> checksum missing · <b>M</b> metadata · <b>!</b> unreadable · <b>D</b> duplicate · <b>O</b> overlap · <b>N</b> name order ·{' '}
+        <b>G</b> chunks missing before it · <b>✕</b> checksum failed · <b>?</b> checksum missing · <b>M</b> metadata · <b>!</b> unreadable · <b>D</b> duplicate · <b>O</b> overlap · <b>N</b> name order ·{' '}
         <b>S</b> schema · <b>L</b> late · <b>#</b> malformed rows · <b>E</b> encrypted
       </li>
     </ul>

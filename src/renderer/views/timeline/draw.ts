@@ -218,7 +218,7 @@ function drawBreaks(ctx: CanvasRenderingContext2D, layout: TimelineLayout, vp: V
       ctx.stroke();
     }
     // Label, skipped where it would overwrite the previous one (the tooltip still tells).
-    const label = breakLabel(b, layout.axis) + (b.compressed ? ' ⫽' : '');
+    const label = breakLabel(b, layout.axis) + (b.compressed ? ' //' : '');
     ctx.font = `600 11px ${p.font}`;
     const tw = ctx.measureText(label).width;
     let lx = (x0 + x1) / 2 - tw / 2;
@@ -282,6 +282,22 @@ function drawMarkerRow(
 function drawAxis(ctx: CanvasRenderingContext2D, layout: TimelineLayout, vp: Viewport, g: Geometry, p: Palette): void {
   ctx.fillStyle = p.grid;
   ctx.fillRect(0, g.axisY, vp.width, 1);
+  // Shortened pieces: a double slash on the axis says the scale is broken there.
+  ctx.strokeStyle = p.muted;
+  ctx.lineWidth = 1.2;
+  for (const s of layout.segments) {
+    if (s.isBreak || !s.compressed || s.u1 < vp.u0 || s.u0 > vp.u1) continue;
+    const cx = uToX(vp, (s.u0 + s.u1) / 2);
+    if (uToX(vp, s.u1) - uToX(vp, s.u0) < 14) continue;
+    ctx.fillStyle = p.bg;
+    ctx.fillRect(cx - 5, g.axisY - 5, 10, 10);
+    ctx.beginPath();
+    ctx.moveTo(cx - 5, g.axisY + 4);
+    ctx.lineTo(cx - 1, g.axisY - 4);
+    ctx.moveTo(cx + 1, g.axisY + 4);
+    ctx.lineTo(cx + 5, g.axisY - 4);
+    ctx.stroke();
+  }
   ctx.fillStyle = p.muted;
   ctx.font = `11px ${p.font}`;
   ctx.textAlign = 'center';

@@ -2,16 +2,19 @@
 // hit-testing. No DOM here, so it is tested directly and stays fast for 10,000 chunks.
 //
 // Coordinates: "domain" values are audit keys (or UTC seconds on the time axis). They map
-// piecewise-linearly onto "virtual units" (u): covered stretches 1:1, every break between
-// them (a gap in the keys, a silence in time) squeezed or widened to between 1 % and 5 %
-// of the covered length, so a gap of 10 keys is visible and a gap of 10^9 keys does not
-// flatten everything else. A viewport shows u0..u1 across `width` CSS pixels.
+// piecewise-linearly onto "virtual units" (u). The axis is cut at every chunk boundary;
+// each piece keeps its true length within 0.2..4 typical chunk lengths, and each break (a
+// gap in the keys, a silence in time) is at least one typical chunk wide and at most
+// max(3 chunks, 5 % of the axis). So a gap of 10 keys shows, and neither a 200,000-key
+// initial load nor a gap of 10^9 keys flattens everything else: such pieces are drawn
+// shortened and marked as broken. A viewport shows u0..u1 across `width` CSS pixels.
 import type { Problem, ReportChunk, ScanReport, Severity } from '../../../shared/report';
 
 export type Axis = 'key' | 'time';
 
 /** Symbols drawn on a chunk, so colour is never the only signal. */
 export type MarkKind =
+  | 'gap'
   | 'checksum'
   | 'checksum-missing'
   | 'metadata'
@@ -26,6 +29,7 @@ export type MarkKind =
   | 'other';
 
 export const MARK_GLYPH: Record<MarkKind, string> = {
+  gap: 'G',
   checksum: '✕',
   'checksum-missing': '?',
   metadata: 'M',
@@ -41,6 +45,7 @@ export const MARK_GLYPH: Record<MarkKind, string> = {
 };
 
 export const MARK_LABEL: Record<MarkKind, string> = {
+  gap: 'chunks missing before it',
   checksum: 'checksum failed',
   'checksum-missing': 'checksum missing',
   metadata: 'metadata missing or invalid',
@@ -96,6 +101,8 @@ export interface Segment {
   u0: number;
   u1: number;
   isBreak: boolean;
+  /** Drawn narrower than its true length (the axis is broken there). */
+  compressed: boolean;
 }
 
 export interface TimelineLayout {
@@ -123,8 +130,10 @@ export interface Viewport {
 }
 
 export const MAX_LANES = 4;
-const MIN_BREAK_FRACTION = 0.01;
-const MAX_BREAK_FRACTION = 0.05;
+const PIECE_MIN = 0.2;
+const PIECE_MAX = 4;
+const BREAK_MIN = 1;
+const BREAK_MAX = 3;
 
 function markOf(p: Problem): MarkKind | null {
   switch (p.kind) {
@@ -156,7 +165,7 @@ function markOf(p: Problem): MarkKind | null {
     case 'malformed-row':
       return 'rows';
     case 'gap':
-      return null; // drawn as a break
+      return 'gap'; // also drawn as a break on the key axis
     default:
       return 'other';
   }
@@ -185,7 +194,7 @@ function marksFor(chunk: ReportChunk, problems: Problem[], indices: number[] | u
   if (chunk.metadata === 'invalid') add('metadata', 'error');
   if (chunk.archive === 'corrupt' || chunk.archive === 'missing') add('archive', 'error');
   for (const s of byKind.values()) if (!severity || RANK[s] < RANK[severity]) severity = s;
-  const order: MarkKind[] = ['checksum', 'archive', 'metadata', 'checksum-missing', 'duplicate', 'overlap', 'order', 'schema', 'late', 'rows', 'encrypted', 'other'];
+  const order: MarkKind[] = ['gap', 'checksum', 'archive', 'metadata', 'checksum-missing', 'duplicate', 'overlap', 'order', 'schema', 'late', 'rows', 'encrypted', 'other'];
   const marks = order.filter((k) => byKind.has(k)).map((k) => ({ kind: k, severity: byKind.get(k)! }));
   return { marks, severity };
 }
@@ -239,35 +248,48 @@ export function computeLayout(report: ScanReport, axis: Axis, problemsByChunk?: 
   }
   raws.sort((a, b) => a.from! - b.from! || a.to! - b.to! || a.index - b.index);
 
-  // Covered intervals (touching counts as continuous) and the breaks between them.
-  const covered: { d0: number; d1: number }[] = [];
+  // Every chunk boundary splits the axis into pieces: covered by some chunk, or a break.
+  const bounds = [...new Set(raws.flatMap((r) => [r.from!, r.to!]))].sort((a, b) => a - b);
+  const bIndex = new Map(bounds.map((b, i) => [b, i]));
+  const depth = new Int32Array(bounds.length + 1);
   for (const r of raws) {
-    const last = covered[covered.length - 1];
-    if (last && r.from! <= last.d1) last.d1 = Math.max(last.d1, r.to!);
-    else covered.push({ d0: r.from!, d1: r.to! });
+    if (r.to! > r.from!) {
+      depth[bIndex.get(r.from!)!]++;
+      depth[bIndex.get(r.to!)!]--;
+    }
   }
-  let coveredLength = 0;
-  for (const c of covered) coveredLength += c.d1 - c.d0;
-  if (coveredLength <= 0) coveredLength = Math.max(1, covered.length);
-  const minBreak = coveredLength * MIN_BREAK_FRACTION;
-  const maxBreak = coveredLength * MAX_BREAK_FRACTION;
-
-  // Point-like stretches (a single chunk with from == to) still need some width.
-  const minStretch = coveredLength * 0.002;
+  const pieces: { d0: number; d1: number; covered: boolean }[] = [];
+  let active = 0;
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    active += depth[i];
+    const covered = active > 0;
+    const last = pieces[pieces.length - 1];
+    if (last && !covered && !last.covered) last.d1 = bounds[i + 1];
+    else pieces.push({ d0: bounds[i], d1: bounds[i + 1], covered });
+  }
+  // A typical chunk's length is the unit: pieces are kept between PIECE_MIN and PIECE_MAX
+  // units wide (an initial load of 200,000 keys does not flatten 8-hourly chunks of 800),
+  // breaks between BREAK_MIN units and max(BREAK_MAX units, 5 % of the whole).
+  const lengths = raws.map((r) => r.to! - r.from!).filter((l) => l > 0).sort((a, b) => a - b);
+  const unit = lengths.length ? lengths[Math.floor(lengths.length / 2)] : 1;
+  const pieceWidth = (len: number) => Math.min(Math.max(len, unit * PIECE_MIN), unit * PIECE_MAX);
+  let coveredU = 0;
+  for (const pc of pieces) if (pc.covered) coveredU += pieceWidth(pc.d1 - pc.d0);
+  const breakMin = unit * BREAK_MIN;
+  const breakMax = Math.max(unit * BREAK_MAX, coveredU * 0.05);
   const segments: Segment[] = [];
   let u = 0;
-  covered.forEach((c, i) => {
-    if (i > 0) {
-      const prev = covered[i - 1];
-      const real = c.d0 - prev.d1;
-      const w = Math.min(Math.max(real, minBreak), maxBreak);
-      segments.push({ d0: prev.d1, d1: c.d0, u0: u, u1: u + w, isBreak: true });
-      u += w;
-    }
-    const w = Math.max(c.d1 - c.d0, minStretch);
-    segments.push({ d0: c.d0, d1: c.d1, u0: u, u1: u + w, isBreak: false });
+  for (const pc of pieces) {
+    const len = pc.d1 - pc.d0;
+    const w = pc.covered ? pieceWidth(len) : Math.min(Math.max(len, breakMin), breakMax);
+    segments.push({ d0: pc.d0, d1: pc.d1, u0: u, u1: u + w, isBreak: !pc.covered, compressed: w < len - 1e-9 });
     u += w;
-  });
+  }
+  if (segments.length === 0 && bounds.length === 1) {
+    // A single point (one chunk with from == to, or several at one key).
+    segments.push({ d0: bounds[0], d1: bounds[0], u0: 0, u1: 1, isBreak: false, compressed: false });
+    u = 1;
+  }
 
   const partial: TimelineLayout = {
     axis,
@@ -354,7 +376,7 @@ export function computeLayout(report: ScanReport, axis: Axis, problemsByChunk?: 
       to: s.d1,
       u0: s.u0,
       u1: s.u1,
-      compressed: s.u1 - s.u0 < s.d1 - s.d0 - 1e-9,
+      compressed: s.compressed,
       problem,
       chunk: after?.name ?? null,
     });
@@ -531,30 +553,21 @@ export interface Geometry {
   unplacedHeight: number;
 }
 
-export function geometry(lanes: number, hasUnplaced: boolean, height: number): Geometry {
+/** Vertical layout for `lanes` lanes within at most `maxHeight` CSS px (less if not needed). */
+export function geometry(lanes: number, hasUnplaced: boolean, maxHeight: number): Geometry {
   const markerTop = 4;
   const markerHeight = 16;
-  const bottomRoom = 18 /* break labels */ + 22 /* axis */ + (hasUnplaced ? 26 : 0);
+  const bottomRoom = 18 /* break labels */ + 24 /* axis */ + (hasUnplaced ? 26 : 0);
   const laneTop = markerTop + markerHeight + 4;
   const laneGap = 4;
-  const avail = Math.max(lanes * 10, height - laneTop - bottomRoom);
-  const laneHeight = Math.max(8, Math.min(34, (avail - laneGap * (lanes - 1)) / lanes));
+  const avail = Math.max(lanes * 10, maxHeight - laneTop - bottomRoom);
+  const laneHeight = Math.max(8, Math.min(30, (avail - laneGap * (lanes - 1)) / lanes));
   const lanesBottom = laneTop + lanes * laneHeight + (lanes - 1) * laneGap;
   const labelY = lanesBottom + 13;
   const axisY = lanesBottom + 20;
-  return {
-    height,
-    markerTop,
-    markerHeight,
-    laneTop,
-    laneHeight,
-    laneGap,
-    lanesBottom,
-    labelY,
-    axisY,
-    unplacedTop: hasUnplaced ? axisY + 24 : null,
-    unplacedHeight: 18,
-  };
+  const unplacedTop = hasUnplaced ? axisY + 24 : null;
+  const height = Math.ceil(unplacedTop !== null ? unplacedTop + 20 : axisY + 20);
+  return { height, markerTop, markerHeight, laneTop, laneHeight, laneGap, lanesBottom, labelY, axisY, unplacedTop, unplacedHeight: 18 };
 }
 
 export function laneY(g: Geometry, lane: number): number {
@@ -654,23 +667,27 @@ function timeLabel(v: number, step: number): string {
 /** Ticks with labels across the covered stretches in view, about every 110 px. */
 export function ticks(layout: TimelineLayout, vp: Viewport): Tick[] {
   const uPerPx = (vp.u1 - vp.u0) / vp.width;
-  const target = uPerPx * 110;
-  let step: number;
-  if (layout.axis === 'time') step = TIME_STEPS.find((s) => s >= target) ?? niceStep(target);
-  else step = Math.max(1, niceStep(target));
   const out: Tick[] = [];
   let lastX = -Infinity;
+  const pick = (target: number) =>
+    layout.axis === 'time' ? (TIME_STEPS.find((s) => s >= target) ?? niceStep(target)) : Math.max(1, niceStep(target));
   for (const s of layout.segments) {
-    if (s.isBreak || s.u1 < vp.u0 || s.u0 > vp.u1) continue;
-    const dLo = Math.max(s.d0, uToDomain(layout, vp.u0));
-    const dHi = Math.min(s.d1, uToDomain(layout, vp.u1));
-    for (let v = Math.ceil(dLo / step) * step; v <= dHi; v += step) {
-      const x = uToX(vp, domainToU(layout, v));
+    if (s.isBreak || s.u1 < vp.u0 || s.u0 > vp.u1 || s.d1 <= s.d0) continue;
+    const x0 = uToX(vp, s.u0);
+    const x1 = uToX(vp, s.u1);
+    if (x1 - lastX < 70) continue; // nothing of this piece can get a label
+    // Step in domain units for ~110 px in this piece (pieces have their own scale).
+    const step = pick(((s.d1 - s.d0) / (s.u1 - s.u0)) * uPerPx * 110);
+    const dLo = s.d0 + (Math.max(vp.u0, s.u0) - s.u0) * ((s.d1 - s.d0) / (s.u1 - s.u0));
+    const dHi = s.d0 + (Math.min(vp.u1, s.u1) - s.u0) * ((s.d1 - s.d0) / (s.u1 - s.u0));
+    const first = Math.ceil(Math.max(dLo, s.d0) / step) * step;
+    for (let v = first, n = 0; v <= dHi && n < 50; v += step, n++) {
+      const x = x0 + ((v - s.d0) / (s.d1 - s.d0)) * (x1 - x0);
       if (x - lastX < 70) continue;
       out.push({ x, label: layout.axis === 'time' ? timeLabel(v, step) : keyLabel(v, step) });
       lastX = x;
-      if (out.length > 200) return out;
     }
+    if (out.length > 200) break;
   }
   return out;
 }
