@@ -629,6 +629,20 @@ describe('differential fuzzing against the reference parser', () => {
     }
   });
 
+  it('big inputs in one push (scanned in 64 KiB slices inside) and in odd-sized chunks', () => {
+    const r = rng(99);
+    for (const alphabet of alphabets) {
+      const buf = bytes(gen(r, alphabet, 300_000));
+      const want = reference(buf);
+      expect(want.records).toBeGreaterThan(1000);
+      expect(countCsvBuffer(buf)).toEqual(want);
+      expect(countCsvBuffer(shifted(buf, 3))).toEqual(want);
+      const cuts: number[] = [];
+      for (let p = 65_535; p < buf.length; p += 65_537) cuts.push(p);
+      expect(countChunks(splitAt(buf, cuts))).toEqual(want);
+    }
+  });
+
   it('tab delimiter', () => {
     const r = rng(7);
     const alphabet: [string, number][] = [

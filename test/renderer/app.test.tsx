@@ -195,6 +195,9 @@ describe('errors', () => {
     expect(err.textContent).toContain('Unknown drop family');
     expect(err.textContent).toContain('No known drop family matches /drops/mystery');
     expect(err.textContent).toContain('unknown-format');
+    // Nothing to show: back on the open screen with the path ready for correcting.
+    await waitFor(() => expect((screen.getByTestId('open-path-input') as HTMLInputElement).value).toBe('/drops/mystery'));
+    expect(screen.queryByTestId('verdict')).toBeNull();
   });
 
   it('shows a catalog from a newer version as a message', async () => {

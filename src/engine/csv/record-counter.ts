@@ -20,17 +20,23 @@
 // - Physical lines (for MalformedRecord.line) are counted over the whole file, inside quotes
 //   too: LF, CRLF and lone CR each end one line.
 //
-// Speed (bench/csv-count.ts, 64 MiB of generated data in 1 MiB chunks, Node 20, this machine's
-// AMD EPYC core; median of 5 runs):
-//   approach                              typical rows (~150 B, few quotes)   quote-heavy rows
-//   A. byte loop, state machine (kept)    ~1500 MB/s                          ~1150 MB/s
-//   B. indexOf(LF)/indexOf(") + comma loop ~1000 MB/s                          ~ 300 MB/s
-//   C. byte loop, switch per byte          ~ 600 MB/s                          ~ 550 MB/s
-// (exact figures are in the report of the session that wrote this; re-run the bench to check.)
-// A wins: one compare rejects almost every data byte (all special bytes are <= max(delimiter,
-// '"')), and the unquoted and quoted scans are separate tight loops, so no per-byte state
-// dispatch. indexOf() pays a native call per row and still needs a byte loop for the
-// delimiters.
+// Speed: bench/csv-count.ts (node --import tsx bench/csv-count.ts), 64 MiB tables fed in
+// 1 MiB chunks, Node 20.20, one core of this 2-vCPU AMD EPYC VM, MB/s = 10^6 bytes per second
+// of process CPU time, best of 7 (median in brackets; the VM was shared with other benchmarks,
+// load average 4-8, so medians wander by +-30%):
+//                                          typical rows         quote-heavy rows
+//                                          (~150 B, 5% quoted)  (~66 B, all quoted, "" and CRLF)
+//   A  this file: word loop + byte loop       ~850 (760)           ~500 (350)
+//   A' this file's byte loop alone            ~450 (440)           ~290 (180)
+//   B  Buffer.indexOf for LF/'"' + a one-     ~620 (610)           ~210 (210)
+//      compare delimiter loop (sketch)
+//   C  one byte loop, switch on state         ~290 (290)           ~350 (340)
+//   zlib raw inflate, same data (wall clock)   ~540 (460)           ~820 (720)
+// A plain JS byte loop tops out near 500 MB/s on this machine (even `sum += b[i]` does), so the
+// 600 MB/s target needs more than one byte per step: hence the word loop (SWAR over an
+// Int32Array view, see scan()). indexOf() is native memchr but pays a call per row and still
+// needs a byte loop for the delimiters, and it is hopeless with many quotes.
+// V8 note: see warmUp() at the end of the file; without it every push() deoptimized (-45%).
 
 import { decodeRecordFields } from './header';
 
@@ -84,7 +90,7 @@ const CR = 0x0d;
 // Scanner modes carried between chunks.
 const UNQUOTED = 0;
 const QUOTED = 1;
-/** In a quoted field, the chunk ended on a `"`: the next byte decides `""` or end of quotes. */
+/** In a quoted field, a `"` was the last byte read (of the chunk, or of a word): the next byte decides `""` or end of quotes. */
 const QUOTE_PENDING = 2;
 
 const BOM = [0xef, 0xbb, 0xbf];
@@ -98,13 +104,17 @@ const CR4 = 0x0d0d0d0d;
 const QUOTE4 = 0x22222222;
 const LT14 = 0x0e0e0e0e;
 const NO_WORDS = new Int32Array(0);
+/** push() scans big chunks in slices of this size (a multiple of 4: keeps word alignment). */
+const SLICE = 64 * 1024;
+/** The word loop assumes byte j of a word is its bits 8j..8j+7. */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 export class CsvRecordCounter {
   private readonly delim: number;
   private readonly maxSpecial: number;
   private readonly maxHeaderBytes: number;
   private readonly maxSamples: number;
-  /** Word-at-a-time skipping is possible (every special byte < 0x80). */
+  /** Word-at-a-time skipping is on (needs every special byte < 0x80 and a little-endian CPU). */
   private readonly swar: boolean;
 
   // Scanner state between chunks.
@@ -161,7 +171,7 @@ export class CsvRecordCounter {
     }
     this.delim = delim;
     this.maxSpecial = Math.max(delim, QUOTE, CR, LF);
-    this.swar = this.maxSpecial < 0x80 && options.wordSkip !== false;
+    this.swar = LITTLE_ENDIAN && this.maxSpecial < 0x80 && options.wordSkip !== false;
     this.maxHeaderBytes = options.maxHeaderBytes ?? 1024 * 1024;
     this.maxSamples = options.maxMalformedSamples ?? 20;
   }
@@ -192,7 +202,9 @@ export class CsvRecordCounter {
         return; // this chunk is all a BOM prefix; wait for more
       }
     }
-    if (b.length > 0) this.scan(b);
+    // In slices: scan() then runs often enough for V8 to give it regular optimized code soon,
+    // instead of living on on-stack-replacement code (see warmUp()). Costs nothing measurable.
+    for (let o = 0; o < b.length; o += SLICE) this.scan(b.subarray(o, o + SLICE));
   }
 
   /**
@@ -496,10 +508,12 @@ export function countCsvBuffer(buf: Uint8Array, options?: CsvCountOptions): CsvC
   return counter.finish();
 }
 
-// Warm-up. V8 compiles the hot loop on-stack (OSR) in the middle of the first big chunk, before
-// the code after the loop has ever run; that code then lacks type feedback and the OSR code
-// deoptimizes at the end of every push() (seen with --trace-deopt: ~40% slower for good). A
-// few small pushes through every path at load time give V8 complete feedback first. ~0.1 ms.
+// Warm-up. V8 compiles scan()'s loop on-stack (OSR) in the middle of the first big chunk, before
+// the code after the loop has ever run; that code then lacks type feedback, and the OSR code
+// deoptimized at the end of every push() for good (measured: 490 instead of 920 MB/s on
+// typical rows). A few small pushes through every path at load time give V8 complete feedback
+// first (~2 ms at import). push() also scans in 64 KiB slices so that regular optimized code replaces
+// OSR code soon anyway (either fix alone sufficed in the measurements).
 function warmUp(): void {
   const sample = new TextEncoder().encode(
     '\uFEFFid,"na""me",x\r\n1,"a,b\r\nc",2\n2,3\r3,"q""",4,5\n\n"x"y,z"w,1\r\n' +

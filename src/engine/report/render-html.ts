@@ -24,13 +24,16 @@ import {
 /** Text → HTML text or attribute value that shows exactly that text. */
 export function esc(s: string | number | null | undefined): string {
   if (s === null || s === undefined) return '';
-  return String(s)
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return (
+    String(s)
+      // eslint-disable-next-line no-control-regex -- control characters are not allowed in HTML text
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '\uFFFD')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&#39;')
+  );
 }
 
 const CSS = `
@@ -222,7 +225,8 @@ function renderTimelineSvg(timeline: TimelineRow[]): string {
     );
   }
   const gapsOff = gaps.filter((g) => g.fromKey === null || g.toKey === null);
-  if (gapsOff.length) captionParts.push(`${gapsOff.length} gap(s) with unknown keys are listed in the table only.`);
+  if (gapsOff.length)
+    captionParts.push(`${gapsOff.length} gap(s) with unknown keys are listed in the table only.`);
   if (keys.length === 0) {
     return `<figure><figcaption>${esc(captionParts.join(' '))}</figcaption></figure>`;
   }
@@ -312,7 +316,9 @@ function renderTimelineSvg(timeline: TimelineRow[]): string {
     const from = Math.min(Math.max(tx - w / 2, 2), W - 2 - w);
     const row = placeLabel(tickRows, from, from + w, 2);
     if (row < 0) continue;
-    parts.push(`<line class="axis" x1="${fmt(tx)}" y1="${fmt(axisY)}" x2="${fmt(tx)}" y2="${fmt(axisY + 4)}"/>`);
+    parts.push(
+      `<line class="axis" x1="${fmt(tx)}" y1="${fmt(axisY)}" x2="${fmt(tx)}" y2="${fmt(axisY + 4)}"/>`,
+    );
     parts.push(`<text class="tick" x="${fmt(from)}" y="${fmt(axisY + 15 + row * 12)}">${esc(text)}</text>`);
   }
 

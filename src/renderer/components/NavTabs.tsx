@@ -2,6 +2,7 @@ import { useRef, type KeyboardEvent } from 'react';
 import { indexReport } from '../state/derive';
 import { useApp } from '../state/context';
 import { VIEWS, type ViewId } from '../state/store';
+import { formatInt } from '../format';
 
 export function NavTabs() {
   const view = useApp((s) => s.view);
@@ -9,7 +10,11 @@ export function NavTabs() {
   const report = useApp((s) => s.report);
   const refs = useRef<Partial<Record<ViewId, HTMLButtonElement | null>>>({});
   const counts: Partial<Record<ViewId, string>> = report
-    ? { chunks: String(report.chunks.length), problems: String(report.problems.length), coverage: String(indexReport(report).tableNames.length) }
+    ? {
+        chunks: formatInt(report.chunks.length),
+        problems: formatInt(report.problems.length),
+        coverage: formatInt(indexReport(report).tableNames.length),
+      }
     : {};
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {

@@ -13,7 +13,15 @@ export function Verdict({ large }: { large?: boolean }) {
     <div className={`verdict verdict-${kind}${large ? ' verdict-large' : ''}`} data-testid={large ? 'verdict-large' : 'verdict'} data-problems={v.problems}>
       <StatusIcon kind={kind} size={large ? 26 : 16} />
       <span className="verdict-text">{v.text}</span>
-      {scanning ? <span className="verdict-partial">(so far — scan running)</span> : null}
+      {scanning ? (
+        large ? (
+          <span className="verdict-partial">(so far — scan running)</span>
+        ) : (
+          <span className="verdict-partial" title="The scan is still running">
+            so far
+          </span>
+        )
+      ) : null}
     </div>
   );
 }

@@ -35,7 +35,7 @@ export interface ProblemFilter {
 }
 
 /** Minimum milliseconds between report refreshes while a scan runs. */
-export const REFRESH_INTERVAL_MS = 500;
+export const REFRESH_INTERVAL_MS = 0;
 
 export interface AppState {
   api: DropInspectorApi;
@@ -51,6 +51,8 @@ export interface AppState {
   exporting: ReportFormat | null;
   /** Show the open screen even though a drop is open ("Open another…"). */
   openScreen: boolean;
+  /** The path of the last open that failed (to correct it on the open screen). */
+  openAttempt: string | null;
   view: ViewId;
   selectedChunk: string | null;
   selectedProblem: number | null;
@@ -120,21 +122,25 @@ export function createAppStore(api: DropInspectorApi): AppStore {
       set({ report, selectedChunk: nextChunk, selectedProblem: nextProblem, loadingReport: false });
     }
 
-    async function fetchReport(): Promise<void> {
+    /** Fetches the report; failures are shown unless quiet. Resolves to the error, if any. */
+    async function fetchReport(quiet = false): Promise<ApiErrorShape | null> {
       const drop = get().drop;
-      if (!drop) return;
+      if (!drop) return null;
       const mine = ++issued;
       lastFetchAt = Date.now();
       try {
         const report = await api.getReport(drop);
-        if (get().drop !== drop || mine < applied) return;
+        if (get().drop !== drop || mine < applied) return null;
         applied = mine;
         applyReport(report);
+        return null;
       } catch (e) {
-        if (get().drop !== drop || mine < applied) return;
+        const err = toApiError(e);
+        if (get().drop !== drop || mine < applied) return err;
         set({ loadingReport: false });
         // While a scan runs the catalog may have nothing yet: the scan's own events tell.
-        if (!get().scanning) fail(e, `Reading the report of ${drop}`);
+        if (!quiet && !get().scanning) set({ error: { ...err, context: `Reading the report of ${drop}` } });
+        return err;
       }
     }
 
@@ -156,19 +162,20 @@ export function createAppStore(api: DropInspectorApi): AppStore {
       throttleTimer = null;
     }
 
-    async function startScan(drop: string, options?: ScanOptions): Promise<boolean> {
+    /** Starts a scan; resolves to the error, if any (shown unless quiet). */
+    async function startScan(drop: string, options?: ScanOptions, quiet = false): Promise<ApiErrorShape | null> {
       set({ scanning: true, progress: null, error: null });
       try {
         const { jobId } = await api.startScan(drop, options);
-        if (get().drop !== drop) return false;
-        set({ jobId });
-        return true;
+        if (get().drop === drop) set({ jobId });
+        return null;
       } catch (e) {
+        const err = toApiError(e);
         if (get().drop === drop) {
           set({ scanning: false, jobId: null, progress: null });
-          fail(e, `Scanning ${drop}`);
+          if (!quiet) set({ error: { ...err, context: `Scanning ${drop}` } });
         }
-        return false;
+        return err;
       }
     }
 
@@ -185,6 +192,7 @@ export function createAppStore(api: DropInspectorApi): AppStore {
       watching: false,
       exporting: null,
       openScreen: false,
+      openAttempt: null,
       view: 'overview',
       selectedChunk: null,
       selectedProblem: null,
@@ -245,13 +253,23 @@ export function createAppStore(api: DropInspectorApi): AppStore {
           jobId: null,
           watching: false,
           openScreen: false,
+          openAttempt: null,
           selectedChunk: null,
           selectedProblem: null,
           view: 'overview',
         });
         // What the catalog knows shows at once; the scan then brings it up to date.
-        const [started] = await Promise.all([startScan(drop, options), fetchReport()]);
-        if (!started && get().drop === drop && !get().report) set({ loadingReport: false });
+        const [scanError] = await Promise.all([startScan(drop, options, true), fetchReport(true)]);
+        if (get().drop !== drop) return;
+        if (scanError) {
+          if (get().report) {
+            // The catalog still has a report: show it, and say why it is not current.
+            set({ error: { ...scanError, context: `Scanning ${drop} (showing the last catalogued report)` } });
+          } else {
+            // Nothing to show: back to the open screen, the path kept for correcting it.
+            set({ drop: null, loadingReport: false, openAttempt: drop, error: { ...scanError, context: `Opening ${drop}` } });
+          }
+        }
         void get().refreshRecent();
       },
 
@@ -305,7 +323,9 @@ export function createAppStore(api: DropInspectorApi): AppStore {
         }
       },
 
-      refreshReport: fetchReport,
+      async refreshReport() {
+        await fetchReport();
+      },
 
       handleEvent(event) {
         const { drop, jobId } = get();

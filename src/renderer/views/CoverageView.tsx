@@ -159,9 +159,18 @@ function CoverageMatrix({ report, model }: { report: ScanReport; model: Coverage
             const t = model.tables[rv.index];
             return (
               <div key={rv.index} className="matrix-row" role="row" aria-rowindex={rv.index + 2} style={{ top: rv.start - HEAD_H, height: rv.size, width: totalW }}>
-                <div className="matrix-name mono" role="rowheader" style={{ width: LEFT_W }} title={t.name}>
-                  {t.name}
-                  <span className="muted small"> {t.present}/{report.chunks.length}</span>
+                <div
+                  className="matrix-name mono"
+                  role="rowheader"
+                  style={{ width: LEFT_W }}
+                  title={`${t.name}: in ${t.present} of ${report.chunks.length} chunks${t.median !== null ? `, median ${formatInt(t.median)} rows` : ''}`}
+                >
+                  <span className="matrix-name-text">{t.name}</span>
+                  {t.present < report.chunks.length ? (
+                    <span className="muted small">
+                      {formatInt(t.present)}/{formatInt(report.chunks.length)}
+                    </span>
+                  ) : null}
                 </div>
                 {cols.map((cv) => {
                   const cell = model.cell(rv.index, cv.index);

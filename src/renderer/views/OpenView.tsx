@@ -9,7 +9,14 @@ export function OpenView() {
   const openDrop = useApp((s) => s.openDrop);
   const pickFolder = useApp((s) => s.pickFolder);
   const current = useApp((s) => s.drop);
-  const [path, setPath] = useState(current ?? '');
+  const attempt = useApp((s) => s.openAttempt);
+  const [path, setPath] = useState(attempt ?? current ?? '');
+  const [shownAttempt, setShownAttempt] = useState(attempt);
+  if (attempt !== shownAttempt) {
+    // A failed open: put its path back in the field for correcting.
+    setShownAttempt(attempt);
+    if (attempt) setPath(attempt);
+  }
   const [note, setNote] = useState<string | null>(null);
 
   function submit(e: FormEvent) {

@@ -28,7 +28,9 @@ export function OverviewStats() {
       {facts.map(([k, v, id]) => (
         <div key={id} className={`stat stat-${id}`} data-testid={`stat-${id}`}>
           <dt>{k}</dt>
-          <dd className={id === 'keys' || id === 'time' || id === 'scanned' ? 'mono' : undefined}>{v}</dd>
+          <dd className={id === 'keys' || id === 'time' ? 'mono' : undefined} title={v}>
+            {v}
+          </dd>
         </div>
       ))}
     </dl>

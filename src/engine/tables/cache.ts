@@ -1,0 +1,221 @@
+// The table cache: what the first read of a table member leaves behind, outside the drop.
+//
+//   <cache>/e/<key>/data.csv       the member as UTF-8 (transcoded, BOM dropped), header included
+//                   rows.idx       Float64 LE: start offset of every data record, then the end offset
+//                   meta.json      EntryMeta (written last: an entry without it is incomplete)
+//                   data.parquet   the analysis store (analysis.ts), built on first need
+//   <cache>/v/<key>/...            derived views (merged row lists), same life cycle
+//
+// key = SHA-1 of (format version, archive real path, size, mtime, member, encoding): a
+// replaced or touched archive gets new entries; the old ones age out. Entries are built in
+// a temporary folder and renamed into place, so a killed build leaves nothing half-made
+// that a reader could take for whole. Disk use is bounded (default 10 GiB): after each
+// build the least recently used entries are deleted until the total fits. Use is recorded
+// by touching meta.json.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, promises as fsp, readFileSync, statSync, utimesSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TableEncoding } from '../../shared/table-api';
+
+export const CACHE_FORMAT = 1;
+export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 ** 3;
+
+/** Where the cache lives: DROP_INSPECTOR_CACHE, else the platform's cache folder. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.DROP_INSPECTOR_CACHE) return path.resolve(env.DROP_INSPECTOR_CACHE);
+  const home = os.homedir();
+  if (platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'drop-inspector', 'Cache', 'tables');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'drop-inspector', 'tables');
+  return path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'drop-inspector', 'tables');
+}
+
+/** Bytes from DROP_INSPECTOR_CACHE_MAX (e.g. 500M, 20G, or a number), else the default. */
+export function defaultCacheMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.DROP_INSPECTOR_CACHE_MAX;
+  if (!v) return DEFAULT_CACHE_MAX_BYTES;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$/i.exec(v);
+  if (!m) return DEFAULT_CACHE_MAX_BYTES;
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Math.floor(Number(m[1]) * mult);
+}
+
+export interface EntrySource {
+  /** Real path of the archive. */
+  archive: string;
+  size: number;
+  mtimeMs: number;
+  member: string;
+  encoding: TableEncoding;
+}
+
+export interface EntryMeta {
+  format: number;
+  key: string;
+  source: EntrySource;
+  /** Encoding in effect after BOM detection. */
+  encoding: TableEncoding;
+  bom: boolean;
+  header: string[];
+  headerFields: number;
+  /** Offset just past the header (terminator excluded) in data.csv. */
+  headerEnd: number;
+  rows: number;
+  /** Size of data.csv. */
+  bytes: number;
+  malformed: number;
+  /** 1-based record numbers of the first malformed records. */
+  malformedSamples: number[];
+  unterminated: boolean;
+  invalidChars: number;
+  /** Read identically by DuckDB's strict CSV reader (see indexer.ts). */
+  plain: boolean;
+  lineEnding: 'lf' | 'crlf' | 'mixed' | null;
+  maxFields: number;
+  builtAt: string;
+  buildMs: number;
+}
+
+export function entryKey(src: EntrySource): string {
+  return createHash('sha1')
+    .update(JSON.stringify([CACHE_FORMAT, src.archive, src.size, Math.round(src.mtimeMs), src.member, src.encoding]))
+    .digest('hex');
+}
+
+export function hashKey(parts: unknown): string {
+  return createHash('sha1').update(JSON.stringify([CACHE_FORMAT, parts])).digest('hex');
+}
+
+export class TableCache {
+  readonly dir: string;
+  readonly maxBytes: number;
+  /** Keys in use by this process: never evicted by it. */
+  private readonly pinned = new Map<string, number>();
+
+  constructor(options: { dir?: string; maxBytes?: number } = {}) {
+    this.dir = path.resolve(options.dir ?? defaultCacheDir());
+    this.maxBytes = options.maxBytes ?? defaultCacheMaxBytes();
+  }
+
+  entryDir(key: string): string {
+    return path.join(this.dir, 'e', key);
+  }
+
+  viewDir(key: string): string {
+    return path.join(this.dir, 'v', key);
+  }
+
+  /** The entry's metadata if the entry is complete, else null. Records the use. */
+  readMeta(key: string): EntryMeta | null {
+    const file = path.join(this.entryDir(key), 'meta.json');
+    try {
+      const meta = JSON.parse(readFileSync(file, 'utf8')) as EntryMeta;
+      if (meta.format !== CACHE_FORMAT || meta.key !== key) return null;
+      this.touch(file);
+      return meta;
+    } catch {
+      return null;
+    }
+  }
+
+  has(key: string): boolean {
+    return existsSync(path.join(this.entryDir(key), 'meta.json'));
+  }
+
+  touch(file: string): void {
+    const now = new Date();
+    try {
+      utimesSync(file, now, now);
+    } catch {
+      // read-only cache or racing eviction: the use is just not recorded
+    }
+  }
+
+  pin(key: string): () => void {
+    this.pinned.set(key, (this.pinned.get(key) ?? 0) + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const n = (this.pinned.get(key) ?? 1) - 1;
+      if (n <= 0) this.pinned.delete(key);
+      else this.pinned.set(key, n);
+    };
+  }
+
+  /** A fresh temporary folder for building (under the cache, so the rename stays on one file system). */
+  async tempDir(kind: 'e' | 'v', key: string): Promise<string> {
+    const dir = path.join(this.dir, kind, `.tmp-${key.slice(0, 12)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    await fsp.mkdir(dir, { recursive: true });
+    return dir;
+  }
+
+  /** Moves a built folder into place; if another process won the race, keeps theirs. */
+  async commit(tmp: string, final: string): Promise<void> {
+    try {
+      await fsp.rename(tmp, final);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM') {
+        await fsp.rm(tmp, { recursive: true, force: true });
+        return;
+      }
+      throw e;
+    }
+  }
+
+  /** Total bytes of complete entries and views. */
+  async usage(): Promise<{ bytes: number; items: Array<{ dir: string; key: string; bytes: number; usedMs: number }> }> {
+    const items: Array<{ dir: string; key: string; bytes: number; usedMs: number }> = [];
+    let bytes = 0;
+    for (const kind of ['e', 'v']) {
+      const base = path.join(this.dir, kind);
+      let names: string[] = [];
+      try {
+        names = await fsp.readdir(base);
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        const dir = path.join(base, name);
+        let size = 0;
+        let usedMs = 0;
+        try {
+          for (const f of await fsp.readdir(dir)) {
+            const st = statSync(path.join(dir, f));
+            size += st.size;
+            if (f === 'meta.json') usedMs = st.mtimeMs;
+            else if (!usedMs) usedMs = Math.max(usedMs, st.mtimeMs);
+          }
+        } catch {
+          continue;
+        }
+        if (name.startsWith('.tmp-')) {
+          // A build killed long ago: its folder is garbage. (Recent ones may still be running.)
+          if (Date.now() - usedMs > 6 * 3600_000) await fsp.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+          continue;
+        }
+        bytes += size;
+        items.push({ dir, key: name, bytes: size, usedMs });
+      }
+    }
+    return { bytes, items };
+  }
+
+  /** Deletes least recently used entries until the cache fits maxBytes. Returns the bytes freed. */
+  async evict(keep: Iterable<string> = []): Promise<number> {
+    const { bytes, items } = await this.usage();
+    if (bytes <= this.maxBytes) return 0;
+    const keepSet = new Set([...keep, ...this.pinned.keys()]);
+    let total = bytes;
+    let freed = 0;
+    for (const it of items.sort((a, b) => a.usedMs - b.usedMs)) {
+      if (total <= this.maxBytes) break;
+      if (keepSet.has(it.key)) continue;
+      await fsp.rm(it.dir, { recursive: true, force: true }).catch(() => undefined);
+      total -= it.bytes;
+      freed += it.bytes;
+    }
+    return freed;
+  }
+}
