@@ -21,17 +21,19 @@
 //   too: LF, CRLF and lone CR each end one line.
 //
 // Speed: bench/csv-count.ts (node --import tsx bench/csv-count.ts), 64 MiB tables fed in
-// 1 MiB chunks, Node 20.20, one core of this 2-vCPU AMD EPYC VM, MB/s = 10^6 bytes per second
-// of process CPU time, best of 7 (median in brackets; the VM was shared with other benchmarks,
-// load average 4-8, so medians wander by +-30%):
+// 1 MiB chunks, Node 20.20, one core of this 2-vCPU AMD EPYC VM, MB/s = 10^6 bytes/s, median
+// of 7 runs in the quietest runs seen (the VM is shared; under load from other jobs everything
+// drops by up to 40%):
 //                                          typical rows         quote-heavy rows
 //                                          (~150 B, 5% quoted)  (~66 B, all quoted, "" and CRLF)
-//   A  this file: word loop + byte loop       ~850 (760)           ~500 (350)
-//   A' this file's byte loop alone            ~450 (440)           ~290 (180)
-//   B  Buffer.indexOf for LF/'"' + a one-     ~620 (610)           ~210 (210)
+//   A  this file: word loop + byte loop        ~910                 ~530
+//   A' this file's byte loop alone             ~475                 ~240
+//   B  Buffer.indexOf for LF/'"' + a one-      ~480-600             ~200
 //      compare delimiter loop (sketch)
-//   C  one byte loop, switch on state         ~290 (290)           ~350 (340)
-//   zlib raw inflate, same data (wall clock)   ~540 (460)           ~820 (720)
+//   C  one byte loop, switch on state          ~285                 ~355
+//   zlib raw inflate stream, same data         ~500-650             ~650-860
+// (Inflate + count through a zlib stream ran as fast as inflate alone on typical rows: zlib
+// streams inflate on the libuv thread pool, so counting overlaps it.)
 // A plain JS byte loop tops out near 500 MB/s on this machine (even `sum += b[i]` does), so the
 // 600 MB/s target needs more than one byte per step: hence the word loop (SWAR over an
 // Int32Array view, see scan()). indexOf() is native memchr but pays a call per row and still

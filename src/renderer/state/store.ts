@@ -11,7 +11,7 @@ import type {
   ScanProgress,
 } from '../../shared/api';
 import type { ProblemKind, ScanReport, Severity } from '../../shared/report';
-import { toApiError } from '../api/errors';
+import { API_ERROR_CODES, toApiError } from '../api/errors';
 import { saveExport } from '../api/download';
 import { indexReport, problemKey } from './derive';
 
@@ -35,7 +35,7 @@ export interface ProblemFilter {
 }
 
 /** Minimum milliseconds between report refreshes while a scan runs. */
-export const REFRESH_INTERVAL_MS = 0;
+export const REFRESH_INTERVAL_MS = 500;
 
 export interface AppState {
   api: DropInspectorApi;
@@ -84,6 +84,22 @@ export interface AppState {
 export type AppStore = StoreApi<AppState>;
 
 const ALL_SEVERITIES: Severity[] = ['error', 'warning', 'info'];
+
+/**
+ * The code of a failed scan. ScanProgress carries only the message; take a code if the
+ * host adds one (errorCode), else tell the common cases from the engine's wording.
+ */
+export function failureCode(p: ScanProgress): ApiErrorShape['code'] {
+  const given = (p as ScanProgress & { errorCode?: unknown }).errorCode;
+  if (typeof given === 'string' && (API_ERROR_CODES as readonly string[]).includes(given)) return given as ApiErrorShape['code'];
+  const m = (p.error ?? '').toLowerCase();
+  if (/recognis|recogniz|unknown (drop )?(family|format)|no known drop/.test(m)) return 'unknown-format';
+  if (/newer version|too new|written by .*drop-inspector/.test(m)) return 'catalog-too-new';
+  if (/cannot be listed|eacces|eperm|permission denied|unreadable/.test(m)) return 'unreadable';
+  if (/enotdir|not a (directory|folder)/.test(m)) return 'not-a-directory';
+  if (/enoent|no such (file|folder|directory)|does not exist/.test(m)) return 'not-found';
+  return 'internal';
+}
 
 export function createAppStore(api: DropInspectorApi): AppStore {
   // Report refresh bookkeeping (not state: nothing renders from it).
@@ -347,9 +363,16 @@ export function createAppStore(api: DropInspectorApi): AppStore {
           clearThrottle();
           set({ progress: p, scanning: false, jobId: null });
           if (p.phase === 'failed') {
-            set({ error: { code: 'internal', message: p.error || 'The scan failed.', context: `Scanning ${drop}` } });
+            const err: ApiErrorShape = { code: failureCode(p), message: p.error || 'The scan failed.' };
+            void fetchReport(true).then(() => {
+              if (get().drop !== drop) return;
+              if (get().report) set({ error: { ...err, context: `Scanning ${drop}` } });
+              // Nothing to show: back to the open screen, the path kept for correcting it.
+              else set({ drop: null, openAttempt: drop, loadingReport: false, error: { ...err, context: `Opening ${drop}` } });
+            });
+          } else {
+            void fetchReport();
           }
-          void fetchReport();
           void get().refreshRecent();
         } else {
           set({ progress: p, scanning: true, jobId: p.jobId });

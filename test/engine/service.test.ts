@@ -1,0 +1,102 @@
+// The engine service as both hosts use it: scan jobs with progress events, the report, the
+// exports, recent drops, cancel, and watching a drop for new chunks.
+import { cpSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEngineService, type EngineService } from '../../src/engine/service';
+import type { EngineEvent } from '../../src/shared/api';
+import { writeGimDrop } from '../fixtures/gim-drop';
+import { removeDir, tempDir } from './harness';
+
+let service: EngineService | null = null;
+const dirs: string[] = [];
+afterEach(async () => {
+  await service?.close();
+  service = null;
+  dirs.splice(0).forEach(removeDir);
+});
+
+function setup(opts: { watchIntervalMs?: number } = {}): { work: string; events: EngineEvent[] } {
+  const work = tempDir('di-svc-');
+  dirs.push(work);
+  service = createEngineService({ catalogPath: path.join(work, 'catalog.sqlite'), ...opts });
+  const events: EngineEvent[] = [];
+  service.onEvent((e) => events.push(e));
+  return { work, events };
+}
+
+const until = async (cond: () => boolean, ms = 60_000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+describe('engine service', () => {
+  it('scans with progress events, then serves the report, the exports and the recent drops', async () => {
+    const { work, events } = setup();
+    const m = await writeGimDrop(path.join(work, 'drop'), { seed: 8, chunks: 6, defects: { 3: ['missing'] } });
+    const { jobId } = await service!.startScan(m.root);
+    // Asking again while it runs joins the same job.
+    expect((await service!.startScan(m.root)).jobId).toBe(jobId);
+    await until(() => events.some((e) => e.type === 'scan-progress' && e.progress.phase === 'done'));
+    const phases = events.flatMap((e) => (e.type === 'scan-progress' ? [e.progress.phase] : []));
+    expect(phases[0]).toBe('discovering');
+    expect(phases).toContain('scanning');
+    const last = events.filter((e) => e.type === 'scan-progress').pop();
+    expect(last).toMatchObject({ progress: { jobId, chunksDone: 5, chunksTotal: 5 } });
+    expect(events.some((e) => e.type === 'report-updated')).toBe(true);
+
+    const report = await service!.getReport(m.root);
+    expect(report.problems.map((p) => p.kind)).toContain('gap');
+    for (const format of ['json', 'md', 'csv', 'html'] as const) {
+      const out = await service!.exportReport(m.root, format);
+      expect(out.fileName.endsWith(`.${format}`)).toBe(true);
+      expect(out.content).toContain(`${m.missing[0].hwmFrom}..${m.missing[0].hwmTo}`);
+    }
+    await expect(service!.exportReport(m.root, 'pdf' as 'md')).rejects.toMatchObject({ code: 'bad-request' });
+    const recent = await service!.recentDrops();
+    expect(recent[0]).toMatchObject({ path: m.root, format: 'gim', chunks: 5, errors: 1 });
+  });
+
+  it('maps bad paths to clear error codes', async () => {
+    const { work } = setup();
+    await expect(service!.startScan(path.join(work, 'missing'))).rejects.toMatchObject({ code: 'not-found' });
+    await expect(service!.getReport(work)).rejects.toMatchObject({ code: 'not-found' });
+    const m = await writeGimDrop(path.join(work, 'd'), { seed: 1, chunks: 2 });
+    await expect(service!.startScan(path.join(m.root, m.chunks[0].dir, `${path.basename(m.chunks[0].dir)}.zip`))).rejects.toMatchObject({
+      code: 'not-a-directory',
+    });
+  });
+
+  it('cancels a running scan', async () => {
+    const { work, events } = setup();
+    const m = await writeGimDrop(path.join(work, 'drop'), { seed: 3, chunks: 12, rowsPerTable: 4000 });
+    const { jobId } = await service!.startScan(m.root);
+    await until(() => events.some((e) => e.type === 'scan-progress' && e.progress.phase === 'scanning'));
+    await service!.cancelScan(jobId);
+    const phases = events.flatMap((e) => (e.type === 'scan-progress' ? [e.progress.phase] : []));
+    expect(phases).toContain('cancelled');
+    expect(phases).not.toContain('done');
+  });
+
+  it('watching a drop indexes a chunk that arrives', async () => {
+    const { work, events } = setup({ watchIntervalMs: 100 });
+    const full = await writeGimDrop(path.join(work, 'full'), { seed: 5, chunks: 4 });
+    const drop = path.join(work, 'drop');
+    for (const c of full.chunks.slice(0, 3)) cpSync(path.join(full.root, c.dir), path.join(drop, c.dir), { recursive: true, preserveTimestamps: true });
+    const { jobId } = await service!.startScan(drop);
+    await until(() => events.some((e) => e.type === 'scan-progress' && e.progress.jobId === jobId && e.progress.phase === 'done'));
+    expect((await service!.getReport(drop)).summary.chunks).toBe(3);
+    await service!.watchDrop(drop, true);
+    const last = full.chunks[3];
+    cpSync(path.join(full.root, last.dir), path.join(drop, last.dir), { recursive: true, preserveTimestamps: true });
+    const end = Date.now() + 30_000;
+    while ((await service!.getReport(drop)).summary.chunks !== 4) {
+      if (Date.now() > end) throw new Error('the watched drop never picked up the new chunk');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await service!.watchDrop(drop, false);
+  });
+});
