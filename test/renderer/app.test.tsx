@@ -200,6 +200,18 @@ describe('errors', () => {
     expect(screen.queryByTestId('verdict')).toBeNull();
   });
 
+  it('shows a scan that fails later (unknown family) with its own message, not "not scanned yet"', async () => {
+    renderApp({
+      initialDrop: '/etc',
+      scanFailures: { '/etc': '/etc holds no drop this version recognises (120 files; looked for Info Mart export_….zip)' },
+    });
+    const err = await screen.findByTestId('error-message');
+    await waitFor(() => expect(err.getAttribute('data-code')).toBe('unknown-format'));
+    expect(err.textContent).toContain('holds no drop this version recognises');
+    expect(err.textContent).not.toContain('not been scanned');
+    await waitFor(() => expect((screen.getByTestId('open-path-input') as HTMLInputElement).value).toBe('/etc'));
+  });
+
   it('shows a catalog from a newer version as a message', async () => {
     renderApp({ methodErrors: { initialDrop: { code: 'catalog-too-new', message: 'The catalog was written by drop-inspector 3.0' } } });
     const err = await screen.findByTestId('error-message');

@@ -284,6 +284,8 @@ export interface FakeApiOptions {
   /** Whether getReport returns the drop's report before a scan (the catalog knows it). Default true. */
   catalogued?: boolean;
   pickFolderResult?: string | null;
+  /** Drops whose scan starts but then fails (a 'failed' progress event with this message). */
+  scanFailures?: Record<string, string>;
 }
 
 export interface FakeApi extends DropInspectorApi {
@@ -422,6 +424,15 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     },
     async startScan(drop, opts) {
       record('startScan', opts === undefined ? [drop] : [drop, opts]);
+      const failure = options.scanFailures?.[drop];
+      if (failure !== undefined) {
+        const id = `job-${++seq}`;
+        setTimeout(() => {
+          const p: ScanProgress = { jobId: id, drop, phase: 'failed', chunksDone: 0, chunksTotal: 0, bytesDone: 0, bytesTotal: 0, chunksReused: 0, elapsedMs: 3, etaMs: null, error: failure };
+          emit({ type: 'scan-progress', progress: p });
+        }, 0);
+        return { jobId: id };
+      }
       check(drop);
       if (job && job.drop === drop) return { jobId: job.id };
       if (job) end('cancelled');
@@ -441,6 +452,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     },
     async getReport(drop, opts) {
       record('getReport', opts === undefined ? [drop] : [drop, opts]);
+      if (options.scanFailures?.[drop] !== undefined) throw new ApiError({ code: 'not-found', message: `${drop} has not been scanned yet` });
       const r = check(drop);
       const done = scanned.get(drop) ?? 0;
       if (done === 0 && !job) throw new ApiError({ code: 'not-found', message: `${drop} has not been scanned yet` });
