@@ -286,6 +286,12 @@ describe('scan progress', () => {
     const later = api.calls.filter((c) => c.method === 'getReport').length - before;
     expect(later).toBeGreaterThanOrEqual(soon);
     expect(later).toBeLessThanOrEqual(2);
+    // An engine that also sends report-updated after every chunk is held to the same rate.
+    await act(async () => {
+      for (let i = 0; i < 10; i++) api.emit({ type: 'report-updated', drop: FAKE_DROP });
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(api.calls.filter((c) => c.method === 'getReport').length - before - later).toBeLessThanOrEqual(1);
   });
 
   it('Re-scan starts a scan and Watch calls watchDrop', async () => {

@@ -54,8 +54,6 @@ export async function duck(): Promise<DuckDBInstance> {
       threads: String(duckConfig.threads ?? Math.max(1, os.availableParallelism())),
       memory_limit: duckConfig.memoryLimit ?? process.env.DROP_INSPECTOR_DUCKDB_MEMORY ?? '256MB',
       temp_directory: tempDir,
-      enable_progress_bar: 'true',
-      enable_progress_bar_print: 'false',
       preserve_insertion_order: 'true',
     });
   })();
@@ -84,6 +82,11 @@ export interface QueryControl {
 export async function withConnection<T>(ctl: QueryControl, work: (con: DuckDBConnection) => Promise<T>): Promise<T> {
   ctl.signal?.throwIfAborted();
   const con = await (await duck()).connect();
+  if (ctl.onProgress) {
+    // Session settings: DuckDB tracks query progress only with its progress bar on.
+    await con.run('SET enable_progress_bar = true');
+    await con.run('SET enable_progress_bar_print = false');
+  }
   const onAbort = (): void => con.interrupt();
   ctl.signal?.addEventListener('abort', onAbort, { once: true });
   const timer = ctl.onProgress
@@ -380,7 +383,7 @@ const like = (v: string): string => v.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function filterSql(ctx: ViewContext, f: FilterSpec): string {
   if (f.op === 'malformed') return '__malformed';
-  const all = [...(ctx.scope.withChunk ? ['__chunk'] : []), ...ctx.scope.cols];
+  const all = [...(ctx.scope.withChunk ? ['__chunk'] : []), ...ctx.scope.cols, "coalesce(__extra, '')"];
   const targets = f.column === undefined || f.column === '' ? all : [columnSql(ctx, f.column)];
   const v = f.value ?? '';
   const cs = f.caseSensitive ?? false;

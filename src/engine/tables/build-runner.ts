@@ -87,6 +87,7 @@ export class BuildRunner {
       else {
         this.running.delete(msg.id);
         t.worker = null;
+        w.unref(); // an idle worker does not keep the process alive
         this.idle.push(w);
         if (msg.type === 'done') t.resolve(msg.meta);
         else {
@@ -124,6 +125,7 @@ export class BuildRunner {
       }
       const t = this.queue.shift()!;
       t.worker = w;
+      w.ref();
       this.running.set(t.id, t);
       w.postMessage({ type: 'build', id: t.id, job: t.job } satisfies BuildWorkerRequest);
     }

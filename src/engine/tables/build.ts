@@ -128,7 +128,7 @@ export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promis
       if (!force && now - lastProgress < PROGRESS_EVERY_MS) return;
       lastProgress = now;
       ix.flush();
-      cb.onProgress?.({ rows: ix.rows, bytesIn, bytesTotal: m.uncompressedSize, dir: tmp, headerFields: -1 });
+      cb.onProgress?.({ rows: ix.rows, bytesIn, bytesTotal: m.uncompressedSize, dir: tmp, headerFields: ix.headerFieldCount });
     };
 
     try {
@@ -215,4 +215,45 @@ export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promis
 function writeAll(fd: number, b: Uint8Array): void {
   let off = 0;
   while (off < b.length) off += writeSync(fd, b, off, b.length - off);
+}
+
+/**
+ * Just the header of a member, decoded (reads only as far as the header's end). For scopes
+ * over many chunks whose encoding is not UTF-8 (the scan decoded headers as UTF-8).
+ */
+export async function readHeader(src: EntrySource, maxBytes = HEADER_MAX): Promise<{ header: string[]; encoding: TableEncoding }> {
+  let zip: ZipArchive;
+  try {
+    zip = await ZipArchive.open(src.archive);
+  } catch (e) {
+    throw new TableReadError(`${path.basename(src.archive)} cannot be opened: ${(e as Error).message}`, 'unreadable');
+  }
+  try {
+    const m = zip.members.find((x) => x.name === src.member);
+    if (!m) throw new TableReadError(`${src.member} is not in ${path.basename(src.archive)}`, 'missing');
+    const tr = new Utf8Transcoder(src.encoding);
+    const p = new RecordParser(() => false);
+    const ctl = new AbortController();
+    let seen = 0;
+    try {
+      await zip.readMember(
+        m,
+        (chunk) => {
+          if (p.header) return;
+          seen += chunk.length;
+          p.push(tr.push(chunk));
+          if (p.header || seen > maxBytes) ctl.abort();
+        },
+        { signal: ctl.signal },
+      );
+      p.push(tr.finish());
+      p.finish();
+    } catch (e) {
+      if (!ctl.signal.aborted) throw new TableReadError(`${src.member} cannot be read: ${(e as Error).message}`, 'unreadable');
+    }
+    if (!p.header && seen <= maxBytes) p.finish();
+    return { header: p.header ?? [], encoding: tr.encoding };
+  } finally {
+    await zip.close();
+  }
 }

@@ -135,7 +135,8 @@ export class RecordParser {
             i++;
             continue;
           }
-        // fallthrough: an unquoted field
+          mode = UNQUOTED; // an unquoted field: this byte is read next as one
+          continue;
         case UNQUOTED: {
           // Scan the plain run, then copy it at once.
           let j = i;
@@ -240,7 +241,7 @@ export class RecordParser {
       const malformed = unterminated || fields !== this.headerFields;
       if (malformed) this.malformed++;
       const info: RecordInfo = { offset: this.recStart, end, record: this.recordNo, malformed, unterminated };
-      let go: void | boolean;
+      let go: void | boolean = undefined;
       if (this.raw && this.onRecordBytes) go = this.onRecordBytes(this.buf, this.ends, fields, info);
       else if (this.onRecord) go = this.onRecord(this.cells(), info);
       if (go === false) this.stopped = true;

@@ -31,7 +31,7 @@ export function parseEncoding(v: string): TableEncoding | null {
 }
 
 const FFFD = 0xfffd;
-const EMPTY = new Uint8Array(0);
+const EMPTY: Uint8Array = new Uint8Array(0);
 
 function countChar(s: string, code: number): number {
   let n = 0;
@@ -89,9 +89,9 @@ export class Utf8Transcoder {
   bytesIn = 0;
 
   private started = false;
-  private head = EMPTY; // first bytes, until the BOM question is settled
-  private pending = EMPTY; // utf-8: an incomplete sequence held for the next chunk
-  private decoder: TextDecoder | null = null;
+  private head: Uint8Array = EMPTY; // first bytes, until the BOM question is settled
+  private pending: Uint8Array = EMPTY; // utf-8: an incomplete sequence held for the next chunk
+  private decoder: InstanceType<typeof TextDecoder> | null = null;
   private utf16Odd = -1; // utf-16: a byte held to pair with the next chunk (-1: none)
   private finished = false;
 

@@ -84,6 +84,11 @@ export class RecordIndexer {
     return this.s.rows;
   }
 
+  /** The header's field count once the header has ended, else -1. */
+  get headerFieldCount(): number {
+    return this.headerFields;
+  }
+
   push(b: Uint8Array): void {
     if (this.done) throw new Error('RecordIndexer: push() after finish()');
     const n = b.length;

@@ -154,16 +154,20 @@ export class ZipArchive {
         }
       });
       const ended = new Promise<void>((resolve, reject) => {
-        inflater.once('end', resolve);
+        inflater.once('end', () => (failure ? reject(failure) : resolve()));
         inflater.once('close', () => (failure ? reject(failure) : resolve()));
         inflater.once('error', (e) => reject(failure ?? new ZipError(`${m.name}: ${e.message}`, 'corrupt')));
       });
       ended.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
       try {
-        for (let pos = start; pos < end && !failure && !inflater.destroyed; ) {
+        // One raw read ahead, so reading overlaps inflating.
+        let next: Promise<Buffer> | null = start < end ? this.readRaw(start, Math.min(INFLATE_CHUNK, end - start)) : null;
+        for (let pos = start; next && !failure && !inflater.destroyed; ) {
           opts.signal?.throwIfAborted();
-          const buf = await this.readRaw(pos, Math.min(INFLATE_CHUNK, end - pos));
+          const buf = await next;
           pos += buf.length;
+          next = pos < end ? this.readRaw(pos, Math.min(INFLATE_CHUNK, end - pos)) : null;
+          next?.catch(() => undefined);
           opts.onRawBytes?.(buf.length);
           if (!inflater.write(buf)) await Promise.race([once(inflater, 'drain'), ended]);
         }

@@ -128,12 +128,12 @@ export function createHttpApi(options: HttpApiOptions): DropInspectorApi {
         message: `Cannot reach the Drop Inspector server (${e instanceof Error ? e.message : String(e)}). Is it still running?`,
       });
     }
-    let payload: unknown = undefined;
+    let payload: unknown;
     try {
       const text = await res.text();
       payload = text ? JSON.parse(text) : undefined;
     } catch {
-      payload = undefined;
+      /* not JSON: judged by the status below */
     }
     if (payload && typeof payload === 'object' && 'ok' in payload) {
       const r = payload as CallResponse;

@@ -11,7 +11,7 @@ export function pathFromDataTransfer(dt: DataTransfer | null): string | null {
     if (p) return p;
   }
   for (const type of ['text/uri-list', 'text/plain']) {
-    let text = '';
+    let text: string;
     try {
       text = dt.getData(type);
     } catch {

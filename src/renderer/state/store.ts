@@ -108,7 +108,7 @@ export function createAppStore(api: DropInspectorApi): AppStore {
   let lastFetchAt = -Infinity;
   let throttleTimer: ReturnType<typeof setTimeout> | null = null;
   let selectedProblemKey: string | null = null;
-  let autoSelected = false;
+  let selectionIsAuto = true;
 
   const store = createStore<AppState>()((set, get) => {
     function fail(error: unknown, context?: string): void {
@@ -124,14 +124,14 @@ export function createAppStore(api: DropInspectorApi): AppStore {
         const found = report.problems.findIndex((p) => problemKey(p) === selectedProblemKey);
         nextProblem = found >= 0 ? found : null;
       }
-      // First look at a drop: select the worst problem so its chunk's detail shows at once.
-      if (!autoSelected && nextChunk === null && nextProblem === null && report.problems.length) {
+      // Until the user picks something, the selection follows the worst problem, so its
+      // chunk's detail shows at once (also while a first scan fills the report in).
+      if (selectionIsAuto && report.problems.length) {
         const first = idx.problemsBySeverity.find((i) => report.problems[i].chunk) ?? idx.problemsBySeverity[0];
         if (first !== undefined) {
           nextProblem = first;
           nextChunk = report.problems[first].chunk;
           selectedProblemKey = problemKey(report.problems[first]);
-          autoSelected = true;
         }
       }
       if (nextProblem === null) selectedProblemKey = null;
@@ -254,7 +254,7 @@ export function createAppStore(api: DropInspectorApi): AppStore {
           return;
         }
         clearThrottle();
-        autoSelected = false;
+        selectionIsAuto = true;
         selectedProblemKey = null;
         const prev = get();
         if (prev.watching && prev.drop && prev.drop !== drop) {
@@ -351,8 +351,12 @@ export function createAppStore(api: DropInspectorApi): AppStore {
             void get().refreshRecent();
             return;
           }
-          clearThrottle();
-          void fetchReport();
+          // During a scan the engine may say so after every chunk: keep to the refresh rate.
+          if (get().scanning) scheduleRefresh();
+          else {
+            clearThrottle();
+            void fetchReport();
+          }
           return;
         }
         if (event.type !== 'scan-progress') return;
@@ -381,6 +385,7 @@ export function createAppStore(api: DropInspectorApi): AppStore {
       },
 
       selectChunk(name, opts) {
+        selectionIsAuto = false;
         selectedProblemKey = null;
         set((s) => ({
           selectedChunk: name,
@@ -390,6 +395,7 @@ export function createAppStore(api: DropInspectorApi): AppStore {
       },
 
       selectProblem(index, opts) {
+        selectionIsAuto = false;
         const report = get().report;
         const p = index !== null && report ? report.problems[index] : undefined;
         selectedProblemKey = p ? problemKey(p) : null;

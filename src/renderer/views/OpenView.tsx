@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useApp } from '../state/context';
-import { formatInt } from '../format';
+import { plural } from '../format';
 import { StatusIcon } from '../components/Icons';
 
 /** Path field, Browse…, and the drops scanned before. (Dropping a folder works anywhere: see useFolderDrop.) */
@@ -84,15 +84,15 @@ export function OpenView() {
                 <span className="recent-path">{r.path}</span>
                 <span className="recent-meta">
                   {r.format ? <span className="badge">{r.format}</span> : null}
-                  <span>{formatInt(r.chunks)} chunks</span>
+                  <span>{plural(r.chunks, 'chunk')}</span>
                   {r.errors > 0 ? (
                     <span className="sev sev-error">
-                      <StatusIcon kind="error" size={12} /> {formatInt(r.errors)} errors
+                      <StatusIcon kind="error" size={12} /> {plural(r.errors, 'error')}
                     </span>
                   ) : null}
                   {r.warnings > 0 ? (
                     <span className="sev sev-warning">
-                      <StatusIcon kind="warning" size={12} /> {formatInt(r.warnings)} warnings
+                      <StatusIcon kind="warning" size={12} /> {plural(r.warnings, 'warning')}
                     </span>
                   ) : null}
                   {r.errors === 0 && r.warnings === 0 && r.lastScannedAt ? (
