@@ -153,7 +153,8 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
   emit();
   const records = req.catalog.loadChunks(dropRow.id);
   const problems = dropProblems(records, req.cadence);
-  req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems);
+  // The drop's error and warning counts (recent drops) include each chunk's own problems.
+  req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, records.flatMap((c) => c.problems));
   progress.phase = 'done';
   emit();
   return { drop, dropId: dropRow.id, format: adapter.format, chunks: chunks.length, inspected: todo.length, reused: chunks.length - todo.length, removed };

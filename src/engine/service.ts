@@ -65,7 +65,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
             ...(last ?? { drop, chunksDone: 0, chunksTotal: 0, chunksReused: 0, bytesDone: 0, bytesTotal: 0, elapsedMs: 0, etaMs: null }),
             jobId: id,
             phase: cancelled ? 'cancelled' : 'failed',
-            ...(cancelled ? {} : { error: e.message }),
+            ...(cancelled ? {} : { error: e.message, errorCode: e instanceof EngineError ? e.code : 'internal' }),
           },
         });
         if (cancelled) emit({ type: 'report-updated', drop });

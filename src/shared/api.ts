@@ -38,6 +38,8 @@ export interface ScanProgress {
   etaMs: number | null;
   /** Set when phase is 'failed'. */
   error?: string;
+  /** The failure's kind, when phase is 'failed' and the engine knows it. */
+  errorCode?: ApiErrorShape['code'];
 }
 
 export type EngineEvent =

@@ -57,7 +57,7 @@ describe('engine service', () => {
     }
     await expect(service!.exportReport(m.root, 'pdf' as 'md')).rejects.toMatchObject({ code: 'bad-request' });
     const recent = await service!.recentDrops();
-    expect(recent[0]).toMatchObject({ path: m.root, format: 'gim', chunks: 5, errors: 1 });
+    expect(recent[0]).toMatchObject({ path: m.root, format: 'gim', chunks: 5, errors: report.summary.errors, warnings: report.summary.warnings });
   });
 
   it('maps bad paths to clear error codes', async () => {

@@ -132,9 +132,11 @@ export class Catalog {
     return names.length;
   }
 
-  finishScan(dropId: number, at: string, complete: boolean, problems: Problem[]): void {
-    const errors = problems.filter((p) => p.severity === 'error').length;
-    const warnings = problems.filter((p) => p.severity === 'warning').length;
+  /** Records the cross-chunk problems of a finished scan; counts include `chunkProblems`. */
+  finishScan(dropId: number, at: string, complete: boolean, problems: Problem[], chunkProblems: Problem[] = []): void {
+    const all = [...problems, ...chunkProblems];
+    const errors = all.filter((p) => p.severity === 'error').length;
+    const warnings = all.filter((p) => p.severity === 'warning').length;
     this.db.transaction(() => {
       this.db
         .prepare(

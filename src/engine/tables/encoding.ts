@@ -7,6 +7,7 @@
 //   (a U+FFFD already in the input is data, not a problem). A leading UTF-8 BOM is dropped;
 //   a leading UTF-16 BOM (FF FE / FE FF, never valid UTF-8) switches to UTF-16.
 // - windows-1252: the WHATWG table (every byte maps to a character; nothing is invalid).
+//   Our own table: Node 20's TextDecoder('windows-1252') decodes 0x80..0x9F as ISO-8859-1.
 // - latin1: ISO-8859-1 proper (byte = code point), unlike WHATWG's 'latin1' label, which
 //   means windows-1252.
 // - utf-16le / utf-16be: a matching BOM is dropped; lone surrogates and an odd last byte are
@@ -172,10 +173,8 @@ export class Utf8Transcoder {
         return this.utf8(b, last);
       case 'latin1':
         return latin1ToUtf8(b);
-      case 'windows-1252': {
-        this.decoder ??= new TextDecoder('windows-1252');
-        return encodeUtf8(this.decoder.decode(b));
-      }
+      case 'windows-1252':
+        return cp1252ToUtf8(b);
       default:
         return this.utf16(b, last);
     }
@@ -216,6 +215,42 @@ export class Utf8Transcoder {
     this.invalid += countChar(text, FFFD) - legit;
     return encodeUtf8(text);
   }
+}
+
+// Windows-1252's 0x80..0x9F (WHATWG; the 5 unassigned bytes map to the C1 controls). Not
+// TextDecoder('windows-1252'): Node 20 decodes that label as ISO-8859-1.
+const CP1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+];
+
+/** Windows-1252 → UTF-8. */
+function cp1252ToUtf8(b: Uint8Array): Uint8Array {
+  let extra = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c >= 0x80) extra += c >= 0xa0 ? 1 : CP1252_HIGH[c - 0x80] >= 0x800 ? 2 : 1;
+  }
+  if (extra === 0) return b;
+  const out = new Uint8Array(b.length + extra);
+  let o = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c < 0x80) {
+      out[o++] = c;
+      continue;
+    }
+    const u = c >= 0xa0 ? c : CP1252_HIGH[c - 0x80];
+    if (u < 0x800) {
+      out[o++] = 0xc0 | (u >> 6);
+      out[o++] = 0x80 | (u & 0x3f);
+    } else {
+      out[o++] = 0xe0 | (u >> 12);
+      out[o++] = 0x80 | ((u >> 6) & 0x3f);
+      out[o++] = 0x80 | (u & 0x3f);
+    }
+  }
+  return out;
 }
 
 /** ISO-8859-1 → UTF-8. */
