@@ -5,7 +5,9 @@ import { StatusIcon } from './Icons';
 /** "Whole" or "N problems: X errors, Y warnings", readable at a glance. */
 export function Verdict({ large }: { large?: boolean }) {
   const report = useApp((s) => s.report);
-  const scanning = useApp((s) => s.scanning);
+  // "So far" only while chunks are being read: a re-scan that finds nothing changed
+  // (bytesTotal 0) confirms a report that was already complete.
+  const scanning = useApp((s) => s.scanning && (s.progress === null || (s.progress.bytesTotal > 0 && s.progress.chunksDone < s.progress.chunksTotal)));
   if (!report) return null;
   const v = indexReport(report).verdict;
   const kind = v.worst ?? 'ok';
