@@ -13,6 +13,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           // Worker threads load a file of their own.
           'scan-worker': resolve(__dirname, 'src/engine/workers/scan-worker.ts'),
+          'table-worker': resolve(__dirname, 'src/engine/tables/table-worker.ts'),
         },
       },
     },

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // npm run bench:ui — the app's speed in Chromium over `drop-inspector serve`:
 //  1. from `serve` start to a drawn overview of an indexed 1,000-chunk drop (target < 1 s);
 //  2. timeline pan and zoom with 10,000 chunks: frame times while panning and zooming

@@ -9,6 +9,7 @@ await build({
   entryPoints: {
     'drop-inspector': 'src/cli/main.ts',
     'scan-worker': 'src/engine/workers/scan-worker.ts',
+    'table-worker': 'src/engine/tables/table-worker.ts',
   },
   outdir: 'out/cli',
   outExtension: { '.js': '.mjs' },

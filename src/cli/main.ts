@@ -24,6 +24,9 @@ Usage:
   drop-inspector report <drop> --format md|csv|json|html [-o FILE] [options]
                                                       scan, then write the gap report
   drop-inspector serve [<drop>] [--port N]           serve the app on 127.0.0.1 (0 = any free port)
+  drop-inspector rows <drop> <table> [--chunk NAME | --merged [--key COL[,COL]]]
+                 [--offset N] [--limit M] [--json | --csv] [--encoding ENC]
+                                                      print rows of a table (all chunks by default)
 
 Options:
   --catalog FILE        catalog database (default: ${defaultCatalogPath()})
@@ -49,6 +52,13 @@ const OPTIONS = {
   format: { type: 'string' },
   output: { type: 'string', short: 'o' },
   port: { type: 'string' },
+  chunk: { type: 'string' },
+  merged: { type: 'boolean' },
+  key: { type: 'string' },
+  offset: { type: 'string' },
+  limit: { type: 'string' },
+  csv: { type: 'boolean' },
+  encoding: { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -82,6 +92,10 @@ async function main(argv: string[]): Promise<number> {
       return scanCommand(rest, values, true);
     case 'serve':
       return serveCommand(rest, values);
+    case 'rows': {
+      const { rowsCommand } = await import('./rows-command');
+      return rowsCommand(rest, values);
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -156,7 +170,7 @@ async function serveCommand(args: string[], values: Values): Promise<number> {
   const initialDrop = args[0] ? await resolveDrop(args[0]) : null;
   const service = createEngineService({ catalogPath: values.catalog ? path.resolve(values.catalog) : undefined, initialDrop });
   const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../renderer');
-  const host = await startHttpHost({ api: service, rendererDir, port });
+  const host = await startHttpHost({ api: service, rendererDir, port, exportView: (h, v, f) => service.exportView(h, v, f) });
   process.stdout.write(`${host.url}\n`);
   process.stderr.write(`Drop Inspector is serving on 127.0.0.1 only; open the URL above (it carries this run's access token). Ctrl-C stops it.\n`);
   await new Promise<void>((resolve) => {

@@ -11,6 +11,8 @@ import { cadenceOf } from './options';
 import { renderReport, reportFileName } from './report/index';
 import { buildReport } from './report/build-report';
 import { resolveDrop, scanDrop } from './scan';
+import { TableService } from './tables/table-service';
+import type { ExportResult, ViewSpec } from '../shared/table-api';
 
 export interface EngineServiceOptions {
   catalogPath?: string;
@@ -18,11 +20,15 @@ export interface EngineServiceOptions {
   initialDrop?: string | null;
   /** How often a watched drop is looked at for new chunks. */
   watchIntervalMs?: number;
+  /** Where the table browser keeps its cache (default: the user's cache directory). */
+  tableCacheDir?: string;
 }
 
 export interface EngineService extends DropInspectorApi {
   close(): Promise<void>;
   readonly catalog: Catalog;
+  /** Writes a table view as CSV to a file (hosts call it: Electron after a save dialog, HTTP for a download). */
+  exportView(handle: string, view: ViewSpec, file: string): Promise<ExportResult>;
 }
 
 interface Job {
@@ -41,6 +47,8 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
   const jobs = new Map<string, Job>();
   const watches = new Map<string, NodeJS.Timeout>();
   const emit = (e: EngineEvent): void => void events.emit('event', e);
+  const tables = new TableService({ catalog, cacheDir: options.tableCacheDir });
+  tables.onTableEvent(emit);
 
   async function startScan(dropPath: string, opts: ScanOptions = {}): Promise<{ jobId: string }> {
     const drop = await resolveDrop(dropPath);
@@ -133,6 +141,20 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       return null;
     },
 
+    // Where a view is saved is the host's business (a dialog, a download); the engine alone cannot say.
+    async saveView() {
+      return { saved: false };
+    },
+
+    listTables: (drop) => tables.listTables(drop),
+    openTable: (drop, request) => tables.openTable(drop, request),
+    tableInfo: (handle) => tables.tableInfo(handle),
+    getRows: (handle, request) => tables.getRows(handle, request),
+    columnStats: (handle, column, view) => tables.columnStats(handle, column, view),
+    cancel: (handle) => tables.cancel(handle),
+    closeTable: (handle) => tables.closeTable(handle),
+    exportView: (handle, view, file) => tables.exportView(handle, view, file),
+
     onEvent(listener) {
       events.on('event', listener);
       return () => void events.off('event', listener);
@@ -142,6 +164,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       for (const t of watches.values()) clearInterval(t);
       watches.clear();
       await Promise.all([...jobs.values()].map((j) => (j.controller.abort(), j.done)));
+      await tables.close();
       catalog.close();
     },
   };

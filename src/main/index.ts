@@ -14,7 +14,8 @@ import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { DropInspectorApi, EngineEvent, ReportFormat } from '../shared/api';
+import type { DropInspectorApi, EngineEvent, ReportFormat, SavedView } from '../shared/api';
+import type { ViewSpec } from '../shared/table-api';
 import { createEngineService } from '../engine/service';
 import { callApi } from '../server/dispatch';
 import { toApiErrorShape } from '../server/errors';
@@ -100,8 +101,27 @@ const hostApi: DropInspectorApi = {
   exportReport: (drop, format, options) => requireEngine().exportReport(drop, format, options),
   watchDrop: (drop, on) => requireEngine().watchDrop(drop, on),
   pickFolder,
+  saveView,
+  listTables: (drop) => requireEngine().listTables(drop),
+  openTable: (drop, request) => requireEngine().openTable(drop, request),
+  tableInfo: (handle) => requireEngine().tableInfo(handle),
+  getRows: (handle, request) => requireEngine().getRows(handle, request),
+  columnStats: (handle, column, view) => requireEngine().columnStats(handle, column, view),
+  cancel: (handle) => requireEngine().cancel(handle),
+  closeTable: (handle) => requireEngine().closeTable(handle),
   onEvent: (listener) => requireEngine().onEvent(listener),
 };
+
+/** Saves a table view as CSV where the user chooses (a save dialog), written by the engine. */
+async function saveView(handle: string, view: ViewSpec): Promise<SavedView> {
+  const win = ownWindow();
+  const info = await requireEngine().tableInfo(handle);
+  const options = { defaultPath: `${info.table}-view.csv`, filters: [{ name: 'CSV', extensions: ['csv'] }] };
+  const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+  if (result.canceled || !result.filePath) return { saved: false };
+  await requireEngine().exportView(handle, view, result.filePath);
+  return { saved: true, file: result.filePath };
+}
 
 /**
  * Shows another drop. The API has no "open this drop" event, so the window reloads and the

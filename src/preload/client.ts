@@ -51,6 +51,14 @@ export function createIpcClient(ipc: IpcRendererLike): DropInspectorApi {
     exportReport: (drop, format, options) => call('exportReport', drop, format, options),
     watchDrop: (drop, on) => call('watchDrop', drop, on),
     pickFolder: () => call('pickFolder'),
+    saveView: (handle, view) => call('saveView', handle, view),
+    listTables: (drop) => call('listTables', drop),
+    openTable: (drop, request) => call('openTable', drop, request),
+    tableInfo: (handle) => call('tableInfo', handle),
+    getRows: (handle, request) => call('getRows', handle, request),
+    columnStats: (handle, column, view) => call('columnStats', handle, column, view),
+    cancel: (handle) => call('cancel', handle),
+    closeTable: (handle) => call('closeTable', handle),
     onEvent(listener: (event: EngineEvent) => void): () => void {
       if (typeof listener !== 'function') throw new TypeError('onEvent needs a function.');
       const handler = (_event: unknown, payload?: unknown): void => {

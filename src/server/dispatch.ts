@@ -11,6 +11,16 @@ import {
   type ReportFormat,
   type ScanOptions,
 } from '../shared/api';
+import {
+  TABLE_ENCODINGS,
+  type FilterOp,
+  type FilterSpec,
+  type OpenTableRequest,
+  type RowsRequest,
+  type TableEncoding,
+  type TableScope,
+  type ViewSpec,
+} from '../shared/table-api';
 import { ApiError } from './errors';
 
 const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'md', 'csv', 'html'];
@@ -113,6 +123,14 @@ export async function checkArgs<M extends ApiMethod>(
     getReport: 2,
     watchDrop: 2,
     exportReport: 3,
+    saveView: 2,
+    listTables: 1,
+    openTable: 2,
+    tableInfo: 1,
+    getRows: 2,
+    columnStats: 3,
+    cancel: 1,
+    closeTable: 1,
   };
   // Trailing undefined/null (e.g. an omitted options object, JSON's null) are no arguments.
   let count = args.length;
@@ -149,6 +167,28 @@ export async function checkArgs<M extends ApiMethod>(
       checked = [await checkDropPath(args[0]), on];
       break;
     }
+    case 'listTables':
+      checked = [await checkDropPath(args[0])];
+      break;
+    case 'openTable':
+      checked = [await checkDropPath(args[0]), checkOpenTable(args[1])];
+      break;
+    case 'tableInfo':
+    case 'cancel':
+    case 'closeTable':
+      checked = [checkHandle(args[0])];
+      break;
+    case 'getRows':
+      checked = [checkHandle(args[0]), checkRowsRequest(args[1])];
+      break;
+    case 'columnStats': {
+      checked = [checkHandle(args[0]), checkString(args[1], 'column')];
+      if (args[2] !== undefined && args[2] !== null) checked.push(checkViewSpec(args[2]));
+      break;
+    }
+    case 'saveView':
+      checked = [checkHandle(args[0]), checkViewSpec(args[1] ?? {})];
+      break;
     default:
       throw new ApiError('not-found', `Unknown method: ${String(method)}`);
   }
@@ -166,4 +206,82 @@ export async function callApi(api: DropInspectorApi, method: string, rawArgs: un
   const args = await checkArgs(method, rawArgs);
   const fn = api[method] as (...a: unknown[]) => Promise<unknown>;
   return await fn.apply(api, args);
+}
+
+// --- the table browser's arguments
+
+const MAX_PAGE_ROWS = 10_000;
+const FILTER_OPS: readonly FilterOp[] = [
+  'contains', 'not-contains', 'equals', 'not-equals', 'starts-with', 'ends-with', 'empty', 'not-empty', 'gt', 'gte', 'lt', 'lte', 'regex', 'malformed',
+];
+
+function checkString(value: unknown, what: string, max = 4096): string {
+  if (typeof value !== 'string' || value.length > max) throw new ApiError('bad-request', `${what} must be a string of at most ${max} characters.`);
+  return value;
+}
+
+function checkHandle(value: unknown): string {
+  const s = checkString(value, 'The table handle', 200);
+  if (!s) throw new ApiError('bad-request', 'The table handle is empty.');
+  return s;
+}
+
+function checkCount(value: unknown, what: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    throw new ApiError('bad-request', `${what} must be a whole number from 0 to ${max}.`);
+  }
+  return value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkOpenTable(value: unknown): OpenTableRequest {
+  if (!isObject(value)) throw new ApiError('bad-request', 'openTable needs { table, scope }.');
+  const table = checkString(value.table, 'The table name', 500);
+  let scope: TableScope;
+  if (value.scope === 'all' || value.scope === 'merged') scope = value.scope;
+  else if (isObject(value.scope) && typeof value.scope.chunk === 'string') scope = { chunk: checkString(value.scope.chunk, 'The chunk name', 1000) };
+  else throw new ApiError('bad-request', 'The scope must be "all", "merged" or { chunk }.');
+  const out: OpenTableRequest = { table, scope };
+  if (value.encoding !== undefined && value.encoding !== null) {
+    if (!TABLE_ENCODINGS.includes(value.encoding as TableEncoding)) throw new ApiError('bad-request', `The encoding must be one of ${TABLE_ENCODINGS.join(', ')}.`);
+    out.encoding = value.encoding as TableEncoding;
+  }
+  if (value.key !== undefined && value.key !== null) {
+    if (!Array.isArray(value.key) || value.key.length === 0 || value.key.length > 16) throw new ApiError('bad-request', 'The key must be a list of 1 to 16 column names.');
+    out.key = value.key.map((k) => checkString(k, 'A key column', 500));
+  }
+  return out;
+}
+
+function checkViewSpec(value: unknown): ViewSpec {
+  if (!isObject(value)) throw new ApiError('bad-request', 'A view must be an object.');
+  const view: ViewSpec = {};
+  if (value.sort !== undefined && value.sort !== null) {
+    if (!isObject(value.sort)) throw new ApiError('bad-request', 'sort must be { column, desc?, as? }.');
+    const as = value.sort.as;
+    if (as !== undefined && as !== 'auto' && as !== 'text' && as !== 'number') throw new ApiError('bad-request', 'sort.as must be auto, text or number.');
+    view.sort = { column: checkString(value.sort.column, 'The sort column', 500), desc: value.sort.desc === true, ...(as ? { as } : {}) };
+  }
+  if (value.filter !== undefined && value.filter !== null) {
+    if (!Array.isArray(value.filter) || value.filter.length > 64) throw new ApiError('bad-request', 'filter must be a list of at most 64 conditions.');
+    view.filter = value.filter.map((f): FilterSpec => {
+      if (!isObject(f) || !FILTER_OPS.includes(f.op as FilterOp)) throw new ApiError('bad-request', `A filter needs an op among ${FILTER_OPS.join(', ')}.`);
+      return {
+        op: f.op as FilterOp,
+        ...(f.column !== undefined && f.column !== null ? { column: checkString(f.column, 'A filter column', 500) } : {}),
+        ...(f.value !== undefined && f.value !== null ? { value: checkString(f.value, 'A filter value') } : {}),
+        ...(f.caseSensitive === true ? { caseSensitive: true } : {}),
+      };
+    });
+  }
+  if (value.search !== undefined && value.search !== null && value.search !== '') view.search = checkString(value.search, 'The search text');
+  return view;
+}
+
+function checkRowsRequest(value: unknown): RowsRequest {
+  if (!isObject(value)) throw new ApiError('bad-request', 'getRows needs { offset, limit }.');
+  return { ...checkViewSpec(value), offset: checkCount(value.offset, 'offset'), limit: checkCount(value.limit, 'limit', MAX_PAGE_ROWS) };
 }

@@ -4,20 +4,24 @@
 // this very server, which shuts out other sites and DNS rebinding.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ApiErrorShape, DropInspectorApi, EngineEvent } from '../shared/api';
 import {
   CALL_PATH,
   EVENTS_PATH,
+  SAVE_VIEW_PATH,
   TOKEN_COOKIE,
   TOKEN_HEADER,
   TOKEN_QUERY,
   type CallResponse,
 } from '../shared/http-protocol';
-import { callApi } from './dispatch';
+import { callApi, checkArgs } from './dispatch';
+import type { ViewSpec } from '../shared/table-api';
 import { httpStatusFor, toApiErrorShape } from './errors';
 
 export interface HttpHostOptions {
@@ -32,6 +36,8 @@ export interface HttpHostOptions {
   heartbeatMs?: number;
   /** Where unexpected ('internal') errors are reported; default console.error. */
   onError?: (error: unknown) => void;
+  /** Writes a table view as CSV to a file; enables the save-view download (SAVE_VIEW_PATH). */
+  exportView?: (handle: string, view: ViewSpec, file: string) => Promise<unknown>;
 }
 
 export interface HttpHost {
@@ -522,6 +528,53 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
     }
   }
 
+  /**
+   * A table view as a CSV download: the engine writes it to a private temporary file (bounded
+   * memory whatever the view's size), which is then streamed and removed.
+   */
+  async function handleSaveView(req: IncomingMessage, res: ServerResponse, query: string): Promise<void> {
+    if (req.method !== 'GET') {
+      sendText(res, 405, 'Method not allowed', { Allow: 'GET' });
+      return;
+    }
+    if (!opts.exportView) {
+      sendText(res, 404, 'Not found');
+      return;
+    }
+    let handle: string;
+    let view: ViewSpec;
+    try {
+      const params = new URLSearchParams(query);
+      [handle, view] = await checkArgs('saveView', [params.get('handle'), JSON.parse(params.get('view') || '{}')]);
+    } catch (e) {
+      sendApiError(res, e instanceof SyntaxError ? { code: 'bad-request', message: 'The view is not JSON.' } : toApiErrorShape(e));
+      return;
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'di-view-'));
+    try {
+      const file = join(dir, 'view.csv');
+      let name = 'table';
+      try {
+        await opts.exportView(handle, view, file);
+        name = (await api.tableInfo(handle)).table.replace(/[^A-Za-z0-9._-]/g, '_') || 'table';
+      } catch (e) {
+        sendApiError(res, toApiErrorShape(e));
+        return;
+      }
+      res.writeHead(
+        200,
+        baseHeaders({
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Disposition': `attachment; filename="${name}-view.csv"`,
+          'Cache-Control': 'no-store',
+        }),
+      );
+      await pipeline(createReadStream(file), res);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!checkHostAndOrigin(req)) {
       sendText(res, 403, 'Forbidden: this server answers only to its own address.');
@@ -547,6 +600,14 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
         return;
       }
       handleEvents(req, res);
+      return;
+    }
+    if (rawPath === SAVE_VIEW_PATH) {
+      if (!hasToken(req, query, ['query', 'cookie', 'header'])) {
+        sendText(res, 401, 'Unauthorized');
+        return;
+      }
+      await handleSaveView(req, res, query);
       return;
     }
     if (rawPath.startsWith('/api/') || rawPath === '/api') {

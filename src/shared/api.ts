@@ -2,6 +2,7 @@
 // (src/preload) or HTTP on loopback (src/server). Both hosts implement exactly this
 // interface over the same engine service (src/engine/service.ts).
 import type { ScanReport } from './report';
+import { TABLE_API_METHODS, type TableApi, type TableEvent, type ViewSpec } from './table-api';
 
 export type ReportFormat = 'json' | 'md' | 'csv' | 'html';
 
@@ -45,7 +46,9 @@ export interface ScanProgress {
 export type EngineEvent =
   | { type: 'scan-progress'; progress: ScanProgress }
   /** A scan finished (or a watched drop changed and was re-scanned): fetch the report again. */
-  | { type: 'report-updated'; drop: string };
+  | { type: 'report-updated'; drop: string }
+  /** The table browser's events (first-read progress, rows becoming available). */
+  | TableEvent;
 
 export interface ExportedReport {
   fileName: string;
@@ -59,7 +62,15 @@ export interface ApiErrorShape {
   message: string;
 }
 
-export interface DropInspectorApi {
+/** Where a saved table view went. */
+export interface SavedView {
+  saved: boolean;
+  /** The file written (Electron), when known. */
+  file?: string;
+}
+
+/** The whole API: the drop inspection methods and the table browser's (src/shared/table-api.ts). */
+export interface DropInspectorApi extends Omit<TableApi, 'onTableEvent' | 'exportView'> {
   /** Drops the catalog knows, newest first. */
   recentDrops(): Promise<RecentDrop[]>;
   /** The drop the host was started with (serve <drop>, npm start), if any. */
@@ -74,6 +85,11 @@ export interface DropInspectorApi {
   watchDrop(drop: string, on: boolean): Promise<void>;
   /** Native folder picker; null where the host has none (browser) or the user cancelled. */
   pickFolder(): Promise<string | null>;
+  /**
+   * Saves a table view (sorted, filtered) as CSV where the user chooses: a save dialog in
+   * Electron, a streamed download in the browser.
+   */
+  saveView(handle: string, view: ViewSpec): Promise<SavedView>;
   /** Subscribe to engine events; returns the unsubscribe function. */
   onEvent(listener: (event: EngineEvent) => void): () => void;
 }
@@ -89,4 +105,6 @@ export const API_METHODS: readonly ApiMethod[] = [
   'exportReport',
   'watchDrop',
   'pickFolder',
+  'saveView',
+  ...TABLE_API_METHODS.filter((m): m is Exclude<typeof m, 'exportView'> => m !== 'exportView'),
 ] as const;

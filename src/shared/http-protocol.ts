@@ -22,3 +22,8 @@ export interface CallRequest {
 }
 
 export type CallResponse = { ok: true; value: unknown } | { ok: false; error: ApiErrorShape };
+
+// - Saving a table view in the browser: GET /api/save-view?handle=<h>&view=<JSON ViewSpec>&token=<t>
+//   answers the view as CSV (RFC 4180, UTF-8, header first), streamed, as an attachment; the
+//   renderer's saveView() simply points a download link at it.
+export const SAVE_VIEW_PATH = '/api/save-view';

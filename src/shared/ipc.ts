@@ -13,6 +13,14 @@ export const IPC_CHANNELS = {
   exportReport: 'di:exportReport',
   watchDrop: 'di:watchDrop',
   pickFolder: 'di:pickFolder',
+  saveView: 'di:saveView',
+  listTables: 'di:listTables',
+  openTable: 'di:openTable',
+  tableInfo: 'di:tableInfo',
+  getRows: 'di:getRows',
+  columnStats: 'di:columnStats',
+  cancel: 'di:cancel',
+  closeTable: 'di:closeTable',
   /** main → renderer: one EngineEvent per message. */
   onEvent: 'di:event',
 } as const satisfies { readonly [K in keyof DropInspectorApi]: `di:${string}` };

@@ -192,7 +192,17 @@ export interface ColumnStats {
   histogram: Array<{ from: number; to: number; count: number }> | null;
 }
 
-export type TablePhase = 'reading' | 'analysing' | 'merging' | 'sorting' | 'filtering' | 'stats' | 'exporting' | 'done' | 'cancelled' | 'failed';
+export type TablePhase =
+  | 'reading'
+  | 'analysing'
+  | 'merging'
+  | 'sorting'
+  | 'filtering'
+  | 'stats'
+  | 'exporting'
+  | 'done'
+  | 'cancelled'
+  | 'failed';
 
 export interface TableProgress {
   handle: string;

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // End to end, as a support engineer uses it: `drop-inspector serve <drop>` in Chromium, the
 // gap and the checksum failure where they are, timeline → chunk → problem, every export
 // format, and the token wall. Screenshots of each view land in test-artifacts/screenshots.

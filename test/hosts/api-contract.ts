@@ -50,6 +50,21 @@ export function apiContractSuite(hostName: string, factory: HarnessFactory): voi
       expect(own.filter((k) => k !== 'close').sort()).toEqual([...API_METHODS, 'onEvent'].sort());
     });
 
+    it('carries the table browser: a page of rows with nasty cells, and the view checked', async () => {
+      const page = await api.getRows('h1', { offset: 5, limit: 2, sort: { column: 'SUBJECT', desc: true }, filter: [{ op: 'contains', value: 'x' }] });
+      expect(page.rows).toEqual([
+        ['5', 'a,"b"\nc', ''],
+        ['6', 'a,"b"\nc', ''],
+      ]);
+      expect(fake.callsOf('getRows')[0].args).toEqual(['h1', { offset: 5, limit: 2, sort: { column: 'SUBJECT', desc: true }, filter: [{ op: 'contains', value: 'x' }] }]);
+      expect((await api.openTable(drop, { table: 'interaction_fact', scope: { chunk: 'export_1' } })).handle).toBe('h1');
+      await expect(api.getRows('h1', { offset: -1, limit: 2 })).rejects.toMatchObject({ code: 'bad-request' });
+      await expect(api.getRows('h1', { offset: 0, limit: 1e9 })).rejects.toMatchObject({ code: 'bad-request' });
+      await expect(api.getRows('h1', { offset: 0, limit: 1, filter: [{ op: 'drop-table' as 'equals' }] })).rejects.toMatchObject({ code: 'bad-request' });
+      await expect(api.openTable(drop, { table: 't', scope: 'everything' as 'all' })).rejects.toMatchObject({ code: 'bad-request' });
+      expect(fake.callsOf('openTable')).toHaveLength(1);
+    });
+
     it('recentDrops answers the engine’s list unchanged', async () => {
       expect(await api.recentDrops()).toEqual(fake.recent);
       expect(fake.callsOf('recentDrops')).toHaveLength(1);

@@ -6,8 +6,18 @@ import type {
   ExportedReport,
   RecentDrop,
   ReportFormat,
+  SavedView,
   ScanOptions,
 } from '../../src/shared/api';
+import type {
+  ColumnStats,
+  OpenTableRequest,
+  RowsPage,
+  RowsRequest,
+  TableHandleInfo,
+  TableSummary,
+  ViewSpec,
+} from '../../src/shared/table-api';
 import type { ScanReport } from '../../src/shared/report';
 
 export interface RecordedCall {
@@ -100,6 +110,71 @@ export class FakeApi implements DropInspectorApi {
   async pickFolder(): Promise<string | null> {
     this.record('pickFolder', []);
     return this.picked;
+  }
+
+  // --- table browser: canned answers, every call recorded
+
+  async saveView(handle: string, view: ViewSpec): Promise<SavedView> {
+    this.record('saveView', [handle, view]);
+    return { saved: false };
+  }
+
+  async listTables(drop: string): Promise<TableSummary[]> {
+    this.record('listTables', [drop]);
+    return [{ table: 'interaction_fact', chunks: [], totalRows: 0, columns: ['INTERACTION_ID'] }];
+  }
+
+  async openTable(drop: string, request: OpenTableRequest): Promise<TableHandleInfo> {
+    this.record('openTable', [drop, request]);
+    return this.info('h1', request.table);
+  }
+
+  async tableInfo(handle: string): Promise<TableHandleInfo> {
+    this.record('tableInfo', [handle]);
+    return this.info(handle, 'interaction_fact');
+  }
+
+  async getRows(handle: string, request: RowsRequest): Promise<RowsPage> {
+    this.record('getRows', [handle, request]);
+    const rows = Array.from({ length: Math.min(request.limit, 3) }, (_, i) => [String(request.offset + i), 'a,"b"\nc', '']);
+    return {
+      offset: request.offset,
+      rows,
+      rowNumbers: rows.map((_, i) => request.offset + i),
+      rowChunks: rows.map(() => 'export_1'),
+      records: rows.map((_, i) => request.offset + i + 1),
+      malformed: rows.map(() => false),
+      totalRows: 3,
+      complete: true,
+    };
+  }
+
+  async columnStats(handle: string, column: string, view?: ViewSpec): Promise<ColumnStats> {
+    this.record('columnStats', view ? [handle, column, view] : [handle, column]);
+    return { column, rows: 3, empty: 0, distinct: 3, kind: 'number', min: '0', max: '2', top: [], histogram: null };
+  }
+
+  async cancel(handle: string): Promise<void> {
+    this.record('cancel', [handle]);
+  }
+
+  async closeTable(handle: string): Promise<void> {
+    this.record('closeTable', [handle]);
+  }
+
+  private info(handle: string, table: string): TableHandleInfo {
+    return {
+      handle,
+      table,
+      scope: 'all',
+      encoding: 'utf-8',
+      columns: ['_chunk', 'INTERACTION_ID', 'SUBJECT'],
+      totalRows: 3,
+      complete: true,
+      key: null,
+      problems: { malformedRows: 0, invalidChars: 0, unreadable: [] },
+      chunks: ['export_1'],
+    };
   }
 
   onEvent(listener: (event: EngineEvent) => void): () => void {

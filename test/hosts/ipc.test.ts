@@ -209,6 +209,14 @@ describe('the handle() wrapper rejects foreign senders without calling the handl
         client.exportReport(drop, 'json'),
         client.watchDrop(drop, true),
         client.pickFolder(),
+        client.saveView('h1', {}),
+        client.listTables(drop),
+        client.openTable(drop, { table: 't', scope: 'all' }),
+        client.tableInfo('h1'),
+        client.getRows('h1', { offset: 0, limit: 10 }),
+        client.columnStats('h1', 'A'),
+        client.cancel('h1'),
+        client.closeTable('h1'),
       ];
       expect(attempts).toHaveLength(API_METHODS.length);
       for (const attempt of attempts) await expect(attempt).rejects.toThrow(/Refused IPC/);

@@ -83,6 +83,14 @@ export function createNodeHttpClient(baseUrl: string, token: string): DropInspec
       call('exportReport', options === undefined ? [drop, format] : [drop, format, options]),
     watchDrop: (drop, on) => call('watchDrop', [drop, on]),
     pickFolder: () => call('pickFolder', []),
+    saveView: (handle, view) => call('saveView', [handle, view]),
+    listTables: (drop) => call('listTables', [drop]),
+    openTable: (drop, request) => call('openTable', [drop, request]),
+    tableInfo: (handle) => call('tableInfo', [handle]),
+    getRows: (handle, request) => call('getRows', [handle, request]),
+    columnStats: (handle, column, view) => call('columnStats', view === undefined ? [handle, column] : [handle, column, view]),
+    cancel: (handle) => call('cancel', [handle]),
+    closeTable: (handle) => call('closeTable', [handle]),
     onEvent(listener: (event: EngineEvent) => void): () => void {
       const stream = openEventStream(
         `${base}${EVENTS_PATH}?${TOKEN_QUERY}=${encodeURIComponent(token)}`,
