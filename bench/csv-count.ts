@@ -1,28 +1,76 @@
 // Micro-benchmark of the CSV record counter: node --import tsx bench/csv-count.ts [MiB]
 //
 // Generates two tables in memory (typical rows ~150 bytes with few quotes; quote-heavy rows
-// with every text field quoted, doubled quotes and quoted line breaks), feeds each in 1 MiB
-// chunks like the zip inflater does, and prints MB/s (10^6 bytes per second): median and best
-// of RUNS (default 7) runs, by wall clock and by process CPU time (steadier on a busy machine).
+// with every text field quoted, doubled quotes and quoted line breaks), and, when the bench
+// drop exists (npm run bench makes it), inflates the members of its first REAL_ZIPS (default
+// 4) chunks into memory: real Info Mart tables (~100-byte rows, ~10 columns, a few quotes).
+// Feeds each in 1 MiB chunks like the zip inflater does (every real member with its own
+// counter) and prints MB/s (10^6 bytes per second): median and best of RUNS (default 7) runs,
+// by wall clock and by process CPU time (steadier on a busy machine), and the load average.
 // Variants, each in its own process:
-//   A   CsvRecordCounter as shipped (word-at-a-time SWAR loop + byte loop)
-//   A'  CsvRecordCounter with wordSkip: false (its byte loop only: the plain state machine)
+//   S   CsvRecordCounter as shipped: the WebAssembly SIMD kernel after the header
+//   A   CsvRecordCounter with simd: false (the JS word-at-a-time SWAR loop + byte loop)
+//   A'  CsvRecordCounter with wordSkip: false (the JS byte loop only: the plain state machine)
 //   B   timing sketch: Buffer.indexOf for LF and '"', a one-compare loop for delimiters in
 //       quote-free rows (records and mismatches only; sloppy with quotes across chunks)
 //   C   timing sketch: one byte loop dispatching on a state variable per byte (switch)
-//   Z   zlib: raw inflate alone, and inflate + CsvRecordCounter, streamed in 1 MiB chunks
+//   Z   zlib: raw inflate alone, and inflate + CsvRecordCounter (S, A), streamed in 1 MiB chunks
 // Usage: node --import tsx bench/csv-count.ts [MiB per table, default 64]
-//        BENCH_ONLY=1 (variant A only), RUNS=n (default 7)
+//        BENCH_ONLY=1 (variants S and A only), RUNS=n (default 7), REAL_ZIPS=n (0: none),
+//        BENCH_DROP=dir (default bench/.data/gim-60x6-500MB)
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { CsvRecordCounter } from '../src/engine/csv/record-counter';
+import yauzl from 'yauzl';
+import { CSV_SIMD_AVAILABLE, CsvRecordCounter, type CsvCountOptions } from '../src/engine/csv/record-counter';
 
 const MiB = 1024 * 1024;
 const totalMiB = Number(process.argv[2] ?? 64);
 const RUNS = Number(process.env.RUNS ?? 7);
+const REAL_ZIPS = Number(process.env.REAL_ZIPS ?? 4);
+const DROP = process.env.BENCH_DROP ?? fileURLToPath(new URL('./.data/gim-60x6-500MB', import.meta.url));
+
+/** The CSV members of the drop's first REAL_ZIPS chunk archives, inflated. */
+async function realMembers(): Promise<Buffer[]> {
+  if (REAL_ZIPS <= 0 || !existsSync(DROP)) return [];
+  const zips = readdirSync(DROP, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
+    .slice(0, REAL_ZIPS)
+    .map((d) => path.join(DROP, d, `${d}.zip`))
+    .filter((z) => existsSync(z));
+  const out: Buffer[] = [];
+  for (const zip of zips) {
+    const zf = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+      yauzl.open(zip, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
+    );
+    await new Promise<void>((resolve, reject) => {
+      zf.on('entry', (entry: yauzl.Entry) => {
+        if (!entry.fileName.endsWith('.csv')) return zf.readEntry();
+        zf.openReadStream(entry, (err, stream) => {
+          if (err) return reject(err);
+          const parts: Buffer[] = [];
+          stream.on('data', (c: Buffer) => parts.push(c));
+          stream.on('error', reject);
+          stream.on('end', () => {
+            out.push(Buffer.concat(parts));
+            zf.readEntry();
+          });
+        });
+      });
+      zf.on('end', resolve);
+      zf.on('error', reject);
+      zf.readEntry();
+    });
+  }
+  return out;
+}
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -223,15 +271,31 @@ function countSwitch(data: Buffer, chunkSize: number): { records: number; bad: n
   return { records, bad };
 }
 
-function feed(data: Buffer, chunkSize: number, wordSkip = true): { records: number; bad: number } {
-  const c = new CsvRecordCounter({ wordSkip });
+function feed(data: Buffer, chunkSize: number, options: CsvCountOptions): { records: number; bad: number } {
+  const c = new CsvRecordCounter(options);
   for (let off = 0; off < data.length; off += chunkSize)
     c.push(data.subarray(off, Math.min(off + chunkSize, data.length)));
   const r = c.finish();
   return { records: r.records, bad: r.malformedRows };
 }
 
-function time(label: string, data: Buffer, fn: () => { records: number; bad: number }): void {
+/** Every member with its own counter, as the scan does. */
+function feedAll(
+  members: Buffer[],
+  chunkSize: number,
+  options: CsvCountOptions,
+): { records: number; bad: number } {
+  let records = 0;
+  let bad = 0;
+  for (const m of members) {
+    const r = feed(m, chunkSize, options);
+    records += r.records;
+    bad += r.bad;
+  }
+  return { records, bad };
+}
+
+function time(label: string, data: { length: number }, fn: () => { records: number; bad: number }): void {
   fn(); // warm up
   const wall: number[] = [];
   const cpu: number[] = [];
@@ -250,13 +314,18 @@ function time(label: string, data: Buffer, fn: () => { records: number; bad: num
   const c = sorted(cpu);
   const med = (a: number[]) => a[a.length >> 1].toFixed(0).padStart(5);
   console.log(
-    `${label.padEnd(38)} wall ${med(w)} MB/s (best ${w[w.length - 1].toFixed(0)})  cpu ${med(c)} MB/s (best ${c[c.length - 1].toFixed(0)})  records=${last.records} bad=${last.bad}`,
+    `${label.padEnd(40)} wall ${med(w)} MB/s (best ${w[w.length - 1].toFixed(0)})  cpu ${med(c)} MB/s (best ${c[c.length - 1].toFixed(0)})  records=${last.records} bad=${last.bad}`,
   );
 }
 
-async function timeInflate(label: string, packed: Buffer, size: number, count: boolean): Promise<void> {
+async function timeInflate(
+  label: string,
+  packed: Buffer,
+  size: number,
+  count: CsvCountOptions | null,
+): Promise<void> {
   const once = async (): Promise<number> => {
-    const c = new CsvRecordCounter();
+    const c = new CsvRecordCounter(count ?? {});
     const t0 = process.hrtime.bigint();
     await pipeline(
       Readable.from([packed]),
@@ -273,7 +342,7 @@ async function timeInflate(label: string, packed: Buffer, size: number, count: b
   for (let k = 0; k < RUNS; k++) runs.push(await once());
   runs.sort((x, y) => x - y);
   console.log(
-    `${label.padEnd(38)} wall ${runs[runs.length >> 1].toFixed(0).padStart(5)} MB/s (best ${runs[runs.length - 1].toFixed(0)}) of inflated bytes`,
+    `${label.padEnd(40)} wall ${runs[runs.length >> 1].toFixed(0).padStart(5)} MB/s (best ${runs[runs.length - 1].toFixed(0)}) of inflated bytes`,
   );
 }
 
@@ -281,10 +350,18 @@ async function timeInflate(label: string, packed: Buffer, size: number, count: b
 // feedback and optimized code, and the numbers would depend on the order of the runs.
 const variant = process.env.CSV_BENCH_VARIANT;
 if (!variant) {
+  const load = () =>
+    os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ');
   console.log(
     `${totalMiB} MiB per table, 1 MiB chunks, node ${process.version}, MB/s = 10^6 bytes/s, median and best of ${RUNS} runs; wall clock and process CPU time`,
   );
-  const variants = process.env.BENCH_ONLY ? ['A'] : ['A', "A'", 'B', 'C', 'Z'];
+  console.log(
+    `${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} CPUs, load average ${load()}; Wasm SIMD kernel ${CSV_SIMD_AVAILABLE ? 'available' : 'UNAVAILABLE (S = A)'}`,
+  );
+  const variants = process.env.BENCH_ONLY ? ['S', 'A'] : ['S', 'A', "A'", 'B', 'C', 'Z'];
   for (const v of variants) {
     const r = spawnSync(
       process.execPath,
@@ -296,24 +373,42 @@ if (!variant) {
     );
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
+  console.log(`load average ${load()}`);
 } else {
   const typical = typicalTable(totalMiB * MiB);
   const heavy = quoteHeavyTable(totalMiB * MiB);
+  const real = variant === 'S' || variant === 'A' || variant === "A'" ? await realMembers() : [];
   const lineLen = (t: Buffer) => (t.length / (t.filter((x) => x === 0x0a).length || 1)).toFixed(0);
-  if (variant === 'A')
+  if (variant === 'S') {
     console.log(`typical rows ~${lineLen(typical)} B; quote-heavy ~${lineLen(heavy)} B per line`);
-  for (const [name, data] of [
-    ['typical', typical],
-    ['quote-heavy', heavy],
-  ] as const) {
-    if (variant === 'A') time(`A  CsvRecordCounter (SWAR) ${name}`, data, () => feed(data, MiB));
-    if (variant === "A'") time(`A' same, byte loop only   ${name}`, data, () => feed(data, MiB, false));
+    if (real.length > 0) {
+      const bytes = real.reduce((n, m) => n + m.length, 0);
+      const lines = real.reduce((n, m) => n + m.filter((x) => x === 0x0a).length, 0);
+      console.log(
+        `real: ${real.length} members of the first ${REAL_ZIPS} chunks of ${path.basename(DROP)}, ${(bytes / 1e6).toFixed(1)} MB, ~${(bytes / lines).toFixed(0)} B per line`,
+      );
+    } else console.log(`real: no bench drop at ${DROP} (npm run bench makes it); skipped`);
+  }
+  const sets: [string, Buffer[]][] = [
+    ['typical', [typical]],
+    ['quote-heavy', [heavy]],
+  ];
+  if (real.length > 0) sets.push(['real', real]);
+  for (const [name, members] of sets) {
+    const data = members[0];
+    const size = { length: members.reduce((n, m) => n + m.length, 0) };
+    if (variant === 'S') time(`S  CsvRecordCounter (SIMD) ${name}`, size, () => feedAll(members, MiB, {}));
+    if (variant === 'A')
+      time(`A  same, simd: false (SWAR) ${name}`, size, () => feedAll(members, MiB, { simd: false }));
+    if (variant === "A'")
+      time(`A' same, JS byte loop only ${name}`, size, () => feedAll(members, MiB, { wordSkip: false }));
     if (variant === 'B') time(`B  indexOf + comma loop    ${name}`, data, () => countIndexOf(data, MiB));
     if (variant === 'C') time(`C  switch per byte         ${name}`, data, () => countSwitch(data, MiB));
     if (variant === 'Z') {
       const packed = zlib.deflateRawSync(data, { level: 6 });
-      await timeInflate(`Z  inflate only            ${name}`, packed, data.length, false);
-      await timeInflate(`Z  inflate + count (A)     ${name}`, packed, data.length, true);
+      await timeInflate(`Z  inflate only            ${name}`, packed, data.length, null);
+      await timeInflate(`Z  inflate + count (S)     ${name}`, packed, data.length, {});
+      await timeInflate(`Z  inflate + count (A)     ${name}`, packed, data.length, { simd: false });
     }
   }
 }

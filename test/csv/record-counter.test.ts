@@ -1,13 +1,17 @@
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeRecordFields } from '../../src/engine/csv/header';
 import {
+  CSV_SIMD_AVAILABLE,
   CsvRecordCounter,
   countCsvBuffer,
   type CsvCountOptions,
   type CsvCountResult,
 } from '../../src/engine/csv/record-counter';
+import { SIMD_KERNEL_WASM_BASE64 } from '../../src/engine/csv/simd-kernel.wasm';
 
 const require = createRequire(import.meta.url);
 const enc = new TextEncoder();
@@ -46,21 +50,49 @@ function oneByteChunks(buf: Uint8Array): Uint8Array[] {
   return out;
 }
 
+/** The counter's paths: the SIMD kernel (default), the JS word + byte loops, the JS byte loop only. */
+const PATHS: [string, CsvCountOptions][] = [
+  ['simd', {}],
+  ['js', { simd: false }],
+];
+
 /**
  * Feeds buf whole, at every single split point, in 1-byte chunks, at every byte alignment,
- * and with the byte loop only; every way must give the same result. Returns that result.
+ * with and without the SIMD kernel, and with the byte loop only; every way must give the
+ * same result. Returns that result.
  */
 function countEveryWay(buf: Uint8Array, options: CsvCountOptions = {}): CsvCountResult {
   const whole = countCsvBuffer(buf, options);
-  for (let shift = 1; shift < 4; shift++) {
-    expect(countCsvBuffer(shifted(buf, shift), options), `shift ${shift}`).toEqual(whole);
+  for (const [path, extra] of PATHS) {
+    const opts = { ...options, ...extra };
+    expect(countCsvBuffer(buf, opts), path).toEqual(whole);
+    for (let shift = 1; shift < 4; shift++) {
+      expect(countCsvBuffer(shifted(buf, shift), opts), `${path} shift ${shift}`).toEqual(whole);
+    }
+    for (let cut = 0; cut <= buf.length; cut++) {
+      expect(countChunks(splitAt(buf, [cut]), opts), `${path} split at ${cut}`).toEqual(whole);
+    }
+    expect(countChunks(oneByteChunks(buf), opts), `${path} 1-byte chunks`).toEqual(whole);
   }
   expect(countCsvBuffer(buf, { ...options, wordSkip: false }), 'byte loop only').toEqual(whole);
-  for (let cut = 0; cut <= buf.length; cut++) {
-    expect(countChunks(splitAt(buf, [cut]), options), `split at ${cut}`).toEqual(whole);
-  }
-  expect(countChunks(oneByteChunks(buf), options), '1-byte chunks').toEqual(whole);
   return whole;
+}
+
+/** Whole with and without the kernel and byte loop only, plus the given chunkings (both paths): all equal to want. */
+function expectAllPaths(
+  buf: Uint8Array,
+  want: CsvCountResult,
+  options: CsvCountOptions = {},
+  cutss: number[][] = [],
+  label = '',
+): void {
+  for (const [path, extra] of PATHS) {
+    const opts = { ...options, ...extra };
+    expect(countCsvBuffer(buf, opts), `${path} ${label}`).toEqual(want);
+    for (const cuts of cutss)
+      expect(countChunks(splitAt(buf, cuts), opts), `${path} ${label} cuts ${cuts}`).toEqual(want);
+  }
+  expect(countCsvBuffer(buf, { ...options, wordSkip: false }), `byte loop ${label}`).toEqual(want);
 }
 
 /**
@@ -495,11 +527,13 @@ describe('malformed rows', () => {
 
   it('keeps only the first 20 samples but counts all', () => {
     const csv = 'a,b\n' + '1\n'.repeat(30) + '1,2\n';
-    const r = countCsvBuffer(bytes(csv));
-    expect(r.malformedRows).toBe(30);
-    expect(r.firstMalformed).toHaveLength(20);
-    expect(r.firstMalformed[19]).toEqual({ record: 20, fields: 1, line: 21 });
-    expect(countCsvBuffer(bytes(csv), { maxMalformedSamples: 3 }).firstMalformed).toHaveLength(3);
+    for (const [path, opts] of PATHS) {
+      const r = countCsvBuffer(bytes(csv), opts);
+      expect(r.malformedRows, path).toBe(30);
+      expect(r.firstMalformed).toHaveLength(20);
+      expect(r.firstMalformed[19]).toEqual({ record: 20, fields: 1, line: 21 });
+      expect(countCsvBuffer(bytes(csv), { maxMalformedSamples: 3, ...opts }).firstMalformed).toHaveLength(3);
+    }
   });
 
   it('unterminated quote at EOF: last record counted and malformed', () => {
@@ -546,9 +580,14 @@ describe('chunk boundaries', () => {
       const buf = bytes(s);
       const want = reference(buf);
       expect(countEveryWay(buf), s).toEqual(want);
-      for (let c1 = 0; c1 <= buf.length; c1++) {
-        for (let c2 = c1; c2 <= buf.length; c2++) {
-          expect(countChunks(splitAt(buf, [c1, c2])), `${JSON.stringify(s)} @${c1},${c2}`).toEqual(want);
+      for (const [path, opts] of PATHS) {
+        for (let c1 = 0; c1 <= buf.length; c1++) {
+          for (let c2 = c1; c2 <= buf.length; c2++) {
+            expect(
+              countChunks(splitAt(buf, [c1, c2]), opts),
+              `${path} ${JSON.stringify(s)} @${c1},${c2}`,
+            ).toEqual(want);
+          }
         }
       }
     }
@@ -620,12 +659,15 @@ describe('differential fuzzing against the reference parser', () => {
       const maxHeaderBytes = r() < 0.2 ? Math.floor(r() * 20) : undefined;
       const want = reference(buf, 0x2c, maxHeaderBytes);
       const label = JSON.stringify(new TextDecoder().decode(buf));
-      expect(countCsvBuffer(buf, { maxHeaderBytes }), label).toEqual(want);
-      expect(countCsvBuffer(shifted(buf, 1 + (iter % 3)), { maxHeaderBytes }), label).toEqual(want);
-      expect(countCsvBuffer(buf, { maxHeaderBytes, wordSkip: false }), label).toEqual(want);
       const cuts: number[] = [];
       for (let p = 0; p < buf.length; p += 1 + Math.floor(r() * 40)) cuts.push(p);
-      expect(countChunks(splitAt(buf, cuts), { maxHeaderBytes }), `${label} cuts ${cuts}`).toEqual(want);
+      expectAllPaths(buf, want, { maxHeaderBytes }, [cuts], label);
+      for (const [path, opts] of PATHS) {
+        expect(
+          countCsvBuffer(shifted(buf, 1 + (iter % 3)), { maxHeaderBytes, ...opts }),
+          `${path} ${label}`,
+        ).toEqual(want);
+      }
     }
   });
 
@@ -635,11 +677,10 @@ describe('differential fuzzing against the reference parser', () => {
       const buf = bytes(gen(r, alphabet, 300_000));
       const want = reference(buf);
       expect(want.records).toBeGreaterThan(1000);
-      expect(countCsvBuffer(buf)).toEqual(want);
-      expect(countCsvBuffer(shifted(buf, 3))).toEqual(want);
       const cuts: number[] = [];
       for (let p = 65_535; p < buf.length; p += 65_537) cuts.push(p);
-      expect(countChunks(splitAt(buf, cuts))).toEqual(want);
+      expectAllPaths(buf, want, {}, [cuts]);
+      for (const [path, opts] of PATHS) expect(countCsvBuffer(shifted(buf, 3), opts), path).toEqual(want);
     }
   });
 
@@ -655,12 +696,16 @@ describe('differential fuzzing against the reference parser', () => {
     for (let iter = 0; iter < 500; iter++) {
       const buf = bytes(gen(r, alphabet, Math.floor(r() * 300)));
       const want = reference(buf, 0x09);
-      expect(countCsvBuffer(buf, { delimiter: 0x09 })).toEqual(want);
-      expect(
-        countChunks(oneByteChunks(buf).length < 50 ? oneByteChunks(buf) : splitAt(buf, [7, 50, 51, 120]), {
-          delimiter: 0x09,
-        }),
-      ).toEqual(want);
+      for (const [path, opts] of PATHS) {
+        expect(countCsvBuffer(buf, { delimiter: 0x09, ...opts }), path).toEqual(want);
+        expect(
+          countChunks(oneByteChunks(buf).length < 50 ? oneByteChunks(buf) : splitAt(buf, [7, 50, 51, 120]), {
+            delimiter: 0x09,
+            ...opts,
+          }),
+          path,
+        ).toEqual(want);
+      }
     }
   });
 });
@@ -742,11 +787,139 @@ describe('cross-check with papaparse on generated tables', () => {
       expect(got.malformedRows, t.text).toBe(papaBad);
       expect(got.malformedRows).toBe(t.bad);
       expect(got.lineEnding === null || got.lineEnding === (eol === '\n' ? 'lf' : 'crlf')).toBe(true);
-      // and the same in small chunks
+      // and the same in small chunks, and without the kernel
       const cuts: number[] = [];
       for (let c = 1; c < buf.length; c += 1 + Math.floor(r() * 9)) cuts.push(c);
-      expect(countChunks(splitAt(buf, cuts))).toEqual(got);
+      expectAllPaths(buf, got, {}, [cuts]);
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('SIMD kernel (simd-kernel.wat)', () => {
+  it('is available on this Node.js (else every test above compared the JS path with itself)', () => {
+    expect(CSV_SIMD_AVAILABLE).toBe(true);
+  });
+
+  let wabtInstalled = true;
+  try {
+    require.resolve('wabt');
+  } catch {
+    wabtInstalled = false;
+  }
+  it.skipIf(!wabtInstalled)(
+    `the committed simd-kernel.wasm.ts is a fresh compile of simd-kernel.wat${wabtInstalled ? '' : ' (SKIPPED: devDependency wabt is not installed)'}`,
+    () => {
+      const root = fileURLToPath(new URL('../..', import.meta.url));
+      const fresh = execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--print'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      expect(fresh.trim(), 'stale: run node scripts/build-wasm.mjs').toBe(SIMD_KERNEL_WASM_BASE64);
+    },
+  );
+
+  // The kernel reads 64-byte blocks (four 16-byte vectors) from where it takes over: after the
+  // header's terminator, at each chunk start, and one byte after a CR that ended a byte-loop
+  // stretch. A special byte sequence at every offset mod 64 of such a block, in plain data,
+  // hits every lane of every vector and both sides of every block boundary.
+  const specials = [
+    '"',
+    '""',
+    '"""',
+    '\r',
+    '\n',
+    '\r\n',
+    '\n\n',
+    '\r\r\n',
+    ',',
+    ',,',
+    ',"x,y"',
+    ',"a""b"',
+    ',"p\nq"',
+    ',"p\r\nq"',
+    ',"p\rq"',
+    ',"',
+    'x"y',
+    ',"x"y"z',
+    '\n"',
+    '\n""\n',
+    '"\r',
+  ];
+
+  it('a special sequence at every offset mod 64 (twice per input), in one push and split inside blocks', () => {
+    const r = rng(64);
+    const filler = 'abcdefg,hij,klmnop\n';
+    for (const sp of specials) {
+      for (let off = 0; off < 130; off++) {
+        const head = 'h1,h2,h3\n';
+        let body = '';
+        while (body.length < off) body += filler;
+        body = body.slice(0, off);
+        const off2 = Math.floor(r() * 64);
+        let tail = filler.repeat(4).slice(0, 64 + off2);
+        tail += sp + filler.repeat(5);
+        const buf = bytes(head + body + sp + tail);
+        const want = reference(buf);
+        const cut = Math.floor(r() * buf.length);
+        expectAllPaths(
+          buf,
+          want,
+          {},
+          [[cut], [cut, cut + 1 + Math.floor(r() * 70)]],
+          JSON.stringify(sp) + ` @${off}`,
+        );
+      }
+    }
+  });
+
+  it('random inputs mixing plain 64-byte stretches with dense specials = reference, any chunking', () => {
+    const r = rng(1664);
+    const tokens = ['abc', 'defghij', ',', ',', '"', '""', '","', '\n', '\n', '\r\n', '\r', 'x', ' ', 'é'];
+    const plain = ['abcdefgh,ij,', 'klmnopqrstu,', 'vw\n', 'xyz,12345678,90\n'];
+    for (let iter = 0; iter < 1500; iter++) {
+      const dense = r() * r(); // mostly plain
+      let s = r() < 0.5 ? 'a,b,c\n' : r() < 0.5 ? '"a","b,c",d\r\n' : '';
+      const len = Math.floor(r() * (iter % 10 === 0 ? 4000 : 600));
+      while (s.length < len) {
+        s += r() < dense ? tokens[Math.floor(r() * tokens.length)] : plain[Math.floor(r() * plain.length)];
+      }
+      const buf = bytes(s);
+      const want = reference(buf);
+      const cuts: number[] = [];
+      for (let p = Math.floor(r() * 100); p < buf.length; p += 1 + Math.floor(r() * 150)) cuts.push(p);
+      expectAllPaths(buf, want, {}, [cuts], JSON.stringify(s));
+    }
+  });
+
+  it('malformed-record samples beyond what one kernel call can hold; odd sample limits', () => {
+    // 150,000 one-field records under a two-field header: more than the kernel describes per call.
+    const buf = bytes('a,b\n' + '1\n'.repeat(150_000));
+    for (const max of [0, 1, 2.5, 20, 40_000, 1e9, Infinity]) {
+      const want = countCsvBuffer(buf, { maxMalformedSamples: max, simd: false });
+      expect(want.malformedRows).toBe(150_000);
+      expect(want.firstMalformed).toHaveLength(Math.min(Math.ceil(max), 150_000));
+      expect(countCsvBuffer(buf, { maxMalformedSamples: max }), `max ${max}`).toEqual(want);
+      expect(
+        countChunks(splitAt(buf, [5, 70_001, 200_000]), { maxMalformedSamples: max }),
+        `max ${max}`,
+      ).toEqual(want);
+    }
+  });
+
+  it('counters sharing the thread-wide kernel, pushed alternately, keep their own state', () => {
+    const r = rng(5);
+    const inputs = [0, 1, 2].map((k) => {
+      let s = ['a,b\n', 'x;y;z\r\n', '"q",r\n'][k];
+      while (s.length < 20_000)
+        s += ['1,2\n', '"3\n4",5\n', '6;7;8\r\n', '9\n', '"a""b",c\r\n'][Math.floor(r() * 5)];
+      return bytes(s);
+    });
+    const delimiters = [0x2c, 0x3b, 0x2c];
+    const counters = inputs.map((_, k) => new CsvRecordCounter({ delimiter: delimiters[k] }));
+    for (let o = 0; o < 20_000; o += 997) inputs.forEach((b, k) => counters[k].push(b.subarray(o, o + 997)));
+    counters.forEach((c, k) => expect(c.finish()).toEqual(reference(inputs[k], delimiters[k])));
   });
 });
 
@@ -758,8 +931,12 @@ describe('large input', () => {
     const chunk = new Uint8Array(MiB);
     for (let i = 0; i < MiB; i++) chunk[i] = i % 10 === 9 ? 0x2c : 0x61 + (i % 26); // "abcdefghi,..."
     const total = 100 * 1000 * 1000;
-    for (const withHeader of [false, true]) {
-      const c = new CsvRecordCounter();
+    for (const [withHeader, simd] of [
+      [false, true],
+      [true, true],
+      [true, false],
+    ]) {
+      const c = new CsvRecordCounter({ simd });
       if (withHeader) c.push(bytes('h1,h2\n'));
       global.gc?.();
       const before = process.memoryUsage();

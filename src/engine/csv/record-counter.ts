@@ -20,27 +20,41 @@
 // - Physical lines (for MalformedRecord.line) are counted over the whole file, inside quotes
 //   too: LF, CRLF and lone CR each end one line.
 //
+// Paths: after the header, a WebAssembly SIMD kernel (simd-kernel.wat, compiled to
+// simd-kernel.wasm.ts by scripts/build-wasm.mjs) counts 64 bytes per step with v128 compares
+// and 64-bit masks: popcnt of the delimiters between terminators, ctz over the LFs, quotes by
+// prefix-XOR parity; blocks it cannot read that way (a quote mid-field, a CR as a block's last
+// byte) go through its byte loop, which is scan()'s byte loop in state-machine form. push()
+// copies the bytes into the kernel's memory 64 KiB at a time and hands the state over and
+// back, so a chunk may end anywhere. The header (whose bytes are kept and decoded), options
+// simd: false / wordSkip: false, and runtimes without Wasm SIMD use scan(): a JS word loop
+// (SWAR) plus byte loop. The tests hold every path to the same results, bit for bit.
+//
 // Speed: bench/csv-count.ts (node --import tsx bench/csv-count.ts), 64 MiB tables fed in
 // 1 MiB chunks, Node 20.20, one core of this 2-vCPU AMD EPYC VM, MB/s = 10^6 bytes/s, median
-// of 7 runs in the quietest runs seen (the VM is shared; under load from other jobs everything
-// drops by up to 40%):
-//                                          typical rows         quote-heavy rows
-//                                          (~150 B, 5% quoted)  (~66 B, all quoted, "" and CRLF)
-//   A  this file: word loop + byte loop        ~910                 ~530
-//   A' this file's byte loop alone             ~475                 ~240
-//   B  Buffer.indexOf for LF/'"' + a one-      ~480-600             ~200
-//      compare delimiter loop (sketch)
-//   C  one byte loop, switch on state          ~285                 ~355
-//   zlib raw inflate stream, same data         ~500-650             ~650-860
-// (Inflate + count through a zlib stream ran as fast as inflate alone on typical rows: zlib
-// streams inflate on the libuv thread pool, so counting overlaps it.)
-// A plain JS byte loop tops out near 500 MB/s on this machine (even `sum += b[i]` does), so the
-// 600 MB/s target needs more than one byte per step: hence the word loop (SWAR over an
-// Int32Array view, see scan()). indexOf() is native memchr but pays a call per row and still
-// needs a byte loop for the delimiters, and it is hopeless with many quotes.
+// of 7 runs, all rows from one run at load average ~2 (the VM is shared; under load from
+// other jobs everything drops by up to 50%):
+//                                    typical rows       quote-heavy rows    real Info Mart tables
+//                                    (~150 B, 5% with   (~66 B, all quoted, (24 members of the bench
+//                                    a quoted field)    "" and CRLF)        drop, ~87 B, 10-16 cols)
+//   S  SIMD kernel (the default)         ~4800              ~2300               ~3200
+//   A  JS word loop + byte loop           ~850               ~525                ~755
+//   A' JS byte loop alone                 ~455               ~290                ~400
+//   B  Buffer.indexOf for LF/'"' + a      ~545               ~205
+//      one-compare delimiter loop (sketch)
+//   C  one byte loop, switch on state     ~315               ~355
+//   zlib raw inflate stream, same data    ~600               ~820
+// A whole cold scan of the bench drop (CLI, 2 workers) took 2.5 s of user CPU with S instead of
+// 4.2 s with A; the kernel is now ~5% of the scan's CPU profile (A's scan() was ~35%).
+// Why not JS: a plain JS byte loop tops out near 500 MB/s on this machine (even `sum += b[i]`
+// does); the SWAR word loop (4 bytes per step, see scan()) reaches ~900 MB/s on long fields but
+// stalls on real rows, whose delimiter every ~10 bytes stops it at nearly every word.
+// indexOf() is native memchr but pays a call per row and still needs a byte loop for the
+// delimiters, and it is hopeless with many quotes.
 // V8 note: see warmUp() at the end of the file; without it every push() deoptimized (-45%).
 
 import { decodeRecordFields } from './header';
+import { SIMD_KERNEL_WASM_BASE64 } from './simd-kernel.wasm';
 
 export interface MalformedRecord {
   /** 1-based data record number, header excluded. */
@@ -81,7 +95,12 @@ export interface CsvCountOptions {
   maxHeaderBytes?: number;
   /** How many malformed records to describe in firstMalformed; default 20. */
   maxMalformedSamples?: number;
-  /** Skip plain data 4 bytes at a time (default true); false forces the byte loop (for tests). */
+  /**
+   * Count the data after the header with the WebAssembly SIMD kernel (default true; silently
+   * the JS path when this runtime has no Wasm SIMD). false: the JS word and byte loops (tests).
+   */
+  simd?: boolean;
+  /** Skip plain data 4 bytes at a time (default true); false forces the JS byte loop and no SIMD (for tests). */
   wordSkip?: boolean;
 }
 
@@ -89,7 +108,7 @@ const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
-// Scanner modes carried between chunks.
+// Scanner modes carried between chunks (the SIMD kernel's state q uses the same numbers).
 const UNQUOTED = 0;
 const QUOTED = 1;
 /** In a quoted field, a `"` was the last byte read (of the chunk, or of a word): the next byte decides `""` or end of quotes. */
@@ -111,6 +130,58 @@ const SLICE = 64 * 1024;
 /** The word loop assumes byte j of a word is its bits 8j..8j+7. */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
+// ---- WebAssembly SIMD kernel (simd-kernel.wat; its header describes the memory layout) ----
+/** Bytes copied into the kernel's memory and scanned per call. */
+const K_SLICE = 64 * 1024;
+/** Byte offset of the malformed-record samples (f64 triples) the kernel writes. */
+const K_SAMPLES = 128;
+/** Records ending within one call, at most: one per 2 bytes (a byte and its LF), plus one begun before. */
+const K_SAMPLE_CAP = K_SLICE / 2 + 2;
+/**
+ * Byte offset of the region the bytes are copied to: K_SLICE bytes at one of 64 positions in
+ * its first 4 KiB, chosen per copy (see kernelScan()).
+ */
+const K_DATA = (K_SAMPLES + 24 * K_SAMPLE_CAP + 4095) & ~4095;
+
+interface Kernel {
+  scan(p: number, n: number, sp: number): number;
+  bytes: Uint8Array;
+  /** The state block (f64 0..15), then the samples. */
+  f64: Float64Array;
+}
+
+/** The parts of the WebAssembly JS API used here (this project's TS libs do not declare it). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: Record<string, unknown> };
+}
+
+/** Instantiated once per thread, synchronously (a ~2 KB module); null without Wasm SIMD. */
+function loadKernel(): Kernel | null {
+  try {
+    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    if (!wasm) return null;
+    const bin = Uint8Array.from(atob(SIMD_KERNEL_WASM_BASE64), (ch) => ch.charCodeAt(0));
+    if (!wasm.validate(bin)) return null; // no SIMD (or no Wasm at all)
+    const exports = new wasm.Instance(new wasm.Module(bin)).exports;
+    const memory = exports.memory as { buffer: ArrayBuffer; grow(pages: number): number };
+    const pages = Math.ceil((K_DATA + 4096 + K_SLICE) / 65536) - memory.buffer.byteLength / 65536;
+    if (pages > 0) memory.grow(pages); // once: the views below stay valid
+    return {
+      scan: exports.scan as Kernel['scan'],
+      bytes: new Uint8Array(memory.buffer),
+      f64: new Float64Array(memory.buffer, 0, K_DATA >> 3),
+    };
+  } catch {
+    return null;
+  }
+}
+
+const KERNEL = loadKernel();
+/** The WebAssembly SIMD kernel loaded in this thread (else every counter uses the JS path). */
+export const CSV_SIMD_AVAILABLE = KERNEL !== null;
+
 export class CsvRecordCounter {
   private readonly delim: number;
   private readonly maxSpecial: number;
@@ -118,6 +189,8 @@ export class CsvRecordCounter {
   private readonly maxSamples: number;
   /** Word-at-a-time skipping is on (needs every special byte < 0x80 and a little-endian CPU). */
   private readonly swar: boolean;
+  /** The SIMD kernel counts what follows the header (null: scan() does everything). */
+  private readonly kernel: Kernel | null;
 
   // Scanner state between chunks.
   private mode = UNQUOTED;
@@ -174,6 +247,7 @@ export class CsvRecordCounter {
     this.delim = delim;
     this.maxSpecial = Math.max(delim, QUOTE, CR, LF);
     this.swar = LITTLE_ENDIAN && this.maxSpecial < 0x80 && options.wordSkip !== false;
+    this.kernel = options.simd !== false && options.wordSkip !== false ? KERNEL : null;
     this.maxHeaderBytes = options.maxHeaderBytes ?? 1024 * 1024;
     this.maxSamples = options.maxMalformedSamples ?? 20;
   }
@@ -199,14 +273,82 @@ export class CsvRecordCounter {
       } else if (i < len) {
         // Not a BOM: the bytes matched so far are data (those of this chunk are still in b).
         this.bomResolved = true;
-        if (earlier > 0) this.scan(Uint8Array.from(BOM.slice(0, earlier)));
+        if (earlier > 0) this.feed(Uint8Array.from(BOM.slice(0, earlier)));
       } else {
         return; // this chunk is all a BOM prefix; wait for more
       }
     }
+    this.feed(b);
+  }
+
+  private feed(b: Uint8Array): void {
+    const n = b.length;
+    let o = 0;
+    if (this.kernel) {
+      // The header goes through scan(), which keeps its bytes and, with a kernel, returns
+      // right after the header's terminator; the kernel counts the rest.
+      while (o < n && this.headerFields < 0) o += this.scan(b.subarray(o, o + SLICE));
+      if (o < n) this.kernelScan(this.kernel, b, o);
+      return;
+    }
     // In slices: scan() then runs often enough for V8 to give it regular optimized code soon,
     // instead of living on on-stack-replacement code (see warmUp()). Costs nothing measurable.
-    for (let o = 0; o < b.length; o += SLICE) this.scan(b.subarray(o, o + SLICE));
+    for (; o < n; o += SLICE) this.scan(b.subarray(o, o + SLICE));
+  }
+
+  /**
+   * Counts b[o..] with the SIMD kernel: hands it the state, copies the bytes into its memory
+   * slice by slice, and takes the state and the malformed-record samples back. The kernel's
+   * state is the byte loop's (mode, atFieldStart, ...) and its counts are held as exact f64.
+   */
+  private kernelScan(k: Kernel, b: Uint8Array, o: number): void {
+    const s = k.f64;
+    s[0] = this.mode;
+    s[1] = this.atFieldStart ? 1 : 0;
+    s[2] = this.atRecordStart ? 1 : 0;
+    s[3] = this.afterCR ? 1 : 0;
+    s[4] = this.quotedCR ? 1 : 0;
+    s[5] = this.delim;
+    s[6] = this.headerFields;
+    s[8] = this.delims;
+    s[9] = this.records;
+    s[10] = this.malformed;
+    s[11] = this.breaks;
+    s[12] = this.recBreaks;
+    s[13] = this.nLF;
+    s[14] = this.nCRLF;
+    s[15] = this.nCR;
+    const n = b.length;
+    // The copy into Wasm memory (a memmove) ran 10x slower (3 instead of 30 GB/s, glibc on this
+    // AMD EPYC) when the destination was a few dozen bytes past the source modulo 4 KiB (4K
+    // aliasing); with a fixed destination, whole tables hit it (irf_user_data_cust_1.csv of the
+    // bench drop: 1.8 instead of 3.4 GB/s in all). The source's address is unknown but its
+    // offset in its ArrayBuffer is known, and big buffers start at or just after a page
+    // boundary: put the copy half a page away from the source, on a 64-byte boundary.
+    const at = K_DATA + ((b.byteOffset + o + 2048 - K_DATA) & 4095 & ~63);
+    while (o < n) {
+      const e = Math.min(o + K_SLICE, n);
+      k.bytes.set(b.subarray(o, e), at); // (o moves by K_SLICE, a multiple of 4096: at stays right)
+      const left = this.maxSamples - this.samples.length; // (NaN: none, like noteMalformed)
+      s[7] = left > 0 ? Math.min(Math.ceil(left), K_SAMPLE_CAP) : 0;
+      const got = k.scan(at, e - o, K_SAMPLES);
+      for (let j = 0, x = K_SAMPLES >> 3; j < got; j++, x += 3)
+        this.samples.push({ record: s[x], fields: s[x + 1], line: s[x + 2] });
+      o = e;
+    }
+    this.mode = s[0];
+    this.atFieldStart = s[0] === UNQUOTED && s[1] !== 0;
+    this.atRecordStart = s[2] !== 0;
+    this.afterCR = s[3] !== 0;
+    this.quotedCR = s[4] !== 0;
+    this.delims = s[8];
+    this.records = s[9];
+    this.malformed = s[10];
+    this.breaks = s[11];
+    this.recBreaks = s[12];
+    this.nLF = s[13];
+    this.nCRLF = s[14];
+    this.nCR = s[15];
   }
 
   /**
@@ -220,7 +362,7 @@ export class CsvRecordCounter {
    * - any other word (CR or LF: a record may end there) and the unaligned head and tail go
    *   through a byte-at-a-time state machine, which is the reference semantics.
    */
-  private scan(b: Uint8Array): void {
+  private scan(b: Uint8Array): number {
     const n = b.length;
     const delim = this.delim;
     const maxSp = this.maxSpecial;
@@ -244,6 +386,8 @@ export class CsvRecordCounter {
 
     // Word view: words cover b[a0, aEnd), word k is b[a0 + 4k .. a0 + 4k + 3]. (A word that
     // ends the chunk with a closing quote leaves QUOTE_PENDING, as the byte loop would.)
+    /** Where the kernel takes over (-1: scan to the end). */
+    let stopAt = -1;
     const a0 = (4 - (b.byteOffset & 3)) & 3;
     const K = this.swar && n > a0 ? (n - a0) >> 2 : 0;
     const u = K > 0 ? new Int32Array(b.buffer, b.byteOffset + a0, K) : NO_WORDS;
@@ -368,6 +512,14 @@ export class CsvRecordCounter {
               } else {
                 hdrFields = delims + 1;
                 this.endHeader(b, rs < 0 ? 0 : rs, i);
+                if (this.kernel) {
+                  // The kernel takes over after the header's terminator.
+                  stopAt = i + 1;
+                  delims = 0;
+                  rs = stopAt;
+                  recBreaks = breaks;
+                  break outer;
+                }
               }
               delims = 0;
             }
@@ -403,12 +555,13 @@ export class CsvRecordCounter {
       }
     }
 
-    if (headerPending && hdrFields < 0 && rs !== n) {
+    const end = stopAt < 0 ? n : stopAt;
+    if (headerPending && hdrFields < 0 && rs !== end) {
       // The header record continues into the next chunk.
-      this.appendHeader(b, rs < 0 ? 0 : rs, n);
+      this.appendHeader(b, rs < 0 ? 0 : rs, end);
     }
 
-    const last = b[n - 1];
+    const last = b[end - 1];
     this.mode = mode;
     this.delims = delims;
     this.records = records;
@@ -418,10 +571,11 @@ export class CsvRecordCounter {
     this.nCRLF = nCRLF;
     this.nCR = nCR;
     this.headerFields = hdrFields;
-    this.atRecordStart = rs === n;
+    this.atRecordStart = rs === end;
     this.atFieldStart = mode === UNQUOTED && (last === delim || last === LF || last === CR);
-    this.afterCR = acr === n;
-    this.quotedCR = qcr === n;
+    this.afterCR = acr === end;
+    this.quotedCR = qcr === end;
+    return end;
   }
 
   private noteMalformed(record: number, fields: number, line: number): void {
@@ -465,7 +619,7 @@ export class CsvRecordCounter {
     if (!this.bomResolved) {
       // Fewer than 3 bytes in all, a prefix of a BOM: they are data.
       this.bomResolved = true;
-      if (this.bomMatched > 0) this.scan(Uint8Array.from(BOM.slice(0, this.bomMatched)));
+      if (this.bomMatched > 0) this.feed(Uint8Array.from(BOM.slice(0, this.bomMatched)));
     }
     if (this.mode === QUOTE_PENDING) this.mode = UNQUOTED; // a quote at EOF closes the field
     const unterminated = this.mode === QUOTED;
@@ -523,7 +677,8 @@ function warmUp(): void {
       '4,"unterminated',
   );
   for (let round = 0; round < 12; round++) {
-    const c = new CsvRecordCounter();
+    // Both paths: the JS loops also serve simd: false and runtimes without Wasm SIMD.
+    const c = new CsvRecordCounter({ simd: round % 2 === 0 });
     // Odd split points: chunk ends inside a CRLF, inside `""`, inside a BOM.
     const cut = 1 + (round % 7);
     c.push(sample.subarray(0, cut));
