@@ -90,7 +90,7 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
   if (!adapter) {
     throw new EngineError(
       'unknown-format',
-      `${drop} holds no drop this version recognises (${files.length} files; looked for Info Mart export_….zip / .extracted.xml / .sha1)`,
+      `${drop} holds no drop this version recognises (${files.length} file${files.length === 1 ? "" : "s"}; looked for Info Mart export_….zip / .extracted.xml / .sha1)`,
     );
   }
   const { chunks } = adapter.discover(files);
