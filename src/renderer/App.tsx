@@ -14,6 +14,9 @@ import { TimelineView } from './views/TimelineView';
 import { ChunksView } from './views/ChunksView';
 import { CoverageView } from './views/CoverageView';
 import { ProblemsView } from './views/ProblemsView';
+import { createTableStore } from './state/table-store';
+import { TableStoreProvider, useTables } from './views/table/context';
+import { TablesView } from './views/table/TablesView';
 
 const VIEW_COMPONENTS: Record<ViewId, () => ReactNode> = {
   overview: OverviewView,
@@ -30,6 +33,7 @@ function Main() {
   const view = useApp((s) => s.view);
   const loading = useApp((s) => s.loadingReport);
   const scanning = useApp((s) => s.scanning);
+  const tablesActive = useTables((s) => s.active);
 
   if (!drop || openScreen) {
     return (
@@ -41,6 +45,20 @@ function Main() {
     );
   }
   const View = VIEW_COMPONENTS[view];
+  if (tablesActive) {
+    return (
+      <div className="body">
+        <NavTabs />
+        <main className="main main-tables" id="main">
+          <div id="view-panel" role="tabpanel" aria-labelledby="tab-tables" className="view-panel" data-testid="view-tables">
+            <ErrorBoundary name="tables">
+              <TablesView />
+            </ErrorBoundary>
+          </div>
+        </main>
+      </div>
+    );
+  }
   return (
     <div className="body">
       <NavTabs />
@@ -67,26 +85,30 @@ function Shell({ children }: { children: ReactNode }) {
 
 export function App({ api }: { api: DropInspectorApi }) {
   const [store] = useState(() => createAppStore(api));
+  const [tables] = useState(() => createTableStore(api, store));
   useEffect(() => store.getState().init(), [store]);
+  useEffect(() => tables.getState().init(), [tables]);
   const dragging = useFolderDrop(store);
   return (
     <StoreProvider store={store}>
-      <Shell>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <HeaderBar />
-        <ScanProgressBar />
-        <ErrorBanner />
-        <ErrorBoundary name="main">
-          <Main />
-        </ErrorBoundary>
-        {dragging ? (
-          <div className="drag-overlay" aria-hidden="true">
-            Drop the folder to open it
-          </div>
-        ) : null}
-      </Shell>
+      <TableStoreProvider store={tables}>
+        <Shell>
+          <a className="skip-link" href="#main">
+            Skip to content
+          </a>
+          <HeaderBar />
+          <ScanProgressBar />
+          <ErrorBanner />
+          <ErrorBoundary name="main">
+            <Main />
+          </ErrorBoundary>
+          {dragging ? (
+            <div className="drag-overlay" aria-hidden="true">
+              Drop the folder to open it
+            </div>
+          ) : null}
+        </Shell>
+      </TableStoreProvider>
     </StoreProvider>
   );
 }

@@ -12,6 +12,9 @@ import type {
 } from '../../src/shared/api';
 import type { Problem, ReportChunk, ReportTable, ScanReport } from '../../src/shared/report';
 import { ApiError } from '../../src/renderer/api/errors';
+import { createFakeTables, type FakeTables, type SavedFakeView } from './fake-tables';
+
+export { HUGE_COLUMNS, HUGE_ROWS, HUGE_TABLE, NASTY_COLUMNS, NASTY_TABLE, UTF16_TABLE, hugeCell, hugeRow, nastyRecords } from './fake-tables';
 
 export const FAKE_DROP = '/drops/site-a';
 const T0 = 1468345485; // 2016-07-12 17:44:45 UTC
@@ -286,6 +289,12 @@ export interface FakeApiOptions {
   pickFolderResult?: string | null;
   /** Drops whose scan starts but then fails (a 'failed' progress event with this message). */
   scanFailures?: Record<string, string>;
+  /** The table browser (fake-tables.ts): extra tables (nasty cells, UTF-16, 10M rows) in every drop. Default true. */
+  extraTables?: boolean;
+  /** Sorts, filters, statistics and merges take at least this long, with progress events. Default 0. */
+  tableDelayMs?: number;
+  /** A table's first read grows the row count in 4 steps this far apart. Default 0 (complete at once). */
+  tableGrowMs?: number;
 }
 
 export interface FakeApi extends DropInspectorApi {
@@ -298,6 +307,8 @@ export interface FakeApi extends DropInspectorApi {
   finish(): void;
   listenerCount(): number;
   runningJob(): string | null;
+  /** The table browser's fake: views saved so far, open handles, growing first reads. */
+  tables: Pick<FakeTables, 'openHandles' | 'grow'> & { saved: SavedFakeView[] };
 }
 
 function drawable(report: ScanReport, done: number): ScanReport {
@@ -394,8 +405,26 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     else emit({ type: 'scan-progress', progress: progress('scanning') });
   }
 
+  const tables = createFakeTables({
+    reports,
+    emit: (e) => emit(e),
+    record,
+    extraTables: options.extraTables,
+    delayMs: options.tableDelayMs,
+    growMs: options.tableGrowMs,
+  });
+
   const api: FakeApi = {
     calls,
+    tables: { saved: tables.saved, openHandles: tables.openHandles, grow: tables.grow },
+    listTables: tables.listTables,
+    openTable: tables.openTable,
+    tableInfo: tables.tableInfo,
+    getRows: tables.getRows,
+    columnStats: tables.columnStats,
+    cancel: tables.cancel,
+    closeTable: tables.closeTable,
+    saveView: tables.saveView,
     emit,
     step,
     finish() {

@@ -3,6 +3,7 @@ import type { ApiMethod, DropInspectorApi, EngineEvent } from '../../shared/api'
 import {
   CALL_PATH,
   EVENTS_PATH,
+  SAVE_VIEW_PATH,
   TOKEN_HEADER,
   TOKEN_QUERY,
   type CallRequest,
@@ -31,6 +32,23 @@ export interface HttpApiOptions {
   EventSource?: EventSourceCtor;
   /** First reconnect delay of the event stream (doubles up to 15 s). */
   reconnectMs?: number;
+  /** Starts a download of a URL (default: a hidden <a download> clicked in the page). */
+  download?: (url: string) => void;
+}
+
+/** Points a hidden <a download> at the URL and clicks it: the browser streams the file to disk. */
+export function downloadUrl(url: string, doc: Document = document): void {
+  const a = doc.createElement('a');
+  a.href = url;
+  a.download = '';
+  a.rel = 'noopener';
+  a.style.display = 'none';
+  doc.body.appendChild(a);
+  try {
+    a.click();
+  } finally {
+    a.remove();
+  }
 }
 
 const CLOSED = 2;
@@ -218,6 +236,22 @@ export function createHttpApi(options: HttpApiOptions): DropInspectorApi {
     watchDrop: (drop, on) => call('watchDrop', [drop, on]),
     // The browser has no native folder picker.
     pickFolder: async () => null,
+    // The table browser: plain calls of the same form.
+    listTables: (drop) => call('listTables', [drop]),
+    openTable: (drop, request) => call('openTable', [drop, request]),
+    tableInfo: (handle) => call('tableInfo', [handle]),
+    getRows: (handle, request) => call('getRows', [handle, request]),
+    columnStats: (handle, column, view) => call('columnStats', view === undefined ? [handle, column] : [handle, column, view]),
+    cancel: (handle) => call('cancel', [handle]),
+    closeTable: (handle) => call('closeTable', [handle]),
+    // In the browser a saved view is a download the server streams (GET SAVE_VIEW_PATH).
+    async saveView(handle, view) {
+      const q = [`handle=${encodeURIComponent(handle)}`, `view=${encodeURIComponent(JSON.stringify(view))}`];
+      if (token) q.push(`${TOKEN_QUERY}=${encodeURIComponent(token)}`);
+      const url = `${base}${SAVE_VIEW_PATH}?${q.join('&')}`;
+      (options.download ?? ((u: string) => downloadUrl(u)))(url);
+      return { saved: true };
+    },
     onEvent(listener) {
       listeners.add(listener);
       connect();

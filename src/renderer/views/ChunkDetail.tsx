@@ -3,6 +3,7 @@ import { useApp } from '../state/context';
 import { indexReport, kindLabel } from '../state/derive';
 import { formatBytes, formatInt, formatKeyRange, formatUtc } from '../format';
 import { SeverityLabel, StateLabel } from '../components/Icons';
+import { useTableStoreOptional } from './table/context';
 
 /** Everything about the selected chunk: files, metadata, tables, problems. */
 export function ChunkDetail({ wide = false }: { wide?: boolean }) {
@@ -13,6 +14,7 @@ export function ChunkDetail({ wide = false }: { wide?: boolean }) {
   const setView = useApp((s) => s.setView);
   const selectChunk = useApp((s) => s.selectChunk);
   const [openTable, setOpenTable] = useState<string | null>(null);
+  const tableStore = useTableStoreOptional();
   if (!report) return null;
   const idx = indexReport(report);
   const chunk = selected ? idx.chunkByName.get(selected) : undefined;
@@ -165,14 +167,28 @@ export function ChunkDetail({ wide = false }: { wide?: boolean }) {
               {chunk.tables.map((t) => (
                 <tr key={t.name}>
                   <td>
+                    {tableStore ? (
+                      <button
+                        type="button"
+                        className="link mono"
+                        onClick={() => tableStore.getState().openInChunk(t.name, chunk.name)}
+                        title="Open this table of this chunk in the Tables view"
+                        data-testid={`open-table-${t.name}`}
+                      >
+                        {t.name}
+                      </button>
+                    ) : (
+                      <span className="mono">{t.name}</span>
+                    )}{' '}
                     <button
                       type="button"
-                      className="link mono"
+                      className="link small"
                       aria-expanded={openTable === t.name}
+                      aria-label={`Columns of ${t.name}`}
                       onClick={() => setOpenTable(openTable === t.name ? null : t.name)}
                       title="Show the columns"
                     >
-                      {t.name}
+                      {openTable === t.name ? '▾' : '▸'} columns
                     </button>
                     {t.malformedRows ? <span className="sev sev-warning small"> {formatInt(t.malformedRows)} malformed</span> : null}
                     {t.checksum && t.checksum !== 'ok' ? (
