@@ -220,6 +220,7 @@ function carryView(view: ViewSpec, columns: string[]): ViewSpec {
   return out;
 }
 
+const TABLES_RELIST_MS = 500;
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 export function createTableStore(api: DropInspectorApi, app?: AppStore): TableStore {
@@ -235,6 +236,7 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
   let statsSeq = 0;
   let scrollSeq = 0;
   let infoTimer: ReturnType<typeof setTimeout> | null = null;
+  let relistTimer: ReturnType<typeof setTimeout> | null = null;
 
   const blockKey = (handle: string, vkey: string, block: number): string =>
     `${handle}\u0001${vkey}\u0001${block}`;
@@ -561,6 +563,8 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
           clearTimer();
           if (infoTimer) clearTimeout(infoTimer);
           infoTimer = null;
+          if (relistTimer) clearTimeout(relistTimer);
+          relistTimer = null;
           closeCurrent();
         };
       },
@@ -829,6 +833,17 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
       dismissNotice: () => set({ notice: null }),
 
       handleEvent(event) {
+        // The drop's tables change while it is scanned (a first scan adds chunks one by one):
+        // the list is fetched again, at most every TABLES_RELIST_MS.
+        if (event.type === 'report-updated') {
+          if (event.drop === get().drop && (get().tables !== null || get().tablesError !== null) && !relistTimer) {
+            relistTimer = setTimeout(() => {
+              relistTimer = null;
+              void get().loadTables();
+            }, TABLES_RELIST_MS);
+          }
+          return;
+        }
         const info = get().info;
         if (!info) return;
         if (event.type === 'table-progress') {
