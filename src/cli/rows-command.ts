@@ -76,38 +76,82 @@ export async function rowsCommand(args: string[], values: RowsValues): Promise<n
   const offset = count(values.offset, 'offset', 0);
   const limit = count(values.limit, 'limit', 100);
   const encoding = values.encoding === undefined ? 'utf-8' : parseEncoding(values.encoding);
-  if (!encoding) throw bad(`--encoding must be utf-8, windows-1252, latin1, utf-16, utf-16le or utf-16be (not "${values.encoding}")`);
-  const scope: TableScope = values.chunk !== undefined ? { chunk: values.chunk } : values.merged ? 'merged' : 'all';
-  const key = values.key ? values.key.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
+  if (!encoding)
+    throw bad(
+      `--encoding must be utf-8, windows-1252, latin1, utf-16, utf-16le or utf-16be (not "${values.encoding}")`,
+    );
+  const scope: TableScope =
+    values.chunk !== undefined ? { chunk: values.chunk } : values.merged ? 'merged' : 'all';
+  const key = values.key
+    ? values.key
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean)
+    : undefined;
 
   const drop = await resolveDrop(args[0]);
   const catalogFile = values.catalog ? path.resolve(values.catalog) : defaultCatalogPath();
-  if (isInside(catalogFile, drop)) throw bad(`the catalog ${catalogFile} would be inside the drop; choose another with --catalog (the drop is read-only)`);
+  if (isInside(catalogFile, drop))
+    throw bad(
+      `the catalog ${catalogFile} would be inside the drop; choose another with --catalog (the drop is read-only)`,
+    );
   const cacheDir = defaultCacheDir();
-  if (isInside(cacheDir, drop)) throw bad(`the table cache ${cacheDir} would be inside the drop; set DROP_INSPECTOR_CACHE elsewhere (the drop is read-only)`);
+  if (isInside(cacheDir, drop))
+    throw bad(
+      `the table cache ${cacheDir} would be inside the drop; set DROP_INSPECTOR_CACHE elsewhere (the drop is read-only)`,
+    );
 
   const catalog = new Catalog(catalogFile);
-  const service = new TableService({ catalog, cacheDir, workers: 0, firstRows: Math.max(200, Math.min(offset + limit, 5000)) });
+  const service = new TableService({
+    catalog,
+    cacheDir,
+    workers: 0,
+    firstRows: Math.max(200, Math.min(offset + limit, 5000)),
+  });
   const quiet = !!values.quiet;
   try {
     await ensureScanned(drop, catalog, quiet || !!values.json || !!values.csv);
     const info = await service.openTable(drop, { table: args[1], scope, encoding, key });
-    const page = await service.getRows(info.handle, { offset, limit });
+    // Pages of at most BATCH rows, written as they come: a big --limit never sits in memory.
+    const BATCH = 10_000;
+    let page = await service.getRows(info.handle, { offset, limit: Math.min(limit, BATCH) });
     const total = page.complete ? page.totalRows : await service.exactTotal(info.handle);
     const after = await service.tableInfo(info.handle);
     const out = process.stdout;
-    if (values.json) {
-      out.write(JSON.stringify({ columns: after.columns, offset, totalRows: total, rows: page.rows }) + '\n');
-    } else if (values.csv) {
-      const lines = [after.columns.map(csvField).join(','), ...page.rows.map((r) => r.map(csvField).join(','))];
-      out.write(lines.join('\r\n') + '\r\n');
-    } else {
-      out.write(textTable(after.columns, page.rows, page.rowNumbers, page.malformed));
+    let shown = 0;
+    let malformedShown = 0;
+    if (values.json)
+      out.write(
+        `{"columns":${JSON.stringify(after.columns)},"offset":${offset},"totalRows":${total},"rows":[`,
+      );
+    else if (values.csv) out.write(after.columns.map(csvField).join(',') + '\r\n');
+    for (;;) {
+      if (values.json) {
+        if (page.rows.length)
+          out.write((shown > 0 ? ',' : '') + page.rows.map((r) => JSON.stringify(r)).join(','));
+      } else if (values.csv) {
+        if (page.rows.length)
+          out.write(page.rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n');
+      } else if (shown === 0 || page.rows.length) {
+        out.write(textTable(after.columns, page.rows, page.rowNumbers, page.malformed, shown === 0));
+      }
+      shown += page.rows.length;
+      malformedShown += page.malformed.filter(Boolean).length;
+      if (page.rows.length === 0 || shown >= limit) break;
+      page = await service.getRows(info.handle, {
+        offset: offset + shown,
+        limit: Math.min(limit - shown, BATCH),
+      });
     }
+    if (values.json) out.write(']}\n');
     if (!quiet) {
       const notes: string[] = [];
-      const shown = page.rows.length ? `rows ${offset + 1}–${offset + page.rows.length} of ${total}` : `no rows at offset ${offset} (${total} in all)`;
-      notes.push(`${after.table}: ${shown}${typeof scope === 'object' ? ` in ${scope.chunk}` : scope === 'merged' ? ' (merged)' : ` across ${after.chunks.length} chunk${after.chunks.length === 1 ? '' : 's'}`}`);
+      const range = shown
+        ? `rows ${offset + 1}–${offset + shown} of ${total}`
+        : `no rows at offset ${offset} (${total} in all)`;
+      notes.push(
+        `${after.table}: ${range}${typeof scope === 'object' ? ` in ${scope.chunk}` : scope === 'merged' ? ' (merged)' : ` across ${after.chunks.length} chunk${after.chunks.length === 1 ? '' : 's'}`}`,
+      );
       if (scope === 'merged' && after.key) {
         notes.push(
           after.key.columns.length
@@ -115,12 +159,21 @@ export async function rowsCommand(args: string[], values: RowsValues): Promise<n
             : 'no key column found: nothing merged (choose one with --key)',
         );
       }
-      const bad = page.malformed.filter(Boolean).length;
-      if (bad) notes.push(`${bad} malformed row${bad === 1 ? '' : 's'} on this page (field count differs from the header)`);
-      if (after.problems.invalidChars) notes.push(`${after.problems.invalidChars} bytes invalid in ${after.encoding}, shown as U+FFFD`);
+      if (malformedShown)
+        notes.push(
+          `${malformedShown} malformed row${malformedShown === 1 ? '' : 's'} shown (field count differs from the header)`,
+        );
+      if (after.problems.invalidChars)
+        notes.push(`${after.problems.invalidChars} bytes invalid in ${after.encoding}, shown as U+FFFD`);
       for (const u of after.problems.unreadable) notes.push(`${u.chunk}: ${u.error}`);
       if (!values.json && !values.csv) process.stderr.write(notes.map((n) => `  ${n}\n`).join(''));
-      else if (notes.length > 1) process.stderr.write(notes.slice(1).map((n) => `drop-inspector: ${n}\n`).join(''));
+      else if (notes.length > 1)
+        process.stderr.write(
+          notes
+            .slice(1)
+            .map((n) => `drop-inspector: ${n}\n`)
+            .join(''),
+        );
     }
     // Let the first reads started for this page finish, so the next call finds the cache whole.
     await service.settle(info.handle);
@@ -131,7 +184,13 @@ export async function rowsCommand(args: string[], values: RowsValues): Promise<n
   }
 }
 
-function textTable(columns: string[], rows: string[][], numbers: number[], malformed: boolean[]): string {
+function textTable(
+  columns: string[],
+  rows: string[][],
+  numbers: number[],
+  malformed: boolean[],
+  withHeader: boolean,
+): string {
   const clip = (s: string): string => {
     const one = s.replace(/\r\n|\r|\n/g, '⏎').replace(/\t/g, ' ');
     return one.length > 40 ? one.slice(0, 39) + '…' : one;
@@ -139,6 +198,12 @@ function textTable(columns: string[], rows: string[][], numbers: number[], malfo
   const head = ['#', ...columns];
   const body = rows.map((r, i) => [`${numbers[i] + 1}${malformed[i] ? '!' : ''}`, ...r.map(clip)]);
   const widths = head.map((h, j) => Math.max(clip(h).length, ...body.map((r) => (r[j] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, j) => c.padEnd(widths[j] ?? c.length)).join('  ').trimEnd();
-  return [line(head.map(clip)), ...body.map(line)].join('\n') + '\n';
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, j) => c.padEnd(widths[j] ?? c.length))
+      .join('  ')
+      .trimEnd();
+  const lines = body.map(line);
+  if (withHeader) lines.unshift(line(head.map(clip)));
+  return lines.length ? lines.join('\n') + '\n' : '';
 }

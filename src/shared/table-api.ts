@@ -142,8 +142,9 @@ export interface SortSpec {
   desc?: boolean;
   /**
    * 'auto' (default): numeric order when every non-empty value of the column is a number,
-   * else code-point (binary UTF-8) order. Empty cells sort last either way; ties keep the
-   * view's natural order.
+   * else code-point (binary UTF-8) order; the chunk column in continuity order. Empty cells
+   * (and, sorting as numbers, non-numbers) come last either way; ties keep the view's
+   * natural order.
    */
   as?: 'auto' | 'text' | 'number';
 }

@@ -11,39 +11,11 @@ import { parseCsv, parseRecords, RecordParser } from '../../src/engine/tables/cs
 import { parseEncoding, transcodeAll, Utf8Transcoder } from '../../src/engine/tables/encoding';
 import { RecordIndexer } from '../../src/engine/tables/indexer';
 import { Rng } from '../fixtures/prng';
+import { nastyRows, writeCsv } from './nasty';
 
 const require = createRequire(import.meta.url);
 const enc = new TextEncoder();
 const bytes = (s: string): Uint8Array => enc.encode(s);
-
-/** RFC 4180 writer: quotes a field when it must (or always). */
-export function writeCsv(rows: string[][], opts: { eol?: string; bom?: boolean; quoteAll?: boolean } = {}): string {
-  const eol = opts.eol ?? '\n';
-  const f = (s: string): string => (opts.quoteAll || /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  return (opts.bom ? '\uFEFF' : '') + rows.map((r) => r.map(f).join(',')).join(eol) + eol;
-}
-
-const PIECES = ['a', 'bc', ',', '"', '""', '\n', '\r\n', '\r', ' ', 'é', '中文', '😀', '\t', 'x"y', '1.5', ''];
-
-/** A table of nasty but well-formed cells (the header too). */
-export function nastyRows(seed: number, rows: number, cols: number): string[][] {
-  const r = new Rng(seed);
-  const cell = (): string => {
-    const n = r.int(0, 4);
-    let s = '';
-    for (let i = 0; i < n; i++) s += r.pick(PIECES);
-    return s;
-  };
-  const header = Array.from({ length: cols }, (_, i) => (i === 0 ? 'ID' : `C${i}${r.chance(0.3) ? ' "q",x' : ''}`));
-  const out = [header];
-  for (let i = 0; i < rows; i++) {
-    const row = Array.from({ length: cols }, cell);
-    // A record of one empty field would be an empty line: keep records non-empty.
-    if (row.every((c) => c === '')) row[0] = `r${i}`;
-    out.push(row);
-  }
-  return out;
-}
 
 function chunked(b: Uint8Array, size: number): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -58,7 +30,9 @@ describe('csv-spectrum', () => {
   for (const f of files) {
     it(`${f}: cells equal the suite's JSON and papaparse, whatever the chunking`, () => {
       const buf = readFileSync(path.join(dir, f));
-      const json = JSON.parse(readFileSync(path.join(dir, '..', 'json', f.replace(/\.csv$/, '.json')), 'utf8')) as Record<string, string> | Array<Record<string, string>>;
+      const json = JSON.parse(
+        readFileSync(path.join(dir, '..', 'json', f.replace(/\.csv$/, '.json')), 'utf8'),
+      ) as Record<string, string> | Array<Record<string, string>>;
       const expected = Array.isArray(json) ? json : [json];
       // The suite's location_coordinates.json disagrees with its CSV on the phone number
       // (2095257564 in the CSV); papaparse below checks that cell.
@@ -150,7 +124,13 @@ describe('record boundaries agree with the scan record counter', () => {
 describe('malformed records', () => {
   it('are returned with their own cells and flagged, never dropped', () => {
     const p = parseCsv(bytes('a,b,c\n1,2,3\n4,5\n6,7,8,9\n"x"y,"q""",\n7,8,"open\nquote'));
-    expect(p.rows).toEqual([['1', '2', '3'], ['4', '5'], ['6', '7', '8', '9'], ['xy', 'q"', ''], ['7', '8', 'open\nquote']]);
+    expect(p.rows).toEqual([
+      ['1', '2', '3'],
+      ['4', '5'],
+      ['6', '7', '8', '9'],
+      ['xy', 'q"', ''],
+      ['7', '8', 'open\nquote'],
+    ]);
     expect(p.infos.map((i) => i.malformed)).toEqual([false, true, true, false, true]);
     expect(p.infos.map((i) => i.unterminated)).toEqual([false, false, false, false, true]);
     expect(p.malformed).toBe(3);
@@ -158,13 +138,20 @@ describe('malformed records', () => {
 
   it('follows the lenient quote rules of the counter: literal quotes mid-field, data after a closing quote', () => {
     const p = parseCsv(bytes('h1,h2\na"b,"c"d e\n "x" ,""""\n'));
-    expect(p.rows).toEqual([['a"b', 'cd e'], [' "x" ', '"']]);
+    expect(p.rows).toEqual([
+      ['a"b', 'cd e'],
+      [' "x" ', '"'],
+    ]);
   });
 
   it('skips empty lines (LF, CRLF, lone CR) and keeps empty fields empty', () => {
     const p = parseCsv(bytes('\r\n\na,b\r\r\n,\n\n\r"",x\r1,\n'));
     expect(p.header).toEqual(['a', 'b']);
-    expect(p.rows).toEqual([['', ''], ['', 'x'], ['1', '']]);
+    expect(p.rows).toEqual([
+      ['', ''],
+      ['', 'x'],
+      ['1', ''],
+    ]);
   });
 
   it('can stop early (onRecord returning false)', () => {
@@ -181,7 +168,12 @@ describe('malformed records', () => {
 
 describe('encodings', () => {
   it('UTF-8: a BOM is dropped, invalid bytes become U+FFFD and are counted (a real U+FFFD is not)', () => {
-    const raw = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a,b\n\uFFFD,'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(',x\n')]);
+    const raw = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('a,b\n\uFFFD,'),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from(',x\n'),
+    ]);
     for (const size of [1, 2, raw.length]) {
       const p = parseCsv(raw, { chunkSize: size });
       expect(p.header).toEqual(['a', 'b']);
@@ -222,7 +214,10 @@ describe('encodings', () => {
           const p = parseCsv(buf, { encoding: asked, chunkSize: size });
           expect(p.encoding).toBe(e);
           expect(p.header).toEqual(['id', 'name']);
-          expect(p.rows).toEqual([['1', 'Zoë, "Z"'], ['2', '中文😀']]);
+          expect(p.rows).toEqual([
+            ['1', 'Zoë, "Z"'],
+            ['2', '中文😀'],
+          ]);
           expect(p.invalid).toBe(0);
         }
       }
@@ -230,7 +225,13 @@ describe('encodings', () => {
   });
 
   it('UTF-16: a lone surrogate and an odd last byte are U+FFFD, counted', () => {
-    const buf = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('h\n', 'utf16le'), Buffer.from([0x00, 0xd8]), Buffer.from('x\n', 'utf16le'), Buffer.from([0x41])]);
+    const buf = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('h\n', 'utf16le'),
+      Buffer.from([0x00, 0xd8]),
+      Buffer.from('x\n', 'utf16le'),
+      Buffer.from([0x41]),
+    ]);
     const p = parseCsv(buf, { encoding: 'utf-16le' });
     expect(p.rows).toEqual([['\uFFFDx'], ['\uFFFD']]);
     expect(p.invalid).toBe(2);

@@ -28,7 +28,9 @@ export function papaRows(buf: Buffer): { header: string[]; rows: string[][] } {
   let text = buf.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const eol = /^[^\n]*\r\n/.test(text) ? '\r\n' : '\n';
-  const data = Papa.parse<string[]>(text, { newline: eol }).data.filter((r) => !(r.length === 1 && r[0] === ''));
+  const data = Papa.parse<string[]>(text, { newline: eol }).data.filter(
+    (r) => !(r.length === 1 && r[0] === ''),
+  );
   return { header: data[0] ?? [], rows: data.slice(1) };
 }
 
@@ -50,7 +52,10 @@ export function concatenated(parts: TruthTable[]): { columns: string[]; rows: st
   const rows: string[][] = [];
   for (const p of parts) {
     for (const r of p.rows) {
-      const row = [p.chunk, ...columns.map((c) => (p.header.includes(c) ? (r[p.header.indexOf(c)] ?? '') : ''))];
+      const row = [
+        p.chunk,
+        ...columns.map((c) => (p.header.includes(c) ? (r[p.header.indexOf(c)] ?? '') : '')),
+      ];
       for (let k = p.header.length; k < r.length; k++) row.push(r[k]);
       rows.push(row);
     }

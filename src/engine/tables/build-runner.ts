@@ -6,10 +6,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { buildEntry, TableReadError, type BuildCallbacks, type BuildJob, type BuildProgress, type FirstRows } from './build';
+import {
+  buildEntry,
+  TableReadError,
+  type BuildCallbacks,
+  type BuildJob,
+  type BuildProgress,
+  type FirstRows,
+} from './build';
 import type { EntryMeta } from './cache';
 
-export type BuildWorkerRequest = { type: 'build'; id: number; job: BuildJob } | { type: 'cancel'; id: number };
+export type BuildWorkerRequest =
+  { type: 'build'; id: number; job: BuildJob } | { type: 'cancel'; id: number };
 export type BuildWorkerReply =
   | { type: 'first'; id: number; first: FirstRows }
   | { type: 'progress'; id: number; progress: BuildProgress }
@@ -25,7 +33,8 @@ export function tableWorkerEntry(): { file: string; workerData?: unknown } | nul
   }
   const ts = path.join(here, 'table-worker.ts');
   const boot = path.join(here, '..', 'workers', 'ts-worker-bootstrap.mjs');
-  if (existsSync(ts) && existsSync(boot)) return { file: boot, workerData: { __tsEntry: pathToFileURL(ts).href } };
+  if (existsSync(ts) && existsSync(boot))
+    return { file: boot, workerData: { __tsEntry: pathToFileURL(ts).href } };
   return null;
 }
 
@@ -47,7 +56,10 @@ export class BuildRunner {
   private closed = false;
 
   /** @param size concurrent builds; 0 = inline (no workers) */
-  constructor(readonly size = Math.max(1, Math.min(os.availableParallelism(), 4)), inline = false) {
+  constructor(
+    readonly size = Math.max(1, Math.min(os.availableParallelism(), 4)),
+    inline = false,
+  ) {
     this.entry = inline || size === 0 ? null : tableWorkerEntry();
   }
 
@@ -89,6 +101,7 @@ export class BuildRunner {
         t.worker = null;
         w.unref(); // an idle worker does not keep the process alive
         this.idle.push(w);
+        this.retireLater();
         if (msg.type === 'done') t.resolve(msg.meta);
         else {
           const e = msg.reason ? new TableReadError(msg.message, msg.reason) : new Error(msg.message);
@@ -116,6 +129,25 @@ export class BuildRunner {
     return w;
   }
 
+  private retireTimer: NodeJS.Timeout | null = null;
+
+  /** Workers idle for a few seconds end (their memory goes back; a new one starts in ~50 ms). */
+  private retireLater(): void {
+    if (this.retireTimer) clearTimeout(this.retireTimer);
+    this.retireTimer = setTimeout(() => {
+      this.retireTimer = null;
+      if (this.running.size > 0 || this.queue.length > 0) return;
+      const ws = this.idle;
+      this.idle = [];
+      for (const w of ws) {
+        this.all.delete(w);
+        w.removeAllListeners('exit');
+        void w.terminate().catch(() => 0);
+      }
+    }, 3000);
+    this.retireTimer.unref();
+  }
+
   private pump(): void {
     while (this.queue.length && !this.closed) {
       let w = this.idle.pop();
@@ -133,24 +165,30 @@ export class BuildRunner {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.retireTimer) clearTimeout(this.retireTimer);
     for (const t of this.queue) t.reject(new Error('build runner closed'));
     this.queue = [];
     // Running builds are cancelled (they clean their temporary folders), then the workers end.
     const pending = [...this.running.values()];
     for (const t of pending) t.worker?.postMessage({ type: 'cancel', id: t.id } satisfies BuildWorkerRequest);
     await Promise.race([
-      Promise.allSettled(pending.map((t) => new Promise<void>((res) => {
-        const done = (): void => res();
-        const orig = { resolve: t.resolve, reject: t.reject };
-        t.resolve = (m) => {
-          orig.resolve(m);
-          done();
-        };
-        t.reject = (e) => {
-          orig.reject(e);
-          done();
-        };
-      }))),
+      Promise.allSettled(
+        pending.map(
+          (t) =>
+            new Promise<void>((res) => {
+              const done = (): void => res();
+              const orig = { resolve: t.resolve, reject: t.reject };
+              t.resolve = (m) => {
+                orig.resolve(m);
+                done();
+              };
+              t.reject = (e) => {
+                orig.reject(e);
+                done();
+              };
+            }),
+        ),
+      ),
       new Promise((r) => setTimeout(r, 2000).unref()),
     ]);
     for (const t of this.running.values()) t.reject(new Error('build runner closed'));

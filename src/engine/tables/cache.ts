@@ -1,9 +1,10 @@
 // The table cache: what the first read of a table member leaves behind, outside the drop.
 //
-//   <cache>/e/<key>/data.csv       the member as UTF-8 (transcoded, BOM dropped), header included
+//   <cache>/e/<key>/data.csv       the member as UTF-8 (transcoded, BOM dropped), header included,
+//                   data.N.csv     cut into segments of ~64 MiB at record starts
 //                   rows.idx       Float64 LE: start offset of every data record, then the end offset
 //                   meta.json      EntryMeta (written last: an entry without it is incomplete)
-//                   data.parquet   the analysis store (analysis.ts), built on first need
+//                   data[.N].parquet  the analysis store (analysis.ts), a file per segment, on first need
 //   <cache>/v/<key>/...            derived views (merged row lists), same life cycle
 //
 // key = SHA-1 of (format version, archive real path, size, mtime, member, encoding): a
@@ -18,14 +19,25 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TableEncoding } from '../../shared/table-api';
 
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
+/** Default size of a data segment (see EntryMeta.segments). */
+export const SEGMENT_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 ** 3;
 
 /** Where the cache lives: DROP_INSPECTOR_CACHE, else the platform's cache folder. */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultCacheDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.DROP_INSPECTOR_CACHE) return path.resolve(env.DROP_INSPECTOR_CACHE);
   const home = os.homedir();
-  if (platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'drop-inspector', 'Cache', 'tables');
+  if (platform === 'win32')
+    return path.join(
+      env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'),
+      'drop-inspector',
+      'Cache',
+      'tables',
+    );
   if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'drop-inspector', 'tables');
   return path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'drop-inspector', 'tables');
 }
@@ -36,7 +48,9 @@ export function defaultCacheMaxBytes(env: NodeJS.ProcessEnv = process.env): numb
   if (!v) return DEFAULT_CACHE_MAX_BYTES;
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$/i.exec(v);
   if (!m) return DEFAULT_CACHE_MAX_BYTES;
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[
+    m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'
+  ];
   return Math.floor(Number(m[1]) * mult);
 }
 
@@ -70,20 +84,65 @@ export interface EntryMeta {
   invalidChars: number;
   /** Read identically by DuckDB's strict CSV reader (see indexer.ts). */
   plain: boolean;
+  /**
+   * data.csv is cut, at record starts, into segments of about SEGMENT_BYTES (data.csv,
+   * data.1.csv, ...), so the analysis store of a big member is built a segment per thread.
+   * The header is in segment 0.
+   */
+  segments: Segment[];
+  /** IndexStats.contentBytes. */
+  contentBytes: number;
+  /** Longest record in bytes. */
+  maxRecordBytes: number;
   lineEnding: 'lf' | 'crlf' | 'mixed' | null;
   maxFields: number;
   builtAt: string;
   buildMs: number;
 }
 
+export interface Segment {
+  /** Offset of its first byte in the member's UTF-8 stream. */
+  start: number;
+  /** 0-based row of its first data record. */
+  firstRow: number;
+  /** Cell bytes of the records before it (IndexStats.contentBytes). */
+  contentStart: number;
+}
+
+export const segmentFile = (k: number): string => (k === 0 ? 'data.csv' : `data.${k}.csv`);
+export const segmentParquet = (k: number): string => (k === 0 ? 'data.parquet' : `data.${k}.parquet`);
+
+/** Cell bytes of segment k's records (exact for plain files). */
+export function segmentContent(meta: Pick<EntryMeta, 'contentBytes' | 'segments'>, k: number): number {
+  const next = k + 1 < meta.segments.length ? meta.segments[k + 1].contentStart : meta.contentBytes;
+  return next - meta.segments[k].contentStart;
+}
+
+/** Data records in segment k. */
+export function segmentRows(meta: Pick<EntryMeta, 'rows' | 'segments'>, k: number): number {
+  const next = k + 1 < meta.segments.length ? meta.segments[k + 1].firstRow : meta.rows;
+  return next - meta.segments[k].firstRow;
+}
+
 export function entryKey(src: EntrySource): string {
   return createHash('sha1')
-    .update(JSON.stringify([CACHE_FORMAT, src.archive, src.size, Math.round(src.mtimeMs), src.member, src.encoding]))
+    .update(
+      JSON.stringify([
+        CACHE_FORMAT,
+        src.archive,
+        src.size,
+        Math.trunc(src.mtimeMs),
+        src.member,
+        src.encoding,
+      ]),
+    )
     .digest('hex');
 }
 
 export function hashKey(parts: unknown): string {
-  return createHash('sha1').update(JSON.stringify([CACHE_FORMAT, parts])).digest('hex');
+  return createHash('sha1')
+    .update(JSON.stringify([CACHE_FORMAT, parts]))
+    .digest('hex');
 }
 
 export class TableCache {
@@ -145,7 +204,11 @@ export class TableCache {
 
   /** A fresh temporary folder for building (under the cache, so the rename stays on one file system). */
   async tempDir(kind: 'e' | 'v', key: string): Promise<string> {
-    const dir = path.join(this.dir, kind, `.tmp-${key.slice(0, 12)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const dir = path.join(
+      this.dir,
+      kind,
+      `.tmp-${key.slice(0, 12)}-${process.pid}-${randomBytes(4).toString('hex')}`,
+    );
     await fsp.mkdir(dir, { recursive: true });
     return dir;
   }
@@ -165,12 +228,15 @@ export class TableCache {
   }
 
   /** Total bytes of complete entries and views. */
-  async usage(): Promise<{ bytes: number; items: Array<{ dir: string; key: string; bytes: number; usedMs: number }> }> {
+  async usage(): Promise<{
+    bytes: number;
+    items: Array<{ dir: string; key: string; bytes: number; usedMs: number }>;
+  }> {
     const items: Array<{ dir: string; key: string; bytes: number; usedMs: number }> = [];
     let bytes = 0;
     for (const kind of ['e', 'v']) {
       const base = path.join(this.dir, kind);
-      let names: string[] = [];
+      let names: string[];
       try {
         names = await fsp.readdir(base);
       } catch {
@@ -192,7 +258,8 @@ export class TableCache {
         }
         if (name.startsWith('.tmp-')) {
           // A build killed long ago: its folder is garbage. (Recent ones may still be running.)
-          if (Date.now() - usedMs > 6 * 3600_000) await fsp.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+          if (Date.now() - usedMs > 6 * 3600_000)
+            await fsp.rm(dir, { recursive: true, force: true }).catch(() => undefined);
           continue;
         }
         bytes += size;

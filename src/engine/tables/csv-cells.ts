@@ -60,7 +60,12 @@ export type OnRecord = (cells: string[], info: RecordInfo) => void | boolean;
  * Raw form: field k is bytes[ends[k-1] (or 0) .. ends[k]) of `bytes`, unescaped, valid
  * only during the call.
  */
-export type OnRecordBytes = (bytes: Uint8Array, ends: Uint32Array, fields: number, info: RecordInfo) => void | boolean;
+export type OnRecordBytes = (
+  bytes: Uint8Array,
+  ends: Uint32Array,
+  fields: number,
+  info: RecordInfo,
+) => void | boolean;
 
 export class RecordParser {
   private readonly delim: number;
@@ -282,7 +287,14 @@ export class CsvCellParser {
     if (u.length) this.parser.push(u);
   }
 
-  finish(): { header: string[] | null; records: number; malformed: number; invalid: number; encoding: TableEncoding; bom: boolean } {
+  finish(): {
+    header: string[] | null;
+    records: number;
+    malformed: number;
+    invalid: number;
+    encoding: TableEncoding;
+    bom: boolean;
+  } {
     const u = this.transcoder.finish();
     if (u.length) this.parser.push(u);
     this.parser.finish();
@@ -307,7 +319,10 @@ export interface ParsedCsv {
 }
 
 /** Parses a whole buffer (tests, small inputs), optionally split into chunks of `chunkSize`. */
-export function parseCsv(bytes: Uint8Array, options: CellParserOptions & { chunkSize?: number } = {}): ParsedCsv {
+export function parseCsv(
+  bytes: Uint8Array,
+  options: CellParserOptions & { chunkSize?: number } = {},
+): ParsedCsv {
   const rows: string[][] = [];
   const infos: RecordInfo[] = [];
   const p = new CsvCellParser((cells, info) => {

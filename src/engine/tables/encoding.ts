@@ -36,7 +36,8 @@ const EMPTY: Uint8Array = new Uint8Array(0);
 
 function countChar(s: string, code: number): number {
   let n = 0;
-  for (let i = s.indexOf(String.fromCharCode(code)); i >= 0; i = s.indexOf(String.fromCharCode(code), i + 1)) n++;
+  for (let i = s.indexOf(String.fromCharCode(code)); i >= 0; i = s.indexOf(String.fromCharCode(code), i + 1))
+    n++;
   return n;
 }
 
@@ -118,7 +119,7 @@ export class Utf8Transcoder {
 
   finish(): Uint8Array {
     if (this.finished) return EMPTY;
-    let out = EMPTY;
+    let out: Uint8Array;
     if (!this.started) {
       this.started = true;
       out = this.convert(this.stripBom(this.head), true);
@@ -133,7 +134,8 @@ export class Utf8Transcoder {
     if (b.length === 0) return false;
     if (b.length === 1 && (b[0] === 0xff || b[0] === 0xfe)) return false;
     if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) return true;
-    if (this.encoding === 'utf-16' || this.encoding === 'utf-16le' || this.encoding === 'utf-16be') return b.length >= 2;
+    if (this.encoding === 'utf-16' || this.encoding === 'utf-16le' || this.encoding === 'utf-16be')
+      return b.length >= 2;
     if (this.encoding !== 'utf-8') return true;
     const bom = [0xef, 0xbb, 0xbf];
     for (let i = 0; i < b.length; i++) if (b[i] !== bom[i]) return true;
@@ -220,8 +222,9 @@ export class Utf8Transcoder {
 // Windows-1252's 0x80..0x9F (WHATWG; the 5 unassigned bytes map to the C1 controls). Not
 // TextDecoder('windows-1252'): Node 20 decodes that label as ISO-8859-1.
 const CP1252_HIGH = [
-  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
-  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d,
+  0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a,
+  0x153, 0x9d, 0x17e, 0x178,
 ];
 
 /** Windows-1252 → UTF-8. */
@@ -272,7 +275,10 @@ function latin1ToUtf8(b: Uint8Array): Uint8Array {
 }
 
 /** Decodes a whole buffer (tests, small members). */
-export function transcodeAll(b: Uint8Array, encoding: TableEncoding = 'utf-8'): { bytes: Uint8Array; invalid: number; encoding: TableEncoding; bom: boolean } {
+export function transcodeAll(
+  b: Uint8Array,
+  encoding: TableEncoding = 'utf-8',
+): { bytes: Uint8Array; invalid: number; encoding: TableEncoding; bom: boolean } {
   const t = new Utf8Transcoder(encoding);
   const a = t.push(b);
   const z = t.finish();

@@ -1,9 +1,10 @@
 // Random access to one cache entry: row r = one index read + one data read + a parse of
 // that record. Works on an entry still being built (its files grow; only rows the builder
 // reported as written are read) and keeps working after the build folder is renamed into
-// place, because it holds open file descriptors.
+// place: it holds open file descriptors, and opens files not yet opened in the new place.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { segmentFile, type Segment } from './cache';
 import { parseRecords, type RecordInfo } from './csv-cells';
 
 export interface ReadRow {
@@ -12,34 +13,37 @@ export interface ReadRow {
 }
 
 export class EntryReader {
-  private data: fsp.FileHandle | null = null;
-  private idx: fsp.FileHandle | null = null;
-  private opening: Promise<void> | null = null;
+  private readonly files = new Map<string, Promise<fsp.FileHandle>>();
   private closed = false;
 
   /**
-   * @param dir folder holding data.csv and rows.idx
+   * @param dir folder holding the segments and rows.idx
    * @param headerFields the header's field count (malformed detection)
-   * @param rows records readable now (grows while building; see setRows)
+   * @param rows records indexed so far (grows while building)
    * @param complete rows.idx ends with the end offset (the build finished)
+   * @param segments where each data segment starts (grows while building)
    */
   constructor(
     private dir: string,
     private headerFields: number,
     public rows: number,
     public complete: boolean,
+    private segments: Segment[],
+    /** Where the files end up when the build is renamed into place. */
+    private readonly finalDir: string = dir,
   ) {}
 
   /** The build made progress (or finished). */
-  update(rows: number, complete: boolean, headerFields?: number): void {
+  update(rows: number, complete: boolean, headerFields?: number, segments?: Segment[]): void {
     this.rows = rows;
     this.complete = complete;
     if (headerFields !== undefined && headerFields >= 0) this.headerFields = headerFields;
+    if (segments) this.segments = segments;
   }
 
-  /** The build folder was renamed into place: files not opened yet are found there. */
+  /** The build folder was renamed into place. */
   moved(dir: string): void {
-    if (!this.data && !this.opening) this.dir = dir;
+    this.dir = dir;
   }
 
   /** Rows that can be read: while building, the last indexed record's end is not known yet. */
@@ -47,47 +51,77 @@ export class EntryReader {
     return this.complete ? this.rows : Math.max(0, this.rows - 1);
   }
 
-  private async open(): Promise<void> {
-    if (this.data) return;
-    if (this.closed) throw new Error('EntryReader closed');
-    this.opening ??= (async () => {
-      const data = await fsp.open(path.join(this.dir, 'data.csv'), 'r');
-      try {
-        this.idx = await fsp.open(path.join(this.dir, 'rows.idx'), 'r');
-      } catch (e) {
-        await data.close();
-        throw e;
-      }
-      this.data = data;
-    })();
-    try {
-      await this.opening;
-    } finally {
-      this.opening = null;
+  private file(name: string): Promise<fsp.FileHandle> {
+    if (this.closed) return Promise.reject(new Error('EntryReader closed'));
+    let f = this.files.get(name);
+    if (!f) {
+      const open = async (): Promise<fsp.FileHandle> => {
+        try {
+          return await fsp.open(path.join(this.dir, name), 'r');
+        } catch (e) {
+          // Renamed into place meanwhile: try where it went.
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+            return fsp.open(path.join(this.finalDir, name), 'r');
+          throw e;
+        }
+      };
+      f = open();
+      this.files.set(name, f);
+      f.catch(() => this.files.delete(name));
+    }
+    return f;
+  }
+
+  private static async readAt(
+    fh: fsp.FileHandle,
+    buf: Buffer,
+    at: number,
+    pos: number,
+    len: number,
+    what: string,
+  ): Promise<void> {
+    let got = 0;
+    while (got < len) {
+      const { bytesRead } = await fh.read(buf, at + got, len - got, pos + got);
+      if (bytesRead === 0) throw new Error(`${what} ends early`);
+      got += bytesRead;
     }
   }
 
   private async offsets(from: number, count: number): Promise<Float64Array> {
-    const buf = Buffer.allocUnsafe(count * 8);
-    let got = 0;
-    while (got < buf.length) {
-      const { bytesRead } = await this.idx!.read(buf, got, buf.length - got, from * 8 + got);
-      if (bytesRead === 0) throw new Error(`row index of ${this.dir} ends early`);
-      got += bytesRead;
-    }
-    // Copy into an aligned buffer (Buffer pool slices may be unaligned).
     const out = new Float64Array(count);
-    new Uint8Array(out.buffer).set(buf);
+    const buf = Buffer.from(out.buffer);
+    await EntryReader.readAt(
+      await this.file('rows.idx'),
+      buf,
+      0,
+      from * 8,
+      count * 8,
+      `row index of ${this.dir}`,
+    );
     return out;
   }
 
+  /** Bytes [start, end) of the member, across segments. */
   private async bytes(start: number, end: number): Promise<Buffer> {
     const buf = Buffer.allocUnsafe(end - start);
-    let got = 0;
-    while (got < buf.length) {
-      const { bytesRead } = await this.data!.read(buf, got, buf.length - got, start + got);
-      if (bytesRead === 0) throw new Error(`data of ${this.dir} ends early`);
-      got += bytesRead;
+    const segs = this.segments;
+    // The segment holding `start`.
+    let k = 0;
+    let hi = segs.length - 1;
+    while (k < hi) {
+      const mid = (k + hi + 1) >> 1;
+      if (segs[mid].start <= start) k = mid;
+      else hi = mid - 1;
+    }
+    let pos = start;
+    while (pos < end) {
+      const segEnd = k + 1 < segs.length ? segs[k + 1].start : Number.POSITIVE_INFINITY;
+      const len = Math.min(end, segEnd) - pos;
+      const fh = await this.file(segmentFile(k));
+      await EntryReader.readAt(fh, buf, pos - start, pos - segs[k].start, len, `data of ${this.dir}`);
+      pos += len;
+      k++;
     }
     return buf;
   }
@@ -96,12 +130,15 @@ export class EntryReader {
   async readRange(from: number, count: number): Promise<ReadRow[]> {
     const to = Math.min(this.readable, from + count);
     if (from < 0 || to <= from) return [];
-    await this.open();
     const off = await this.offsets(from, to - from + 1);
     const buf = await this.bytes(off[0], off[to - from]);
     const atEof = this.complete && to === this.rows;
     const out = parseRecords(buf, this.headerFields, off[0], from + 1, to - from, atEof);
-    if (out.length !== to - from) throw new Error(`cache entry ${this.dir}: expected ${to - from} records at row ${from}, parsed ${out.length}`);
+    if (out.length !== to - from) {
+      throw new Error(
+        `cache entry ${this.dir}: expected ${to - from} records at row ${from}, parsed ${out.length}`,
+      );
+    }
     return out;
   }
 
@@ -133,11 +170,8 @@ export class EntryReader {
 
   async close(): Promise<void> {
     this.closed = true;
-    const d = this.data;
-    const x = this.idx;
-    this.data = null;
-    this.idx = null;
-    await d?.close().catch(() => undefined);
-    await x?.close().catch(() => undefined);
+    const all = [...this.files.values()];
+    this.files.clear();
+    await Promise.all(all.map((f) => f.then((h) => h.close()).catch(() => undefined)));
   }
 }

@@ -24,7 +24,10 @@ export function findColumn(columns: string[], name: string): string | null {
 }
 
 /** The key from the table's name alone (rules 1 and 2), if its column exists. */
-export function namedKey(table: string, columns: string[]): { column: string; source: 'known' | 'table-name' } | null {
+export function namedKey(
+  table: string,
+  columns: string[],
+): { column: string; source: 'known' | 'table-name' } | null {
   const known = KNOWN_KEYS[table.toLowerCase()];
   if (known) {
     const c = findColumn(columns, known);

@@ -45,9 +45,9 @@ import {
   type ScopeSql,
   type ViewContext,
 } from './analysis';
-import { readHeader, TableReadError, type FirstRows } from './build';
+import { peekRows, readHeader, TableReadError, type FirstRows } from './build';
 import { BuildRunner } from './build-runner';
-import { entryKey, hashKey, TableCache, type EntryMeta, type EntrySource } from './cache';
+import { entryKey, hashKey, segmentParquet, TableCache, type EntryMeta, type EntrySource } from './cache';
 import { isTableEncoding } from './encoding';
 import { EntryReader, type ReadRow } from './entry-reader';
 import { choosableKeys, keyCandidates, namedKey } from './keys';
@@ -58,10 +58,18 @@ export interface TableServiceOptions {
   cacheMaxBytes?: number;
   /** Concurrent first reads in worker threads; 0 = inline on this thread (CLI). */
   workers?: number;
-  /** DuckDB memory limit (default 256MB). */
+  /** DuckDB memory limit of the query instance (default 160MB). */
   duckMemory?: string;
   /** Records a first read hands out early (default 200). */
   firstRows?: number;
+  /**
+   * Build the analysis stores (sort / filter / stats / merged) in the background as soon as a
+   * handle's first reads end, so the first sort does not wait for them. Default: on with
+   * worker threads, off inline (the CLI).
+   */
+  eagerAnalysis?: boolean;
+  /** Size of the cache's data segments (default 64 MiB; tests use tiny ones). */
+  segmentBytes?: number;
 }
 
 interface Part {
@@ -112,9 +120,14 @@ interface Handle {
   closed: boolean;
   lastTotal: number;
   lastComplete: boolean;
+  /** Work started for the handle in the background (eager analysis, merging). */
+  background: Promise<unknown>[];
 }
 
 const now = (): number => Date.now();
+
+/** Scan errors about the text as UTF-8, not the archive (see formats/gim/inspect.ts). */
+const CONTENT_ERRORS = /^(header holds NUL bytes|no header|header line too long)/;
 
 export class TableService implements TableApi {
   readonly cache: TableCache;
@@ -123,6 +136,8 @@ export class TableService implements TableApi {
   private readonly handles = new Map<string, Handle>();
   private readonly listeners = new Set<(e: TableEvent) => void>();
   private readonly firstRows: number;
+  private readonly eager: boolean;
+  private readonly segmentBytes: number | undefined;
   private nextHandle = 1;
 
   constructor(options: TableServiceOptions) {
@@ -130,7 +145,12 @@ export class TableService implements TableApi {
     this.cache = new TableCache({ dir: options.cacheDir, maxBytes: options.cacheMaxBytes });
     this.runner = new BuildRunner(options.workers ?? undefined, options.workers === 0);
     this.firstRows = options.firstRows ?? 200;
-    configureDuck({ tempDir: path.join(this.cache.dir, '.duckdb-tmp'), ...(options.duckMemory ? { memoryLimit: options.duckMemory } : {}) });
+    this.eager = options.eagerAnalysis ?? options.workers !== 0;
+    this.segmentBytes = options.segmentBytes;
+    configureDuck({
+      tempDir: path.join(this.cache.dir, '.duckdb-tmp'),
+      ...(options.duckMemory ? { memoryLimit: options.duckMemory } : {}),
+    });
   }
 
   onTableEvent(listener: (event: TableEvent) => void): () => void {
@@ -148,8 +168,18 @@ export class TableService implements TableApi {
     }
   }
 
-  private progress(h: Handle, phase: TablePhase, done: number, total: number | null, started: number, extra: { chunk?: string; error?: string } = {}): void {
-    this.emit({ type: 'table-progress', progress: { handle: h.id, phase, done, total, elapsedMs: now() - started, ...extra } });
+  private progress(
+    h: Handle,
+    phase: TablePhase,
+    done: number,
+    total: number | null,
+    started: number,
+    extra: { chunk?: string; error?: string } = {},
+  ): void {
+    this.emit({
+      type: 'table-progress',
+      progress: { handle: h.id, phase, done, total, elapsedMs: now() - started, ...extra },
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -163,7 +193,12 @@ export class TableService implements TableApi {
     return { drop, chunks };
   }
 
-  private sourceOf(drop: string, c: ChunkRecord, member: string, encoding: TableEncoding): EntrySource | null {
+  private sourceOf(
+    drop: string,
+    c: ChunkRecord,
+    member: string,
+    encoding: TableEncoding,
+  ): EntrySource | null {
     const zip = c.files.find((f) => /\.zip$/i.test(f.rel));
     if (!zip) return null;
     return { archive: path.join(drop, zip.rel), size: zip.size, mtimeMs: zip.mtimeMs, member, encoding };
@@ -199,7 +234,8 @@ export class TableService implements TableApi {
 
   async openTable(dropPath: string, req: OpenTableRequest): Promise<TableHandleInfo> {
     const encoding = req.encoding ?? 'utf-8';
-    if (!isTableEncoding(encoding)) throw new EngineError('bad-request', `unknown encoding ${String(encoding)}`);
+    if (!isTableEncoding(encoding))
+      throw new EngineError('bad-request', `unknown encoding ${String(encoding)}`);
     const { drop, chunks } = await this.chunksOf(dropPath);
     const want = req.table.replace(/\.csv$/i, '').toLowerCase();
     const parts: Part[] = [];
@@ -215,7 +251,10 @@ export class TableService implements TableApi {
       if (!t) continue;
       tableName ??= t.name;
       const source = this.sourceOf(drop, c, t.member, encoding);
-      const error = t.error ?? (source ? null : 'no readable archive');
+      // What the scan could not make of the text (read as UTF-8) may read in another
+      // encoding (or after a UTF-16 BOM): only archive damage makes a member unreadable.
+      const textOnly = t.error !== null && CONTENT_ERRORS.test(t.error);
+      const error = (textOnly ? null : t.error) ?? (source ? null : 'no readable archive');
       if (error || !source) {
         unreadable.push({ chunk: c.name, error: error ?? 'unreadable' });
         continue;
@@ -228,11 +267,13 @@ export class TableService implements TableApi {
         member: t.member,
         source,
         key,
-        catalogRows: t.rows,
+        catalogRows: textOnly ? null : t.rows,
         columns: meta ? meta.header : t.columns,
-        columnsExact: !!meta || encoding === 'utf-8',
+        columnsExact: !!meta || (encoding === 'utf-8' && !textOnly),
         meta,
-        reader: meta ? new EntryReader(this.cache.entryDir(key), meta.headerFields, meta.rows, true) : null,
+        reader: meta
+          ? new EntryReader(this.cache.entryDir(key), meta.headerFields, meta.rows, true, meta.segments)
+          : null,
         first: null,
         building: null,
         progressRows: meta ? meta.rows : 0,
@@ -243,9 +284,15 @@ export class TableService implements TableApi {
       });
     }
     if (!tableName) {
-      throw new EngineError('not-found', scopeChunk !== null ? `chunk ${scopeChunk} has no table ${req.table}` : `no table ${req.table} in ${drop}`);
+      throw new EngineError(
+        'not-found',
+        scopeChunk !== null
+          ? `chunk ${scopeChunk} has no table ${req.table}`
+          : `no table ${req.table} in ${drop}`,
+      );
     }
-    const scope: TableScope = scopeChunk !== null ? { chunk: scopeChunk } : req.scope === 'merged' ? 'merged' : 'all';
+    const scope: TableScope =
+      scopeChunk !== null ? { chunk: scopeChunk } : req.scope === 'merged' ? 'merged' : 'all';
     const h: Handle = {
       id: `t${this.nextHandle++}`,
       drop,
@@ -267,6 +314,7 @@ export class TableService implements TableApi {
       closed: false,
       lastTotal: -1,
       lastComplete: false,
+      background: [],
     };
     this.handles.set(h.id, h);
     try {
@@ -291,6 +339,11 @@ export class TableService implements TableApi {
       if (scope === 'merged') h.key = this.keyGuess(h);
       // Start reading the first part now (its first page is what the user sees first).
       if (parts.length && !parts[0].meta) this.startBuild(h, parts[0], true);
+      if (this.eager) {
+        // The merged view (or, for the others, the analysis stores) gets ready meanwhile.
+        const bg = scope === 'merged' ? this.ensureMerged(h) : this.ensureAnalysis(h);
+        h.background.push(bg.catch(() => undefined));
+      }
     } catch (e) {
       await this.closeTable(h.id);
       throw e;
@@ -301,8 +354,19 @@ export class TableService implements TableApi {
   private keyGuess(h: Handle): KeyInfo {
     if (h.requestedKey) {
       const missing = h.requestedKey.filter((k) => !h.columns.includes(k));
-      if (missing.length) throw new EngineError('bad-request', `no column ${missing.map((m) => JSON.stringify(m)).join(', ')} in ${h.table}`);
-      return { columns: h.requestedKey, source: 'user', candidates: choosableKeys(h.columns), duplicatesWithinChunk: null, emptyKeys: null, replaced: null };
+      if (missing.length)
+        throw new EngineError(
+          'bad-request',
+          `no column ${missing.map((m) => JSON.stringify(m)).join(', ')} in ${h.table}`,
+        );
+      return {
+        columns: h.requestedKey,
+        source: 'user',
+        candidates: choosableKeys(h.columns),
+        duplicatesWithinChunk: null,
+        emptyKeys: null,
+        replaced: null,
+      };
     }
     const named = namedKey(h.table, h.columns);
     return {
@@ -328,9 +392,33 @@ export class TableService implements TableApi {
     if (p.meta) return Promise.resolve(p.meta);
     if (p.building) return p.building;
     const started = now();
+    if (urgent && !p.first && !this.runner.inline) {
+      // The first page from this thread: a worker takes a moment to start, a peek at the
+      // first MiB does not.
+      void peekRows(p.source, this.firstRows).then(
+        (first) => {
+          if (p.first || p.meta) return;
+          p.first = first;
+          p.headerFields = first.header.length;
+          if (!p.columnsExact) {
+            p.columns = first.header;
+            p.columnsExact = true;
+          }
+          this.wake(p);
+        },
+        () => undefined, // the build reports the error
+      );
+    }
     p.building = this.runner
       .run(
-        { cacheDir: this.cache.dir, cacheMaxBytes: this.cache.maxBytes, key: p.key, source: p.source, firstRows: this.firstRows },
+        {
+          cacheDir: this.cache.dir,
+          cacheMaxBytes: this.cache.maxBytes,
+          key: p.key,
+          source: p.source,
+          firstRows: this.firstRows,
+          segmentBytes: this.segmentBytes,
+        },
         {
           onFirstRows: (first) => {
             p.first = first;
@@ -344,8 +432,16 @@ export class TableService implements TableApi {
           onProgress: (pr) => {
             if (pr.headerFields >= 0) p.headerFields = pr.headerFields;
             p.progressRows = pr.rows;
-            if (!p.reader) p.reader = new EntryReader(pr.dir, p.headerFields, pr.rows, false);
-            else p.reader.update(pr.rows, false, p.headerFields);
+            if (!p.reader)
+              p.reader = new EntryReader(
+                pr.dir,
+                p.headerFields,
+                pr.rows,
+                false,
+                pr.segments,
+                this.cache.entryDir(p.key),
+              );
+            else p.reader.update(pr.rows, false, p.headerFields, pr.segments);
             this.wake(p);
             this.progress(h, 'reading', this.rowsKnown(h), this.rowsExpected(h), started, { chunk: p.chunk });
             this.grown(h);
@@ -362,9 +458,9 @@ export class TableService implements TableApi {
           p.columns = meta.header;
           p.columnsExact = true;
           const dir = this.cache.entryDir(p.key);
-          if (!p.reader) p.reader = new EntryReader(dir, meta.headerFields, meta.rows, true);
+          if (!p.reader) p.reader = new EntryReader(dir, meta.headerFields, meta.rows, true, meta.segments);
           else {
-            p.reader.update(meta.rows, true, meta.headerFields);
+            p.reader.update(meta.rows, true, meta.headerFields, meta.segments);
             p.reader.moved(dir);
           }
           this.wake(p);
@@ -471,7 +567,10 @@ export class TableService implements TableApi {
       handle: h.id,
       table: h.table,
       scope: h.scope,
-      encoding: h.parts.find((p) => p.meta)?.meta?.encoding ?? h.parts.find((p) => p.first)?.first?.encoding ?? h.encoding,
+      encoding:
+        h.parts.find((p) => p.meta)?.meta?.encoding ??
+        h.parts.find((p) => p.first)?.first?.encoding ??
+        h.encoding,
       columns: h.withChunk ? [CHUNK_COLUMN, ...h.columns] : [...h.columns],
       totalRows: total,
       complete,
@@ -479,7 +578,10 @@ export class TableService implements TableApi {
       problems: {
         malformedRows: h.parts.reduce((s, p) => s + (p.meta?.malformed ?? 0), 0),
         invalidChars: h.parts.reduce((s, p) => s + (p.meta?.invalidChars ?? 0), 0),
-        unreadable: [...h.unreadable, ...h.parts.filter((p) => p.error).map((p) => ({ chunk: p.chunk, error: p.error! }))],
+        unreadable: [
+          ...h.unreadable,
+          ...h.parts.filter((p) => p.error).map((p) => ({ chunk: p.chunk, error: p.error! })),
+        ],
       },
       chunks: h.parts.map((p) => p.chunk),
     };
@@ -529,7 +631,11 @@ export class TableService implements TableApi {
     return out;
   }
 
-  private async readNatural(h: Handle, offset: number, limit: number): Promise<Array<{ p: Part; r: ReadRow; pos: number }>> {
+  private async readNatural(
+    h: Handle,
+    offset: number,
+    limit: number,
+  ): Promise<Array<{ p: Part; r: ReadRow; pos: number }>> {
     const out: Array<{ p: Part; r: ReadRow; pos: number }> = [];
     let pos = offset;
     while (out.length < limit) {
@@ -539,7 +645,8 @@ export class TableService implements TableApi {
       const want = Math.min(limit - out.length, (this.partRows(h, p) ?? Infinity) - loc.row);
       await this.waitRows(h, p, loc.row + want);
       let rows: ReadRow[];
-      if (!p.meta && p.first && loc.row + want <= p.first.rows.length) rows = p.first.rows.slice(loc.row, loc.row + want);
+      if (!p.meta && p.first && loc.row + want <= p.first.rows.length)
+        rows = p.first.rows.slice(loc.row, loc.row + want);
       else if (!p.meta && p.first?.complete) rows = p.first.rows.slice(loc.row, loc.row + want);
       else rows = await p.reader!.readRange(loc.row, want);
       if (rows.length === 0) break;
@@ -549,7 +656,10 @@ export class TableService implements TableApi {
     return out;
   }
 
-  private async readPositions(h: Handle, positions: Float64Array): Promise<Array<{ p: Part; r: ReadRow; pos: number }>> {
+  private async readPositions(
+    h: Handle,
+    positions: Float64Array,
+  ): Promise<Array<{ p: Part; r: ReadRow; pos: number }>> {
     const bases = this.bases(h);
     const byPart = new Map<number, Array<{ k: number; row: number }>>();
     for (let k = 0; k < positions.length; k++) {
@@ -610,23 +720,47 @@ export class TableService implements TableApi {
   // -------------------------------------------------------------------------------------------
   // Analysis: views, merged, stats
 
+  /** Every part's analysis store: its segments two at a time (each is one DuckDB thread). */
   private async ensureAnalysis(h: Handle): Promise<void> {
-    await this.ensureAllBuilt(h);
+    await abortable(this.ensureAllBuilt(h), h.control.signal);
     const started = now();
+    const tasks = h.parts.flatMap((p) => p.meta!.segments.map((_, k) => ({ p, k })));
     let done = 0;
-    for (const p of h.parts) {
-      await ensureParquet(this.cache.entryDir(p.key), p.meta!, { signal: h.control.signal });
-      done++;
-      this.progress(h, 'analysing', done, h.parts.length, started, { chunk: p.chunk });
+    let next = 0;
+    const signal = h.control.signal;
+    const worker = async (): Promise<void> => {
+      while (next < tasks.length) {
+        const { p, k } = tasks[next++];
+        await this.analysed(p, k, signal);
+        done++;
+        this.progress(h, 'analysing', done, tasks.length, started, { chunk: p.chunk });
+      }
+    };
+    await Promise.all([worker(), worker()]);
+  }
+
+  /** One build per segment store at a time, shared by the handles that need it. */
+  private readonly analysing = new Map<string, Promise<string>>();
+  private analysed(p: Part, k: number, signal: AbortSignal): Promise<string> {
+    const id = `${p.key}:${k}`;
+    let a = this.analysing.get(id);
+    if (!a) {
+      a = ensureParquet(this.cache.entryDir(p.key), p.meta!, k, { signal }).finally(() =>
+        this.analysing.delete(id),
+      );
+      this.analysing.set(id, a);
     }
+    return a;
   }
 
   private scope(h: Handle): ScopeSql {
     const bases = this.bases(h);
     const parts: ScopePart[] = h.parts.map((p, i) => ({
       chunk: p.chunk,
-      parquet: path.join(this.cache.entryDir(p.key), 'data.parquet'),
-      base: bases[i],
+      pieces: p.meta!.segments.map((seg, k) => ({
+        parquet: path.join(this.cache.entryDir(p.key), segmentParquet(k)),
+        base: bases[i] + seg.firstRow,
+      })),
       columnMap: columnMap(p.columns, h.columns),
     }));
     return scopeSql(parts, h.columns.length, h.withChunk);
@@ -638,14 +772,19 @@ export class TableService implements TableApi {
   }
 
   private ctx(h: Handle, scope: ScopeSql): ViewContext {
-    return { scope, names: h.columns, kinds: h.kinds, restrict: h.scope === 'merged' ? h.merged!.parquet : null };
+    return {
+      scope,
+      names: h.columns,
+      kinds: h.kinds,
+      restrict: h.scope === 'merged' ? h.merged!.parquet : null,
+    };
   }
 
   /** The merged view's positions (cached across runs per parts + key). */
   private async ensureMerged(h: Handle): Promise<void> {
     if (h.merged) return;
     h.merging ??= (async () => {
-      await this.ensureAllBuilt(h);
+      await abortable(this.ensureAllBuilt(h), h.control.signal);
       const vkey = hashKey(['merged', h.parts.map((p) => p.key), h.requestedKey ?? null]);
       const dir = this.cache.viewDir(vkey);
       const metaFile = path.join(dir, 'meta.json');
@@ -654,7 +793,11 @@ export class TableService implements TableApi {
           const m = JSON.parse(await fsp.readFile(metaFile, 'utf8')) as { key: KeyInfo; rows: number };
           this.cache.touch(metaFile);
           h.key = m.key;
-          h.merged = { parquet: path.join(dir, 'merged.parquet'), positions: path.join(dir, 'merged.pos'), rows: m.rows };
+          h.merged = {
+            parquet: path.join(dir, 'merged.parquet'),
+            positions: path.join(dir, 'merged.pos'),
+            rows: m.rows,
+          };
           this.grown(h);
           return;
         } catch {
@@ -667,22 +810,40 @@ export class TableService implements TableApi {
       const tmp = await this.cache.tempDir('v', vkey);
       try {
         const scope = this.scope(h);
-        await withConnection({ signal: h.control.signal, onProgress: (f) => this.progress(h, 'merging', Math.round(f * 100), 100, started) }, async (con) => {
-          let key = h.key ?? this.keyGuess(h);
-          if (key.source === 'none') {
-            // Rule 3: the first key-like column unique within every chunk and never empty.
-            const cands = keyCandidates(h.columns);
-            const sqlCols = cands.map((c) => scope.cols[h.columns.indexOf(c)]);
-            const u = await keyUniqueness(con, scope, sqlCols);
-            const k = u.findIndex((x) => x.duplicates === 0 && x.empty === 0);
-            if (k >= 0) key = { ...key, columns: [cands[k]], source: 'unique-column' };
-          }
-          const keySql = key.columns.map((c) => scope.cols[h.columns.indexOf(c)]);
-          const r = await mergeByKey(con, scope, keySql, path.join(tmp, 'merged.parquet'), path.join(tmp, 'merged.pos'));
-          key = { ...key, duplicatesWithinChunk: r.duplicatesWithinChunk, emptyKeys: r.emptyKeys, replaced: r.replaced };
-          await fsp.writeFile(path.join(tmp, 'meta.json'), JSON.stringify({ key, rows: r.rows }));
-          h.key = key;
-        });
+        await withConnection(
+          {
+            signal: h.control.signal,
+            onProgress: (f) => this.progress(h, 'merging', Math.round(f * 100), 100, started),
+          },
+          async (con) => {
+            let key = h.key ?? this.keyGuess(h);
+            if (key.source === 'none') {
+              // Rule 3: the first key-like column unique within every chunk and never empty.
+              const cands = keyCandidates(h.columns);
+              const sqlCols = cands.map((c) => scope.cols[h.columns.indexOf(c)]);
+              const u = await keyUniqueness(con, scope, sqlCols);
+              const k = u.findIndex((x) => x.duplicates === 0 && x.empty === 0);
+              if (k >= 0) key = { ...key, columns: [cands[k]], source: 'unique-column' };
+            }
+            const keySql = key.columns.map((c) => scope.cols[h.columns.indexOf(c)]);
+            const r = await mergeByKey(
+              con,
+              scope,
+              keySql,
+              path.join(tmp, 'merged.parquet'),
+              path.join(tmp, 'merged.pos'),
+              h.parts.length,
+            );
+            key = {
+              ...key,
+              duplicatesWithinChunk: r.duplicatesWithinChunk,
+              emptyKeys: r.emptyKeys,
+              replaced: r.replaced,
+            };
+            await fsp.writeFile(path.join(tmp, 'meta.json'), JSON.stringify({ key, rows: r.rows }));
+            h.key = key;
+          },
+        );
         await this.cache.commit(tmp, dir);
       } catch (e) {
         await fsp.rm(tmp, { recursive: true, force: true });
@@ -690,7 +851,11 @@ export class TableService implements TableApi {
       }
       const m = JSON.parse(await fsp.readFile(metaFile, 'utf8')) as { key: KeyInfo; rows: number };
       h.key = m.key;
-      h.merged = { parquet: path.join(dir, 'merged.parquet'), positions: path.join(dir, 'merged.pos'), rows: m.rows };
+      h.merged = {
+        parquet: path.join(dir, 'merged.parquet'),
+        positions: path.join(dir, 'merged.pos'),
+        rows: m.rows,
+      };
       this.progress(h, 'done', 100, 100, started);
       this.grown(h);
       await this.cache.evict([vkey, ...h.parts.map((p) => p.key)]).catch(() => 0);
@@ -703,7 +868,19 @@ export class TableService implements TableApi {
     }
   }
 
+  /** The view with CHUNK_COLUMN written as the SQL chunk column. */
+  private sqlView(h: Handle, spec: ViewSpec): ViewSpec {
+    const c = (name: string | undefined): string | undefined =>
+      h.withChunk && name === CHUNK_COLUMN ? '__chunk' : name;
+    return {
+      ...(spec.sort ? { sort: { ...spec.sort, column: c(spec.sort.column)! } } : {}),
+      ...(spec.filter ? { filter: spec.filter.map((f) => ({ ...f, column: c(f.column) })) } : {}),
+      ...(spec.search !== undefined ? { search: spec.search } : {}),
+    };
+  }
+
   private async view(h: Handle, spec: ViewSpec): Promise<ViewFile> {
+    spec = this.sqlView(h, spec);
     if (h.scope === 'merged') await this.ensureMerged(h);
     const plain = !spec.sort && !(spec.filter && spec.filter.length) && !(spec.search && spec.search !== '');
     if (plain) {
@@ -716,11 +893,16 @@ export class TableService implements TableApi {
       v = (async () => {
         await this.ensureAnalysis(h);
         const started = now();
-        const phase: TablePhase = spec.sort && !(spec.filter?.length || spec.search) ? 'sorting' : 'filtering';
+        const phase: TablePhase =
+          spec.sort && !(spec.filter?.length || spec.search) ? 'sorting' : 'filtering';
         const file = path.join(await this.sessionDir(h), `view-${h.views.size}.pos`);
         const scope = this.scope(h);
-        const rows = await withConnection({ signal: h.control.signal, onProgress: (f) => this.progress(h, phase, Math.round(f * 100), 100, started) }, (con) =>
-          viewPositions(con, this.ctx(h, scope), spec, file),
+        const rows = await withConnection(
+          {
+            signal: h.control.signal,
+            onProgress: (f) => this.progress(h, phase, Math.round(f * 100), 100, started),
+          },
+          (con) => viewPositions(con, this.ctx(h, scope), spec, file),
         );
         this.progress(h, 'done', 100, 100, started);
         return { file, rows };
@@ -738,8 +920,12 @@ export class TableService implements TableApi {
     const started = now();
     const scope = this.scope(h);
     const col = column === CHUNK_COLUMN && h.withChunk ? '__chunk' : column;
-    const stats = await withConnection({ signal: h.control.signal, onProgress: (f) => this.progress(h, 'stats', Math.round(f * 100), 100, started) }, (con) =>
-      columnStatistics(con, this.ctx(h, scope), col, view),
+    const stats = await withConnection(
+      {
+        signal: h.control.signal,
+        onProgress: (f) => this.progress(h, 'stats', Math.round(f * 100), 100, started),
+      },
+      (con) => columnStatistics(con, this.ctx(h, scope), col, this.sqlView(h, view)),
     );
     this.progress(h, 'done', 100, 100, started);
     return { ...stats, column };
@@ -748,7 +934,8 @@ export class TableService implements TableApi {
   async exportView(id: string, view: ViewSpec, file: string): Promise<ExportResult> {
     const h = this.handle(id);
     const target = path.resolve(file);
-    if (isInside(target, h.drop)) throw new EngineError('bad-request', `${target} is inside the drop; the drop is read-only`);
+    if (isInside(target, h.drop))
+      throw new EngineError('bad-request', `${target} is inside the drop; the drop is read-only`);
     const started = now();
     const info = this.info(h);
     const out = createWriteStream(target);
@@ -792,6 +979,7 @@ export class TableService implements TableApi {
     h.closed = true;
     h.control.abort();
     this.handles.delete(id);
+    await Promise.allSettled(h.background);
     for (const p of h.parts) {
       p.unpin?.();
       await p.reader?.close();
@@ -860,6 +1048,31 @@ export function unionColumns(headers: string[][]): string[] {
 
 export function csvField(s: string): string {
   return /[",\r\n]/.test(s) || s.startsWith(' ') || s.endsWith(' ') ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Stops waiting (not the work) when the signal fires. */
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function abortError(): Error {
+  const e = new Error('cancelled');
+  e.name = 'AbortError';
+  return e;
 }
 
 async function readSlice(file: string, offset: number, n: number): Promise<Float64Array> {

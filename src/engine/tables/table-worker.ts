@@ -20,15 +20,17 @@ port.on('message', (msg: BuildWorkerRequest) => {
     signal: ctl.signal,
     onFirstRows: (first) => send({ type: 'first', id: msg.id, first }),
     onProgress: (progress) => send({ type: 'progress', id: msg.id, progress }),
-  }).then(
-    (meta) => send({ type: 'done', id: msg.id, meta }),
-    (e: Error) =>
-      send({
-        type: 'error',
-        id: msg.id,
-        name: e.name,
-        message: e.message,
-        reason: e instanceof TableReadError ? e.reason : null,
-      }),
-  ).finally(() => running.delete(msg.id));
+  })
+    .then(
+      (meta) => send({ type: 'done', id: msg.id, meta }),
+      (e: Error) =>
+        send({
+          type: 'error',
+          id: msg.id,
+          name: e.name,
+          message: e.message,
+          reason: e instanceof TableReadError ? e.reason : null,
+        }),
+    )
+    .finally(() => running.delete(msg.id));
 });
