@@ -74,11 +74,14 @@ async function main() {
     out.peaks = peaks;
     phase('start');
     let t = performance.now();
+    const cpu0 = process.cpuUsage();
     const h = await svc.openTable(positionals[0], { table: positionals[1], scope: 'all' });
     await svc.getRows(h.handle, { offset: 0, limit: 100 });
     out.firstRowsMs = performance.now() - t;
     await svc.settle(h.handle);
     out.firstReadMs = performance.now() - t;
+    const cpu = process.cpuUsage(cpu0);
+    out.firstReadCpuMs = (cpu.user + cpu.system) / 1000;
     const rss = () => Math.round(process.memoryUsage().rss / 1048576);
     out.rssAfterRead = rss();
     phase('read');
@@ -130,8 +133,11 @@ const { DuckDBInstance } = r('@duckdb/node-api');
   const con = await inst.connect();
   const out = {};
   let t = performance.now();
+  const cpu0 = process.cpuUsage();
   await con.run("CREATE TABLE t AS SELECT * FROM read_csv('" + csv + "')");
   out.importMs = performance.now() - t;
+  const cpu = process.cpuUsage(cpu0);
+  out.importCpuMs = (cpu.user + cpu.system) / 1000;
   for (const c of cols) {
     t = performance.now();
     await con.run('CREATE TABLE "s_' + c + '" AS SELECT * FROM t ORDER BY "' + c + '"');
@@ -158,13 +164,23 @@ interface Run {
   stdout: string;
 }
 
-/** Runs the bundled entry; times the first stdout byte and the whole run (process start included). */
+/** The real CLI, when it is built and has the rows command (npm run bench builds it). */
+const realCli = path.join(root, 'out/cli/drop-inspector.mjs');
+const useRealCli =
+  existsSync(realCli) &&
+  /drop-inspector rows/.test(spawnSync(process.execPath, [realCli, '--help'], { encoding: 'utf8' }).stderr);
+
+/**
+ * Runs `rows` (with the real CLI if built, else the bundled entry) or the entry's own
+ * commands; times the first stdout byte and the whole run (process start included).
+ */
 function runEntry(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     let first = -1;
-    const p = spawn(process.execPath, [entryFile, ...args], {
-      env: { ...process.env, DROP_INSPECTOR_CACHE: cacheDir },
+    const program = args[0] === 'rows' && useRealCli ? [realCli, ...args] : [entryFile, ...args];
+    const p = spawn(process.execPath, program, {
+      env: { ...process.env, DROP_INSPECTOR_CACHE: cacheDir, DROP_INSPECTOR_STATS: '1' },
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -177,7 +193,7 @@ function runEntry(args: string[]): Promise<Run> {
     p.on('close', (code) => {
       const s = Number(process.hrtime.bigint() - t0) / 1e9;
       const e = Buffer.concat(err).toString();
-      const m = /BENCH_STATS (\{.*\})/.exec(e);
+      const m = /(?:BENCH|DROP_INSPECTOR)_STATS (\{.*\})/.exec(e);
       if (code !== 0 || !m) return reject(new Error(`${args.join(' ')} failed (${code}): ${e}`));
       resolve({
         s,
@@ -341,16 +357,16 @@ async function main(): Promise<void> {
 
   const r2 = (x: number): string => x.toFixed(2);
   const lines = [
-    `table: ${TABLE}, ${ROWS} rows, ${csvMB.toFixed(0)} MB CSV, ${zipMB.toFixed(0)} MB zipped; ${os.availableParallelism()} cores; load ${os.loadavg()[0].toFixed(1)}`,
+    `table: ${TABLE}, ${ROWS} rows, ${csvMB.toFixed(0)} MB CSV, ${zipMB.toFixed(0)} MB zipped; ${os.availableParallelism()} cores; load ${os.loadavg()[0].toFixed(1)}; rows run by ${useRealCli ? 'out/cli/drop-inspector.mjs' : 'a bundle of rows-command.ts'}`,
     `shell   unzip -p | tail -n +N | head -n 100 at 10/50/99%   : ${shell.map(ms).join(' / ')}`,
-    `duckdb  import of the extracted CSV (read_csv, auto)      : ${ms(duck.importMs / 1000)}`,
+    `duckdb  import of the extracted CSV (read_csv, auto)      : ${ms(duck.importMs / 1000)}   (CPU ${ms(duck.importCpuMs / 1000)})`,
     ...sortCols.map(
       (c) =>
         `duckdb  sort by ${c.padEnd(9)} (CREATE TABLE AS … ORDER BY) : ${ms(duck[`sort ${c}`] / 1000)}   (ORDER BY … LIMIT 100 OFFSET mid: ${ms(duck[`page ${c}`] / 1000)})`,
     ),
     `rows    first rows after the request (in process, cold)   : ${Math.round(svc.firstRowsMs)} ms   (target ≤ 200 ms)`,
     `rows    cold CLI: first page on stdout, process start incl.: ${ms(cold.firstOutS)}`,
-    `rows    first full read (in process)                      : ${ms(svc.firstReadMs / 1000)}   → ${r2(svc.firstReadMs / duck.importMs)} of DuckDB's import (target ≤ 1)`,
+    `rows    first full read (in process)                      : ${ms(svc.firstReadMs / 1000)}   → ${r2(svc.firstReadMs / duck.importMs)} of DuckDB's import (target ≤ 1); CPU ${ms(svc.firstReadCpuMs / 1000)} → ${r2(svc.firstReadCpuMs / duck.importCpuMs)} of DuckDB's`,
     `rows    cold CLI run to exit (first read + process start) : ${ms(cold.s)}   → ${r2((cold.s * 1000) / duck.importMs)} of DuckDB's import`,
     `rows    warm --offset at 10/50/99% (process start incl.)  : ${warmS.map(ms).join(' / ')}   → ${warmS.map((w, i) => r2(w / shell[i])).join(' / ')} of the shell's (target < 0.2)`,
     `analysis store (parquet, once per member, reused)        : ${ms(svc.analysisMs / 1000)}`,

@@ -196,16 +196,43 @@ export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promis
       cb.onProgress?.(p);
     };
 
+    // Inflated pieces are handled in a microtask after zlib's callback returns, not inside it:
+    // zlib then starts on the next piece in the thread pool while this thread indexes and
+    // writes (on the 291 MB bench member 1.2-1.5 s against 1.4-2.1 s in a first test; within the noise of a shared 2-core machine in the next). Should
+    // this thread fall behind, pieces are handled at once again (bounded queue).
+    const queue: Uint8Array[] = [];
+    let failure: unknown = null;
+    let scheduled = false;
+    const drain = (): void => {
+      scheduled = false;
+      try {
+        while (queue.length) {
+          const chunk = queue.shift()!;
+          bytesIn += chunk.length;
+          take(tr.push(chunk));
+          progress(false);
+        }
+      } catch (e) {
+        failure ??= e;
+        queue.length = 0;
+      }
+    };
     try {
       await zip.readMember(
         m,
         (chunk) => {
-          bytesIn += chunk.length;
-          take(tr.push(chunk));
-          progress(false);
+          if (failure) throw failure;
+          queue.push(chunk);
+          if (queue.length > 8) drain();
+          else if (!scheduled) {
+            scheduled = true;
+            queueMicrotask(drain);
+          }
         },
         { signal: cb.signal, limit },
       );
+      drain();
+      if (failure) throw failure;
     } catch (e) {
       if ((e as Error).name === 'AbortError') throw e;
       if (e instanceof ZipError)
