@@ -14,6 +14,10 @@ await build({
   outdir: 'out/cli',
   outExtension: { '.js': '.mjs' },
   bundle: true,
+  // Commands load what they need (`serve`, `rows`) in chunks of their own: a re-scan's
+  // process start does not pay for the table engine or the HTTP host.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
   format: 'esm',
   target: 'node20',

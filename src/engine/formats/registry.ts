@@ -1,13 +1,12 @@
-// Every drop family the engine knows. A new family adds an adapter and an inspector here.
+// Every drop family the engine knows, as the coordinating thread needs them: which files a
+// family claims and how they group into chunks. The heavy inspectors (XML, zip, CSV) live
+// in inspectors.ts and are loaded only by the scan workers, so a re-scan or a `rows` call
+// does not pay for loading them.
 import type { FileEntry } from '../fs/walk';
-import type { ChunkInspector, DropAdapter } from './types';
+import type { DropAdapter } from './types';
 import { gimAdapter } from './gim/discover';
-import { inspectGimChunk } from './gim/inspect';
 
 export const ADAPTERS: DropAdapter[] = [gimAdapter];
-
-/** Inspectors are looked up by format inside worker threads. */
-export const INSPECTORS: Record<string, ChunkInspector> = { gim: inspectGimChunk };
 
 /** The family claiming most files, or null when none claims any. */
 export function recogniseDrop(files: FileEntry[]): DropAdapter | null {

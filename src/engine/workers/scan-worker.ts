@@ -1,6 +1,6 @@
 // Worker thread entry: inspects the chunks it is sent, one at a time, reporting bytes read.
 import { parentPort } from 'node:worker_threads';
-import { INSPECTORS } from '../formats/registry';
+import { INSPECTORS } from '../formats/inspectors';
 import type { InspectJob, WorkerReply } from './messages';
 
 const port = parentPort;

@@ -1,0 +1,5 @@
+// Every drop family's chunk inspector, by format: loaded inside the scan workers only.
+import type { ChunkInspector } from './types';
+import { inspectGimChunk } from './gim/inspect';
+
+export const INSPECTORS: Record<string, ChunkInspector> = { gim: inspectGimChunk };
