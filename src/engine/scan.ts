@@ -11,7 +11,7 @@ import { recogniseDrop } from './formats/registry';
 import type { ChunkCandidate, ChunkInspection } from './formats/types';
 import { walkDrop } from './fs/walk';
 import { EngineError } from './model';
-import { ScanPool } from './workers/pool';
+import { ScanPool, WorkerStartError } from './workers/pool';
 import { SEVERITY_OF } from '../shared/report';
 
 export interface ScanRequest {
@@ -129,6 +129,7 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
           );
         } catch (e) {
           if (req.signal?.aborted) throw abortError();
+          if (e instanceof WorkerStartError) throw new EngineError('internal', `the scan cannot run: ${e.message}`);
           result = failedInspection(c, e as Error);
         }
         req.signal?.throwIfAborted();

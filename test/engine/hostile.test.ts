@@ -139,3 +139,24 @@ describe('hostile input', () => {
     expect(report.problems.some((p) => p.chunk === m.chunks[0].name && p.severity === 'error')).toBe(true);
   });
 });
+
+describe('engine faults are not blamed on the drop', () => {
+  it('a scan whose workers cannot start fails with a clear error instead of reporting corrupt archives', async () => {
+    const m = await writeGimDrop(fresh(), { seed: 1, chunks: 2 });
+    const { ScanPool, WorkerStartError } = await import('../../src/engine/workers/pool');
+    const broken = new ScanPool(1);
+    // As if the worker entry were missing from a build.
+    (broken as unknown as { spawn: () => never }).spawn = () => {
+      throw new WorkerStartError('scan worker entry not found next to /nowhere');
+    };
+    const { Catalog } = await import('../../src/engine/catalog/catalog');
+    const { scanDrop } = await import('../../src/engine/scan');
+    const { cadenceOf } = await import('../../src/engine/options');
+    const catalog = new Catalog(path.join(fresh(), 'c.sqlite'));
+    await expect(scanDrop(m.root, { catalog, cadence: cadenceOf({}), pool: broken })).rejects.toMatchObject({
+      code: 'internal',
+      message: expect.stringMatching(/cannot run/),
+    });
+    catalog.close();
+  });
+});

@@ -27,9 +27,12 @@ export type BuildWorkerReply =
 /** Where the worker entry lives: next to the bundle (out/cli, out/main) or as TS source (tests). */
 export function tableWorkerEntry(): { file: string; workerData?: unknown } | null {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const name of ['table-worker.mjs', 'table-worker.js']) {
-    const file = path.join(here, name);
-    if (existsSync(file)) return { file };
+  // A bundle may hold this code in a chunk folder below the worker entry (out/cli/chunks).
+  for (const dir of [here, path.dirname(here)]) {
+    for (const name of ['table-worker.mjs', 'table-worker.js']) {
+      const file = path.join(dir, name);
+      if (existsSync(file)) return { file };
+    }
   }
   const ts = path.join(here, 'table-worker.ts');
   const boot = path.join(here, '..', 'workers', 'ts-worker-bootstrap.mjs');

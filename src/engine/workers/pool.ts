@@ -11,9 +11,12 @@ import type { InspectJob, WorkerReply } from './messages';
 /** Where the worker entry lives: next to the bundle (out/cli, out/main) or as TS source (tests). */
 function workerEntry(): { file: string; workerData?: unknown } {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const name of ['scan-worker.mjs', 'scan-worker.js']) {
-    const file = path.join(here, name);
-    if (existsSync(file)) return { file };
+  // A bundle may hold this code in a chunk folder below the worker entry (out/cli/chunks).
+  for (const dir of [here, path.dirname(here)]) {
+    for (const name of ['scan-worker.mjs', 'scan-worker.js']) {
+      const file = path.join(dir, name);
+      if (existsSync(file)) return { file };
+    }
   }
   // From source, Node 20 ignores `--import tsx` in a worker's execArgv: a JS bootstrap
   // registers the loader inside the worker instead.
@@ -21,8 +24,11 @@ function workerEntry(): { file: string; workerData?: unknown } {
   if (existsSync(ts)) {
     return { file: path.join(here, 'ts-worker-bootstrap.mjs'), workerData: { __tsEntry: pathToFileURL(ts).href } };
   }
-  throw new Error(`scan worker entry not found next to ${here}`);
+  throw new WorkerStartError(`scan worker entry not found next to ${here}`);
 }
+
+/** The pool cannot run at all (no worker entry): an engine fault, never a problem of the drop. */
+export class WorkerStartError extends Error {}
 
 interface Pending {
   job: InspectJob;
@@ -83,7 +89,13 @@ export class ScanPool {
       let w = this.idle.pop();
       if (!w) {
         if (this.workers.length >= this.size) return;
-        w = this.spawn();
+        try {
+          w = this.spawn();
+        } catch (e) {
+          // Nothing can run: fail every job rather than leave them waiting.
+          for (const p of this.queue.splice(0)) p.reject(e as Error);
+          return;
+        }
       }
       const p = this.queue.shift()!;
       this.running.set(w, p);
