@@ -12,6 +12,7 @@ import { renderReport, reportFileName } from './report/index';
 import { buildReport } from './report/build-report';
 import { resolveDrop, scanDrop } from './scan';
 import { TableService } from './tables/table-service';
+import { closeDuck } from './tables/analysis';
 import type { ExportResult, ViewSpec } from '../shared/table-api';
 
 export interface EngineServiceOptions {
@@ -165,6 +166,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       watches.clear();
       await Promise.all([...jobs.values()].map((j) => (j.controller.abort(), j.done)));
       await tables.close();
+      await closeDuck();
       catalog.close();
     },
   };
