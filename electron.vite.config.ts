@@ -33,6 +33,9 @@ export default defineConfig({
     plugins: [react()],
     base: './',
     build: {
+      // electron-vite leaves the renderer unminified; it is also served to browsers, and
+      // parsing 1 MB instead of ~380 kB is felt on the first screen.
+      minify: true,
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
     },

@@ -11,8 +11,7 @@ import { cadenceOf } from './options';
 import { renderReport, reportFileName } from './report/index';
 import { buildReport } from './report/build-report';
 import { resolveDrop, scanDrop } from './scan';
-import { TableService } from './tables/table-service';
-import { closeDuck } from './tables/analysis';
+import type { TableService } from './tables/table-service';
 import type { ExportResult, ViewSpec } from '../shared/table-api';
 
 export interface EngineServiceOptions {
@@ -48,8 +47,14 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
   const jobs = new Map<string, Job>();
   const watches = new Map<string, NodeJS.Timeout>();
   const emit = (e: EngineEvent): void => void events.emit('event', e);
-  const tables = new TableService({ catalog, cacheDir: options.tableCacheDir });
-  tables.onTableEvent(emit);
+  // The table engine (and DuckDB) load on the first table call: opening a drop does not wait for them.
+  let tablesReady: Promise<TableService> | null = null;
+  const tables = (): Promise<TableService> =>
+    (tablesReady ??= import('./tables/table-service').then(({ TableService }) => {
+      const t = new TableService({ catalog, cacheDir: options.tableCacheDir });
+      t.onTableEvent(emit);
+      return t;
+    }));
 
   async function startScan(dropPath: string, opts: ScanOptions = {}): Promise<{ jobId: string }> {
     const drop = await resolveDrop(dropPath);
@@ -147,14 +152,14 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       return { saved: false };
     },
 
-    listTables: (drop) => tables.listTables(drop),
-    openTable: (drop, request) => tables.openTable(drop, request),
-    tableInfo: (handle) => tables.tableInfo(handle),
-    getRows: (handle, request) => tables.getRows(handle, request),
-    columnStats: (handle, column, view) => tables.columnStats(handle, column, view),
-    cancel: (handle) => tables.cancel(handle),
-    closeTable: (handle) => tables.closeTable(handle),
-    exportView: (handle, view, file) => tables.exportView(handle, view, file),
+    listTables: async (drop) => (await tables()).listTables(drop),
+    openTable: async (drop, request) => (await tables()).openTable(drop, request),
+    tableInfo: async (handle) => (await tables()).tableInfo(handle),
+    getRows: async (handle, request) => (await tables()).getRows(handle, request),
+    columnStats: async (handle, column, view) => (await tables()).columnStats(handle, column, view),
+    cancel: async (handle) => (await tables()).cancel(handle),
+    closeTable: async (handle) => (await tables()).closeTable(handle),
+    exportView: async (handle, view, file) => (await tables()).exportView(handle, view, file),
 
     onEvent(listener) {
       events.on('event', listener);
@@ -165,8 +170,11 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       for (const t of watches.values()) clearInterval(t);
       watches.clear();
       await Promise.all([...jobs.values()].map((j) => (j.controller.abort(), j.done)));
-      await tables.close();
-      await closeDuck();
+      if (tablesReady) {
+        await (await tablesReady).close();
+        const { closeDuck } = await import('./tables/analysis');
+        await closeDuck();
+      }
       catalog.close();
     },
   };
