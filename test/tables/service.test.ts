@@ -264,6 +264,8 @@ describe('sort, filter, search, statistics over the whole table', () => {
     expect(ts.kind).toBe('time');
     expect(ts.empty).toBe(truth.rows.filter((r) => r[e] === '').length);
     expect(ts.histogram!.reduce((s, b) => s + b.count, 0)).toBe(truth.rows.filter((r) => r[e] !== '').length);
+    // Info Mart's *_DATE_TIME_KEY columns hold UTC seconds too.
+    expect((await svc.columnStats(h.handle, 'START_DATE_TIME_KEY')).kind).toBe('time');
 
     const sub = await svc.columnStats(h.handle, 'SUBJECT', {
       filter: [{ column: 'MEDIA_TYPE_KEY', op: 'equals', value: '1' }],

@@ -467,8 +467,9 @@ export async function columnKinds(
     const hi = row[i * per + 3] as number | null;
     const notTime = time ? Number(row[i * per + 4]) : nonEmpty;
     const numeric = nonEmpty > 0 && notNum === 0;
-    // Unix seconds in a column named like a time (START_TS, GMT_START_TIME, CREATED...).
-    const epochName = /(_TS|_TIME|^CREATED|^DELETED|^LASTCHANGE|_DATE)$/i.test(names[i] ?? '');
+    // Unix seconds in a column named like a time (START_TS, GMT_START_TIME, CREATED...; Info
+    // Mart's *_DATE_TIME_KEY holds the UTC seconds of its interval).
+    const epochName = /(_TS|_TIME|^CREATED|^DELETED|^LASTCHANGE|_DATE|_DATE_TIME_KEY)$/i.test(names[i] ?? '');
     const epoch = numeric && epochName && lo !== null && hi !== null && lo >= 1e8 && hi <= 4.2e9;
     const isTime = (nonEmpty > 0 && notTime === 0 && !numeric) || epoch;
     return { kind: isTime ? 'time' : numeric ? 'number' : 'text', numeric, timeChecked: time };
