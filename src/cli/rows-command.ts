@@ -15,11 +15,9 @@
 import path from 'node:path';
 import { Catalog } from '../engine/catalog/catalog';
 import { defaultCatalogPath, isInside } from '../engine/catalog/location';
-import { recogniseDrop } from '../engine/formats/registry';
-import { walkDrop } from '../engine/fs/walk';
 import { EngineError } from '../engine/model';
 import { cadenceOf } from '../engine/options';
-import { resolveDrop, scanDrop } from '../engine/scan';
+import { discoverDrop, resolveDrop, scanDrop } from '../engine/scan';
 import { defaultCacheDir } from '../engine/tables/cache';
 import { parseEncoding } from '../engine/tables/encoding';
 import { csvField, TableService } from '../engine/tables/table-service';
@@ -54,15 +52,10 @@ function count(v: string | undefined, name: string, dflt: number): number {
 /** Scans the drop if the catalog does not know it or its files changed since the last scan. */
 async function ensureScanned(drop: string, catalog: Catalog, quiet: boolean): Promise<void> {
   const row = catalog.drop(drop);
-  if (row) {
-    const { files } = await walkDrop(drop);
-    const adapter = recogniseDrop(files);
-    if (adapter) {
-      const now = new Map(adapter.discover(files).chunks.map((c) => [c.name, c.fingerprint]));
-      const known = catalog.fingerprints(row.id);
-      const same = now.size === known.size && [...now].every(([n, f]) => known.get(n) === f);
-      if (same && row.last_scan_complete) return;
-    }
+  if (row?.last_scan_complete) {
+    const { chunks } = await discoverDrop(drop);
+    const known = catalog.fingerprints(row.id);
+    if (chunks.length === known.size && chunks.every((c) => known.get(c.name) === c.fingerprint)) return;
   }
   if (!quiet) process.stderr.write(`drop-inspector: scanning ${drop} first…\n`);
   await scanDrop(drop, { catalog, cadence: cadenceOf({}) });

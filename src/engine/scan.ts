@@ -8,10 +8,10 @@ import { isInside } from './catalog/location';
 import { dropProblems } from './checks/index';
 import type { Cadence } from './checks/time';
 import { recogniseDrop } from './formats/registry';
-import type { ChunkCandidate, ChunkInspection } from './formats/types';
+import type { ChunkCandidate, ChunkInspection, DropAdapter } from './formats/types';
 import { walkDrop } from './fs/walk';
 import { EngineError } from './model';
-import { ScanPool, WorkerStartError } from './workers/pool';
+import { defaultPoolSize, ScanPool, WorkerStartError } from './workers/pool';
 import { SEVERITY_OF } from '../shared/report';
 
 export interface ScanRequest {
@@ -59,6 +59,20 @@ export async function resolveDrop(dropPath: string): Promise<string> {
   }
 }
 
+/** The drop's family and its chunks as they are on disk now (a walk; nothing is read). */
+export async function discoverDrop(drop: string, signal?: AbortSignal): Promise<{ adapter: DropAdapter; chunks: ChunkCandidate[] }> {
+  const { files, unreadable } = await walkDrop(drop, { signal });
+  if (unreadable.some((u) => u.rel === '.')) throw new EngineError('unreadable', `${drop} cannot be listed: ${unreadable[0].error}`);
+  const adapter = recogniseDrop(files);
+  if (!adapter) {
+    throw new EngineError(
+      'unknown-format',
+      `${drop} holds no drop this version recognises (${files.length} file${files.length === 1 ? '' : 's'}; looked for Info Mart export_….zip / .extracted.xml / .sha1)`,
+    );
+  }
+  return { adapter, chunks: adapter.discover(files).chunks };
+}
+
 export async function scanDrop(dropPath: string, req: ScanRequest): Promise<ScanOutcome> {
   const started = Date.now();
   const drop = await resolveDrop(dropPath);
@@ -84,16 +98,7 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
   };
   emit();
 
-  const { files, unreadable } = await walkDrop(drop, { signal: req.signal });
-  if (unreadable.some((u) => u.rel === '.')) throw new EngineError('unreadable', `${drop} cannot be listed: ${unreadable[0].error}`);
-  const adapter = recogniseDrop(files);
-  if (!adapter) {
-    throw new EngineError(
-      'unknown-format',
-      `${drop} holds no drop this version recognises (${files.length} file${files.length === 1 ? "" : "s"}; looked for Info Mart export_….zip / .extracted.xml / .sha1)`,
-    );
-  }
-  const { chunks } = adapter.discover(files);
+  const { adapter, chunks } = await discoverDrop(drop, req.signal);
   const dropRow = req.catalog.ensureDrop(drop, adapter.format);
   const known = req.catalog.fingerprints(dropRow.id);
   const todo: ChunkCandidate[] = chunks.filter((c) => req.verify || known.get(c.name) !== c.fingerprint);
@@ -106,7 +111,7 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
   progress.bytesTotal = todo.reduce((s, c) => s + adapter.workOf(c), 0);
   emit();
 
-  const pool = req.pool ?? new ScanPool(Math.min(new ScanPool().size, Math.max(1, todo.length)));
+  const pool = req.pool ?? new ScanPool(Math.min(defaultPoolSize(), Math.max(1, todo.length)));
   let lastEmit = 0;
   const onAbort = (): void => void pool.close(abortError());
   req.signal?.addEventListener('abort', onAbort, { once: true });

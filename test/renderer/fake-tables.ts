@@ -26,6 +26,8 @@ import type {
   ViewSpec,
 } from '../../src/shared/table-api';
 import { CHUNK_COLUMN, TABLE_ENCODINGS } from '../../src/shared/table-api';
+// The merge key and its candidates follow the engine's own rules.
+import { choosableKeys, keyCandidates, namedKey } from '../../src/shared/table-keys';
 import type { SavedView } from '../../src/shared/api';
 import type { ScanReport } from '../../src/shared/report';
 import { ApiError } from '../../src/renderer/api/errors';
@@ -71,45 +73,6 @@ interface Source {
   rows: number | null;
   decode(encoding: TableEncoding): Decoded;
   huge?: boolean;
-}
-
-// -- the merge key and its candidates (the engine's rules, src/engine/tables/keys.ts) --------
-
-const KNOWN_KEYS: Record<string, string> = {
-  interaction_fact: 'INTERACTION_ID',
-  sm_res_state_fact: 'SM_RES_STATE_FACT_KEY',
-  irf_user_data_cust_1: 'INTERACTION_RESOURCE_ID',
-};
-const EXCLUDED_KEY = /^(CREATE_AUDIT_KEY|UPDATE_AUDIT_KEY)$|_DATE_TIME_KEY$/i;
-
-function findColumn(columns: string[], name: string): string | null {
-  return columns.find((c) => c.toUpperCase() === name.toUpperCase()) ?? null;
-}
-
-export function namedKey(
-  table: string,
-  columns: string[],
-): { column: string; source: 'known' | 'table-name' } | null {
-  const known = KNOWN_KEYS[table.toLowerCase()];
-  if (known) {
-    const c = findColumn(columns, known);
-    if (c) return { column: c, source: 'known' };
-  }
-  const base = table.toUpperCase().replace(/_+$/, '');
-  for (const suffix of ['_KEY', '_ID']) {
-    const c = findColumn(columns, base + suffix);
-    if (c) return { column: c, source: 'table-name' };
-  }
-  return null;
-}
-
-function keyCandidates(columns: string[]): string[] {
-  return columns.filter((c) => (/(_KEY|_ID)$/i.test(c) || /^ID$/i.test(c)) && !EXCLUDED_KEY.test(c));
-}
-
-function choosableKeys(columns: string[]): string[] {
-  const k = keyCandidates(columns);
-  return [...k, ...columns.filter((c) => !k.includes(c))];
 }
 
 // -- the report's tables ----------------------------------------------------------------------

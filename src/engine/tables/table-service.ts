@@ -50,7 +50,7 @@ import { BuildRunner } from './build-runner';
 import { entryKey, hashKey, segmentParquet, TableCache, type EntryMeta, type EntrySource } from './cache';
 import { isTableEncoding } from './encoding';
 import { EntryReader, type ReadRow } from './entry-reader';
-import { choosableKeys, keyCandidates, namedKey } from './keys';
+import { choosableKeys, keyCandidates, namedKey } from '../../shared/table-keys';
 
 export interface TableServiceOptions {
   catalog: Catalog;

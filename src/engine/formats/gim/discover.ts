@@ -7,6 +7,14 @@ import { classifyGimFile, parseGimName } from './name';
 
 const TABLE_SHA1 = /\.csv\.sha1$/i;
 
+/** The files of one export stem in one folder. */
+interface Group {
+  dir: string;
+  stem: string;
+  files: Record<string, FileEntry>;
+  extra: FileEntry[];
+}
+
 export const gimAdapter: DropAdapter = {
   format: 'gim',
   label: 'Info Mart Data Export',
@@ -16,7 +24,7 @@ export const gimAdapter: DropAdapter = {
   },
 
   discover(files) {
-    const groups = new Map<string, { dir: string; stem: string; files: Record<string, FileEntry>; extra: FileEntry[] }>();
+    const groups = new Map<string, Group>();
     const byDir = new Map<string, FileEntry[]>();
     const stray: FileEntry[] = [];
     for (const f of files) {
@@ -34,9 +42,13 @@ export const gimAdapter: DropAdapter = {
     }
     // Per-table checksums beside the archive belong to the folder's only chunk.
     const stemsInDir = new Map<string, number>();
-    for (const g of groups.values()) stemsInDir.set(g.dir, (stemsInDir.get(g.dir) ?? 0) + 1);
+    const groupOfDir = new Map<string, Group>();
+    for (const g of groups.values()) {
+      stemsInDir.set(g.dir, (stemsInDir.get(g.dir) ?? 0) + 1);
+      groupOfDir.set(g.dir, g);
+    }
     for (const [dir, list] of byDir) {
-      const single = stemsInDir.get(dir) === 1 ? [...groups.values()].find((g) => g.dir === dir) : undefined;
+      const single = stemsInDir.get(dir) === 1 ? groupOfDir.get(dir) : undefined;
       for (const f of list) {
         if (single && TABLE_SHA1.test(f.rel)) single.extra.push(f);
         else stray.push(f);

@@ -193,7 +193,7 @@ async function inspectFiles(chunk: ChunkCandidate, ctx: InspectContext): Promise
         continue;
       }
       const sumKey = `${path.posix.basename(m.name).toLowerCase()}.sha1`;
-      const table = await inspectMember(archive, m, tableName, ctx, add, insideSums.get(sumKey), besideSums.get(sumKey), chunk);
+      const table = await inspectMember(archive, m, tableName, ctx, add, insideSums.get(sumKey), besideSums.get(sumKey));
       out.tables.push(table);
       if (table.error && out.archive === 'ok' && /corrupt|truncated|CRC/i.test(table.error)) out.archive = 'corrupt';
     }
@@ -216,7 +216,6 @@ async function inspectMember(
   add: (kind: ProblemKind, message: string, table?: string | null, detail?: Record<string, unknown>) => void,
   insideSum: ZipMember | undefined,
   besideSum: FileEntry | undefined,
-  chunk: ChunkCandidate,
 ): Promise<TableInspection> {
   const table = emptyTable(tableName, m, '');
   table.error = null;
@@ -312,6 +311,5 @@ async function inspectMember(
       add('checksum-missing', `${m.name}'s checksum file holds no SHA-1 digest`, tableName);
     }
   }
-  void chunk;
   return table;
 }
