@@ -34,10 +34,11 @@ Options:
   --grace DUR           extra silence tolerated before "late"/"stale" (default half the cadence)
   --as-of TIME          judge "stale" as of this ISO time or Unix seconds (default now)
   --max-member-bytes N  do not inflate zip members larger than this (default 64 GiB)
+  --exit-zero           exit 0 even when problems are found (for scripts that only want the file)
   --quiet               no progress bar
-  -h, --help            this help
+  -h, --help            this help (on stdout)
 
-Exit status: 0 no problem of severity error; 1 at least one; 2 the scan could not run.
+Exit status: 0 no problem of severity error (or --exit-zero); 1 at least one; 2 the scan could not run.
 `;
 
 const OPTIONS = {
@@ -59,6 +60,7 @@ const OPTIONS = {
   csv: { type: 'boolean' },
   encoding: { type: 'string' },
   quiet: { type: 'boolean' },
+  'exit-zero': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
@@ -80,9 +82,15 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const [command, ...rest] = positionals;
-  if (values.help || !command) {
+  if (values.help) {
+    // Asked for: the answer is the document, on stdout (`drop-inspector --help | less`).
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (!command) {
+    // Not asked for: a usage error, on stderr.
     process.stderr.write(USAGE);
-    return command || values.help ? 0 : 2;
+    return 2;
   }
   switch (command) {
     case 'scan':
@@ -151,7 +159,7 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
       process.stderr.write(humanSummary(report));
       process.stderr.write(`  (${outcome.inspected} chunks read, ${outcome.reused} unchanged since the last scan)\n`);
     }
-    return report.summary.errors > 0 ? 1 : 0;
+    return report.summary.errors > 0 && !values['exit-zero'] ? 1 : 0;
   } catch (e) {
     bar.done();
     throw e;

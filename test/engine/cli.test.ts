@@ -82,7 +82,36 @@ describe('drop-inspector scan', () => {
   });
 });
 
+describe('drop-inspector --help', () => {
+  it('prints the usage on stdout (for | less) and exits 0; no command at all is a usage error on stderr', () => {
+    for (const flag of ['--help', '-h']) {
+      const r = run([flag]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^drop-inspector .*Usage:/s);
+      expect(r.stdout).toContain('--exit-zero');
+      expect(r.stderr).toBe('');
+    }
+    const sub = run(['report', '--help']);
+    expect(sub.status).toBe(0);
+    expect(sub.stdout).toContain('Usage:');
+    const none = run([]);
+    expect(none.status).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain('Usage:');
+  });
+});
+
 describe('drop-inspector report', () => {
+  it('--exit-zero writes the report and exits 0 even with error-severity problems', () => {
+    const out = path.join(work, 'exit-zero.md');
+    const r = run(['report', broken.root, '--format', 'md', '-o', out, '--exit-zero', '--catalog', path.join(work, 'c5.sqlite'), '--as-of', asOf(broken)]);
+    expect(r.status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain(`${broken.missing[0].hwmFrom}..${broken.missing[0].hwmTo}`);
+    // Without it, the same drop exits 1: the flag is what changes the status.
+    expect(run(['report', broken.root, '--format', 'md', '-o', out, '--catalog', path.join(work, 'c5.sqlite'), '--as-of', asOf(broken)]).status).toBe(1);
+  });
+
+
   it('writes each format with the gap and the checksum failure in it', () => {
     const gap = broken.missing[0];
     for (const format of ['md', 'csv', 'json', 'html']) {
