@@ -1,24 +1,11 @@
 // Errors as both hosts (HTTP and Electron IPC) hand them to the UI: an ApiErrorShape, never
 // a stack trace and never a crash.
-import type { ApiErrorShape } from '../shared/api';
+import { API_ERROR_CODES, type ApiErrorCode, type ApiErrorShape } from '../shared/api';
 
-export type ApiErrorCode = ApiErrorShape['code'];
-
-const CODES = {
-  'not-found': true,
-  'not-a-directory': true,
-  unreadable: true,
-  'unknown-format': true,
-  'catalog-too-new': true,
-  'bad-request': true,
-  forbidden: true,
-  internal: true,
-} as const satisfies Record<ApiErrorCode, true>;
-
-export const API_ERROR_CODES = Object.keys(CODES) as readonly ApiErrorCode[];
+export { API_ERROR_CODES, type ApiErrorCode };
 
 export function isApiErrorCode(value: unknown): value is ApiErrorCode {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(CODES, value);
+  return typeof value === 'string' && (API_ERROR_CODES as readonly string[]).includes(value);
 }
 
 /** An error whose code the UI sees as is. */
@@ -37,6 +24,10 @@ export class ApiError extends Error implements ApiErrorShape {
  */
 export function toApiErrorShape(error: unknown): ApiErrorShape {
   if (typeof error === 'object' && error !== null) {
+    // A request the UI made obsolete (another table, a newer sort) was stopped on purpose.
+    if ((error as { name?: unknown }).name === 'AbortError') {
+      return { code: 'cancelled', message: 'Cancelled: a newer request took its place.' };
+    }
     const { code, message } = error as { code?: unknown; message?: unknown };
     const text = typeof message === 'string' && message !== '' ? message : String(error);
     if (isApiErrorCode(code)) return { code, message: text };
@@ -54,6 +45,9 @@ export function httpStatusFor(code: ApiErrorCode): number {
       return 403;
     case 'not-found':
       return 404;
+    case 'cancelled':
+      // Conflict: a later request of the same client superseded this one.
+      return 409;
     default:
       return 500;
   }

@@ -199,6 +199,23 @@ export function resolveStaticPath(rendererDir: string, rawPath: string): string 
   return full;
 }
 
+/** What a request Node's parser refused is answered with, and why, in words. */
+export function clientErrorAnswer(error: NodeJS.ErrnoException): { status: number; text: string; reason: string } {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, text: 'Request Header Fields Too Large', reason: 'The request\u2019s headers are too large (a very long address or cookie).' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+    case 'ERR_HTTP_HEADERS_TIMEOUT':
+      return { status: 408, text: 'Request Timeout', reason: 'The request did not arrive in time; try again.' };
+    default:
+      return {
+        status: 400,
+        text: 'Bad Request',
+        reason: `The server could not read the request (${error.code ?? 'malformed'}${error.message ? `: ${error.message}` : ''}).`,
+      };
+  }
+}
+
 export async function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
   const { api } = opts;
   const rendererDir = resolve(opts.rendererDir);
@@ -626,12 +643,19 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
       else res.destroy();
     });
   });
-  server.on('clientError', (_error, socket: Socket) => {
-    if (socket.writable && !socket.destroyed) {
-      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    } else {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // A client that went away (a tab closed, a request given up) is not an error to answer.
+    if (error.code === 'ECONNRESET' || !socket.writable || socket.destroyed) {
       socket.destroy();
+      return;
     }
+    const { status, text, reason } = clientErrorAnswer(error);
+    // The answer says why, in the API's own error shape, so the UI can show the reason.
+    const body = JSON.stringify({ ok: false, error: { code: 'bad-request', message: reason } } satisfies CallResponse);
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);

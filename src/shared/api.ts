@@ -56,9 +56,27 @@ export interface ExportedReport {
   content: string;
 }
 
+/**
+ * Every error code a host can answer: the one list (hosts map it to statuses, the UI to
+ * headings). 'cancelled' is a request the UI itself made obsolete (a newer sort, another
+ * table): not a failure, and never logged.
+ */
+export const API_ERROR_CODES = [
+  'not-found',
+  'not-a-directory',
+  'unreadable',
+  'unknown-format',
+  'catalog-too-new',
+  'bad-request',
+  'forbidden',
+  'cancelled',
+  'internal',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
 /** An error the UI shows as a message, never as a crash. */
 export interface ApiErrorShape {
-  code: 'not-found' | 'not-a-directory' | 'unreadable' | 'unknown-format' | 'catalog-too-new' | 'bad-request' | 'forbidden' | 'internal';
+  code: ApiErrorCode;
   message: string;
 }
 

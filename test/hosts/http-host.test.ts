@@ -399,6 +399,30 @@ describe('HTTP host', () => {
     );
   });
 
+  it('answers a request its parser refuses with the reason, in the API\u2019s error shape', async () => {
+    const answer = await rawSocket(host.port, 'BLAH\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { ok: boolean; error: { code: string; message: string } };
+    expect(body.ok).toBe(false);
+    expect(body.error.code).toBe('bad-request');
+    expect(body.error.message).toMatch(/could not read the request \(HPE_/);
+    const huge = await rawSocket(host.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(huge).toMatch(/headers are too large/);
+  });
+
+  it('a request cancelled because the user moved on is 409 "cancelled", not a logged 500', async () => {
+    fake.getRows = async () => {
+      const e = new Error('cancelled');
+      e.name = 'AbortError';
+      throw e;
+    };
+    const res = await call('getRows', { args: ['h1', { offset: 0, limit: 10, sort: { column: 'A' } }] });
+    expect(res.status).toBe(409);
+    expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(errors).toEqual([]);
+  });
+
   it('survives malformed requests', async () => {
     for (const junk of [
       'BLAH\r\n\r\n',

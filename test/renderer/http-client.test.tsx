@@ -50,6 +50,17 @@ describe('createHttpApi', () => {
     expect(shape.message).toMatch(/token/);
   });
 
+  it('a refused request always says why: the plain-text reason, or that none was given', async () => {
+    const withText = createHttpApi({ token: 't', fetch: async () => new Response('Malformed path\n', { status: 400, statusText: 'Bad Request' }) });
+    const a = toApiError(await withText.getRows('h', { offset: 0, limit: 10, sort: { column: 'A' } }).catch((e: unknown) => e));
+    expect(a.code).toBe('bad-request');
+    expect(a.message).toBe('Request refused (400 Bad Request): Malformed path');
+    // An empty 400 (what Node's parser-error path used to send): no bare status.
+    const empty = createHttpApi({ token: 't', fetch: async () => new Response('', { status: 400, statusText: 'Bad Request' }) });
+    const b = toApiError(await empty.getRows('h', { offset: 0, limit: 10 }).catch((e: unknown) => e));
+    expect(b.message).toMatch(/^Request refused \(400 Bad Request\): the server gave no reason/);
+  });
+
   it('passes an ApiErrorShape from the server through', async () => {
     const api = createHttpApi({
       token: 't',

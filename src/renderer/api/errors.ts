@@ -1,16 +1,7 @@
 // Every failure of an API call becomes an ApiErrorShape the UI can show.
-import type { ApiErrorShape } from '../../shared/api';
+import { API_ERROR_CODES, type ApiErrorShape } from '../../shared/api';
 
-export const API_ERROR_CODES: readonly ApiErrorShape['code'][] = [
-  'not-found',
-  'not-a-directory',
-  'unreadable',
-  'unknown-format',
-  'catalog-too-new',
-  'bad-request',
-  'forbidden',
-  'internal',
-];
+export { API_ERROR_CODES };
 
 /** An Error carrying an ApiErrorShape (thrown by the HTTP client and the fake API). */
 export class ApiError extends Error implements ApiErrorShape {
@@ -75,5 +66,11 @@ export const ERROR_TITLES: Record<ApiErrorShape['code'], string> = {
   'catalog-too-new': 'Catalog written by a newer version',
   'bad-request': 'Request refused',
   forbidden: 'Not authorised',
+  cancelled: 'Cancelled',
   internal: 'Internal error',
 };
+
+/** A request the UI itself made obsolete: nothing to tell the user. */
+export function isCancelled(error: unknown): boolean {
+  return toApiError(error).code === 'cancelled' || (error as { name?: unknown } | null)?.name === 'AbortError';
+}

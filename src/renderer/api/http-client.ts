@@ -104,7 +104,16 @@ function isErrorShape(v: unknown): v is { code: (typeof API_ERROR_CODES)[number]
   return typeof o.code === 'string' && (API_ERROR_CODES as readonly string[]).includes(o.code) && typeof o.message === 'string';
 }
 
-function statusError(status: number, statusText: string): ApiError {
+/** The reason a non-JSON answer gives (a plain-text body), short enough for a banner. */
+function reasonOf(body: string): string {
+  const line = body.trim().split(/\r?\n/)[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+function statusError(status: number, statusText: string, body = ''): ApiError {
+  const why = reasonOf(body);
+  const because = why ? `: ${why}` : '';
+  const label = `${status}${statusText ? ` ${statusText}` : ''}`;
   if (status === 401) {
     return new ApiError({
       code: 'forbidden',
@@ -113,11 +122,13 @@ function statusError(status: number, statusText: string): ApiError {
     });
   }
   if (status === 403) {
-    return new ApiError({ code: 'forbidden', message: 'The server refused the request (403 Forbidden).' });
+    return new ApiError({ code: 'forbidden', message: `The server refused the request (${label})${because}` });
   }
-  if (status === 404) return new ApiError({ code: 'not-found', message: `Not found (404 ${statusText}).` });
-  if (status >= 400 && status < 500) return new ApiError({ code: 'bad-request', message: `Request refused (${status} ${statusText}).` });
-  return new ApiError({ code: 'internal', message: `The server failed (${status} ${statusText}).` });
+  if (status === 404) return new ApiError({ code: 'not-found', message: `Not found (${label})${because}` });
+  // No reason in the answer at all: say so, and what to try, rather than a bare status.
+  const fallback = because || ': the server gave no reason; try again, and if it recurs, see the server\u2019s terminal';
+  if (status >= 400 && status < 500) return new ApiError({ code: 'bad-request', message: `Request refused (${label})${fallback}` });
+  return new ApiError({ code: 'internal', message: `The server failed (${label})${fallback}` });
 }
 
 export function createHttpApi(options: HttpApiOptions): DropInspectorApi {
@@ -147,8 +158,9 @@ export function createHttpApi(options: HttpApiOptions): DropInspectorApi {
       });
     }
     let payload: unknown;
+    let text = '';
     try {
-      const text = await res.text();
+      text = await res.text();
       payload = text ? JSON.parse(text) : undefined;
     } catch {
       /* not JSON: judged by the status below */
@@ -158,7 +170,7 @@ export function createHttpApi(options: HttpApiOptions): DropInspectorApi {
       if (r.ok) return r.value as T;
       if (isErrorShape(r.error)) throw new ApiError(r.error);
     }
-    if (!res.ok) throw statusError(res.status, res.statusText);
+    if (!res.ok) throw statusError(res.status, res.statusText, payload === undefined ? text : '');
     throw new ApiError({ code: 'internal', message: `Unexpected answer from the server for ${method}.` });
   }
 

@@ -22,7 +22,7 @@ import type {
   TableSummary,
   ViewSpec,
 } from '../../shared/table-api';
-import { toApiError } from '../api/errors';
+import { isCancelled, toApiError } from '../api/errors';
 import type { AppStore, UiError } from './store';
 
 /** Rows per getRows block. */
@@ -363,7 +363,8 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
         const t = now();
         keys.forEach((k) => failedAt.set(k, t));
         const cur = current();
-        if (cur && cur.handle === handle && cur.vkey === vkey)
+        // A read the user made obsolete (another table, a newer view) is not an error.
+        if (cur && cur.handle === handle && cur.vkey === vkey && !isCancelled(e))
           set({
             error: {
               ...toApiError(e),
@@ -428,6 +429,10 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
         if (kind === 'open' && (info.scope === 'merged' || !info.complete)) scheduleInfo(handle);
       } catch (e) {
         if (seq !== viewSeq) return;
+        if (isCancelled(e)) {
+          set({ busy: null, progress: null });
+          return;
+        }
         set({
           busy: null,
           progress: null,
@@ -489,7 +494,7 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
         });
       } catch (e) {
         if (seq === openSeq)
-          set({ busy: null, error: { ...toApiError(e), context: `Opening ${sel.table}` } });
+          set({ busy: null, error: isCancelled(e) ? null : { ...toApiError(e), context: `Opening ${sel.table}` } });
         return;
       }
       if (seq !== openSeq || get().drop !== drop) {
@@ -793,7 +798,7 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
                 view,
                 data: null,
                 loading: false,
-                error: { ...toApiError(e), context: `Statistics of ${column}` },
+                error: isCancelled(e) ? null : { ...toApiError(e), context: `Statistics of ${column}` },
               },
             });
         }
