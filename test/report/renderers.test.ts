@@ -436,9 +436,46 @@ describe('HTML', () => {
     expect(text).toContain('ℹ INFO');
   });
 
-  it('supports dark mode and print', () => {
+  it('supports dark mode and print, one page per section when printed', () => {
     expect(html).toContain('prefers-color-scheme: dark');
     expect(html).toContain('@media print');
+    const print = html.slice(html.indexOf('@media print'));
+    expect(print).toMatch(/main > section \+ section \{ break-before: page; \}/);
+    expect(print).toMatch(/@page \{/);
+  });
+
+  it('labels every drawn bar with its # and colours it by its worst severity, as the app does', () => {
+    const bars = elements(svg).filter((e) => e.tagName === 'rect' && hasClass(e, 'bar'));
+    const labels = elements(svg)
+      .filter((e) => e.tagName === 'text')
+      .map(textOf);
+    expect(bars.length).toBeGreaterThan(3);
+    for (const bar of bars) {
+      const index = /^#(\d+)/.exec(textOf(bar))![1];
+      expect(labels.some((l) => new RegExp(`^#${index}\\??( |$)`).test(l)), `#${index} has a label`).toBe(true);
+      const sev = ['sev-error', 'sev-warning', 'sev-info', 'sev-none'].filter((c) => hasClass(bar, c));
+      expect(sev, `#${index}`).toHaveLength(1);
+    }
+    // Each severity has its own fill (not one colour for all bars).
+    const fill = (cls: string): string => new RegExp(`rect\\.bar\\.${cls} \\{ fill: (var\\(--[a-z-]+\\))`).exec(html)![1];
+    expect(new Set([fill('sev-error'), fill('sev-warning'), fill('sev-none'), fill('sev-info')]).size).toBe(4);
+  });
+
+  it('labels narrow bars too: 40 short chunks beside one huge one each get a call-out', () => {
+    const many: ScanReport = {
+      ...r,
+      chunks: Array.from({ length: 41 }, (_, i) => ({
+        ...r.chunks[0],
+        name: `export_${i}`,
+        hwmFrom: i === 40 ? 1000 : i * 10,
+        hwmTo: i === 40 ? 10_000_000 : i * 10 + 10,
+      })),
+      problems: [],
+    };
+    const svgText = elements(tagged(elements(parse(renderHtml(many))), 'svg')[0])
+      .filter((e) => e.tagName === 'text')
+      .map(textOf);
+    for (let i = 1; i <= 41; i++) expect(svgText, `#${i}`).toContain(`#${i}`);
   });
 
   it('says which chunks could not be drawn', () => {

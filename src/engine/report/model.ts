@@ -276,6 +276,21 @@ export function rowsText(rows: number, unknown: number): string {
 }
 
 /** "13 → 200074"; "—" when both ends are unknown. */
+/**
+ * A chunk's extent in words: "200074 → 200911" along the audit-key axis today. Renderers
+ * call this (not keysText on hwm fields) so that a chunk with a coverage extent on another
+ * axis (a time range, a run date) is spoken in that axis's terms.
+ */
+export function extentText(c: ReportChunk): string {
+  const cov = (c as ReportChunk & { coverage?: { axis?: string; from?: unknown; to?: unknown } | null }).coverage;
+  if (cov && cov.axis && cov.axis !== 'audit-key') {
+    const end = (v: unknown): string =>
+      typeof v === 'number' ? (cov.axis === 'run-date' ? formatTs(v).slice(0, 10) : formatTs(v)) : typeof v === 'string' && v ? v : UNKNOWN;
+    return `${end(cov.from)} → ${end(cov.to)}`;
+  }
+  return keysText(c.hwmFrom, c.hwmTo);
+}
+
 export function keysText(from: number | null, to: number | null): string {
   if (from === null && to === null) return UNKNOWN;
   return `${from ?? UNKNOWN} → ${to ?? UNKNOWN}`;

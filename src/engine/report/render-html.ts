@@ -7,6 +7,7 @@ import { formatSpan, formatTs, UNKNOWN } from './format-time';
 import {
   checksumLabel,
   type ChunkRow,
+  extentText,
   type GapRow,
   keysText,
   noteLabel,
@@ -43,6 +44,7 @@ const CSS = `
   --err: #b42318; --err-bg: #fdecea; --warn: #8a5300; --warn-bg: #fff4d6;
   --info: #1f5fa8; --info-bg: #e8f1fb; --ok: #1a7f37; --ok-bg: #e6f4ea;
   --bar: #4a78b5; --bar-fg: #ffffff; --gap-bg: #fdecea;
+  --bar-ok: #4f8f6a; --bar-info: #2f6fb3; --bar-warn: #e0a030; --bar-err: #c62828;
 }
 @media (prefers-color-scheme: dark) {
   :root {
@@ -50,6 +52,7 @@ const CSS = `
     --err: #ff7b72; --err-bg: #3b1219; --warn: #e3b341; --warn-bg: #332701;
     --info: #79c0ff; --info-bg: #0c2d4a; --ok: #56d364; --ok-bg: #0f2e1a;
     --bar: #3b6aa8; --bar-fg: #ffffff; --gap-bg: #3b1219;
+    --bar-ok: #3f7d59; --bar-info: #2f6fb3; --bar-warn: #d89a26; --bar-err: #d13b3b;
   }
 }
 @media print {
@@ -59,8 +62,14 @@ const CSS = `
     --err: #a00000; --err-bg: #fde8e8; --warn: #7a4a00; --warn-bg: #fff2cc;
     --info: #1f4f8a; --info-bg: #e8f1fb; --ok: #176b2e; --ok-bg: #e6f4ea;
     --bar: #5b7fb0; --bar-fg: #ffffff; --gap-bg: #fde8e8;
+    --bar-ok: #4f8f6a; --bar-info: #2f6fb3; --bar-warn: #e0a030; --bar-err: #c62828;
   }
-  body { font-size: 9pt; margin: 0; max-width: none; }
+  @page { size: A4 landscape; margin: 12mm; }
+  body { font-size: 9pt; margin: 0; max-width: none; padding: 0; }
+  /* One page per section: the summary with the header, then timeline, problems, tables. */
+  main > section + section { break-before: page; }
+  svg.timeline { break-inside: avoid; }
+  footer { margin-top: 1rem; }
   th, td { padding: .2rem .3rem; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   section { break-inside: auto; }
@@ -111,8 +120,15 @@ svg.timeline text.gap-label { fill: var(--err); font-weight: 700; }
 svg.timeline text.tick { fill: var(--muted); font-size: 10px; }
 svg.timeline .axis { stroke: var(--muted); stroke-width: 1; }
 svg.timeline rect.bar { fill: var(--bar); stroke: var(--bg); stroke-width: 1; }
-svg.timeline rect.bar.sev-error { stroke: var(--err); stroke-width: 3; }
-svg.timeline rect.bar.sev-warning { stroke: var(--warn); stroke-width: 2; stroke-dasharray: 5 3; }
+svg.timeline rect.bar.sev-none { fill: var(--bar-ok); }
+svg.timeline rect.bar.sev-info { fill: var(--bar-info); }
+svg.timeline rect.bar.sev-error { fill: var(--bar-err); stroke: var(--fg); stroke-width: 2; }
+svg.timeline rect.bar.sev-warning { fill: var(--bar-warn); stroke: var(--fg); stroke-width: 1.5; stroke-dasharray: 5 3; }
+svg.timeline text.on-amber { fill: #1b1f24; }
+svg.timeline text.callout { font-weight: 700; }
+svg.timeline text.callout.sev-error { fill: var(--err); }
+svg.timeline text.callout.sev-warning { fill: var(--warn); }
+svg.timeline .leader { stroke: var(--muted); stroke-width: 1; }
 svg.timeline rect.bar.inferred { fill-opacity: .7; stroke-dasharray: 2 2; }
 svg.timeline rect.bar.inferred:not(.sev-error):not(.sev-warning) { stroke: var(--fg); stroke-width: 1.5; }
 svg.timeline rect.gap { fill: url(#di-hatch); stroke: var(--err); stroke-width: 2; stroke-dasharray: 4 2; }
@@ -120,7 +136,10 @@ svg.timeline .hatch-bg { fill: var(--gap-bg); }
 svg.timeline .hatch-line { stroke: var(--err); stroke-width: 3; }
 .legend { display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; margin: .3rem 0; color: var(--muted); }
 .swatch { display: inline-block; width: 1.6em; height: .9em; vertical-align: middle; margin-right: .3em; border: 1px solid var(--border); }
-.swatch.bar { background: var(--bar); }
+.swatch.bar { background: var(--bar-ok); }
+.swatch.sev-warning { background: var(--bar-warn); }
+.swatch.sev-error { background: var(--bar-err); }
+.swatch.sev-info { background: var(--bar-info); }
 .swatch.gap { background: repeating-linear-gradient(135deg, var(--err) 0 3px, var(--gap-bg) 3px 6px); border: 2px dashed var(--err); }
 footer { margin-top: 2rem; color: var(--muted); font-size: .9em; }
 `;
@@ -174,7 +193,7 @@ function fmt(n: number): string {
 }
 
 function placeLabel(rows: Span[][], from: number, to: number, maxRows: number): number {
-  for (let i = 0; i < maxRows; i++) {
+  for (let i = 0; i < Math.min(maxRows, rows.length + 1); i++) {
     rows[i] ??= [];
     if (rows[i].every((s) => to + 4 <= s.from || from >= s.to + 4)) {
       rows[i].push({ from, to });
@@ -265,7 +284,27 @@ function renderTimelineSvg(timeline: TimelineRow[]): string {
   const labelH = Math.max(1, labelRows.length) * LABEL_ROW_H + 4;
   const barsTop = labelH;
   const barsH = laneCount * LANE_H + (laneCount - 1) * LANE_GAP;
-  const axisY = barsTop + barsH + 6;
+
+  // Every bar carries its # (and its severity's symbol): inside when it fits, else in as
+  // many call-out rows below the bars as it takes, so that none goes unlabelled.
+  const calloutRows: Span[][] = [];
+  const bars = lanes.map(({ r, lane, from, to, guess }) => {
+    const x1 = x(from);
+    const w = Math.max(x(to) - x1, 3);
+    const y = barsTop + lane * (LANE_H + LANE_GAP);
+    const label = `#${r.index}${guess ? '?' : ''}${r.worst ? ` ${SEVERITY_ICON[r.worst]}` : ''}`;
+    const labelW = label.length * CHAR_W;
+    const inside = labelW + 6 <= w;
+    let row = -1;
+    let labelFrom = 0;
+    if (!inside) {
+      labelFrom = Math.min(Math.max(x1 + w / 2 - labelW / 2, PAD), W - PAD - labelW);
+      row = placeLabel(calloutRows, labelFrom, labelFrom + labelW, Number.MAX_SAFE_INTEGER);
+    }
+    return { r, x1, w, y, label, labelW, inside, row, labelFrom, guess };
+  });
+  const calloutTop = barsTop + barsH + 4;
+  const axisY = calloutTop + calloutRows.length * LABEL_ROW_H + 6;
   const height = axisY + 30;
 
   const parts: string[] = [];
@@ -287,20 +326,24 @@ function renderTimelineSvg(timeline: TimelineRow[]): string {
     }
   }
 
-  for (const { r, lane, from, to, guess } of lanes) {
-    const x1 = x(from);
-    const w = Math.max(x(to) - x1, 3);
-    const y = barsTop + lane * (LANE_H + LANE_GAP);
-    const sev = (r.worst ? ` sev-${r.worst}` : '') + (guess ? ' inferred' : '');
-    const notes = r.notes.map(noteLabel).join('; ');
-    const title = `#${r.index} ${r.chunk.name}: audit keys ${keysText(r.chunk.hwmFrom, r.chunk.hwmTo)}${guess ? ' (start unknown)' : ''}${notes ? `; ${notes}` : ''}`;
+  for (const b of bars) {
+    const sev = ` sev-${b.r.worst ?? 'none'}` + (b.guess ? ' inferred' : '');
+    const notes = b.r.notes.map(noteLabel).join('; ');
+    const title = `#${b.r.index} ${b.r.chunk.name}: ${extentText(b.r.chunk)}${b.guess ? ' (start unknown)' : ''}${notes ? `; ${notes}` : ''}`;
     parts.push(
-      `<rect class="bar${sev}" x="${fmt(x1)}" y="${fmt(y)}" width="${fmt(w)}" height="${LANE_H}"><title>${esc(title)}</title></rect>`,
+      `<rect class="bar${sev}" x="${fmt(b.x1)}" y="${fmt(b.y)}" width="${fmt(b.w)}" height="${LANE_H}"><title>${esc(title)}</title></rect>`,
     );
-    const label = `#${r.index}${guess ? '?' : ''}${r.worst ? ` ${SEVERITY_ICON[r.worst]}` : ''}`;
-    if (label.length * CHAR_W + 6 <= w) {
+    const textClass = `bar-label${b.r.worst === 'warning' ? ' on-amber' : ''}`;
+    if (b.inside) {
       parts.push(
-        `<text class="on-bar" x="${fmt(x1 + w / 2)}" y="${fmt(y + LANE_H / 2 + 4)}" text-anchor="middle">${esc(label)}</text>`,
+        `<text class="on-bar ${textClass}" x="${fmt(b.x1 + b.w / 2)}" y="${fmt(b.y + LANE_H / 2 + 4)}" text-anchor="middle">${esc(b.label)}</text>`,
+      );
+    } else {
+      // Too narrow for its number: a call-out below the bars, joined to the bar by a leader.
+      const ly = calloutTop + b.row * LABEL_ROW_H;
+      parts.push(
+        `<line class="leader" x1="${fmt(b.x1 + b.w / 2)}" y1="${fmt(b.y + LANE_H)}" x2="${fmt(b.labelFrom + b.labelW / 2)}" y2="${fmt(ly + 2)}"/>`,
+        `<text class="callout sev-${b.r.worst ?? 'none'}" x="${fmt(b.labelFrom)}" y="${fmt(ly + 12)}">${esc(b.label)}</text>`,
       );
     }
   }
@@ -330,7 +373,7 @@ function renderTimelineSvg(timeline: TimelineRow[]): string {
     (laneCount > 1 ? `; overlapping or duplicate chunks are stacked in ${laneCount} rows` : '') +
     '.';
   captionParts.unshift(
-    `${summary} Not to scale: every range gets a minimum width so that short chunks stay visible. Numbers on bars are the # column of the table below.`,
+    `${summary} Not to scale: every range gets a minimum width so that short chunks stay visible. Every bar carries its # from the table below (beside it, joined by a line, where the bar is too narrow).`,
   );
 
   return (
@@ -340,7 +383,10 @@ function renderTimelineSvg(timeline: TimelineRow[]): string {
     `<desc id="di-tl-desc">${esc(summary)}</desc>` +
     parts.join('') +
     `</svg>` +
-    `<div class="legend"><span><span class="swatch bar"></span>chunk (with its # and ${SEVERITY_ICON.error}/${SEVERITY_ICON.warning} when it has problems)</span>` +
+    `<div class="legend"><span><span class="swatch bar"></span>chunk without problems (its # from the table below)</span>` +
+    `<span><span class="swatch sev-warning"></span>${SEVERITY_ICON.warning} chunk with a warning</span>` +
+    `<span><span class="swatch sev-error"></span>${SEVERITY_ICON.error} chunk with an error</span>` +
+    `<span><span class="swatch sev-info"></span>${SEVERITY_ICON.info} chunk with a note</span>` +
     `<span><span class="swatch gap"></span>${SEVERITY_ICON.error} MISSING: audit keys in no chunk (gap)</span></div>` +
     `<figcaption>${esc(captionParts.join(' '))}</figcaption>` +
     `</figure>`
@@ -404,7 +450,7 @@ function renderTimelineTable(timeline: TimelineRow[]): string {
       `<tr${row.worst ? ` class="row-${esc(row.worst)}"` : ''}>` +
       `<td class="num">${row.index}</td>` +
       `<th scope="row">${esc(c.name)}</th>` +
-      `<td class="time">${esc(keysText(c.hwmFrom, c.hwmTo))}</td>` +
+      `<td class="time">${esc(extentText(c))}</td>` +
       `<td class="time">${esc(formatTs(c.createdTs))}</td>` +
       `<td class="time">${esc(formatTs(c.maxDataTs))}</td>` +
       `<td${cs ? ` class="${cs}"` : ''}>${esc(checksumLabel(c.checksum))}</td>` +
