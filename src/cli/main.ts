@@ -35,6 +35,7 @@ Options:
   --as-of TIME          judge "stale" as of this ISO time or Unix seconds (default now)
   --max-member-bytes N  do not inflate zip members larger than this (default 64 GiB)
   --exit-zero           exit 0 even when problems are found (for scripts that only want the file)
+  --follow-links        follow symbolic links that lead outside the drop (default: reported, not followed)
   --quiet               no progress bar
   -h, --help            this help (on stdout)
 
@@ -61,6 +62,7 @@ const OPTIONS = {
   encoding: { type: 'string' },
   quiet: { type: 'boolean' },
   'exit-zero': { type: 'boolean' },
+  'follow-links': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
@@ -141,6 +143,7 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
       cadence,
       signal: controller.signal,
       maxMemberBytes,
+      followLinks: values['follow-links'],
       onProgress: values.quiet || values.json ? undefined : (p) => bar.update(p),
     });
     bar.done();

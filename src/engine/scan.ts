@@ -5,11 +5,12 @@ import path from 'node:path';
 import type { ScanProgress } from '../shared/api';
 import type { Catalog } from './catalog/catalog';
 import { isInside } from './catalog/location';
+import { entryProblems } from './checks/entries';
 import { dropProblems } from './checks/index';
 import type { Cadence } from './checks/time';
 import { recogniseDrop } from './formats/registry';
 import type { ChunkCandidate, ChunkInspection, DropAdapter } from './formats/types';
-import { walkDrop } from './fs/walk';
+import { walkDrop, type WalkResult } from './fs/walk';
 import { EngineError } from './model';
 import { defaultPoolSize, ScanPool, WorkerStartError } from './workers/pool';
 import { SEVERITY_OF } from '../shared/report';
@@ -24,6 +25,8 @@ export interface ScanRequest {
   pool?: ScanPool;
   maxMemberBytes?: number;
   cadence: Cadence;
+  /** Follow symbolic links that lead outside the drop (default: reported, not followed). */
+  followLinks?: boolean;
 }
 
 export interface ScanOutcome {
@@ -60,17 +63,24 @@ export async function resolveDrop(dropPath: string): Promise<string> {
 }
 
 /** The drop's family and its chunks as they are on disk now (a walk; nothing is read). */
-export async function discoverDrop(drop: string, signal?: AbortSignal): Promise<{ adapter: DropAdapter; chunks: ChunkCandidate[] }> {
-  const { files, unreadable } = await walkDrop(drop, { signal });
-  if (unreadable.some((u) => u.rel === '.')) throw new EngineError('unreadable', `${drop} cannot be listed: ${unreadable[0].error}`);
+export async function discoverDrop(
+  drop: string,
+  signal?: AbortSignal,
+  opts: { followLinks?: boolean } = {},
+): Promise<{ adapter: DropAdapter; chunks: ChunkCandidate[]; walk: WalkResult }> {
+  const walk = await walkDrop(drop, { signal, followLinks: opts.followLinks });
+  const { files, unreadable } = walk;
+  const root = unreadable.find((u) => u.rel === '.');
+  if (root) throw new EngineError('unreadable', `${drop} cannot be listed: ${root.error}`);
   const adapter = recogniseDrop(files);
   if (!adapter) {
     throw new EngineError(
       'unknown-format',
-      `${drop} holds no drop this version recognises (${files.length} file${files.length === 1 ? '' : 's'}; looked for Info Mart export_….zip / .extracted.xml / .sha1)`,
+      `${drop} holds no drop this version recognises (${files.length} file${files.length === 1 ? '' : 's'}; looked for Info Mart export_….zip / .extracted.xml / .sha1)` +
+        (unreadable.length ? `; ${unreadable.length} entr${unreadable.length === 1 ? 'y' : 'ies'} could not be read: ${unreadable.slice(0, 3).map((u) => `${u.rel} (${u.error})`).join(', ')}` : ''),
     );
   }
-  return { adapter, chunks: adapter.discover(files).chunks };
+  return { adapter, chunks: adapter.discover(files).chunks, walk };
 }
 
 export async function scanDrop(dropPath: string, req: ScanRequest): Promise<ScanOutcome> {
@@ -98,8 +108,10 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
   };
   emit();
 
-  const { adapter, chunks } = await discoverDrop(drop, req.signal);
+  const { adapter, chunks, walk } = await discoverDrop(drop, req.signal, { followLinks: req.followLinks });
   const dropRow = req.catalog.ensureDrop(drop, adapter.format);
+  const entries = entryProblems(walk);
+  req.catalog.saveEntryProblems(dropRow.id, entries);
   const known = req.catalog.fingerprints(dropRow.id);
   const todo: ChunkCandidate[] = chunks.filter((c) => req.verify || known.get(c.name) !== c.fingerprint);
   const removed = req.catalog.removeChunksExcept(dropRow.id, new Set(chunks.map((c) => c.name)));
@@ -158,7 +170,7 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
   progress.phase = 'checking';
   emit();
   const records = req.catalog.loadChunks(dropRow.id);
-  const problems = dropProblems(records, req.cadence);
+  const problems = dropProblems(records, req.cadence, entries);
   // The drop's error and warning counts (recent drops) include each chunk's own problems.
   req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, records.flatMap((c) => c.problems));
   progress.phase = 'done';

@@ -32,7 +32,9 @@ export type ProblemKind =
   | 'name-mismatch'
   | 'suspicious-entry'
   | 'file-changed'
-  | 'unexpected-file';
+  | 'unexpected-file'
+  | 'unreadable-entry'
+  | 'link-not-followed';
 
 export interface Problem {
   kind: ProblemKind;
@@ -136,4 +138,6 @@ export const SEVERITY_OF: Record<ProblemKind, Severity> = {
   'suspicious-entry': 'warning',
   'file-changed': 'warning',
   'unexpected-file': 'info',
+  'unreadable-entry': 'error',
+  'link-not-followed': 'info',
 };

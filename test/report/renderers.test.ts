@@ -165,8 +165,9 @@ describe('format-time', () => {
 describe('verdict', () => {
   it('says BROKEN with counts by kind, errors first', () => {
     expect(VERDICT).toMatch(/^BROKEN: 1 gap, 1 checksum failure, /);
-    expect(VERDICT).toMatch(/\(6 errors, 12 warnings, 3 info\)$/);
+    expect(VERDICT).toMatch(/\(7 errors, 12 warnings, 4 info\)$/);
     expect(VERDICT).toContain('2 unexpected files');
+    expect(VERDICT).toContain('1 unreadable entry');
   });
   it('says WHOLE for a clean drop', () => {
     expect(verdictOf(wholeReport).line).toBe('WHOLE: 1 chunk, no problems');

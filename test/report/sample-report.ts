@@ -295,6 +295,22 @@ export const problems: Problem[] = [
     message: '-1',
     detail: { file: '+SUM(1,2)' },
   },
+  {
+    kind: 'unreadable-entry',
+    severity: 'error',
+    chunk: null,
+    table: null,
+    message: 'the folder 2016/07/<b>x\\xFF</b> cannot be read (permission denied): any chunk in it is not checked',
+    detail: { path: '2016/07/<b>x\\xFF</b>', reason: 'permission denied', code: 'EACCES', entry: 'folder' },
+  },
+  {
+    kind: 'link-not-followed',
+    severity: 'info',
+    chunk: null,
+    table: null,
+    message: 'mirror is a link to /, outside the drop: not followed (--follow-links to follow it)',
+    detail: { path: 'mirror', target: '/' },
+  },
 ];
 
 export const sampleReport: ScanReport = {

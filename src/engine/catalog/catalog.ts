@@ -154,6 +154,27 @@ export class Catalog {
     })();
   }
 
+  /** Replaces the problems the last walk found about the drop's entries (entryProblems). */
+  saveEntryProblems(dropId: number, problems: Problem[]): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM drop_entry_problems WHERE drop_id = ?').run(dropId);
+      const ins = this.db.prepare('INSERT INTO drop_entry_problems (drop_id, seq, kind, severity, message, detail) VALUES (?, ?, ?, ?, ?, ?)');
+      problems.forEach((p, i) => ins.run(dropId, i, p.kind, p.severity, p.message, p.detail ? json(p.detail) : null));
+    })();
+  }
+
+  entryProblems(dropId: number): Problem[] {
+    const rows = this.db.prepare('SELECT * FROM drop_entry_problems WHERE drop_id = ? ORDER BY seq').all(dropId) as Row[];
+    return rows.map((p) => ({
+      kind: p.kind as Problem['kind'],
+      severity: p.severity as Problem['severity'],
+      chunk: null,
+      table: null,
+      message: p.message as string,
+      ...(p.detail ? { detail: JSON.parse(p.detail as string) } : {}),
+    }));
+  }
+
   loadChunks(dropId: number): ChunkRecord[] {
     const chunks = this.db.prepare('SELECT * FROM chunks WHERE drop_id = ? ORDER BY id').all(dropId) as Row[];
     const tables = this.db

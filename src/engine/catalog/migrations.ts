@@ -51,4 +51,13 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (drop_id, seq)
   );
   `,
+  // The walk's problems (unreadable entries, links not followed), replaced by each walk.
+  `
+  CREATE TABLE drop_entry_problems (
+    drop_id INTEGER NOT NULL REFERENCES drops(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, detail TEXT,
+    PRIMARY KEY (drop_id, seq)
+  );
+  `,
 ];

@@ -2,17 +2,17 @@
 import type { Problem } from '../../shared/report';
 import type { ChunkRecord } from '../model';
 import { continuityProblems } from './continuity';
+import { foldGapsIntoUnreadable } from './entries';
 import { nameOrderProblems } from './name-order';
 import { continuityOrder } from './order';
 import { schemaProblems } from './schema';
 import { timeProblems, type Cadence } from './time';
 
-export function dropProblems(chunks: ChunkRecord[], cadence: Cadence): Problem[] {
+/** `entries`: the walk's problems (entryProblems); unreadable ones explain breaks in the keys. */
+export function dropProblems(chunks: ChunkRecord[], cadence: Cadence, entries: Problem[] = []): Problem[] {
   const ordered = continuityOrder(chunks);
-  return [
-    ...continuityProblems(ordered),
-    ...nameOrderProblems(ordered, chunks),
-    ...schemaProblems(ordered),
-    ...timeProblems(ordered, cadence),
-  ];
+  return foldGapsIntoUnreadable(
+    [...continuityProblems(ordered), ...nameOrderProblems(ordered, chunks), ...schemaProblems(ordered), ...timeProblems(ordered, cadence)],
+    entries,
+  );
 }

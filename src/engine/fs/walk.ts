@@ -1,14 +1,22 @@
 // Lists the files of a drop: bounded depth, no symlink loops, reserved folders skipped.
-// Read-only: nothing here opens a file for writing.
+// Read-only: nothing here opens a file, let alone for writing.
+//
+// Names are read as bytes (a name that is not UTF-8 is still a file: it is shown escaped,
+// see names.ts). An entry that cannot be listed or stat'ed (EACCES, ELOOP, EIO…) is kept as
+// `unreadable` and the walk goes on: one bad entry never makes the rest of the drop
+// unscannable, and the checks know a chunk may sit inside it. Symbolic links that lead
+// outside the drop are not followed unless asked (`followLinks`), and are listed; links
+// inside it are followed, each folder entered once.
 //
 // File-system calls are synchronous, with a yield to the event loop every STAT_BATCH calls:
 // async calls each went through libuv's 4-thread pool and made the walk most of a re-scan
 // (~260 ms for a 1,000-chunk drop, ~30 ms this way); the yields keep a server responsive.
-import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
+import { escapeName } from './names';
 
 export interface FileEntry {
-  /** Path relative to the drop root, with '/' separators. */
+  /** Path relative to the drop root, with '/' separators (undecodable bytes as \xNN). */
   rel: string;
   abs: string;
   size: number;
@@ -20,13 +28,29 @@ export interface WalkOptions {
   maxDepth?: number;
   /** Folder names never entered. */
   skipDirs?: (name: string) => boolean;
+  /** Follow symbolic links that lead outside the drop (default: list them, do not follow). */
+  followLinks?: boolean;
   signal?: AbortSignal;
+}
+
+export interface UnreadableEntry {
+  /** Drop-relative path ('.' for the root). */
+  rel: string;
+  error: string;
+  /** errno code (EACCES, ELOOP, …) when there is one. */
+  code?: string;
+  /** What could not be read: a folder (its files are unknown) or an entry of unknown kind. */
+  kind?: 'folder' | 'entry';
 }
 
 export interface WalkResult {
   files: FileEntry[];
-  /** Folders that could not be read, with the reason. */
-  unreadable: Array<{ rel: string; error: string }>;
+  /** Entries that could not be listed or stat'ed, with the reason. */
+  unreadable: UnreadableEntry[];
+  /** Symbolic links leading outside the drop, not followed (followLinks unset). */
+  outsideLinks: Array<{ rel: string; target: string }>;
+  /** Entries that are neither files nor folders (FIFOs, sockets, devices): never opened. */
+  special: Array<{ rel: string; type: string }>;
 }
 
 const STAT_BATCH = 256;
@@ -36,8 +60,14 @@ const defaultSkip = (name: string): boolean => name === '.gim' || name === 'node
 export async function walkDrop(root: string, options: WalkOptions = {}): Promise<WalkResult> {
   const maxDepth = options.maxDepth ?? 4;
   const skip = options.skipDirs ?? defaultSkip;
-  const files: FileEntry[] = [];
-  const unreadable: WalkResult['unreadable'] = [];
+  const out: WalkResult = { files: [], unreadable: [], outsideLinks: [], special: [] };
+  let realRoot: Buffer;
+  try {
+    realRoot = realpathSync.native(root, { encoding: 'buffer' });
+  } catch (e) {
+    out.unreadable.push(unreadable('.', e, 'folder'));
+    return out;
+  }
   // Real paths of folders already entered: a symlink back up the tree is entered once only.
   const seen = new Set<string>();
   let calls = 0;
@@ -47,37 +77,94 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
       options.signal?.throwIfAborted();
     }
   };
+  const rootPrefix = realRoot[realRoot.length - 1] === 0x2f ? realRoot : Buffer.concat([realRoot, SLASH]);
+  const inside = (real: Buffer): boolean => real.equals(realRoot) || (real.length > rootPrefix.length && real.subarray(0, rootPrefix.length).equals(rootPrefix));
 
-  async function visit(abs: string, rel: string, depth: number): Promise<void> {
+  async function visit(abs: Buffer, rel: string, depth: number): Promise<void> {
     options.signal?.throwIfAborted();
-    let names: string[];
+    let entries: Dirent<Buffer>[];
     try {
-      const real = realpathSync(abs);
+      const real = realpathSync.native(abs, { encoding: 'buffer' }).toString('latin1');
       if (seen.has(real)) return;
       seen.add(real);
-      names = readdirSync(abs).sort();
+      entries = readdirSync(abs, { encoding: 'buffer', withFileTypes: true });
     } catch (e) {
-      unreadable.push({ rel: rel || '.', error: (e as Error).message });
+      out.unreadable.push(unreadable(rel || '.', e, 'folder'));
       return;
     }
     await tick();
-    const subdirs: Array<[string, string]> = [];
-    for (const name of names) {
-      const childAbs = path.join(abs, name);
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
+    const subdirs: Array<[Buffer, string]> = [];
+    for (const d of entries) {
+      const name = escapeName(d.name).text;
+      const childAbs = Buffer.concat([abs, SLASH, d.name]);
       const childRel = rel ? `${rel}/${name}` : name;
-      // Follows symlinks (loops are cut by `seen`); a dangling link or vanished file is skipped.
-      const st = statSync(childAbs, { throwIfNoEntry: false });
+      let st: Stats | undefined;
+      try {
+        if (d.isSymbolicLink()) {
+          const target = realpathSync.native(childAbs, { encoding: 'buffer' });
+          if (!inside(target) && !options.followLinks) {
+            out.outsideLinks.push({ rel: childRel, target: escapeName(target).text });
+            continue;
+          }
+        }
+        // Dirent types come free with the listing; only files need a stat (size, mtime), and
+        // links and file systems without d_type need one to learn what they are.
+        if (d.isDirectory()) {
+          if (depth < maxDepth && !skip(name)) subdirs.push([childAbs, childRel]);
+          continue;
+        }
+        if (d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice()) {
+          out.special.push({ rel: childRel, type: kindOf(d) });
+          continue;
+        }
+        st = statSync(childAbs, { throwIfNoEntry: false });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT') out.unreadable.push(unreadable(childRel, e, d.isDirectory() ? 'folder' : 'entry'));
+        continue; // ENOENT: a dangling link or a file that vanished since the listing
+      }
       await tick();
       if (!st) continue;
       if (st.isDirectory()) {
         if (depth < maxDepth && !skip(name)) subdirs.push([childAbs, childRel]);
       } else if (st.isFile()) {
-        files.push({ rel: childRel, abs: childAbs, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
+        out.files.push({ rel: childRel, abs: path.join(root, childRel), size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
+      } else {
+        out.special.push({ rel: childRel, type: kindOf(st) });
       }
     }
     for (const [childAbs, childRel] of subdirs) await visit(childAbs, childRel, depth + 1);
   }
 
-  await visit(root, '', 0);
-  return { files, unreadable };
+  await visit(Buffer.from(root), '', 0);
+  return out;
+}
+
+const SLASH = Buffer.from('/');
+
+function unreadable(rel: string, e: unknown, kind: 'folder' | 'entry'): UnreadableEntry {
+  const err = e as NodeJS.ErrnoException;
+  return { rel, error: describe(err), ...(err.code ? { code: err.code } : {}), kind };
+}
+
+/** A one-line reason without the path (the problem names the entry itself). */
+function describe(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'too many levels of symbolic links (a link loop)';
+    case 'ENOTDIR':
+      return 'not a folder';
+    case 'EIO':
+      return 'input/output error';
+    default:
+      return e.message.split(',')[0];
+  }
+}
+
+function kindOf(d: { isFIFO(): boolean; isSocket(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean }): string {
+  return d.isFIFO() ? 'FIFO' : d.isSocket() ? 'socket' : d.isBlockDevice() ? 'block device' : d.isCharacterDevice() ? 'character device' : 'special file';
 }

@@ -1,6 +1,6 @@
 // SHA-1 of files (streamed in 1 MiB reads) and the two content forms of a .sha1 file.
 import { createHash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { openRegular, type DropPath } from '../fs/open-regular';
 
 export const READ_CHUNK = 1 << 20;
 
@@ -8,8 +8,8 @@ export interface HashProgress {
   (bytes: number): void;
 }
 
-export async function sha1File(file: string, onBytes?: HashProgress, signal?: AbortSignal): Promise<{ hex: string; bytes: number }> {
-  const fh = await fsp.open(file, 'r');
+export async function sha1File(file: DropPath, onBytes?: HashProgress, signal?: AbortSignal): Promise<{ hex: string; bytes: number }> {
+  const fh = await openRegular(file);
   try {
     const hash = createHash('sha1');
     const buf = Buffer.allocUnsafe(READ_CHUNK);
@@ -38,8 +38,8 @@ export function parseSha1File(content: string): string | null {
 }
 
 /** Reads a small text file, refusing anything larger than `max` bytes. */
-export async function readSmallText(file: string, max: number): Promise<string> {
-  const fh = await fsp.open(file, 'r');
+export async function readSmallText(file: DropPath, max: number): Promise<string> {
+  const fh = await openRegular(file);
   try {
     const st = await fh.stat();
     if (st.size > max) throw new Error(`is ${st.size} bytes, larger than the ${max} expected`);

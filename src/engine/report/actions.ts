@@ -218,6 +218,17 @@ export function actionFor(p: Problem): string {
       const file = detailString(d, 'file', 'path') ?? p.chunk ?? 'the file';
       return `Nothing to do if ${file} belongs there; otherwise move it out of the drop or ask who put it there.`;
     }
+    case 'unreadable-entry': {
+      const entry = detailString(d, 'path') ?? 'the entry';
+      return (
+        `Drop Inspector could not read ${entry} (${detailString(d, 'reason') ?? 'see the message'}): ` +
+        `give the scanning user read access (or fix the link), then re-scan; the chunks it holds are not checked until then.`
+      );
+    }
+    case 'link-not-followed': {
+      const entry = detailString(d, 'path') ?? 'the link';
+      return `${entry} points outside the drop and was not followed; re-scan with --follow-links if the chunks it leads to belong to this drop.`;
+    }
     default:
       return `Review this problem${p.chunk ? ` in ${p.chunk}` : ''}; if it is not expected, raise it with the vendor.`;
   }

@@ -49,7 +49,7 @@ export function buildReport(catalog: Catalog, drop: string, cadence: Cadence): S
   });
 
   // Every problem carries what to do about it, in the JSON as in the rendered reports.
-  const problems: Problem[] = [...records.flatMap((c) => c.problems), ...dropProblems(records, cadence)].map((p) => ({
+  const problems: Problem[] = [...records.flatMap((c) => c.problems), ...dropProblems(records, cadence, catalog.entryProblems(row.id))].map((p) => ({
     ...p,
     action: p.action ?? actionFor(p),
   }));

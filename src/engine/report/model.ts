@@ -43,6 +43,8 @@ const KIND_LABEL: Record<ProblemKind, [one: string, many: string]> = {
   'suspicious-entry': ['suspicious archive entry', 'suspicious archive entries'],
   'file-changed': ['file changed during the scan', 'files changed during the scan'],
   'unexpected-file': ['unexpected file', 'unexpected files'],
+  'unreadable-entry': ['unreadable entry', 'unreadable entries'],
+  'link-not-followed': ['link not followed', 'links not followed'],
 };
 const KIND_ORDER = Object.keys(KIND_LABEL);
 

@@ -5,6 +5,7 @@ import { promises as fsp } from 'node:fs';
 import { once } from 'node:events';
 import zlib from 'node:zlib';
 import yauzl from 'yauzl';
+import { openRegular, type DropPath } from '../fs/open-regular';
 
 export const INFLATE_CHUNK = 1 << 20;
 
@@ -56,8 +57,8 @@ export class ZipArchive {
     readonly size: number,
   ) {}
 
-  static async open(file: string): Promise<ZipArchive> {
-    const fh = await fsp.open(file, 'r');
+  static async open(file: DropPath): Promise<ZipArchive> {
+    const fh = await openRegular(file);
     try {
       const size = (await fh.stat()).size;
       const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>

@@ -158,6 +158,8 @@ export const KIND_LABELS: Record<string, string> = {
   'suspicious-entry': 'Suspicious entry',
   'file-changed': 'File changed',
   'unexpected-file': 'Unexpected file',
+  'unreadable-entry': 'Unreadable entry',
+  'link-not-followed': 'Link not followed',
 };
 
 export function kindLabel(kind: string): string {

@@ -1,11 +1,11 @@
 // Info Mart can encrypt exports with a certificate (8.5.116.20+); the format is not
 // documented. An archive that is not a zip but starts like CMS/PKCS#7 DER or a PGP message
 // is reported as encrypted rather than corrupt.
-import { promises as fsp } from 'node:fs';
+import { openRegular, type DropPath } from '../../fs/open-regular';
 
-export async function looksEncrypted(file: string): Promise<boolean> {
-  if (/\.(bin|enc|p7m|pgp|gpg|asc)$/i.test(file)) return true;
-  const fh = await fsp.open(file, 'r').catch(() => null);
+export async function looksEncrypted(file: DropPath): Promise<boolean> {
+  if (/\.(bin|enc|p7m|pgp|gpg|asc)$/i.test(file.toString())) return true;
+  const fh = await openRegular(file).catch(() => null);
   if (!fh) return false;
   try {
     const head = Buffer.alloc(64);

@@ -8,6 +8,8 @@ import { parseSha1File, readSmallText, sha1File } from '../../hash/sha1';
 import { isHostileName, ZipArchive, ZipError, type ZipMember } from '../../zip/zip-archive';
 import { SEVERITY_OF, type ChecksumState, type Problem, type ProblemKind } from '../../../shared/report';
 import type { FileEntry } from '../../fs/walk';
+import { pathOfRel } from '../../fs/names';
+import type { DropPath } from '../../fs/open-regular';
 import type { ChunkCandidate, ChunkInspection, ChunkInspector, InspectContext, TableInspection } from '../types';
 import { MAX_METADATA_BYTES, parseGimMetadata } from './metadata';
 import { looksEncrypted } from './encryption';
@@ -21,7 +23,7 @@ export const inspectGimChunk: ChunkInspector = async (chunk, ctx) => {
   // A file that changed while it was read gives a result that must not be trusted or kept.
   for (const f of [...Object.values(chunk.files), ...chunk.extraFiles]) {
     if (!f) continue;
-    const st = await fsp.stat(path.join(ctx.root, f.rel)).catch(() => null);
+    const st = await fsp.stat(pathOfRel(ctx.root, f.rel)).catch(() => null);
     if (!st || st.size !== f.size || Math.trunc(st.mtimeMs) !== f.mtimeMs) {
       out.unstable = true;
       out.problems.push({
@@ -41,7 +43,7 @@ async function inspectFiles(chunk: ChunkCandidate, ctx: InspectContext): Promise
   const add = (kind: ProblemKind, message: string, table: string | null = null, detail?: Record<string, unknown>): void => {
     problems.push({ kind, severity: SEVERITY_OF[kind], chunk: chunk.name, table, message, ...(detail ? { detail } : {}) });
   };
-  const abs = (f: FileEntry): string => path.join(ctx.root, f.rel);
+  const abs = (f: FileEntry): DropPath => pathOfRel(ctx.root, f.rel);
 
   const out: ChunkInspection = {
     metadata: 'missing',
@@ -235,7 +237,7 @@ async function inspectMember(
   let expected: string | null = null;
   try {
     if (insideSum) expected = parseSha1File((await archive.readSmallMember(insideSum)).toString('utf8'));
-    else if (besideSum) expected = parseSha1File(await readSmallText(path.join(ctx.root, besideSum.rel), 4096));
+    else if (besideSum) expected = parseSha1File(await readSmallText(pathOfRel(ctx.root, besideSum.rel), 4096));
   } catch {
     expected = null;
   }
