@@ -6,7 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Catalog } from '../engine/catalog/catalog';
-import { defaultCatalogPath, isInside } from '../engine/catalog/location';
+import { defaultCatalogPath } from '../engine/catalog/location';
+import { refuseInsideDrop } from '../engine/fs/write-guard';
 import { EngineError } from '../engine/model';
 import { cadenceOf, parseDuration } from '../engine/options';
 import { buildReport } from '../engine/report/build-report';
@@ -127,10 +128,11 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
   if (maxMemberBytes !== undefined && !(maxMemberBytes > 0)) throw new UsageError('--max-member-bytes must be a positive number');
 
   const catalogFile = values.catalog ? path.resolve(values.catalog) : defaultCatalogPath();
-  // Checked before the catalog is opened: opening creates the file, and the drop is read-only.
-  if (isInside(catalogFile, await resolveDrop(args[0]))) {
-    throw new EngineError('bad-request', `the catalog ${catalogFile} would be inside the drop; choose another with --catalog (the drop is read-only)`);
-  }
+  // Checked before the catalog is opened or the scan runs: opening creates the file, and the
+  // drop is read-only.
+  const drop = await resolveDrop(args[0]);
+  refuseInsideDrop(catalogFile, drop, 'the catalog', 'choose another with --catalog');
+  const output = asReport && values.output ? refuseInsideDrop(values.output, drop, 'the report', 'write it outside the drop (-o)') : null;
   const catalog = new Catalog(catalogFile);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
@@ -152,8 +154,8 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
       // Loaded here: the renderers are the largest part of the CLI, and only `report` needs them.
       const { renderReport } = await import('../engine/report/index');
       const out = renderReport(report, format as 'md');
-      if (values.output) {
-        writeFileSync(path.resolve(values.output), out.content);
+      if (output) {
+        writeFileSync(output, out.content);
         process.stderr.write(`wrote ${values.output} (${report.summary.errors} errors, ${report.summary.warnings} warnings)\n`);
       } else process.stdout.write(out.content);
     } else if (values.json) {

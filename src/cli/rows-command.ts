@@ -14,7 +14,8 @@
 // catalog (or changed since its last scan) is scanned first, incrementally.
 import path from 'node:path';
 import { Catalog } from '../engine/catalog/catalog';
-import { defaultCatalogPath, isInside } from '../engine/catalog/location';
+import { defaultCatalogPath } from '../engine/catalog/location';
+import { refuseInsideDrop } from '../engine/fs/write-guard';
 import { EngineError } from '../engine/model';
 import { cadenceOf } from '../engine/options';
 import { discoverDrop, resolveDrop, scanDrop } from '../engine/scan';
@@ -84,15 +85,9 @@ export async function rowsCommand(args: string[], values: RowsValues): Promise<n
 
   const drop = await resolveDrop(args[0]);
   const catalogFile = values.catalog ? path.resolve(values.catalog) : defaultCatalogPath();
-  if (isInside(catalogFile, drop))
-    throw bad(
-      `the catalog ${catalogFile} would be inside the drop; choose another with --catalog (the drop is read-only)`,
-    );
+  refuseInsideDrop(catalogFile, drop, 'the catalog', 'choose another with --catalog');
   const cacheDir = defaultCacheDir();
-  if (isInside(cacheDir, drop))
-    throw bad(
-      `the table cache ${cacheDir} would be inside the drop; set DROP_INSPECTOR_CACHE elsewhere (the drop is read-only)`,
-    );
+  refuseInsideDrop(cacheDir, drop, 'the table cache', 'set DROP_INSPECTOR_CACHE elsewhere');
 
   const catalog = new Catalog(catalogFile);
   const service = new TableService({

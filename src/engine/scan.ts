@@ -4,13 +4,13 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { ScanProgress } from '../shared/api';
 import type { Catalog } from './catalog/catalog';
-import { isInside } from './catalog/location';
 import { entryProblems } from './checks/entries';
 import { dropProblems } from './checks/index';
 import type { Cadence } from './checks/time';
 import { recogniseDrop } from './formats/registry';
 import type { ChunkCandidate, ChunkInspection, DropAdapter } from './formats/types';
 import { walkDrop, type WalkResult } from './fs/walk';
+import { refuseInsideDrop } from './fs/write-guard';
 import { EngineError } from './model';
 import { defaultPoolSize, ScanPool, WorkerStartError } from './workers/pool';
 import { SEVERITY_OF } from '../shared/report';
@@ -86,9 +86,7 @@ export async function discoverDrop(
 export async function scanDrop(dropPath: string, req: ScanRequest): Promise<ScanOutcome> {
   const started = Date.now();
   const drop = await resolveDrop(dropPath);
-  if (req.catalog.file !== ':memory:' && isInside(req.catalog.file, drop)) {
-    throw new EngineError('bad-request', `the catalog ${req.catalog.file} is inside the drop; choose another with --catalog (the drop is read-only)`);
-  }
+  if (req.catalog.file !== ':memory:') refuseInsideDrop(req.catalog.file, drop, 'the catalog', 'choose another with --catalog');
   const progress: Omit<ScanProgress, 'jobId'> = {
     drop,
     phase: 'discovering',

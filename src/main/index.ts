@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DropInspectorApi, EngineEvent, ReportFormat, SavedView } from '../shared/api';
 import type { ViewSpec } from '../shared/table-api';
 import { createEngineService } from '../engine/service';
+import { refuseInsideDrop } from '../engine/fs/write-guard';
 import { callApi } from '../server/dispatch';
 import { toApiErrorShape } from '../server/errors';
 import { createSenderCheck, forwardEngineEvents, registerApiHandlers } from './ipc';
@@ -167,7 +168,7 @@ async function exportReportWithDialog(): Promise<void> {
     const exported = (await callApi(hostApi, 'exportReport', [drop, format])) as Awaited<
       ReturnType<DropInspectorApi['exportReport']>
     >;
-    await writeFile(filePath, exported.content, 'utf8');
+    await writeFile(refuseInsideDrop(filePath, drop, 'the report'), exported.content, 'utf8');
   } catch (error) {
     showError('Export failed', error);
   }

@@ -28,7 +28,7 @@ import type {
 } from '../../shared/table-api';
 import { CHUNK_COLUMN } from '../../shared/table-api';
 import type { Catalog } from '../catalog/catalog';
-import { isInside } from '../catalog/location';
+import { refuseInsideDrop } from '../fs/write-guard';
 import { continuityOrder } from '../checks/order';
 import { EngineError, type ChunkRecord } from '../model';
 import { resolveDrop } from '../scan';
@@ -187,6 +187,7 @@ export class TableService implements TableApi {
 
   private async chunksOf(dropPath: string): Promise<{ drop: string; chunks: ChunkRecord[] }> {
     const drop = await resolveDrop(dropPath);
+    refuseInsideDrop(this.cache.dir, drop, 'the table cache', 'set DROP_INSPECTOR_CACHE elsewhere');
     const row = this.catalog.drop(drop);
     if (!row) throw new EngineError('not-found', `${drop} has not been scanned yet; scan it first`);
     const chunks = continuityOrder(this.catalog.loadChunks(row.id)).map((k) => k.chunk);
@@ -933,9 +934,7 @@ export class TableService implements TableApi {
 
   async exportView(id: string, view: ViewSpec, file: string): Promise<ExportResult> {
     const h = this.handle(id);
-    const target = path.resolve(file);
-    if (isInside(target, h.drop))
-      throw new EngineError('bad-request', `${target} is inside the drop; the drop is read-only`);
+    const target = refuseInsideDrop(file, h.drop, 'the exported view');
     const started = now();
     const info = this.info(h);
     const out = createWriteStream(target);
