@@ -114,6 +114,11 @@ export function parseGimMetadata(xml: string): MetadataParse {
   if (metadata.hwmFrom === null) missing.push('hwm-from audit-key');
   if (metadata.hwmTo === null) missing.push('hwm-to audit-key');
   if (missing.length) return { ok: false, error: `lacks ${missing.join(' and ')}`, partial: metadata };
+  // Audit keys count up from the start of the Info Mart; a negative one is a broken exporter.
+  const negative = (['hwmFrom', 'hwmTo'] as const).filter((k) => metadata[k]! < 0);
+  if (negative.length) {
+    return { ok: false, error: `has a negative audit key (${negative.map((k) => `${k === 'hwmFrom' ? 'hwm-from' : 'hwm-to'} ${metadata[k]}`).join(', ')})`, partial: metadata };
+  }
   if (metadata.hwmFrom! > metadata.hwmTo!) {
     return { ok: false, error: `hwm-from ${metadata.hwmFrom} is past hwm-to ${metadata.hwmTo}`, partial: metadata };
   }
