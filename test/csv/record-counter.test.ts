@@ -12,6 +12,10 @@ import {
   type CsvCountResult,
 } from '../../src/engine/csv/record-counter';
 import { SIMD_KERNEL_WASM_BASE64 } from '../../src/engine/csv/simd-kernel.wasm';
+import { RFC4180, type Dialect } from '../../src/shared/family';
+
+/** A dialect from RFC 4180 with some parts changed. */
+const dia = (d: Partial<Dialect>): Dialect => ({ ...RFC4180, ...d });
 
 const require = createRequire(import.meta.url);
 const enc = new TextEncoder();
@@ -99,8 +103,9 @@ function expectAllPaths(
  * Reference: a deliberately plain parser following the documented rules record by record, kept
  * independent of the counter (no shared code, no chunking, no word tricks).
  */
-function reference(buf: Uint8Array, delim = 0x2c, maxHeaderBytes = 1024 * 1024): CsvCountResult {
-  const QUOTE = 0x22;
+function reference(buf: Uint8Array, dialect: Dialect = RFC4180, maxHeaderBytes = 1024 * 1024): CsvCountResult {
+  const delim = dialect.delimiter.charCodeAt(0);
+  const QUOTE = dialect.quote === null ? -1 : dialect.quote.charCodeAt(0);
   const LF = 0x0a;
   const CR = 0x0d;
   const n = buf.length;
@@ -178,7 +183,8 @@ function reference(buf: Uint8Array, delim = 0x2c, maxHeaderBytes = 1024 * 1024):
   const headerTooLong = hdr !== undefined && hdr.end - hdr.start > maxHeaderBytes;
   const firstMalformed: CsvCountResult['firstMalformed'] = [];
   let malformedRows = 0;
-  recs.slice(1).forEach((r, k) => {
+  const skip = dialect.header ? 1 : 0;
+  recs.slice(skip).forEach((r, k) => {
     if (r.fields.length !== hdr.fields.length || r.unterminated) {
       malformedRows++;
       if (firstMalformed.length < 20)
@@ -187,8 +193,9 @@ function reference(buf: Uint8Array, delim = 0x2c, maxHeaderBytes = 1024 * 1024):
   });
   const kinds = (lf ? 1 : 0) + (crlf ? 1 : 0) + (cr ? 1 : 0);
   return {
-    records: Math.max(recs.length - 1, 0),
-    header: hdr && !headerTooLong ? hdr.fields.map((f) => dec.decode(Uint8Array.from(f))) : null,
+    records: Math.max(recs.length - skip, 0),
+    header:
+      hdr && !headerTooLong && dialect.header ? hdr.fields.map((f) => dec.decode(Uint8Array.from(f))) : null,
     headerFields: hdr ? hdr.fields.length : 0,
     malformedRows,
     firstMalformed,
@@ -391,27 +398,47 @@ describe('basic rules', () => {
     });
   });
 
-  it('delimiter option', () => {
-    expect(countEveryWay(bytes('a\tb\n1\t"2\t3"\n4\n'), { delimiter: 0x09 })).toMatchObject({
+  it('dialect option: delimiter, quote or none, header or none', () => {
+    expect(countEveryWay(bytes('a\tb\n1\t"2\t3"\n4\n'), { dialect: dia({ delimiter: '\t' }) })).toMatchObject({
       header: ['a', 'b'],
       records: 2,
       malformedRows: 1,
     });
-    expect(countEveryWay(bytes('a;b\n1;2,3\n'), { delimiter: 0x3b })).toMatchObject({
+    expect(countEveryWay(bytes('a;b\n1;2,3\n'), { dialect: dia({ delimiter: ';' }) })).toMatchObject({
       header: ['a', 'b'],
       records: 1,
       malformedRows: 0,
     });
-    // a delimiter byte >= 0x80 disables the word loop but still works
+    // another quote character; '"' is then plain data
     expect(
-      countEveryWay(Uint8Array.from([0x61, 0xa6, 0x62, 0x0a, 0x31, 0xa6, 0x32, 0x0a]), { delimiter: 0xa6 }),
-    ).toMatchObject({
+      countEveryWay(bytes("a|b\n'1|\n2'|\"x|y\n'it''s'|z\n"), { dialect: dia({ delimiter: '|', quote: "'" }) }),
+    ).toMatchObject({ header: ['a', 'b'], records: 2, malformedRows: 1, firstMalformed: [{ record: 1, fields: 3, line: 2 }] });
+    // no quoting: every quote is data, a quote never hides a delimiter or a line end
+    expect(countEveryWay(bytes('a,b\n"1,2"\n"x\ny",z\n'), { dialect: dia({ quote: null }) })).toMatchObject({
       header: ['a', 'b'],
-      records: 1,
+      records: 3,
+      malformedRows: 1,
+      unterminatedQuote: false,
     });
-    expect(() => new CsvRecordCounter({ delimiter: 0x22 })).toThrow(RangeError);
-    expect(() => new CsvRecordCounter({ delimiter: 0x0a })).toThrow(RangeError);
-    expect(() => new CsvRecordCounter({ delimiter: 256 })).toThrow(RangeError);
+    // no header: every record is data, compared with the first one's field count
+    expect(countEveryWay(bytes('1,2\n3,4,5\n"6,7",8\n'), { dialect: dia({ header: false }) })).toMatchObject({
+      header: null,
+      headerFields: 2,
+      records: 3,
+      malformedRows: 1,
+      firstMalformed: [{ record: 2, fields: 3, line: 2 }],
+    });
+    expect(countEveryWay(bytes('"open,quote'), { dialect: dia({ header: false }) })).toMatchObject({
+      records: 1,
+      malformedRows: 1,
+      unterminatedQuote: true,
+    });
+    expect(countEveryWay(bytes(''), { dialect: dia({ header: false }) })).toMatchObject({ records: 0, headerFields: 0 });
+    expect(() => new CsvRecordCounter({ dialect: dia({ delimiter: '"' }) })).toThrow(RangeError);
+    expect(() => new CsvRecordCounter({ dialect: dia({ delimiter: '\n' }) })).toThrow(RangeError);
+    expect(() => new CsvRecordCounter({ dialect: dia({ delimiter: ';;' }) })).toThrow(RangeError);
+    expect(() => new CsvRecordCounter({ dialect: dia({ delimiter: '¦' }) })).toThrow(RangeError);
+    expect(() => new CsvRecordCounter({ dialect: dia({ quote: '\r' }) })).toThrow(RangeError);
   });
 
   it('finish() is idempotent; push() after finish() throws', () => {
@@ -485,7 +512,9 @@ describe('header decoding', () => {
     expect(decodeRecordFields(bytes(''))).toEqual(['']);
     expect(decodeRecordFields(bytes(','))).toEqual(['', '']);
     expect(decodeRecordFields(bytes('"a"x"y,b'))).toEqual(['ax"y', 'b']);
-    expect(decodeRecordFields(bytes('a;"b;c"'), 0x3b)).toEqual(['a', 'b;c']);
+    expect(decodeRecordFields(bytes('a;"b;c"'), dia({ delimiter: ';' }))).toEqual(['a', 'b;c']);
+    expect(decodeRecordFields(bytes('a;"b;c"'), dia({ delimiter: ';', quote: null }))).toEqual(['a', '"b', 'c"']);
+    expect(decodeRecordFields(bytes("'a|b'|'it''s'"), dia({ delimiter: '|', quote: "'" }))).toEqual(['a|b', "it's"]);
   });
 
   it('header longer than maxHeaderBytes: header null, headerTooLong, fields still compared', () => {
@@ -657,7 +686,7 @@ describe('differential fuzzing against the reference parser', () => {
       const len = Math.floor(r() * (iter % 10 === 0 ? 3000 : 120));
       const buf = bytes(gen(r, alphabet, len));
       const maxHeaderBytes = r() < 0.2 ? Math.floor(r() * 20) : undefined;
-      const want = reference(buf, 0x2c, maxHeaderBytes);
+      const want = reference(buf, RFC4180, maxHeaderBytes);
       const label = JSON.stringify(new TextDecoder().decode(buf));
       const cuts: number[] = [];
       for (let p = 0; p < buf.length; p += 1 + Math.floor(r() * 40)) cuts.push(p);
@@ -684,28 +713,35 @@ describe('differential fuzzing against the reference parser', () => {
     }
   });
 
-  it('tab delimiter', () => {
+  // Every dialect the detector can name (delimiter , ; | tab; quote " ' or none; header or
+  // not), on random inputs dense in all of their special bytes: every path = the reference.
+  const DIALECTS: Dialect[] = [];
+  for (const delimiter of [',', ';', '|', '\t'])
+    for (const quote of ['"', "'", null])
+      for (const header of [true, false]) DIALECTS.push({ delimiter, quote, header });
+
+  it('every dialect: counter (whole, random chunks, any alignment, byte loop only) = reference', () => {
     const r = rng(7);
-    const alphabet: [string, number][] = [
-      ['ab', 6],
-      ['\t', 3],
-      [',', 1],
-      ['"', 2],
-      ['\n', 1],
-    ];
-    for (let iter = 0; iter < 500; iter++) {
-      const buf = bytes(gen(r, alphabet, Math.floor(r() * 300)));
-      const want = reference(buf, 0x09);
-      for (const [path, opts] of PATHS) {
-        expect(countCsvBuffer(buf, { delimiter: 0x09, ...opts }), path).toEqual(want);
-        expect(
-          countChunks(oneByteChunks(buf).length < 50 ? oneByteChunks(buf) : splitAt(buf, [7, 50, 51, 120]), {
-            delimiter: 0x09,
-            ...opts,
-          }),
-          path,
-        ).toEqual(want);
-      }
+    for (let iter = 0; iter < 1200; iter++) {
+      const d = DIALECTS[iter % DIALECTS.length];
+      const alphabet: [string, number][] = [
+        ['ab', 6],
+        [d.delimiter, 3],
+        [',', 1],
+        ['"', 2],
+        ["'", 2],
+        ['\n', 1],
+        ['\r\n', 1],
+        [iter % 5 === 0 ? 'plain text of a long field ' : 'x', 2],
+      ];
+      const buf = bytes(gen(r, alphabet, Math.floor(r() * (iter % 20 === 0 ? 4000 : 300))));
+      const want = reference(buf, d);
+      const label = `${JSON.stringify(d)} ${JSON.stringify(new TextDecoder().decode(buf))}`;
+      const cuts: number[] = [];
+      for (let p = 0; p < buf.length; p += 1 + Math.floor(r() * 70)) cuts.push(p);
+      expectAllPaths(buf, want, { dialect: d }, [cuts], label);
+      for (const [path, opts] of PATHS)
+        expect(countCsvBuffer(shifted(buf, 1 + (iter % 3)), { dialect: d, ...opts }), `${path} ${label}`).toEqual(want);
     }
   });
 });
@@ -916,10 +952,10 @@ describe('SIMD kernel (simd-kernel.wat)', () => {
         s += ['1,2\n', '"3\n4",5\n', '6;7;8\r\n', '9\n', '"a""b",c\r\n'][Math.floor(r() * 5)];
       return bytes(s);
     });
-    const delimiters = [0x2c, 0x3b, 0x2c];
-    const counters = inputs.map((_, k) => new CsvRecordCounter({ delimiter: delimiters[k] }));
+    const dialects = [RFC4180, dia({ delimiter: ';', quote: null }), dia({ quote: "'", header: false })];
+    const counters = inputs.map((_, k) => new CsvRecordCounter({ dialect: dialects[k] }));
     for (let o = 0; o < 20_000; o += 997) inputs.forEach((b, k) => counters[k].push(b.subarray(o, o + 997)));
-    counters.forEach((c, k) => expect(c.finish()).toEqual(reference(inputs[k], delimiters[k])));
+    counters.forEach((c, k) => expect(c.finish()).toEqual(reference(inputs[k], dialects[k])));
   });
 });
 

@@ -53,7 +53,8 @@
 // delimiters, and it is hopeless with many quotes.
 // V8 note: see warmUp() at the end of the file; without it every push() deoptimized (-45%).
 
-import { decodeRecordFields } from './header';
+import { RFC4180, type Dialect } from '../../shared/family';
+import { decodeRecordFields, dialectBytes } from './header';
 import { SIMD_KERNEL_WASM_BASE64 } from './simd-kernel.wasm';
 
 export interface MalformedRecord {
@@ -65,11 +66,17 @@ export interface MalformedRecord {
 }
 
 export interface CsvCountResult {
-  /** Data records, header excluded; 0 when the file is empty or has only a header. */
+  /** Data records, header excluded (with dialect.header false every record is data); 0 when the file is empty or has only a header. */
   records: number;
-  /** Column names decoded per RFC 4180 (BOM stripped, quotes removed, UTF-8 decoded); null for an empty file. */
+  /**
+   * Column names decoded per RFC 4180 (BOM stripped, quotes removed, UTF-8 decoded); null for an
+   * empty file, and when the dialect has no header.
+   */
   header: string[] | null;
-  /** Number of fields of the header record (counted even when headerTooLong); 0 for an empty file. */
+  /**
+   * Number of fields of the header record (counted even when headerTooLong); 0 for an empty
+   * file. Without a header: the first record's, which the others are compared with.
+   */
   headerFields: number;
   /** Data records whose field count differs from the header's (plus an unterminated last record). */
   malformedRows: number;
@@ -89,8 +96,11 @@ export interface CsvCountResult {
 }
 
 export interface CsvCountOptions {
-  /** Field delimiter byte, default 0x2c (','). Must not be '"', CR or LF. */
-  delimiter?: number;
+  /**
+   * Delimiter, quote (or none) and header presence; default RFC 4180 (',', '"', header). The
+   * delimiter and quote are single bytes other than CR and LF, and differ.
+   */
+  dialect?: Dialect;
   /** Longest header record kept for decoding (bytes, terminator excluded); default 1 MiB. */
   maxHeaderBytes?: number;
   /** How many malformed records to describe in firstMalformed; default 20. */
@@ -104,7 +114,6 @@ export interface CsvCountOptions {
   wordSkip?: boolean;
 }
 
-const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -122,7 +131,6 @@ const HIGH = 0x80808080 | 0;
 const LOW7 = 0x7f7f7f7f;
 const LF4 = 0x0a0a0a0a;
 const CR4 = 0x0d0d0d0d;
-const QUOTE4 = 0x22222222;
 const LT14 = 0x0e0e0e0e;
 const NO_WORDS = new Int32Array(0);
 /** push() scans big chunks in slices of this size (a multiple of 4: keeps word alignment). */
@@ -133,8 +141,8 @@ const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 // ---- WebAssembly SIMD kernel (simd-kernel.wat; its header describes the memory layout) ----
 /** Bytes copied into the kernel's memory and scanned per call. */
 const K_SLICE = 64 * 1024;
-/** Byte offset of the malformed-record samples (f64 triples) the kernel writes. */
-const K_SAMPLES = 128;
+/** Byte offset of the malformed-record samples (f64 triples) the kernel writes (after the 17 f64 of state). */
+const K_SAMPLES = 136;
 /** Records ending within one call, at most: one per 2 bytes (a byte and its LF), plus one begun before. */
 const K_SAMPLE_CAP = K_SLICE / 2 + 2;
 /**
@@ -146,7 +154,7 @@ const K_DATA = (K_SAMPLES + 24 * K_SAMPLE_CAP + 4095) & ~4095;
 interface Kernel {
   scan(p: number, n: number, sp: number): number;
   bytes: Uint8Array;
-  /** The state block (f64 0..15), then the samples. */
+  /** The state block (f64 0..16), then the samples. */
   f64: Float64Array;
 }
 
@@ -184,6 +192,15 @@ export const CSV_SIMD_AVAILABLE = KERNEL !== null;
 
 export class CsvRecordCounter {
   private readonly delim: number;
+  /** The quote byte, or -1 when fields are never quoted. */
+  private readonly quote: number;
+  /** The quote in every byte of a word (0 without quoting: then unused). */
+  private readonly quote4: number;
+  /** Bytes the quoted-mode byte loop must look at are <= this (quote, CR, LF). */
+  private readonly maxQuoted: number;
+  /** The first record is a header (else it is data, and only the reference field count). */
+  private readonly hasHeader: boolean;
+  private readonly dialect: Dialect;
   private readonly maxSpecial: number;
   private readonly maxHeaderBytes: number;
   private readonly maxSamples: number;
@@ -233,19 +250,15 @@ export class CsvRecordCounter {
   private finished: CsvCountResult | null = null;
 
   constructor(options: CsvCountOptions = {}) {
-    const delim = options.delimiter ?? 0x2c;
-    if (
-      !Number.isInteger(delim) ||
-      delim < 0 ||
-      delim > 255 ||
-      delim === QUOTE ||
-      delim === CR ||
-      delim === LF
-    ) {
-      throw new RangeError(`invalid CSV delimiter byte: ${delim}`);
-    }
+    const dialect = options.dialect ?? RFC4180;
+    const { delim, quote } = dialectBytes(dialect); // (throws RangeError on a dialect it cannot read)
     this.delim = delim;
-    this.maxSpecial = Math.max(delim, QUOTE, CR, LF);
+    this.quote = quote;
+    this.quote4 = quote < 0 ? 0 : Math.imul(quote, ONES);
+    this.maxQuoted = Math.max(quote, CR, LF);
+    this.hasHeader = dialect.header;
+    this.dialect = dialect;
+    this.maxSpecial = Math.max(delim, quote, CR, LF);
     this.swar = LITTLE_ENDIAN && this.maxSpecial < 0x80 && options.wordSkip !== false;
     this.kernel = options.simd !== false && options.wordSkip !== false ? KERNEL : null;
     this.maxHeaderBytes = options.maxHeaderBytes ?? 1024 * 1024;
@@ -318,6 +331,7 @@ export class CsvRecordCounter {
     s[13] = this.nLF;
     s[14] = this.nCRLF;
     s[15] = this.nCR;
+    s[16] = this.quote;
     const n = b.length;
     // The copy into Wasm memory (a memmove) ran 10x slower (3 instead of 30 GB/s, glibc on this
     // AMD EPYC) when the destination was a few dozen bytes past the source modulo 4 KiB (4K
@@ -365,6 +379,10 @@ export class CsvRecordCounter {
   private scan(b: Uint8Array): number {
     const n = b.length;
     const delim = this.delim;
+    const quote = this.quote;
+    const noQuote = quote < 0;
+    const quote4 = this.quote4;
+    const maxQ = this.maxQuoted;
     const maxSp = this.maxSpecial;
     const headerPending = this.headerFields < 0;
 
@@ -400,7 +418,7 @@ export class CsvRecordCounter {
     outer: while (i < n) {
       if (mode === QUOTE_PENDING) {
         // The previous byte closed a quoted field, unless this one is a quote too (`""`).
-        if (b[i] === QUOTE) {
+        if (b[i] === quote) {
           mode = QUOTED;
           i++;
           continue;
@@ -423,7 +441,7 @@ export class CsvRecordCounter {
         let k = (i - a0) >> 2;
         for (; k < K; k++) {
           const w = u[k];
-          const xq = w ^ QUOTE4;
+          const xq = w ^ quote4;
           if (mode === UNQUOTED) {
             if (((w - lt) & ~w & HIGH) === 0) {
               ok = 0;
@@ -438,7 +456,7 @@ export class CsvRecordCounter {
           if ((((xl - ONES) & ~xl) | ((xc - ONES) & ~xc)) & HIGH) break; // CR or LF: byte loop
           const y = w ^ d4;
           const dm = ~(((y & LOW7) + LOW7) | y | LOW7); // delimiter bytes (bit 7 of each)
-          if (((xq - ONES) & ~xq & HIGH) === 0) {
+          if (noQuote || ((xq - ONES) & ~xq & HIGH) === 0) {
             // No quote: the mode holds for the whole word.
             if (mode === UNQUOTED) {
               delims += Math.imul((dm >>> 7) & ONES, ONES) >>> 24;
@@ -478,7 +496,7 @@ export class CsvRecordCounter {
           if (c > maxSp) continue;
           if (c === delim) {
             delims++;
-          } else if (c === QUOTE) {
+          } else if (c === quote) {
             // A quote opens a quoted field only as the first byte of a field. The previous
             // byte, if in this chunk, was read unquoted (were it in quotes, this quote would
             // have been read in quoted mode), and it is not a closing quote (that would have
@@ -528,16 +546,16 @@ export class CsvRecordCounter {
           }
         }
       } else {
-        // QUOTED: only `"`, CR and LF matter (CR and LF for line numbers).
+        // QUOTED: only the quote, CR and LF matter (CR and LF for line numbers).
         for (; i < e; i++) {
           const c = b[i];
-          if (c > QUOTE) continue;
-          if (c === QUOTE) {
+          if (c > maxQ) continue;
+          if (c === quote) {
             if (i + 1 === n) {
               mode = QUOTE_PENDING;
               break outer;
             }
-            if (b[i + 1] === QUOTE) {
+            if (b[i + 1] === quote) {
               i++; // `""`: a literal quote
               continue;
             }
@@ -609,7 +627,7 @@ export class CsvRecordCounter {
         }
       }
       // Follows the same rules as scan(), so header.length === fields (the tests check it).
-      this.header = decodeRecordFields(bytes, this.delim);
+      this.header = decodeRecordFields(bytes, this.dialect);
     }
     this.headerParts = [];
   }
@@ -633,7 +651,14 @@ export class CsvRecordCounter {
       } else {
         this.headerFields = fields;
         this.endHeader(null, 0, 0);
+        // Without a header this first record is data: the only one, ending inside quotes.
+        if (!this.hasHeader && unterminated) this.noteMalformed(0, fields, this.recBreaks + 1);
       }
+    }
+    if (!this.hasHeader && this.headerFields >= 0) {
+      // The first record was data: count it and number the data records from it.
+      this.records++;
+      for (const m of this.samples) m.record++;
     }
     const { nLF, nCRLF, nCR } = this;
     const kinds = (nLF > 0 ? 1 : 0) + (nCRLF > 0 ? 1 : 0) + (nCR > 0 ? 1 : 0);
@@ -643,7 +668,7 @@ export class CsvRecordCounter {
     else if (nCRLF > 0) lineEnding = 'crlf';
     this.finished = {
       records: this.records,
-      header: this.headerTooLong ? null : this.header,
+      header: this.headerTooLong || !this.hasHeader ? null : this.header,
       headerFields: Math.max(this.headerFields, 0),
       malformedRows: this.malformed,
       firstMalformed: this.samples,

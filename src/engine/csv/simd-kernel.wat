@@ -7,7 +7,7 @@
 ;; of the tests); only the representation of the state between bytes differs.
 ;;
 ;; Memory layout (set by the JS side; only the state block is fixed):
-;;   [0, 128)          state, 16 f64 (integers held exactly, < 2^53), read on entry, written on exit:
+;;   [0, 136)          state, 17 f64 (integers held exactly, < 2^53), read on entry, written on exit:
 ;;                      0 q        0 unquoted, 1 quoted, 2 quoted and the last byte was a `"` that
 ;;                                 the next byte resolves (`""` or the closing quote); the JS
 ;;                                 modes UNQUOTED, QUOTED, QUOTE_PENDING have the same numbers
@@ -25,12 +25,15 @@
 ;;                     88 breaks   physical line breaks so far (inside quotes too)
 ;;                     96 recBreaks  line breaks before the current record
 ;;                    104 nLF, 112 nCRLF, 120 nCR   terminators outside quotes
+;;                    128 quote    the quote byte, or -1 when fields are never quoted (input only)
 ;;   [$sp, ...)        malformed-record samples written by this call: f64 triples (record,
 ;;                     fields, line); the return value is how many (at most "left").
 ;;   [$p, $p + $n)     the bytes to scan.
 ;;
-;; How: 64 bytes at a time, four v128 loads compared with i8x16.eq against LF, CR, `"` and the
-;; delimiter, turned into 64-bit masks with i8x16.bitmask.
+;; How: 64 bytes at a time, four v128 loads compared with i8x16.eq against LF, CR, the quote and
+;; the delimiter, turned into 64-bit masks with i8x16.bitmask. (`"` below stands for the quote
+;; byte; without one, the quote compares are masked to nothing and the byte loop never matches
+;; it, so no field is ever quoted.)
 ;; - Fast path (outside quotes, no `"` in the block, every CR followed by an LF; the common
 ;;   case): every LF (or CRLF) ends a record or an empty line; the field count is the popcnt of
 ;;   the delimiter bits since the previous terminator; the terminators are walked with ctz.
@@ -75,6 +78,7 @@
   (func (export "scan") (param $p i32) (param $n i32) (param $sp i32) (result i32)
     (local $end i32) (local $stop i32) (local $c i32)
     (local $q i32) (local $fs i32) (local $rs i32) (local $acr i32) (local $qcr i32) (local $delim i32)
+    (local $quote i32) (local $vQM v128) (local $qm i64)
     (local $hdr i64) (local $delims i64) (local $records i64) (local $breaks i64) (local $recBreaks i64)
     (local $nLF i64) (local $nCRLF i64) (local $nCR i64)
     (local $vLF v128) (local $vCR v128) (local $vQT v128) (local $vDL v128)
@@ -91,6 +95,7 @@
     (local.set $acr (i32.trunc_f64_s (f64.load offset=24 (i32.const 0))))
     (local.set $qcr (i32.trunc_f64_s (f64.load offset=32 (i32.const 0))))
     (local.set $delim (i32.trunc_f64_s (f64.load offset=40 (i32.const 0))))
+    (local.set $quote (i32.trunc_f64_s (f64.load offset=128 (i32.const 0))))
     (local.set $hdr (i64.trunc_f64_s (f64.load offset=48 (i32.const 0))))
     (global.set $left (i32.trunc_f64_s (f64.load offset=56 (i32.const 0))))
     (local.set $delims (i64.trunc_f64_s (f64.load offset=64 (i32.const 0))))
@@ -106,7 +111,10 @@
 
     (local.set $vLF (i8x16.splat (i32.const 0x0a)))
     (local.set $vCR (i8x16.splat (i32.const 0x0d)))
-    (local.set $vQT (i8x16.splat (i32.const 0x22)))
+    (local.set $vQT (i8x16.splat (local.get $quote)))
+    ;; quote compares count only with a quote character (all ones), else never (zero)
+    (local.set $vQM (i8x16.splat (i32.sub (i32.const 0) (i32.ge_s (local.get $quote) (i32.const 0)))))
+    (local.set $qm (i64.extend_i32_s (i32.sub (i32.const 0) (i32.ge_s (local.get $quote) (i32.const 0)))))
     (local.set $vDL (i8x16.splat (local.get $delim)))
     (local.set $end (i32.add (local.get $p) (local.get $n)))
 
@@ -155,9 +163,10 @@
             (br_if $general
               (i32.or (local.get $q)
                 (v128.any_true
-                  (v128.or
-                    (v128.or (i8x16.eq (local.get $v0) (local.get $vQT)) (i8x16.eq (local.get $v1) (local.get $vQT)))
-                    (v128.or (i8x16.eq (local.get $v2) (local.get $vQT)) (i8x16.eq (local.get $v3) (local.get $vQT)))))))
+                  (v128.and (local.get $vQM)
+                    (v128.or
+                      (v128.or (i8x16.eq (local.get $v0) (local.get $vQT)) (i8x16.eq (local.get $v1) (local.get $vQT)))
+                      (v128.or (i8x16.eq (local.get $v2) (local.get $vQT)) (i8x16.eq (local.get $v3) (local.get $vQT))))))))
             (local.set $cr (i64.const 0))
             (if (v128.any_true
                   (v128.or
@@ -234,15 +243,16 @@
                     (i32.shl (i8x16.bitmask (i8x16.eq (local.get $v3) (local.get $vCR))) (i32.const 16))))
                 (i64.const 32))))
           (local.set $qt
-            (i64.or
-              (i64.extend_i32_u
-                (i32.or (i8x16.bitmask (i8x16.eq (local.get $v0) (local.get $vQT)))
-                  (i32.shl (i8x16.bitmask (i8x16.eq (local.get $v1) (local.get $vQT))) (i32.const 16))))
-              (i64.shl
+            (i64.and (local.get $qm)
+              (i64.or
                 (i64.extend_i32_u
-                  (i32.or (i8x16.bitmask (i8x16.eq (local.get $v2) (local.get $vQT)))
-                    (i32.shl (i8x16.bitmask (i8x16.eq (local.get $v3) (local.get $vQT))) (i32.const 16))))
-                (i64.const 32))))
+                  (i32.or (i8x16.bitmask (i8x16.eq (local.get $v0) (local.get $vQT)))
+                    (i32.shl (i8x16.bitmask (i8x16.eq (local.get $v1) (local.get $vQT))) (i32.const 16))))
+                (i64.shl
+                  (i64.extend_i32_u
+                    (i32.or (i8x16.bitmask (i8x16.eq (local.get $v2) (local.get $vQT)))
+                      (i32.shl (i8x16.bitmask (i8x16.eq (local.get $v3) (local.get $vQT))) (i32.const 16))))
+                  (i64.const 32)))))
           ;; a CR as the last byte: its LF, if any, is in the next block
           (br_if $bytes (i64.lt_s (local.get $cr) (i64.const 0)))
           (if (i64.eqz (local.get $qt))
@@ -352,7 +362,7 @@
           (block $next
             (if (i32.eq (local.get $q) (i32.const 2))
               (then
-                (if (i32.eq (local.get $c) (i32.const 0x22))
+                (if (i32.eq (local.get $c) (local.get $quote))
                   (then
                     (local.set $q (i32.const 1)) ;; `""`: a literal quote
                     (br $next)))
@@ -367,7 +377,7 @@
                     (local.set $rs (i32.const 0))
                     (local.set $acr (i32.const 0))
                     (br $next)))
-                (if (i32.eq (local.get $c) (i32.const 0x22))
+                (if (i32.eq (local.get $c) (local.get $quote))
                   (then
                     ;; opens a quoted field at the start of a field; else a literal
                     (local.set $q (local.get $fs))
@@ -413,7 +423,7 @@
                 (local.set $recBreaks (local.get $breaks))
                 (br $next)))
             ;; q = 1: inside quotes
-            (if (i32.eq (local.get $c) (i32.const 0x22))
+            (if (i32.eq (local.get $c) (local.get $quote))
               (then
                 (local.set $q (i32.const 2))
                 (local.set $qcr (i32.const 0))

@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { RFC4180, type Dialect } from '../../shared/family';
 import type { ColumnStats, FilterSpec, SortSpec, ViewSpec } from '../../shared/table-api';
 import { segmentContent, segmentFile, segmentParquet, segmentRows, type EntryMeta } from './cache';
 import { RecordParser } from './csv-cells';
@@ -203,7 +204,7 @@ export async function queryToPositions(con: DuckDBConnection, sql: string, file:
 
 export const colName = (i: number): string => `c${i}`;
 
-function readCsvOptions(n: number, maxLine: number, lf: boolean): string {
+function readCsvOptions(n: number, maxLine: number, lf: boolean, dialect: Dialect): string {
   const cols = Array.from({ length: n }, (_, i) => `'${colName(i)}': 'VARCHAR'`).join(', ');
   // new_line: '\n' for LF files. Left to DuckDB's detection otherwise: its '\r\n' setting
   // misreads some files (none, or errors), and detection without a setting can take a CR
@@ -211,7 +212,9 @@ function readCsvOptions(n: number, maxLine: number, lf: boolean): string {
   // the checks of ensureParquet.
   // Buffers sized to the longest record (DuckDB's default 32 MiB, twice for two builds at
   // once, overflows the build instance's memory limit).
-  return `columns={${cols}}, delim=',', quote='"', escape='"', auto_detect=false, strict_mode=true${lf ? `, new_line='\\n'` : ''}, max_line_size=${maxLine}, buffer_size=${Math.max(8 * 1024 * 1024, maxLine * 2)}`;
+  // The entry's dialect: its delimiter, and its quote doubled inside quotes, or none ('').
+  const q = sqlString(dialect.quote ?? '');
+  return `columns={${cols}}, delim=${sqlString(dialect.delimiter)}, quote=${q}, escape=${q}, auto_detect=false, strict_mode=true${lf ? `, new_line='\\n'` : ''}, max_line_size=${maxLine}, buffer_size=${Math.max(8 * 1024 * 1024, maxLine * 2)}`;
 }
 
 /** How the analysis stores of this process were built (tests, diagnostics). */
@@ -258,7 +261,7 @@ export async function ensureParquet(
         if (meta.plain) {
           try {
             await con.run(
-              `COPY (SELECT ${select}, false AS __malformed, NULL::VARCHAR AS __extra FROM read_csv(${sqlString(src)}, header=${k === 0}, ${readCsvOptions(n, maxLine, meta.lineEnding === 'lf')})) TO ${sqlString(tmp)} (FORMAT parquet)`,
+              `COPY (SELECT ${select}, false AS __malformed, NULL::VARCHAR AS __extra FROM read_csv(${sqlString(src)}, header=${k === 0 && meta.source.dialect.header}, ${readCsvOptions(n, maxLine, meta.lineEnding === 'lf', meta.source.dialect)})) TO ${sqlString(tmp)} (FORMAT parquet)`,
             );
             const got = await check(con);
             if (got.rows === rows && got.content === segmentContent(meta, k)) {
@@ -280,6 +283,7 @@ export async function ensureParquet(
               n,
               maxLine,
               true,
+              RFC4180, // the canonical form
             ).replace(
               /columns=\{([^}]*)\}/,
               (_m, c: string) => `columns={${c}, '__malformed': 'VARCHAR', '__extra': 'VARCHAR'}`,
@@ -339,7 +343,7 @@ async function writeCanonical(
   };
   const parser = new RecordParser(
     null,
-    { headerFields: withHeader ? undefined : meta.headerFields, raw: true },
+    { headerFields: withHeader ? undefined : meta.headerFields, raw: true, dialect: meta.source.dialect },
     (bytes, ends, fields, info) => {
       let s = 0;
       for (let k = 0; k < n; k++) {

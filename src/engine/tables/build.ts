@@ -15,6 +15,7 @@ import {
   type EntrySource,
   type Segment,
 } from './cache';
+import { syntheticColumns } from '../csv/header';
 import { RecordParser, type RecordInfo } from './csv-cells';
 import { Utf8Transcoder } from './encoding';
 import { RecordIndexer } from './indexer';
@@ -115,9 +116,10 @@ export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promis
     // pool's writes compete with inflating for the CPU, and the first read of a 291 MB member
     // got no faster, 1.4-2.3 s either way.)
     const tr = new Utf8Transcoder(src.encoding);
+    const dialect = src.dialect;
     const ix = new RecordIndexer((offsets) => {
       writeAll(idxFd, new Uint8Array(offsets.buffer, offsets.byteOffset, offsets.byteLength));
-    });
+    }, dialect);
     const segBytes = Math.max(1, job.segmentBytes ?? SEGMENT_BYTES);
     const piece = Math.max(1, segBytes >> 1); // at most one cut per piece pushed
     const segments: Segment[] = [{ start: 0, firstRow: 0, contentStart: 0 }];
@@ -153,14 +155,17 @@ export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promis
       const bytes = Buffer.concat(head);
       head = null;
       const rows: FirstRows['rows'] = [];
-      const p = new RecordParser((cells, info) => {
-        rows.push({ cells, info });
-        return rows.length < firstWanted;
-      });
+      const p = new RecordParser(
+        (cells, info) => {
+          rows.push({ cells, info });
+          return rows.length < firstWanted;
+        },
+        { dialect },
+      );
       p.push(bytes);
       if (complete) p.finish();
       cb.onFirstRows?.({
-        header: p.header ?? [],
+        header: headerOf(p, dialect),
         rows: rows.slice(0, firstWanted),
         complete: complete && rows.length < firstWanted,
         encoding: tr.encoding,
@@ -248,14 +253,14 @@ export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promis
     idxFd = -1;
 
     // The header's cells (the first record), parsed from data.csv.
-    let header: string[] = [];
+    let header: string[] = dialect.header ? [] : syntheticColumns(s.headerFields);
     if (s.headerStart >= 0) {
       const fh = await fsp.open(path.join(tmp, 'data.csv'), 'r');
       try {
         const len = Math.min(s.headerEnd - s.headerStart, HEADER_MAX);
         const buf = Buffer.alloc(len);
         await fh.read(buf, 0, len, s.headerStart);
-        const p = new RecordParser(null);
+        const p = new RecordParser(null, { dialect });
         p.push(buf);
         p.finish();
         header = p.header ?? [];
@@ -318,6 +323,11 @@ export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promis
   }
 }
 
+/** The header a parser read, or for a dialect without one, names for the first record's fields. */
+function headerOf(p: RecordParser, dialect: EntrySource['dialect']): string[] {
+  return dialect.header ? (p.header ?? []) : syntheticColumns(Math.max(0, p.headerFields));
+}
+
 function writeAll(fd: number, b: Uint8Array, position?: number): void {
   let off = 0;
   while (off < b.length)
@@ -352,7 +362,8 @@ export async function readHeader(
   const { zip, m } = await openMember(src);
   try {
     const tr = new Utf8Transcoder(src.encoding);
-    const p = new RecordParser(() => false);
+    // Without a header, the first record's width names the columns.
+    const p = new RecordParser(() => false, { dialect: { ...src.dialect, header: true } });
     const ctl = new AbortController();
     let seen = 0;
     try {
@@ -373,7 +384,8 @@ export async function readHeader(
         throw new TableReadError(`${src.member} cannot be read: ${(e as Error).message}`, 'unreadable');
     }
     if (!p.header && seen <= maxBytes) p.finish();
-    return { header: p.header ?? [], encoding: tr.encoding };
+    const header = p.header ?? [];
+    return { header: src.dialect.header ? header : syntheticColumns(header.length), encoding: tr.encoding };
   } finally {
     await zip.close();
   }
@@ -388,10 +400,13 @@ export async function peekRows(src: EntrySource, maxRows: number, maxBytes = HEA
   try {
     const tr = new Utf8Transcoder(src.encoding);
     const rows: FirstRows['rows'] = [];
-    const p = new RecordParser((cells, info) => {
-      rows.push({ cells, info });
-      return rows.length < maxRows;
-    });
+    const p = new RecordParser(
+      (cells, info) => {
+        rows.push({ cells, info });
+        return rows.length < maxRows;
+      },
+      { dialect: src.dialect },
+    );
     const ctl = new AbortController();
     let seen = 0;
     let ended = false;
@@ -402,7 +417,7 @@ export async function peekRows(src: EntrySource, maxRows: number, maxBytes = HEA
           if (p.stopped || ctl.signal.aborted) return;
           seen += chunk.length;
           p.push(tr.push(chunk));
-          if (p.stopped || (seen > maxBytes && p.header)) ctl.abort();
+          if (p.stopped || (seen > maxBytes && (p.header || !src.dialect.header))) ctl.abort();
         },
         { signal: ctl.signal },
       );
@@ -416,7 +431,7 @@ export async function peekRows(src: EntrySource, maxRows: number, maxBytes = HEA
       p.finish();
     }
     return {
-      header: p.header ?? [],
+      header: headerOf(p, src.dialect),
       rows,
       complete: ended && !p.stopped && rows.length < maxRows,
       encoding: tr.encoding,

@@ -7,7 +7,7 @@
 //                   data[.N].parquet  the analysis store (analysis.ts), a file per segment, on first need
 //   <cache>/v/<key>/...            derived views (merged row lists), same life cycle
 //
-// key = SHA-1 of (format version, archive real path, size, mtime, member, encoding): a
+// key = SHA-1 of (format version, archive real path, size, mtime, member, encoding, dialect): a
 // replaced or touched archive gets new entries; the old ones age out. Entries are built in
 // a temporary folder and renamed into place, so a killed build leaves nothing half-made
 // that a reader could take for whole. Disk use is bounded (default 10 GiB): after each
@@ -17,6 +17,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, promises as fsp, readFileSync, statSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Dialect } from '../../shared/family';
 import type { TableEncoding } from '../../shared/table-api';
 
 export const CACHE_FORMAT = 2;
@@ -61,6 +62,8 @@ export interface EntrySource {
   mtimeMs: number;
   member: string;
   encoding: TableEncoding;
+  /** How the member's records are written: another dialect reads other cells (another entry). */
+  dialect: Dialect;
 }
 
 export interface EntryMeta {
@@ -134,6 +137,7 @@ export function entryKey(src: EntrySource): string {
         Math.trunc(src.mtimeMs),
         src.member,
         src.encoding,
+        [src.dialect.delimiter, src.dialect.quote, src.dialect.header],
       ]),
     )
     .digest('hex');

@@ -10,13 +10,16 @@
 // - delimiters, CR and LF inside quotes are data; a file ending inside quotes ends the last
 //   field there (the record is flagged unterminated and malformed).
 // A data record is malformed when its field count differs from the header's.
+// Any Dialect: its delimiter and quote (or none: every byte but the delimiter and line ends
+// is data); without a header the first record is data, and the field count the others must have.
 //
 // RecordParser works on UTF-8 (what Utf8Transcoder produces) and reports for each record
 // the byte offset of its first byte in that UTF-8 stream. CsvCellParser chains the two.
+import { RFC4180, type Dialect } from '../../shared/family';
 import type { TableEncoding } from '../../shared/table-api';
+import { dialectBytes } from '../csv/header';
 import { Utf8Transcoder } from './encoding';
 
-const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -40,11 +43,11 @@ export interface RecordInfo {
 }
 
 export interface RecordParserOptions {
-  /** Field delimiter byte; default ','. */
-  delimiter?: number;
+  /** Delimiter, quote, header; default RFC 4180. */
+  dialect?: Dialect;
   /**
    * The header's field count when the input holds data records only (a page read from the
-   * cache); otherwise the first record is the header.
+   * cache); otherwise the first record is the header (or, without one, sets the count).
    */
   headerFields?: number;
   /** Offset of the first byte pushed (default 0). */
@@ -69,6 +72,8 @@ export type OnRecordBytes = (
 
 export class RecordParser {
   private readonly delim: number;
+  /** The quote byte, or -1. */
+  private readonly quote: number;
   private mode = FIELD_START;
   private atRecordStart = true;
   private afterCR = false;
@@ -95,10 +100,13 @@ export class RecordParser {
     options: RecordParserOptions = {},
     private readonly onRecordBytes: OnRecordBytes | null = null,
   ) {
-    this.delim = options.delimiter ?? 0x2c;
+    const dialect = options.dialect ?? RFC4180;
+    const { delim, quote } = dialectBytes(dialect);
+    this.delim = delim;
+    this.quote = quote;
     this.pos = options.baseOffset ?? 0;
     this.headerFields = options.headerFields ?? -1;
-    this.headerPending = options.headerFields === undefined;
+    this.headerPending = options.headerFields === undefined && dialect.header;
     this.recordNo = (options.firstRecord ?? 1) - 1;
     this.raw = options.raw ?? false;
   }
@@ -111,6 +119,7 @@ export class RecordParser {
   push(b: Uint8Array): void {
     const n = b.length;
     const delim = this.delim;
+    const QUOTE = this.quote;
     let mode = this.mode;
     let i = 0;
     const base = this.pos;
@@ -241,6 +250,7 @@ export class RecordParser {
       this.header = this.cells();
       this.headerEnd = end;
     } else {
+      if (this.headerFields < 0) this.headerFields = fields; // no header: the first record sets the count
       this.recordNo++;
       this.records++;
       const malformed = unterminated || fields !== this.headerFields;
@@ -269,7 +279,7 @@ export class RecordParser {
 
 export interface CellParserOptions {
   encoding?: TableEncoding;
-  delimiter?: number;
+  dialect?: Dialect;
 }
 
 /** Bytes in the table's encoding → header and records of strings. */
@@ -279,7 +289,7 @@ export class CsvCellParser {
 
   constructor(onRecord: OnRecord, options: CellParserOptions = {}) {
     this.transcoder = new Utf8Transcoder(options.encoding ?? 'utf-8');
-    this.parser = new RecordParser(onRecord, { delimiter: options.delimiter });
+    this.parser = new RecordParser(onRecord, { dialect: options.dialect });
   }
 
   push(chunk: Uint8Array): void {
@@ -343,6 +353,7 @@ export function parseRecords(
   firstRecord: number,
   max = Number.MAX_SAFE_INTEGER,
   atEof = true,
+  dialect: Dialect = RFC4180,
 ): Array<{ cells: string[]; info: RecordInfo }> {
   const out: Array<{ cells: string[]; info: RecordInfo }> = [];
   const p = new RecordParser(
@@ -350,7 +361,7 @@ export function parseRecords(
       out.push({ cells, info });
       return out.length < max;
     },
-    { headerFields, baseOffset, firstRecord },
+    { headerFields, baseOffset, firstRecord, dialect },
   );
   p.push(bytes);
   // Slices end on record boundaries, so this only completes a last record without terminator.

@@ -4,6 +4,7 @@
 // place: it holds open file descriptors, and opens files not yet opened in the new place.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import type { Dialect } from '../../shared/family';
 import { segmentFile, type Segment } from './cache';
 import { parseRecords, type RecordInfo } from './csv-cells';
 
@@ -18,6 +19,7 @@ export class EntryReader {
 
   /**
    * @param dir folder holding the segments and rows.idx
+   * @param dialect how the records are written (the entry's source dialect)
    * @param headerFields the header's field count (malformed detection)
    * @param rows records indexed so far (grows while building)
    * @param complete rows.idx ends with the end offset (the build finished)
@@ -25,6 +27,7 @@ export class EntryReader {
    */
   constructor(
     private dir: string,
+    private readonly dialect: Dialect,
     private headerFields: number,
     public rows: number,
     public complete: boolean,
@@ -133,7 +136,7 @@ export class EntryReader {
     const off = await this.offsets(from, to - from + 1);
     const buf = await this.bytes(off[0], off[to - from]);
     const atEof = this.complete && to === this.rows;
-    const out = parseRecords(buf, this.headerFields, off[0], from + 1, to - from, atEof);
+    const out = parseRecords(buf, this.headerFields, off[0], from + 1, to - from, atEof, this.dialect);
     if (out.length !== to - from) {
       throw new Error(
         `cache entry ${this.dir}: expected ${to - from} records at row ${from}, parsed ${out.length}`,

@@ -1,12 +1,15 @@
 // Byte-level record indexer for the first read of a table: the start offset of every data
 // record in the UTF-8 stream, field counts against the header, and whether the file is
 // "plain" (read identically by DuckDB's strict CSV reader, see analysis.ts). Same rules
-// as csv-cells.ts and the scan's record counter; never builds a string.
+// as csv-cells.ts and the scan's record counter, for any Dialect (delimiter, quote or none,
+// header or none: without one the first record is data and the reference field count);
+// never builds a string.
+import { RFC4180, type Dialect } from '../../shared/family';
+import { dialectBytes } from '../csv/header';
 //
 // Offsets are emitted in blocks (Float64Array, little-endian on disk) so memory stays
 // constant whatever the row count.
 
-const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -22,7 +25,6 @@ const HIGH = 0x80808080 | 0;
 const LOW7 = 0x7f7f7f7f;
 const LF4 = 0x0a0a0a0a;
 const CR4 = 0x0d0d0d0d;
-const QUOTE4 = 0x22222222;
 const LT14 = 0x0e0e0e0e;
 const NO_WORDS = new Int32Array(0);
 
@@ -105,11 +107,21 @@ export class RecordIndexer {
   };
   private done = false;
 
+  private readonly delim: number;
+  /** The quote byte, or -1: never quoted. */
+  private readonly quote: number;
+  private readonly hasHeader: boolean;
+
   /** onBlock receives full blocks of record start offsets (the array is reused afterwards). */
   constructor(
     private readonly onBlock: (offsets: Float64Array) => void,
-    private readonly delim = 0x2c,
-  ) {}
+    dialect: Dialect = RFC4180,
+  ) {
+    const { delim, quote } = dialectBytes(dialect);
+    this.delim = delim;
+    this.quote = quote;
+    this.hasHeader = dialect.header;
+  }
 
   get rows(): number {
     return this.s.rows;
@@ -136,6 +148,10 @@ export class RecordIndexer {
     const base = this.pos;
     this.pushStart = base;
     const delim = this.delim;
+    const QUOTE = this.quote;
+    const noQuote = QUOTE < 0;
+    const QUOTE4 = noQuote ? 0 : Math.imul(QUOTE, ONES);
+    const maxQ = Math.max(QUOTE, CR, LF);
     const maxSp = Math.max(delim, QUOTE, CR, LF);
     const s = this.s;
     // NUL bytes (for the plain test) in one native search per chunk.
@@ -196,7 +212,8 @@ export class RecordIndexer {
               const xq = w ^ QUOTE4;
               const xl = w ^ LF4;
               const xc = w ^ CR4;
-              if (((((xq - ONES) & ~xq) | ((xl - ONES) & ~xl) | ((xc - ONES) & ~xc)) & HIGH) !== 0) break;
+              if (((((noQuote ? 0 : (xq - ONES) & ~xq)) | ((xl - ONES) & ~xl) | ((xc - ONES) & ~xc)) & HIGH) !== 0)
+                break;
               const y = w ^ d4;
               const dm = ~(((y & LOW7) + LOW7) | y | LOW7); // bit 7 of each delimiter byte
               fields += Math.imul((dm >>> 7) & ONES, ONES) >>> 24;
@@ -254,7 +271,7 @@ export class RecordIndexer {
           if (e > n || !swar) e = n;
           for (; i < e; i++) {
             const c = b[i];
-            if (c > QUOTE) continue;
+            if (c > maxQ) continue;
             if (c === QUOTE) {
               mode = QUOTE_PENDING;
               rq++; // a closing quote, or the first of a doubled one
@@ -311,15 +328,18 @@ export class RecordIndexer {
       this.cutRow = s.rows;
       this.cutContent = s.contentBytes;
     }
-    // Cell bytes: the record less its delimiters and syntax quotes (exact for plain files).
-    if (this.headerFields >= 0) s.contentBytes += end - this.recStart - (fields - 1) - quotes;
     if (this.headerFields < 0) {
       this.headerFields = fields;
       s.headerFields = fields;
-      s.headerStart = this.recStart;
-      s.headerEnd = end;
-      return;
+      if (this.hasHeader) {
+        s.headerStart = this.recStart;
+        s.headerEnd = end;
+        return;
+      }
+      // No header: this first record is data (and the field count the others must have).
     }
+    // Cell bytes: the record less its delimiters and syntax quotes (exact for plain files).
+    s.contentBytes += end - this.recStart - (fields - 1) - quotes;
     s.rows++;
     if (unterminated || fields !== this.headerFields) {
       s.malformed++;

@@ -47,6 +47,7 @@ import {
 } from './analysis';
 import { peekRows, readHeader, TableReadError, type FirstRows } from './build';
 import { BuildRunner } from './build-runner';
+import { RFC4180 } from '../../shared/family';
 import { entryKey, hashKey, segmentParquet, TableCache, type EntryMeta, type EntrySource } from './cache';
 import { isTableEncoding } from './encoding';
 import { EntryReader, type ReadRow } from './entry-reader';
@@ -202,7 +203,15 @@ export class TableService implements TableApi {
   ): EntrySource | null {
     const zip = c.files.find((f) => /\.zip$/i.test(f.rel));
     if (!zip) return null;
-    return { archive: path.join(drop, zip.rel), size: zip.size, mtimeMs: zip.mtimeMs, member, encoding };
+    // Info Mart members are RFC 4180 with a header.
+    return {
+      archive: path.join(drop, zip.rel),
+      size: zip.size,
+      mtimeMs: zip.mtimeMs,
+      member,
+      encoding,
+      dialect: RFC4180,
+    };
   }
 
   async listTables(dropPath: string): Promise<TableSummary[]> {
@@ -273,7 +282,7 @@ export class TableService implements TableApi {
         columnsExact: !!meta || (encoding === 'utf-8' && !textOnly),
         meta,
         reader: meta
-          ? new EntryReader(this.cache.entryDir(key), meta.headerFields, meta.rows, true, meta.segments)
+          ? new EntryReader(this.cache.entryDir(key), source.dialect, meta.headerFields, meta.rows, true, meta.segments)
           : null,
         first: null,
         building: null,
@@ -436,6 +445,7 @@ export class TableService implements TableApi {
             if (!p.reader)
               p.reader = new EntryReader(
                 pr.dir,
+                p.source.dialect,
                 p.headerFields,
                 pr.rows,
                 false,
@@ -459,7 +469,7 @@ export class TableService implements TableApi {
           p.columns = meta.header;
           p.columnsExact = true;
           const dir = this.cache.entryDir(p.key);
-          if (!p.reader) p.reader = new EntryReader(dir, meta.headerFields, meta.rows, true, meta.segments);
+          if (!p.reader) p.reader = new EntryReader(dir, p.source.dialect, meta.headerFields, meta.rows, true, meta.segments);
           else {
             p.reader.update(meta.rows, true, meta.headerFields, meta.segments);
             p.reader.moved(dir);
