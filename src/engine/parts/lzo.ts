@@ -64,7 +64,7 @@ export function lzo1xDecompress(src: Uint8Array, outLen: number): Uint8Array {
   let op = 0;
   let t = 0;
   let state = 0;
-  let next = 0;
+  let next: number;
   let mPos = 0;
   const bad = (why: string): never => {
     throw new LzoError(`LZO data is corrupt (${why} at input ${ip}, output ${op})`, 'corrupt');

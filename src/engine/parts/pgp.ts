@@ -113,7 +113,11 @@ export class PgpDecryptor extends Transform {
       let message;
       try {
         message = armoured
-          ? await pgp.readMessage({ armoredMessage: web.pipeThrough(new TextDecoderStream()) as unknown as ReadableStream<string> })
+          ? await pgp.readMessage({
+              armoredMessage: web.pipeThrough(
+                new TextDecoderStream() as unknown as { readable: ReadableStream<string>; writable: WritableStream<Uint8Array> },
+              ) as unknown as ReadableStream<string>,
+            })
           : await pgp.readMessage({ binaryMessage: web });
       } catch (e) {
         throw new PgpError(`${this.name} is not a readable PGP message: ${(e as Error).message}`, 'corrupt');
