@@ -19,7 +19,7 @@ export interface ChunkRecord extends ChunkInspection {
 
 export class EngineError extends Error {
   constructor(
-    readonly code: 'not-found' | 'not-a-directory' | 'unreadable' | 'unknown-format' | 'catalog-too-new' | 'bad-request' | 'internal',
+    readonly code: 'not-found' | 'not-a-directory' | 'unreadable' | 'unknown-format' | 'catalog-too-new' | 'bad-request' | 'too-large' | 'internal',
     message: string,
   ) {
     super(message);

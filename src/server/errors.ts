@@ -48,6 +48,9 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'cancelled':
       // Conflict: a later request of the same client superseded this one.
       return 409;
+    case 'too-large':
+      // Insufficient Storage: the memory or spill space the operation needs is not allowed.
+      return 507;
     default:
       return 500;
   }

@@ -70,6 +70,8 @@ export const API_ERROR_CODES = [
   'bad-request',
   'forbidden',
   'cancelled',
+  /** A table operation needs more memory or spill space than allowed (says which). */
+  'too-large',
   'internal',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

@@ -1,403 +1,36 @@
-// The analysis store and the whole-table queries (sort, filter, search, statistics, the
-// merged view), on DuckDB (@duckdb/node-api, N-API: the same in Node and Electron).
+// The whole-table queries (sort, filter, search, statistics, the merged view) over the
+// analysis stores of a scope's parts (store.ts), on DuckDB (duck.ts).
 //
-// Per cache entry, data.parquet holds the member's records as DuckDB sees them: columns
-// c0..c{n-1} VARCHAR (n = the header's field count; '' for empty, never NULL), __malformed
-// BOOLEAN and __extra VARCHAR (fields past the header's count, joined with ','), in file
-// order; parquet's file_row_number is the record's row in the entry. It is built from
-// data.csv:
-// - plain files (see indexer.ts: one line-end kind, no empty lines, quotes only around whole
-//   fields, the header's field count everywhere) are read by DuckDB's own strict CSV
-//   reader, which then sees exactly our cells (test/tables/analysis.test.ts holds it to
-//   that, cell by cell), and the row count is checked;
-// - any other file goes through our parser into a canonical CSV (every field quoted, LF,
-//   fixed width) that DuckDB reads unambiguously.
+// A scope is the UNION ALL of its parts' segment stores, each column cast to the scope's
+// type: a column typed the same (BIGINT, DOUBLE, TIMESTAMP) in every store stays typed;
+// any other mix is text, from each store's exact text. So every expression here goes
+// through text() / empty() / num(): typed columns sort and aggregate natively, and their
+// text (CAST AS VARCHAR) is the cell exactly (store.ts verified it).
+//
 // Query results that are row lists (a sorted or filtered view, the merged view) are
 // streamed into files of Float64 positions, so paging a view is a slice read and memory
-// stays flat whatever the row count.
-import { closeSync, existsSync, openSync, promises as fsp, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { RFC4180, type Dialect } from '../../shared/family';
+// stays flat whatever the row count; a sort's first page is a top-N query (no full sort).
+import { promises as fsp } from 'node:fs';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnStats, FilterSpec, SortSpec, ViewSpec } from '../../shared/table-api';
-import { segmentContent, segmentFile, segmentParquet, segmentRows, type EntryMeta } from './cache';
-import { RecordParser } from './csv-cells';
+import { queryPositions, queryRows, queryToPositions, sqlString } from './duck';
+import { colName, type SegmentInfo, type StoreType } from './store';
 
-type DuckModule = typeof import('@duckdb/node-api');
-
-export interface DuckConfig {
-  /** Threads of the query instance (default: the cores). */
-  threads?: number;
-  /** Memory limit of the query instance (default: DROP_INSPECTOR_DUCKDB_MEMORY or 192MB). */
-  memoryLimit?: string;
-  /** Memory limit of the build instance (default 128MB). */
-  buildMemoryLimit?: string;
-  /** Spill folder for big sorts (default: <cache>/.duckdb-tmp). */
-  tempDir?: string;
-}
-
-/**
- * Two DuckDB instances: 'query' (all cores) for the whole-table queries, and 'build'
- * (one thread per query) for the analysis stores. DuckDB keeps a CSV's row order across
- * threads only at a price: measured on a 3M-row, 291 MB member on 2 cores, the ordered
- * parquet build took 7.2 s and ~370 MB with 2 threads, 4.9 s and ~230 MB with one; two
- * members build side by side in the one-thread instance at nearly full speed each.
- */
-type DuckKind = 'query' | 'build';
-const instances = new Map<DuckKind, Promise<DuckDBInstance>>();
-let duckConfig: DuckConfig = {};
-
-export function configureDuck(config: DuckConfig): void {
-  duckConfig = { ...duckConfig, ...config };
-}
-
-function loadDuck(): DuckModule {
-  const require = createRequire(import.meta.url);
-  return require('@duckdb/node-api') as DuckModule;
-}
-
-export async function duck(kind: DuckKind = 'query'): Promise<DuckDBInstance> {
-  let i = instances.get(kind);
-  if (!i) {
-    i = (async () => {
-      const { DuckDBInstance } = loadDuck();
-      const tempDir = duckConfig.tempDir ?? path.join(os.tmpdir(), `drop-inspector-duckdb-${process.pid}`);
-      return DuckDBInstance.create(':memory:', {
-        threads:
-          kind === 'build' ? '1' : String(duckConfig.threads ?? Math.max(1, os.availableParallelism())),
-        memory_limit:
-          kind === 'build'
-            ? (duckConfig.buildMemoryLimit ?? '128MB')
-            : (duckConfig.memoryLimit ?? process.env.DROP_INSPECTOR_DUCKDB_MEMORY ?? '192MB'),
-        temp_directory: tempDir,
-        preserve_insertion_order: 'true',
-        // Give memory back after each task rather than keep it cached (RSS, not speed).
-        allocator_flush_threshold: '16MB',
-        allocator_bulk_deallocation_flush_threshold: '64MB',
-      });
-    })();
-    instances.set(kind, i);
-    i.catch(() => instances.delete(kind));
-  }
-  return i;
-}
-
-/** Queries running per instance; an idle build instance is closed (its memory returned). */
-const active: Record<DuckKind, number> = { query: 0, build: 0 };
-let idleTimer: NodeJS.Timeout | null = null;
-
-function buildIdle(): void {
-  if (idleTimer) clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => {
-    idleTimer = null;
-    if (active.build > 0) return;
-    const i = instances.get('build');
-    instances.delete('build');
-    void i?.then((x) => x.closeSync()).catch(() => undefined);
-  }, 2000);
-  idleTimer.unref();
-}
-
-/** Closes the shared instances (tests, shutdown). */
-export async function closeDuck(): Promise<void> {
-  const all = [...instances.values()];
-  instances.clear();
-  for (const i of all) (await i.catch(() => null))?.closeSync();
-}
-
-export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-
-export interface QueryControl {
-  signal?: AbortSignal;
-  /** 0..1 while DuckDB works (polled every 100 ms). */
-  onProgress?: (fraction: number) => void;
-}
-
-/** Runs `work` on a fresh connection, with progress polling and cancellation (interrupt). */
-export async function withConnection<T>(
-  ctl: QueryControl,
-  work: (con: DuckDBConnection) => Promise<T>,
-  kind: DuckKind = 'query',
-): Promise<T> {
-  ctl.signal?.throwIfAborted();
-  active[kind]++;
-  let con: DuckDBConnection;
-  try {
-    con = await (await duck(kind)).connect();
-  } catch (e) {
-    active[kind]--;
-    throw e;
-  }
-  if (ctl.onProgress) {
-    // Session settings: DuckDB tracks query progress only with its progress bar on.
-    await con.run('SET enable_progress_bar = true');
-    await con.run('SET enable_progress_bar_print = false');
-  }
-  const onAbort = (): void => con.interrupt();
-  ctl.signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = ctl.onProgress
-    ? setInterval(() => {
-        try {
-          const p = con.progress;
-          if (p.percentage >= 0) ctl.onProgress!(Math.min(1, p.percentage / 100));
-        } catch {
-          // no query running
-        }
-      }, 100)
-    : null;
-  try {
-    return await work(con);
-  } catch (e) {
-    if (ctl.signal?.aborted) {
-      const err = new Error('cancelled');
-      err.name = 'AbortError';
-      throw err;
-    }
-    throw e;
-  } finally {
-    if (timer) clearInterval(timer);
-    ctl.signal?.removeEventListener('abort', onAbort);
-    con.closeSync();
-    if (--active[kind] === 0 && kind === 'build') buildIdle();
-  }
-}
-
-export async function queryRows(con: DuckDBConnection, sql: string): Promise<unknown[][]> {
-  const r = await con.runAndReadAll(sql);
-  return r.getRowsJS() as unknown[][];
-}
-
-/** Streams a one-column DOUBLE result into a file of Float64 LE; returns the row count. */
-export async function queryToPositions(con: DuckDBConnection, sql: string, file: string): Promise<number> {
-  const res = await con.stream(`SELECT CAST(p AS DOUBLE) AS p FROM (${sql}) AS q(p)`);
-  const fd = openSync(file, 'w');
-  let n = 0;
-  try {
-    for (;;) {
-      const chunk = await res.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const v = chunk.getColumnVector(0) as unknown as {
-        items?: Float64Array;
-        getItem(i: number): number | null;
-      };
-      const count = chunk.rowCount;
-      let items = v.items;
-      if (!(items instanceof Float64Array) || items.length < count) {
-        items = new Float64Array(count);
-        for (let i = 0; i < count; i++) items[i] = v.getItem(i) ?? -1;
-      }
-      const bytes = new Uint8Array(items.buffer, items.byteOffset, count * 8);
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-      n += count;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return n;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The analysis store of one entry.
-
-export const colName = (i: number): string => `c${i}`;
-
-function readCsvOptions(n: number, maxLine: number, lf: boolean, dialect: Dialect): string {
-  const cols = Array.from({ length: n }, (_, i) => `'${colName(i)}': 'VARCHAR'`).join(', ');
-  // new_line: '\n' for LF files. Left to DuckDB's detection otherwise: its '\r\n' setting
-  // misreads some files (none, or errors), and detection without a setting can take a CR
-  // inside quotes in the first record for the line end. Both fail loudly or are caught by
-  // the checks of ensureParquet.
-  // Buffers sized to the longest record (DuckDB's default 32 MiB, twice for two builds at
-  // once, overflows the build instance's memory limit).
-  // The entry's dialect: its delimiter, and its quote doubled inside quotes, or none ('').
-  const q = sqlString(dialect.quote ?? '');
-  return `columns={${cols}}, delim=${sqlString(dialect.delimiter)}, quote=${q}, escape=${q}, auto_detect=false, strict_mode=true${lf ? `, new_line='\\n'` : ''}, max_line_size=${maxLine}, buffer_size=${Math.max(8 * 1024 * 1024, maxLine * 2)}`;
-}
-
-/** How the analysis stores of this process were built (tests, diagnostics). */
-export const analysisStats = { duckdbCsv: 0, canonical: 0, plainRejected: 0 };
-
-/** Builds the analysis store of segment k of the entry if missing; returns its path. */
-export async function ensureParquet(
-  entryDir: string,
-  meta: EntryMeta,
-  k: number,
-  ctl: QueryControl = {},
-): Promise<string> {
-  const out = path.join(entryDir, segmentParquet(k));
-  if (existsSync(out)) return out;
-  const tmp = `${out}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const n = Math.max(1, meta.headerFields);
-  const rows = segmentRows(meta, k);
-  const src = path.join(entryDir, segmentFile(k));
-  const select = Array.from({ length: n }, (_, i) => `coalesce(${colName(i)}, '') AS ${colName(i)}`).join(
-    ', ',
-  );
-  // The canonical form of a record is at most about twice its size (quotes doubled).
-  const maxLine = Math.max(1024 * 1024, 2 * meta.maxRecordBytes + 64 * (meta.maxFields + 2));
-  const lengths = Array.from({ length: n }, (_, i) => `strlen(${colName(i)})`).join(' + ');
-  /** Rows and cell bytes of the store written: what DuckDB read must be what we read. */
-  const check = async (con: DuckDBConnection): Promise<{ rows: number; content: number }> => {
-    const [r] = await queryRows(
-      con,
-      `SELECT count(*), coalesce(sum(${lengths}), 0) FROM read_parquet(${sqlString(tmp)})`,
-    );
-    return { rows: Number(r[0]), content: Number(r[1]) };
-  };
-  try {
-    await withConnection(
-      ctl,
-      async (con) => {
-        if (rows === 0 || meta.headerFields === 0) {
-          const empty = Array.from({ length: n }, (_, i) => `NULL::VARCHAR AS ${colName(i)}`).join(', ');
-          await con.run(
-            `COPY (SELECT ${empty}, false AS __malformed, NULL::VARCHAR AS __extra WHERE false) TO ${sqlString(tmp)} (FORMAT parquet)`,
-          );
-          return;
-        }
-        if (meta.plain) {
-          try {
-            await con.run(
-              `COPY (SELECT ${select}, false AS __malformed, NULL::VARCHAR AS __extra FROM read_csv(${sqlString(src)}, header=${k === 0 && meta.source.dialect.header}, ${readCsvOptions(n, maxLine, meta.lineEnding === 'lf', meta.source.dialect)})) TO ${sqlString(tmp)} (FORMAT parquet)`,
-            );
-            const got = await check(con);
-            if (got.rows === rows && got.content === segmentContent(meta, k)) {
-              analysisStats.duckdbCsv++;
-              return;
-            }
-          } catch (e) {
-            if (ctl.signal?.aborted) throw e;
-            // fall through to the canonical path
-          }
-          analysisStats.plainRejected++;
-          await fsp.rm(tmp, { force: true });
-        }
-        const canon = `${tmp}.csv`;
-        try {
-          await writeCanonical(src, canon, meta, k === 0, ctl.signal);
-          await con.run(
-            `COPY (SELECT ${select}, __malformed = '1' AS __malformed, nullif(__extra, '') AS __extra FROM read_csv(${sqlString(canon)}, header=false, ${readCsvOptions(
-              n,
-              maxLine,
-              true,
-              RFC4180, // the canonical form
-            ).replace(
-              /columns=\{([^}]*)\}/,
-              (_m, c: string) => `columns={${c}, '__malformed': 'VARCHAR', '__extra': 'VARCHAR'}`,
-            )})) TO ${sqlString(tmp)} (FORMAT parquet)`,
-          );
-          const got = (await check(con)).rows;
-          if (got !== rows)
-            throw new Error(`the analysis store of ${src} holds ${got} rows, the segment ${rows}`);
-          analysisStats.canonical++;
-        } finally {
-          await fsp.rm(canon, { force: true });
-        }
-      },
-      'build',
-    );
-    await fsp.rename(tmp, out);
-  } catch (e) {
-    await fsp.rm(tmp, { force: true }).catch(() => undefined);
-    throw e;
-  }
-  return out;
-}
-
-const QUOTE = 0x22;
-
-/** data.csv → every record as n quoted fields + "0"/"1" (malformed) + the extra fields, LF-terminated. */
-async function writeCanonical(
-  src: string,
-  dst: string,
-  meta: EntryMeta,
-  withHeader: boolean,
-  signal?: AbortSignal,
-): Promise<void> {
-  const n = Math.max(1, meta.headerFields);
-  const fd = openSync(dst, 'w');
-  let out = Buffer.allocUnsafe(4 * 1024 * 1024);
-  let o = 0;
-  const flush = (): void => {
-    let off = 0;
-    while (off < o) off += writeSync(fd, out, off, o - off);
-    o = 0;
-  };
-  const room = (k: number): void => {
-    if (o + k <= out.length) return;
-    flush();
-    if (k > out.length) out = Buffer.allocUnsafe(k * 2);
-  };
-  const field = (b: Uint8Array, s: number, e: number): void => {
-    room((e - s) * 2 + 3);
-    out[o++] = QUOTE;
-    for (let i = s; i < e; i++) {
-      const c = b[i];
-      out[o++] = c;
-      if (c === QUOTE) out[o++] = QUOTE;
-    }
-    out[o++] = QUOTE;
-  };
-  const parser = new RecordParser(
-    null,
-    { headerFields: withHeader ? undefined : meta.headerFields, raw: true, dialect: meta.source.dialect },
-    (bytes, ends, fields, info) => {
-      let s = 0;
-      for (let k = 0; k < n; k++) {
-        if (k > 0) {
-          room(1);
-          out[o++] = 0x2c;
-        }
-        if (k < fields) {
-          field(bytes, s, ends[k]);
-          s = ends[k];
-        } else field(bytes, 0, 0);
-      }
-      room(8);
-      out[o++] = 0x2c;
-      out[o++] = QUOTE;
-      out[o++] = info.malformed ? 0x31 : 0x30;
-      out[o++] = QUOTE;
-      out[o++] = 0x2c;
-      if (fields > n) {
-        // Extra fields, joined with ',' (the delimiters they had).
-        const start = ends[n - 1];
-        const extra = Buffer.alloc(ends[fields - 1] - start + (fields - n - 1));
-        let x = 0;
-        let prev = start;
-        for (let k = n; k < fields; k++) {
-          if (k > n) extra[x++] = 0x2c;
-          extra.set(bytes.subarray(prev, ends[k]), x);
-          x += ends[k] - prev;
-          prev = ends[k];
-        }
-        field(extra, 0, x);
-      } else field(bytes, 0, 0);
-      room(1);
-      out[o++] = 0x0a;
-    },
-  );
-  const fh = await fsp.open(src, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    let pos = 0;
-    for (;;) {
-      signal?.throwIfAborted();
-      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-      parser.push(buf.subarray(0, bytesRead));
-    }
-    parser.finish();
-    flush();
-  } finally {
-    await fh.close();
-    closeSync(fd);
-  }
-}
+export {
+  closeDuck,
+  configureDuck,
+  duck,
+  duckMemoryDefault,
+  duckSettings,
+  queryRows,
+  queryToPositions,
+  sqlString,
+  translateDuckError,
+  withConnection,
+  type DuckConfig,
+  type QueryControl,
+} from './duck';
+export { analysisStats, colName, ensureParquet, readSegmentInfo, type SegmentInfo } from './store';
 
 // ---------------------------------------------------------------------------------------------
 // Scope relations and views.
@@ -406,9 +39,18 @@ async function writeCanonical(
 export interface ScopePart {
   chunk: string;
   /** The entry's segment stores, with the position of each one's first row in the scope's natural order. */
-  pieces: Array<{ parquet: string; base: number }>;
+  pieces: Array<{ parquet: string; base: number; info: SegmentInfo }>;
   /** For each scope column (without the chunk column): the entry column index, or -1. */
   columnMap: number[];
+}
+
+export interface ColumnFacts {
+  type: StoreType;
+  nonEmpty: number;
+  /** Every non-empty value is a finite number; null: not known without a scan. */
+  numeric: boolean | null;
+  /** Every non-empty value reads as a timestamp; null: not known without a scan. */
+  time: boolean | null;
 }
 
 export interface ScopeSql {
@@ -416,24 +58,83 @@ export interface ScopeSql {
   relation: string;
   /** SQL column names of the scope's data columns (u0..). */
   cols: string[];
+  /** Type and value facts of each data column (by index of cols). */
+  facts: ColumnFacts[];
   /** The scope has a chunk column (all / merged). */
   withChunk: boolean;
 }
 
+const NUMERIC_TYPES = new Set<StoreType>(['BIGINT', 'DOUBLE']);
+
+function both(a: boolean | null, b: boolean | null): boolean | null {
+  if (a === false || b === false) return false;
+  if (a === null || b === null) return null;
+  return true;
+}
+
 export function scopeSql(parts: ScopePart[], columnCount: number, withChunk: boolean): ScopeSql {
   const cols = Array.from({ length: columnCount }, (_, i) => `u${i}`);
-  const selects = parts.flatMap((p, part) => {
-    const mapped = cols
-      .map((u, j) => (p.columnMap[j] >= 0 ? `${colName(p.columnMap[j])} AS ${u}` : `'' AS ${u}`))
-      .join(', ');
-    return p.pieces.map(
-      (x) =>
-        `SELECT CAST(file_row_number AS BIGINT) + ${x.base} AS __p, ${part} AS __part, ${sqlString(p.chunk)} AS __chunk${mapped ? ', ' + mapped : ''}, __malformed, __extra FROM read_parquet(${sqlString(x.parquet)}, file_row_number=true)`,
-    );
+  // The scope's type of each column: the stores' common type, else text.
+  const facts: ColumnFacts[] = cols.map((_, j) => {
+    let type: StoreType | null = null;
+    let nonEmpty = 0;
+    let numeric: boolean | null = true;
+    let time: boolean | null = true;
+    for (const p of parts) {
+      const m = p.columnMap[j];
+      if (m < 0) continue;
+      for (const x of p.pieces) {
+        const t = x.info.types[m] ?? 'VARCHAR';
+        type = type === null || type === t ? t : 'VARCHAR';
+        const ne = x.info.nonEmpty[m] ?? 0;
+        nonEmpty += ne;
+        if (ne === 0) continue;
+        numeric = both(numeric, NUMERIC_TYPES.has(t) ? true : t === 'VARCHAR' ? x.info.numeric[m] : false);
+        time = both(time, t === 'TIMESTAMP' ? true : t === 'VARCHAR' ? x.info.time[m] : false);
+      }
+    }
+    if (nonEmpty === 0) {
+      numeric = false;
+      time = false;
+    }
+    return { type: type ?? 'VARCHAR', nonEmpty, numeric, time };
   });
-  const empty = `SELECT CAST(0 AS BIGINT) AS __p, 0 AS __part, '' AS __chunk${cols.map((u) => `, '' AS ${u}`).join('')}, false AS __malformed, NULL::VARCHAR AS __extra WHERE false`;
-  return { relation: selects.length ? selects.join('\nUNION ALL\n') : empty, cols, withChunk };
+  const selects = parts.flatMap((p, part) =>
+    p.pieces.map((x) => {
+      const mapped = cols
+        .map((u, j) => {
+          const m = p.columnMap[j];
+          const t = facts[j].type;
+          if (m < 0) return t === 'VARCHAR' ? `'' AS ${u}` : `NULL::${t} AS ${u}`;
+          const own = x.info.types[m] ?? 'VARCHAR';
+          if (t === 'VARCHAR' && own !== 'VARCHAR') return `coalesce(CAST(${colName(m)} AS VARCHAR), '') AS ${u}`;
+          return `${colName(m)} AS ${u}`;
+        })
+        .join(', ');
+      return `SELECT CAST(file_row_number AS BIGINT) + ${x.base} AS __p, ${part} AS __part, ${sqlString(p.chunk)} AS __chunk${mapped ? ', ' + mapped : ''}, __malformed, __extra FROM read_parquet(${sqlString(x.parquet)}, file_row_number=true)`;
+    }),
+  );
+  const empty = `SELECT CAST(0 AS BIGINT) AS __p, 0 AS __part, '' AS __chunk${cols
+    .map((u, j) => (facts[j].type === 'VARCHAR' ? `, '' AS ${u}` : `, NULL::${facts[j].type} AS ${u}`))
+    .join('')}, false AS __malformed, NULL::VARCHAR AS __extra WHERE false`;
+  return { relation: selects.length ? selects.join('\nUNION ALL\n') : empty, cols, facts, withChunk };
 }
+
+/** The scope's type of an SQL column (the chunk column and __extra are text). */
+function typeOf(scope: ScopeSql, c: string): StoreType {
+  const i = scope.cols.indexOf(c);
+  return i < 0 ? 'VARCHAR' : scope.facts[i].type;
+}
+
+/** The cell's exact text ('' for empty). */
+export const textSql = (scope: ScopeSql, c: string): string =>
+  typeOf(scope, c) === 'VARCHAR' ? c : `coalesce(CAST(${c} AS VARCHAR), '')`;
+/** The cell is empty. */
+export const emptySql = (scope: ScopeSql, c: string): string =>
+  typeOf(scope, c) === 'VARCHAR' ? `(${c} = '')` : `(${c} IS NULL)`;
+/** The cell as a number (NULL for empty and non-numbers). */
+const numSql = (scope: ScopeSql, c: string): string =>
+  NUMERIC_TYPES.has(typeOf(scope, c)) ? c : `TRY_CAST(${textSql(scope, c)} AS DOUBLE)`;
 
 export interface ColumnKind {
   kind: 'number' | 'time' | 'text';
@@ -443,40 +144,63 @@ export interface ColumnKind {
   timeChecked: boolean;
 }
 
-const NUM = (c: string): string => `TRY_CAST(${c} AS DOUBLE)`;
+/** Unix seconds in a column named like a time (START_TS, GMT_START_TIME, CREATED...; Info Mart's *_DATE_TIME_KEY holds the UTC seconds of its interval). */
+const EPOCH_NAME = /(_TS|_TIME|^CREATED|^DELETED|^LASTCHANGE|_DATE|_DATE_TIME_KEY)$/i;
 
 /**
- * Numeric detection for some columns of a relation (one scan); with `time`, also whether
- * the values are timestamps (a dearer test, for statistics only).
+ * The kinds of some columns: from the stores' facts where they tell (no scan), else from a
+ * scan (numbers, and with `time` timestamps); the epoch-seconds test reads min and max.
  */
 export async function columnKinds(
   con: DuckDBConnection,
-  relation: string,
+  scope: ScopeSql,
   cols: string[],
   names: string[],
   time = false,
 ): Promise<ColumnKind[]> {
   if (cols.length === 0) return [];
-  const per = time ? 5 : 4;
-  const parts = cols.map(
-    (c) =>
-      `count(*) FILTER (WHERE ${c} <> ''), count(*) FILTER (WHERE ${c} <> '' AND NOT isfinite(coalesce(${NUM(c)}, 'nan'::DOUBLE))), min(${NUM(c)}), max(${NUM(c)})` +
-      (time ? `, count(*) FILTER (WHERE ${c} <> '' AND TRY_CAST(${c} AS TIMESTAMP) IS NULL)` : ''),
-  );
-  const row = (await queryRows(con, `SELECT ${parts.join(', ')} FROM (${relation})`))[0];
-  return cols.map((_, i) => {
-    const nonEmpty = Number(row[i * per]);
-    const notNum = Number(row[i * per + 1]);
-    const lo = row[i * per + 2] as number | null;
-    const hi = row[i * per + 3] as number | null;
-    const notTime = time ? Number(row[i * per + 4]) : nonEmpty;
-    const numeric = nonEmpty > 0 && notNum === 0;
-    // Unix seconds in a column named like a time (START_TS, GMT_START_TIME, CREATED...; Info
-    // Mart's *_DATE_TIME_KEY holds the UTC seconds of its interval).
-    const epochName = /(_TS|_TIME|^CREATED|^DELETED|^LASTCHANGE|_DATE|_DATE_TIME_KEY)$/i.test(names[i] ?? '');
-    const epoch = numeric && epochName && lo !== null && hi !== null && lo >= 1e8 && hi <= 4.2e9;
-    const isTime = (nonEmpty > 0 && notTime === 0 && !numeric) || epoch;
-    return { kind: isTime ? 'time' : numeric ? 'number' : 'text', numeric, timeChecked: time };
+  const exprs: string[] = [];
+  const slots = cols.map((c, i) => {
+    const f = scope.facts[scope.cols.indexOf(c)];
+    const at = { ne: -1, notNum: -1, notTime: -1, lo: -1 };
+    const t = textSql(scope, c);
+    const nonEmpty = `NOT ${emptySql(scope, c)}`;
+    if (f.numeric === null || (time && f.time === null)) {
+      at.ne = exprs.length;
+      exprs.push(`count(*) FILTER (WHERE ${nonEmpty})`);
+    }
+    if (f.numeric === null) {
+      at.notNum = exprs.length;
+      exprs.push(
+        `count(*) FILTER (WHERE ${nonEmpty} AND NOT isfinite(coalesce(TRY_CAST(${t} AS DOUBLE), 'nan'::DOUBLE)))`,
+      );
+    }
+    if (time && f.time === null) {
+      at.notTime = exprs.length;
+      exprs.push(`count(*) FILTER (WHERE ${nonEmpty} AND TRY_CAST(${t} AS TIMESTAMP) IS NULL)`);
+    }
+    if (f.numeric !== false && EPOCH_NAME.test(names[i] ?? '')) {
+      at.lo = exprs.length;
+      exprs.push(`min(${numSql(scope, c)}), max(${numSql(scope, c)})`);
+      exprs.push('');
+    }
+    return { f, at };
+  });
+  const list = exprs.filter((e) => e !== '');
+  const row = list.length ? (await queryRows(con, `SELECT ${list.join(', ')} FROM (${scope.relation})`))[0] : [];
+  return slots.map(({ f, at }) => {
+    const nonEmpty = at.ne >= 0 ? Number(row[at.ne]) : f.nonEmpty;
+    const numeric = f.numeric ?? (nonEmpty > 0 && Number(row[at.notNum]) === 0);
+    const isTimeText = time ? (f.time ?? (nonEmpty > 0 && Number(row[at.notTime]) === 0)) : (f.time ?? false);
+    const lo = at.lo >= 0 ? (row[at.lo] as number | bigint | null) : null;
+    const hi = at.lo >= 0 ? (row[at.lo + 1] as number | bigint | null) : null;
+    const epoch = numeric && lo !== null && hi !== null && Number(lo) >= 1e8 && Number(hi) <= 4.2e9;
+    const isTime = (nonEmpty > 0 && isTimeText && !numeric) || epoch;
+    return {
+      kind: isTime ? 'time' : numeric ? 'number' : 'text',
+      numeric,
+      timeChecked: time || f.time !== null,
+    };
   });
 }
 
@@ -499,34 +223,48 @@ function columnSql(ctx: ViewContext, column: string): string {
 
 const like = (v: string): string => v.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** Characters a typed column's text can hold (a search for anything else cannot match it). */
+const TYPED_CHARS: Partial<Record<StoreType, RegExp>> = {
+  BIGINT: /^[-0-9]*$/,
+  DOUBLE: /^[-+0-9.einfa]*$/i,
+  TIMESTAMP: /^[-0-9: .]*$/,
+};
+
 function filterSql(ctx: ViewContext, f: FilterSpec): string {
   if (f.op === 'malformed') return '__malformed';
-  const all = [...(ctx.scope.withChunk ? ['__chunk'] : []), ...ctx.scope.cols, "coalesce(__extra, '')"];
+  const scope = ctx.scope;
+  const all = [...(scope.withChunk ? ['__chunk'] : []), ...scope.cols, '__extra'];
   const targets = f.column === undefined || f.column === '' ? all : [columnSql(ctx, f.column)];
   const v = f.value ?? '';
   const cs = f.caseSensitive ?? false;
   const lit = sqlString(cs ? v : v.toLowerCase());
   const one = (c: string): string => {
-    const x = cs ? c : `lower(${c})`;
+    const text = c === '__extra' ? `coalesce(__extra, '')` : textSql(scope, c);
+    const typedChars = TYPED_CHARS[typeOf(scope, c)];
+    // A typed column never holds a letter, say: the test is decided without a cast.
+    const impossible = typedChars !== undefined && v !== '' && !typedChars.test(v);
+    const x = cs || typedChars ? text : `lower(${text})`;
     switch (f.op) {
       case 'contains':
-        return `contains(${x}, ${lit})`;
+        return impossible ? 'false' : `contains(${x}, ${lit})`;
       case 'not-contains':
-        return `NOT contains(${x}, ${lit})`;
+        return impossible ? 'true' : `NOT contains(${x}, ${lit})`;
       case 'equals':
-        return `${x} = ${lit}`;
+        return impossible ? 'false' : `${x} = ${lit}`;
       case 'not-equals':
-        return `${x} <> ${lit}`;
+        return impossible ? 'true' : `${x} <> ${lit}`;
       case 'starts-with':
-        return `starts_with(${x}, ${lit})`;
+        return impossible ? 'false' : `starts_with(${x}, ${lit})`;
       case 'ends-with':
-        return `${x} LIKE ${sqlString('%' + like(cs ? v : v.toLowerCase()))} ESCAPE '\\'`;
+        return impossible
+          ? 'false'
+          : `${x} LIKE ${sqlString('%' + like(cs ? v : v.toLowerCase()))} ESCAPE '\\'`;
       case 'empty':
-        return `${c} = ''`;
+        return c === '__extra' ? `coalesce(__extra, '') = ''` : emptySql(scope, c);
       case 'not-empty':
-        return `${c} <> ''`;
+        return c === '__extra' ? `coalesce(__extra, '') <> ''` : `NOT ${emptySql(scope, c)}`;
       case 'regex':
-        return `regexp_matches(${c}, ${sqlString(v)}${cs ? '' : `, 'i'`})`;
+        return `regexp_matches(${text}, ${sqlString(v)}${cs ? '' : `, 'i'`})`;
       case 'gt':
       case 'gte':
       case 'lt':
@@ -534,8 +272,8 @@ function filterSql(ctx: ViewContext, f: FilterSpec): string {
         const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[f.op];
         const k = ctx.kinds.get(c);
         const num = Number(v);
-        if (k?.numeric && v.trim() !== '' && Number.isFinite(num)) return `${NUM(c)} ${op} ${num}`;
-        return `${c} <> '' AND ${c} ${op} ${sqlString(v)}`;
+        if (k?.numeric && v.trim() !== '' && Number.isFinite(num)) return `${numSql(scope, c)} ${op} ${num}`;
+        return `${text} <> '' AND ${text} ${op} ${sqlString(v)}`;
       }
       default:
         throw new RangeError(`unknown filter ${String((f as FilterSpec).op)}`);
@@ -579,11 +317,31 @@ export function orderSql(ctx: ViewContext, sort: SortSpec | undefined): string {
   const dir = sort.desc ? 'DESC' : 'ASC';
   // The chunk column sorts in continuity order (names are not: keys are not zero-padded).
   if (c === '__chunk') return `ORDER BY __part ${dir}, __p`;
-  const asNumber =
-    sort.as === 'number' || ((sort.as ?? 'auto') === 'auto' && ctx.kinds.get(c)?.numeric === true);
+  const type = typeOf(ctx.scope, c);
+  const as = sort.as ?? 'auto';
+  const asNumber = as === 'number' || (as === 'auto' && ctx.kinds.get(c)?.numeric === true);
   // Empty cells (and, as numbers, non-numbers) last; equal keys in natural order.
-  if (asNumber) return `ORDER BY ${NUM(c)} ${dir} NULLS LAST, __p`;
+  if (asNumber) return `ORDER BY ${numSql(ctx.scope, c)} ${dir} NULLS LAST, __p`;
+  // A typed timestamp's text (YYYY-MM-DD hh:mm:ss[.f]) sorts as the time does.
+  if (type === 'TIMESTAMP') return `ORDER BY ${c} ${dir} NULLS LAST, __p`;
+  if (type !== 'VARCHAR') return `ORDER BY CAST(${c} AS VARCHAR) ${dir} NULLS LAST, __p`;
   return `ORDER BY nullif(${c}, '') ${dir} NULLS LAST, __p`;
+}
+
+async function ensureKinds(con: DuckDBConnection, ctx: ViewContext, view: ViewSpec): Promise<void> {
+  const need = columnsNeedingKinds(ctx, view);
+  if (!need.length) return;
+  const kinds = await columnKinds(
+    con,
+    ctx.scope,
+    need,
+    need.map((c) => ctx.names[ctx.scope.cols.indexOf(c)]),
+  );
+  need.forEach((c, i) => ctx.kinds.set(c, kinds[i]));
+}
+
+function viewSql(ctx: ViewContext, view: ViewSpec): string {
+  return `SELECT __p FROM ${baseSql(ctx)} ${whereSql(ctx, view)} ${orderSql(ctx, view.sort)}`;
 }
 
 /** The view's positions (scope natural order numbers), in view order, into `file`. */
@@ -593,18 +351,53 @@ export async function viewPositions(
   view: ViewSpec,
   file: string,
 ): Promise<number> {
-  const need = columnsNeedingKinds(ctx, view);
-  if (need.length) {
-    const kinds = await columnKinds(
-      con,
-      ctx.scope.relation,
-      need,
-      need.map((c) => ctx.names[ctx.scope.cols.indexOf(c)]),
-    );
-    need.forEach((c, i) => ctx.kinds.set(c, kinds[i]));
+  await ensureKinds(con, ctx, view);
+  return queryToPositions(con, viewSql(ctx, view), file);
+}
+
+/** The first `n` positions of the view (a top-N query: no full sort) and the view's row count. */
+export async function viewHead(
+  con: DuckDBConnection,
+  ctx: ViewContext,
+  view: ViewSpec,
+  n: number,
+  knownRows: number | null,
+): Promise<{ positions: Float64Array; rows: number }> {
+  await ensureKinds(con, ctx, view);
+  const positions = await queryPositions(con, `${viewSql(ctx, view)} LIMIT ${Math.max(0, Math.floor(n))}`);
+  let rows = knownRows;
+  if (rows === null) {
+    const [[r]] = await queryRows(con, `SELECT count(*) FROM ${baseSql(ctx)} ${whereSql(ctx, view)}`);
+    rows = Number(r);
   }
-  const sql = `SELECT __p FROM ${baseSql(ctx)} ${whereSql(ctx, view)} ${orderSql(ctx, view.sort)}`;
-  return queryToPositions(con, sql, file);
+  return { positions, rows };
+}
+
+/**
+ * Writes the view as CSV rows (no header) to `file` with DuckDB's writer: CRLF, fields
+ * quoted where RFC 4180 needs it, empty cells as nothing. Only for scopes without malformed
+ * records (their cells are not the store's columns). Returns the rows written.
+ */
+export async function exportCsv(
+  con: DuckDBConnection,
+  ctx: ViewContext,
+  view: ViewSpec,
+  file: string,
+): Promise<number> {
+  await ensureKinds(con, ctx, view);
+  const scope = ctx.scope;
+  const cells = [
+    ...(scope.withChunk ? ['__chunk'] : []),
+    ...scope.cols.map((c) => (typeOf(scope, c) === 'VARCHAR' ? `nullif(${c}, '')` : `CAST(${c} AS VARCHAR)`)),
+  ]
+    .map((e, i) => `${e} AS x${i}`)
+    .join(', ');
+  const sql = `SELECT ${cells} FROM ${baseSql(ctx)} ${whereSql(ctx, view)} ${orderSql(ctx, view.sort)}`;
+  const [[n]] = await queryRows(
+    con,
+    `COPY (${sql}) TO ${sqlString(file)} (FORMAT csv, HEADER false, NEW_LINE '\r\n', QUOTE '"', ESCAPE '"', DELIMITER ',')`,
+  );
+  return Number(n);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -631,22 +424,20 @@ export async function mergeByKey(
   parts: number,
 ): Promise<MergeResult> {
   const rel = `(${scope.relation})`;
+  const emptyKey = keyCols.map((k) => emptySql(scope, k)).join(' AND ');
   const [[totalRaw, emptyRaw]] = await queryRows(
     con,
     keyCols.length
-      ? `SELECT count(*), count(*) FILTER (WHERE ${keyCols.map((k) => `${k} = ''`).join(' AND ')}) FROM ${rel}`
+      ? `SELECT count(*), count(*) FILTER (WHERE ${emptyKey}) FROM ${rel}`
       : `SELECT count(*), 0 FROM ${rel}`,
   );
   const total = Number(totalRaw);
   const emptyKeys = Number(emptyRaw);
   let winners: string;
   if (keyCols.length === 0) winners = `SELECT __p FROM ${rel}`;
-  else {
-    const emptyKey = keyCols.map((k) => `${k} = ''`).join(' AND ');
+  else
     winners = `SELECT max(__p) AS __p FROM ${rel} WHERE NOT (${emptyKey}) GROUP BY ${keyCols.join(', ')} UNION ALL SELECT __p FROM ${rel} WHERE ${emptyKey}`;
-  }
-  // One grouping of every record (the memory peak of the merge: ~280 MB of DuckDB for 3M
-  // distinct keys on 2 threads); the winners' positions, ascending.
+  // One grouping of every record (the memory peak of the merge); the winners' positions, ascending.
   const tmp = `${parquetOut}.tmp`;
   await con.run(`COPY (SELECT __p FROM (${winners}) ORDER BY __p) TO ${sqlString(tmp)} (FORMAT parquet)`);
   await fsp.rename(tmp, parquetOut);
@@ -662,7 +453,6 @@ export async function mergeByKey(
     if (parts <= 1) duplicatesWithinChunk = total - emptyKeys - (rows - emptyKeys);
     else {
       const keys = keyCols.length === 1 ? keyCols[0] : `(${keyCols.join(', ')})`;
-      const emptyKey = keyCols.map((k) => `${k} = ''`).join(' AND ');
       for (let i = 0; i < parts; i++) {
         const [[d]] = await queryRows(
           con,
@@ -683,7 +473,7 @@ export async function keyUniqueness(
 ): Promise<Array<{ duplicates: number; empty: number }>> {
   if (cols.length === 0) return [];
   const parts = cols.map(
-    (c) => `count(*) - count(DISTINCT (__part, ${c})), count(*) FILTER (WHERE ${c} = '')`,
+    (c) => `count(*) - count(DISTINCT (__part, ${c})), count(*) FILTER (WHERE ${emptySql(scope, c)})`,
   );
   const row = (await queryRows(con, `SELECT ${parts.join(', ')} FROM (${scope.relation})`))[0];
   return cols.map((_, i) => ({ duplicates: Number(row[i * 2]), empty: Number(row[i * 2 + 1]) }));
@@ -699,24 +489,39 @@ export async function columnStatistics(
   view: ViewSpec,
   bins = 20,
 ): Promise<ColumnStats> {
+  const scope = ctx.scope;
   const c = columnSql(ctx, column);
   if (c !== '__chunk' && !ctx.kinds.get(c)?.timeChecked)
-    ctx.kinds.set(c, (await columnKinds(con, ctx.scope.relation, [c], [column], true))[0]);
+    ctx.kinds.set(c, (await columnKinds(con, scope, [c], [column], true))[0]);
   const kind = c === '__chunk' ? { kind: 'text' as const, numeric: false } : ctx.kinds.get(c)!;
+  const type = typeOf(scope, c);
+  const text = textSql(scope, c);
+  const nonEmpty = `NOT ${emptySql(scope, c)}`;
   const from = `${baseSql(ctx)} ${whereSql(ctx, { filter: view.filter, search: view.search })}`;
   const isTimeText = kind.kind === 'time' && !kind.numeric;
-  const numExpr = kind.numeric ? NUM(c) : isTimeText ? `epoch(TRY_CAST(${c} AS TIMESTAMP))` : null;
-  const minMax = numExpr
-    ? `arg_min(${c}, ${numExpr}) FILTER (WHERE ${c} <> ''), arg_max(${c}, ${numExpr}) FILTER (WHERE ${c} <> '')`
-    : `min(${c}) FILTER (WHERE ${c} <> ''), max(${c}) FILTER (WHERE ${c} <> '')`;
+  const numExpr = kind.numeric
+    ? numSql(scope, c)
+    : type === 'TIMESTAMP'
+      ? `epoch(${c})`
+      : isTimeText
+        ? `epoch(TRY_CAST(${text} AS TIMESTAMP))`
+        : null;
+  // Typed columns: min and max natively, their text exact. Text: by value for numbers and
+  // times, else code-point order.
+  const minMax =
+    type !== 'VARCHAR'
+      ? `CAST(min(${c}) AS VARCHAR), CAST(max(${c}) AS VARCHAR)`
+      : numExpr
+        ? `arg_min(${c}, ${numExpr}) FILTER (WHERE ${c} <> ''), arg_max(${c}, ${numExpr}) FILTER (WHERE ${c} <> '')`
+        : `min(${c}) FILTER (WHERE ${c} <> ''), max(${c}) FILTER (WHERE ${c} <> '')`;
   const [head] = await queryRows(
     con,
-    `SELECT count(*), count(*) FILTER (WHERE ${c} = ''), count(DISTINCT ${c}) FILTER (WHERE ${c} <> ''), ${minMax}${numExpr ? `, min(${numExpr}), max(${numExpr})` : ''} FROM ${from}`,
+    `SELECT count(*), count(*) FILTER (WHERE NOT (${nonEmpty})), count(DISTINCT ${c}) FILTER (WHERE ${nonEmpty}), ${minMax}${numExpr ? `, min(${numExpr}), max(${numExpr})` : ''} FROM ${from}`,
   );
   const top = (
     await queryRows(
       con,
-      `SELECT ${c}, count(*) AS n FROM ${from} GROUP BY ${c} ORDER BY n DESC, ${c} LIMIT 10`,
+      `SELECT ${type === 'VARCHAR' ? c : `coalesce(CAST(${c} AS VARCHAR), '')`} AS v, count(*) AS n FROM ${from} GROUP BY ${c} ORDER BY n DESC, v LIMIT 10`,
     )
   ).map((r) => ({
     value: String(r[0] ?? ''),

@@ -4,7 +4,8 @@
 //                   data.N.csv     cut into segments of ~64 MiB at record starts
 //                   rows.idx       Float64 LE: start offset of every data record, then the end offset
 //                   meta.json      EntryMeta (written last: an entry without it is incomplete)
-//                   data[.N].parquet  the analysis store (analysis.ts), a file per segment, on first need
+//                   data[.N].parquet  the analysis store (store.ts), a file per segment, on first need,
+//                   data[.N].types.json  with its column types
 //   <cache>/v/<key>/...            derived views (merged row lists), same life cycle
 //
 // key = SHA-1 of (format version, archive real path, size, mtime, member, encoding, dialect): a
@@ -20,7 +21,7 @@ import path from 'node:path';
 import type { Dialect } from '../../shared/family';
 import type { TableEncoding } from '../../shared/table-api';
 
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 /** Default size of a data segment (see EntryMeta.segments). */
 export const SEGMENT_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 ** 3;

@@ -8,7 +8,8 @@
 // the parts before it). Views (sort / filter / search, and the merged view) are files of
 // positions computed by DuckDB over the parts' analysis stores; a page of a view is a slice
 // of that file, then the rows are read from the cache entries.
-import { createWriteStream, existsSync, promises as fsp } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, promises as fsp } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import type {
   ColumnStats,
@@ -34,17 +35,18 @@ import { EngineError, type ChunkRecord } from '../model';
 import { resolveDrop } from '../scan';
 import {
   columnStatistics,
-  configureDuck,
-  ensureParquet,
+  exportCsv,
   keyUniqueness,
   mergeByKey,
   scopeSql,
+  viewHead,
   viewPositions,
-  withConnection,
   type ScopePart,
   type ScopeSql,
   type ViewContext,
 } from './analysis';
+import { configureDuck, withConnection } from './duck';
+import { ensureParquet, readSegmentInfo } from './store';
 import { peekRows, readHeader, TableReadError, type FirstRows } from './build';
 import { BuildRunner } from './build-runner';
 import { RFC4180 } from '../../shared/family';
@@ -59,7 +61,7 @@ export interface TableServiceOptions {
   cacheMaxBytes?: number;
   /** Concurrent first reads in worker threads; 0 = inline on this thread (CLI). */
   workers?: number;
-  /** DuckDB memory limit of the query instance (default 160MB). */
+  /** DuckDB memory limit of the query instance (default: sized from the machine's memory, see duck.ts). */
   duckMemory?: string;
   /** Records a first read hands out early (default 200). */
   firstRows?: number;
@@ -115,6 +117,8 @@ interface Handle {
   merged: { parquet: string; positions: string; rows: number } | null;
   merging: Promise<void> | null;
   views: Map<string, Promise<ViewFile>>;
+  /** Views whose positions file is written (later pages are slices of it). */
+  viewsDone: Map<string, ViewFile>;
   kinds: ViewContext['kinds'];
   sessionDir: string | null;
   control: AbortController;
@@ -126,6 +130,9 @@ interface Handle {
 }
 
 const now = (): number => Date.now();
+
+/** A sort's page this far in comes from a top-N query; further in, from the full sort. */
+const TOP_N_MAX = 10_000;
 
 /** Scan errors about the text as UTF-8, not the archive (see formats/gim/inspect.ts). */
 const CONTENT_ERRORS = /^(header holds NUL bytes|no header|header line too long)/;
@@ -318,6 +325,7 @@ export class TableService implements TableApi {
       merged: null,
       merging: null,
       views: new Map(),
+      viewsDone: new Map(),
       kinds: new Map(),
       sessionDir: null,
       control: new AbortController(),
@@ -709,11 +717,18 @@ export class TableService implements TableApi {
       got = limit > 0 ? await this.readNatural(h, offset, limit) : [];
       ({ total, complete } = this.totals(h));
     } else {
-      const view = await this.view(h, hasView ? req : {});
-      total = view.rows;
+      const spec: ViewSpec = hasView ? { sort: req.sort, filter: req.filter, search: req.search } : {};
+      const head = spec.sort ? await this.sortedHead(h, spec, offset + limit) : null;
+      if (head) {
+        total = head.rows;
+        got = await this.readPositions(h, head.positions.subarray(offset, offset + limit));
+      } else {
+        const view = await this.view(h, spec);
+        total = view.rows;
+        const n = Math.max(0, Math.min(limit, view.rows - offset));
+        got = n > 0 ? await this.readPositions(h, await readSlice(view.file, offset, n)) : [];
+      }
       complete = true;
-      const n = Math.max(0, Math.min(limit, view.rows - offset));
-      got = n > 0 ? await this.readPositions(h, await readSlice(view.file, offset, n)) : [];
     }
     this.grown(h);
     return {
@@ -771,6 +786,7 @@ export class TableService implements TableApi {
       pieces: p.meta!.segments.map((seg, k) => ({
         parquet: path.join(this.cache.entryDir(p.key), segmentParquet(k)),
         base: bases[i] + seg.firstRow,
+        info: readSegmentInfo(this.cache.entryDir(p.key), k, Math.max(1, p.meta!.headerFields)),
       })),
       columnMap: columnMap(p.columns, h.columns),
     }));
@@ -825,6 +841,7 @@ export class TableService implements TableApi {
           {
             signal: h.control.signal,
             onProgress: (f) => this.progress(h, 'merging', Math.round(f * 100), 100, started),
+            what: `merging ${h.table} by key`,
           },
           async (con) => {
             let key = h.key ?? this.keyGuess(h);
@@ -890,6 +907,40 @@ export class TableService implements TableApi {
     };
   }
 
+  private viewKey(spec: ViewSpec): string {
+    return JSON.stringify([spec.sort ?? null, spec.filter ?? [], spec.search ?? '']);
+  }
+
+  /**
+   * The first `n` rows of a sorted view by a top-N query, while its full sort is not written
+   * yet (which then starts in the background for the later pages); null when the full sort
+   * is there or `n` is too far in for a top-N to pay.
+   */
+  private async sortedHead(
+    h: Handle,
+    spec: ViewSpec,
+    n: number,
+  ): Promise<{ positions: Float64Array; rows: number } | null> {
+    if (n > TOP_N_MAX) return null;
+    const sql = this.sqlView(h, spec);
+    const vk = this.viewKey(sql);
+    if (h.viewsDone.has(vk)) return null;
+    if (h.scope === 'merged') await this.ensureMerged(h);
+    await this.ensureAnalysis(h);
+    const started = now();
+    const scope = this.scope(h);
+    const sortOnly = !(sql.filter && sql.filter.length) && !(sql.search && sql.search !== '');
+    const known = sortOnly ? (h.scope === 'merged' ? h.merged!.rows : this.totals(h).total) : null;
+    const head = await withConnection(
+      { signal: h.control.signal, what: `sorting ${h.table} by ${spec.sort!.column}` },
+      (con) => viewHead(con, this.ctx(h, scope), sql, n, known),
+    );
+    this.progress(h, 'done', 100, 100, started);
+    // The whole sort for the pages further in, meanwhile.
+    if (!h.views.has(vk)) h.background.push(this.view(h, spec).catch(() => undefined));
+    return head;
+  }
+
   private async view(h: Handle, spec: ViewSpec): Promise<ViewFile> {
     spec = this.sqlView(h, spec);
     if (h.scope === 'merged') await this.ensureMerged(h);
@@ -898,7 +949,7 @@ export class TableService implements TableApi {
       if (h.scope === 'merged') return { file: h.merged!.positions, rows: h.merged!.rows };
       throw new Error('internal: plain view of a non-merged scope');
     }
-    const vk = JSON.stringify([spec.sort ?? null, spec.filter ?? [], spec.search ?? '']);
+    const vk = this.viewKey(spec);
     let v = h.views.get(vk);
     if (!v) {
       v = (async () => {
@@ -912,11 +963,14 @@ export class TableService implements TableApi {
           {
             signal: h.control.signal,
             onProgress: (f) => this.progress(h, phase, Math.round(f * 100), 100, started),
+            what: spec.sort ? `sorting ${h.table} by ${spec.sort.column}` : `filtering ${h.table}`,
           },
           (con) => viewPositions(con, this.ctx(h, scope), spec, file),
         );
         this.progress(h, 'done', 100, 100, started);
-        return { file, rows };
+        const done = { file, rows };
+        h.viewsDone.set(vk, done);
+        return done;
       })();
       h.views.set(vk, v);
       v.catch(() => h.views.delete(vk));
@@ -935,6 +989,7 @@ export class TableService implements TableApi {
       {
         signal: h.control.signal,
         onProgress: (f) => this.progress(h, 'stats', Math.round(f * 100), 100, started),
+        what: `statistics of ${h.table}.${column}`,
       },
       (con) => columnStatistics(con, this.ctx(h, scope), col, this.sqlView(h, view)),
     );
@@ -946,6 +1001,8 @@ export class TableService implements TableApi {
     const h = this.handle(id);
     const target = refuseInsideDrop(file, h.drop, 'the exported view');
     const started = now();
+    await abortable(this.ensureAllBuilt(h), h.control.signal);
+    if (h.parts.every((p) => p.meta!.malformed === 0)) return this.exportWithDuck(h, view, target, started);
     const info = this.info(h);
     const out = createWriteStream(target);
     const write = (s: string): Promise<void> =>
@@ -974,6 +1031,36 @@ export class TableService implements TableApi {
     }
     this.progress(h, 'done', rows, rows, started);
     return { file: target, rows, bytes: (await fsp.stat(target)).size };
+  }
+
+  /**
+   * The export by DuckDB's CSV writer over the analysis stores (well over 1M rows/s): the
+   * rows go to a file beside the target, which then follows the header. Cells are exact (a
+   * typed column's text is its cell); for scopes without malformed records only.
+   */
+  private async exportWithDuck(h: Handle, view: ViewSpec, target: string, started: number): Promise<ExportResult> {
+    const spec = this.sqlView(h, view);
+    if (h.scope === 'merged') await this.ensureMerged(h);
+    await this.ensureAnalysis(h);
+    const body = `${target}.${process.pid}-${Math.random().toString(36).slice(2)}.part`;
+    try {
+      const scope = this.scope(h);
+      const rows = await withConnection(
+        {
+          signal: h.control.signal,
+          onProgress: (f) => this.progress(h, 'exporting', Math.round(f * 100), 100, started),
+          what: `exporting ${h.table}`,
+        },
+        (con) => exportCsv(con, this.ctx(h, scope), spec, body),
+      );
+      const header = this.info(h).columns.map(csvField).join(',') + '\r\n';
+      await fsp.writeFile(target, header);
+      await pipeline(createReadStream(body, { highWaterMark: 1 << 20 }), createWriteStream(target, { flags: 'a' }));
+      this.progress(h, 'done', rows, rows, started);
+      return { file: target, rows, bytes: (await fsp.stat(target)).size };
+    } finally {
+      await fsp.rm(body, { force: true }).catch(() => undefined);
+    }
   }
 
   async cancel(id: string): Promise<void> {

@@ -67,6 +67,7 @@ export const ERROR_TITLES: Record<ApiErrorShape['code'], string> = {
   'bad-request': 'Request refused',
   forbidden: 'Not authorised',
   cancelled: 'Cancelled',
+  'too-large': 'Too large for the memory or disk allowed',
   internal: 'Internal error',
 };
 
