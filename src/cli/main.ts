@@ -26,7 +26,11 @@ Usage:
   drop-inspector serve [<drop>] [--port N]           serve the app on 127.0.0.1 (0 = any free port)
   drop-inspector rows <drop> <table> [--chunk NAME | --merged [--key COL[,COL]]]
                  [--offset N] [--limit M] [--json | --csv] [--encoding ENC]
+                 [--sort COL[:desc]]... [--search TEXT] [--filter 'COL OP VALUE']...
                                                       print rows of a table (all chunks by default)
+  drop-inspector stats <drop> <table> [--chunk NAME | --merged] --column COL [--json]
+                 [--search TEXT] [--filter 'COL OP VALUE']...
+                                                      statistics of one column of a table
 
 Options:
   --catalog FILE        catalog database (default: ${defaultCatalogPath()})
@@ -61,6 +65,10 @@ const OPTIONS = {
   limit: { type: 'string' },
   csv: { type: 'boolean' },
   encoding: { type: 'string' },
+  sort: { type: 'string', multiple: true },
+  search: { type: 'string' },
+  filter: { type: 'string', multiple: true },
+  column: { type: 'string' },
   quiet: { type: 'boolean' },
   'exit-zero': { type: 'boolean' },
   'follow-links': { type: 'boolean' },
@@ -105,6 +113,10 @@ async function main(argv: string[]): Promise<number> {
     case 'rows': {
       const { rowsCommand } = await import('./rows-command');
       return rowsCommand(rest, values);
+    }
+    case 'stats': {
+      const { statsCommand } = await import('./stats-command');
+      return statsCommand(rest, values);
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

@@ -1,8 +1,10 @@
-// drop-inspector rows <drop> <table> [--chunk NAME | --merged] [--offset N] [--limit M] [--json | --csv]
+// drop-inspector rows <drop> <table> [--chunk NAME | --merged] [--sort COL[:desc]]... [--search TEXT]
+//                    [--filter 'COL OP VALUE']... [--offset N] [--limit M] [--json | --csv]
 //
 // Prints rows of a table without extracting anything into the drop. Scope: every chunk
 // holding the table, concatenated in continuity order with the chunk as the first column
 // (default); one chunk (--chunk); or merged by primary key, later chunk wins (--merged).
+// --sort / --search / --filter give the grid's views (view-args.ts), over the same engine.
 // stdout carries only the rows:
 //   --json  one document {"columns": [...], "offset": N, "totalRows": N, "rows": [[cell, ...], ...]},
 //           every cell a string exactly as decoded, totalRows the records in the scope;
@@ -12,35 +14,17 @@
 // fills the table cache (outside the drop; DROP_INSPECTOR_CACHE), which makes later calls
 // fast; the command waits for that read to end before it exits. A drop not yet in the
 // catalog (or changed since its last scan) is scanned first, incrementally.
-import path from 'node:path';
-import { Catalog } from '../engine/catalog/catalog';
-import { defaultCatalogPath } from '../engine/catalog/location';
-import { refuseInsideDrop } from '../engine/fs/write-guard';
 import { EngineError } from '../engine/model';
-import { cadenceOf } from '../engine/options';
-import { discoverDrop, resolveDrop, scanDrop } from '../engine/scan';
-import { defaultCacheDir } from '../engine/tables/cache';
-import { parseEncoding } from '../engine/tables/encoding';
-import { csvField, TableService } from '../engine/tables/table-service';
-import type { TableScope } from '../shared/table-api';
+import { csvField } from '../engine/tables/table-service';
+import { openTableSession, type SessionValues } from './table-session';
+import { parseView, type ViewValues } from './view-args';
 
-export interface RowsValues {
-  chunk?: string;
-  merged?: boolean;
+export interface RowsValues extends SessionValues, ViewValues {
   offset?: string;
   limit?: string;
   json?: boolean;
   csv?: boolean;
-  catalog?: string;
-  encoding?: string;
-  /** Merge key column(s), comma-separated (with --merged). */
-  key?: string;
-  quiet?: boolean;
 }
-
-export const ROWS_USAGE = `  drop-inspector rows <drop> <table> [--chunk NAME | --merged [--key COL[,COL]]]
-                 [--offset N] [--limit M] [--json | --csv] [--encoding ENC]
-                                                      print rows of a table (all chunks by default)`;
 
 const bad = (msg: string): EngineError => new EngineError('bad-request', msg);
 
@@ -50,59 +34,22 @@ function count(v: string | undefined, name: string, dflt: number): number {
   return Number(v);
 }
 
-/** Scans the drop if the catalog does not know it or its files changed since the last scan. */
-async function ensureScanned(drop: string, catalog: Catalog, quiet: boolean): Promise<void> {
-  const row = catalog.drop(drop);
-  if (row?.last_scan_complete) {
-    const { chunks } = await discoverDrop(drop);
-    const known = catalog.fingerprints(row.id);
-    if (chunks.length === known.size && chunks.every((c) => known.get(c.name) === c.fingerprint)) return;
-  }
-  if (!quiet) process.stderr.write(`drop-inspector: scanning ${drop} first…\n`);
-  await scanDrop(drop, { catalog, cadence: cadenceOf({}) });
-}
-
 export async function rowsCommand(args: string[], values: RowsValues): Promise<number> {
   if (args.length !== 2) throw bad('rows takes a drop folder and a table name');
-  if (values.chunk !== undefined && values.merged) throw bad('--chunk and --merged exclude each other');
   if (values.json && values.csv) throw bad('--json and --csv exclude each other');
-  if (values.key !== undefined && !values.merged) throw bad('--key goes with --merged');
   const offset = count(values.offset, 'offset', 0);
   const limit = count(values.limit, 'limit', 100);
-  const encoding = values.encoding === undefined ? 'utf-8' : parseEncoding(values.encoding);
-  if (!encoding)
-    throw bad(
-      `--encoding must be utf-8, windows-1252, latin1, utf-16, utf-16le or utf-16be (not "${values.encoding}")`,
-    );
-  const scope: TableScope =
-    values.chunk !== undefined ? { chunk: values.chunk } : values.merged ? 'merged' : 'all';
-  const key = values.key
-    ? values.key
-        .split(',')
-        .map((k) => k.trim())
-        .filter(Boolean)
-    : undefined;
-
-  const drop = await resolveDrop(args[0]);
-  const catalogFile = values.catalog ? path.resolve(values.catalog) : defaultCatalogPath();
-  refuseInsideDrop(catalogFile, drop, 'the catalog', 'choose another with --catalog');
-  const cacheDir = defaultCacheDir();
-  refuseInsideDrop(cacheDir, drop, 'the table cache', 'set DROP_INSPECTOR_CACHE elsewhere');
-
-  const catalog = new Catalog(catalogFile);
-  const service = new TableService({
-    catalog,
-    cacheDir,
-    workers: 0,
-    firstRows: Math.max(200, Math.min(offset + limit, 5000)),
-  });
+  const view = parseView(values);
   const quiet = !!values.quiet;
+  const session = await openTableSession(args, values, {
+    firstRows: Math.max(200, Math.min(offset + limit, 5000)),
+    quietScan: quiet || !!values.json || !!values.csv,
+  });
+  const { service, info, scope } = session;
   try {
-    await ensureScanned(drop, catalog, quiet || !!values.json || !!values.csv);
-    const info = await service.openTable(drop, { table: args[1], scope, encoding, key });
     // Pages of at most BATCH rows, written as they come: a big --limit never sits in memory.
     const BATCH = 10_000;
-    let page = await service.getRows(info.handle, { offset, limit: Math.min(limit, BATCH) });
+    let page = await service.getRows(info.handle, { ...view, offset, limit: Math.min(limit, BATCH) });
     const total = page.complete ? page.totalRows : await service.exactTotal(info.handle);
     const after = await service.tableInfo(info.handle);
     const out = process.stdout;
@@ -127,6 +74,7 @@ export async function rowsCommand(args: string[], values: RowsValues): Promise<n
       malformedShown += page.malformed.filter(Boolean).length;
       if (page.rows.length === 0 || shown >= limit) break;
       page = await service.getRows(info.handle, {
+        ...view,
         offset: offset + shown,
         limit: Math.min(limit - shown, BATCH),
       });
@@ -167,8 +115,7 @@ export async function rowsCommand(args: string[], values: RowsValues): Promise<n
     await service.settle(info.handle);
     return 0;
   } finally {
-    await service.close();
-    catalog.close();
+    await session.close();
   }
 }
 

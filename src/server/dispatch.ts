@@ -15,6 +15,7 @@ import {
   TABLE_ENCODINGS,
   type FilterOp,
   type FilterSpec,
+  type SortSpec,
   type OpenTableRequest,
   type RowsRequest,
   type TableEncoding,
@@ -259,11 +260,16 @@ function checkOpenTable(value: unknown): OpenTableRequest {
 function checkViewSpec(value: unknown): ViewSpec {
   if (!isObject(value)) throw new ApiError('bad-request', 'A view must be an object.');
   const view: ViewSpec = {};
-  if (value.sort !== undefined && value.sort !== null) {
-    if (!isObject(value.sort)) throw new ApiError('bad-request', 'sort must be { column, desc?, as? }.');
-    const as = value.sort.as;
+  const checkSort = (v: unknown): SortSpec => {
+    if (!isObject(v)) throw new ApiError('bad-request', 'sort must be { column, desc?, as? }.');
+    const as = v.as;
     if (as !== undefined && as !== 'auto' && as !== 'text' && as !== 'number') throw new ApiError('bad-request', 'sort.as must be auto, text or number.');
-    view.sort = { column: checkString(value.sort.column, 'The sort column', 500), desc: value.sort.desc === true, ...(as ? { as } : {}) };
+    return { column: checkString(v.column, 'The sort column', 500), desc: v.desc === true, ...(as ? { as } : {}) };
+  };
+  if (value.sort !== undefined && value.sort !== null) view.sort = checkSort(value.sort);
+  if (value.thenBy !== undefined && value.thenBy !== null) {
+    if (!Array.isArray(value.thenBy) || value.thenBy.length > 16) throw new ApiError('bad-request', 'thenBy must be a list of at most 16 sorts.');
+    if (value.thenBy.length) view.thenBy = value.thenBy.map(checkSort);
   }
   if (value.filter !== undefined && value.filter !== null) {
     if (!Array.isArray(value.filter) || value.filter.length > 64) throw new ApiError('bad-request', 'filter must be a list of at most 64 conditions.');

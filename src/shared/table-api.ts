@@ -151,6 +151,8 @@ export interface SortSpec {
 
 export interface ViewSpec {
   sort?: SortSpec;
+  /** Further sort keys, for rows equal by `sort` (the CLI's repeated --sort). */
+  thenBy?: SortSpec[];
   /** All must match. */
   filter?: FilterSpec[];
   /** Case-blind substring of any cell (the chunk name included). */

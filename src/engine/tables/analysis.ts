@@ -13,6 +13,7 @@
 import { promises as fsp } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnStats, FilterSpec, SortSpec, ViewSpec } from '../../shared/table-api';
+import { EngineError } from '../model';
 import { queryPositions, queryRows, queryToPositions, sqlString } from './duck';
 import { colName, type SegmentInfo, type StoreType } from './store';
 
@@ -217,7 +218,7 @@ export interface ViewContext {
 function columnSql(ctx: ViewContext, column: string): string {
   if (column === '__chunk') return '__chunk';
   const i = ctx.names.indexOf(column);
-  if (i < 0) throw new RangeError(`no column ${JSON.stringify(column)}`);
+  if (i < 0) throw new EngineError('bad-request', `no column ${JSON.stringify(column)}`);
   return ctx.scope.cols[i];
 }
 
@@ -287,8 +288,8 @@ function filterSql(ctx: ViewContext, f: FilterSpec): string {
 /** Columns whose kind a view needs (sorted 'auto', compared with gt/lt...). */
 export function columnsNeedingKinds(ctx: ViewContext, view: ViewSpec): string[] {
   const out = new Set<string>();
-  if (view.sort && (view.sort.as ?? 'auto') === 'auto' && view.sort.column !== '__chunk')
-    out.add(columnSql(ctx, view.sort.column));
+  for (const k of sortKeys(view))
+    if ((k.as ?? 'auto') === 'auto' && k.column !== '__chunk') out.add(columnSql(ctx, k.column));
   for (const f of view.filter ?? []) {
     if (['gt', 'gte', 'lt', 'lte'].includes(f.op) && f.column) {
       const c = columnSql(ctx, f.column);
@@ -311,21 +312,28 @@ export function whereSql(ctx: ViewContext, view: ViewSpec): string {
   return conds.length ? `WHERE ${conds.join(' AND ')}` : '';
 }
 
-export function orderSql(ctx: ViewContext, sort: SortSpec | undefined): string {
-  if (!sort) return 'ORDER BY __p';
+/** The sort keys of a view: its sort, then its thenBy keys. */
+const sortKeys = (view: ViewSpec): SortSpec[] => (view.sort ? [view.sort, ...(view.thenBy ?? [])] : []);
+
+function sortKeySql(ctx: ViewContext, sort: SortSpec): string {
   const c = columnSql(ctx, sort.column);
   const dir = sort.desc ? 'DESC' : 'ASC';
   // The chunk column sorts in continuity order (names are not: keys are not zero-padded).
-  if (c === '__chunk') return `ORDER BY __part ${dir}, __p`;
+  if (c === '__chunk') return `__part ${dir}`;
   const type = typeOf(ctx.scope, c);
   const as = sort.as ?? 'auto';
   const asNumber = as === 'number' || (as === 'auto' && ctx.kinds.get(c)?.numeric === true);
-  // Empty cells (and, as numbers, non-numbers) last; equal keys in natural order.
-  if (asNumber) return `ORDER BY ${numSql(ctx.scope, c)} ${dir} NULLS LAST, __p`;
+  // Empty cells (and, as numbers, non-numbers) last.
+  if (asNumber) return `${numSql(ctx.scope, c)} ${dir} NULLS LAST`;
   // A typed timestamp's text (YYYY-MM-DD hh:mm:ss[.f]) sorts as the time does.
-  if (type === 'TIMESTAMP') return `ORDER BY ${c} ${dir} NULLS LAST, __p`;
-  if (type !== 'VARCHAR') return `ORDER BY CAST(${c} AS VARCHAR) ${dir} NULLS LAST, __p`;
-  return `ORDER BY nullif(${c}, '') ${dir} NULLS LAST, __p`;
+  if (type === 'TIMESTAMP') return `${c} ${dir} NULLS LAST`;
+  if (type !== 'VARCHAR') return `CAST(${c} AS VARCHAR) ${dir} NULLS LAST`;
+  return `nullif(${c}, '') ${dir} NULLS LAST`;
+}
+
+/** ORDER BY the view's sort keys, equal keys in natural order. */
+export function orderSql(ctx: ViewContext, view: ViewSpec): string {
+  return `ORDER BY ${[...sortKeys(view).map((k) => sortKeySql(ctx, k)), '__p'].join(', ')}`;
 }
 
 async function ensureKinds(con: DuckDBConnection, ctx: ViewContext, view: ViewSpec): Promise<void> {
@@ -341,7 +349,7 @@ async function ensureKinds(con: DuckDBConnection, ctx: ViewContext, view: ViewSp
 }
 
 function viewSql(ctx: ViewContext, view: ViewSpec): string {
-  return `SELECT __p FROM ${baseSql(ctx)} ${whereSql(ctx, view)} ${orderSql(ctx, view.sort)}`;
+  return `SELECT __p FROM ${baseSql(ctx)} ${whereSql(ctx, view)} ${orderSql(ctx, view)}`;
 }
 
 /** The view's positions (scope natural order numbers), in view order, into `file`. */
@@ -392,7 +400,7 @@ export async function exportCsv(
   ]
     .map((e, i) => `${e} AS x${i}`)
     .join(', ');
-  const sql = `SELECT ${cells} FROM ${baseSql(ctx)} ${whereSql(ctx, view)} ${orderSql(ctx, view.sort)}`;
+  const sql = `SELECT ${cells} FROM ${baseSql(ctx)} ${whereSql(ctx, view)} ${orderSql(ctx, view)}`;
   const [[n]] = await queryRows(
     con,
     `COPY (${sql}) TO ${sqlString(file)} (FORMAT csv, HEADER false, NEW_LINE '\r\n', QUOTE '"', ESCAPE '"', DELIMITER ',')`,

@@ -710,6 +710,7 @@ export class TableService implements TableApi {
     const offset = Math.max(0, Math.floor(req.offset));
     const limit = Math.max(0, Math.min(100_000, Math.floor(req.limit)));
     const hasView = !!(req.sort || (req.filter && req.filter.length) || (req.search && req.search !== ''));
+    if (req.thenBy?.length && !req.sort) throw new EngineError('bad-request', 'thenBy needs a sort');
     let got: Array<{ p: Part; r: ReadRow; pos: number }>;
     let total: number;
     let complete: boolean;
@@ -717,7 +718,9 @@ export class TableService implements TableApi {
       got = limit > 0 ? await this.readNatural(h, offset, limit) : [];
       ({ total, complete } = this.totals(h));
     } else {
-      const spec: ViewSpec = hasView ? { sort: req.sort, filter: req.filter, search: req.search } : {};
+      const spec: ViewSpec = hasView
+        ? { sort: req.sort, thenBy: req.thenBy, filter: req.filter, search: req.search }
+        : {};
       const head = spec.sort ? await this.sortedHead(h, spec, offset + limit) : null;
       if (head) {
         total = head.rows;
@@ -902,13 +905,16 @@ export class TableService implements TableApi {
       h.withChunk && name === CHUNK_COLUMN ? '__chunk' : name;
     return {
       ...(spec.sort ? { sort: { ...spec.sort, column: c(spec.sort.column)! } } : {}),
+      ...(spec.sort && spec.thenBy?.length
+        ? { thenBy: spec.thenBy.map((k) => ({ ...k, column: c(k.column)! })) }
+        : {}),
       ...(spec.filter ? { filter: spec.filter.map((f) => ({ ...f, column: c(f.column) })) } : {}),
       ...(spec.search !== undefined ? { search: spec.search } : {}),
     };
   }
 
   private viewKey(spec: ViewSpec): string {
-    return JSON.stringify([spec.sort ?? null, spec.filter ?? [], spec.search ?? '']);
+    return JSON.stringify([spec.sort ?? null, spec.thenBy ?? [], spec.filter ?? [], spec.search ?? '']);
   }
 
   /**
