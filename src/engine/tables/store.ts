@@ -53,24 +53,12 @@ export async function ensureParquet(
   const out = path.join(entryDir, segmentParquet(k));
   if (existsSync(out)) return out;
   const tmp = `${out}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const typed = `${tmp}.typed`;
   const n = Math.max(1, meta.headerFields);
   const rows = segmentRows(meta, k);
   const src = path.join(entryDir, segmentFile(k));
-  const select = Array.from({ length: n }, (_, i) => `coalesce(${colName(i)}, '') AS ${colName(i)}`).join(
-    ', ',
-  );
   // The canonical form of a record is at most about twice its size (quotes doubled).
   const maxLine = Math.max(1024 * 1024, 2 * meta.maxRecordBytes + 64 * (meta.maxFields + 2));
-  const lengths = Array.from({ length: n }, (_, i) => `strlen(${colName(i)})`).join(' + ');
-  /** Rows and cell bytes of the store written: what DuckDB read must be what we read. */
-  const check = async (con: DuckDBConnection): Promise<{ rows: number; content: number }> => {
-    const [r] = await queryRows(
-      con,
-      `SELECT count(*), coalesce(sum(${lengths}), 0) FROM read_parquet(${sqlString(tmp)})`,
-    );
-    return { rows: Number(r[0]), content: Number(r[1]) };
-  };
+  const infoFile = path.join(entryDir, segmentInfoFile(k));
   try {
     await withConnection(
       { ...ctl, what: ctl.what ?? 'building the analysis store' },
@@ -78,18 +66,18 @@ export async function ensureParquet(
         if (rows === 0 || meta.headerFields === 0) {
           const empty = Array.from({ length: n }, (_, i) => `NULL::VARCHAR AS ${colName(i)}`).join(', ');
           await con.run(
-            `COPY (SELECT ${empty}, false AS __malformed, NULL::VARCHAR AS __extra WHERE false) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION uncompressed)`,
+            `COPY (SELECT ${empty}, false AS __malformed, NULL::VARCHAR AS __extra WHERE false) TO ${sqlString(tmp)} (FORMAT parquet)`,
           );
+          await writeInfo(infoFile, textInfo(n, false));
           return;
         }
         if (meta.plain) {
           try {
-            await con.run(
-              `COPY (SELECT ${select}, false AS __malformed, NULL::VARCHAR AS __extra FROM read_csv(${sqlString(src)}, header=${k === 0}, ${readCsvOptions(n, maxLine, meta.lineEnding === 'lf')})) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION uncompressed)`,
-            );
-            const got = await check(con);
+            const csv = `read_csv(${sqlString(src)}, header=${k === 0}, ${readCsvOptions(n, maxLine, meta.lineEnding === 'lf')})`;
+            const got = await writeTyped(con, csv, false, n, tmp);
             if (got.rows === rows && got.content === segmentContent(meta, k)) {
               analysisStats.duckdbCsv++;
+              await writeInfo(infoFile, got.info);
               return;
             }
           } catch (e) {
@@ -102,49 +90,32 @@ export async function ensureParquet(
         const canon = `${tmp}.csv`;
         try {
           await writeCanonical(src, canon, meta, k === 0, ctl.signal);
-          await con.run(
-            `COPY (SELECT ${select}, __malformed = '1' AS __malformed, nullif(__extra, '') AS __extra FROM read_csv(${sqlString(canon)}, header=false, ${readCsvOptions(
-              n,
-              maxLine,
-              true,
-            ).replace(
-              /columns=\{([^}]*)\}/,
-              (_m, c: string) => `columns={${c}, '__malformed': 'VARCHAR', '__extra': 'VARCHAR'}`,
-            )})) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION uncompressed)`,
-          );
-          const got = (await check(con)).rows;
-          if (got !== rows)
-            throw new Error(`the analysis store of ${src} holds ${got} rows, the segment ${rows}`);
+          const csv = `read_csv(${sqlString(canon)}, header=false, ${readCsvOptions(n, maxLine, true).replace(
+            /columns=\{([^}]*)\}/,
+            (_m, c: string) => `columns={${c}, '__malformed': 'VARCHAR', '__extra': 'VARCHAR'}`,
+          )})`;
+          const got = await writeTyped(con, csv, true, n, tmp);
+          if (got.rows !== rows)
+            throw new Error(`the analysis store of ${src} holds ${got.rows} rows, the segment ${rows}`);
           analysisStats.canonical++;
+          await writeInfo(infoFile, got.info);
         } finally {
           await fsp.rm(canon, { force: true });
         }
       },
       'build',
     );
-    // The typed store, from the text one (a parquet scan, not a second CSV parse).
-    await withConnection(
-      { ...ctl, what: ctl.what ?? 'building the analysis store' },
-      async (con) => {
-        const info = await inferTypes(con, tmp, n);
-        const exprs = info.types
-          .map((t, i) => (t === 'VARCHAR' ? colName(i) : `CAST(nullif(${colName(i)}, '') AS ${t}) AS ${colName(i)}`))
-          .join(', ');
-        await con.run(
-          `COPY (SELECT ${exprs}, __malformed, __extra FROM read_parquet(${sqlString(tmp)})) TO ${sqlString(typed)} (FORMAT parquet, COMPRESSION zstd)`,
-        );
-        await fsp.writeFile(path.join(entryDir, segmentInfoFile(k)), JSON.stringify(info));
-      },
-      'build',
-    );
-    await fsp.rename(typed, out);
+    await fsp.rename(tmp, out);
   } catch (e) {
-    await fsp.rm(typed, { force: true }).catch(() => undefined);
-    throw e;
-  } finally {
     await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
   }
   return out;
+}
+
+async function writeInfo(file: string, info: SegmentInfo): Promise<void> {
+  infoCache.delete(file);
+  await fsp.writeFile(file, JSON.stringify(info));
 }
 
 const QUOTE = 0x22;
@@ -290,12 +261,24 @@ const exact = (c: string, t: StoreType): string =>
 const isNumber = (c: string): string => `isfinite(coalesce(TRY_CAST(${c} AS DOUBLE), 'nan'::DOUBLE))`;
 const isTime = (c: string): string => `(TRY_CAST(${c} AS TIMESTAMP) IS NOT NULL)`;
 
-/**
- * Proposes each column's type from the first rows, then verifies it over every row (one
- * cast per cell; a text column refuted by the sample costs only its empty count).
- */
-async function inferTypes(con: DuckDBConnection, textStore: string, n: number): Promise<SegmentInfo> {
-  const src = `read_parquet(${sqlString(textStore)})`;
+function textInfo(n: number, known: boolean | null): SegmentInfo {
+  return {
+    types: new Array<StoreType>(n).fill('VARCHAR'),
+    nonEmpty: new Array<number>(n).fill(known === null ? 1 : 0),
+    numeric: new Array<boolean | null>(n).fill(known === null ? null : false),
+    time: new Array<boolean | null>(n).fill(known === null ? null : false),
+  };
+}
+
+interface Plan {
+  type: StoreType;
+  /** A text column the sample did not prove non-numeric / non-time: counted over all rows. */
+  checkNumber: boolean;
+  checkTime: boolean;
+}
+
+/** Each column's type as the first rows suggest it (verified by writeTyped). */
+async function proposeTypes(con: DuckDBConnection, source: string, n: number): Promise<Plan[]> {
   const cols = Array.from({ length: n }, (_, i) => colName(i));
   const per = 6;
   const [s] = await queryRows(
@@ -305,57 +288,88 @@ async function inferTypes(con: DuckDBConnection, textStore: string, n: number): 
         (c) =>
           `count(*) FILTER (WHERE ${c} <> ''), count(*) FILTER (WHERE ${c} <> '' AND ${exact(c, 'BIGINT')}), count(*) FILTER (WHERE ${c} <> '' AND ${exact(c, 'DOUBLE')}), count(*) FILTER (WHERE ${c} <> '' AND ${exact(c, 'TIMESTAMP')}), count(*) FILTER (WHERE ${c} <> '' AND ${isNumber(c)}), count(*) FILTER (WHERE ${c} <> '' AND ${isTime(c)})`,
       )
-      .join(', ')} FROM (SELECT * FROM ${src} LIMIT ${SAMPLE_ROWS})`,
+      .join(', ')} FROM (SELECT * FROM ${source} LIMIT ${SAMPLE_ROWS})`,
   );
-  type Plan = { type: StoreType; checkNumber: boolean; checkTime: boolean };
-  const plans: Plan[] = cols.map((_, i) => {
+  return cols.map((_, i) => {
     const [ne, int, dbl, ts, num, time] = s.slice(i * per, i * per + per).map(Number);
     if (ne > 0 && int === ne) return { type: 'BIGINT', checkNumber: false, checkTime: false };
     if (ne > 0 && dbl === ne) return { type: 'DOUBLE', checkNumber: false, checkTime: false };
     if (ne > 0 && ts === ne) return { type: 'TIMESTAMP', checkNumber: false, checkTime: false };
     return { type: 'VARCHAR', checkNumber: num === ne, checkTime: time === ne };
   });
-  // The full pass: non-empty count and the failures of each claim still standing.
-  const exprs: string[] = [];
-  const slots = plans.map((p, i) => {
-    const c = cols[i];
-    const at = { ne: exprs.length, typed: -1, num: -1, time: -1 };
-    exprs.push(`count(*) FILTER (WHERE ${c} <> '')`);
-    if (p.type !== 'VARCHAR') {
-      at.typed = exprs.length;
-      exprs.push(`count(*) FILTER (WHERE ${c} <> '' AND NOT coalesce(${exact(c, p.type)}, false))`);
+}
+
+/**
+ * One pass from the CSV to the typed store: proposed types from the first rows; each typed
+ * column carries a flag column x<i> set where a cell does not read back exactly (NULL
+ * elsewhere: nothing to store). A check of the written store counts rows, cell bytes and
+ * flags; a column flagged anywhere is written again as text (rare: "05" after 20,000 "5"s).
+ */
+async function writeTyped(
+  con: DuckDBConnection,
+  source: string,
+  canonical: boolean,
+  n: number,
+  file: string,
+): Promise<{ rows: number; content: number; info: SegmentInfo }> {
+  const plans = await proposeTypes(con, source, n);
+  const cols = Array.from({ length: n }, (_, i) => colName(i));
+  const extra = canonical
+    ? `__malformed = '1' AS __malformed, nullif(__extra, '') AS __extra`
+    : `false AS __malformed, NULL::VARCHAR AS __extra`;
+  for (let attempt = 0; ; attempt++) {
+    const select = plans
+      .map((p, i) => {
+        const c = cols[i];
+        if (p.type === 'VARCHAR') return `coalesce(${c}, '') AS ${c}`;
+        return `TRY_CAST(nullif(${c}, '') AS ${p.type}) AS ${c}, CASE WHEN ${c} <> '' AND NOT coalesce(${exact(c, p.type)}, false) THEN true END AS x${i}`;
+      })
+      .join(', ');
+    await con.run(
+      `COPY (SELECT ${select}, ${extra} FROM ${source}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    const exprs = ['count(*)'];
+    const text = (i: number): string =>
+      plans[i].type === 'VARCHAR' ? cols[i] : `coalesce(CAST(${cols[i]} AS VARCHAR), '')`;
+    exprs.push(`coalesce(sum(${cols.map((_, i) => `strlen(${text(i)})`).join(' + ')}), 0)`);
+    const at = plans.map((p, i) => {
+      const c = cols[i];
+      const slot = { ne: exprs.length, flags: -1, num: -1, time: -1 };
+      exprs.push(p.type === 'VARCHAR' ? `count(*) FILTER (WHERE ${c} <> '')` : `count(${c})`);
+      if (p.type !== 'VARCHAR') {
+        slot.flags = exprs.length;
+        exprs.push(`count(x${i})`);
+      }
+      if (p.type === 'VARCHAR' && p.checkNumber) {
+        slot.num = exprs.length;
+        exprs.push(`count(*) FILTER (WHERE ${c} <> '' AND NOT ${isNumber(c)})`);
+      }
+      if (p.type === 'VARCHAR' && p.checkTime) {
+        slot.time = exprs.length;
+        exprs.push(`count(*) FILTER (WHERE ${c} <> '' AND NOT ${isTime(c)})`);
+      }
+      return slot;
+    });
+    const [r] = await queryRows(con, `SELECT ${exprs.join(', ')} FROM read_parquet(${sqlString(file)})`);
+    const flagged = plans.filter((p, i) => p.type !== 'VARCHAR' && Number(r[at[i].flags]) > 0);
+    if (flagged.length) {
+      if (attempt > 0) throw new Error('a typed column of the analysis store does not read back exactly');
+      for (const p of flagged) Object.assign(p, { type: 'VARCHAR', checkNumber: true, checkTime: true });
+      continue;
     }
-    if (p.checkNumber) {
-      at.num = exprs.length;
-      exprs.push(`count(*) FILTER (WHERE ${c} <> '' AND NOT ${isNumber(c)})`);
-    }
-    if (p.checkTime) {
-      at.time = exprs.length;
-      exprs.push(`count(*) FILTER (WHERE ${c} <> '' AND NOT ${isTime(c)})`);
-    }
-    return at;
-  });
-  const [f] = await queryRows(con, `SELECT ${exprs.join(', ')} FROM ${src}`);
-  const info: SegmentInfo = { types: [], nonEmpty: [], numeric: [], time: [] };
-  plans.forEach((p, i) => {
-    const at = slots[i];
-    const ne = Number(f[at.ne]);
-    info.nonEmpty.push(ne);
-    if (p.type !== 'VARCHAR' && Number(f[at.typed]) === 0) {
+    const info: SegmentInfo = { types: [], nonEmpty: [], numeric: [], time: [] };
+    plans.forEach((p, i) => {
+      const ne = Number(r[at[i].ne]);
       info.types.push(p.type);
-      info.numeric.push(p.type !== 'TIMESTAMP');
-      info.time.push(p.type === 'TIMESTAMP');
-      return;
-    }
-    info.types.push('VARCHAR');
-    if (p.type !== 'VARCHAR') {
-      // The sample's claim failed further on: what the values are is left to a scan.
-      info.numeric.push(null);
-      info.time.push(null);
-      return;
-    }
-    info.numeric.push(ne === 0 ? false : p.checkNumber ? Number(f[at.num]) === 0 : false);
-    info.time.push(ne === 0 ? false : p.checkTime ? Number(f[at.time]) === 0 : false);
-  });
-  return info;
+      info.nonEmpty.push(ne);
+      if (p.type !== 'VARCHAR') {
+        info.numeric.push(p.type !== 'TIMESTAMP');
+        info.time.push(p.type === 'TIMESTAMP');
+      } else {
+        info.numeric.push(ne > 0 && p.checkNumber && Number(r[at[i].num]) === 0);
+        info.time.push(ne > 0 && p.checkTime && Number(r[at[i].time]) === 0);
+      }
+    });
+    return { rows: Number(r[0]), content: Number(r[1]), info };
+  }
 }
