@@ -29,6 +29,7 @@ export type ProblemKind =
   | 'schema-change'
   | 'late'
   | 'stale'
+  | 'future-dated'
   | 'name-mismatch'
   | 'suspicious-entry'
   | 'file-changed'
@@ -134,6 +135,7 @@ export const SEVERITY_OF: Record<ProblemKind, Severity> = {
   'schema-change': 'warning',
   late: 'warning',
   stale: 'warning',
+  'future-dated': 'warning',
   'name-mismatch': 'warning',
   'suspicious-entry': 'warning',
   'file-changed': 'warning',

@@ -280,6 +280,14 @@ export const problems: Problem[] = [
     detail: { newestTs: 1468570800, asOf: 1468836000 },
   },
   {
+    kind: 'future-dated',
+    severity: 'warning',
+    chunk: F,
+    table: null,
+    message: "created 2028-03-01T08:20:00Z: after the scan's time 2016-07-18T10:00:00Z",
+    detail: { asOf: 1468836000, createdTs: 1835511600, maxDataTs: null, nameTs: null, aheadSeconds: 366675600 },
+  },
+  {
     kind: 'unexpected-file',
     severity: 'info',
     chunk: null,

@@ -3,6 +3,7 @@ import type { Problem } from '../../shared/report';
 import type { ChunkRecord } from '../model';
 import { continuityProblems } from './continuity';
 import { foldGapsIntoUnreadable } from './entries';
+import { futureDatedProblems } from './future';
 import { nameOrderProblems } from './name-order';
 import { continuityOrder } from './order';
 import { schemaProblems } from './schema';
@@ -12,7 +13,13 @@ import { timeProblems, type Cadence } from './time';
 export function dropProblems(chunks: ChunkRecord[], cadence: Cadence, entries: Problem[] = []): Problem[] {
   const ordered = continuityOrder(chunks);
   return foldGapsIntoUnreadable(
-    [...continuityProblems(ordered), ...nameOrderProblems(ordered, chunks), ...schemaProblems(ordered), ...timeProblems(ordered, cadence)],
+    [
+      ...continuityProblems(ordered),
+      ...nameOrderProblems(ordered, chunks),
+      ...schemaProblems(ordered),
+      ...timeProblems(ordered, cadence),
+      ...futureDatedProblems(chunks, cadence),
+    ],
     entries,
   );
 }

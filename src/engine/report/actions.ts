@@ -200,6 +200,13 @@ export function actionFor(p: Problem): string {
         `and that the transfer into this drop works.`
       );
     }
+    case 'future-dated': {
+      const ahead = detailNumber(d, 'aheadSeconds');
+      return (
+        `${chunkRef(p)} is dated${ahead !== null ? ` ${formatDuration(ahead)}` : ''} after the scan: check the clock of the ` +
+        `exporting host and the chunk's metadata with the vendor before loading it by time.`
+      );
+    }
     case 'name-mismatch':
       return (
         `The name of ${chunkRef(p)} disagrees with its metadata: trust the metadata, ` +

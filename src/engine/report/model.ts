@@ -39,6 +39,7 @@ const KIND_LABEL: Record<ProblemKind, [one: string, many: string]> = {
   'schema-change': ['schema change', 'schema changes'],
   late: ['late chunk', 'late chunks'],
   stale: ['stale drop', 'stale drops'],
+  'future-dated': ['future-dated chunk', 'future-dated chunks'],
   'name-mismatch': ['name mismatch', 'name mismatches'],
   'suspicious-entry': ['suspicious archive entry', 'suspicious archive entries'],
   'file-changed': ['file changed during the scan', 'files changed during the scan'],

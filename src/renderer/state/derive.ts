@@ -154,6 +154,7 @@ export const KIND_LABELS: Record<string, string> = {
   'schema-change': 'Schema change',
   late: 'Late',
   stale: 'Stale',
+  'future-dated': 'Future-dated',
   'name-mismatch': 'Name mismatch',
   'suspicious-entry': 'Suspicious entry',
   'file-changed': 'File changed',

@@ -158,6 +158,7 @@ function markOf(p: Problem): MarkKind | null {
       return 'schema';
     case 'late':
     case 'stale':
+    case 'future-dated':
       return 'late';
     case 'out-of-order':
     case 'name-mismatch':

@@ -1,0 +1,43 @@
+// Chunks dated after the scan's "as of" time: created, holding data, or named for a moment
+// that has not come yet. Clock skew on the exporting host or wrong metadata; loaders that
+// order by time, and the late/stale checks, are misled by it. A few minutes of skew are
+// tolerated (clocks of two machines are never equal).
+import { SEVERITY_OF, type Problem } from '../../shared/report';
+import type { ChunkRecord } from '../model';
+import type { Cadence } from './time';
+
+/** Seconds past the as-of time still taken for clock skew. */
+export const FUTURE_TOLERANCE_SECONDS = 300;
+
+const iso = (ts: number): string => new Date(ts * 1000).toISOString().replace('.000Z', 'Z');
+
+export function futureDatedProblems(chunks: ChunkRecord[], c: Pick<Cadence, 'asOf'>): Problem[] {
+  const limit = c.asOf + FUTURE_TOLERANCE_SECONDS;
+  const problems: Problem[] = [];
+  for (const chunk of chunks) {
+    const dates: Array<[string, number | null]> = [
+      ['created', chunk.createdTs],
+      ['holds data up to', chunk.maxDataTs],
+      ['is named for', chunk.nameTs],
+    ];
+    const late = dates.filter((d): d is [string, number] => d[1] !== null && d[1] > limit);
+    if (!late.length) continue;
+    const latest = Math.max(...late.map((d) => d[1]));
+    problems.push({
+      kind: 'future-dated',
+      severity: SEVERITY_OF['future-dated'],
+      chunk: chunk.name,
+      previous: null,
+      table: null,
+      message: `${late.map(([what, ts]) => `${what} ${iso(ts)}`).join(', ')}: after the scan's time ${iso(c.asOf)}`,
+      detail: {
+        asOf: c.asOf,
+        createdTs: chunk.createdTs,
+        maxDataTs: chunk.maxDataTs,
+        nameTs: chunk.nameTs,
+        aheadSeconds: latest - c.asOf,
+      },
+    });
+  }
+  return problems;
+}
