@@ -15,7 +15,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnStats, FilterSpec, SortSpec, ViewSpec } from '../../shared/table-api';
 import { EngineError } from '../model';
 import { queryPositions, queryRows, queryToPositions, sqlString } from './duck';
-import { colName, type SegmentInfo, type StoreType } from './store';
+import { colName, storedText, type SegmentInfo, type StoreType } from './store';
 
 export {
   closeDuck,
@@ -108,7 +108,7 @@ export function scopeSql(parts: ScopePart[], columnCount: number, withChunk: boo
           const t = facts[j].type;
           if (m < 0) return t === 'VARCHAR' ? `'' AS ${u}` : `NULL::${t} AS ${u}`;
           const own = x.info.types[m] ?? 'VARCHAR';
-          if (t === 'VARCHAR' && own !== 'VARCHAR') return `coalesce(CAST(${colName(m)} AS VARCHAR), '') AS ${u}`;
+          if (t === 'VARCHAR' && own !== 'VARCHAR') return `coalesce(${storedText(own, colName(m))}, '') AS ${u}`;
           return `${colName(m)} AS ${u}`;
         })
         .join(', ');
@@ -129,7 +129,7 @@ function typeOf(scope: ScopeSql, c: string): StoreType {
 
 /** The cell's exact text ('' for empty). */
 export const textSql = (scope: ScopeSql, c: string): string =>
-  typeOf(scope, c) === 'VARCHAR' ? c : `coalesce(CAST(${c} AS VARCHAR), '')`;
+  typeOf(scope, c) === 'VARCHAR' ? c : `coalesce(${storedText(typeOf(scope, c), c)}, '')`;
 /** The cell is empty. */
 export const emptySql = (scope: ScopeSql, c: string): string =>
   typeOf(scope, c) === 'VARCHAR' ? `(${c} = '')` : `(${c} IS NULL)`;
@@ -327,7 +327,7 @@ function sortKeySql(ctx: ViewContext, sort: SortSpec): string {
   if (asNumber) return `${numSql(ctx.scope, c)} ${dir} NULLS LAST`;
   // A typed timestamp's text (YYYY-MM-DD hh:mm:ss[.f]) sorts as the time does.
   if (type === 'TIMESTAMP') return `${c} ${dir} NULLS LAST`;
-  if (type !== 'VARCHAR') return `CAST(${c} AS VARCHAR) ${dir} NULLS LAST`;
+  if (type !== 'VARCHAR') return `${storedText(type, c)} ${dir} NULLS LAST`;
   return `nullif(${c}, '') ${dir} NULLS LAST`;
 }
 
@@ -396,7 +396,7 @@ export async function exportCsv(
   const scope = ctx.scope;
   const cells = [
     ...(scope.withChunk ? ['__chunk'] : []),
-    ...scope.cols.map((c) => (typeOf(scope, c) === 'VARCHAR' ? `nullif(${c}, '')` : `CAST(${c} AS VARCHAR)`)),
+    ...scope.cols.map((c) => (typeOf(scope, c) === 'VARCHAR' ? `nullif(${c}, '')` : storedText(typeOf(scope, c), c))),
   ]
     .map((e, i) => `${e} AS x${i}`)
     .join(', ');
@@ -518,7 +518,7 @@ export async function columnStatistics(
   // times, else code-point order.
   const minMax =
     type !== 'VARCHAR'
-      ? `CAST(min(${c}) AS VARCHAR), CAST(max(${c}) AS VARCHAR)`
+      ? `${storedText(type, `min(${c})`)}, ${storedText(type, `max(${c})`)}`
       : numExpr
         ? `arg_min(${c}, ${numExpr}) FILTER (WHERE ${c} <> ''), arg_max(${c}, ${numExpr}) FILTER (WHERE ${c} <> '')`
         : `min(${c}) FILTER (WHERE ${c} <> ''), max(${c}) FILTER (WHERE ${c} <> '')`;
@@ -529,7 +529,7 @@ export async function columnStatistics(
   const top = (
     await queryRows(
       con,
-      `SELECT ${type === 'VARCHAR' ? c : `coalesce(CAST(${c} AS VARCHAR), '')`} AS v, count(*) AS n FROM ${from} GROUP BY ${c} ORDER BY n DESC, v LIMIT 10`,
+      `SELECT ${type === 'VARCHAR' ? c : `coalesce(${storedText(type, c)}, '')`} AS v, count(*) AS n FROM ${from} GROUP BY ${c} ORDER BY n DESC, v LIMIT 10`,
     )
   ).map((r) => ({
     value: String(r[0] ?? ''),

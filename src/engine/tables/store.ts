@@ -254,10 +254,23 @@ export function readSegmentInfo(entryDir: string, k: number, n: number): Segment
 }
 
 const SAMPLE_ROWS = 20_000;
+
+/**
+ * The text of a stored value: DuckDB's own, except that a DOUBLE holding a whole number
+ * below 1e15 reads as an integer ("12", not "12.0"), so a column of "12" and "12.5" is one
+ * DOUBLE column. Verification (exact) and every reader of the store use this one formula.
+ */
+export function storedText(type: StoreType, x: string): string {
+  if (type === 'VARCHAR') return x;
+  if (type === 'DOUBLE')
+    return `CASE WHEN ${x} = trunc(${x}) AND abs(${x}) < 1e15 THEN CAST(CAST(${x} AS BIGINT) AS VARCHAR) ELSE CAST(${x} AS VARCHAR) END`;
+  return `CAST(${x} AS VARCHAR)`;
+}
+
 const exact = (c: string, t: StoreType): string =>
   t === 'DOUBLE'
-    ? `(isfinite(TRY_CAST(${c} AS DOUBLE)) AND CAST(TRY_CAST(${c} AS DOUBLE) AS VARCHAR) = ${c})`
-    : `(CAST(TRY_CAST(${c} AS ${t}) AS VARCHAR) = ${c})`;
+    ? `(isfinite(TRY_CAST(${c} AS DOUBLE)) AND ${storedText('DOUBLE', `TRY_CAST(${c} AS DOUBLE)`)} = ${c})`
+    : `(${storedText(t, `TRY_CAST(${c} AS ${t})`)} = ${c})`;
 const isNumber = (c: string): string => `isfinite(coalesce(TRY_CAST(${c} AS DOUBLE), 'nan'::DOUBLE))`;
 const isTime = (c: string): string => `(TRY_CAST(${c} AS TIMESTAMP) IS NOT NULL)`;
 
@@ -330,7 +343,7 @@ async function writeTyped(
     );
     const exprs = ['count(*)'];
     const text = (i: number): string =>
-      plans[i].type === 'VARCHAR' ? cols[i] : `coalesce(CAST(${cols[i]} AS VARCHAR), '')`;
+      plans[i].type === 'VARCHAR' ? cols[i] : `coalesce(${storedText(plans[i].type, cols[i])}, '')`;
     exprs.push(`coalesce(sum(${cols.map((_, i) => `strlen(${text(i)})`).join(' + ')}), 0)`);
     const at = plans.map((p, i) => {
       const c = cols[i];
