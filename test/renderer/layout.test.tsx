@@ -18,6 +18,7 @@ import {
   visibleRange,
   zoomAt,
 } from '../../src/renderer/views/timeline/layout';
+import { BIN_PX, binAt, binItems, binStack, shouldBin, zoomToBin } from '../../src/renderer/views/timeline/bins';
 
 const report = makeSampleReport();
 
@@ -166,5 +167,50 @@ describe('timeline layout', () => {
     expect(e - s).toBeGreaterThan(0);
     for (let i = s; i < e; i++) expect(l.items[i].u1 >= vp.u0 && l.items[i].u0 <= vp.u1).toBe(true);
     expect(l.breaks.filter((b) => b.kind === 'gap').length).toBe(10);
+  });
+});
+
+describe('timeline bins at low zoom', () => {
+  const big = makeBigReport(3000);
+  const l = computeLayout(big, 'key');
+  const vp = fitAll(l, 1200);
+  const [s, e] = visibleRange(l, vp.u0, vp.u1);
+
+  it('bins 3000 chunks at Fit into fixed pixel bins with counts; not when chunks have room', () => {
+    expect(shouldBin(vp, s, e)).toBe(true);
+    const bins = binItems(l, vp, s, e);
+    expect(bins.reduce((n, b) => n + b.count, 0)).toBe(3000);
+    // Contiguous index ranges, strictly left to right, BIN_PX apart: nothing overlaps.
+    for (let i = 1; i < bins.length; i++) {
+      expect(bins[i].first).toBe(bins[i - 1].last + 1);
+      expect(bins[i].x0).toBeGreaterThanOrEqual(bins[i - 1].x1);
+      expect(bins[i].x1 - bins[i].x0).toBe(BIN_PX);
+    }
+    // Every problem chunk is counted in its bin, and its bin's badge is there.
+    const bad = l.items.filter((it) => it.severity !== null).length;
+    expect(bins.reduce((n, b) => n + b.errors + b.warnings + b.infos, 0)).toBe(bad);
+    expect(bins.filter((b) => b.mark).reduce((n, b) => n + b.marked, 0)).toBe(l.items.filter((it) => it.marks.length).length);
+    // Zoomed in far enough, chunks are drawn one by one again.
+    const near = zoomAt(l, vp, 40);
+    const [s2, e2] = visibleRange(l, near.u0, near.u1);
+    expect(shouldBin(near, s2, e2)).toBe(false);
+  });
+
+  it('a bin stacks its severities to its full height, a lone bad chunk still 4 px tall', () => {
+    const bin = { x0: 0, x1: BIN_PX, first: 0, last: 299, count: 300, errors: 1, warnings: 0, infos: 0, marked: 1, worst: 'error' as const, mark: null };
+    const stack = binStack(bin, 60);
+    expect(stack.map((p) => p.severity)).toEqual(['error', null]);
+    expect(stack[0].h).toBeGreaterThanOrEqual(4);
+    expect(stack.reduce((h, p) => h + p.h, 0)).toBeCloseTo(60, 6);
+  });
+
+  it('clicking a bin zooms to its chunks; hovering finds it', () => {
+    const bins = binItems(l, vp, s, e);
+    const b = bins[Math.floor(bins.length / 2)];
+    expect(binAt(l, vp, s, e, (b.x0 + b.x1) / 2)).toEqual(b);
+    const z = zoomToBin(l, vp, b);
+    expect(z.u0).toBeLessThanOrEqual(l.items[b.first].u0);
+    expect(z.u1).toBeGreaterThanOrEqual(l.items[b.last].u1);
+    expect(z.u1 - z.u0).toBeLessThan((vp.u1 - vp.u0) / 10);
   });
 });

@@ -5,6 +5,7 @@ import type { ScanReport } from '../../../shared/report';
 import { useApp, useAppStore } from '../../state/context';
 import { indexReport, kindLabel } from '../../state/derive';
 import { formatInt, formatKeyRange, formatUtc } from '../../format';
+import { binAt, zoomToBin, type Bin } from './bins';
 import { drawTimeline, FALLBACK_PALETTE, readPalette, type Palette } from './draw';
 import {
   computeLayout,
@@ -16,6 +17,7 @@ import {
   MARK_LABEL,
   panBy,
   clampViewport,
+  visibleRange,
   zoomAt,
   type Hit,
   type TimelineItem,
@@ -65,6 +67,19 @@ function describeItem(report: ScanReport, item: TimelineItem, axis: 'key' | 'tim
   if (!probs.length && item.marks.length) lines.push(item.marks.map((m) => MARK_LABEL[m.kind]).join(', '));
   if (!probs.length && !item.marks.length) lines.push('no problems');
   return lines;
+}
+
+function describeBin(layout: TimelineLayout, b: Bin): string[] {
+  const counts = [
+    b.errors ? `${formatInt(b.errors)} with errors` : '',
+    b.warnings ? `${formatInt(b.warnings)} with warnings` : '',
+    b.infos ? `${formatInt(b.infos)} with notes` : '',
+  ].filter(Boolean);
+  return [
+    `${formatInt(b.count)} chunks: ${layout.items[b.first].name} … ${layout.items[b.last].name}`,
+    counts.length ? counts.join(', ') : 'no problems',
+    'Click to zoom in',
+  ];
 }
 
 function describeHit(report: ScanReport, layout: TimelineLayout, hit: Hit): string[] | null {
@@ -260,6 +275,15 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
     return { x: e.clientX - rect.left, y: e.clientY - rect.top };
   }
 
+  /** The bin under (x, y) when bins are drawn (low zoom), else null. */
+  function binAtXY(x: number, y: number): Bin | null {
+    const L = live.current.layout;
+    const vp = vpRef.current;
+    if (!L || !vp || y < g.markerTop || y > g.lanesBottom) return null;
+    const [start, end] = visibleRange(L, vp.u0, vp.u1);
+    return binAt(L, vp, start, end, x);
+  }
+
   function hitAt(x: number, y: number): Hit {
     const L = live.current.layout;
     const vp = vpRef.current;
@@ -291,6 +315,12 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
       }
     }
     const { x, y } = localXY(e);
+    const bin = binAtXY(x, y);
+    if (bin && L) {
+      const lines = describeBin(L, bin);
+      setTooltip((prev) => (prev && prev.lines.join('\n') === lines.join('\n') ? prev : { x, y, lines }));
+      return;
+    }
     const hit = hitAt(x, y);
     const name = hit?.type === 'chunk' ? hit.item.name : null;
     if (name !== hoverRef.current) {
@@ -310,6 +340,13 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
     dragRef.current = null;
     if (d?.moved) return;
     const { x, y } = localXY(e);
+    const bin = binAtXY(x, y);
+    const L = live.current.layout;
+    if (bin && L && vpRef.current) {
+      setViewport(clampViewport(L, zoomToBin(L, vpRef.current, bin)));
+      setTooltip(null);
+      return;
+    }
     const hit = hitAt(x, y);
     if (hit?.type === 'chunk') store.getState().selectChunk(hit.item.name);
     else if (hit?.type === 'break') {

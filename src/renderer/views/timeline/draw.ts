@@ -14,6 +14,7 @@ import {
   type TimelineLayout,
   type Viewport,
 } from './layout';
+import { binItems, binStack, shouldBin, type Bin } from './bins';
 
 export interface Palette {
   bg: string;
@@ -103,8 +104,18 @@ export function drawTimeline(
   const [start, end] = visibleRange(layout, vp.u0, vp.u1);
   let selectedItem: TimelineItem | null = null;
   let hoveredItem: TimelineItem | null = null;
+  // Too many chunks for their pixels: bins with counts (bins.ts) instead of a solid bar.
+  const bins = shouldBin(vp, start, end) ? binItems(layout, vp, start, end) : null;
+  if (bins) {
+    drawBins(ctx, bins, g, p);
+    for (let i = start; i < end; i++) {
+      const it = layout.items[i];
+      if (it.name === state.selected) selectedItem = it;
+      if (it.name === state.hovered) hoveredItem = it;
+    }
+  }
   // Chunks.
-  for (let i = start; i < end; i++) {
+  for (let i = start; i < (bins ? start : end); i++) {
     const it = layout.items[i];
     if (it.name === state.selected) selectedItem = it;
     if (it.name === state.hovered) hoveredItem = it;
@@ -137,7 +148,8 @@ export function drawTimeline(
     }
   }
 
-  drawMarkerRow(ctx, layout, vp, g, p, start, end);
+  if (bins) drawBinMarkers(ctx, bins, g, p);
+  else drawMarkerRow(ctx, layout, vp, g, p, start, end);
 
   for (const [it, color, lw] of [
     [hoveredItem, p.fg, 1.5],
@@ -257,27 +269,76 @@ function drawMarkerRow(
     const b = Math.floor(cx / bucketW);
     const m = it.marks[0];
     const had = buckets.get(b);
-    if (!had || SEV_ORDER[m.severity] < SEV_ORDER[had.sev]) buckets.set(b, { glyph: MARK_GLYPH[m.kind], sev: m.severity, x: cx });
+    // At the bucket's centre: badges of neighbouring buckets never overlap.
+    if (!had || SEV_ORDER[m.severity] < SEV_ORDER[had.sev])
+      buckets.set(b, { glyph: MARK_GLYPH[m.kind], sev: m.severity, x: b * bucketW + bucketW / 2 });
   }
+  for (const { glyph, sev, x } of buckets.values()) drawBadge(ctx, g, p, glyph, sev, x);
+}
+
+/** A problem badge in the marker row: shape and colour by severity, the symbol inside. */
+function drawBadge(ctx: CanvasRenderingContext2D, g: Geometry, p: Palette, glyph: string, sev: Severity, x: number): void {
   ctx.font = `bold 11px ${p.font}`;
   ctx.textAlign = 'center';
   const r = g.markerHeight / 2;
-  for (const { glyph, sev, x } of buckets.values()) {
-    const cy = g.markerTop + r;
-    ctx.fillStyle = sevColor(p, sev);
-    ctx.beginPath();
-    if (sev === 'error') ctx.rect(x - r + 1, cy - r + 1, 2 * r - 2, 2 * r - 2);
-    else if (sev === 'warning') {
-      ctx.moveTo(x, cy - r);
-      ctx.lineTo(x + r, cy + r - 1);
-      ctx.lineTo(x - r, cy + r - 1);
-      ctx.closePath();
-    } else ctx.arc(x, cy, r - 1, 0, Math.PI * 2);
-    ctx.fill();
-    ctx.fillStyle = glyphColor(p, sev);
-    ctx.fillText(glyph, x, cy + (sev === 'warning' ? 2 : 1));
+  const cy = g.markerTop + r;
+  ctx.fillStyle = sevColor(p, sev);
+  ctx.beginPath();
+  if (sev === 'error') ctx.rect(x - r + 1, cy - r + 1, 2 * r - 2, 2 * r - 2);
+  else if (sev === 'warning') {
+    ctx.moveTo(x, cy - r);
+    ctx.lineTo(x + r, cy + r - 1);
+    ctx.lineTo(x - r, cy + r - 1);
+    ctx.closePath();
+  } else ctx.arc(x, cy, r - 1, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.fillStyle = glyphColor(p, sev);
+  ctx.fillText(glyph, x, cy + (sev === 'warning' ? 2 : 1));
+}
+
+/** Bins: a bar per bin split by severity, its chunk count inside where it fits. */
+function drawBins(ctx: CanvasRenderingContext2D, bins: Bin[], g: Geometry, p: Palette): void {
+  const top = g.laneTop;
+  const height = g.lanesBottom - g.laneTop;
+  ctx.textAlign = 'center';
+  ctx.font = `600 11px ${p.font}`;
+  for (const b of bins) {
+    let y = top;
+    for (const part of binStack(b, height)) {
+      ctx.fillStyle = sevColor(p, part.severity);
+      ctx.fillRect(b.x0 + 1, y, b.x1 - b.x0 - 2, part.h);
+      y += part.h;
+    }
+    if (height >= 14) {
+      const label = formatCount(b.count);
+      const tw = ctx.measureText(label).width;
+      if (tw + 6 <= b.x1 - b.x0 - 2) {
+        const cy = top + height / 2;
+        ctx.fillStyle = p.bg;
+        ctx.globalAlpha = 0.85;
+        ctx.fillRect((b.x0 + b.x1) / 2 - tw / 2 - 3, cy - 7, tw + 6, 14);
+        ctx.globalAlpha = 1;
+        ctx.fillStyle = p.fg;
+        ctx.fillText(label, (b.x0 + b.x1) / 2, cy + 1);
+      }
+    }
   }
 }
+
+/** One badge per bin with problems, and how many of its chunks have them. */
+function drawBinMarkers(ctx: CanvasRenderingContext2D, bins: Bin[], g: Geometry, p: Palette): void {
+  for (const b of bins) {
+    if (!b.mark) continue;
+    const cx = b.x0 + 9;
+    drawBadge(ctx, g, p, MARK_GLYPH[b.mark.kind], b.mark.severity, cx);
+    ctx.fillStyle = p.fg;
+    ctx.font = `600 10px ${p.font}`;
+    ctx.textAlign = 'left';
+    ctx.fillText(formatCount(b.marked), cx + g.markerHeight / 2 + 1, g.markerTop + g.markerHeight / 2 + 1, b.x1 - cx - g.markerHeight / 2 - 2);
+  }
+}
+
+const formatCount = (n: number): string => (n >= 10_000 ? `${Math.round(n / 1000)}k` : String(n));
 
 function drawAxis(ctx: CanvasRenderingContext2D, layout: TimelineLayout, vp: Viewport, g: Geometry, p: Palette): void {
   ctx.fillStyle = p.grid;
