@@ -24,12 +24,13 @@ import { closeSync, existsSync, openSync, promises as fsp, readFileSync, writeSy
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { segmentContent, segmentFile, segmentParquet, segmentRows, type EntryMeta } from './cache';
+import { RFC4180, type Dialect } from '../../shared/family';
 import { RecordParser } from './csv-cells';
 import { queryRows, sqlString, withConnection, type QueryControl } from './duck';
 
 export const colName = (i: number): string => `c${i}`;
 
-function readCsvOptions(n: number, maxLine: number, lf: boolean): string {
+function readCsvOptions(n: number, maxLine: number, lf: boolean, dialect: Dialect): string {
   const cols = Array.from({ length: n }, (_, i) => `'${colName(i)}': 'VARCHAR'`).join(', ');
   // new_line: '\n' for LF files. Left to DuckDB's detection otherwise: its '\r\n' setting
   // misreads some files (none, or errors), and detection without a setting can take a CR
@@ -37,7 +38,9 @@ function readCsvOptions(n: number, maxLine: number, lf: boolean): string {
   // the checks of ensureParquet.
   // Buffers sized to the longest record (DuckDB's default 32 MiB, twice for two builds at
   // once, overflows the build instance's memory limit).
-  return `columns={${cols}}, delim=',', quote='"', escape='"', auto_detect=false, strict_mode=true${lf ? `, new_line='\\n'` : ''}, max_line_size=${maxLine}, buffer_size=${Math.max(8 * 1024 * 1024, maxLine * 2)}`;
+  // The entry's dialect: its delimiter, and its quote doubled inside quotes, or none ('').
+  const q = sqlString(dialect.quote ?? '');
+  return `columns={${cols}}, delim=${sqlString(dialect.delimiter)}, quote=${q}, escape=${q}, auto_detect=false, strict_mode=true${lf ? `, new_line='\\n'` : ''}, max_line_size=${maxLine}, buffer_size=${Math.max(8 * 1024 * 1024, maxLine * 2)}`;
 }
 
 /** How the analysis stores of this process were built (tests, diagnostics). */
@@ -73,7 +76,7 @@ export async function ensureParquet(
         }
         if (meta.plain) {
           try {
-            const csv = `read_csv(${sqlString(src)}, header=${k === 0}, ${readCsvOptions(n, maxLine, meta.lineEnding === 'lf')})`;
+            const csv = `read_csv(${sqlString(src)}, header=${k === 0 && meta.source.dialect.header}, ${readCsvOptions(n, maxLine, meta.lineEnding === 'lf', meta.source.dialect)})`;
             const got = await writeTyped(con, csv, false, n, tmp);
             if (got.rows === rows && got.content === segmentContent(meta, k)) {
               analysisStats.duckdbCsv++;
@@ -90,7 +93,7 @@ export async function ensureParquet(
         const canon = `${tmp}.csv`;
         try {
           await writeCanonical(src, canon, meta, k === 0, ctl.signal);
-          const csv = `read_csv(${sqlString(canon)}, header=false, ${readCsvOptions(n, maxLine, true).replace(
+          const csv = `read_csv(${sqlString(canon)}, header=false, ${readCsvOptions(n, maxLine, true, RFC4180 /* the canonical form */).replace(
             /columns=\{([^}]*)\}/,
             (_m, c: string) => `columns={${c}, '__malformed': 'VARCHAR', '__extra': 'VARCHAR'}`,
           )})`;
@@ -154,7 +157,7 @@ async function writeCanonical(
   };
   const parser = new RecordParser(
     null,
-    { headerFields: withHeader ? undefined : meta.headerFields, raw: true },
+    { headerFields: withHeader ? undefined : meta.headerFields, raw: true, dialect: meta.source.dialect },
     (bytes, ends, fields, info) => {
       let s = 0;
       for (let k = 0; k < n; k++) {
