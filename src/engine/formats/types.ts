@@ -4,6 +4,8 @@
 // ChunkRecord, so new families reuse the catalog, checks and reports.
 import type { FileEntry } from '../fs/walk';
 import type { ArchiveState, ChecksumState, MetadataState, Problem } from '../../shared/report';
+import type { AxisKind, Extent, MergePolicy, PartSpec } from '../../shared/family';
+import type { ChunkRecord } from '../model';
 
 export interface ChunkCandidate {
   /** Name in the report: folder name, or the archive's base name in a flat drop. */
@@ -17,12 +19,31 @@ export interface ChunkCandidate {
   /** Audit key and time read from the name; fallback when metadata is missing. */
   nameKey: number | null;
   nameTs: number | null;
+  /**
+   * The extent the names and paths say (run date in a path, run time in a file name), used
+   * when the inspection finds none. Audit-key families leave it out (nameKey is theirs).
+   */
+  nameExtent?: Extent;
+  /**
+   * Continuity is judged per series: chunks of different series never make gaps with each
+   * other (e.g. one brand's daily dumps beside another's, or two extract jobs). '' by default.
+   */
+  series?: string;
   /** Changes whenever any of its files is added, removed, grown, replaced or touched. */
   fingerprint: string;
 }
 
+/** One part of a table as the scan read it. */
+export interface TablePart extends PartSpec {
+  rows: number | null;
+  /** Decoded bytes read. */
+  bytes: number | null;
+  error: string | null;
+}
+
 export interface TableInspection {
   name: string;
+  /** The first part's member or file name, for people (Info Mart: the zip member). */
   member: string;
   rows: number | null;
   columns: string[];
@@ -31,6 +52,24 @@ export interface TableInspection {
   malformedRows: number;
   checksum: ChecksumState | null;
   error: string | null;
+  /** Where the table's bytes are and how they are decoded; the table browser reads these. */
+  parts: TablePart[];
+  /** The row count the vendor declares (stats or record-count file), null where none. */
+  declaredRows: number | null;
+  /** The file (or member) that declared it. */
+  declaredIn: string | null;
+  /** Column types where the layout has them (Parquet), parallel to columns. */
+  columnTypes: string[] | null;
+}
+
+/** A file of the chunk, with what it is for; kept in the catalog (table chunk_files). */
+export interface ChunkFile {
+  /** Family role: 'zip', 'zip-sha1', 'metadata', 'stats', 'data', 'count', … */
+  role: string;
+  rel: string;
+  size: number;
+  /** mtime (ms) locally, ETag in S3. */
+  version: string;
 }
 
 export interface ChunkInspection {
@@ -53,6 +92,60 @@ export interface ChunkInspection {
   problems: Problem[];
   /** A file changed while it was read: the result must not be reused. */
   unstable: boolean;
+  /**
+   * The delivered extent on the family's axis. Null: derive it (audit keys from hwm or the
+   * name; else the candidate's nameExtent).
+   */
+  coverage: Extent | null;
+  /** What was asked for, where the family has a request beside the delivery (bulk exports). */
+  requested: Extent | null;
+  /** Family attributes in one place: versions, sections, terminated reason, … */
+  attributes: Record<string, string | number | boolean | null>;
+}
+
+/** An inspection with nothing found yet: every inspector starts from this. */
+export function emptyInspection(): ChunkInspection {
+  return {
+    metadata: 'missing',
+    metadataError: null,
+    hwmFrom: null,
+    hwmFromTs: null,
+    hwmTo: null,
+    hwmToTs: null,
+    createdTs: null,
+    maxDataTs: null,
+    versions: {},
+    checksum: 'missing',
+    expectedSha1: null,
+    actualSha1: null,
+    archive: 'missing',
+    archiveBytes: null,
+    tables: [],
+    problems: [],
+    unstable: false,
+    coverage: null,
+    requested: null,
+    attributes: {},
+  };
+}
+
+/** A table found with nothing read yet. */
+export function emptyTable(name: string, member: string, parts: TablePart[] = []): TableInspection {
+  return {
+    name,
+    member,
+    rows: null,
+    columns: [],
+    bytes: null,
+    compressedBytes: null,
+    malformedRows: 0,
+    checksum: null,
+    error: null,
+    parts,
+    declaredRows: null,
+    declaredIn: null,
+    columnTypes: null,
+  };
 }
 
 export interface InspectContext {
@@ -64,9 +157,34 @@ export interface InspectContext {
   maxMemberBytes: number;
 }
 
+/** What a cross-chunk check sees: chunks in continuity order, with their extents resolved. */
+export interface CheckContext {
+  axis: AxisKind;
+  cadenceSeconds: number;
+  graceSeconds: number;
+  /** Unix seconds the time checks are judged at. */
+  asOf: number;
+}
+
+/** A family's own check over all chunks (beside the generic ones in checks/). */
+export type CrossChunkCheck = (chunks: ChunkRecord[], ctx: CheckContext) => Problem[];
+
 export interface DropAdapter {
   format: string;
   label: string;
+  /** The axis its chunks cover. */
+  axis: AxisKind;
+  /** How its warehouse combines chunks of a table (the table browser's merged view). */
+  merge: MergePolicy;
+  /**
+   * The schedule when none is given: seconds between runs and grace, or 'infer' (the median
+   * interval between the chunks' times).
+   */
+  cadence: { cadenceSeconds: number; graceSeconds: number } | 'infer';
+  /** Family checks, run after the generic ones. */
+  checks?: CrossChunkCheck[];
+  /** The primary key of a table for the merged view, where the family knows it. */
+  keyOf?(table: string, columns: string[]): string[] | null;
   /** How many of these files the adapter would claim (used to recognise the family). */
   recognise(files: FileEntry[]): number;
   discover(files: FileEntry[]): { chunks: ChunkCandidate[]; stray: FileEntry[] };
