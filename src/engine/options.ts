@@ -1,5 +1,5 @@
 // Parsing of the user-facing scan options shared by the CLI and the API.
-import { DEFAULT_CADENCE_SECONDS, type Cadence } from './checks/time';
+import type { Judgement } from './checks/time';
 import { EngineError } from './model';
 
 /** "8h", "30m", "1d", "90s", "3/day" (runs a day), or plain seconds. */
@@ -22,12 +22,11 @@ export function parseAsOf(text: string | undefined): number {
   return Math.floor(ms / 1000);
 }
 
-export function cadenceOf(o: { cadenceSeconds?: number; graceSeconds?: number; asOf?: string | number }): Cadence {
-  const cadenceSeconds = o.cadenceSeconds ?? DEFAULT_CADENCE_SECONDS;
+/** The user's judgement options; cadence and grace left out are the family's (see checks/index.ts). */
+export function cadenceOf(o: { cadenceSeconds?: number; graceSeconds?: number; asOf?: string | number }): Judgement {
   return {
-    cadenceSeconds,
-    // Half a period of slack: a run delayed by a long export is not yet "late".
-    graceSeconds: o.graceSeconds ?? Math.round(cadenceSeconds / 2),
+    ...(o.cadenceSeconds !== undefined ? { cadenceSeconds: o.cadenceSeconds } : {}),
+    ...(o.graceSeconds !== undefined ? { graceSeconds: o.graceSeconds } : {}),
     asOf: typeof o.asOf === 'number' ? o.asOf : parseAsOf(o.asOf),
   };
 }

@@ -6,9 +6,10 @@ import type { ScanProgress } from '../shared/api';
 import type { Catalog } from './catalog/catalog';
 import { entryProblems } from './checks/entries';
 import { dropProblems } from './checks/index';
-import type { Cadence } from './checks/time';
-import { recogniseDrop } from './formats/registry';
-import type { ChunkCandidate, ChunkInspection, DropAdapter } from './formats/types';
+import type { Judgement } from './checks/time';
+import { resolveCoverage } from './coverage';
+import { ADAPTERS, recogniseDrop } from './formats/registry';
+import { emptyInspection, type ChunkCandidate, type ChunkInspection, type DropAdapter } from './formats/types';
 import { walkDrop, type WalkResult } from './fs/walk';
 import { refuseInsideDrop } from './fs/write-guard';
 import { EngineError } from './model';
@@ -24,7 +25,7 @@ export interface ScanRequest {
   onChunk?: (name: string) => void;
   pool?: ScanPool;
   maxMemberBytes?: number;
-  cadence: Cadence;
+  cadence: Judgement;
   /** Follow symbolic links that lead outside the drop (default: reported, not followed). */
   followLinks?: boolean;
 }
@@ -76,7 +77,7 @@ export async function discoverDrop(
   if (!adapter) {
     throw new EngineError(
       'unknown-format',
-      `${drop} holds no drop this version recognises (${files.length} file${files.length === 1 ? '' : 's'}; looked for Info Mart export_….zip / .extracted.xml / .sha1)` +
+      `${drop} holds no drop this version recognises (${files.length} file${files.length === 1 ? '' : 's'}; looked for ${ADAPTERS.map((a) => a.label).join(', ')})` +
         (unreadable.length ? `; ${unreadable.length} entr${unreadable.length === 1 ? 'y' : 'ies'} could not be read: ${unreadable.slice(0, 3).map((u) => `${u.rel} (${u.error})`).join(', ')}` : ''),
     );
   }
@@ -149,7 +150,7 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
         }
         req.signal?.throwIfAborted();
         progress.bytesDone += Math.max(0, adapter.workOf(c) - counted);
-        req.catalog.saveChunk(dropRow.id, c, result, new Date().toISOString());
+        req.catalog.saveChunk(dropRow.id, c, result, new Date().toISOString(), resolveCoverage(adapter.axis, c, result));
         progress.chunksDone++;
         emit();
         req.onChunk?.(c.name);
@@ -168,7 +169,7 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
   progress.phase = 'checking';
   emit();
   const records = req.catalog.loadChunks(dropRow.id);
-  const problems = dropProblems(records, req.cadence, entries);
+  const problems = dropProblems(records, adapter, req.cadence, entries);
   // The drop's error and warning counts (recent drops) include each chunk's own problems.
   req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, records.flatMap((c) => c.problems));
   progress.phase = 'done';
@@ -185,21 +186,11 @@ function abortError(): Error {
 /** A chunk whose inspection itself failed (a bug, or the worker died): recorded, retried next scan. */
 function failedInspection(c: ChunkCandidate, e: Error): ChunkInspection {
   return {
+    ...emptyInspection(),
     metadata: c.files.metadata ? 'invalid' : 'missing',
-    metadataError: null,
-    hwmFrom: null,
-    hwmFromTs: null,
-    hwmTo: null,
-    hwmToTs: null,
-    createdTs: null,
-    maxDataTs: null,
-    versions: {},
     checksum: 'error',
-    expectedSha1: null,
-    actualSha1: null,
     archive: 'corrupt',
     archiveBytes: c.files.zip?.size ?? null,
-    tables: [],
     problems: [
       {
         kind: 'archive-corrupt',

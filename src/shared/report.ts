@@ -1,5 +1,6 @@
 // The scan report: the document of ../shared/report-contract.md. Field names here are a
 // public contract (scripts parse them); add fields freely, never rename or re-mean one.
+import type { AxisKind, Codec, ExtentSource, Layout } from './family';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -35,7 +36,10 @@ export type ProblemKind =
   | 'file-changed'
   | 'unexpected-file'
   | 'unreadable-entry'
-  | 'link-not-followed';
+  | 'link-not-followed'
+  | 'row-count-mismatch'
+  | 'missing-table'
+  | 'volume-drop';
 
 export interface Problem {
   kind: ProblemKind;
@@ -53,11 +57,29 @@ export interface Problem {
   detail?: Record<string, unknown>;
 }
 
+/** A table's part as the report describes it. */
+export interface ReportPart {
+  /** "export_1.zip!interaction_fact.csv", "2026-11-23/FACT_REVIEWS.parquet". */
+  source: string;
+  codecs: Codec[];
+  layout: Layout;
+  rows: number | null;
+  error?: string;
+}
+
 export interface ReportTable {
-  /** Member name without .csv, as written. */
+  /** Member name without .csv, as written; record type (bulk); file base name (daily dumps, extracts). */
   name: string;
   /** Records, header excluded; null if unreadable. */
   rows: number | null;
+  /** What the vendor's stats or count file says, where one exists. */
+  declaredRows?: number | null;
+  /** The file that declared it. */
+  declaredIn?: string;
+  /** Column types where the layout has them (Parquet). */
+  columnTypes?: string[];
+  /** Where the table's bytes are. */
+  parts?: ReportPart[];
   columns: string[];
   /** Uncompressed size of the member in bytes. */
   bytes?: number | null;
@@ -67,13 +89,32 @@ export interface ReportTable {
   checksum?: ChecksumState | null;
 }
 
+/** A chunk's extent on its family's axis (keys, or UTC seconds for the time axes). */
+export interface ReportCoverage {
+  axis: AxisKind;
+  from: number | null;
+  to: number | null;
+  /** Where the family has a requested extent (bulk exports). */
+  requestedFrom: number | null;
+  requestedTo: number | null;
+  /** Where from/to came from. */
+  source?: ExtentSource;
+}
+
 export interface ReportChunk {
   name: string;
+  /** Audit keys; null for families without them. */
   hwmFrom: number | null;
   hwmTo: number | null;
   createdTs: number | null;
   maxDataTs: number | null;
   checksum: ChecksumState;
+  /** Every family: the chunk's extent on its family's axis. */
+  coverage: ReportCoverage;
+  /** Continuity is judged within a series ('' where the family has one). */
+  series?: string;
+  /** Family attributes: versions, sections, terminated reason, … */
+  attributes?: Record<string, string | number | boolean | null>;
   tables: ReportTable[];
   // Beside the contract's fields:
   /** Path of the chunk (folder, or archive in a flat drop) relative to the drop. */
@@ -87,7 +128,7 @@ export interface ReportChunk {
   gimVersion: string | null;
   gimSchemaVersion: string | null;
   /** Where hwmFrom/hwmTo came from. */
-  keySource: 'metadata' | 'name' | 'none';
+  keySource: ExtentSource;
   files: string[];
 }
 
@@ -115,7 +156,10 @@ export interface ScanReport {
   problems: Problem[];
   // Beside the contract's fields:
   tool: { name: 'drop-inspector'; version: string };
-  options: { cadenceSeconds: number; graceSeconds: number; asOf: string };
+  options: { cadenceSeconds: number; graceSeconds: number; asOf: string; cadenceSource?: 'given' | 'family' | 'inferred' | 'default' };
+  /** The family's continuity axis and its name for people. */
+  axis?: AxisKind;
+  label?: string;
 }
 
 export const SEVERITY_OF: Record<ProblemKind, Severity> = {
@@ -142,4 +186,7 @@ export const SEVERITY_OF: Record<ProblemKind, Severity> = {
   'unexpected-file': 'info',
   'unreadable-entry': 'error',
   'link-not-followed': 'info',
+  'row-count-mismatch': 'error',
+  'missing-table': 'warning',
+  'volume-drop': 'warning',
 };

@@ -3,6 +3,8 @@ import { dropProblems } from '../../src/engine/checks/index';
 import { continuityOrder } from '../../src/engine/checks/order';
 import type { Cadence } from '../../src/engine/checks/time';
 import { chunk, rec } from './records';
+import { gimAdapter } from '../../src/engine/formats/gim/discover';
+import { emptyTable } from '../../src/engine/formats/types';
 
 const H = 3600;
 const cad = (asOf: number): Cadence => ({ cadenceSeconds: 8 * H, graceSeconds: 4 * H, asOf });
@@ -11,12 +13,12 @@ const kinds = (ps: { kind: string }[]): string[] => ps.map((p) => p.kind).sort()
 describe('continuity checks', () => {
   it('finds nothing in a continuous, punctual drop', () => {
     const cs = [chunk(13, 100, 0), chunk(100, 250, 8 * H), chunk(250, 400, 16 * H)];
-    expect(dropProblems(cs, cad(17 * H))).toEqual([]);
+    expect(dropProblems(cs, gimAdapter, cad(17 * H))).toEqual([]);
   });
 
   it('reports a gap with the missing audit-key range, on the chunk after it', () => {
     const cs = [chunk(13, 100, 0), chunk(100, 250, 8 * H), chunk(300, 400, 16 * H)];
-    const ps = dropProblems(cs, cad(17 * H));
+    const ps = dropProblems(cs, gimAdapter, cad(17 * H));
     expect(kinds(ps)).toEqual(['gap']);
     expect(ps[0]).toMatchObject({ severity: 'error', chunk: 'export_400_57600', previous: 'export_250_28800', detail: { fromKey: 250, toKey: 300 } });
     expect(ps[0].message).toBe('audit keys 250..300 are in no chunk');
@@ -28,19 +30,19 @@ describe('continuity checks', () => {
     const b = rec('export_100010_2016_07_12_08_20_00', { hwmFrom: 99990, hwmTo: 100010, createdTs: 8 * H });
     const ordered = continuityOrder([b, a]).map((k) => k.chunk.name);
     expect(ordered).toEqual([a.name, b.name]);
-    const ps = dropProblems([b, a], cad(9 * H));
+    const ps = dropProblems([b, a], gimAdapter, cad(9 * H));
     expect(kinds(ps)).toEqual(['out-of-order']);
     expect(ps[0]).toMatchObject({ chunk: a.name, previous: b.name });
   });
 
   it('tells a duplicate (same range re-exported) from an overlap', () => {
     const dup = [chunk(13, 100, 0), chunk(100, 250, 8 * H), chunk(100, 250, 9 * H, { name: 'export_250_again' }), chunk(250, 300, 16 * H)];
-    const ps = dropProblems(dup, cad(17 * H));
+    const ps = dropProblems(dup, gimAdapter, cad(17 * H));
     expect(kinds(ps)).toEqual(['duplicate']);
     expect(ps[0]).toMatchObject({ chunk: 'export_250_again', previous: 'export_250_28800' });
 
     const over = [chunk(13, 100, 0), chunk(90, 250, 8 * H)];
-    const po = dropProblems(over, cad(9 * H));
+    const po = dropProblems(over, gimAdapter, cad(9 * H));
     expect(kinds(po)).toEqual(['overlap']);
     expect(po[0].detail).toMatchObject({ fromKey: 90, toKey: 100 });
   });
@@ -51,19 +53,19 @@ describe('continuity checks', () => {
       rec('export_250_x', { metadata: 'missing', nameKey: 250, nameTs: 8 * H, createdTs: null }),
       chunk(250, 400, 16 * H),
     ];
-    const ps = dropProblems(cs, cad(17 * H));
+    const ps = dropProblems(cs, gimAdapter, cad(17 * H));
     expect(ps.filter((p) => p.kind === 'gap')).toEqual([]);
     expect(continuityOrder(cs).map((k) => k.source)).toEqual(['metadata', 'name', 'metadata']);
   });
 
   it('still finds a gap after a chunk known only by name', () => {
     const cs = [chunk(13, 100, 0), rec('export_250_x', { metadata: 'missing', nameKey: 250, nameTs: 8 * H }), chunk(300, 400, 16 * H)];
-    expect(kinds(dropProblems(cs, cad(17 * H)))).toEqual(['gap']);
+    expect(kinds(dropProblems(cs, gimAdapter, cad(17 * H)))).toEqual(['gap']);
   });
 });
 
 describe('schema and time checks', () => {
-  const t = (name: string, columns: string[]) => ({ name, member: `${name}.csv`, rows: 1, columns, bytes: 1, compressedBytes: 1, malformedRows: 0, checksum: null, error: null });
+  const t = (name: string, columns: string[]) => ({ ...emptyTable(name, `${name}.csv`), rows: 1, columns, bytes: 1, compressedBytes: 1 });
 
   it('reports a table whose columns changed since its previous chunk, even with chunks between', () => {
     const cs = [
@@ -71,20 +73,20 @@ describe('schema and time checks', () => {
       chunk(1, 2, 8 * H, { tables: [] }),
       chunk(2, 3, 16 * H, { tables: [t('resource_', ['A', 'B', 'C'])] }),
     ];
-    const ps = dropProblems(cs, cad(17 * H));
+    const ps = dropProblems(cs, gimAdapter, cad(17 * H));
     expect(kinds(ps)).toEqual(['schema-change']);
     expect(ps[0]).toMatchObject({ table: 'resource_', chunk: 'export_3_57600', previous: 'export_1_0', detail: { added: ['C'], removed: [] } });
   });
 
   it('reports a silence longer than cadence + grace as late, and a stale newest chunk', () => {
     const cs = [chunk(0, 1, 0), chunk(1, 2, 8 * H), chunk(2, 3, 8 * H + 3 * 24 * H)];
-    const late = dropProblems(cs, cad(8 * H + 3 * 24 * H + H));
+    const late = dropProblems(cs, gimAdapter, cad(8 * H + 3 * 24 * H + H));
     expect(kinds(late)).toEqual(['late']);
     expect(late[0]).toMatchObject({ chunk: 'export_3_288000', previous: 'export_2_28800' });
     // 12 h is exactly cadence + grace: not late. 12 h + 1 s is.
-    expect(dropProblems([chunk(0, 1, 0), chunk(1, 2, 12 * H)], cad(12 * H))).toEqual([]);
-    expect(kinds(dropProblems([chunk(0, 1, 0), chunk(1, 2, 12 * H + 1)], cad(12 * H + 1)))).toEqual(['late']);
-    const stale = dropProblems([chunk(0, 1, 0)], cad(13 * H));
+    expect(dropProblems([chunk(0, 1, 0), chunk(1, 2, 12 * H)], gimAdapter, cad(12 * H))).toEqual([]);
+    expect(kinds(dropProblems([chunk(0, 1, 0), chunk(1, 2, 12 * H + 1)], gimAdapter, cad(12 * H + 1)))).toEqual(['late']);
+    const stale = dropProblems([chunk(0, 1, 0)], gimAdapter, cad(13 * H));
     expect(kinds(stale)).toEqual(['stale']);
   });
 });

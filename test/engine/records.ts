@@ -1,8 +1,11 @@
 // Synthetic catalog records for testing the cross-chunk checks without archives.
 import type { ChunkRecord } from '../../src/engine/model';
+import type { ChunkCandidate } from '../../src/engine/formats/types';
+import { resolveCoverage } from '../../src/engine/coverage';
+import { NO_EXTENT } from '../../src/shared/family';
 
 export function rec(name: string, over: Partial<ChunkRecord> = {}): ChunkRecord {
-  return {
+  const r: ChunkRecord = {
     name,
     dir: name,
     files: [],
@@ -27,8 +30,15 @@ export function rec(name: string, over: Partial<ChunkRecord> = {}): ChunkRecord 
     tables: [],
     problems: [],
     unstable: false,
+    series: '',
+    coverage: NO_EXTENT,
+    requested: null,
+    attributes: {},
     ...over,
   };
+  // As the catalog records it: the extent resolved from metadata, else the name's key.
+  if (!over.coverage) r.coverage = resolveCoverage('audit-key', { nameKey: r.nameKey } as ChunkCandidate, r);
+  return r;
 }
 
 /** A chunk with metadata keys from..to created at `t`. */

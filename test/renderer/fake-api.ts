@@ -77,6 +77,7 @@ function chunk(spec: ChunkSpec, prevCreated: number | null): ReportChunk {
     gimSchemaVersion: '8.5.116.04',
     keySource: spec.keySource ?? 'metadata',
     files,
+    coverage: { axis: 'audit-key', from: spec.from, to: spec.to, requestedFrom: null, requestedTo: null },
   };
 }
 

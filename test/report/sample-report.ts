@@ -31,6 +31,7 @@ function chunk(c: Partial<ReportChunk> & Pick<ReportChunk, 'name'>): ReportChunk
     keySource: 'metadata',
     files: [`${c.name}.zip`, `${c.name}.zip.sha1`, `${c.name}.extracted.xml`],
     ...c,
+    coverage: c.coverage ?? { axis: 'audit-key', from: c.hwmFrom ?? null, to: c.hwmTo ?? null, requestedFrom: null, requestedTo: null },
   };
 }
 

@@ -17,7 +17,7 @@ export async function memberBytes(archive: string, member: string): Promise<Buff
     const m = zip.members.find((x) => x.name === member);
     if (!m) throw new Error(`${member} not in ${archive}`);
     const parts: Buffer[] = [];
-    await zip.readMember(m, (c) => parts.push(Buffer.from(c)));
+    await zip.readMember(m, (c) => void parts.push(Buffer.from(c)));
     return Buffer.concat(parts);
   } finally {
     await zip.close();

@@ -6,7 +6,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Problem } from '../../shared/report';
 import type { ChunkCandidate, ChunkInspection } from '../formats/types';
-import { EngineError, type ChunkRecord } from '../model';
+import { EngineError, type ChunkRecord, type StoredFile } from '../model';
+import { NO_EXTENT, type Extent } from '../../shared/family';
 import { MIGRATIONS } from './migrations';
 
 export interface CatalogOptions {
@@ -54,8 +55,10 @@ export class Catalog {
       );
     }
     for (let v = version; v < MIGRATIONS.length; v++) {
+      const m = MIGRATIONS[v];
       this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]);
+        if (typeof m === 'string') this.db.exec(m);
+        else m(this.db);
         this.db.pragma(`user_version = ${v + 1}`);
       })();
     }
@@ -90,17 +93,21 @@ export class Catalog {
     return new Map(rows.map((r) => [r.name, r.fingerprint]));
   }
 
-  saveChunk(dropId: number, c: ChunkCandidate, r: ChunkInspection, scannedAt: string): void {
-    const files = [...Object.values(c.files), ...c.extraFiles]
-      .filter((f) => f !== undefined)
-      .map((f) => ({ rel: f!.rel, size: f!.size, mtimeMs: f!.mtimeMs }));
+  /** Records one chunk whole (one transaction); `coverage` is its resolved extent (see coverage.ts). */
+  saveChunk(dropId: number, c: ChunkCandidate, r: ChunkInspection, scannedAt: string, coverage: Extent = r.coverage ?? NO_EXTENT): void {
+    const files: StoredFile[] = [
+      ...Object.entries(c.files).flatMap(([role, f]) => (f ? [{ rel: f.rel, size: f.size, mtimeMs: f.mtimeMs, role }] : [])),
+      ...c.extraFiles.map((f) => ({ rel: f.rel, size: f.size, mtimeMs: f.mtimeMs, role: c.extraRole ?? 'extra' })),
+    ];
+    const req = r.requested;
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM chunks WHERE drop_id = ? AND name = ?').run(dropId, c.name);
       const info = this.db
         .prepare(
           `INSERT INTO chunks (drop_id, name, dir, fingerprint, files, name_key, name_ts, hwm_from, hwm_from_ts, hwm_to, hwm_to_ts,
-             created_ts, max_data_ts, versions, metadata, metadata_error, checksum, expected_sha1, actual_sha1, archive, archive_bytes, scanned_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             created_ts, max_data_ts, versions, metadata, metadata_error, checksum, expected_sha1, actual_sha1, archive, archive_bytes, scanned_at,
+             series, cov_from, cov_to, cov_source, req_from, req_to, req_source, attributes)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           dropId, c.name, c.dir,
@@ -108,14 +115,19 @@ export class Catalog {
           r.unstable ? `unstable:${c.fingerprint}` : c.fingerprint,
           json(files), c.nameKey, c.nameTs, r.hwmFrom, r.hwmFromTs, r.hwmTo, r.hwmToTs, r.createdTs, r.maxDataTs,
           json(r.versions), r.metadata, r.metadataError, r.checksum, r.expectedSha1, r.actualSha1, r.archive, r.archiveBytes, scannedAt,
+          c.series ?? '', coverage.from, coverage.to, coverage.source, req?.from ?? null, req?.to ?? null, req?.source ?? null, json(r.attributes ?? {}),
         );
       const chunkId = Number(info.lastInsertRowid);
       const insT = this.db.prepare(
-        `INSERT INTO chunk_tables (chunk_id, seq, name, member, rows, columns, bytes, compressed_bytes, malformed_rows, checksum, error)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO chunk_tables (chunk_id, seq, name, member, rows, columns, bytes, compressed_bytes, malformed_rows, checksum, error,
+           parts, declared_rows, declared_in, column_types)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       r.tables.forEach((t, i) =>
-        insT.run(chunkId, i, t.name, t.member, t.rows, json(t.columns), t.bytes, t.compressedBytes, t.malformedRows, t.checksum, t.error),
+        insT.run(
+          chunkId, i, t.name, t.member, t.rows, json(t.columns), t.bytes, t.compressedBytes, t.malformedRows, t.checksum, t.error,
+          json(t.parts ?? []), t.declaredRows ?? null, t.declaredIn ?? null, t.columnTypes ? json(t.columnTypes) : null,
+        ),
       );
       const insP = this.db.prepare(
         'INSERT INTO chunk_problems (chunk_id, seq, kind, severity, tbl, message, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -210,6 +222,11 @@ export class Catalog {
         tables: [],
         problems: [],
         unstable: (c.fingerprint as string).startsWith('unstable:'),
+        series: c.series as string,
+        coverage: { from: c.cov_from as number | null, to: c.cov_to as number | null, source: c.cov_source as Extent['source'] },
+        requested:
+          c.req_source === null ? null : { from: c.req_from as number | null, to: c.req_to as number | null, source: c.req_source as Extent['source'] },
+        attributes: JSON.parse(c.attributes as string),
       });
     }
     for (const t of tables) {
@@ -223,6 +240,10 @@ export class Catalog {
         malformedRows: t.malformed_rows as number,
         checksum: t.checksum as ChunkRecord['checksum'] | null,
         error: t.error as string | null,
+        parts: JSON.parse(t.parts as string),
+        declaredRows: t.declared_rows as number | null,
+        declaredIn: t.declared_in as string | null,
+        columnTypes: t.column_types === null ? null : JSON.parse(t.column_types as string),
       });
     }
     for (const p of problems) {

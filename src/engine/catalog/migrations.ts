@@ -1,6 +1,15 @@
 // Versioned schema of the catalog. Append a migration; never edit a released one.
-// PRAGMA user_version holds how many have been applied.
-export const MIGRATIONS: string[] = [
+// PRAGMA user_version holds how many have been applied. A migration is SQL, or a function
+// for what SQL cannot say (back-filling JSON from today's columns); each runs in a transaction.
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { RFC4180, type PartSpec } from '../../shared/family';
+import { classifyGimFile } from '../formats/gim/name';
+
+export type Migration = string | ((db: Database.Database) => void);
+
+export const MIGRATIONS: Migration[] = [
+  // 1: the first release (Info Mart only).
   `
   CREATE TABLE drops (
     id INTEGER PRIMARY KEY,
@@ -51,7 +60,7 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (drop_id, seq)
   );
   `,
-  // The walk's problems (unreadable entries, links not followed), replaced by each walk.
+  // 2: the walk's problems (unreadable entries, links not followed), replaced by each walk.
   `
   CREATE TABLE drop_entry_problems (
     drop_id INTEGER NOT NULL REFERENCES drops(id) ON DELETE CASCADE,
@@ -60,4 +69,53 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (drop_id, seq)
   );
   `,
+  // 3: the family-neutral model. A chunk's extent on its family's axis (coverage, and the
+  // requested one beside it), its series and family attributes; a table's parts (where its
+  // bytes are and how they are decoded), declared row count and column types; file roles.
+  `
+  ALTER TABLE chunks ADD COLUMN series TEXT NOT NULL DEFAULT '';
+  ALTER TABLE chunks ADD COLUMN cov_from INTEGER;
+  ALTER TABLE chunks ADD COLUMN cov_to INTEGER;
+  ALTER TABLE chunks ADD COLUMN cov_source TEXT NOT NULL DEFAULT 'none';
+  ALTER TABLE chunks ADD COLUMN req_from INTEGER;
+  ALTER TABLE chunks ADD COLUMN req_to INTEGER;
+  ALTER TABLE chunks ADD COLUMN req_source TEXT;
+  ALTER TABLE chunks ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE chunk_tables ADD COLUMN parts TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE chunk_tables ADD COLUMN declared_rows INTEGER;
+  ALTER TABLE chunk_tables ADD COLUMN declared_in TEXT;
+  ALTER TABLE chunk_tables ADD COLUMN column_types TEXT;
+  UPDATE chunks SET
+    cov_from = CASE WHEN hwm_to IS NOT NULL THEN hwm_from END,
+    cov_to = coalesce(hwm_to, name_key),
+    cov_source = CASE WHEN hwm_to IS NOT NULL THEN 'metadata' WHEN name_key IS NOT NULL THEN 'name' ELSE 'none' END;
+  `,
+  // 4: back-fill what the first release kept implicit: file roles (by Info Mart's names)
+  // and each table's one part (a CSV member of the chunk's zip).
+  backfillInfoMartParts,
 ];
+
+function backfillInfoMartParts(db: Database.Database): void {
+  const chunks = db.prepare('SELECT id, files FROM chunks').all() as Array<{ id: number; files: string }>;
+  const setFiles = db.prepare('UPDATE chunks SET files = ? WHERE id = ?');
+  const tables = db.prepare('SELECT seq, member, rows, bytes, error FROM chunk_tables WHERE chunk_id = ?');
+  const setParts = db.prepare('UPDATE chunk_tables SET parts = ? WHERE chunk_id = ? AND seq = ?');
+  for (const c of chunks) {
+    const files = JSON.parse(c.files) as Array<{ rel: string; size: number; mtimeMs: number; role?: string }>;
+    for (const f of files) f.role ??= classifyGimFile(path.posix.basename(f.rel))?.role ?? 'table-sha1';
+    setFiles.run(JSON.stringify(files), c.id);
+    const zip = files.find((f) => f.role === 'zip');
+    if (!zip) continue;
+    for (const t of tables.all(c.id) as Array<{ seq: number; member: string; rows: number | null; bytes: number | null; error: string | null }>) {
+      const part: PartSpec & { rows: number | null; bytes: number | null; error: string | null } = {
+        source: { kind: 'member', of: { kind: 'file', path: zip.rel, size: zip.size, version: String(Math.trunc(zip.mtimeMs)) }, member: t.member },
+        codecs: [],
+        layout: { kind: 'dsv', dialect: RFC4180 },
+        rows: t.rows,
+        bytes: t.bytes,
+        error: t.error,
+      };
+      setParts.run(JSON.stringify([part]), c.id, t.seq);
+    }
+  }
+}

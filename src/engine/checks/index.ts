@@ -1,24 +1,54 @@
-// All cross-chunk checks over the catalog's records.
+// All cross-chunk checks over the catalog's records: the generic ones on the family's axis,
+// then the family's own. Pure functions of the records and the judgement (cadence, as-of),
+// so a report re-judges time without re-reading anything.
 import type { Problem } from '../../shared/report';
+import type { CheckContext, DropAdapter } from '../formats/types';
 import type { ChunkRecord } from '../model';
 import { continuityProblems } from './continuity';
+import { declaredCountProblems } from './declared-counts';
 import { foldGapsIntoUnreadable } from './entries';
 import { futureDatedProblems } from './future';
-import { nameOrderProblems } from './name-order';
-import { continuityOrder } from './order';
+import { continuityOrder, type Keyed } from './order';
 import { schemaProblems } from './schema';
-import { timeProblems, type Cadence } from './time';
+import { inferCadence, timeProblems, DEFAULT_CADENCE_SECONDS, type Judgement } from './time';
 
-/** `entries`: the walk's problems (entryProblems); unreadable ones explain breaks in the keys. */
-export function dropProblems(chunks: ChunkRecord[], cadence: Cadence, entries: Problem[] = []): Problem[] {
-  const ordered = continuityOrder(chunks);
+/** What the checks need of a family. */
+export type FamilyChecks = Pick<DropAdapter, 'axis' | 'cadence' | 'checks'>;
+
+/** The schedule in force: the user's, else the family's, else inferred from the chunks. */
+export function resolveJudgement(family: FamilyChecks, ordered: Keyed[], j: Judgement): CheckContext & { cadenceSource: 'given' | 'family' | 'inferred' | 'default' } {
+  let cadenceSeconds = j.cadenceSeconds;
+  let source: 'given' | 'family' | 'inferred' | 'default' = 'given';
+  let graceSeconds = j.graceSeconds;
+  if (cadenceSeconds === undefined) {
+    if (family.cadence !== 'infer') {
+      cadenceSeconds = family.cadence.cadenceSeconds;
+      graceSeconds ??= family.cadence.graceSeconds;
+      source = 'family';
+    } else {
+      const inferred = inferCadence(ordered);
+      cadenceSeconds = inferred ?? DEFAULT_CADENCE_SECONDS;
+      source = inferred ? 'inferred' : 'default';
+    }
+  }
+  // Half a period of slack: a run delayed by a long export is not yet "late".
+  graceSeconds ??= Math.round(cadenceSeconds / 2);
+  return { axis: family.axis, cadenceSeconds, graceSeconds, asOf: j.asOf, cadenceSource: source };
+}
+
+/** `entries`: the walk's problems (entryProblems); unreadable ones explain breaks in the extents. */
+export function dropProblems(chunks: ChunkRecord[], family: FamilyChecks, j: Judgement, entries: Problem[] = []): Problem[] {
+  const ordered = continuityOrder(chunks, family.axis);
+  const ctx = resolveJudgement(family, ordered, j);
+  const inOrder = ordered.map((k) => k.chunk);
   return foldGapsIntoUnreadable(
     [
-      ...continuityProblems(ordered),
-      ...nameOrderProblems(ordered, chunks),
+      ...continuityProblems(ordered, ctx),
       ...schemaProblems(ordered),
-      ...timeProblems(ordered, cadence),
-      ...futureDatedProblems(chunks, cadence),
+      ...declaredCountProblems(inOrder),
+      ...timeProblems(ordered, ctx),
+      ...futureDatedProblems(inOrder, ctx),
+      ...(family.checks ?? []).flatMap((check) => check(inOrder, ctx)),
     ],
     entries,
   );

@@ -1,30 +1,40 @@
-// Continuity order: audit keys compared as numbers (metadata first, the name as fallback),
-// then time, then name. Never string order: keys are not zero-padded.
+// Continuity order: within each series, extents compared as numbers (audit keys or UTC
+// seconds; for audit keys metadata first, the name as fallback), then time, then name.
+// Never string order: keys are not zero-padded.
+import type { AxisKind, ExtentSource } from '../../shared/family';
 import type { ChunkRecord } from '../model';
 
 export interface Keyed {
   chunk: ChunkRecord;
+  /** The extent continuity is judged on: the requested one where the family has it, else the delivered. */
   from: number | null;
   to: number | null;
-  source: 'metadata' | 'name' | 'none';
+  source: ExtentSource;
+  /** When the chunk was produced (or, failing that, the end of its data). */
   time: number | null;
+  series: string;
 }
 
-export function keysOf(c: ChunkRecord): Keyed {
-  const time = c.createdTs ?? c.maxDataTs ?? c.nameTs;
-  if (c.hwmTo !== null) return { chunk: c, from: c.hwmFrom, to: c.hwmTo, source: 'metadata', time };
-  if (c.nameKey !== null) return { chunk: c, from: null, to: c.nameKey, source: 'name', time };
-  return { chunk: c, from: null, to: null, source: 'none', time };
+export function keysOf(c: ChunkRecord, axis: AxisKind = 'audit-key'): Keyed {
+  const series = c.series ?? '';
+  if (axis === 'audit-key') {
+    const time = c.createdTs ?? c.maxDataTs ?? c.nameTs;
+    return { chunk: c, from: c.coverage.from, to: c.coverage.to, source: c.coverage.source, time, series };
+  }
+  const ext = c.requested && (c.requested.from !== null || c.requested.to !== null) ? c.requested : c.coverage;
+  const time = c.createdTs ?? (axis === 'run-time' ? ext.from : ext.to) ?? c.maxDataTs ?? c.nameTs;
+  return { chunk: c, from: ext.from, to: ext.to, source: ext.source, time, series };
 }
 
 const cmpNullLast = (a: number | null, b: number | null): number =>
   a === b ? 0 : a === null ? 1 : b === null ? -1 : a - b;
 
-export function continuityOrder(chunks: ChunkRecord[]): Keyed[] {
+export function continuityOrder(chunks: ChunkRecord[], axis: AxisKind = 'audit-key'): Keyed[] {
   return chunks
-    .map(keysOf)
+    .map((c) => keysOf(c, axis))
     .sort(
       (a, b) =>
+        (a.series < b.series ? -1 : a.series > b.series ? 1 : 0) ||
         cmpNullLast(a.to, b.to) ||
         cmpNullLast(a.from ?? a.to, b.from ?? b.to) ||
         cmpNullLast(a.time, b.time) ||
@@ -35,4 +45,11 @@ export function continuityOrder(chunks: ChunkRecord[]): Keyed[] {
 /** The order a consumer following "process the export folders in order by folder name" uses. */
 export function nameOrder(chunks: ChunkRecord[]): ChunkRecord[] {
   return [...chunks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Keyed chunks grouped by series, each group in continuity order. */
+export function bySeries(ordered: Keyed[]): Keyed[][] {
+  const groups = new Map<string, Keyed[]>();
+  for (const k of ordered) (groups.get(k.series) ?? groups.set(k.series, []).get(k.series)!).push(k);
+  return [...groups.values()];
 }

@@ -1,17 +1,34 @@
-// A table whose columns differ from its previous chunk: the target schema needs updating.
+// A table whose columns (or, where the layout has them, column types) differ from its
+// previous chunk in the same series: the target schema needs updating.
 import { SEVERITY_OF, type Problem } from '../../shared/report';
 import type { Keyed } from './order';
 
 export function schemaProblems(ordered: Keyed[]): Problem[] {
-  const last = new Map<string, { chunk: string; columns: string[] }>();
+  const last = new Map<string, { chunk: string; columns: string[]; types: string[] | null }>();
   const problems: Problem[] = [];
-  for (const { chunk } of ordered) {
+  for (const { chunk, series } of ordered) {
     for (const t of chunk.tables) {
       if (!t.columns.length) continue;
-      const key = t.name.toLowerCase();
+      const key = `${series}\u0000${t.name.toLowerCase()}`;
       const before = last.get(key);
-      last.set(key, { chunk: chunk.name, columns: t.columns });
-      if (!before || same(before.columns, t.columns)) continue;
+      const types = t.columnTypes ?? null;
+      last.set(key, { chunk: chunk.name, columns: t.columns, types });
+      if (!before) continue;
+      if (same(before.columns, t.columns)) {
+        const retyped = before.types && types ? t.columns.filter((c, i) => before.types![i] !== types[i]) : [];
+        if (!retyped.length) continue;
+        const changes = retyped.map((c) => `${c} ${before.types![t.columns.indexOf(c)]} → ${types![t.columns.indexOf(c)]}`);
+        problems.push({
+          kind: 'schema-change',
+          severity: SEVERITY_OF['schema-change'],
+          chunk: chunk.name,
+          previous: before.chunk,
+          table: t.name,
+          message: `${t.name} changed column types since ${before.chunk}: ${changes.join(', ')}`,
+          detail: { added: [], removed: [], retyped, before: before.columns, after: t.columns, typesBefore: before.types, typesAfter: types },
+        });
+        continue;
+      }
       const added = t.columns.filter((c) => !before.columns.includes(c));
       const removed = before.columns.filter((c) => !t.columns.includes(c));
       const parts: string[] = [];

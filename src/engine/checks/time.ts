@@ -1,14 +1,27 @@
 // Silences longer than the schedule explains (late) and a newest chunk older than the
-// cadence as of the scan (stale). Info Mart's default: 00:20, 08:20, 16:20 → every 8 h.
+// cadence as of the scan (stale), within each series. On the run-date and run-time axes a
+// silence is already a gap (a missing day or run), so only stale is judged there.
+import type { AxisKind } from '../../shared/family';
 import { SEVERITY_OF, type Problem } from '../../shared/report';
-import type { Keyed } from './order';
+import type { CheckContext } from '../formats/types';
+import { formatTs } from '../report/format-time';
+import { CHUNK_WORD } from './axis-words';
+import { bySeries, type Keyed } from './order';
 
+/** A schedule as resolved for one drop (given, the family's, or inferred). */
 export interface Cadence {
   /** Expected seconds between runs. */
   cadenceSeconds: number;
   /** Extra seconds tolerated before a silence is reported. */
   graceSeconds: number;
   /** Unix seconds the stale check is judged at. */
+  asOf: number;
+}
+
+/** What the user asked for: cadence and grace may be left to the family. */
+export interface Judgement {
+  cadenceSeconds?: number;
+  graceSeconds?: number;
   asOf: number;
 }
 
@@ -23,35 +36,53 @@ export function formatSpan(seconds: number): string {
   return `${m} min`;
 }
 
-export function timeProblems(ordered: Keyed[], c: Cadence): Problem[] {
-  const timed = ordered.filter((k) => k.time !== null).sort((a, b) => a.time! - b.time!);
+/** The median interval between consecutive chunk times of each series (null with under two). */
+export function inferCadence(ordered: Keyed[]): number | null {
+  const gaps: number[] = [];
+  for (const group of bySeries(ordered)) {
+    const times = group.map((k) => k.time).filter((t): t is number => t !== null).sort((a, b) => a - b);
+    for (let i = 1; i < times.length; i++) if (times[i] > times[i - 1]) gaps.push(times[i] - times[i - 1]);
+  }
+  if (!gaps.length) return null;
+  gaps.sort((a, b) => a - b);
+  return gaps[Math.floor((gaps.length - 1) / 2)];
+}
+
+export function timeProblems(ordered: Keyed[], c: CheckContext | (Cadence & { axis?: AxisKind })): Problem[] {
+  const axis = c.axis ?? 'audit-key';
+  const word = CHUNK_WORD[axis];
   const limit = c.cadenceSeconds + c.graceSeconds;
   const problems: Problem[] = [];
-  for (let i = 1; i < timed.length; i++) {
-    const silence = timed[i].time! - timed[i - 1].time!;
-    if (silence > limit) {
+  for (const group of bySeries(ordered)) {
+    const timed = group.filter((k) => k.time !== null).sort((a, b) => a.time! - b.time!);
+    if (axis === 'audit-key' || axis === 'time-range') {
+      for (let i = 1; i < timed.length; i++) {
+        const silence = timed[i].time! - timed[i - 1].time!;
+        if (silence > limit) {
+          problems.push({
+            kind: 'late',
+            severity: SEVERITY_OF.late,
+            chunk: timed[i].chunk.name,
+            previous: timed[i - 1].chunk.name,
+            table: null,
+            message: `no ${word} for ${formatSpan(silence)} before this one (expected every ${formatSpan(c.cadenceSeconds)})`,
+            detail: { fromTs: timed[i - 1].time, toTs: timed[i].time, silenceSeconds: silence, cadenceSeconds: c.cadenceSeconds },
+          });
+        }
+      }
+    }
+    const newest = timed[timed.length - 1];
+    if (newest && c.asOf - newest.time! > limit) {
       problems.push({
-        kind: 'late',
-        severity: SEVERITY_OF.late,
-        chunk: timed[i].chunk.name,
-        previous: timed[i - 1].chunk.name,
+        kind: 'stale',
+        severity: SEVERITY_OF.stale,
+        chunk: newest.chunk.name,
+        previous: null,
         table: null,
-        message: `no export for ${formatSpan(silence)} before this one (expected every ${formatSpan(c.cadenceSeconds)})`,
-        detail: { fromTs: timed[i - 1].time, toTs: timed[i].time, silenceSeconds: silence },
+        message: `the newest ${word}${newest.series ? ` of ${newest.series}` : ''} is ${formatSpan(c.asOf - newest.time!)} old as of ${formatTs(c.asOf)} (expected every ${formatSpan(c.cadenceSeconds)})`,
+        detail: { newestTs: newest.time, asOf: c.asOf, cadenceSeconds: c.cadenceSeconds },
       });
     }
-  }
-  const newest = timed[timed.length - 1];
-  if (newest && c.asOf - newest.time! > limit) {
-    problems.push({
-      kind: 'stale',
-      severity: SEVERITY_OF.stale,
-      chunk: newest.chunk.name,
-      previous: null,
-      table: null,
-      message: `the newest export is ${formatSpan(c.asOf - newest.time!)} old as of ${new Date(c.asOf * 1000).toISOString()} (expected every ${formatSpan(c.cadenceSeconds)})`,
-      detail: { newestTs: newest.time, asOf: c.asOf },
-    });
   }
   return problems;
 }

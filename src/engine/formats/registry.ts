@@ -8,6 +8,11 @@ import { gimAdapter } from './gim/discover';
 
 export const ADAPTERS: DropAdapter[] = [gimAdapter];
 
+/** The family of a format name as the catalog records it (null for one this version does not know). */
+export function adapterFor(format: string | null | undefined): DropAdapter | null {
+  return ADAPTERS.find((a) => a.format === format) ?? null;
+}
+
 /** The family claiming most files, or null when none claims any. */
 export function recogniseDrop(files: FileEntry[]): DropAdapter | null {
   let best: DropAdapter | null = null;

@@ -16,6 +16,8 @@ export interface ChunkCandidate {
   files: Record<string, FileEntry | undefined>;
   /** Files beside the archive that belong to the chunk but have no fixed role (e.g. table .sha1s). */
   extraFiles: FileEntry[];
+  /** The role recorded for extraFiles (default 'extra'; Info Mart: 'table-sha1'). */
+  extraRole?: string;
   /** Audit key and time read from the name; fallback when metadata is missing. */
   nameKey: number | null;
   nameTs: number | null;
@@ -194,9 +196,14 @@ export interface DropAdapter {
 
 export type ChunkInspector = (chunk: ChunkCandidate, ctx: InspectContext) => Promise<ChunkInspection>;
 
+/** A file's version for fingerprints and cache keys: the store's (ETag) or its mtime. */
+export function versionOf(f: Pick<FileEntry, 'mtimeMs' | 'version'>): string {
+  return f.version ?? String(Math.trunc(f.mtimeMs));
+}
+
 export function fingerprintOf(files: FileEntry[]): string {
   return files
-    .map((f) => `${f.rel}:${f.size}:${f.mtimeMs}`)
+    .map((f) => `${f.rel}:${f.size}:${versionOf(f)}`)
     .sort()
     .join('|');
 }

@@ -21,6 +21,8 @@ export interface FileEntry {
   abs: string;
   size: number;
   mtimeMs: number;
+  /** What changes when the file does, where mtime is not it (the ETag of an S3 object). */
+  version?: string;
 }
 
 export interface WalkOptions {

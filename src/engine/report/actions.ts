@@ -85,6 +85,19 @@ export function actionFor(p: Problem): string {
   const d = p.detail;
   switch (p.kind) {
     case 'gap': {
+      if (d?.inside === true) {
+        return (
+          `${chunkRef(p)} delivered less than was requested: request the missing window again ` +
+          `(check first whether the vendor's data for it was still being staged).`
+        );
+      }
+      if (typeof d?.axis === 'string' && d.axis !== 'audit-key') {
+        const what = d.axis === 'run-date' ? 'the missing dump(s)' : d.axis === 'run-time' ? 'the missing run(s)' : 'an export of the missing window';
+        return (
+          `Ask the vendor for ${what} (between ${prevRef(p)} and ${chunkRef(p)}); first check whether it is still in transfer ` +
+          `or was filtered out on the way. The warehouse lacks that data until then.`
+        );
+      }
       const keys = keyRange(p);
       const what = keys ? `audit keys ${keys}` : 'the missing audit keys';
       return (
@@ -94,6 +107,9 @@ export function actionFor(p: Problem): string {
       );
     }
     case 'overlap': {
+      if (typeof d?.axis === 'string' && d.axis !== 'audit-key') {
+        return `${prevRef(p)} and ${chunkRef(p)} overlap: load them in time order so the later one wins, and ask the vendor why.`;
+      }
       const keys = keyRange(p);
       const shared = keys ? `audit keys ${keys} are` : 'some audit keys are';
       return (
@@ -102,6 +118,9 @@ export function actionFor(p: Problem): string {
       );
     }
     case 'duplicate':
+      if (typeof d?.axis === 'string' && d.axis !== 'audit-key') {
+        return `${chunkRef(p)} repeats ${prevRef(p)}: load only one of them, normally the newer, and move the other out of the drop.`;
+      }
       return (
         `${chunkRef(p)} covers the same audit keys as ${prevRef(p)} (a re-export): load only one of them, ` +
         `normally the newer, and move the other out of the drop.`
@@ -236,6 +255,18 @@ export function actionFor(p: Problem): string {
       const entry = detailString(d, 'path') ?? 'the link';
       return `${entry} points outside the drop and was not followed; re-scan with --follow-links if the chunks it leads to belong to this drop.`;
     }
+    case 'row-count-mismatch':
+      return (
+        `${tableRef(p)} in ${chunkRef(p)} does not hold the records its count file declares: the file is incomplete ` +
+        `or the count is wrong. Do not load it; ask the vendor to resend ${chunkRef(p)}.`
+      );
+    case 'missing-table':
+      return `${tableRef(p)} is absent from ${chunkRef(p)} although other chunks have it: ask the vendor whether its export failed.`;
+    case 'volume-drop':
+      return (
+        `${tableRef(p)} in ${chunkRef(p)} holds far fewer rows than usual: check with the vendor before loading ` +
+        `(a full snapshot that shrinks would delete rows in the warehouse).`
+      );
     default:
       return `Review this problem${p.chunk ? ` in ${p.chunk}` : ''}; if it is not expected, raise it with the vendor.`;
   }

@@ -2,38 +2,65 @@
 // chunk problems and cross-chunk problems together, counted in the summary.
 import type { Problem, ReportChunk, ScanReport } from '../../shared/report';
 import type { Catalog } from '../catalog/catalog';
-import { dropProblems } from '../checks/index';
+import { dropProblems, resolveJudgement } from '../checks/index';
 import { continuityOrder } from '../checks/order';
-import type { Cadence } from '../checks/time';
+import type { Judgement } from '../checks/time';
+import { adapterFor } from '../formats/registry';
 import { EngineError } from '../model';
+import { describeSource } from '../../shared/family';
 import { VERSION } from '../version';
 import { actionFor } from './actions';
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
 
-export function buildReport(catalog: Catalog, drop: string, cadence: Cadence): ScanReport {
+export function buildReport(catalog: Catalog, drop: string, judgement: Judgement): ScanReport {
   const row = catalog.drop(drop);
   if (!row) throw new EngineError('not-found', `${drop} has not been scanned yet`);
+  const family = adapterFor(row.format);
+  if (!family) throw new EngineError('catalog-too-new', `${drop} was scanned as ${row.format}, a family this version does not know`);
+  const axis = family.axis;
   const records = catalog.loadChunks(row.id);
-  const ordered = continuityOrder(records);
+  const ordered = continuityOrder(records, axis);
+  const cadence = resolveJudgement(family, ordered, judgement);
+  const audit = axis === 'audit-key';
   const position = new Map(ordered.map((k, i) => [k.chunk.name, i]));
 
   const chunks: ReportChunk[] = ordered.map((k) => {
     const c = k.chunk;
     return {
       name: c.name,
-      hwmFrom: k.from,
-      hwmTo: k.to,
+      hwmFrom: audit ? k.from : null,
+      hwmTo: audit ? k.to : null,
       createdTs: c.createdTs,
       maxDataTs: c.maxDataTs ?? (k.source === 'name' ? c.nameTs : null),
       checksum: c.checksum,
+      coverage: {
+        axis,
+        from: c.coverage.from,
+        to: c.coverage.to,
+        requestedFrom: c.requested?.from ?? null,
+        requestedTo: c.requested?.to ?? null,
+        source: c.coverage.source,
+      },
+      series: c.series,
+      attributes: c.attributes,
       tables: c.tables.map((t) => ({
         name: t.name,
         rows: t.rows,
+        declaredRows: t.declaredRows ?? null,
         columns: t.columns,
         bytes: t.bytes,
         malformedRows: t.malformedRows,
         checksum: t.checksum,
+        ...(t.declaredIn ? { declaredIn: t.declaredIn } : {}),
+        ...(t.columnTypes ? { columnTypes: t.columnTypes } : {}),
+        parts: (t.parts ?? []).map((p) => ({
+          source: describeSource(p.source),
+          codecs: p.codecs,
+          layout: p.layout,
+          rows: p.rows,
+          ...(p.error ? { error: p.error } : {}),
+        })),
       })),
       path: c.dir || c.files[0]?.rel || c.name,
       hwmFromTs: c.hwmFromTs,
@@ -49,7 +76,7 @@ export function buildReport(catalog: Catalog, drop: string, cadence: Cadence): S
   });
 
   // Every problem carries what to do about it, in the JSON as in the rendered reports.
-  const problems: Problem[] = [...records.flatMap((c) => c.problems), ...dropProblems(records, cadence, catalog.entryProblems(row.id))].map((p) => ({
+  const problems: Problem[] = [...records.flatMap((c) => c.problems), ...dropProblems(records, family, judgement, catalog.entryProblems(row.id))].map((p) => ({
     ...p,
     action: p.action ?? actionFor(p),
   }));
@@ -75,8 +102,8 @@ export function buildReport(catalog: Catalog, drop: string, cadence: Cadence): S
       warnings: problems.filter((p) => p.severity === 'warning').length,
       infos: problems.filter((p) => p.severity === 'info').length,
       bytes: records.reduce((s, c) => s + (c.archiveBytes ?? 0), 0),
-      hwmFrom: extreme(keys.map((k) => k.from ?? k.to!), Math.min),
-      hwmTo: extreme(keys.map((k) => k.to!), Math.max),
+      hwmFrom: audit ? extreme(keys.map((k) => k.from ?? k.to!), Math.min) : null,
+      hwmTo: audit ? extreme(keys.map((k) => k.to!), Math.max) : null,
       firstCreatedTs: extreme(times, Math.min),
       lastCreatedTs: extreme(times, Math.max),
     },
@@ -87,7 +114,10 @@ export function buildReport(catalog: Catalog, drop: string, cadence: Cadence): S
       cadenceSeconds: cadence.cadenceSeconds,
       graceSeconds: cadence.graceSeconds,
       asOf: new Date(cadence.asOf * 1000).toISOString(),
+      cadenceSource: cadence.cadenceSource,
     },
+    axis,
+    label: family.label,
   };
 }
 

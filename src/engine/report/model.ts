@@ -46,6 +46,9 @@ const KIND_LABEL: Record<ProblemKind, [one: string, many: string]> = {
   'unexpected-file': ['unexpected file', 'unexpected files'],
   'unreadable-entry': ['unreadable entry', 'unreadable entries'],
   'link-not-followed': ['link not followed', 'links not followed'],
+  'row-count-mismatch': ['row-count mismatch', 'row-count mismatches'],
+  'missing-table': ['missing table', 'missing tables'],
+  'volume-drop': ['volume drop', 'volume drops'],
 };
 const KIND_ORDER = Object.keys(KIND_LABEL);
 

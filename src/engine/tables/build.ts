@@ -5,7 +5,8 @@
 import { closeSync, openSync, promises as fsp, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { TableEncoding } from '../../shared/table-api';
-import { ZipArchive, ZipError, type ZipMember } from '../zip/zip-archive';
+import { ZipArchive, ZipError } from '../zip/zip-archive';
+import { PartReadError, readPart } from '../parts/read';
 import {
   CACHE_FORMAT,
   SEGMENT_BYTES,
@@ -88,28 +89,13 @@ export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promis
   const cache = new TableCache({ dir: job.cacheDir, maxBytes: job.cacheMaxBytes });
   const src = job.source;
   await checkSource(src);
-  let zip: ZipArchive;
-  try {
-    zip = await ZipArchive.open(src.archive);
-  } catch (e) {
-    throw new TableReadError(
-      `${path.basename(src.archive)} cannot be opened: ${(e as Error).message}`,
-      'unreadable',
-    );
-  }
+  const limit = job.maxMemberBytes ?? 64 * 1024 ** 3;
+  const bytes = await openEntryBytes(src, limit);
   const tmp = await cache.tempDir('e', job.key);
   const unpin = cache.pin(job.key);
   let dataFd = -1;
   let idxFd = -1;
   try {
-    const m = zip.members.find((x) => x.name === src.member);
-    if (!m) throw new TableReadError(`${src.member} is not in ${path.basename(src.archive)}`, 'missing');
-    const limit = job.maxMemberBytes ?? 64 * 1024 ** 3;
-    if (m.uncompressedSize > limit)
-      throw new TableReadError(
-        `${src.member} declares ${m.uncompressedSize} bytes, over the limit of ${limit}`,
-        'unreadable',
-      );
     dataFd = openSync(path.join(tmp, segmentFile(0)), 'w');
     idxFd = openSync(path.join(tmp, 'rows.idx'), 'w');
     // Synchronous writes. (Positioned asynchronous ones were tried: on 2 cores the thread
@@ -193,7 +179,7 @@ export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promis
       const p: BuildProgress = {
         rows: ix.rows,
         bytesIn,
-        bytesTotal: m.uncompressedSize,
+        bytesTotal: bytes.declaredSize ?? src.size,
         dir: tmp,
         headerFields: ix.headerFieldCount,
         segments: segments.slice(),
@@ -223,8 +209,7 @@ export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promis
       }
     };
     try {
-      await zip.readMember(
-        m,
+      await bytes.read(
         (chunk) => {
           if (failure) throw failure;
           queue.push(chunk);
@@ -234,13 +219,13 @@ export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promis
             queueMicrotask(drain);
           }
         },
-        { signal: cb.signal, limit },
+        cb.signal,
       );
       drain();
       if (failure) throw failure;
     } catch (e) {
       if ((e as Error).name === 'AbortError') throw e;
-      if (e instanceof ZipError)
+      if (e instanceof ZipError || e instanceof PartReadError)
         throw new TableReadError(`${src.member} cannot be read: ${e.message}`, 'unreadable');
       throw e;
     }
@@ -304,7 +289,7 @@ export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promis
     cb.onProgress?.({
       rows: s.rows,
       bytesIn,
-      bytesTotal: m.uncompressedSize,
+      bytesTotal: bytes.declaredSize ?? bytesIn,
       dir: tmp,
       headerFields: s.headerFields,
       segments,
@@ -319,7 +304,7 @@ export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promis
     throw e;
   } finally {
     unpin();
-    await zip.close();
+    await bytes.close();
   }
 }
 
@@ -338,9 +323,30 @@ function writeAll(fd: number, b: Uint8Array, position?: number): void {
  * Just the header of a member, decoded (reads only as far as the header's end). For scopes
  * over many chunks whose encoding is not UTF-8 (the scan decoded headers as UTF-8).
  */
-/** Opens the source's archive and finds its member; the caller closes the archive. */
-async function openMember(src: EntrySource): Promise<{ zip: ZipArchive; m: ZipMember }> {
+/** A cache entry's decoded bytes, from whatever holds them; the caller closes it. */
+interface EntryBytes {
+  /** Decoded size where the source declares it (a zip member), else null. */
+  declaredSize: number | null;
+  read(onData: (chunk: Uint8Array) => void, signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens an entry's bytes: a plain CSV member of a zip on the tuned path (yauzl + zlib, CRC
+ * and size checks), any other part (files, codecs, other dialects) through the part reader.
+ */
+async function openEntryBytes(src: EntrySource, limit: number): Promise<EntryBytes> {
   await checkSource(src);
+  if (src.part && src.root) {
+    const { part, root } = src;
+    return {
+      declaredSize: null,
+      read: async (onData, signal) => {
+        await readPart(root, part, onData, { signal, maxBytes: limit });
+      },
+      close: async () => undefined,
+    };
+  }
   let zip: ZipArchive;
   try {
     zip = await ZipArchive.open(src.archive);
@@ -352,14 +358,24 @@ async function openMember(src: EntrySource): Promise<{ zip: ZipArchive; m: ZipMe
     await zip.close();
     throw new TableReadError(`${src.member} is not in ${path.basename(src.archive)}`, 'missing');
   }
-  return { zip, m };
+  if (m.uncompressedSize > limit) {
+    await zip.close();
+    throw new TableReadError(`${src.member} declares ${m.uncompressedSize} bytes, over the limit of ${limit}`, 'unreadable');
+  }
+  return {
+    declaredSize: m.uncompressedSize,
+    read: async (onData, signal) => {
+      await zip.readMember(m, onData, { signal, limit });
+    },
+    close: () => zip.close(),
+  };
 }
 
 export async function readHeader(
   src: EntrySource,
   maxBytes = HEADER_MAX,
 ): Promise<{ header: string[]; encoding: TableEncoding }> {
-  const { zip, m } = await openMember(src);
+  const bytes = await openEntryBytes(src, Number.MAX_SAFE_INTEGER);
   try {
     const tr = new Utf8Transcoder(src.encoding);
     // Without a header, the first record's width names the columns.
@@ -367,16 +383,12 @@ export async function readHeader(
     const ctl = new AbortController();
     let seen = 0;
     try {
-      await zip.readMember(
-        m,
-        (chunk) => {
-          if (p.header) return;
-          seen += chunk.length;
-          p.push(tr.push(chunk));
-          if (p.header || seen > maxBytes) ctl.abort();
-        },
-        { signal: ctl.signal },
-      );
+      await bytes.read((chunk) => {
+        if (p.header) return;
+        seen += chunk.length;
+        p.push(tr.push(chunk));
+        if (p.header || seen > maxBytes) ctl.abort();
+      }, ctl.signal);
       p.push(tr.finish());
       p.finish();
     } catch (e) {
@@ -387,7 +399,7 @@ export async function readHeader(
     const header = p.header ?? [];
     return { header: src.dialect.header ? header : syntheticColumns(header.length), encoding: tr.encoding };
   } finally {
-    await zip.close();
+    await bytes.close();
   }
 }
 
@@ -396,7 +408,7 @@ export async function readHeader(
  * what the first page shows while the whole first read starts up in a worker.
  */
 export async function peekRows(src: EntrySource, maxRows: number, maxBytes = HEAD_MAX): Promise<FirstRows> {
-  const { zip, m } = await openMember(src);
+  const bytes = await openEntryBytes(src, Number.MAX_SAFE_INTEGER);
   try {
     const tr = new Utf8Transcoder(src.encoding);
     const rows: FirstRows['rows'] = [];
@@ -411,16 +423,12 @@ export async function peekRows(src: EntrySource, maxRows: number, maxBytes = HEA
     let seen = 0;
     let ended = false;
     try {
-      await zip.readMember(
-        m,
-        (chunk) => {
-          if (p.stopped || ctl.signal.aborted) return;
-          seen += chunk.length;
-          p.push(tr.push(chunk));
-          if (p.stopped || (seen > maxBytes && (p.header || !src.dialect.header))) ctl.abort();
-        },
-        { signal: ctl.signal },
-      );
+      await bytes.read((chunk) => {
+        if (p.stopped || ctl.signal.aborted) return;
+        seen += chunk.length;
+        p.push(tr.push(chunk));
+        if (p.stopped || (seen > maxBytes && (p.header || !src.dialect.header))) ctl.abort();
+      }, ctl.signal);
       ended = true;
     } catch (e) {
       if (!ctl.signal.aborted)
@@ -437,6 +445,6 @@ export async function peekRows(src: EntrySource, maxRows: number, maxBytes = HEA
       encoding: tr.encoding,
     };
   } finally {
-    await zip.close();
+    await bytes.close();
   }
 }

@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Dialect } from '../../shared/family';
 import type { TableEncoding } from '../../shared/table-api';
+import type { PartSpec } from '../../shared/family';
 
 export const CACHE_FORMAT = 3;
 /** Default size of a data segment (see EntryMeta.segments). */
@@ -57,14 +58,22 @@ export function defaultCacheMaxBytes(env: NodeJS.ProcessEnv = process.env): numb
 }
 
 export interface EntrySource {
-  /** Real path of the archive. */
+  /** Real path of the outermost file holding the bytes (the archive, or the data file). */
   archive: string;
   size: number;
   mtimeMs: number;
+  /** The member's name (Info Mart), or the part described for people. */
   member: string;
   encoding: TableEncoding;
   /** How the member's records are written: another dialect reads other cells (another entry). */
   dialect: Dialect;
+  /**
+   * The part as the scan found it (source chain, codecs, layout). Absent: a plain member of
+   * the zip `archive` (caches written before parts existed).
+   */
+  part?: PartSpec;
+  /** The drop the part's paths are relative to. */
+  root?: string;
 }
 
 export interface EntryMeta {
@@ -128,6 +137,11 @@ export function segmentRows(meta: Pick<EntryMeta, 'rows' | 'segments'>, k: numbe
   return next - meta.segments[k].firstRow;
 }
 
+/** A DSV member of a zip with no codec: read on the tuned zip path (and keyed as before parts). */
+export function isPlainMember(p: PartSpec): boolean {
+  return p.source.kind === 'member' && p.source.of.kind === 'file' && p.codecs.length === 0 && p.layout.kind === 'dsv';
+}
+
 export function entryKey(src: EntrySource): string {
   return createHash('sha1')
     .update(
@@ -139,6 +153,8 @@ export function entryKey(src: EntrySource): string {
         src.member,
         src.encoding,
         [src.dialect.delimiter, src.dialect.quote, src.dialect.header],
+        // Codecs and layouts other than a zip's DSV member change what the bytes are.
+        ...(src.part && !isPlainMember(src.part) ? [src.part.codecs, src.part.layout.kind] : []),
       ]),
     )
     .digest('hex');

@@ -49,8 +49,11 @@ import { configureDuck, withConnection } from './duck';
 import { ensureParquet, readSegmentInfo } from './store';
 import { peekRows, readHeader, TableReadError, type FirstRows } from './build';
 import { BuildRunner } from './build-runner';
-import { RFC4180 } from '../../shared/family';
-import { entryKey, hashKey, segmentParquet, TableCache, type EntryMeta, type EntrySource } from './cache';
+import { entryKey, hashKey, isPlainMember, segmentParquet, TableCache, type EntryMeta, type EntrySource } from './cache';
+import { describeSource, fileOf, RFC4180 } from '../../shared/family';
+import { adapterFor } from '../formats/registry';
+import type { DropAdapter } from '../formats/types';
+import type { MergePolicy } from '../../shared/family';
 import { isTableEncoding } from './encoding';
 import { EntryReader, type ReadRow } from './entry-reader';
 import { choosableKeys, keyCandidates, namedKey } from '../../shared/table-keys';
@@ -114,6 +117,10 @@ interface Handle {
   columns: string[];
   withChunk: boolean;
   key: KeyInfo | null;
+  /** How the family's warehouse combines chunks (the merged view). */
+  policy: MergePolicy;
+  /** The family's primary key for this table, where it knows one. */
+  familyKey: ((columns: string[]) => string[] | null) | null;
   merged: { parquet: string; positions: string; rows: number } | null;
   merging: Promise<void> | null;
   views: Map<string, Promise<ViewFile>>;
@@ -193,31 +200,33 @@ export class TableService implements TableApi {
   // -------------------------------------------------------------------------------------------
   // Listing
 
-  private async chunksOf(dropPath: string): Promise<{ drop: string; chunks: ChunkRecord[] }> {
+  private async chunksOf(dropPath: string): Promise<{ drop: string; chunks: ChunkRecord[]; family: DropAdapter | null }> {
     const drop = await resolveDrop(dropPath);
     refuseInsideDrop(this.cache.dir, drop, 'the table cache', 'set DROP_INSPECTOR_CACHE elsewhere');
     const row = this.catalog.drop(drop);
     if (!row) throw new EngineError('not-found', `${drop} has not been scanned yet; scan it first`);
-    const chunks = continuityOrder(this.catalog.loadChunks(row.id)).map((k) => k.chunk);
-    return { drop, chunks };
+    const family = adapterFor(row.format);
+    const chunks = continuityOrder(this.catalog.loadChunks(row.id), family?.axis).map((k) => k.chunk);
+    return { drop, chunks, family };
   }
 
+  /** Where a table's bytes are, from the part the scan recorded (no guessing from file names). */
   private sourceOf(
     drop: string,
-    c: ChunkRecord,
-    member: string,
+    t: ChunkRecord['tables'][number],
     encoding: TableEncoding,
   ): EntrySource | null {
-    const zip = c.files.find((f) => /\.zip$/i.test(f.rel));
-    if (!zip) return null;
-    // Info Mart members are RFC 4180 with a header.
+    const part = t.parts?.[0];
+    if (!part) return null;
+    const file = fileOf(part.source);
     return {
-      archive: path.join(drop, zip.rel),
-      size: zip.size,
-      mtimeMs: zip.mtimeMs,
-      member,
+      archive: path.join(drop, file.path),
+      size: file.size,
+      mtimeMs: Number(file.version),
+      member: part.source.kind === 'member' ? part.source.member : describeSource(part.source),
       encoding,
-      dialect: RFC4180,
+      dialect: part.layout.kind === 'dsv' ? part.layout.dialect : RFC4180,
+      ...(isPlainMember(part) ? {} : { part, root: drop }),
     };
   }
 
@@ -229,7 +238,7 @@ export class TableService implements TableApi {
         const id = t.name.toLowerCase();
         let s = byName.get(id);
         if (!s) byName.set(id, (s = { table: t.name, chunks: [], totalRows: 0, columns: [] }));
-        const src = this.sourceOf(drop, c, t.member, 'utf-8');
+        const src = this.sourceOf(drop, t, 'utf-8');
         s.chunks.push({
           chunk: c.name,
           member: t.member,
@@ -253,7 +262,7 @@ export class TableService implements TableApi {
     const encoding = req.encoding ?? 'utf-8';
     if (!isTableEncoding(encoding))
       throw new EngineError('bad-request', `unknown encoding ${String(encoding)}`);
-    const { drop, chunks } = await this.chunksOf(dropPath);
+    const { drop, chunks, family } = await this.chunksOf(dropPath);
     const want = req.table.replace(/\.csv$/i, '').toLowerCase();
     const parts: Part[] = [];
     const unreadable: Handle['unreadable'] = [];
@@ -267,7 +276,7 @@ export class TableService implements TableApi {
       const t = c.tables.find((x) => x.name.toLowerCase() === want);
       if (!t) continue;
       tableName ??= t.name;
-      const source = this.sourceOf(drop, c, t.member, encoding);
+      const source = this.sourceOf(drop, t, encoding);
       // What the scan could not make of the text (read as UTF-8) may read in another
       // encoding (or after a UTF-16 BOM): only archive damage makes a member unreadable.
       const textOnly = t.error !== null && CONTENT_ERRORS.test(t.error);
@@ -310,6 +319,11 @@ export class TableService implements TableApi {
     }
     const scope: TableScope =
       scopeChunk !== null ? { chunk: scopeChunk } : req.scope === 'merged' ? 'merged' : 'all';
+    const policy = family?.merge ?? 'upsert-by-key';
+    // Full snapshots: the warehouse holds the newest one, not an upsert of all of them.
+    if (scope === 'merged' && policy === 'latest-snapshot' && parts.length > 1) {
+      for (const p of parts.splice(0, parts.length - 1)) p.unpin?.();
+    }
     const h: Handle = {
       id: `t${this.nextHandle++}`,
       drop,
@@ -322,6 +336,8 @@ export class TableService implements TableApi {
       columns: [],
       withChunk: scope === 'all' || scope === 'merged',
       key: null,
+      policy,
+      familyKey: family?.keyOf ? (cols: string[]) => family.keyOf!(tableName!, cols) : null,
       merged: null,
       merging: null,
       views: new Map(),
@@ -386,9 +402,10 @@ export class TableService implements TableApi {
         replaced: null,
       };
     }
-    const named = namedKey(h.table, h.columns);
+    const fromFamily = h.policy === 'upsert-by-key' ? h.familyKey?.(h.columns) : null;
+    const named = fromFamily?.length ? { column: fromFamily[0], source: 'known' as const } : h.policy === 'upsert-by-key' ? namedKey(h.table, h.columns) : null;
     return {
-      columns: named ? [named.column] : [],
+      columns: fromFamily?.length ? fromFamily : named ? [named.column] : [],
       source: named ? named.source : 'none',
       candidates: choosableKeys(h.columns),
       duplicatesWithinChunk: null,
@@ -848,7 +865,7 @@ export class TableService implements TableApi {
           },
           async (con) => {
             let key = h.key ?? this.keyGuess(h);
-            if (key.source === 'none') {
+            if (key.source === 'none' && h.policy === 'upsert-by-key') {
               // Rule 3: the first key-like column unique within every chunk and never empty.
               const cands = keyCandidates(h.columns);
               const sqlCols = cands.map((c) => scope.cols[h.columns.indexOf(c)]);

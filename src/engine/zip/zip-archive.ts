@@ -101,7 +101,8 @@ export class ZipArchive {
    */
   async readMember(
     m: ZipMember,
-    onData: (chunk: Buffer) => void,
+    /** May return a promise: reading pauses until it settles (backpressure for codecs after it). */
+    onData: (chunk: Buffer) => void | Promise<void>,
     opts: { signal?: AbortSignal; limit?: number; onRawBytes?: (n: number) => void } = {},
   ): Promise<{ bytes: number }> {
     if (m.encrypted) throw new ZipError(`${m.name} is encrypted`, 'encrypted');
@@ -120,7 +121,7 @@ export class ZipArchive {
 
     let produced = 0;
     let crc = 0;
-    const sink = (chunk: Buffer): void => {
+    const sink = (chunk: Buffer): void | Promise<void> => {
       produced += chunk.length;
       if (produced > limit) {
         throw new ZipError(
@@ -131,7 +132,7 @@ export class ZipArchive {
         );
       }
       if (crc32) crc = crc32(chunk, crc);
-      onData(chunk);
+      return onData(chunk);
     };
 
     if (m.method === 0) {
@@ -140,7 +141,8 @@ export class ZipArchive {
         const buf = await this.readRaw(pos, Math.min(INFLATE_CHUNK, end - pos));
         pos += buf.length;
         opts.onRawBytes?.(buf.length);
-        sink(buf);
+        const wait = sink(buf);
+        if (wait && typeof wait.then === 'function') await wait;
       }
     } else {
       const inflater = zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK });
@@ -148,7 +150,17 @@ export class ZipArchive {
       inflater.on('data', (c: Buffer) => {
         if (failure) return;
         try {
-          sink(c);
+          const wait = sink(c);
+          if (wait && typeof wait.then === 'function') {
+            inflater.pause();
+            wait.then(
+              () => inflater.resume(),
+              (e: unknown) => {
+                failure ??= e;
+                inflater.destroy();
+              },
+            );
+          }
         } catch (e) {
           failure = e;
           inflater.destroy();
@@ -194,7 +206,9 @@ export class ZipArchive {
   async readSmallMember(m: ZipMember, max = 64 * 1024): Promise<Buffer> {
     if (m.uncompressedSize > max) throw new ZipError(`${m.name} is too large to be a checksum file`, 'too-large');
     const parts: Buffer[] = [];
-    await this.readMember(m, (c) => parts.push(c));
+    await this.readMember(m, (c) => {
+      parts.push(c);
+    });
     return Buffer.concat(parts);
   }
 

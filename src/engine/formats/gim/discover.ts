@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FileEntry } from '../../fs/walk';
 import { fingerprintOf, type ChunkCandidate, type DropAdapter } from '../types';
 import { classifyGimFile, parseGimName } from './name';
+import { nameOrderProblems } from './name-order';
 
 const TABLE_SHA1 = /\.csv\.sha1$/i;
 
@@ -18,6 +19,11 @@ interface Group {
 export const gimAdapter: DropAdapter = {
   format: 'gim',
   label: 'Info Mart Data Export',
+  axis: 'audit-key',
+  merge: 'upsert-by-key',
+  // The documented schedule: 00:20, 08:20, 16:20; half a period of slack before "late".
+  cadence: { cadenceSeconds: 8 * 3600, graceSeconds: 4 * 3600 },
+  checks: [nameOrderProblems],
 
   recognise(files) {
     return files.filter((f) => classifyGimFile(path.posix.basename(f.rel)) !== null).length;
@@ -70,6 +76,7 @@ export const gimAdapter: DropAdapter = {
         dir: g.dir,
         files: g.files,
         extraFiles: g.extra,
+        extraRole: 'table-sha1',
         nameKey: parsed?.key ?? null,
         nameTs: parsed?.ts ?? null,
         fingerprint: fingerprintOf(all),

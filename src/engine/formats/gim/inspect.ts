@@ -10,7 +10,8 @@ import { SEVERITY_OF, type ChecksumState, type Problem, type ProblemKind } from 
 import type { FileEntry } from '../../fs/walk';
 import { pathOfRel } from '../../fs/names';
 import type { DropPath } from '../../fs/open-regular';
-import type { ChunkCandidate, ChunkInspection, ChunkInspector, InspectContext, TableInspection } from '../types';
+import { emptyInspection, emptyTable, versionOf, type ChunkCandidate, type ChunkInspection, type ChunkInspector, type InspectContext, type TableInspection } from '../types';
+import { RFC4180, type ByteSource } from '../../../shared/family';
 import { MAX_METADATA_BYTES, parseGimMetadata } from './metadata';
 import { looksEncrypted } from './encryption';
 
@@ -45,25 +46,7 @@ async function inspectFiles(chunk: ChunkCandidate, ctx: InspectContext): Promise
   };
   const abs = (f: FileEntry): DropPath => pathOfRel(ctx.root, f.rel);
 
-  const out: ChunkInspection = {
-    metadata: 'missing',
-    metadataError: null,
-    hwmFrom: null,
-    hwmFromTs: null,
-    hwmTo: null,
-    hwmToTs: null,
-    createdTs: null,
-    maxDataTs: null,
-    versions: { gimVersion: null, gimSchemaVersion: null },
-    checksum: 'missing',
-    expectedSha1: null,
-    actualSha1: null,
-    archive: 'missing',
-    archiveBytes: null,
-    tables: [],
-    problems,
-    unstable: false,
-  };
+  const out: ChunkInspection = { ...emptyInspection(), problems, versions: { gimVersion: null, gimSchemaVersion: null } };
 
   // --- metadata
   const xml = chunk.files.metadata;
@@ -191,11 +174,12 @@ async function inspectFiles(chunk: ChunkCandidate, ctx: InspectContext): Promise
       if (m.encrypted) {
         out.archive = 'encrypted';
         add('encrypted', `${m.name} is encrypted inside the zip: it cannot be inspected without the key`, tableName);
-        out.tables.push(emptyTable(tableName, m, 'encrypted'));
+        out.tables.push(memberTable(tableName, m, zipSource(zip), 'encrypted'));
         continue;
       }
       const sumKey = `${path.posix.basename(m.name).toLowerCase()}.sha1`;
-      const table = await inspectMember(archive, m, tableName, ctx, add, insideSums.get(sumKey), besideSums.get(sumKey));
+      const table = await inspectMember(archive, m, tableName, zipSource(zip), ctx, add, insideSums.get(sumKey), besideSums.get(sumKey));
+      Object.assign(table.parts[0], { rows: table.rows, bytes: table.bytes, error: table.error });
       out.tables.push(table);
       if (table.error && out.archive === 'ok' && /corrupt|truncated|CRC/i.test(table.error)) out.archive = 'corrupt';
     }
@@ -206,21 +190,27 @@ async function inspectFiles(chunk: ChunkCandidate, ctx: InspectContext): Promise
   return out;
 }
 
-function emptyTable(name: string, m: ZipMember, error: string): TableInspection {
-  return { name, member: m.name, rows: null, columns: [], bytes: m.uncompressedSize, compressedBytes: m.compressedSize, malformedRows: 0, checksum: null, error };
+function zipSource(zip: FileEntry): ByteSource {
+  return { kind: 'file', path: zip.rel, size: zip.size, version: versionOf(zip) };
+}
+
+/** A table of one zip member: RFC 4180 CSV, no codec. */
+function memberTable(name: string, m: ZipMember, of: ByteSource, error: string | null): TableInspection {
+  const part = { source: { kind: 'member' as const, of, member: m.name }, codecs: [], layout: { kind: 'dsv' as const, dialect: RFC4180 }, rows: null, bytes: m.uncompressedSize, error };
+  return { ...emptyTable(name, m.name, [part]), bytes: m.uncompressedSize, compressedBytes: m.compressedSize, error };
 }
 
 async function inspectMember(
   archive: ZipArchive,
   m: ZipMember,
   tableName: string,
+  of: ByteSource,
   ctx: InspectContext,
   add: (kind: ProblemKind, message: string, table?: string | null, detail?: Record<string, unknown>) => void,
   insideSum: ZipMember | undefined,
   besideSum: FileEntry | undefined,
 ): Promise<TableInspection> {
-  const table = emptyTable(tableName, m, '');
-  table.error = null;
+  const table = memberTable(tableName, m, of, null);
   if (m.uncompressedSize > BOMB_MIN_BYTES && m.uncompressedSize / Math.max(1, m.compressedSize) > BOMB_RATIO) {
     add('suspicious-entry', `${m.name} inflates ${Math.round(m.uncompressedSize / Math.max(1, m.compressedSize))}:1 to ${m.uncompressedSize} bytes (a zip bomb?)`, tableName, {
       member: m.name,

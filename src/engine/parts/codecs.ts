@@ -1,0 +1,37 @@
+// Decoders a part's bytes pass through, independent of where the bytes come from (a file,
+// a zip member) and of their layout (DSV, JSON, Parquet). One entry per Codec; a codec is
+// a Transform from encoded to decoded bytes.
+import type { Transform } from 'node:stream';
+import zlib from 'node:zlib';
+import type { Codec } from '../../shared/family';
+
+export interface CodecContext {
+  /** Where the bytes come from, for messages. */
+  name: string;
+  /** Secrets and options a codec may need (PGP keys). */
+  options?: Record<string, unknown>;
+}
+
+export class CodecError extends Error {
+  constructor(
+    message: string,
+    /** 'encrypted': cannot be read without a key; 'corrupt': the bytes are damaged or truncated. */
+    readonly reason: 'encrypted' | 'corrupt' | 'unsupported',
+  ) {
+    super(message);
+  }
+}
+
+export type CodecFactory = (ctx: CodecContext) => Transform;
+
+export const CODECS: Partial<Record<Codec, CodecFactory>> = {
+  // Multi-member gzip (concatenated streams) is read whole, as gzip -dc does.
+  gzip: () => zlib.createGunzip({ chunkSize: 1 << 20 }),
+};
+
+/** The decoder for a codec, or a clear error when this build cannot read it. */
+export function codecFor(codec: Codec, ctx: CodecContext): Transform {
+  const make = CODECS[codec];
+  if (!make) throw new CodecError(`${ctx.name}: ${codec} is not readable by this version`, 'unsupported');
+  return make(ctx);
+}

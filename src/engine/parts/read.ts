@@ -1,0 +1,172 @@
+// Reads one part's decoded bytes: from a file of the drop or a member of a zip in it, through
+// its codecs (gzip, …), in ~1 MiB pieces with backpressure, a decoded-size limit (bombs) and
+// abort. Layout-independent: counting (count.ts) and the table browser consume the bytes.
+// Read-only: files are opened for reading only.
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import type { Transform } from 'node:stream';
+import { describeSource, fileOf, type PartSpec } from '../../shared/family';
+import { ZipArchive, ZipError } from '../zip/zip-archive';
+import { codecFor, CodecError } from './codecs';
+
+export type PartFailure = 'missing' | 'corrupt' | 'truncated' | 'encrypted' | 'unsupported' | 'too-large' | 'changed';
+
+export class PartReadError extends Error {
+  constructor(
+    message: string,
+    readonly reason: PartFailure,
+    /** Decoded bytes delivered before the failure (how much was readable). */
+    readonly bytesRead: number = 0,
+  ) {
+    super(message);
+  }
+}
+
+export interface PartReadOptions {
+  signal?: AbortSignal;
+  /** Decoded bytes allowed before the read is refused (zip and gzip bombs). */
+  maxBytes?: number;
+  /** Raw (encoded) bytes read from the drop, for progress. */
+  onRawBytes?: (n: number) => void;
+  /** Options for codecs (e.g. a PGP key). */
+  codecOptions?: Record<string, unknown>;
+}
+
+const PIECE = 1 << 20;
+
+/** Streams a part's decoded bytes to onData; resolves with the decoded byte count. */
+export async function readPart(
+  root: string,
+  part: PartSpec,
+  onData: (chunk: Uint8Array) => void | Promise<void>,
+  opts: PartReadOptions = {},
+): Promise<{ bytes: number }> {
+  const name = describeSource(part.source);
+  const limit = opts.maxBytes ?? Number.MAX_SAFE_INTEGER;
+  let produced = 0;
+  const deliver = (chunk: Uint8Array): void | Promise<void> => {
+    produced += chunk.length;
+    if (produced > limit) throw new PartReadError(`${name} decodes past the ${limit}-byte limit`, 'too-large', produced - chunk.length);
+    return onData(chunk);
+  };
+
+  const codecs = part.codecs.map((c) => codecFor(c, { name, options: opts.codecOptions }));
+  const sink = codecs.length ? chain(codecs, deliver) : null;
+  const push = sink ? sink.write : deliver;
+  try {
+    await readSource(root, part, push, opts, name);
+    if (sink) await sink.end();
+  } catch (e) {
+    sink?.destroy();
+    throw asPartError(e, name, produced);
+  }
+  return { bytes: produced };
+}
+
+function asPartError(e: unknown, name: string, produced: number): Error {
+  if (e instanceof PartReadError || (e as Error)?.name === 'AbortError') return e as Error;
+  if (e instanceof ZipError) {
+    const reason: PartFailure = e.reason === 'encrypted' ? 'encrypted' : e.reason === 'unsupported' ? 'unsupported' : e.reason === 'too-large' ? 'too-large' : e.reason === 'truncated' ? 'truncated' : 'corrupt';
+    return new PartReadError(e.message, reason, produced);
+  }
+  if (e instanceof CodecError) return new PartReadError(e.message, e.reason, produced);
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'ENOENT') return new PartReadError(`${name} is gone`, 'missing', produced);
+  if (err?.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err?.message ?? '')) {
+    return new PartReadError(`${name} ends early (truncated): ${produced} bytes could be decoded`, 'truncated', produced);
+  }
+  if (typeof err?.code === 'string' && err.code.startsWith('Z_')) {
+    return new PartReadError(`${name} cannot be decoded: ${err.message} (after ${produced} bytes)`, 'corrupt', produced);
+  }
+  return new PartReadError(`${name}: ${err?.message ?? String(e)}`, 'corrupt', produced);
+}
+
+async function readSource(
+  root: string,
+  part: PartSpec,
+  push: (chunk: Uint8Array) => void | Promise<void>,
+  opts: PartReadOptions,
+  name: string,
+): Promise<void> {
+  const src = part.source;
+  if (src.kind === 'file') {
+    const stream = createReadStream(path.join(root, src.path), { highWaterMark: PIECE, signal: opts.signal });
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      opts.onRawBytes?.(chunk.length);
+      await push(chunk);
+    }
+    return;
+  }
+  if (src.of.kind !== 'file') throw new PartReadError(`${name}: archives nested in archives are not read by this version`, 'unsupported');
+  const file = fileOf(src);
+  let zip: ZipArchive;
+  try {
+    zip = await ZipArchive.open(path.join(root, file.path));
+  } catch (e) {
+    throw new PartReadError(`${file.path} cannot be opened as a zip: ${(e as Error).message}`, 'corrupt');
+  }
+  try {
+    const m = zip.members.find((x) => x.name === src.member);
+    if (!m) throw new PartReadError(`${src.member} is not in ${file.path}`, 'missing');
+    await zip.readMember(m, push, { signal: opts.signal, onRawBytes: opts.onRawBytes });
+  } finally {
+    await zip.close();
+  }
+}
+
+/** Connects codecs in a row: write() with backpressure, end() resolves when all is delivered. */
+function chain(
+  codecs: Transform[],
+  deliver: (chunk: Uint8Array) => void | Promise<void>,
+): { write: (c: Uint8Array) => Promise<void>; end: () => Promise<void>; destroy: () => void } {
+  for (let i = 0; i + 1 < codecs.length; i++) codecs[i].pipe(codecs[i + 1]);
+  const first = codecs[0];
+  const last = codecs[codecs.length - 1];
+  let failure: unknown = null;
+  const fail = (e: unknown): void => {
+    failure ??= e;
+    // Stop decoding at once (a bomb must not run on after its limit).
+    for (const c of codecs) if (!c.destroyed) c.destroy();
+  };
+  for (const c of codecs) c.on('error', fail);
+  last.on('data', (c: Buffer) => {
+    if (failure) return;
+    try {
+      const wait = deliver(c);
+      if (wait && typeof wait.then === 'function') {
+        last.pause();
+        wait.then(
+          () => last.resume(),
+          (e: unknown) => {
+            fail(e);
+            last.resume();
+          },
+        );
+      }
+    } catch (e) {
+      fail(e);
+    }
+  });
+  const done = new Promise<void>((resolve) => {
+    last.once('end', resolve);
+    last.once('close', resolve);
+    for (const c of codecs) c.once('error', () => resolve());
+  });
+  return {
+    async write(c) {
+      if (failure) throw failure;
+      if (!first.write(c)) await Promise.race([once(first, 'drain'), done]);
+      if (failure) throw failure;
+    },
+    async end() {
+      if (failure) throw failure;
+      first.end();
+      await done;
+      if (failure) throw failure;
+    },
+    destroy() {
+      for (const c of codecs) c.destroy();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+// A catalog written by the first release (Info Mart only, schema 1) is upgraded in place:
+// its chunks keep their keys, tables and problems, gain the family-neutral fields (coverage,
+// parts, file roles), and give the report the first release gave.
+import { copyFileSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Catalog } from '../../src/engine/catalog/catalog';
+import { MIGRATIONS } from '../../src/engine/catalog/migrations';
+import { cadenceOf } from '../../src/engine/options';
+import { buildReport } from '../../src/engine/report/build-report';
+import type { ScanReport } from '../../src/shared/report';
+import { removeDir, tempDir } from './harness';
+
+const FIXTURE = path.join(__dirname, '../fixtures/catalog-v1');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeDir));
+
+describe('catalog migration', () => {
+  it('upgrades a first-release catalog in place and reports as that release did', () => {
+    const dir = tempDir('di-migrate-');
+    dirs.push(dir);
+    const file = path.join(dir, 'catalog.sqlite');
+    copyFileSync(path.join(FIXTURE, 'catalog.sqlite'), file);
+    const old = JSON.parse(readFileSync(path.join(FIXTURE, 'report.json'), 'utf8')) as ScanReport;
+
+    const catalog = new Catalog(file);
+    try {
+      expect(catalog.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      const row = catalog.drop(old.drop)!;
+      const chunks = catalog.loadChunks(row.id);
+      expect(chunks).toHaveLength(3);
+      for (const c of chunks) {
+        expect(c.coverage).toEqual({ from: c.hwmFrom, to: c.hwmTo, source: 'metadata' });
+        expect(c.files.map((f) => f.role).sort()).toEqual(['metadata', 'zip', 'zip-sha1']);
+        for (const t of c.tables) {
+          const zip = c.files.find((f) => f.role === 'zip')!;
+          expect(t.parts).toHaveLength(1);
+          expect(t.parts[0].source).toEqual({ kind: 'member', of: { kind: 'file', path: zip.rel, size: zip.size, version: String(zip.mtimeMs) }, member: t.member });
+          expect(t.parts[0].rows).toBe(t.rows);
+        }
+      }
+      const now = buildReport(catalog, old.drop, cadenceOf({ asOf: Date.parse(old.options.asOf) / 1000 }));
+      const contract = (r: ScanReport) => ({
+        format: r.format,
+        summary: { chunks: r.summary.chunks, tables: r.summary.tables, rows: r.summary.rows, problems: r.summary.problems },
+        chunks: r.chunks.map((c) => ({
+          name: c.name, hwmFrom: c.hwmFrom, hwmTo: c.hwmTo, createdTs: c.createdTs, maxDataTs: c.maxDataTs, checksum: c.checksum,
+          tables: c.tables.map((t) => ({ name: t.name, rows: t.rows, columns: t.columns })),
+        })),
+        problems: r.problems.map((p) => ({ kind: p.kind, severity: p.severity, chunk: p.chunk, message: p.message })),
+      });
+      expect(contract(now)).toEqual(contract(old));
+      expect(now.chunks.map((c) => c.coverage)).toEqual(
+        old.chunks.map((c) => ({ axis: 'audit-key', from: c.hwmFrom, to: c.hwmTo, requestedFrom: null, requestedTo: null, source: 'metadata' })),
+      );
+    } finally {
+      catalog.close();
+    }
+  });
+});
