@@ -4,6 +4,7 @@
 // engine is called with the checked, normalized arguments. Plain Node: no Electron here.
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import { API_SPEC, type ArgKind } from '../shared/api-methods';
 import {
   API_METHODS,
   type ApiMethod,
@@ -110,88 +111,49 @@ function checkBoolean(value: unknown, what: string): boolean {
   return value;
 }
 
+/** One check per argument kind of the method table (src/shared/api-methods.ts). */
+const ARG_CHECKS: Record<BaseKind, (value: unknown) => unknown> = {
+  drop: (v) => checkDropPath(v),
+  scanOptions: (v) => checkScanOptions(v),
+  reportFormat: (v) => checkFormat(v),
+  jobId: (v) => checkJobId(v),
+  on: (v) => checkBoolean(v, 'watchDrop\u2019s "on"'),
+  handle: (v) => checkHandle(v),
+  openTable: (v) => checkOpenTable(v),
+  rowsRequest: (v) => checkRowsRequest(v),
+  column: (v) => checkString(v, 'column'),
+  view: (v) => checkViewSpec(v ?? {}),
+};
+type BaseKind = ArgKind extends infer K ? (K extends `${infer B}?` ? B : K) : never;
+
 /** Checks and normalizes a method's arguments as they arrive from the UI. */
 export async function checkArgs<M extends ApiMethod>(
   method: M,
   args: readonly unknown[],
 ): Promise<Parameters<DropInspectorApi[M]>> {
-  const arity: Record<ApiMethod, number> = {
-    recentDrops: 0,
-    initialDrop: 0,
-    pickFolder: 0,
-    cancelScan: 1,
-    startScan: 2,
-    getReport: 2,
-    watchDrop: 2,
-    exportReport: 3,
-    saveView: 2,
-    listTables: 1,
-    openTable: 2,
-    tableInfo: 1,
-    getRows: 2,
-    columnStats: 3,
-    cancel: 1,
-    closeTable: 1,
-  };
+  const kinds = API_SPEC[method] as readonly ArgKind[] | undefined;
+  if (!kinds) throw new ApiError('not-found', `Unknown method: ${String(method)}`);
   // Trailing undefined/null (e.g. an omitted options object, JSON's null) are no arguments.
   let count = args.length;
   while (count > 0 && (args[count - 1] === undefined || args[count - 1] === null)) count--;
-  if (count > arity[method]) {
-    throw new ApiError('bad-request', `${method} takes at most ${arity[method]} argument(s).`);
+  if (count > kinds.length) {
+    throw new ApiError('bad-request', `${method} takes at most ${kinds.length} argument(s).`);
   }
-  let checked: unknown[];
-  switch (method) {
-    case 'recentDrops':
-    case 'initialDrop':
-    case 'pickFolder':
-      checked = [];
-      break;
-    case 'cancelScan':
-      checked = [checkJobId(args[0])];
-      break;
-    case 'startScan':
-    case 'getReport': {
-      const options = checkScanOptions(args[1]);
-      checked = [await checkDropPath(args[0])];
-      if (options) checked.push(options);
-      break;
-    }
-    case 'exportReport': {
-      const format = checkFormat(args[1]);
-      const options = checkScanOptions(args[2]);
-      checked = [await checkDropPath(args[0]), format];
-      if (options) checked.push(options);
-      break;
-    }
-    case 'watchDrop': {
-      const on = checkBoolean(args[1], 'watchDrop\u2019s "on"');
-      checked = [await checkDropPath(args[0]), on];
-      break;
-    }
-    case 'listTables':
-      checked = [await checkDropPath(args[0])];
-      break;
-    case 'openTable':
-      checked = [await checkDropPath(args[0]), checkOpenTable(args[1])];
-      break;
-    case 'tableInfo':
-    case 'cancel':
-    case 'closeTable':
-      checked = [checkHandle(args[0])];
-      break;
-    case 'getRows':
-      checked = [checkHandle(args[0]), checkRowsRequest(args[1])];
-      break;
-    case 'columnStats': {
-      checked = [checkHandle(args[0]), checkString(args[1], 'column')];
-      if (args[2] !== undefined && args[2] !== null) checked.push(checkViewSpec(args[2]));
-      break;
-    }
-    case 'saveView':
-      checked = [checkHandle(args[0]), checkViewSpec(args[1] ?? {})];
-      break;
-    default:
-      throw new ApiError('not-found', `Unknown method: ${String(method)}`);
+  const checked: unknown[] = [];
+  // Cheap checks first, the path checks (file system) after, as the UI expects bad options
+  // to be told even for a drop that does not exist.
+  const values: unknown[] = new Array(kinds.length);
+  const order = kinds.map((k, i) => i).sort((a, b) => Number(kinds[a] === 'drop') - Number(kinds[b] === 'drop'));
+  for (const i of order) {
+    const kind = kinds[i];
+    const optional = kind.endsWith('?');
+    const v = args[i];
+    if (optional && (v === undefined || v === null)) continue;
+    values[i] = await ARG_CHECKS[(optional ? kind.slice(0, -1) : kind) as BaseKind](v);
+  }
+  for (let i = 0; i < kinds.length; i++) {
+    if (kinds[i].endsWith('?') && values[i] === undefined) break; // optional and absent: the rest too
+    checked.push(values[i]);
   }
   return checked as Parameters<DropInspectorApi[M]>;
 }

@@ -2,7 +2,8 @@
 // (src/preload) or HTTP on loopback (src/server). Both hosts implement exactly this
 // interface over the same engine service (src/engine/service.ts).
 import type { ScanReport } from './report';
-import { TABLE_API_METHODS, type TableApi, type TableEvent, type ViewSpec } from './table-api';
+import type { TableApi, TableEvent, ViewSpec } from './table-api';
+import { API_SPEC } from './api-methods';
 
 export type ReportFormat = 'json' | 'md' | 'csv' | 'html';
 
@@ -116,15 +117,5 @@ export interface DropInspectorApi extends Omit<TableApi, 'onTableEvent' | 'expor
 
 /** Methods callable over a transport (everything except onEvent). */
 export type ApiMethod = Exclude<keyof DropInspectorApi, 'onEvent'>;
-export const API_METHODS: readonly ApiMethod[] = [
-  'recentDrops',
-  'initialDrop',
-  'startScan',
-  'cancelScan',
-  'getReport',
-  'exportReport',
-  'watchDrop',
-  'pickFolder',
-  'saveView',
-  ...TABLE_API_METHODS.filter((m): m is Exclude<typeof m, 'exportView'> => m !== 'exportView'),
-] as const;
+/** Every method, from the one method table (api-methods.ts). */
+export const API_METHODS = Object.keys(API_SPEC) as readonly ApiMethod[];

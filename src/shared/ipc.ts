@@ -1,29 +1,14 @@
 // The Electron IPC contract between src/main (handlers) and src/preload (client): one
-// channel per DropInspectorApi member, derived from the interface so that adding a method
-// to the API without a channel is a type error. No other file spells a channel string.
-import type { ApiErrorShape, ApiMethod, DropInspectorApi, EngineEvent } from './api';
+// channel per DropInspectorApi member, derived from the one method table (api-methods.ts).
+// No other file spells a channel string.
+import { API_METHODS, type ApiErrorShape, type ApiMethod, type DropInspectorApi, type EngineEvent } from './api';
 
-/** Channel of every DropInspectorApi member: invoke channels for methods, a push channel for onEvent. */
+/** Channel of every DropInspectorApi member: `di:<method>` for methods, a push channel for onEvent. */
 export const IPC_CHANNELS = {
-  recentDrops: 'di:recentDrops',
-  initialDrop: 'di:initialDrop',
-  startScan: 'di:startScan',
-  cancelScan: 'di:cancelScan',
-  getReport: 'di:getReport',
-  exportReport: 'di:exportReport',
-  watchDrop: 'di:watchDrop',
-  pickFolder: 'di:pickFolder',
-  saveView: 'di:saveView',
-  listTables: 'di:listTables',
-  openTable: 'di:openTable',
-  tableInfo: 'di:tableInfo',
-  getRows: 'di:getRows',
-  columnStats: 'di:columnStats',
-  cancel: 'di:cancel',
-  closeTable: 'di:closeTable',
+  ...(Object.fromEntries(API_METHODS.map((m) => [m, `di:${m}`])) as { readonly [M in ApiMethod]: `di:${M}` }),
   /** main → renderer: one EngineEvent per message. */
   onEvent: 'di:event',
-} as const satisfies { readonly [K in keyof DropInspectorApi]: `di:${string}` };
+} as const;
 
 export type IpcInvokeChannel = (typeof IPC_CHANNELS)[ApiMethod];
 export type IpcEventChannel = (typeof IPC_CHANNELS)['onEvent'];

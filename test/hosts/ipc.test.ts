@@ -261,7 +261,7 @@ describe('the preload entry (src/preload/index.ts)', () => {
     await api.exportReport('/d', 'csv');
     expect(electronStub.invoked.at(-1)).toEqual({
       channel: IPC_CHANNELS.exportReport,
-      args: ['/d', 'csv', undefined],
+      args: ['/d', 'csv'],
     });
     expect((exposed.getPathForFile as (f: { name: string }) => string)({ name: 'a' })).toBe('/dropped/a');
   });

@@ -320,6 +320,29 @@ export const problems: Problem[] = [
     message: 'mirror is a link to /, outside the drop: not followed (--follow-links to follow it)',
     detail: { path: 'mirror', target: '/' },
   },
+  {
+    kind: 'row-count-mismatch',
+    severity: 'error',
+    chunk: B,
+    table: 'interaction_fact',
+    message: 'interaction_fact holds 9 records, its stats file declares 12 (-3)',
+    detail: { rows: 9, declaredRows: 12, difference: -3 },
+  },
+  {
+    kind: 'missing-table',
+    severity: 'warning',
+    chunk: B,
+    table: 'resource_',
+    message: 'resource_ is in most chunks but not in this one',
+  },
+  {
+    kind: 'volume-drop',
+    severity: 'warning',
+    chunk: B,
+    table: 'interaction_fact',
+    message: 'interaction_fact holds 9 rows, its usual level is 1200',
+    detail: { rows: 9, median: 1200 },
+  },
 ];
 
 export const sampleReport: ScanReport = {

@@ -120,13 +120,14 @@ export class Catalog {
       const chunkId = Number(info.lastInsertRowid);
       const insT = this.db.prepare(
         `INSERT INTO chunk_tables (chunk_id, seq, name, member, rows, columns, bytes, compressed_bytes, malformed_rows, checksum, error,
-           parts, declared_rows, declared_in, column_types)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           parts, declared_rows, declared_in, column_types, error_kind)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       r.tables.forEach((t, i) =>
         insT.run(
           chunkId, i, t.name, t.member, t.rows, json(t.columns), t.bytes, t.compressedBytes, t.malformedRows, t.checksum, t.error,
           json(t.parts ?? []), t.declaredRows ?? null, t.declaredIn ?? null, t.columnTypes ? json(t.columnTypes) : null,
+          t.error === null ? null : (t.errorKind ?? 'damaged'),
         ),
       );
       const insP = this.db.prepare(
@@ -244,6 +245,7 @@ export class Catalog {
         declaredRows: t.declared_rows as number | null,
         declaredIn: t.declared_in as string | null,
         columnTypes: t.column_types === null ? null : JSON.parse(t.column_types as string),
+        errorKind: t.error_kind as ChunkRecord['tables'][number]['errorKind'],
       });
     }
     for (const p of problems) {

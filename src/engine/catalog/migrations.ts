@@ -85,6 +85,13 @@ export const MIGRATIONS: Migration[] = [
   ALTER TABLE chunk_tables ADD COLUMN declared_rows INTEGER;
   ALTER TABLE chunk_tables ADD COLUMN declared_in TEXT;
   ALTER TABLE chunk_tables ADD COLUMN column_types TEXT;
+  ALTER TABLE chunk_tables ADD COLUMN error_kind TEXT;
+  UPDATE chunk_tables SET error_kind = CASE
+    WHEN error IS NULL THEN NULL
+    WHEN error GLOB 'header holds NUL bytes*' OR error = 'no header' OR error = 'header line too long' THEN 'content'
+    WHEN error = 'encrypted' THEN 'encrypted'
+    WHEN error GLOB 'larger than the *-byte limit*' THEN 'limit'
+    ELSE 'damaged' END;
   UPDATE chunks SET
     cov_from = CASE WHEN hwm_to IS NOT NULL THEN hwm_from END,
     cov_to = coalesce(hwm_to, name_key),

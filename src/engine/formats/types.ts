@@ -43,6 +43,14 @@ export interface TablePart extends PartSpec {
   error: string | null;
 }
 
+/**
+ * Why a table could not be read. 'content': the bytes are there but are not text or CSV as
+ * read (another encoding may read them); 'damaged': the archive or a codec stream is
+ * corrupt or truncated; 'limit': over a size limit; 'encrypted'; 'unsupported': a
+ * compression or layout this version cannot read.
+ */
+export type TableErrorKind = 'content' | 'damaged' | 'limit' | 'encrypted' | 'unsupported';
+
 export interface TableInspection {
   name: string;
   /** The first part's member or file name, for people (Info Mart: the zip member). */
@@ -54,6 +62,8 @@ export interface TableInspection {
   malformedRows: number;
   checksum: ChecksumState | null;
   error: string | null;
+  /** Why it could not be read (null when error is null). */
+  errorKind: TableErrorKind | null;
   /** Where the table's bytes are and how they are decoded; the table browser reads these. */
   parts: TablePart[];
   /** The row count the vendor declares (stats or record-count file), null where none. */
@@ -143,6 +153,7 @@ export function emptyTable(name: string, member: string, parts: TablePart[] = []
     malformedRows: 0,
     checksum: null,
     error: null,
+    errorKind: null,
     parts,
     declaredRows: null,
     declaredIn: null,

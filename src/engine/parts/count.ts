@@ -4,6 +4,7 @@
 // through here, so a new layout is a plug-in, not a fork.
 import type { Layout, PartSpec } from '../../shared/family';
 import { CsvRecordCounter, type MalformedRecord } from '../csv/record-counter';
+import type { TableErrorKind } from '../formats/types';
 import { PartReadError, readPart, type PartFailure, type PartReadOptions } from './read';
 
 export interface PartCount {
@@ -68,4 +69,21 @@ async function countDsv(root: string, part: PartSpec, opts: PartReadOptions): Pr
     firstMalformed: r.firstMalformed,
     unterminatedQuote: r.unterminatedQuote,
   };
+}
+
+/** The table error kind of a part's failure (formats/types.ts TableErrorKind). */
+export function errorKindOf(reason: NonNullable<PartCount['error']>['reason']): TableErrorKind {
+  switch (reason) {
+    case 'no-header':
+    case 'not-text':
+      return 'content';
+    case 'too-large':
+      return 'limit';
+    case 'encrypted':
+      return 'encrypted';
+    case 'unsupported':
+      return 'unsupported';
+    default:
+      return 'damaged';
+  }
 }

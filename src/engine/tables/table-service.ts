@@ -141,9 +141,6 @@ const now = (): number => Date.now();
 /** A sort's page this far in comes from a top-N query; further in, from the full sort. */
 const TOP_N_MAX = 10_000;
 
-/** Scan errors about the text as UTF-8, not the archive (see formats/gim/inspect.ts). */
-const CONTENT_ERRORS = /^(header holds NUL bytes|no header|header line too long)/;
-
 export class TableService implements TableApi {
   readonly cache: TableCache;
   private readonly runner: BuildRunner;
@@ -279,7 +276,7 @@ export class TableService implements TableApi {
       const source = this.sourceOf(drop, t, encoding);
       // What the scan could not make of the text (read as UTF-8) may read in another
       // encoding (or after a UTF-16 BOM): only archive damage makes a member unreadable.
-      const textOnly = t.error !== null && CONTENT_ERRORS.test(t.error);
+      const textOnly = t.error !== null && t.errorKind === 'content';
       const error = (textOnly ? null : t.error) ?? (source ? null : 'no readable archive');
       if (error || !source) {
         unreadable.push({ chunk: c.name, error: error ?? 'unreadable' });

@@ -1,5 +1,5 @@
 // DropInspectorApi over the browser host's loopback HTTP protocol (../../shared/http-protocol.ts).
-import type { ApiMethod, DropInspectorApi, EngineEvent } from '../../shared/api';
+import { API_METHODS, type ApiMethod, type DropInspectorApi, type EngineEvent } from '../../shared/api';
 import {
   CALL_PATH,
   EVENTS_PATH,
@@ -239,23 +239,19 @@ export function createHttpApi(options: HttpApiOptions): DropInspectorApi {
   }
 
   return {
-    recentDrops: () => call('recentDrops', []),
-    initialDrop: () => call('initialDrop', []),
-    startScan: (drop, opts) => call('startScan', opts === undefined ? [drop] : [drop, opts]),
-    cancelScan: (jobId) => call('cancelScan', [jobId]),
-    getReport: (drop, opts) => call('getReport', opts === undefined ? [drop] : [drop, opts]),
-    exportReport: (drop, format, opts) => call('exportReport', opts === undefined ? [drop, format] : [drop, format, opts]),
-    watchDrop: (drop, on) => call('watchDrop', [drop, on]),
+    // One POST per method of the method table (trailing omitted arguments left out).
+    ...(Object.fromEntries(
+      API_METHODS.map((m) => [
+        m,
+        (...args: unknown[]) => {
+          let n = args.length;
+          while (n > 0 && args[n - 1] === undefined) n--;
+          return call(m, args.slice(0, n));
+        },
+      ]),
+    ) as Pick<DropInspectorApi, ApiMethod>),
     // The browser has no native folder picker.
     pickFolder: async () => null,
-    // The table browser: plain calls of the same form.
-    listTables: (drop) => call('listTables', [drop]),
-    openTable: (drop, request) => call('openTable', [drop, request]),
-    tableInfo: (handle) => call('tableInfo', [handle]),
-    getRows: (handle, request) => call('getRows', [handle, request]),
-    columnStats: (handle, column, view) => call('columnStats', view === undefined ? [handle, column] : [handle, column, view]),
-    cancel: (handle) => call('cancel', [handle]),
-    closeTable: (handle) => call('closeTable', [handle]),
     // In the browser a saved view is a download the server streams (GET SAVE_VIEW_PATH).
     async saveView(handle, view) {
       const q = [`handle=${encodeURIComponent(handle)}`, `view=${encodeURIComponent(JSON.stringify(view))}`];

@@ -10,7 +10,7 @@ import { SEVERITY_OF, type ChecksumState, type Problem, type ProblemKind } from 
 import type { FileEntry } from '../../fs/walk';
 import { pathOfRel } from '../../fs/names';
 import type { DropPath } from '../../fs/open-regular';
-import { emptyInspection, emptyTable, versionOf, type ChunkCandidate, type ChunkInspection, type ChunkInspector, type InspectContext, type TableInspection } from '../types';
+import { emptyInspection, emptyTable, versionOf, type TableErrorKind, type ChunkCandidate, type ChunkInspection, type ChunkInspector, type InspectContext, type TableInspection } from '../types';
 import { RFC4180, type ByteSource } from '../../../shared/family';
 import { MAX_METADATA_BYTES, parseGimMetadata } from './metadata';
 import { looksEncrypted } from './encryption';
@@ -174,20 +174,29 @@ async function inspectFiles(chunk: ChunkCandidate, ctx: InspectContext): Promise
       if (m.encrypted) {
         out.archive = 'encrypted';
         add('encrypted', `${m.name} is encrypted inside the zip: it cannot be inspected without the key`, tableName);
-        out.tables.push(memberTable(tableName, m, zipSource(zip), 'encrypted'));
+        out.tables.push({ ...memberTable(tableName, m, zipSource(zip), 'encrypted'), errorKind: 'encrypted' });
         continue;
       }
       const sumKey = `${path.posix.basename(m.name).toLowerCase()}.sha1`;
       const table = await inspectMember(archive, m, tableName, zipSource(zip), ctx, add, insideSums.get(sumKey), besideSums.get(sumKey));
       Object.assign(table.parts[0], { rows: table.rows, bytes: table.bytes, error: table.error });
       out.tables.push(table);
-      if (table.error && out.archive === 'ok' && /corrupt|truncated|CRC/i.test(table.error)) out.archive = 'corrupt';
+      if (table.errorKind === 'damaged' && out.archive === 'ok') out.archive = 'corrupt';
     }
   } finally {
     await archive.close();
   }
 
   return out;
+}
+
+/** Why a member could not be read, as a kind (not matched from message text later). */
+function reasonKind(e: unknown): TableErrorKind {
+  if (!(e instanceof ZipError)) return 'damaged';
+  if (e.reason === 'unsupported') return 'unsupported';
+  if (e.reason === 'too-large') return 'limit';
+  if (e.reason === 'encrypted') return 'encrypted';
+  return 'damaged';
 }
 
 function zipSource(zip: FileEntry): ByteSource {
@@ -220,6 +229,7 @@ async function inspectMember(
   }
   if (m.uncompressedSize > ctx.maxMemberBytes) {
     table.error = `larger than the ${ctx.maxMemberBytes}-byte limit; not read`;
+    table.errorKind = 'limit';
     add('table-unreadable', `${m.name} declares ${m.uncompressedSize} bytes, over the limit of ${ctx.maxMemberBytes}; not read (raise --max-member-bytes)`, tableName);
     return table;
   }
@@ -254,6 +264,7 @@ async function inspectMember(
     ctx.onBytes(Math.max(0, m.compressedSize - rawDone));
     const err = e as Error;
     table.error = err.message;
+    table.errorKind = reasonKind(e);
     const reason = e instanceof ZipError ? e.reason : 'corrupt';
     if (reason === 'unsupported' || reason === 'too-large') add('table-unreadable', `${m.name}: ${err.message}`, tableName);
     else add('archive-corrupt', `${m.name} cannot be read to its end: ${err.message}`, tableName);
@@ -264,6 +275,7 @@ async function inspectMember(
   if (r.header === null) {
     if (r.bytes > 0) {
       table.error = r.headerTooLong ? 'header line too long' : 'no header';
+      table.errorKind = 'content';
       add('table-unreadable', `${m.name} has no readable header line${r.headerTooLong ? ' (first line over 1 MiB: not CSV text?)' : ''}`, tableName);
       return table;
     }
@@ -273,6 +285,7 @@ async function inspectMember(
   }
   if (r.header.some((h) => h.includes('\u0000'))) {
     table.error = 'header holds NUL bytes (UTF-16 or binary?)';
+    table.errorKind = 'content';
     add('table-unreadable', `${m.name}: header holds NUL bytes; the file is not UTF-8 text (UTF-16 or binary?)`, tableName);
     return table;
   }
