@@ -3,6 +3,21 @@ import type { ScanReport } from '../shared/report';
 
 const ts = (s: number | null): string => (s === null ? '?' : new Date(s * 1000).toISOString().replace('T', ' ').replace('.000Z', ' UTC'));
 
+/** The drop's extent on its axis: audit keys, or the first and last times or days. */
+function extent(r: ScanReport): string {
+  const axis = r.axis ?? 'audit-key';
+  if (axis === 'audit-key') return `audit keys ${r.summary.hwmFrom ?? '?'}..${r.summary.hwmTo ?? '?'}`;
+  const from = r.chunks.map((c) => c.coverage?.requestedFrom ?? c.coverage?.from ?? null).filter((v): v is number => v !== null);
+  const to = r.chunks.map((c) => c.coverage?.requestedTo ?? c.coverage?.to ?? null).filter((v): v is number => v !== null);
+  const first = from.length ? from.reduce((a, b) => Math.min(a, b)) : null;
+  const last = to.length ? to.reduce((a, b) => Math.max(a, b)) : null;
+  if (axis === 'run-date') {
+    const day = (v: number | null): string => (v === null ? '?' : new Date(v * 1000).toISOString().slice(0, 10));
+    return `days ${day(first)} → ${day(last === null ? null : last - 86400)}`;
+  }
+  return `${axis === 'run-time' ? 'runs' : 'windows'} ${ts(first)} → ${ts(last)}`;
+}
+
 export function humanSummary(r: ScanReport): string {
   const s = r.summary;
   const lines: string[] = [];
@@ -13,7 +28,7 @@ export function humanSummary(r: ScanReport): string {
   lines.push(`${r.drop}`);
   lines.push(`  ${verdict}`);
   lines.push(
-    `  ${s.chunks} chunks (${r.format}), ${s.tables} tables, ${s.rows.toLocaleString('en-US')} rows, audit keys ${s.hwmFrom ?? '?'}..${s.hwmTo ?? '?'}, created ${ts(s.firstCreatedTs)} → ${ts(s.lastCreatedTs)}`,
+    `  ${s.chunks} chunks (${r.label ?? r.format}), ${s.tables} tables, ${s.rows.toLocaleString('en-US')} rows, ${extent(r)}, created ${ts(s.firstCreatedTs)} → ${ts(s.lastCreatedTs)}`,
   );
   const byKind = new Map<string, number>();
   for (const p of r.problems) byKind.set(p.kind, (byKind.get(p.kind) ?? 0) + 1);

@@ -1,11 +1,12 @@
 // Synthetic catalog records for testing the cross-chunk checks without archives.
 import type { ChunkRecord } from '../../src/engine/model';
-import type { ChunkCandidate } from '../../src/engine/formats/types';
+import { emptyInspection, type ChunkCandidate } from '../../src/engine/formats/types';
 import { resolveCoverage } from '../../src/engine/coverage';
 import { NO_EXTENT } from '../../src/shared/family';
 
 export function rec(name: string, over: Partial<ChunkRecord> = {}): ChunkRecord {
   const r: ChunkRecord = {
+    ...emptyInspection(),
     name,
     dir: name,
     files: [],
@@ -14,26 +15,11 @@ export function rec(name: string, over: Partial<ChunkRecord> = {}): ChunkRecord 
     fingerprint: name,
     scannedAt: '2026-01-01T00:00:00Z',
     metadata: 'ok',
-    metadataError: null,
-    hwmFrom: null,
-    hwmFromTs: null,
-    hwmTo: null,
-    hwmToTs: null,
-    createdTs: null,
-    maxDataTs: null,
-    versions: {},
     checksum: 'ok',
-    expectedSha1: null,
-    actualSha1: null,
     archive: 'ok',
     archiveBytes: 100,
-    tables: [],
-    problems: [],
-    unstable: false,
     series: '',
     coverage: NO_EXTENT,
-    requested: null,
-    attributes: {},
     ...over,
   };
   // As the catalog records it: the extent resolved from metadata, else the name's key.
