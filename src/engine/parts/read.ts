@@ -3,8 +3,8 @@
 // abort. Layout-independent: counting (count.ts) and the table browser consume the bytes.
 // Read-only: files are opened for reading only.
 import { once } from 'node:events';
-import { createReadStream } from 'node:fs';
-import path from 'node:path';
+import { pathOfRel } from '../fs/names';
+import { openRegular } from '../fs/open-regular';
 import type { Transform } from 'node:stream';
 import { describeSource, fileOf, type PartSpec } from '../../shared/family';
 import { ZipArchive, ZipError } from '../zip/zip-archive';
@@ -91,10 +91,16 @@ async function readSource(
 ): Promise<void> {
   const src = part.source;
   if (src.kind === 'file') {
-    const stream = createReadStream(path.join(root, src.path), { highWaterMark: PIECE, signal: opts.signal });
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      opts.onRawBytes?.(chunk.length);
-      await push(chunk);
+    // Opened non-blocking and checked regular first (a FIFO would block forever).
+    const fh = await openRegular(pathOfRel(root, src.path));
+    try {
+      const stream = fh.createReadStream({ highWaterMark: PIECE, signal: opts.signal, autoClose: false });
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        opts.onRawBytes?.(chunk.length);
+        await push(chunk);
+      }
+    } finally {
+      await fh.close();
     }
     return;
   }
@@ -102,7 +108,7 @@ async function readSource(
   const file = fileOf(src);
   let zip: ZipArchive;
   try {
-    zip = await ZipArchive.open(path.join(root, file.path));
+    zip = await ZipArchive.open(pathOfRel(root, file.path));
   } catch (e) {
     throw new PartReadError(`${file.path} cannot be opened as a zip: ${(e as Error).message}`, 'corrupt');
   }
