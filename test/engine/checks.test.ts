@@ -95,8 +95,8 @@ describe('future-dated chunks', () => {
   it('warns of a chunk created, holding data or named after the as-of time (beyond 5 min of skew)', () => {
     const cs = [chunk(0, 1, 0), chunk(1, 2, 8 * H), chunk(2, 3, 16 * H)];
     // As of 16 h + 5 min the newest chunk is within the tolerated skew; as of 15 h it is an hour ahead.
-    expect(dropProblems(cs, cad(16 * H + 300))).toEqual([]);
-    const ps = dropProblems(cs, cad(15 * H)).filter((p) => p.kind === 'future-dated');
+    expect(dropProblems(cs, gimAdapter, cad(16 * H + 300))).toEqual([]);
+    const ps = dropProblems(cs, gimAdapter, cad(15 * H)).filter((p) => p.kind === 'future-dated');
     expect(ps).toHaveLength(1);
     expect(ps[0]).toMatchObject({
       severity: 'warning',
@@ -107,7 +107,7 @@ describe('future-dated chunks', () => {
     // Data after the scan, or a name date in the future, count as well.
     const data = rec('export_9_x', { hwmFrom: 3, hwmTo: 9, createdTs: 16 * H, maxDataTs: 20 * H });
     const named = rec('export_10_y', { hwmFrom: 9, hwmTo: 10, createdTs: null, nameTs: 30 * H });
-    const more = dropProblems([...cs, data, named], cad(17 * H)).filter((p) => p.kind === 'future-dated');
+    const more = dropProblems([...cs, data, named], gimAdapter, cad(17 * H)).filter((p) => p.kind === 'future-dated');
     expect(more.map((p) => p.chunk)).toEqual(['export_9_x', 'export_10_y']);
     expect(more[0].message).toMatch(/^holds data up to 1970-01-01T20:00:00Z/);
     expect(more[1].message).toMatch(/^is named for 1970-01-02T06:00:00Z/);
