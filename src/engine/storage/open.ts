@@ -1,0 +1,25 @@
+// Opens the store a drop location names. A location is a string (an absolute folder or
+// s3://bucket/prefix/), so it travels to worker threads as is; credentials, region and
+// endpoint come from the environment the workers share with the coordinating thread.
+import { isS3Url, parseS3Url } from './location';
+import { LocalStore } from './local-store';
+import { S3Store } from './s3-store';
+import type { DropStore } from './types';
+
+export function openStore(location: string): DropStore {
+  if (isS3Url(location)) {
+    const loc = parseS3Url(location);
+    if (!loc) throw new Error(`not an S3 location: ${location}`);
+    return new S3Store(loc);
+  }
+  return new LocalStore(location);
+}
+
+const shared = new Map<string, DropStore>();
+
+/** One store per location for a thread's lifetime (clients and connections are reused). */
+export function sharedStore(location: string): DropStore {
+  let s = shared.get(location);
+  if (!s) shared.set(location, (s = openStore(location)));
+  return s;
+}
