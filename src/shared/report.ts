@@ -39,7 +39,9 @@ export type ProblemKind =
   | 'link-not-followed'
   | 'row-count-mismatch'
   | 'missing-table'
-  | 'volume-drop';
+  | 'volume-drop'
+  | 'duplicate-key'
+  | 'retention';
 
 export interface Problem {
   kind: ProblemKind;
@@ -189,4 +191,6 @@ export const SEVERITY_OF: Record<ProblemKind, Severity> = {
   'row-count-mismatch': 'error',
   'missing-table': 'warning',
   'volume-drop': 'warning',
+  'duplicate-key': 'warning',
+  retention: 'info',
 };

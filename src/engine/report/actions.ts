@@ -260,13 +260,20 @@ export function actionFor(p: Problem): string {
         `${tableRef(p)} in ${chunkRef(p)} does not hold the records its count file declares: the file is incomplete ` +
         `or the count is wrong. Do not load it; ask the vendor to resend ${chunkRef(p)}.`
       );
-    case 'missing-table':
-      return `${tableRef(p)} is absent from ${chunkRef(p)} although other chunks have it: ask the vendor whether its export failed.`;
-    case 'volume-drop':
-      return (
-        `${tableRef(p)} in ${chunkRef(p)} holds far fewer rows than usual: check with the vendor before loading ` +
-        `(a full snapshot that shrinks would delete rows in the warehouse).`
-      );
+    case 'missing-table': {
+      const day = detailString(d, 'day') ?? p.chunk ?? 'that day';
+      return `Ask the vendor to re-deliver ${p.table ?? 'the table'} for ${day} (escalate: an expected file is missing); until then the warehouse keeps the previous day's snapshot of it.`;
+    }
+    case 'volume-drop': {
+      const day = detailString(d, 'day') ?? p.chunk ?? 'that day';
+      return `Do not load ${p.table ?? 'the table'} of ${day} over the previous snapshot: ask the vendor whether the export was cut short or the customer's configured brands and locations changed.`;
+    }
+    case 'duplicate-key': {
+      const col = detailString(d, 'column') ?? 'its key';
+      return `Deduplicate ${p.table ?? 'the table'} on ${col} before an upsert (or it fails or double-counts), and tell the vendor the dump repeats keys.`;
+    }
+    case 'retention':
+      return `Nothing to load: compare what the bucket keeps with the retention agreed at onboarding, and expire or ask for the missing history.`;
     default:
       return `Review this problem${p.chunk ? ` in ${p.chunk}` : ''}; if it is not expected, raise it with the vendor.`;
   }

@@ -49,6 +49,8 @@ const KIND_LABEL: Record<ProblemKind, [one: string, many: string]> = {
   'row-count-mismatch': ['row-count mismatch', 'row-count mismatches'],
   'missing-table': ['missing table', 'missing tables'],
   'volume-drop': ['volume drop', 'volume drops'],
+  'duplicate-key': ['table with duplicate keys', 'tables with duplicate keys'],
+  retention: ['retention note', 'retention notes'],
 };
 const KIND_ORDER = Object.keys(KIND_LABEL);
 

@@ -4,7 +4,8 @@
 import { isS3Url, parseS3Url } from './location';
 import { LocalStore } from './local-store';
 import { S3Store } from './s3-store';
-import type { DropStore } from './types';
+import type { FileEntry } from '../fs/walk';
+import type { DropStore, StoreEntry } from './types';
 
 export function openStore(location: string): DropStore {
   if (isS3Url(location)) {
@@ -22,4 +23,9 @@ export function sharedStore(location: string): DropStore {
   let s = shared.get(location);
   if (!s) shared.set(location, (s = openStore(location)));
   return s;
+}
+
+/** A store's listing as the walk's FileEntry (abs = the local path or the s3:// URL), version kept. */
+export function fileEntriesOf(store: DropStore, entries: StoreEntry[]): FileEntry[] {
+  return entries.map((e) => ({ rel: e.rel, abs: store.localPath(e.rel) ?? `${store.location}${e.rel}`, size: e.size, mtimeMs: e.mtimeMs, version: e.version }));
 }

@@ -161,6 +161,10 @@ export const KIND_LABELS: Record<string, string> = {
   'unexpected-file': 'Unexpected file',
   'unreadable-entry': 'Unreadable entry',
   'link-not-followed': 'Link not followed',
+  'missing-table': 'Missing table',
+  'volume-drop': 'Volume drop',
+  'duplicate-key': 'Duplicate keys',
+  retention: 'Retention',
 };
 
 export function kindLabel(kind: string): string {

@@ -1,0 +1,142 @@
+// The daily family's cross-chunk checks, over the chunks in continuity order: a table absent
+// from one day (missing-table), a row count far below the table's usual level (volume-drop),
+// and the retention window (info). Missing days, lateness and schema changes are the
+// generic checks' (run-date axis).
+import { SEVERITY_OF, type Problem } from '../../../shared/report';
+import type { ChunkRecord } from '../../model';
+import type { CheckContext, CrossChunkCheck } from '../types';
+
+const DAY = 86_400;
+export const DEFAULT_RETENTION_SECONDS = 30 * DAY;
+
+/** Days of history before volume is judged, and the trailing window it is judged against. */
+const MIN_HISTORY = 4;
+const WINDOW = 14;
+
+const seriesOf = (c: ChunkRecord): string => (c as { series?: string }).series ?? c.name.split('/').slice(0, -1).join('/');
+const dayOf = (c: ChunkRecord): number | null => c.coverage?.from ?? c.nameTs ?? null;
+const iso = (ts: number | null): string => (ts === null ? '?' : new Date(ts * 1000).toISOString().slice(0, 10));
+const where = (c: ChunkRecord): string => String(c.attributes?.location ?? '');
+
+function bySeries(chunks: ChunkRecord[]): ChunkRecord[][] {
+  const m = new Map<string, ChunkRecord[]>();
+  for (const c of chunks) (m.get(seriesOf(c)) ?? m.set(seriesOf(c), []).get(seriesOf(c))!).push(c);
+  return [...m.values()];
+}
+
+/** A table present on most days of its series (from its first day on) but absent from this one. */
+export const missingTables: CrossChunkCheck = (chunks) => {
+  const out: Problem[] = [];
+  for (const list of bySeries(chunks)) {
+    const firstSeen = new Map<string, number>();
+    const count = new Map<string, number>();
+    list.forEach((c, i) => {
+      for (const t of c.tables) {
+        if (!firstSeen.has(t.name)) firstSeen.set(t.name, i);
+        count.set(t.name, (count.get(t.name) ?? 0) + 1);
+      }
+    });
+    for (const [table, first] of firstSeen) {
+      const span = list.length - first;
+      if (span < 3 || count.get(table)! * 2 <= span) continue; // not "most days"
+      for (let i = first + 1; i < list.length; i++) {
+        const c = list[i];
+        if (c.tables.some((t) => t.name === table)) continue;
+        out.push({
+          kind: 'missing-table',
+          severity: SEVERITY_OF['missing-table'],
+          chunk: c.name,
+          table,
+          message: `${table} is missing from the ${iso(dayOf(c))} dump (${where(c)}${c.dir}/): present on ${count.get(table)} of ${span} days`,
+          detail: { day: iso(dayOf(c)), location: where(c), key: `${c.dir}/${table}.*`, presentDays: count.get(table), days: span },
+        });
+      }
+    }
+  }
+  return out;
+};
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * A row count far below the trailing days': below half their median and more than five
+ * robust deviations (1.4826 × MAD, at least 5% of the median) under it. Judged only after
+ * MIN_HISTORY readable days, so a young drop's first days never alarm.
+ */
+export const volumeDrops: CrossChunkCheck = (chunks) => {
+  const out: Problem[] = [];
+  for (const list of bySeries(chunks)) {
+    const history = new Map<string, number[]>();
+    for (const c of list) {
+      for (const t of c.tables) {
+        if (t.rows === null) continue;
+        const h = history.get(t.name) ?? history.set(t.name, []).get(t.name)!;
+        if (h.length >= MIN_HISTORY) {
+          const w = h.slice(-WINDOW);
+          const med = median(w);
+          const mad = median(w.map((x) => Math.abs(x - med)));
+          const spread = Math.max(1.4826 * mad, 0.05 * med);
+          if (med >= 10 && t.rows < med / 2 && med - t.rows > 5 * spread) {
+            const pct = Math.round((100 * t.rows) / med);
+            const key = t.parts?.[0]?.source.kind === 'file' ? t.parts[0].source.path : t.member;
+            out.push({
+              kind: 'volume-drop',
+              severity: SEVERITY_OF['volume-drop'],
+              chunk: c.name,
+              table: t.name,
+              message: `${where(c)}${key}: ${t.name} has ${t.rows.toLocaleString('en-US')} rows on ${iso(dayOf(c))}, ${pct}% of its usual ${Math.round(med).toLocaleString('en-US')} (median of the ${w.length} days before)`,
+              detail: { day: iso(dayOf(c)), location: where(c), key, rows: t.rows, median: med, mad, window: w.length },
+            });
+          }
+        }
+        // A collapsed day does not become the new normal: it stays out of the history.
+        if (!out.some((p) => p.chunk === c.name && p.table === t.name && p.kind === 'volume-drop')) h.push(t.rows);
+      }
+    }
+  }
+  return out;
+};
+
+/** Dumps older than the retention window still present; fewer days kept than it promises. */
+export const retention: CrossChunkCheck = (chunks, ctx: CheckContext & { retentionSeconds?: number }) => {
+  const keep = ctx.retentionSeconds ?? DEFAULT_RETENTION_SECONDS;
+  const days = Math.round(keep / DAY);
+  const out: Problem[] = [];
+  for (const list of bySeries(chunks)) {
+    const dated = list.filter((c) => dayOf(c) !== null);
+    if (!dated.length) continue;
+    const newest = dayOf(dated[dated.length - 1])!;
+    const oldest = dayOf(dated[0])!;
+    const cutoff = Math.floor(ctx.asOf / DAY) * DAY - keep;
+    const expired = dated.filter((c) => dayOf(c)! < cutoff);
+    const series = seriesOf(dated[0]);
+    if (expired.length) {
+      out.push({
+        kind: 'retention',
+        severity: SEVERITY_OF.retention,
+        chunk: expired[expired.length - 1].name,
+        table: null,
+        message: `${expired.length} dump${expired.length === 1 ? ' is' : 's are'} older than the ${days}-day retention window and still present (${iso(dayOf(expired[0]))} … ${iso(dayOf(expired[expired.length - 1]))})`,
+        detail: { series, retentionDays: days, expired: expired.length, oldest: iso(oldest) },
+      });
+    }
+    const span = Math.round((newest - oldest) / DAY) + 1;
+    if (span < days && oldest > cutoff + DAY) {
+      out.push({
+        kind: 'retention',
+        severity: SEVERITY_OF.retention,
+        chunk: dated[0].name,
+        table: null,
+        message: `only ${span} day${span === 1 ? '' : 's'} kept (${iso(oldest)} … ${iso(newest)}); the retention window promises ${days}`,
+        detail: { series, retentionDays: days, keptDays: span, oldest: iso(oldest), newest: iso(newest) },
+      });
+    }
+  }
+  return out;
+};
+
+export const dailyChecks: CrossChunkCheck[] = [missingTables, volumeDrops, retention];

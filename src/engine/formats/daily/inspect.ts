@@ -1,0 +1,174 @@
+// Inspects one run date's dump (in a worker): every table's parts through the drop's store.
+// Parquet: footer only (rows, row groups, columns and types), plus the key column's pages
+// for duplicate keys; CSV / CSV.gz: streamed once through the record counter.
+import { createGunzip } from 'node:zlib';
+import type { FileMetaData } from 'hyparquet';
+import { SEVERITY_OF, type Problem, type ProblemKind } from '../../../shared/report';
+import { CsvRecordCounter } from '../../csv/record-counter';
+import type { FileEntry } from '../../fs/walk';
+import { duplicateKeys } from '../../parquet/keys';
+import { ParquetUnreadable, readParquetFooter } from '../../parquet/footer';
+import { sharedStore } from '../../storage/open';
+import type { DropStore } from '../../storage/types';
+import { emptyInspection, emptyTable, type ChunkCandidate, type ChunkInspection, type InspectContext, type TableInspection, type TablePart } from '../types';
+import { dailyKey } from './keys';
+import { classifyDailyFile, type DailyFile } from './path';
+
+export async function inspectDailyChunk(chunk: ChunkCandidate, ctx: InspectContext): Promise<ChunkInspection> {
+  const store = sharedStore(ctx.root);
+  const r = emptyInspection();
+  r.coverage = chunk.nameExtent ?? null;
+  const files = chunk.extraFiles;
+  r.createdTs = files.length ? Math.max(...files.map((f) => Math.floor(f.mtimeMs / 1000))) : null;
+  r.attributes.location = store.location;
+
+  const byTable = new Map<string, Array<{ f: FileEntry; c: DailyFile }>>();
+  for (const f of files) {
+    const c = classifyDailyFile(f.rel);
+    if (!c) continue;
+    (byTable.get(c.table) ?? byTable.set(c.table, []).get(c.table)!).push({ f, c });
+  }
+  const day = chunk.nameExtent?.from != null ? new Date(chunk.nameExtent.from * 1000).toISOString().slice(0, 10) : chunk.name;
+  const problem = (kind: ProblemKind, table: string | null, key: string | null, message: string, detail: Record<string, unknown> = {}): void => {
+    r.problems.push({
+      kind,
+      severity: SEVERITY_OF[kind],
+      chunk: chunk.name,
+      table,
+      message: key ? `${where(store, key)}: ${message}` : message,
+      detail: { day, location: store.location, ...(key ? { key } : {}), ...detail },
+    });
+  };
+
+  let lastBytes = store.stats.bytesRead;
+  const progress = (): void => {
+    const d = store.stats.bytesRead - lastBytes;
+    lastBytes = store.stats.bytesRead;
+    if (d > 0) ctx.onBytes(d);
+  };
+
+  for (const table of [...byTable.keys()].sort()) {
+    ctx.signal?.throwIfAborted();
+    const list = byTable.get(table)!;
+    const layout = list[0].c.layout;
+    const mixed = list.some((x) => x.c.layout.kind !== layout.kind);
+    const parts: TablePart[] = list.map(({ f, c }) => ({
+      source: { kind: 'file', path: f.rel, size: f.size, version: f.version ?? String(f.mtimeMs) },
+      codecs: c.codecs,
+      layout: c.layout,
+      rows: null,
+      bytes: null,
+      error: null,
+    }));
+    const t = emptyTable(table, list[0].f.rel, parts);
+    t.compressedBytes = list.reduce((s, x) => s + x.f.size, 0);
+    r.tables.push(t);
+    if (mixed) {
+      t.error = 'its part files mix Parquet and CSV';
+      problem('table-unreadable', table, list[0].f.rel, t.error);
+      continue;
+    }
+    if (layout.kind === 'parquet') await inspectParquet(store, t, problem, ctx.signal);
+    else await inspectCsv(store, t, problem, ctx.signal);
+    progress();
+  }
+  progress();
+  return r;
+}
+
+type Report = (kind: ProblemKind, table: string | null, key: string | null, message: string, detail?: Record<string, unknown>) => void;
+
+function where(store: DropStore, rel: string): string {
+  return store.kind === 's3' ? `${store.location}${rel}` : rel;
+}
+
+async function inspectParquet(store: DropStore, t: TableInspection, problem: Report, signal?: AbortSignal): Promise<void> {
+  let rows = 0;
+  let bytes = 0;
+  let rowGroups = 0;
+  const readable: Array<{ rel: string; size: number; metadata: FileMetaData }> = [];
+  for (const p of t.parts) {
+    const src = p.source as Extract<TablePart['source'], { kind: 'file' }>;
+    try {
+      const footer = await readParquetFooter(store, src.path, src.size, signal);
+      p.rows = footer.rows;
+      p.bytes = footer.metadata.row_groups.reduce((s, g) => s + Number(g.total_byte_size), 0);
+      rows += footer.rows;
+      bytes += p.bytes;
+      rowGroups += footer.rowGroups;
+      if (!t.columns.length) {
+        t.columns = footer.columns;
+        t.columnTypes = footer.columnTypes;
+      } else if (footer.columns.join('\u0000') !== t.columns.join('\u0000') || footer.columnTypes.join('\u0000') !== t.columnTypes!.join('\u0000')) {
+        p.error = `its schema differs from ${t.parts[0].source.kind === 'file' ? t.parts[0].source.path : 'the first part'}`;
+      }
+      readable.push({ rel: src.path, size: src.size, metadata: footer.metadata });
+    } catch (e) {
+      if (!(e instanceof ParquetUnreadable)) throw e;
+      p.error = e.message;
+    }
+  }
+  const bad = t.parts.filter((p) => p.error);
+  if (bad.length) {
+    t.error = bad[0].error;
+    for (const p of bad) problem('table-unreadable', t.name, (p.source as { path: string }).path, p.error!);
+    t.rows = null;
+    return;
+  }
+  t.rows = rows;
+  t.bytes = bytes;
+  t.member = t.parts.length > 1 ? `${t.member.slice(0, t.member.lastIndexOf('/') + 1)} (${t.parts.length} parts)` : t.member;
+  void rowGroups;
+  const key = dailyKey(t.name, t.columns);
+  if (key && rows > 0) {
+    const d = await duplicateKeys(store, readable, key, signal);
+    if (d && d.duplicates > 0) {
+      problem('duplicate-key', t.name, null, `${t.name} repeats its key ${key} in ${d.duplicates} row${d.duplicates === 1 ? '' : 's'} of this dump (e.g. ${d.examples.join(', ')})`, {
+        column: key,
+        duplicates: d.duplicates,
+        examples: d.examples,
+      });
+    }
+  }
+}
+
+async function inspectCsv(store: DropStore, t: TableInspection, problem: Report, signal?: AbortSignal): Promise<void> {
+  let rows = 0;
+  let bytes = 0;
+  let malformed = 0;
+  for (const p of t.parts) {
+    const src = p.source as Extract<TablePart['source'], { kind: 'file' }>;
+    const delimiter = p.layout.kind === 'dsv' ? p.layout.dialect.delimiter.charCodeAt(0) : 0x2c;
+    const counter = new CsvRecordCounter({ delimiter });
+    try {
+      let stream: NodeJS.ReadableStream = store.stream(src.path, { signal });
+      if (p.codecs.includes('gzip')) stream = stream.pipe(createGunzip());
+      for await (const chunk of stream as AsyncIterable<Buffer>) counter.push(chunk);
+      const res = counter.finish();
+      p.rows = res.records;
+      p.bytes = res.bytes;
+      rows += res.records;
+      bytes += res.bytes;
+      malformed += res.malformedRows;
+      if (!t.columns.length && res.header) t.columns = res.header;
+      if (!res.header) p.error = 'empty: no header record';
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') throw e;
+      const msg = (e as Error).message.split('\n')[0];
+      p.error = p.codecs.includes('gzip') ? `truncated or corrupt gzip: ${msg}` : `cannot be read: ${msg}`;
+    }
+  }
+  const bad = t.parts.filter((x) => x.error);
+  t.malformedRows = malformed;
+  if (bad.length) {
+    t.error = bad[0].error;
+    for (const x of bad) problem(x.error!.startsWith('truncated') ? 'archive-corrupt' : 'table-unreadable', t.name, (x.source as { path: string }).path, x.error!);
+    t.rows = null;
+    return;
+  }
+  t.rows = rows;
+  t.bytes = bytes;
+  if (malformed > 0) problem('malformed-row', t.name, t.member, `${malformed} record${malformed === 1 ? ' has' : 's have'} the wrong number of fields`);
+}
+
+export type { Problem };

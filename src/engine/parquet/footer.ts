@@ -1,0 +1,59 @@
+// A Parquet file's row count, row groups and schema from its footer alone, read through the
+// drop's store with ranged reads (hyparquet's async metadata reader): a scan never downloads
+// a whole Parquet file. One read of the last FOOTER_FETCH bytes covers typical footers; a
+// bigger footer costs one more.
+import { parquetMetadataAsync, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import type { DropStore } from '../storage/types';
+import { parquetTypeName } from './types';
+
+/** Tail bytes fetched first: footers of tables with tens of columns and row groups fit. */
+export const FOOTER_FETCH = 64 * 1024;
+
+export interface ParquetFooter {
+  rows: number;
+  rowGroups: number;
+  columns: string[];
+  columnTypes: string[];
+  createdBy: string | null;
+  metadata: FileMetaData;
+}
+
+/** hyparquet's view of one object of a store: byte ranges on demand. */
+export function asyncBufferOf(store: DropStore, rel: string, size: number, signal?: AbortSignal): AsyncBuffer {
+  return {
+    byteLength: size,
+    slice: async (start: number, end?: number) => {
+      const b = await store.read(rel, start, end ?? size, signal);
+      return b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer;
+    },
+  };
+}
+
+export class ParquetUnreadable extends Error {}
+
+export async function readParquetFooter(store: DropStore, rel: string, size: number, signal?: AbortSignal): Promise<ParquetFooter> {
+  if (size < 12) throw new ParquetUnreadable(`not a Parquet file: ${size} bytes, too short for a footer`);
+  let metadata: FileMetaData;
+  try {
+    metadata = await parquetMetadataAsync(asyncBufferOf(store, rel, size, signal), { initialFetchSize: Math.min(size, FOOTER_FETCH) });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError' || (e as { code?: string }).code) throw e;
+    // Told apart by the head: a Parquet file cut short still starts with PAR1.
+    const head = await store.read(rel, 0, 4, signal).catch(() => Buffer.alloc(0));
+    const why = (e as Error).message.split('\n')[0];
+    throw new ParquetUnreadable(
+      head.toString('latin1') === 'PAR1'
+        ? `truncated or damaged Parquet file: its footer cannot be read (${why})`
+        : `not a Parquet file: no PAR1 magic (starts with ${JSON.stringify(head.toString('latin1').replace(/[^\x20-\x7e]/g, '.'))})`,
+    );
+  }
+  const top = parquetSchema(metadata).children;
+  return {
+    rows: Number(metadata.num_rows),
+    rowGroups: metadata.row_groups.length,
+    columns: top.map((c) => c.element.name),
+    columnTypes: top.map((c) => parquetTypeName(c.element, c.children.length > 0)),
+    createdBy: metadata.created_by ?? null,
+    metadata,
+  };
+}
