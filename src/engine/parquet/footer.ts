@@ -7,7 +7,7 @@ import type { DropStore } from '../storage/types';
 import { parquetTypeName } from './types';
 
 /** Tail bytes fetched first: footers of tables with tens of columns and row groups fit. */
-export const FOOTER_FETCH = 64 * 1024;
+export const FOOTER_FETCH = 16 * 1024;
 
 export interface ParquetFooter {
   rows: number;

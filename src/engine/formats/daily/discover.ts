@@ -66,6 +66,6 @@ export const dailyAdapter: DropAdapter = {
 
   workOf(chunk) {
     // Parquet: the footer only; CSV: every byte.
-    return chunk.extraFiles.reduce((s, f) => s + (/\.parquet$|\.pq$/i.test(f.rel) ? Math.min(f.size, 64 * 1024) : f.size), 0);
+    return chunk.extraFiles.reduce((s, f) => s + (/\.parquet$|\.pq$/i.test(f.rel) ? Math.min(f.size, 16 * 1024) : f.size), 0);
   },
 };
