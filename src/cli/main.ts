@@ -19,6 +19,10 @@ import { humanSummary } from './summary';
 
 const USAGE = `drop-inspector ${VERSION}: find what is missing or damaged in a data-export drop
 
+A drop is a folder, or an S3 prefix read in place: s3://bucket/prefix/ (credentials and region
+from the AWS environment, shared config files, --profile / AWS_PROFILE, SSO or instance roles;
+AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 for S3-compatible stores).
+
 Usage:
   drop-inspector scan <drop> [--json] [options]      scan; print a summary (or the JSON report)
   drop-inspector report <drop> --format md|csv|json|html [-o FILE] [options]
@@ -41,6 +45,7 @@ Options:
   --max-member-bytes N  do not inflate zip members larger than this (default 64 GiB)
   --exit-zero           exit 0 even when problems are found (for scripts that only want the file)
   --follow-links        follow symbolic links that lead outside the drop (default: reported, not followed)
+  --profile NAME        AWS shared-config profile for s3:// drops (default AWS_PROFILE)
   --quiet               no progress bar
   -h, --help            this help (on stdout)
 
@@ -72,6 +77,7 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   'exit-zero': { type: 'boolean' },
   'follow-links': { type: 'boolean' },
+  profile: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
@@ -92,6 +98,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  // The SDK's credential chain (and the scan workers, which copy the environment) read it.
+  if (values.profile) process.env.AWS_PROFILE = values.profile;
   const [command, ...rest] = positionals;
   if (values.help) {
     // Asked for: the answer is the document, on stdout (`drop-inspector --help | less`).
@@ -174,7 +182,7 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
       process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     } else {
       process.stderr.write(humanSummary(report));
-      process.stderr.write(`  (${outcome.inspected} chunks read, ${outcome.reused} unchanged since the last scan)\n`);
+      process.stderr.write(`  (${outcome.inspected} chunks read, ${outcome.reused} unchanged since the last scan; ${ioSummary(outcome.drop, outcome.io)})\n`);
     }
     return report.summary.errors > 0 && !values['exit-zero'] ? 1 : 0;
   } catch (e) {
@@ -184,6 +192,11 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
     process.off('SIGINT', onSigint);
     catalog.close();
   }
+}
+
+function ioSummary(drop: string, io: { requests: number; bytesRead: number }): string {
+  const mb = (io.bytesRead / 1e6).toFixed(io.bytesRead < 1e7 ? 2 : 0);
+  return drop.startsWith('s3://') ? `S3: ${io.requests} requests, ${mb} MB read` : `${mb} MB read`;
 }
 
 async function serveCommand(args: string[], values: Values): Promise<number> {

@@ -12,6 +12,10 @@ import { ADAPTERS, recogniseDrop } from './formats/registry';
 import { emptyInspection, type ChunkCandidate, type ChunkInspection, type DropAdapter } from './formats/types';
 import { walkDrop, type WalkResult } from './fs/walk';
 import { refuseInsideDrop } from './fs/write-guard';
+import { isS3Url, parseS3Url, s3UrlOf } from './storage/location';
+import { fileEntriesOf, openStore } from './storage/open';
+import { S3Store } from './storage/s3-store';
+import type { StoreStats } from './storage/types';
 import { EngineError } from './model';
 import { defaultPoolSize, ScanPool, WorkerStartError } from './workers/pool';
 import { SEVERITY_OF } from '../shared/report';
@@ -38,13 +42,29 @@ export interface ScanOutcome {
   inspected: number;
   reused: number;
   removed: number;
+  /** What reading the drop cost: requests to its store and object bytes read. */
+  io: StoreStats;
 }
 
 export const DEFAULT_MAX_MEMBER_BYTES = 64 * 1024 ** 3;
 
-/** Resolves and checks the drop folder; every path from a user or the UI goes through here. */
+/**
+ * Resolves and checks the drop: a folder, or s3://bucket/prefix/ (listed once to prove it
+ * exists and may be read). Every path from a user or the UI goes through here.
+ */
 export async function resolveDrop(dropPath: string): Promise<string> {
   if (typeof dropPath !== 'string' || !dropPath.trim()) throw new EngineError('bad-request', 'no drop folder given');
+  if (isS3Url(dropPath)) {
+    const loc = parseS3Url(dropPath);
+    if (!loc) throw new EngineError('bad-request', `${dropPath.trim()} is not an S3 location: use s3://bucket/prefix/`);
+    const store = new S3Store(loc);
+    try {
+      await store.probe();
+    } finally {
+      store.close();
+    }
+    return s3UrlOf(loc);
+  }
   const abs = path.resolve(dropPath);
   let st;
   try {
@@ -67,9 +87,23 @@ export async function resolveDrop(dropPath: string): Promise<string> {
 export async function discoverDrop(
   drop: string,
   signal?: AbortSignal,
-  opts: { followLinks?: boolean } = {},
+  opts: { followLinks?: boolean; io?: StoreStats } = {},
 ): Promise<{ adapter: DropAdapter; chunks: ChunkCandidate[]; walk: WalkResult }> {
-  const walk = await walkDrop(drop, { signal, followLinks: opts.followLinks });
+  let walk: WalkResult;
+  if (isS3Url(drop)) {
+    // A bucket prefix is listed, not walked: no links, special files or unreadable folders.
+    const store = openStore(drop);
+    try {
+      const listed = await store.list({ signal });
+      walk = { files: fileEntriesOf(store, listed.files), unreadable: [], outsideLinks: [], special: [] };
+    } finally {
+      store.close();
+      if (opts.io) {
+        opts.io.requests += store.stats.requests;
+        opts.io.bytesRead += store.stats.bytesRead;
+      }
+    }
+  } else walk = await walkDrop(drop, { signal, followLinks: opts.followLinks });
   const { files, unreadable } = walk;
   const root = unreadable.find((u) => u.rel === '.');
   if (root) throw new EngineError('unreadable', `${drop} cannot be listed: ${root.error}`);
@@ -98,16 +132,21 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
     bytesTotal: 0,
     elapsedMs: 0,
     etaMs: null,
+    storageRequests: 0,
+    storageBytes: 0,
   };
+  const io: StoreStats = { requests: 0, bytesRead: 0 };
   const emit = (): void => {
     progress.elapsedMs = Date.now() - started;
+    progress.storageRequests = io.requests;
+    progress.storageBytes = io.bytesRead;
     const rate = progress.bytesDone / Math.max(1, progress.elapsedMs);
     progress.etaMs = progress.phase === 'scanning' && progress.bytesDone > 0 ? Math.round((progress.bytesTotal - progress.bytesDone) / rate) : null;
     req.onProgress?.({ ...progress });
   };
   emit();
 
-  const { adapter, chunks, walk } = await discoverDrop(drop, req.signal, { followLinks: req.followLinks });
+  const { adapter, chunks, walk } = await discoverDrop(drop, req.signal, { followLinks: req.followLinks, io });
   const dropRow = req.catalog.ensureDrop(drop, adapter.format);
   const entries = entryProblems(walk);
   req.catalog.saveEntryProblems(dropRow.id, entries);
@@ -142,6 +181,10 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
                 emit();
               }
             },
+            (d) => {
+              io.requests += d.requests;
+              io.bytesRead += d.bytesRead;
+            },
           );
         } catch (e) {
           if (req.signal?.aborted) throw abortError();
@@ -174,7 +217,7 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
   req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, records.flatMap((c) => c.problems));
   progress.phase = 'done';
   emit();
-  return { drop, dropId: dropRow.id, format: adapter.format, chunks: chunks.length, inspected: todo.length, reused: chunks.length - todo.length, removed };
+  return { drop, dropId: dropRow.id, format: adapter.format, chunks: chunks.length, inspected: todo.length, reused: chunks.length - todo.length, removed, io };
 }
 
 function abortError(): Error {

@@ -38,6 +38,10 @@ export interface ScanProgress {
   elapsedMs: number;
   /** Estimated milliseconds left; null until it can be told. */
   etaMs: number | null;
+  /** Requests made to the drop's store so far (S3: HTTP requests, retries included; 0 locally). */
+  storageRequests?: number;
+  /** Object bytes read from the drop's store so far (listing excluded). */
+  storageBytes?: number;
   /** Set when phase is 'failed'. */
   error?: string;
   /** The failure's kind, when phase is 'failed' and the engine knows it. */

@@ -1,5 +1,6 @@
 // Every drop family's chunk inspector, by format: loaded inside the scan workers only.
 import type { ChunkInspector } from './types';
 import { inspectGimChunk } from './gim/inspect';
+import { inspectDailyChunk } from './daily/inspect';
 
-export const INSPECTORS: Record<string, ChunkInspector> = { gim: inspectGimChunk };
+export const INSPECTORS: Record<string, ChunkInspector> = { gim: inspectGimChunk, daily: inspectDailyChunk };

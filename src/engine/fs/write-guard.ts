@@ -25,6 +25,8 @@ export function realLocation(p: string): string {
 
 /** True when `target` is `drop` itself or lies below it, by real location. */
 export function isInsideDrop(target: string, drop: string): boolean {
+  // A drop read in place from S3 holds no local file.
+  if (/^s3:\/\//i.test(drop)) return false;
   const rel = path.relative(realLocation(drop), realLocation(target));
   return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));
 }

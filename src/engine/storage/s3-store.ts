@@ -24,6 +24,10 @@ export interface S3StoreOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+// The SDK warns on stderr, once per process, that its 2027 releases will need Node 22: noise
+// in a CLI whose stderr is the user's summary (this app ships its own runtime version).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** Attempts for a body read that fails part-way (the SDK retries only until the headers). */
 const BODY_ATTEMPTS = 3;
 

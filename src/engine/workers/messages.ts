@@ -12,5 +12,7 @@ export interface InspectJob {
 
 export type WorkerReply =
   | { id: number; type: 'bytes'; n: number }
+  /** What the job cost the drop's store (requests, object bytes), sent before 'done'. */
+  | { id: number; type: 'io'; requests: number; bytesRead: number }
   | { id: number; type: 'done'; result: ChunkInspection }
   | { id: number; type: 'error'; message: string };

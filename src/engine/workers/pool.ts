@@ -33,6 +33,7 @@ export class WorkerStartError extends Error {}
 interface Pending {
   job: InspectJob;
   onBytes: (n: number) => void;
+  onIo?: (d: { requests: number; bytesRead: number }) => void;
   resolve: (r: ChunkInspection) => void;
   reject: (e: Error) => void;
 }
@@ -46,10 +47,10 @@ export class ScanPool {
 
   constructor(readonly size = defaultPoolSize()) {}
 
-  run(job: Omit<InspectJob, 'id'>, onBytes: (n: number) => void): Promise<ChunkInspection> {
+  run(job: Omit<InspectJob, 'id'>, onBytes: (n: number) => void, onIo?: Pending['onIo']): Promise<ChunkInspection> {
     if (this.closed) return Promise.reject(new Error('pool closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ job: { ...job, id: nextId++ }, onBytes, resolve, reject });
+      this.queue.push({ job: { ...job, id: nextId++ }, onBytes, onIo, resolve, reject });
       this.pump();
     });
   }
@@ -61,6 +62,7 @@ export class ScanPool {
       const p = this.running.get(w);
       if (!p || msg.id !== p.job.id) return;
       if (msg.type === 'bytes') p.onBytes(msg.n);
+      else if (msg.type === 'io') p.onIo?.(msg);
       else {
         this.running.delete(w);
         this.idle.push(w);

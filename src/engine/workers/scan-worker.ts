@@ -1,6 +1,7 @@
 // Worker thread entry: inspects the chunks it is sent, one at a time, reporting bytes read.
 import { parentPort } from 'node:worker_threads';
 import { INSPECTORS } from '../formats/inspectors';
+import { sharedStore } from '../storage/open';
 import type { InspectJob, WorkerReply } from './messages';
 
 const port = parentPort;
@@ -16,6 +17,14 @@ port.on('message', (job: InspectJob) => {
 async function run(job: InspectJob): Promise<void> {
   const post = (msg: WorkerReply): void => port!.postMessage(msg);
   let pending = 0;
+  // The store's counters before the job: the job's cost is the difference (one job at a time).
+  const store = sharedStore(job.root);
+  const before = { ...store.stats };
+  const postIo = (): void => {
+    const requests = store.stats.requests - before.requests;
+    const bytesRead = store.stats.bytesRead - before.bytesRead;
+    if (requests || bytesRead) post({ id: job.id, type: 'io', requests, bytesRead });
+  };
   try {
     const inspect = INSPECTORS[job.format];
     if (!inspect) throw new Error(`no inspector for format ${job.format}`);
@@ -32,8 +41,10 @@ async function run(job: InspectJob): Promise<void> {
       },
     });
     if (pending) post({ id: job.id, type: 'bytes', n: pending });
+    postIo();
     post({ id: job.id, type: 'done', result });
   } catch (e) {
+    postIo();
     post({ id: job.id, type: 'error', message: (e as Error)?.stack ?? String(e) });
   }
 }

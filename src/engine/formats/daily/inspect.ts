@@ -19,7 +19,10 @@ export async function inspectDailyChunk(chunk: ChunkCandidate, ctx: InspectConte
   const r = emptyInspection();
   r.coverage = chunk.nameExtent ?? null;
   const files = chunk.extraFiles;
-  r.createdTs = files.length ? Math.max(...files.map((f) => Math.floor(f.mtimeMs / 1000))) : null;
+  // The run date is when the dump was produced: object mtimes are the upload time in S3 and
+  // the copy time in a local copy, so they only show as an attribute.
+  r.createdTs = chunk.nameExtent?.from ?? null;
+  r.attributes.lastModified = files.length ? new Date(Math.max(...files.map((f) => f.mtimeMs))).toISOString() : null;
   r.attributes.location = store.location;
 
   const byTable = new Map<string, Array<{ f: FileEntry; c: DailyFile }>>();
