@@ -46,6 +46,7 @@ Options:
   --exit-zero           exit 0 even when problems are found (for scripts that only want the file)
   --follow-links        follow symbolic links that lead outside the drop (default: reported, not followed)
   --profile NAME        AWS shared-config profile for s3:// drops (default AWS_PROFILE)
+  --key-check-rows N    check duplicate keys in tables of up to N rows per dump (default 250000)
   --quiet               no progress bar
   -h, --help            this help (on stdout)
 
@@ -78,6 +79,7 @@ const OPTIONS = {
   'exit-zero': { type: 'boolean' },
   'follow-links': { type: 'boolean' },
   profile: { type: 'string' },
+  'key-check-rows': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
@@ -100,6 +102,10 @@ async function main(argv: string[]): Promise<number> {
   }
   // The SDK's credential chain (and the scan workers, which copy the environment) read it.
   if (values.profile) process.env.AWS_PROFILE = values.profile;
+  if (values['key-check-rows'] !== undefined) {
+    if (!/^\d+$/.test(values['key-check-rows'])) throw new UsageError('--key-check-rows must be a number of rows');
+    process.env.DROP_INSPECTOR_KEY_CHECK_ROWS = values['key-check-rows'];
+  }
   const [command, ...rest] = positionals;
   if (values.help) {
     // Asked for: the answer is the document, on stdout (`drop-inspector --help | less`).

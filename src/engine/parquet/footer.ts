@@ -16,26 +16,39 @@ export interface ParquetFooter {
   columnTypes: string[];
   createdBy: string | null;
   metadata: FileMetaData;
+  /** The object as read so far (footer bytes held): pass it to column reads. */
+  file: AsyncBuffer;
 }
 
-/** hyparquet's view of one object of a store: byte ranges on demand. */
+/**
+ * hyparquet's view of one object of a store: byte ranges on demand. The last range read is
+ * kept, so a later read inside it (a small file's key column after its footer fetch, which
+ * covered the whole file) costs no request.
+ */
 export function asyncBufferOf(store: DropStore, rel: string, size: number, signal?: AbortSignal): AsyncBuffer {
+  let held: { start: number; bytes: Buffer } | null = null;
   return {
     byteLength: size,
     slice: async (start: number, end?: number) => {
-      const b = await store.read(rel, start, end ?? size, signal);
+      const stop = end ?? size;
+      if (!held || start < held.start || stop > held.start + held.bytes.length) {
+        held = { start, bytes: await store.read(rel, start, stop, signal) };
+      }
+      const b = held.bytes.subarray(start - held.start, stop - held.start);
       return b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer;
     },
   };
 }
+
 
 export class ParquetUnreadable extends Error {}
 
 export async function readParquetFooter(store: DropStore, rel: string, size: number, signal?: AbortSignal): Promise<ParquetFooter> {
   if (size < 12) throw new ParquetUnreadable(`not a Parquet file: ${size} bytes, too short for a footer`);
   let metadata: FileMetaData;
+  const file = asyncBufferOf(store, rel, size, signal);
   try {
-    metadata = await parquetMetadataAsync(asyncBufferOf(store, rel, size, signal), { initialFetchSize: Math.min(size, FOOTER_FETCH) });
+    metadata = await parquetMetadataAsync(file, { initialFetchSize: Math.min(size, FOOTER_FETCH) });
   } catch (e) {
     if ((e as Error).name === 'AbortError' || (e as { code?: string }).code) throw e;
     // Told apart by the head: a Parquet file cut short still starts with PAR1.
@@ -55,5 +68,6 @@ export async function readParquetFooter(store: DropStore, rel: string, size: num
     columnTypes: top.map((c) => parquetTypeName(c.element, c.children.length > 0)),
     createdBy: metadata.created_by ?? null,
     metadata,
+    file,
   };
 }

@@ -1,6 +1,6 @@
 // Duplicate values of one column of a Parquet file, reading that column's chunks only
 // (ranged reads of its pages; the other columns are never fetched).
-import { parquetRead, type FileMetaData } from 'hyparquet';
+import { parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import type { DropStore } from '../storage/types';
 import { asyncBufferOf } from './footer';
 
@@ -13,6 +13,7 @@ export interface DuplicateKeys {
 
 /** Distinct values held in memory at most: above this the check is skipped (null). */
 export const MAX_KEY_ROWS = 5_000_000;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Counts repeated values of `column` over the given Parquet parts (one table of one dump).
@@ -20,7 +21,7 @@ export const MAX_KEY_ROWS = 5_000_000;
  */
 export async function duplicateKeys(
   store: DropStore,
-  parts: Array<{ rel: string; size: number; metadata: FileMetaData }>,
+  parts: Array<{ rel: string; size: number; metadata: FileMetaData; file?: AsyncBuffer }>,
   column: string,
   signal?: AbortSignal,
 ): Promise<DuplicateKeys | null> {
@@ -33,7 +34,7 @@ export async function duplicateKeys(
     signal?.throwIfAborted();
     try {
       await parquetRead({
-        file: asyncBufferOf(store, p.rel, p.size, signal),
+        file: p.file ?? asyncBufferOf(store, p.rel, p.size, signal),
         metadata: p.metadata,
         columns: [column],
         onChunk: (chunk) => {
@@ -41,7 +42,8 @@ export async function duplicateKeys(
           for (let i = 0; i < data.length; i++) {
             const v = data[i];
             if (v === null || v === undefined) continue;
-            const k = typeof v === 'object' ? String(v) : (v as string | number | bigint);
+            // Numbers hash far faster than BigInts: INT64 keys within 2^53 are compared as numbers.
+            const k = typeof v === 'bigint' ? (v <= MAX_SAFE && v >= -MAX_SAFE ? Number(v) : v) : typeof v === 'object' ? String(v) : (v as string | number);
             if (seen.has(k)) {
               duplicates++;
               if (examples.size < 5) examples.add(String(k));

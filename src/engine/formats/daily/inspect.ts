@@ -2,7 +2,7 @@
 // Parquet: footer only (rows, row groups, columns and types), plus the key column's pages
 // for duplicate keys; CSV / CSV.gz: streamed once through the record counter.
 import { createGunzip } from 'node:zlib';
-import type { FileMetaData } from 'hyparquet';
+import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { SEVERITY_OF, type Problem, type ProblemKind } from '../../../shared/report';
 import { CsvRecordCounter } from '../../csv/record-counter';
 import type { FileEntry } from '../../fs/walk';
@@ -32,8 +32,10 @@ export async function inspectDailyChunk(chunk: ChunkCandidate, ctx: InspectConte
     (byTable.get(c.table) ?? byTable.set(c.table, []).get(c.table)!).push({ f, c });
   }
   const day = chunk.nameExtent?.from != null ? new Date(chunk.nameExtent.from * 1000).toISOString().slice(0, 10) : chunk.name;
+  const problemsOf = new Map<string, Problem[]>();
   const problem = (kind: ProblemKind, table: string | null, key: string | null, message: string, detail: Record<string, unknown> = {}): void => {
-    r.problems.push({
+    const list = problemsOf.get(table ?? '') ?? problemsOf.set(table ?? '', []).get(table ?? '')!;
+    list.push({
       kind,
       severity: SEVERITY_OF[kind],
       chunk: chunk.name,
@@ -50,7 +52,12 @@ export async function inspectDailyChunk(chunk: ChunkCandidate, ctx: InspectConte
     if (d > 0) ctx.onBytes(d);
   };
 
-  for (const table of [...byTable.keys()].sort()) {
+  const unchecked: string[] = [];
+  const tables = [...byTable.keys()].sort();
+  // Tables are read side by side: from S3 each is a round trip or two, and the store bounds
+  // the requests in flight. Results keep the table order.
+  r.tables = new Array<TableInspection>(tables.length);
+  await Promise.all(tables.map(async (table, ti) => {
     ctx.signal?.throwIfAborted();
     const list = byTable.get(table)!;
     const layout = list[0].c.layout;
@@ -65,17 +72,20 @@ export async function inspectDailyChunk(chunk: ChunkCandidate, ctx: InspectConte
     }));
     const t = emptyTable(table, list[0].f.rel, parts);
     t.compressedBytes = list.reduce((s, x) => s + x.f.size, 0);
-    r.tables.push(t);
+    r.tables[ti] = t;
     if (mixed) {
       t.error = 'its part files mix Parquet and CSV';
       problem('table-unreadable', table, list[0].f.rel, t.error);
-      continue;
+      return;
     }
-    if (layout.kind === 'parquet') await inspectParquet(store, t, problem, ctx.signal);
+    if (layout.kind === 'parquet') await inspectParquet(store, t, problem, unchecked, ctx.signal);
     else await inspectCsv(store, t, problem, ctx.signal);
     progress();
-  }
+  }));
   progress();
+  r.problems = tables.flatMap((t) => problemsOf.get(t) ?? []);
+  unchecked.sort();
+  if (unchecked.length) r.attributes.keysNotChecked = unchecked.join(', ');
   return r;
 }
 
@@ -85,15 +95,40 @@ function where(store: DropStore, rel: string): string {
   return store.kind === 's3' ? `${store.location}${rel}` : rel;
 }
 
-async function inspectParquet(store: DropStore, t: TableInspection, problem: Report, signal?: AbortSignal): Promise<void> {
+/**
+ * Tables above this many rows in one dump are not checked for duplicate keys during a scan:
+ * decoding every key costs far more than the footers (~0.2 s per million keys and core), and
+ * the scan must stay a small fraction of a download. DROP_INSPECTOR_KEY_CHECK_ROWS (the
+ * CLI's --key-check-rows) raises it, up to MAX_KEY_ROWS.
+ */
+export const DEFAULT_KEY_CHECK_ROWS = 250_000;
+
+function keyCheckRows(): number {
+  const n = Number(process.env.DROP_INSPECTOR_KEY_CHECK_ROWS);
+  return Number.isFinite(n) && n >= 0 ? n : DEFAULT_KEY_CHECK_ROWS;
+}
+
+async function inspectParquet(store: DropStore, t: TableInspection, problem: Report, unchecked: string[], signal?: AbortSignal): Promise<void> {
   let rows = 0;
   let bytes = 0;
   let rowGroups = 0;
-  const readable: Array<{ rel: string; size: number; metadata: FileMetaData }> = [];
-  for (const p of t.parts) {
+  const readable: Array<{ rel: string; size: number; metadata: FileMetaData; file: AsyncBuffer }> = [];
+  const footers = await Promise.all(
+    t.parts.map(async (p) => {
+      const src = p.source as Extract<TablePart['source'], { kind: 'file' }>;
+      try {
+        return await readParquetFooter(store, src.path, src.size, signal);
+      } catch (e) {
+        if (!(e instanceof ParquetUnreadable)) throw e;
+        return e;
+      }
+    }),
+  );
+  for (const [i, p] of t.parts.entries()) {
     const src = p.source as Extract<TablePart['source'], { kind: 'file' }>;
     try {
-      const footer = await readParquetFooter(store, src.path, src.size, signal);
+      const footer = footers[i];
+      if (footer instanceof ParquetUnreadable) throw footer;
       p.rows = footer.rows;
       p.bytes = footer.metadata.row_groups.reduce((s, g) => s + Number(g.total_byte_size), 0);
       rows += footer.rows;
@@ -105,7 +140,7 @@ async function inspectParquet(store: DropStore, t: TableInspection, problem: Rep
       } else if (footer.columns.join('\u0000') !== t.columns.join('\u0000') || footer.columnTypes.join('\u0000') !== t.columnTypes!.join('\u0000')) {
         p.error = `its schema differs from ${t.parts[0].source.kind === 'file' ? t.parts[0].source.path : 'the first part'}`;
       }
-      readable.push({ rel: src.path, size: src.size, metadata: footer.metadata });
+      readable.push({ rel: src.path, size: src.size, metadata: footer.metadata, file: footer.file });
     } catch (e) {
       if (!(e instanceof ParquetUnreadable)) throw e;
       p.error = e.message;
@@ -123,7 +158,9 @@ async function inspectParquet(store: DropStore, t: TableInspection, problem: Rep
   t.member = t.parts.length > 1 ? `${t.member.slice(0, t.member.lastIndexOf('/') + 1)} (${t.parts.length} parts)` : t.member;
   void rowGroups;
   const key = dailyKey(t.name, t.columns);
-  if (key && rows > 0) {
+  if (key && rows > keyCheckRows()) {
+    unchecked.push(`${t.name} (${rows.toLocaleString('en-US')} rows)`);
+  } else if (key && rows > 0) {
     const d = await duplicateKeys(store, readable, key, signal);
     if (d && d.duplicates > 0) {
       problem('duplicate-key', t.name, null, `${t.name} repeats its key ${key} in ${d.duplicates} row${d.duplicates === 1 ? '' : 's'} of this dump (e.g. ${d.examples.join(', ')})`, {
