@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dailyAdapter } from '../../src/engine/formats/daily/discover';
 import { inspectDailyChunk } from '../../src/engine/formats/daily/inspect';
@@ -59,6 +60,24 @@ describe.skipIf(!!skip)('daily drop in S3 (moto_server) vs its local copy', () =
     const bad = s3.results.flatMap((r) => r.problems).find((p) => p.kind === 'table-unreadable' && p.table === 'FACT_REVIEWS')!;
     expect(bad.message).toMatch(/^s3:\/\/customer-bucket\/analytics-export\/2026-11-20\/FACT_REVIEWS\.parquet: truncated or damaged Parquet file/);
     expect(bad.detail).toMatchObject({ day: '2026-11-20', location: 's3://customer-bucket/analytics-export/', key: '2026-11-20/FACT_REVIEWS.parquet' });
+  });
+
+  it('an object replaced after the listing is a file-changed problem, never a wrong count', async () => {
+    const root = 's3://customer-bucket/analytics-export/';
+    const store = openStore(root);
+    const { chunks } = dailyAdapter.discover(fileEntriesOf(store, (await store.list()).files));
+    const c = chunks[0];
+    const key = `analytics-export/${c.extraFiles.find((f) => f.rel.endsWith('FACT_REVIEWS.parquet'))!.rel}`;
+    const body = await (await moto.client.send(new GetObjectCommand({ Bucket: 'customer-bucket', Key: key }))).Body!.transformToByteArray();
+    await moto.client.send(new PutObjectCommand({ Bucket: 'customer-bucket', Key: key, Body: Buffer.concat([Buffer.from(body), Buffer.from('x')]) }));
+    try {
+      const r = await inspectDailyChunk(c, { root, verify: false, onBytes: () => undefined, maxMemberBytes: 1e12 });
+      expect(r.unstable).toBe(true);
+      expect(r.problems.map((p) => [p.kind, p.table])).toContainEqual(['file-changed', 'FACT_REVIEWS']);
+      expect(r.tables.find((t) => t.name === 'FACT_REVIEWS')!.rows).toBeNull();
+    } finally {
+      await moto.client.send(new PutObjectCommand({ Bucket: 'customer-bucket', Key: key, Body: body }));
+    }
   });
 
   it('reads a small fraction of the bucket: Parquet footers and key columns, CSV.gz once', async () => {

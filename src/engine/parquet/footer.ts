@@ -25,14 +25,14 @@ export interface ParquetFooter {
  * kept, so a later read inside it (a small file's key column after its footer fetch, which
  * covered the whole file) costs no request.
  */
-export function asyncBufferOf(store: DropStore, rel: string, size: number, signal?: AbortSignal): AsyncBuffer {
+export function asyncBufferOf(store: DropStore, rel: string, size: number, signal?: AbortSignal, version?: string): AsyncBuffer {
   let held: { start: number; bytes: Buffer } | null = null;
   return {
     byteLength: size,
     slice: async (start: number, end?: number) => {
       const stop = end ?? size;
       if (!held || start < held.start || stop > held.start + held.bytes.length) {
-        held = { start, bytes: await store.read(rel, start, stop, signal) };
+        held = { start, bytes: await store.read(rel, start, stop, signal, version) };
       }
       const b = held.bytes.subarray(start - held.start, stop - held.start);
       return b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer;
@@ -43,10 +43,10 @@ export function asyncBufferOf(store: DropStore, rel: string, size: number, signa
 
 export class ParquetUnreadable extends Error {}
 
-export async function readParquetFooter(store: DropStore, rel: string, size: number, signal?: AbortSignal): Promise<ParquetFooter> {
+export async function readParquetFooter(store: DropStore, rel: string, size: number, signal?: AbortSignal, version?: string): Promise<ParquetFooter> {
   if (size < 12) throw new ParquetUnreadable(`not a Parquet file: ${size} bytes, too short for a footer`);
   let metadata: FileMetaData;
-  const file = asyncBufferOf(store, rel, size, signal);
+  const file = asyncBufferOf(store, rel, size, signal, version);
   try {
     metadata = await parquetMetadataAsync(file, { initialFetchSize: Math.min(size, FOOTER_FETCH) });
   } catch (e) {

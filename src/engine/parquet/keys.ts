@@ -1,7 +1,7 @@
 // Duplicate values of one column of a Parquet file, reading that column's chunks only
 // (ranged reads of its pages; the other columns are never fetched).
 import { parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
-import type { DropStore } from '../storage/types';
+import { ObjectChanged, type DropStore } from '../storage/types';
 import { asyncBufferOf } from './footer';
 
 export interface DuplicateKeys {
@@ -51,7 +51,8 @@ export async function duplicateKeys(
           }
         },
       });
-    } catch {
+    } catch (e) {
+      if (e instanceof ObjectChanged || (e as Error).name === 'AbortError') throw e;
       return null;
     }
   }

@@ -9,7 +9,7 @@ import { EngineError } from '../model';
 import { Limiter } from './limiter';
 import { s3UrlOf, type S3Location } from './location';
 import { s3Error } from './s3-errors';
-import { emptyStats, type DropStore, type ListResult, type StoreEntry } from './types';
+import { emptyStats, ObjectChanged, type DropStore, type ListResult, type StoreEntry } from './types';
 
 export interface S3StoreOptions {
   /** Shared-config profile; default AWS_PROFILE or 'default'. */
@@ -89,6 +89,7 @@ export class S3Store implements DropStore {
     try {
       return await this.limiter.run(() => fn(client));
     } catch (e) {
+      if (e instanceof ObjectChanged) throw e;
       throw s3Error(e, what, this.endpoint);
     }
   }
@@ -143,32 +144,41 @@ export class S3Store implements DropStore {
     }
   }
 
-  async read(rel: string, start: number, end: number, signal?: AbortSignal): Promise<Buffer> {
+  async read(rel: string, start: number, end: number, signal?: AbortSignal, version?: string): Promise<Buffer> {
     if (end <= start) return Buffer.alloc(0);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.send(this.where(rel), async (c) => {
-          const out = await c.send(
-            new GetObjectCommand({ Bucket: this.loc.bucket, Key: this.key(rel), Range: `bytes=${start}-${end - 1}` }),
-            { abortSignal: signal },
-          );
+          const out = await c
+            .send(
+              new GetObjectCommand({ Bucket: this.loc.bucket, Key: this.key(rel), Range: `bytes=${start}-${end - 1}`, IfMatch: ifMatch(version) }),
+              { abortSignal: signal },
+            )
+            .catch((e: { name?: string; $metadata?: { httpStatusCode?: number } }) => {
+              throw e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412 ? new ObjectChanged(rel) : e;
+            });
           const bytes = await out.Body!.transformToByteArray();
           this.stats.bytesRead += bytes.length;
           return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
         });
       } catch (e) {
+        if (e instanceof ObjectChanged) throw e;
         if (attempt >= BODY_ATTEMPTS || signal?.aborted || !(e instanceof EngineError) || !/cannot reach/.test(e.message)) throw e;
         await new Promise((r) => setTimeout(r, 200 * attempt));
       }
     }
   }
 
-  stream(rel: string, opts: { start?: number; end?: number; signal?: AbortSignal } = {}): Readable {
+  stream(rel: string, opts: { start?: number; end?: number; signal?: AbortSignal; version?: string } = {}): Readable {
     const out = new PassThrough({ highWaterMark: 1 << 20 });
     const range =
       opts.start !== undefined || opts.end !== undefined ? `bytes=${opts.start ?? 0}-${opts.end !== undefined ? opts.end - 1 : ''}` : undefined;
     void this.send(this.where(rel), async (c) => {
-      const res = await c.send(new GetObjectCommand({ Bucket: this.loc.bucket, Key: this.key(rel), Range: range }), { abortSignal: opts.signal });
+      const res = await c
+        .send(new GetObjectCommand({ Bucket: this.loc.bucket, Key: this.key(rel), Range: range, IfMatch: ifMatch(opts.version) }), { abortSignal: opts.signal })
+        .catch((e: { name?: string; $metadata?: { httpStatusCode?: number } }) => {
+          throw e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412 ? new ObjectChanged(rel) : e;
+        });
       const body = res.Body as Readable;
       // Holds a request slot until the body is read through, so concurrency stays bounded.
       await new Promise<void>((resolve, reject) => {
@@ -189,7 +199,7 @@ export class S3Store implements DropStore {
           resolve();
         });
       });
-    }).catch((e: Error) => out.destroy(e instanceof EngineError ? e : s3Error(e, this.where(rel), this.endpoint)));
+    }).catch((e: Error) => out.destroy(e instanceof EngineError || e instanceof ObjectChanged ? e : s3Error(e, this.where(rel), this.endpoint)));
     return out;
   }
 
@@ -200,6 +210,11 @@ export class S3Store implements DropStore {
   close(): void {
     void this.client.then((c) => c.destroy()).catch(() => undefined);
   }
+}
+
+/** If-Match for a listed ETag (a hex digest, possibly "-N" for multipart); none for mtimes. */
+function ifMatch(version: string | undefined): string | undefined {
+  return version && /^[0-9a-f]{32}(-\d+)?$/i.test(version) ? `"${version}"` : undefined;
 }
 
 function etag(s: string | undefined): string | undefined {

@@ -36,10 +36,13 @@ export interface DropStore {
   /** Every object below the root, sorted by rel. */
   list(opts?: { signal?: AbortSignal; maxDepth?: number }): Promise<ListResult>;
   stat(rel: string): Promise<StoreEntry | null>;
-  /** Bytes [start, end) of one object. */
-  read(rel: string, start: number, end: number, signal?: AbortSignal): Promise<Buffer>;
+  /**
+   * Bytes [start, end) of one object. With `version` (the listing's), a read of an object
+   * replaced since fails with ObjectChanged (S3: If-Match on the ETag).
+   */
+  read(rel: string, start: number, end: number, signal?: AbortSignal, version?: string): Promise<Buffer>;
   /** The object's bytes from start (default 0) to end (exclusive; default its end). */
-  stream(rel: string, opts?: { start?: number; end?: number; signal?: AbortSignal }): Readable;
+  stream(rel: string, opts?: { start?: number; end?: number; signal?: AbortSignal; version?: string }): Readable;
   /** Where a local path for the object is, if there is one (DuckDB reads local files directly). */
   localPath(rel: string): string | null;
   close(): void;
@@ -47,4 +50,12 @@ export interface DropStore {
 
 export function emptyStats(): StoreStats {
   return { requests: 0, bytesRead: 0 };
+}
+
+/** The object was replaced after it was listed (S3: 412 on If-Match): the result must not be kept. */
+export class ObjectChanged extends Error {
+  readonly code = 'object-changed';
+  constructor(readonly rel: string) {
+    super(`${rel} changed while it was read`);
+  }
 }

@@ -9,7 +9,7 @@ import type { FileEntry } from '../../fs/walk';
 import { duplicateKeys } from '../../parquet/keys';
 import { ParquetUnreadable, readParquetFooter } from '../../parquet/footer';
 import { sharedStore } from '../../storage/open';
-import type { DropStore } from '../../storage/types';
+import { ObjectChanged, type DropStore } from '../../storage/types';
 import { emptyInspection, emptyTable, type ChunkCandidate, type ChunkInspection, type InspectContext, type TableInspection, type TablePart } from '../types';
 import { dailyKey } from './keys';
 import { classifyDailyFile, type DailyFile } from './path';
@@ -57,6 +57,7 @@ export async function inspectDailyChunk(chunk: ChunkCandidate, ctx: InspectConte
   // Tables are read side by side: from S3 each is a round trip or two, and the store bounds
   // the requests in flight. Results keep the table order.
   r.tables = new Array<TableInspection>(tables.length);
+  const changed = new Set<string>();
   await Promise.all(tables.map(async (table, ti) => {
     ctx.signal?.throwIfAborted();
     const list = byTable.get(table)!;
@@ -78,10 +79,27 @@ export async function inspectDailyChunk(chunk: ChunkCandidate, ctx: InspectConte
       problem('table-unreadable', table, list[0].f.rel, t.error);
       return;
     }
-    if (layout.kind === 'parquet') await inspectParquet(store, t, problem, unchecked, ctx.signal);
-    else await inspectCsv(store, t, problem, ctx.signal);
+    try {
+      if (layout.kind === 'parquet') await inspectParquet(store, t, problem, unchecked, ctx.signal);
+      else await inspectCsv(store, t, problem, ctx.signal);
+    } catch (e) {
+      if (!(e instanceof ObjectChanged)) throw e;
+      changed.add(e.rel);
+      t.error = e.message;
+    }
     progress();
   }));
+  // A local file replaced or grown while it was read (S3 reads fail with If-Match instead).
+  if (store.kind === 'local') {
+    for (const f of files) {
+      const now = await store.stat(f.rel);
+      if (!now || now.size !== f.size || now.version !== (f.version ?? String(f.mtimeMs))) changed.add(f.rel);
+    }
+  }
+  for (const rel of [...changed].sort()) {
+    r.unstable = true;
+    problem('file-changed', classifyDailyFile(rel)?.table ?? null, rel, 'changed while it was read (still being uploaded?): re-scan when the transfer has finished');
+  }
   progress();
   r.problems = tables.flatMap((t) => problemsOf.get(t) ?? []);
   unchecked.sort();
@@ -117,7 +135,7 @@ async function inspectParquet(store: DropStore, t: TableInspection, problem: Rep
     t.parts.map(async (p) => {
       const src = p.source as Extract<TablePart['source'], { kind: 'file' }>;
       try {
-        return await readParquetFooter(store, src.path, src.size, signal);
+        return await readParquetFooter(store, src.path, src.size, signal, src.version);
       } catch (e) {
         if (!(e instanceof ParquetUnreadable)) throw e;
         return e;
@@ -181,7 +199,7 @@ async function inspectCsv(store: DropStore, t: TableInspection, problem: Report,
     const delimiter = p.layout.kind === 'dsv' ? p.layout.dialect.delimiter.charCodeAt(0) : 0x2c;
     const counter = new CsvRecordCounter({ delimiter });
     try {
-      let stream: NodeJS.ReadableStream = store.stream(src.path, { signal });
+      let stream: NodeJS.ReadableStream = store.stream(src.path, { signal, version: src.version });
       if (p.codecs.includes('gzip')) stream = stream.pipe(createGunzip());
       for await (const chunk of stream as AsyncIterable<Buffer>) counter.push(chunk);
       const res = counter.finish();
@@ -193,7 +211,7 @@ async function inspectCsv(store: DropStore, t: TableInspection, problem: Report,
       if (!t.columns.length && res.header) t.columns = res.header;
       if (!res.header) p.error = 'empty: no header record';
     } catch (e) {
-      if ((e as Error).name === 'AbortError') throw e;
+      if ((e as Error).name === 'AbortError' || e instanceof ObjectChanged) throw e;
       const msg = (e as Error).message.split('\n')[0];
       p.error = p.codecs.includes('gzip') ? `truncated or corrupt gzip: ${msg}` : `cannot be read: ${msg}`;
     }
