@@ -46,6 +46,8 @@ Options:
   --exit-zero           exit 0 even when problems are found (for scripts that only want the file)
   --follow-links        follow symbolic links that lead outside the drop (default: reported, not followed)
   --profile NAME        AWS shared-config profile for s3:// drops (default AWS_PROFILE)
+  --retention DUR       how long daily dumps are kept (default 30d): older ones still present, or
+                        fewer days kept, are noted
   --key-check-rows N    check duplicate keys in tables of up to N rows per dump (default 250000)
   --quiet               no progress bar
   -h, --help            this help (on stdout)
@@ -79,6 +81,7 @@ const OPTIONS = {
   'exit-zero': { type: 'boolean' },
   'follow-links': { type: 'boolean' },
   profile: { type: 'string' },
+  retention: { type: 'string' },
   'key-check-rows': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -141,6 +144,7 @@ function cadenceFrom(values: Values): ReturnType<typeof cadenceOf> {
   return cadenceOf({
     cadenceSeconds: values.cadence ? parseDuration(values.cadence) : undefined,
     graceSeconds: values.grace ? parseDuration(values.grace) : undefined,
+    retentionSeconds: values.retention ? parseDuration(values.retention) : undefined,
     asOf: values['as-of'],
   });
 }

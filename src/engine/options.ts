@@ -23,10 +23,11 @@ export function parseAsOf(text: string | undefined): number {
 }
 
 /** The user's judgement options; cadence and grace left out are the family's (see checks/index.ts). */
-export function cadenceOf(o: { cadenceSeconds?: number; graceSeconds?: number; asOf?: string | number }): Judgement {
+export function cadenceOf(o: { cadenceSeconds?: number; graceSeconds?: number; asOf?: string | number; retentionSeconds?: number }): Judgement {
   return {
     ...(o.cadenceSeconds !== undefined ? { cadenceSeconds: o.cadenceSeconds } : {}),
     ...(o.graceSeconds !== undefined ? { graceSeconds: o.graceSeconds } : {}),
+    ...(o.retentionSeconds !== undefined ? { retentionSeconds: o.retentionSeconds } : {}),
     asOf: typeof o.asOf === 'number' ? o.asOf : parseAsOf(o.asOf),
   };
 }

@@ -33,7 +33,14 @@ export function resolveJudgement(family: FamilyChecks, ordered: Keyed[], j: Judg
   }
   // Half a period of slack: a run delayed by a long export is not yet "late".
   graceSeconds ??= Math.round(cadenceSeconds / 2);
-  return { axis: family.axis, cadenceSeconds, graceSeconds, asOf: j.asOf, cadenceSource: source };
+  return {
+    axis: family.axis,
+    cadenceSeconds,
+    graceSeconds,
+    asOf: j.asOf,
+    cadenceSource: source,
+    ...(j.retentionSeconds !== undefined ? { retentionSeconds: j.retentionSeconds } : {}),
+  };
 }
 
 /** `entries`: the walk's problems (entryProblems); unreadable ones explain breaks in the extents. */

@@ -31,9 +31,13 @@ export function schemaProblems(ordered: Keyed[]): Problem[] {
       }
       const added = t.columns.filter((c) => !before.columns.includes(c));
       const removed = before.columns.filter((c) => !t.columns.includes(c));
+      // Columns kept under the same name may have changed type as well (matched by name).
+      const typeOf = (cols: string[], ts: string[] | null, c: string): string | null => (ts ? (ts[cols.indexOf(c)] ?? null) : null);
+      const retyped = before.types && types ? t.columns.filter((c) => before.columns.includes(c) && typeOf(before.columns, before.types, c) !== typeOf(t.columns, types, c)) : [];
       const parts: string[] = [];
       if (added.length) parts.push(`gained ${added.join(', ')}`);
       if (removed.length) parts.push(`lost ${removed.join(', ')}`);
+      if (retyped.length) parts.push(`changed types: ${retyped.map((c) => `${c} ${typeOf(before.columns, before.types, c)} → ${typeOf(t.columns, types, c)}`).join(', ')}`);
       if (!parts.length) parts.push('has its columns in another order');
       problems.push({
         kind: 'schema-change',
@@ -42,7 +46,7 @@ export function schemaProblems(ordered: Keyed[]): Problem[] {
         previous: before.chunk,
         table: t.name,
         message: `${t.name} ${parts.join(' and ')} since ${before.chunk}`,
-        detail: { added, removed, before: before.columns, after: t.columns },
+        detail: { added, removed, retyped, before: before.columns, after: t.columns, ...(types ? { typesBefore: before.types, typesAfter: types } : {}) },
       });
     }
   }

@@ -23,6 +23,8 @@ export interface Judgement {
   cadenceSeconds?: number;
   graceSeconds?: number;
   asOf: number;
+  /** How long dumps are kept (daily drops' retention check; default 30 days). */
+  retentionSeconds?: number;
 }
 
 export const DEFAULT_CADENCE_SECONDS = 8 * 3600;

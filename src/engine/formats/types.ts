@@ -177,6 +177,8 @@ export interface CheckContext {
   graceSeconds: number;
   /** Unix seconds the time checks are judged at. */
   asOf: number;
+  /** The retention window where the user gave one (families with a retention check). */
+  retentionSeconds?: number;
 }
 
 /** A family's own check over all chunks (beside the generic ones in checks/). */

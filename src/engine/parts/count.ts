@@ -2,7 +2,10 @@
 // rules with the table browser), other layouts through their own counters (Parquet from its
 // footer, JSON streamed) registered in LAYOUT_COUNTERS. Every family's inspector counts
 // through here, so a new layout is a plug-in, not a fork.
-import type { Layout, PartSpec } from '../../shared/family';
+import { describeSource, type Layout, type PartSpec } from '../../shared/family';
+import { ParquetUnreadable, readParquetFooter } from '../parquet/footer';
+import { sharedStore } from '../storage/open';
+import { ObjectChanged } from '../storage/types';
 import { CsvRecordCounter, type MalformedRecord } from '../csv/record-counter';
 import type { TableErrorKind } from '../formats/types';
 import { PartReadError, readPart, type PartFailure, type PartReadOptions } from './read';
@@ -26,6 +29,7 @@ export type LayoutCounter = (root: string, part: PartSpec, opts: PartReadOptions
 
 export const LAYOUT_COUNTERS: Partial<Record<Layout['kind'], LayoutCounter>> = {
   dsv: countDsv,
+  parquet: countParquet,
 };
 
 export async function countPart(root: string, part: PartSpec, opts: PartReadOptions = {}): Promise<PartCount> {
@@ -86,4 +90,29 @@ export function errorKindOf(reason: NonNullable<PartCount['error']>['reason']): 
     default:
       return 'damaged';
   }
+}
+
+/** Parquet: rows, columns and types from the footer alone (ranged reads through the store). */
+async function countParquet(root: string, part: PartSpec, opts: PartReadOptions): Promise<PartCount> {
+  const out = emptyCount();
+  const src = part.source;
+  if (src.kind !== 'file' || part.codecs.length) {
+    return { ...out, error: { reason: 'unsupported', message: `${describeSource(src)}: Parquet is read from plain files only` } };
+  }
+  const store = sharedStore(root);
+  const before = store.stats.bytesRead;
+  try {
+    const f = await readParquetFooter(store, src.path, src.size, opts.signal, src.version);
+    out.rows = f.rows;
+    out.columns = f.columns;
+    out.columnTypes = f.columnTypes;
+    out.bytes = f.metadata.row_groups.reduce((s, g) => s + Number(g.total_byte_size), 0);
+  } catch (e) {
+    if (e instanceof ParquetUnreadable) out.error = { reason: /^truncated/.test(e.message) ? 'truncated' : 'corrupt', message: e.message };
+    else if (e instanceof ObjectChanged) out.error = { reason: 'changed', message: e.message };
+    else throw e;
+  } finally {
+    opts.onRawBytes?.(store.stats.bytesRead - before);
+  }
+  return out;
 }

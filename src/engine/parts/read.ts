@@ -7,6 +7,10 @@ import { pathOfRel } from '../fs/names';
 import { openRegular } from '../fs/open-regular';
 import type { Transform } from 'node:stream';
 import { describeSource, fileOf, type PartSpec } from '../../shared/family';
+import { EngineError } from '../model';
+import { isS3Url } from '../storage/location';
+import { sharedStore } from '../storage/open';
+import { ObjectChanged } from '../storage/types';
 import { ZipArchive, ZipError } from '../zip/zip-archive';
 import { codecFor, CodecError } from './codecs';
 
@@ -91,6 +95,21 @@ async function readSource(
 ): Promise<void> {
   const src = part.source;
   if (src.kind === 'file') {
+    if (isS3Url(root)) {
+      // Read in place from S3 through the drop's store (If-Match on the listed ETag).
+      const stream = sharedStore(root).stream(src.path, { signal: opts.signal, version: src.version });
+      try {
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          opts.onRawBytes?.(chunk.length);
+          await push(chunk);
+        }
+      } catch (e) {
+        if (e instanceof ObjectChanged) throw new PartReadError(`${name} changed while it was read`, 'changed');
+        if (e instanceof EngineError) throw new PartReadError(e.message, e.code === 'not-found' ? 'missing' : 'corrupt');
+        throw e;
+      }
+      return;
+    }
     // Opened non-blocking and checked regular first (a FIFO would block forever).
     const fh = await openRegular(pathOfRel(root, src.path));
     try {
@@ -104,6 +123,7 @@ async function readSource(
     }
     return;
   }
+  if (isS3Url(root)) throw new PartReadError(`${name}: zip members are not read from S3 by this version`, 'unsupported');
   if (src.of.kind !== 'file') throw new PartReadError(`${name}: archives nested in archives are not read by this version`, 'unsupported');
   const file = fileOf(src);
   let zip: ZipArchive;

@@ -16,7 +16,9 @@ const WINDOW = 14;
 const seriesOf = (c: ChunkRecord): string => (c as { series?: string }).series ?? c.name.split('/').slice(0, -1).join('/');
 const dayOf = (c: ChunkRecord): number | null => c.coverage?.from ?? c.nameTs ?? null;
 const iso = (ts: number | null): string => (ts === null ? '?' : new Date(ts * 1000).toISOString().slice(0, 10));
-const where = (c: ChunkRecord): string => String(c.attributes?.location ?? '');
+const location = (c: ChunkRecord): string => String(c.attributes?.location ?? '');
+/** An object as the report names it: its s3:// URL, or its path in a local drop. */
+const objectRef = (c: ChunkRecord, rel: string): string => (location(c).startsWith('s3://') ? `${location(c)}${rel}` : rel);
 
 function bySeries(chunks: ChunkRecord[]): ChunkRecord[][] {
   const m = new Map<string, ChunkRecord[]>();
@@ -47,8 +49,8 @@ export const missingTables: CrossChunkCheck = (chunks) => {
           severity: SEVERITY_OF['missing-table'],
           chunk: c.name,
           table,
-          message: `${table} is missing from the ${iso(dayOf(c))} dump (${where(c)}${c.dir}/): present on ${count.get(table)} of ${span} days`,
-          detail: { day: iso(dayOf(c)), location: where(c), key: `${c.dir}/${table}.*`, presentDays: count.get(table), days: span },
+          message: `${table} is missing from the ${iso(dayOf(c))} dump (${objectRef(c, `${c.dir}/`)}): present on ${count.get(table)} of ${span} days`,
+          detail: { day: iso(dayOf(c)), location: location(c), key: `${c.dir}/${table}.*`, presentDays: count.get(table), days: span },
         });
       }
     }
@@ -88,8 +90,8 @@ export const volumeDrops: CrossChunkCheck = (chunks) => {
               severity: SEVERITY_OF['volume-drop'],
               chunk: c.name,
               table: t.name,
-              message: `${where(c)}${key}: ${t.name} has ${t.rows.toLocaleString('en-US')} rows on ${iso(dayOf(c))}, ${pct}% of its usual ${Math.round(med).toLocaleString('en-US')} (median of the ${w.length} days before)`,
-              detail: { day: iso(dayOf(c)), location: where(c), key, rows: t.rows, median: med, mad, window: w.length },
+              message: `${objectRef(c, key)}: ${t.name} has ${t.rows.toLocaleString('en-US')} rows on ${iso(dayOf(c))}, ${pct}% of its usual ${Math.round(med).toLocaleString('en-US')} (median of the ${w.length} days before)`,
+              detail: { day: iso(dayOf(c)), location: location(c), key, rows: t.rows, median: med, mad, window: w.length },
             });
           }
         }
@@ -102,7 +104,7 @@ export const volumeDrops: CrossChunkCheck = (chunks) => {
 };
 
 /** Dumps older than the retention window still present; fewer days kept than it promises. */
-export const retention: CrossChunkCheck = (chunks, ctx: CheckContext & { retentionSeconds?: number }) => {
+export const retention: CrossChunkCheck = (chunks, ctx: CheckContext) => {
   const keep = ctx.retentionSeconds ?? DEFAULT_RETENTION_SECONDS;
   const days = Math.round(keep / DAY);
   const out: Problem[] = [];

@@ -1,10 +1,9 @@
 // Inspects one run date's dump (in a worker): every table's parts through the drop's store.
 // Parquet: footer only (rows, row groups, columns and types), plus the key column's pages
 // for duplicate keys; CSV / CSV.gz: streamed once through the record counter.
-import { createGunzip } from 'node:zlib';
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { SEVERITY_OF, type Problem, type ProblemKind } from '../../../shared/report';
-import { CsvRecordCounter } from '../../csv/record-counter';
+import { countPart } from '../../parts/count';
 import type { FileEntry } from '../../fs/walk';
 import { duplicateKeys } from '../../parquet/keys';
 import { ParquetUnreadable, readParquetFooter } from '../../parquet/footer';
@@ -194,33 +193,30 @@ async function inspectCsv(store: DropStore, t: TableInspection, problem: Report,
   let rows = 0;
   let bytes = 0;
   let malformed = 0;
+  const failure = new Map<TablePart, string>();
   for (const p of t.parts) {
-    const src = p.source as Extract<TablePart['source'], { kind: 'file' }>;
-    const delimiter = p.layout.kind === 'dsv' ? p.layout.dialect.delimiter.charCodeAt(0) : 0x2c;
-    const counter = new CsvRecordCounter({ delimiter });
-    try {
-      let stream: NodeJS.ReadableStream = store.stream(src.path, { signal, version: src.version });
-      if (p.codecs.includes('gzip')) stream = stream.pipe(createGunzip());
-      for await (const chunk of stream as AsyncIterable<Buffer>) counter.push(chunk);
-      const res = counter.finish();
-      p.rows = res.records;
-      p.bytes = res.bytes;
-      rows += res.records;
-      bytes += res.bytes;
-      malformed += res.malformedRows;
-      if (!t.columns.length && res.header) t.columns = res.header;
-      if (!res.header) p.error = 'empty: no header record';
-    } catch (e) {
-      if ((e as Error).name === 'AbortError' || e instanceof ObjectChanged) throw e;
-      const msg = (e as Error).message.split('\n')[0];
-      p.error = p.codecs.includes('gzip') ? `truncated or corrupt gzip: ${msg}` : `cannot be read: ${msg}`;
+    // The part reader: the store's bytes through the codecs (gzip), counted by the record rules.
+    const c = await countPart(store.location, p, { signal });
+    if (c.error?.reason === 'changed') throw new ObjectChanged((p.source as { path: string }).path);
+    p.rows = c.rows;
+    p.bytes = c.bytes;
+    malformed += c.malformedRows;
+    if (!t.columns.length && c.columns.length) t.columns = c.columns;
+    if (c.error) p.error = c.error.message;
+    else {
+      rows += c.rows ?? 0;
+      bytes += c.bytes;
     }
+    if (c.error) failure.set(p, c.error.reason);
   }
   const bad = t.parts.filter((x) => x.error);
   t.malformedRows = malformed;
   if (bad.length) {
     t.error = bad[0].error;
-    for (const x of bad) problem(x.error!.startsWith('truncated') ? 'archive-corrupt' : 'table-unreadable', t.name, (x.source as { path: string }).path, x.error!);
+    for (const x of bad) {
+      const reason = failure.get(x);
+      problem(reason === 'truncated' || reason === 'corrupt' ? 'archive-corrupt' : 'table-unreadable', t.name, (x.source as { path: string }).path, x.error!);
+    }
     t.rows = null;
     return;
   }
