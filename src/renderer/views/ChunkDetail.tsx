@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useApp } from '../state/context';
 import { indexReport, kindLabel } from '../state/derive';
 import { formatBytes, formatInt, formatKeyRange, formatUtc } from '../format';
@@ -109,6 +109,34 @@ export function ChunkDetail({ wide = false }: { wide?: boolean }) {
         ) : null}
       </section>
 
+      {report.axis && report.axis !== 'audit-key' ? (
+        <section aria-label="Metadata">
+          <h3>Chunk</h3>
+          <dl className="kv">
+            <dt>{report.axis === 'run-date' ? 'Run date' : 'Covers'}</dt>
+            <dd className="mono">
+              {report.axis === 'run-date' && chunk.coverage?.from != null
+                ? new Date(chunk.coverage.from * 1000).toISOString().slice(0, 10)
+                : `${formatUtc(chunk.coverage?.from ?? null)} → ${formatUtc(chunk.coverage?.to ?? null)}`}{' '}
+              <span className="muted">(from {chunk.coverage?.source ?? 'path'})</span>
+            </dd>
+            {chunk.series ? (
+              <>
+                <dt>Series</dt>
+                <dd className="mono">{chunk.series}</dd>
+              </>
+            ) : null}
+            {Object.entries(chunk.attributes ?? {})
+              .filter(([, v]) => v !== null && v !== '')
+              .map(([k, v]) => (
+                <Fragment key={k}>
+                  <dt>{attributeLabel(k)}</dt>
+                  <dd className="mono">{String(v)}</dd>
+                </Fragment>
+              ))}
+          </dl>
+        </section>
+      ) : (
       <section aria-label="Metadata">
         <h3>Metadata</h3>
         <dl className="kv">
@@ -142,6 +170,7 @@ export function ChunkDetail({ wide = false }: { wide?: boolean }) {
           </dd>
         </dl>
       </section>
+      )}
 
       <section aria-label="Tables">
         <h3>Tables ({chunk.tables.length})</h3>
@@ -220,4 +249,15 @@ export function ChunkDetail({ wide = false }: { wide?: boolean }) {
       </div>
     </aside>
   );
+}
+
+const ATTRIBUTE_LABELS: Record<string, string> = {
+  location: 'Location',
+  lastModified: 'Last modified',
+  keysNotChecked: 'Keys not checked',
+};
+
+/** A family attribute's name for people ("lastModified" → "Last modified"). */
+function attributeLabel(k: string): string {
+  return ATTRIBUTE_LABELS[k] ?? k.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
 }

@@ -55,7 +55,12 @@ export function coverageModel(report: ScanReport): CoverageModel {
     }
   });
   const schema = new Set<string>();
-  for (const p of report.problems) if (p.kind === 'schema-change' && p.chunk && p.table) schema.add(`${p.table}\u0000${p.chunk}`);
+  const collapsed = new Set<string>();
+  for (const p of report.problems) {
+    if (p.kind === 'schema-change' && p.chunk && p.table) schema.add(`${p.table}\u0000${p.chunk}`);
+    // The checks' robust judgement (median and MAD of the trailing days) marks a cell too.
+    if (p.kind === 'volume-drop' && p.chunk && p.table) collapsed.add(`${p.table}\u0000${p.chunk}`);
+  }
   const tables: TableStats[] = idx.tableNames.map((name, ti) => {
     const vals: number[] = [];
     for (let ci = 0; ci < C; ci++) {
@@ -77,7 +82,8 @@ export function coverageModel(report: ScanReport): CoverageModel {
       if (v === -2) return { state: 'unreadable', rows: null, heat: 0, small: false, schemaChange: sc, columns: cols[ti * C + ci] };
       const max = tables[ti].max;
       const heat = max > 0 ? Math.log1p(v) / Math.log1p(max) : 0;
-      return { state: 'rows', rows: v, heat, small: isSmall(v, tables[ti].median), schemaChange: sc, columns: cols[ti * C + ci] };
+      const small = isSmall(v, tables[ti].median) || collapsed.has(`${tables[ti].name}\u0000${chunk.name}`);
+      return { state: 'rows', rows: v, heat, small, schemaChange: sc, columns: cols[ti * C + ci] };
     },
   };
   cache.set(report, model);

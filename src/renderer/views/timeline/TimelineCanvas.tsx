@@ -107,7 +107,11 @@ export interface TimelineCanvasProps {
 export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvasProps) {
   const store = useAppStore();
   const report = useApp((s) => s.report);
-  const axis = useApp((s) => s.timelineAxis);
+  const chosenAxis = useApp((s) => s.timelineAxis);
+  // Families without audit keys (daily dumps, bulk windows, extracts) have only the time axis.
+  const keyed = !report?.axis || report.axis === 'audit-key';
+  const axis = keyed ? chosenAxis : 'time';
+  const timeName = report?.axis === 'run-date' ? 'Run date' : 'Created time';
   const setAxis = useApp((s) => s.setTimelineAxis);
   const selected = useApp((s) => s.selectedChunk);
   const focusSeq = useApp((s) => s.focusSeq);
@@ -432,7 +436,7 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
   if (!report || !layout) return null;
   const gaps = layout.breaks.filter((b) => b.kind === 'gap').length;
   const label =
-    `Timeline of ${formatInt(report.chunks.length)} chunks along the ${axis === 'key' ? 'audit key' : 'created time'} axis` +
+    `Timeline of ${formatInt(report.chunks.length)} chunks along the ${axis === 'key' ? 'audit key' : timeName.toLowerCase()} axis` +
     (axis === 'key' ? `, ${gaps} ${gaps === 1 ? 'gap' : 'gaps'}` : '') +
     '. Arrow keys pan, plus and minus zoom, 0 fits, Shift+arrows or [ and ] select the previous or next chunk.';
 
@@ -440,11 +444,13 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
     <div className={`timeline${compact ? ' timeline-compact' : ''}`} data-testid="timeline">
       <div className="timeline-toolbar">
         <div className="segmented" role="group" aria-label="Timeline axis">
-          <button type="button" className="btn btn-small" aria-pressed={axis === 'key'} data-testid="axis-key" onClick={() => setAxis('key')}>
-            Audit key
-          </button>
+          {keyed && (
+            <button type="button" className="btn btn-small" aria-pressed={axis === 'key'} data-testid="axis-key" onClick={() => setAxis('key')}>
+              Audit key
+            </button>
+          )}
           <button type="button" className="btn btn-small" aria-pressed={axis === 'time'} data-testid="axis-time" onClick={() => setAxis('time')}>
-            Created time
+            {timeName}
           </button>
         </div>
         <div className="btn-group" role="group" aria-label="Zoom">
@@ -526,7 +532,7 @@ function TimelineLegend() {
       </li>
       <li>
         <b>G</b> chunks missing before it · <b>✕</b> checksum failed · <b>?</b> checksum missing · <b>M</b> metadata · <b>!</b> unreadable · <b>D</b> duplicate · <b>O</b> overlap · <b>N</b> name order ·{' '}
-        <b>S</b> schema · <b>L</b> late · <b>#</b> malformed rows · <b>E</b> encrypted
+        <b>S</b> schema · <b>T</b> table missing or collapsed · <b>L</b> late · <b>#</b> malformed rows · <b>E</b> encrypted
       </li>
     </ul>
   );

@@ -26,6 +26,7 @@ export type MarkKind =
   | 'late'
   | 'order'
   | 'rows'
+  | 'table'
   | 'other';
 
 export const MARK_GLYPH: Record<MarkKind, string> = {
@@ -41,6 +42,7 @@ export const MARK_GLYPH: Record<MarkKind, string> = {
   late: 'L',
   order: 'N',
   rows: '#',
+  table: 'T',
   other: '•',
 };
 
@@ -57,6 +59,7 @@ export const MARK_LABEL: Record<MarkKind, string> = {
   late: 'late',
   order: 'out of name order',
   rows: 'malformed rows',
+  table: 'a table missing or collapsed',
   other: 'other problem',
 };
 
@@ -167,6 +170,9 @@ function markOf(p: Problem): MarkKind | null {
       return 'rows';
     case 'gap':
       return 'gap'; // also drawn as a break on the key axis
+    case 'missing-table':
+    case 'volume-drop':
+      return 'table';
     default:
       return 'other';
   }
@@ -174,7 +180,7 @@ function markOf(p: Problem): MarkKind | null {
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-function marksFor(chunk: ReportChunk, problems: Problem[], indices: number[] | undefined): { marks: Mark[]; severity: Severity | null } {
+function marksFor(chunk: ReportChunk, problems: Problem[], indices: number[] | undefined, archiveFamily = true): { marks: Mark[]; severity: Severity | null } {
   const byKind = new Map<MarkKind, Severity>();
   let severity: Severity | null = null;
   const add = (kind: MarkKind, sev: Severity) => {
@@ -187,17 +193,22 @@ function marksFor(chunk: ReportChunk, problems: Problem[], indices: number[] | u
     const k = markOf(p);
     if (k) add(k, p.severity);
   }
-  // States of the chunk itself, in case the problem list does not spell them out.
+  // States of the chunk itself, in case the problem list does not spell them out (Info Mart
+  // archives: other families leave these fields at their defaults and report by problems).
+  if (archiveFamily) addArchiveStates(chunk, add);
+  for (const s of byKind.values()) if (!severity || RANK[s] < RANK[severity]) severity = s;
+  const order: MarkKind[] = ['gap', 'checksum', 'archive', 'metadata', 'checksum-missing', 'duplicate', 'overlap', 'order', 'table', 'schema', 'late', 'rows', 'encrypted', 'other'];
+  const marks = order.filter((k) => byKind.has(k)).map((k) => ({ kind: k, severity: byKind.get(k)! }));
+  return { marks, severity };
+}
+
+function addArchiveStates(chunk: ReportChunk, add: (kind: MarkKind, sev: Severity) => void): void {
   if (chunk.checksum === 'mismatch' || chunk.checksum === 'error') add('checksum', 'error');
   if (chunk.checksum === 'missing') add('checksum-missing', 'warning');
   if (chunk.checksum === 'encrypted' || chunk.archive === 'encrypted') add('encrypted', 'info');
   if (chunk.metadata === 'missing') add('metadata', 'warning');
   if (chunk.metadata === 'invalid') add('metadata', 'error');
   if (chunk.archive === 'corrupt' || chunk.archive === 'missing') add('archive', 'error');
-  for (const s of byKind.values()) if (!severity || RANK[s] < RANK[severity]) severity = s;
-  const order: MarkKind[] = ['gap', 'checksum', 'archive', 'metadata', 'checksum-missing', 'duplicate', 'overlap', 'order', 'schema', 'late', 'rows', 'encrypted', 'other'];
-  const marks = order.filter((k) => byKind.has(k)).map((k) => ({ kind: k, severity: byKind.get(k)! }));
-  return { marks, severity };
 }
 
 interface Raw {
@@ -217,6 +228,9 @@ function rawExtent(c: ReportChunk, axis: Axis): { from: number | null; to: numbe
   if (axis === 'key') {
     return { from: finite(c.hwmFrom) ? c.hwmFrom : null, to: finite(c.hwmTo) ? c.hwmTo : finite(c.hwmFrom) ? c.hwmFrom : null };
   }
+  // Families on a time axis (run dates, requested windows) say what each chunk covers.
+  const cov = c.coverage;
+  if (cov && (cov.axis === 'run-date' || cov.axis === 'time-range') && finite(cov.from) && finite(cov.to)) return { from: cov.from, to: cov.to };
   const to = finite(c.hwmToTs) ? c.hwmToTs : finite(c.createdTs) ? c.createdTs : null;
   const from = finite(c.hwmFromTs) ? c.hwmFromTs : null;
   return { from, to };
@@ -224,6 +238,7 @@ function rawExtent(c: ReportChunk, axis: Axis): { from: number | null; to: numbe
 
 export function computeLayout(report: ScanReport, axis: Axis, problemsByChunk?: Map<string, number[]>): TimelineLayout {
   const byChunk = problemsByChunk ?? groupProblems(report.problems);
+  const archiveFamily = !report.axis || report.axis === 'audit-key';
   const raws: Raw[] = [];
   const unplacedRaw: { index: number; chunk: ReportChunk }[] = [];
   report.chunks.forEach((chunk, index) => {
@@ -327,7 +342,7 @@ export function computeLayout(report: ScanReport, axis: Axis, problemsByChunk?: 
       u1 = seg && seg.d1 === seg.d0 ? seg.u1 : u0;
     }
     if (u1 > u0) minItemU = Math.min(minItemU, u1 - u0);
-    const { marks, severity } = marksFor(r.chunk, report.problems, byChunk.get(r.chunk.name));
+    const { marks, severity } = marksFor(r.chunk, report.problems, byChunk.get(r.chunk.name), archiveFamily);
     items.push({
       index: r.index,
       name: r.chunk.name,
@@ -350,7 +365,7 @@ export function computeLayout(report: ScanReport, axis: Axis, problemsByChunk?: 
   }
 
   const unplaced: TimelineItem[] = unplacedRaw.map(({ index, chunk }) => {
-    const { marks, severity } = marksFor(chunk, report.problems, byChunk.get(chunk.name));
+    const { marks, severity } = marksFor(chunk, report.problems, byChunk.get(chunk.name), archiveFamily);
     return { index, name: chunk.name, from: NaN, to: NaN, u0: NaN, u1: NaN, lane: -1, inferredStart: false, severity, marks };
   });
 
@@ -361,18 +376,20 @@ export function computeLayout(report: ScanReport, axis: Axis, problemsByChunk?: 
   for (const s of segments) {
     if (!s.isBreak) continue;
     const after = firstFrom.get(s.d1) ?? null;
-    const wanted = axis === 'key' ? 'gap' : 'late';
+    // A break is a gap where the checks call it one (keys; missing run dates), else a silence.
     let problem: number | null = null;
+    let isGap = axis === 'key';
     if (after) {
-      for (const i of byChunk.get(after.name) ?? []) {
-        if (report.problems[i].kind === wanted) {
-          problem = i;
-          break;
-        }
-      }
+      const mine = byChunk.get(after.name) ?? [];
+      const gap = mine.find((i) => report.problems[i].kind === 'gap');
+      const late = mine.find((i) => report.problems[i].kind === 'late');
+      if (gap !== undefined) {
+        problem = gap;
+        isGap = true;
+      } else if (axis !== 'key' && late !== undefined) problem = late;
     }
     breaks.push({
-      kind: axis === 'key' ? 'gap' : 'silence',
+      kind: isGap ? 'gap' : 'silence',
       from: s.d0,
       to: s.d1,
       u0: s.u0,
@@ -697,6 +714,11 @@ export function ticks(layout: TimelineLayout, vp: Viewport): Tick[] {
 export function breakLabel(b: TimelineBreak, axis: Axis): string {
   if (axis === 'key') return `missing ${b.from}..${b.to}`;
   const secs = b.to - b.from;
+  if (b.kind === 'gap' && secs % 86400 === 0 && b.from % 86400 === 0) {
+    const days = secs / 86400;
+    const first = new Date(b.from * 1000).toISOString().slice(0, 10);
+    return days === 1 ? `missing ${first}` : `missing ${days} days from ${first}`;
+  }
   const h = secs / 3600;
   return `silence ${h >= 48 ? `${(h / 24).toFixed(1)} d` : `${h.toFixed(1)} h`}`;
 }
