@@ -343,6 +343,22 @@ export const problems: Problem[] = [
     message: 'interaction_fact holds 9 rows, its usual level is 1200',
     detail: { rows: 9, median: 1200 },
   },
+  {
+    kind: 'duplicate-key',
+    severity: 'warning',
+    chunk: B,
+    table: 'interaction_fact',
+    message: 'interaction_fact repeats its key INTERACTION_ID in 3 rows of this dump (e.g. 17)',
+    detail: { column: 'INTERACTION_ID', duplicates: 3 },
+  },
+  {
+    kind: 'retention',
+    severity: 'info',
+    chunk: B,
+    table: null,
+    message: 'only 6 days kept (2016-07-12 … 2016-07-17); the retention window promises 30',
+    detail: { retentionDays: 30, keptDays: 6 },
+  },
 ];
 
 export const sampleReport: ScanReport = {
