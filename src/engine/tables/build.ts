@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { TableEncoding } from '../../shared/table-api';
 import { ZipArchive, ZipError } from '../zip/zip-archive';
 import { PartReadError, readPart } from '../parts/read';
+import { readParquetAsCsv } from './parquet-source';
 import {
   CACHE_FORMAT,
   SEGMENT_BYTES,
@@ -342,6 +343,13 @@ async function openEntryBytes(src: EntrySource, limit: number): Promise<EntryByt
     return {
       declaredSize: null,
       read: async (onData, signal) => {
+        if (part.layout.kind === 'parquet') {
+          await readParquetAsCsv(root, part, onData, { signal, maxBytes: limit }).catch((e: Error) => {
+            if (e.name === 'AbortError') throw e;
+            throw new TableReadError(`${part.source.kind === 'file' ? part.source.path : 'the part'}: ${e.message.split('\n')[0]}`, 'unreadable');
+          });
+          return;
+        }
         await readPart(root, part, onData, { signal, maxBytes: limit });
       },
       close: async () => undefined,

@@ -1,0 +1,54 @@
+// The table browser on a daily drop, as `rows` shows it: a Parquet table of one day (read
+// by DuckDB, cells as its text), every day with the day as the first column, CSV.gz parts.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeDailyGenerator, writeDailyDrop, type Manifest } from '../fixtures/daily-drop';
+
+const CLI = path.join(fileURLToPath(new URL('../..', import.meta.url)), 'out/cli/drop-inspector.mjs');
+
+describe('rows of a daily drop', () => {
+  let work: string;
+  let m: Manifest;
+  let drop: string;
+  const run = (args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [CLI, ...args, '--catalog', path.join(work, 'c.sqlite')], {
+        env: { ...process.env, XDG_CACHE_HOME: path.join(work, 'cache'), XDG_DATA_HOME: path.join(work, 'data') },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+
+  beforeAll(async () => {
+    work = mkdtempSync(path.join(os.tmpdir(), 'di-daily-rows-'));
+    m = await writeDailyDrop(path.join(work, 'drop'), { days: 4, defects: { 3: ['schema-change'] } });
+    drop = path.join(work, 'drop', 'analytics-export');
+    await closeDailyGenerator();
+    expect((await run(['scan', drop, '--quiet'])).status).toBe(0);
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('one day of a Parquet table: exact rows and cells', async () => {
+    const r = await run(['rows', drop, 'FACT_REVIEWS', '--chunk', '2026-11-15', '--json', '--limit', '2']);
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.totalRows).toBe(m.chunks[1].tables.FACT_REVIEWS);
+    expect(doc.columns).toEqual(['review_id', 'location_id', 'date_id', 'rating', 'review_text', 'created_at']);
+    expect(doc.rows[1]).toEqual(['10000001', '2', '20261115', '3', 'review 1', '2026-11-15 00:00:01']);
+  });
+
+  it('every day, the day first; part folders and CSV.gz as one table', async () => {
+    const all = JSON.parse((await run(['rows', drop, 'FACT_MESSAGES', '--json', '--limit', '1'])).stdout);
+    expect(all.totalRows).toBe(m.chunks.reduce((s, c) => s + c.tables.FACT_MESSAGES, 0));
+    expect(all.columns[0]).toBe('_chunk');
+    const csv = JSON.parse((await run(['rows', drop, 'FACT_TRANSACTIONS', '--json', '--limit', '1'])).stdout);
+    expect(csv.totalRows).toBe(m.chunks.reduce((s, c) => s + c.tables.FACT_TRANSACTIONS, 0));
+  });
+});
