@@ -72,6 +72,24 @@ describe('opening a table', () => {
     expect(rowsCalls(api)[0].args[1]).toMatchObject({ offset: 0, limit: BLOCK_ROWS });
   });
 
+  it('a table opened during a first scan widens to all chunks when the scan adds more, unless the user chose the scope', async () => {
+    const { api, store } = setup();
+    await store.getState().loadTables();
+    await store.getState().open({ table: HUGE_TABLE });
+    const only = await LAST_CHUNK_TABLES(api);
+    expect(store.getState().selection!.scope).toEqual({ chunk: only });
+    // The scan records a second chunk holding the table.
+    const list = api.listTables.bind(api);
+    api.listTables = async (drop) =>
+      (await list(drop)).map((t) => (t.table === HUGE_TABLE ? { ...t, chunks: [...t.chunks, { ...t.chunks[0], chunk: `${only}-b` }] } : t));
+    await store.getState().loadTables();
+    await until(() => store.getState().selection?.scope === 'all' && store.getState().ready);
+    // A scope the user picks stays, however the list changes.
+    await store.getState().setScope({ chunk: only });
+    await store.getState().loadTables();
+    expect(store.getState().selection!.scope).toEqual({ chunk: only });
+  });
+
   it('a table in several chunks opens across all of them, the chunk first', async () => {
     const { store } = setup();
     await store.getState().loadTables();

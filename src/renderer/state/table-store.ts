@@ -444,6 +444,9 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
       }
     }
 
+    /** The open table's scope was chosen by default (not by the user), so it may widen. */
+    let scopeDefaulted = false;
+
     async function reopen(change: Partial<TableSelection>): Promise<void> {
       const sel = get().selection;
       if (!sel) return;
@@ -609,7 +612,16 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
         set({ tablesLoading: true, tablesError: null });
         try {
           const tables = await api.listTables(drop);
-          if (get().drop === drop) set({ tables: Array.isArray(tables) ? tables : [], tablesLoading: false });
+          if (get().drop !== drop) return;
+          set({ tables: Array.isArray(tables) ? tables : [], tablesLoading: false });
+          // A table opened during a first scan got the scope its chunks had then (one chunk): when
+          // the scan adds more, the default widens to all of them — unless the user chose the scope.
+          const sel = get().selection;
+          if (sel && scopeDefaulted) {
+            const summary = get().tables?.find((t) => t.table.toLowerCase() === sel.table.toLowerCase());
+            const wider = defaultScope(summary);
+            if (wider === 'all' && sel.scope !== 'all') await reopen({ scope: 'all', key: undefined });
+          }
         } catch (e) {
           if (get().drop === drop)
             set({ tablesLoading: false, tablesError: { ...toApiError(e), context: 'Listing the tables' } });
@@ -621,6 +633,7 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
         if (!request.scope && !get().tables && get().drop) await get().loadTables();
         const summary = get().tables?.find((t) => t.table.toLowerCase() === request.table.toLowerCase());
         const prev = get().selection;
+        scopeDefaulted = !request.scope;
         const sameTable = prev && prev.table.toLowerCase() === request.table.toLowerCase();
         await openWith(
           {
@@ -638,9 +651,15 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
         void get().open({ table, scope: { chunk } });
       },
 
-      setScope: (scope) => reopen({ scope, key: undefined }),
+      setScope: (scope) => {
+        scopeDefaulted = false;
+        return reopen({ scope, key: undefined });
+      },
       setEncoding: (encoding) => reopen({ encoding }),
-      setKey: (key) => reopen({ key, scope: 'merged' }),
+      setKey: (key) => {
+        scopeDefaulted = false;
+        return reopen({ key, scope: 'merged' });
+      },
 
       async setView(view) {
         if (!get().info) return;
