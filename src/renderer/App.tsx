@@ -33,6 +33,7 @@ function Main() {
   const view = useApp((s) => s.view);
   const loading = useApp((s) => s.loadingReport);
   const scanning = useApp((s) => s.scanning);
+  const rechecking = useApp((s) => s.rechecking);
   const tablesActive = useTables((s) => s.active);
 
   if (!drop || openScreen) {
@@ -63,7 +64,7 @@ function Main() {
     <div className="body">
       <NavTabs />
       <main className="main" id="main">
-        <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`} className="view-panel" data-testid={`view-${view}`}>
+        <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`} className="view-panel" data-testid={`view-${view}`} data-rechecking={rechecking || undefined}>
           {report ? (
             <ErrorBoundary name={view} resetKey={report}>
               <View />

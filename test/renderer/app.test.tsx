@@ -272,6 +272,37 @@ describe('scan progress', () => {
     await waitFor(() => expect(screen.queryByTestId('scan-progress')).toBeNull());
   });
 
+  it('marks a catalogued report "re-checking" until the scan confirms it, and says so if the scan stops first', async () => {
+    const { api } = renderApp();
+    const verdict = await screen.findByTestId('verdict-large');
+    await waitFor(() => expect(api.runningJob()).not.toBeNull());
+    await waitFor(() => expect(within(verdict).getByTestId('verdict-rechecking').textContent).toContain('re-checking'));
+    expect(screen.getByTestId('view-overview').getAttribute('data-rechecking')).toBe('true');
+    await act(async () => {
+      api.finish();
+    });
+    await waitFor(() => expect(screen.queryByTestId('verdict-rechecking')).toBeNull());
+    expect(screen.getByTestId('view-overview').getAttribute('data-rechecking')).toBeNull();
+  });
+
+  it('a catalogued report whose re-check was cancelled says it was not re-checked', async () => {
+    const { api } = renderApp();
+    await screen.findByTestId('verdict-large');
+    await waitFor(() => expect(api.runningJob()).not.toBeNull());
+    fireEvent.click(await screen.findByTestId('scan-cancel'));
+    await waitFor(() => expect(screen.getByTestId('verdict-large').textContent).toContain('not re-checked'));
+  });
+
+  it('a first scan (nothing catalogued) is "so far", never "re-checking"', async () => {
+    const { api } = renderApp({ catalogued: false });
+    await waitFor(() => expect(api.runningJob()).not.toBeNull());
+    await act(async () => {
+      api.step();
+    });
+    await waitFor(() => expect(screen.getByTestId('verdict').textContent).toContain('so far'), { timeout: 3000 });
+    expect(screen.queryByTestId('verdict-rechecking')).toBeNull();
+  });
+
   it('re-fetches the report at most every 500 ms while scanning', async () => {
     const { api } = renderApp({ catalogued: false });
     await waitFor(() => expect(api.runningJob()).not.toBeNull());

@@ -8,6 +8,8 @@ export function Verdict({ large }: { large?: boolean }) {
   // "So far" only while chunks are being read: a re-scan that finds nothing changed
   // (bytesTotal 0) confirms a report that was already complete.
   const scanning = useApp((s) => s.scanning && (s.progress === null || (s.progress.bytesTotal > 0 && s.progress.chunksDone < s.progress.chunksTotal)));
+  const rechecking = useApp((s) => s.rechecking);
+  const stillScanning = useApp((s) => s.scanning);
   if (!report) return null;
   const v = indexReport(report).verdict;
   const kind = v.worst ?? 'ok';
@@ -15,7 +17,21 @@ export function Verdict({ large }: { large?: boolean }) {
     <div className={`verdict verdict-${kind}${large ? ' verdict-large' : ''}`} data-testid={large ? 'verdict-large' : 'verdict'} data-problems={v.problems}>
       <StatusIcon kind={kind} size={large ? 26 : 16} />
       <span className="verdict-text">{v.text}</span>
-      {scanning ? (
+      {rechecking ? (
+        <span
+          className="verdict-partial"
+          data-testid="verdict-rechecking"
+          title={`As catalogued by the scan of ${report.scannedAt}; chunks changed or deleted since may still show`}
+        >
+          {stillScanning
+            ? large
+              ? `(as of the last scan, ${report.scannedAt.slice(0, 16).replace('T', ' ')} — re-checking against the drop)`
+              : 're-checking'
+            : large
+              ? `(as of the last scan, ${report.scannedAt.slice(0, 16).replace('T', ' ')} — not re-checked: the scan stopped)`
+              : 'not re-checked'}
+        </span>
+      ) : scanning ? (
         large ? (
           <span className="verdict-partial">(so far — scan running)</span>
         ) : (

@@ -47,6 +47,9 @@ export interface AppState {
   progress: ScanProgress | null;
   jobId: string | null;
   scanning: boolean;
+  /** The report on screen came from the catalog and the running scan has not yet confirmed it
+   *  against the drop (chunks deleted since the last scan may still show): the view says so. */
+  rechecking: boolean;
   watching: boolean;
   exporting: ReportFormat | null;
   /** Show the open screen even though a drop is open ("Open another…"). */
@@ -205,6 +208,7 @@ export function createAppStore(api: DropInspectorApi): AppStore {
       progress: null,
       jobId: null,
       scanning: false,
+      rechecking: false,
       watching: false,
       exporting: null,
       openScreen: false,
@@ -267,6 +271,7 @@ export function createAppStore(api: DropInspectorApi): AppStore {
           error: null,
           progress: null,
           jobId: null,
+          rechecking: false,
           watching: false,
           openScreen: false,
           openAttempt: null,
@@ -275,7 +280,13 @@ export function createAppStore(api: DropInspectorApi): AppStore {
           view: 'overview',
         });
         // What the catalog knows shows at once; the scan then brings it up to date.
-        const [scanError] = await Promise.all([startScan(drop, options, true), fetchReport(true)]);
+        // The catalog is read before the scan starts, so what shows is the last scan's report
+        // (never a first scan's partial one), marked "re-checking" until this scan confirms it.
+        await fetchReport(true);
+        if (get().drop !== drop) return;
+        const catalogued = get().report !== null;
+        if (catalogued) set({ rechecking: true });
+        const scanError = await startScan(drop, options, true);
         if (get().drop !== drop) return;
         if (scanError) {
           if (get().report) {
@@ -373,6 +384,11 @@ export function createAppStore(api: DropInspectorApi): AppStore {
               if (get().report) set({ error: { ...err, context: `Scanning ${drop}` } });
               // Nothing to show: back to the open screen, the path kept for correcting it.
               else set({ drop: null, openAttempt: drop, loadingReport: false, error: { ...err, context: `Opening ${drop}` } });
+            });
+          } else if (p.phase === 'done') {
+            // The drop confirmed (or corrected) the catalogued report.
+            void fetchReport().then(() => {
+              if (get().drop === drop) set({ rechecking: false });
             });
           } else {
             void fetchReport();
