@@ -10,6 +10,7 @@ import { defaultCatalogPath } from '../engine/catalog/location';
 import { refuseInsideDrop } from '../engine/fs/write-guard';
 import { EngineError } from '../engine/model';
 import { cadenceOf, parseDuration } from '../engine/options';
+import { readOptionsFrom } from './read-options';
 import { buildReport } from '../engine/report/build-report';
 import { resolveDrop, scanDrop } from '../engine/scan';
 import { VERSION } from '../engine/version';
@@ -49,6 +50,10 @@ Options:
   --retention DUR       how long daily dumps are kept (default 30d): older ones still present, or
                         fewer days kept, are noted
   --key-check-rows N    check duplicate keys in tables of up to N rows per dump (default 250000)
+  --delimiter C         read delimited files with this delimiter (, ; | tab) instead of the detected one
+  --no-header           delimited files have no header line (columns are named column_1 …)
+  --pgp-key FILE        decrypt PGP/GPG files with this private key (passphrase from
+                        DROP_INSPECTOR_PGP_PASSPHRASE, or asked for on a terminal)
   --quiet               no progress bar
   -h, --help            this help (on stdout)
 
@@ -83,6 +88,9 @@ const OPTIONS = {
   profile: { type: 'string' },
   retention: { type: 'string' },
   'key-check-rows': { type: 'string' },
+  delimiter: { type: 'string' },
+  'no-header': { type: 'boolean' },
+  'pgp-key': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
@@ -176,6 +184,7 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
       signal: controller.signal,
       maxMemberBytes,
       followLinks: values['follow-links'],
+      read: await readOptionsFrom(values),
       onProgress: values.quiet || values.json ? undefined : (p) => bar.update(p),
     });
     bar.done();

@@ -15,7 +15,9 @@
 // fast; the command waits for that read to end before it exits. A drop not yet in the
 // catalog (or changed since its last scan) is scanned first, incrementally.
 import { EngineError } from '../engine/model';
+import { describeDialect } from '../shared/family';
 import { csvField } from '../engine/tables/table-service';
+import { dialectFrom } from './read-options';
 import { openTableSession, type SessionValues } from './table-session';
 import { parseView, type ViewValues } from './view-args';
 
@@ -41,6 +43,8 @@ export async function rowsCommand(args: string[], values: RowsValues): Promise<n
   const limit = count(values.limit, 'limit', 100);
   const view = parseView(values);
   const quiet = !!values.quiet;
+  // The dialect asked for on the command line (the session reads with it; the note says so).
+  const dialect = dialectFrom(values);
   const session = await openTableSession(args, values, {
     firstRows: Math.max(200, Math.min(offset + limit, 5000)),
     quietScan: quiet || !!values.json || !!values.csv,
@@ -102,6 +106,10 @@ export async function rowsCommand(args: string[], values: RowsValues): Promise<n
       if (after.problems.invalidChars)
         notes.push(`${after.problems.invalidChars} bytes invalid in ${after.encoding}, shown as U+FFFD`);
       for (const u of after.problems.unreadable) notes.push(`${u.chunk}: ${u.error}`);
+      // How the table was read (after the first note: scripts using --json see it on stderr too).
+      if (after.dialect) notes.splice(1, 0, `read as ${describeDialect(after.dialect)}${dialect ? ' (as asked)' : ' (detected)'}`);
+      else if (after.layout && after.layout !== 'dsv')
+        notes.splice(1, 0, `read as ${after.layout === 'jsonl' ? 'JSON lines' : 'a JSON array'}, nested keys flattened`);
       if (!values.json && !values.csv) process.stderr.write(notes.map((n) => `  ${n}\n`).join(''));
       else if (notes.length > 1)
         process.stderr.write(

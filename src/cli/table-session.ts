@@ -12,6 +12,7 @@ import { discoverDrop, resolveDrop, scanDrop } from '../engine/scan';
 import { defaultCacheDir } from '../engine/tables/cache';
 import { parseEncoding } from '../engine/tables/encoding';
 import { TableService } from '../engine/tables/table-service';
+import { dialectFrom } from './read-options';
 import type { TableHandleInfo, TableScope } from '../shared/table-api';
 
 export interface SessionValues {
@@ -22,6 +23,9 @@ export interface SessionValues {
   /** Merge key column(s), comma-separated (with --merged). */
   key?: string;
   quiet?: boolean;
+  /** Read delimited files with this delimiter / without a header (instead of what the scan detected). */
+  delimiter?: string;
+  'no-header'?: boolean;
 }
 
 export interface TableSession {
@@ -81,7 +85,8 @@ export async function openTableSession(
   };
   try {
     await ensureScanned(drop, catalog, options.quietScan);
-    const info = await service.openTable(drop, { table: args[1], scope, encoding, key });
+    const dialect = dialectFrom(values);
+    const info = await service.openTable(drop, { table: args[1], scope, encoding, key, ...(dialect ? { dialect } : {}) });
     return { service, info, scope, close };
   } catch (e) {
     await close();

@@ -9,7 +9,7 @@ import { dropProblems } from './checks/index';
 import type { Judgement } from './checks/time';
 import { resolveCoverage } from './coverage';
 import { ADAPTERS, recogniseDrop } from './formats/registry';
-import { emptyInspection, type ChunkCandidate, type ChunkInspection, type DropAdapter } from './formats/types';
+import { emptyInspection, readOptionsTag, type ChunkCandidate, type ChunkInspection, type DropAdapter, type ReadOptions } from './formats/types';
 import { walkDrop, type WalkResult } from './fs/walk';
 import { refuseInsideDrop } from './fs/write-guard';
 import { isS3Url, parseS3Url, s3UrlOf } from './storage/location';
@@ -32,6 +32,8 @@ export interface ScanRequest {
   cadence: Judgement;
   /** Follow symbolic links that lead outside the drop (default: reported, not followed). */
   followLinks?: boolean;
+  /** How files are read (dialect parts, PGP key): part of each chunk's fingerprint. */
+  read?: ReadOptions;
 }
 
 export interface ScanOutcome {
@@ -147,6 +149,9 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
   emit();
 
   const { adapter, chunks, walk } = await discoverDrop(drop, req.signal, { followLinks: req.followLinks, io });
+  // Other reading options read other results: chunks read with others are read again.
+  const tag = readOptionsTag(req.read);
+  if (tag) for (const c of chunks) c.fingerprint += tag;
   const dropRow = req.catalog.ensureDrop(drop, adapter.format);
   const entries = entryProblems(walk);
   req.catalog.saveEntryProblems(dropRow.id, entries);
@@ -172,7 +177,7 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
         let counted = 0;
         try {
           result = await pool.run(
-            { format: adapter.format, root: drop, chunk: c, verify: !!req.verify, maxMemberBytes: req.maxMemberBytes ?? DEFAULT_MAX_MEMBER_BYTES },
+            { format: adapter.format, root: drop, chunk: c, verify: !!req.verify, maxMemberBytes: req.maxMemberBytes ?? DEFAULT_MAX_MEMBER_BYTES, read: req.read },
             (n) => {
               counted += n;
               progress.bytesDone += n;

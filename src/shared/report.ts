@@ -41,7 +41,11 @@ export type ProblemKind =
   | 'missing-table'
   | 'volume-drop'
   | 'duplicate-key'
-  | 'retention';
+  | 'retention'
+  | 'orphan-rows'
+  | 'count-missing'
+  | 'empty-extract'
+  | 'in-transfer';
 
 export interface Problem {
   kind: ProblemKind;
@@ -193,4 +197,8 @@ export const SEVERITY_OF: Record<ProblemKind, Severity> = {
   'volume-drop': 'warning',
   'duplicate-key': 'warning',
   retention: 'info',
+  'orphan-rows': 'warning',
+  'count-missing': 'warning',
+  'empty-extract': 'info',
+  'in-transfer': 'info',
 };

@@ -15,6 +15,7 @@
 //   index for random access); the first page is served while that goes on. Sorting,
 //   filtering, searching, statistics and the merged view use an analysis store built from
 //   the cache on first need (DuckDB). Both are reused across runs until the archive changes.
+import type { Dialect } from './family';
 
 export const TABLE_ENCODINGS = ['utf-8', 'windows-1252', 'latin1', 'utf-16', 'utf-16le', 'utf-16be'] as const;
 export type TableEncoding = (typeof TABLE_ENCODINGS)[number];
@@ -56,6 +57,11 @@ export interface OpenTableRequest {
   encoding?: TableEncoding;
   /** For 'merged': the key column(s) to merge by, instead of the inferred key. */
   key?: string[];
+  /**
+   * Parts of the DSV dialect to read with instead of what the scan detected (delimiter,
+   * quote, header); DSV tables only.
+   */
+  dialect?: Partial<Dialect>;
 }
 
 export type KeySource =
@@ -108,6 +114,10 @@ export interface TableHandleInfo {
   problems: TableProblems;
   /** Chunks of the scope, in continuity order. */
   chunks: string[];
+  /** How a DSV table is read (detected by the scan, or as overridden); null for other layouts. */
+  dialect?: Dialect | null;
+  /** The layout of its parts ('dsv', 'jsonl', …). */
+  layout?: string | null;
 }
 
 export type FilterOp =

@@ -2,5 +2,10 @@
 import type { ChunkInspector } from './types';
 import { inspectGimChunk } from './gim/inspect';
 import { inspectDailyChunk } from './daily/inspect';
+import { inspectExtractRun } from './extracts/inspect';
 
-export const INSPECTORS: Record<string, ChunkInspector> = { gim: inspectGimChunk, daily: inspectDailyChunk };
+export const INSPECTORS: Record<string, ChunkInspector> = {
+  gim: inspectGimChunk,
+  daily: inspectDailyChunk,
+  extracts: inspectExtractRun,
+};

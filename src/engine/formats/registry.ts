@@ -6,8 +6,9 @@ import type { FileEntry } from '../fs/walk';
 import type { DropAdapter } from './types';
 import { gimAdapter } from './gim/discover';
 import { dailyAdapter } from './daily/discover';
+import { extractsAdapter } from './extracts/discover';
 
-export const ADAPTERS: DropAdapter[] = [gimAdapter, dailyAdapter];
+export const ADAPTERS: DropAdapter[] = [gimAdapter, dailyAdapter, extractsAdapter];
 
 /** The family of a format name as the catalog records it (null for one this version does not know). */
 export function adapterFor(format: string | null | undefined): DropAdapter | null {

@@ -4,7 +4,7 @@
 // ChunkRecord, so new families reuse the catalog, checks and reports.
 import type { FileEntry } from '../fs/walk';
 import type { ArchiveState, ChecksumState, MetadataState, Problem } from '../../shared/report';
-import type { AxisKind, Extent, MergePolicy, PartSpec } from '../../shared/family';
+import type { AxisKind, Dialect, Extent, MergePolicy, PartSpec } from '../../shared/family';
 import type { ChunkRecord } from '../model';
 
 export interface ChunkCandidate {
@@ -168,6 +168,20 @@ export interface InspectContext {
   onBytes: (n: number) => void;
   /** Refuse to inflate members larger than this (zip bombs). */
   maxMemberBytes: number;
+  /** How the user asked files to be read (--delimiter, --no-header, --pgp-key). */
+  read?: ReadOptions;
+}
+
+/** The user's reading choices: parts of the DSV dialect fixed, a PGP key. */
+export interface ReadOptions {
+  dialect?: Partial<Dialect>;
+  pgpKey?: { keyFile: string; passphrase?: string };
+}
+
+/** A stable tag of the read options (joins chunk fingerprints: other options, other results). */
+export function readOptionsTag(r: ReadOptions | undefined): string {
+  if (!r || (!r.dialect && !r.pgpKey)) return '';
+  return `|read:${JSON.stringify([r.dialect ?? null, r.pgpKey?.keyFile ?? null])}`;
 }
 
 /** What a cross-chunk check sees: chunks in continuity order, with their extents resolved. */

@@ -4,6 +4,8 @@
 import type { Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import type { Codec } from '../../shared/family';
+import { lzopDecoder } from './lzo';
+import { pgpDecryptor, type PgpKeyOptions } from './pgp';
 
 export interface CodecContext {
   /** Where the bytes come from, for messages. */
@@ -27,6 +29,10 @@ export type CodecFactory = (ctx: CodecContext) => Transform;
 export const CODECS: Partial<Record<Codec, CodecFactory>> = {
   // Multi-member gzip (concatenated streams) is read whole, as gzip -dc does.
   gzip: () => zlib.createGunzip({ chunkSize: 1 << 20 }),
+  // lzop files (LZO1X); our own decoder (see lzo.ts for why).
+  lzo: () => lzopDecoder(),
+  // Decrypted with the key of --pgp-key; without one the read fails as 'encrypted'.
+  pgp: (ctx) => pgpDecryptor((ctx.options?.pgpKey as PgpKeyOptions | undefined) ?? null, ctx.name),
 };
 
 /** The decoder for a codec, or a clear error when this build cannot read it. */

@@ -8,6 +8,7 @@ import { sharedStore } from '../storage/open';
 import { ObjectChanged } from '../storage/types';
 import { CsvRecordCounter, type MalformedRecord } from '../csv/record-counter';
 import type { TableErrorKind } from '../formats/types';
+import { JsonRecordCounter } from '../json/records';
 import { PartReadError, readPart, type PartFailure, type PartReadOptions } from './read';
 
 export interface PartCount {
@@ -30,6 +31,8 @@ export type LayoutCounter = (root: string, part: PartSpec, opts: PartReadOptions
 export const LAYOUT_COUNTERS: Partial<Record<Layout['kind'], LayoutCounter>> = {
   dsv: countDsv,
   parquet: countParquet,
+  jsonl: countJson,
+  'json-array': countJson,
 };
 
 export async function countPart(root: string, part: PartSpec, opts: PartReadOptions = {}): Promise<PartCount> {
@@ -115,4 +118,31 @@ async function countParquet(root: string, part: PartSpec, opts: PartReadOptions)
     opts.onRawBytes?.(store.stats.bytesRead - before);
   }
   return out;
+}
+
+/** JSON lines or one array of objects, streamed: records, and the union of their flattened keys as columns. */
+async function countJson(root: string, part: PartSpec, opts: PartReadOptions): Promise<PartCount> {
+  const layout = part.layout.kind === 'json-array' ? 'json-array' : 'jsonl';
+  const counter = new JsonRecordCounter(layout);
+  const out = emptyCount();
+  let failure: PartReadError | null = null;
+  try {
+    await readPart(root, part, (c) => counter.push(c), opts);
+  } catch (e) {
+    if (!(e instanceof PartReadError)) throw e;
+    failure = e;
+  }
+  const r = counter.finish();
+  const result: PartCount = {
+    ...out,
+    rows: r.records,
+    columns: r.keys,
+    malformedRows: r.malformedRows,
+    firstMalformed: r.firstMalformed.map((n) => ({ record: n, fields: 0, line: n })),
+    bytes: r.bytes,
+  };
+  if (failure) return { ...result, error: { reason: failure.reason, message: failure.message } };
+  if (r.notJson) return { ...result, rows: null, error: { reason: 'not-text', message: r.notJson } };
+  if (r.unterminated) return { ...result, error: { reason: 'truncated', message: 'the JSON array ends before its closing ]' } };
+  return result;
 }

@@ -13,6 +13,8 @@ import { sharedStore } from '../storage/open';
 import { ObjectChanged } from '../storage/types';
 import { ZipArchive, ZipError } from '../zip/zip-archive';
 import { codecFor, CodecError } from './codecs';
+import { LzoError } from './lzo';
+import { PgpError } from './pgp';
 
 export type PartFailure = 'missing' | 'corrupt' | 'truncated' | 'encrypted' | 'unsupported' | 'too-large' | 'changed';
 
@@ -74,7 +76,8 @@ function asPartError(e: unknown, name: string, produced: number): Error {
     const reason: PartFailure = e.reason === 'encrypted' ? 'encrypted' : e.reason === 'unsupported' ? 'unsupported' : e.reason === 'too-large' ? 'too-large' : e.reason === 'truncated' ? 'truncated' : 'corrupt';
     return new PartReadError(e.message, reason, produced);
   }
-  if (e instanceof CodecError) return new PartReadError(e.message, e.reason, produced);
+  if (e instanceof CodecError || e instanceof PgpError) return new PartReadError(e.message, e.reason, produced);
+  if (e instanceof LzoError) return new PartReadError(`${name}: ${e.message}`, e.reason, produced);
   const err = e as NodeJS.ErrnoException;
   if (err?.code === 'ENOENT') return new PartReadError(`${name} is gone`, 'missing', produced);
   if (err?.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err?.message ?? '')) {

@@ -274,6 +274,20 @@ export function actionFor(p: Problem): string {
     }
     case 'retention':
       return `Nothing to load: compare what the bucket keeps with the retention agreed at onboarding, and expire or ask for the missing history.`;
+    case 'orphan-rows':
+      return (
+        `${tableRef(p)} in ${chunkRef(p)} has rows for accounts that are not in the run's main file: the main file ` +
+        `is incomplete or the flattened file belongs to another run. Load the flattened rows only after their accounts, and ask the vendor.`
+      );
+    case 'count-missing':
+      return (
+        `${tableRef(p)} in ${chunkRef(p)} came without a readable confirmation file, so its record count cannot be checked: ` +
+        `ask the vendor to enable (or resend) the record-count files of the job.`
+      );
+    case 'empty-extract':
+      return `${chunkRef(p)} holds no records: normal for a delta run with no changed accounts; if the job should have found some, check its filter.`;
+    case 'in-transfer':
+      return `A file of ${chunkRef(p)}'s job is still being uploaded (a partial file): scan again once the upload has finished; do not load the partial file.`;
     default:
       return `Review this problem${p.chunk ? ` in ${p.chunk}` : ''}; if it is not expected, raise it with the vendor.`;
   }

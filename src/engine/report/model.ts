@@ -51,6 +51,10 @@ const KIND_LABEL: Record<ProblemKind, [one: string, many: string]> = {
   'volume-drop': ['volume drop', 'volume drops'],
   'duplicate-key': ['table with duplicate keys', 'tables with duplicate keys'],
   retention: ['retention note', 'retention notes'],
+  'orphan-rows': ['orphan rows', 'orphan rows'],
+  'count-missing': ['missing count file', 'missing count files'],
+  'empty-extract': ['empty extract', 'empty extracts'],
+  'in-transfer': ['file in transfer', 'files in transfer'],
 };
 const KIND_ORDER = Object.keys(KIND_LABEL);
 

@@ -21,6 +21,7 @@ import { syntheticColumns } from '../csv/header';
 import { RecordParser, type RecordInfo } from './csv-cells';
 import { Utf8Transcoder } from './encoding';
 import { RecordIndexer } from './indexer';
+import { readJsonAsCsv } from './json-entry';
 
 export interface BuildJob {
   cacheDir: string;
@@ -338,6 +339,14 @@ interface EntryBytes {
  */
 async function openEntryBytes(src: EntrySource, limit: number): Promise<EntryBytes> {
   await checkSource(src);
+  if (src.part && src.root && (src.part.layout.kind === 'jsonl' || src.part.layout.kind === 'json-array')) {
+    const { part, root } = src;
+    return {
+      declaredSize: null,
+      read: (onData, signal) => readJsonAsCsv(root, part, onData, { signal, maxBytes: limit }),
+      close: async () => undefined,
+    };
+  }
   if (src.part && src.root) {
     const { part, root } = src;
     return {

@@ -50,7 +50,7 @@ import { ensureParquet, readSegmentInfo } from './store';
 import { peekRows, readHeader, TableReadError, type FirstRows } from './build';
 import { BuildRunner } from './build-runner';
 import { entryKey, hashKey, isPlainMember, segmentParquet, TableCache, type EntryMeta, type EntrySource } from './cache';
-import { describeSource, fileOf, RFC4180 } from '../../shared/family';
+import { describeSource, fileOf, RFC4180, type Dialect } from '../../shared/family';
 import { adapterFor } from '../formats/registry';
 import type { DropAdapter } from '../formats/types';
 import type { MergePolicy } from '../../shared/family';
@@ -212,9 +212,16 @@ export class TableService implements TableApi {
     drop: string,
     t: ChunkRecord['tables'][number],
     encoding: TableEncoding,
+    override?: Partial<Dialect>,
   ): EntrySource | null {
-    const part = t.parts?.[0];
+    let part = t.parts?.[0];
     if (!part) return null;
+    // The user's dialect over the detected one (another entry in the cache: another key).
+    if (override && part.layout.kind === 'dsv') {
+      const d = { ...part.layout.dialect };
+      for (const k of ['delimiter', 'quote', 'header'] as const) if (override[k] !== undefined) (d as Record<string, unknown>)[k] = override[k];
+      part = { ...part, layout: { kind: 'dsv', dialect: d } };
+    }
     const file = fileOf(part.source);
     return {
       archive: path.join(drop, file.path),
@@ -273,7 +280,7 @@ export class TableService implements TableApi {
       const t = c.tables.find((x) => x.name.toLowerCase() === want);
       if (!t) continue;
       tableName ??= t.name;
-      const source = this.sourceOf(drop, t, encoding);
+      const source = this.sourceOf(drop, t, encoding, req.dialect);
       // What the scan could not make of the text (read as UTF-8) may read in another
       // encoding (or after a UTF-16 BOM): only archive damage makes a member unreadable.
       const textOnly = t.error !== null && t.errorKind === 'content';
@@ -617,6 +624,8 @@ export class TableService implements TableApi {
         ],
       },
       chunks: h.parts.map((p) => p.chunk),
+      dialect: h.parts.length ? entryDialectOf(h.parts[0].source) : null,
+      layout: h.parts[0]?.source.part?.layout.kind ?? (h.parts.length ? 'dsv' : null),
     };
   }
 
@@ -1205,3 +1214,9 @@ async function readSlice(file: string, offset: number, n: number): Promise<Float
 }
 
 export { TableReadError };
+
+/** The dialect of a DSV entry (null for JSON and other layouts). */
+function entryDialectOf(src: EntrySource): Dialect | null {
+  const k = src.part?.layout.kind ?? 'dsv';
+  return k === 'dsv' ? src.dialect : null;
+}

@@ -1,5 +1,5 @@
 // Messages between the scan coordinator and its worker threads.
-import type { ChunkCandidate, ChunkInspection } from '../formats/types';
+import type { ChunkCandidate, ChunkInspection, ReadOptions } from '../formats/types';
 
 export interface InspectJob {
   id: number;
@@ -8,6 +8,7 @@ export interface InspectJob {
   chunk: ChunkCandidate;
   verify: boolean;
   maxMemberBytes: number;
+  read?: ReadOptions;
 }
 
 export type WorkerReply =

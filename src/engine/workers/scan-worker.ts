@@ -32,6 +32,7 @@ async function run(job: InspectJob): Promise<void> {
       root: job.root,
       verify: job.verify,
       maxMemberBytes: job.maxMemberBytes,
+      read: job.read,
       onBytes: (n) => {
         pending += n;
         if (pending >= PROGRESS_STEP) {
