@@ -16,7 +16,8 @@ export interface DeclaredCount {
 export function parseCountFile(text: string): DeclaredCount {
   const t = text.replace(/^\uFEFF/, '').trim();
   if (t === '') return { count: null, error: 'the confirmation file is empty' };
-  if (/[\u0000-\u0008\u000e-\u001f]/.test(t)) return { count: null, error: 'the confirmation file is not text' };
+  // Control bytes other than whitespace: not a text file.
+  if ([...t].some((ch) => ch.charCodeAt(0) < 0x20 && !'\t\n\r\f\v'.includes(ch))) return { count: null, error: 'the confirmation file is not text' };
   const num = (s: string): number => Number(s.replace(/[,'. ]/g, ''));
   const m = LABELLED.exec(t);
   if (m) return { count: num(m[1]), error: null };

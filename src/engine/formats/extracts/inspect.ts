@@ -122,7 +122,7 @@ export async function inspectExtractRun(chunk: ChunkCandidate, ctx: InspectConte
   for (const f of counts) {
     const c = classifyExtractFile(path.posix.basename(f.rel));
     if (!c || c.kind !== 'count') continue;
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(path.join(ctx.root, f.rel)).subarray(0, COUNT_FILE_MAX).toString('utf8');
     } catch (e) {

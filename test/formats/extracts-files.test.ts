@@ -1,0 +1,77 @@
+// Extract file names and the smaller cases of the family: LZO runs, JSON arrays, an empty
+// extract, confirmation files alone, headers told from data by the first record.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { extractsAdapter } from '../../src/engine/formats/extracts/discover';
+import { classifyExtractFile, parseRunName } from '../../src/engine/formats/extracts/name';
+import { removeDir, scan, tempDir } from '../engine/harness';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeDir));
+
+describe('extract file names', () => {
+  it('job, run time, field, codecs; confirmation and partial files', () => {
+    expect(parseRunName('accounts_delta_20251124T0200.csv.gz')).toMatchObject({ job: 'accounts_delta', stamp: '20251124T0200', ts: Date.UTC(2025, 10, 24, 2) / 1000 });
+    expect(parseRunName('full-export.2025-11-24T02-00-00Z.json')).toMatchObject({ job: 'full-export', ts: Date.UTC(2025, 10, 24, 2) / 1000 });
+    expect(classifyExtractFile('accounts_delta_20251124T0200.profile.likes.csv.gz.pgp')).toMatchObject({ kind: 'data', field: 'profile.likes', format: 'dsv', codecs: ['pgp', 'gzip'] });
+    expect(classifyExtractFile('a_20251124T0200.jsonl.lzo')).toMatchObject({ kind: 'data', field: '', format: 'jsonl', codecs: ['lzo'] });
+    expect(classifyExtractFile('a_20251124T0200.csv.zip')).toMatchObject({ kind: 'data', zip: true, codecs: [] });
+    for (const n of ['a_20251124T0200.count', 'a_20251124T0200_count.txt', 'a_20251124T0200.csv.gz.confirm', 'a_20251124T0200.ctl', 'a_20251124T0200.done'])
+      expect(classifyExtractFile(n)?.kind, n).toBe('count');
+    for (const n of ['a_20251124T0200.csv.gz.part', 'a_20251124T0200.csv.tmp', 'a_20251124T0200.csv.gz.filepart'])
+      expect(classifyExtractFile(n)?.kind, n).toBe('partial');
+    expect(classifyExtractFile('export_1234_2016_07_13_00_15_49.zip')).toBeNull();
+    expect(classifyExtractFile('readme.txt')).toBeNull();
+  });
+
+  it('discovery: one run per job and time, series per job, partial uploads never a run', () => {
+    const f = (rel: string) => ({ rel, abs: `/x/${rel}`, size: 10, mtimeMs: 1 });
+    const { chunks } = extractsAdapter.discover([
+      f('a_20251124T0200.csv.gz'),
+      f('a_20251124T0200.count'),
+      f('a_20251124T0200.profile.likes.csv.gz'),
+      f('b_20251124T0200.json'),
+      f('a_20251124T0800.csv.gz'),
+      f('a_20251124T1400.csv.gz.part'),
+    ]);
+    expect(chunks.map((c) => [c.name, c.series, Object.keys(c.files).length])).toEqual([
+      ['a_20251124T0200', 'a', 3],
+      ['b_20251124T0200', 'b', 1],
+      ['a_20251124T0800', 'a', 2],
+    ]);
+  });
+});
+
+describe('smaller cases', () => {
+  it('an LZO run, a JSON array run, an empty extract, a run of confirmation files only', async () => {
+    const dir = tempDir('di-extracts-small-');
+    dirs.push(dir);
+    const drop = path.join(dir, 'drop');
+    mkdirSync(drop);
+    const csv = 'UID;email\n' + Array.from({ length: 500 }, (_, i) => `_gid_${i};u${i}@x.org`).join('\n') + '\n';
+    writeFileSync(path.join(dir, 'a_20251124T0200.csv'), csv);
+    execFileSync('lzop', ['-q', '-o', path.join(drop, 'a_20251124T0200.csv.lzo'), path.join(dir, 'a_20251124T0200.csv')]);
+    writeFileSync(path.join(drop, 'a_20251124T0200.count'), 'records=500\n');
+    writeFileSync(path.join(drop, 'a_20251124T0800.json'), JSON.stringify([{ UID: '_gid_1', email: 'x', profile: { age: 3 } }, { UID: '_gid_2', email: 'y' }], null, 2));
+    writeFileSync(path.join(drop, 'a_20251124T0800.count'), '2');
+    writeFileSync(path.join(drop, 'a_20251124T1400.csv.gz'), zlib.gzipSync('UID;email\n'));
+    writeFileSync(path.join(drop, 'a_20251124T1400.count'), '0');
+    writeFileSync(path.join(drop, 'a_20251124T2000.count'), '12');
+    const { report, catalog } = await scan(drop, { asOf: Date.UTC(2025, 10, 24, 20, 10) / 1000 });
+    catalog.close();
+    const rows = Object.fromEntries(report.chunks.map((c) => [c.name, c.tables.map((t) => [t.rows, t.declaredRows])]));
+    expect(rows['a_20251124T0200']).toEqual([[500, 500]]);
+    expect(rows['a_20251124T0800']).toEqual([[2, 2]]);
+    expect(report.chunks.find((c) => c.name === 'a_20251124T0800')!.tables[0].columns).toEqual(['UID', 'email', 'profile.age']);
+    expect(rows['a_20251124T1400']).toEqual([[0, 0]]);
+    const kinds = report.problems.map((p) => `${p.kind}@${p.chunk}`);
+    expect(kinds).toContain('empty-extract@a_20251124T1400');
+    expect(kinds).toContain('archive-missing@a_20251124T2000');
+    // The JSON run's keys (profile.age) differ from the DSV runs' columns: a schema change, both ways.
+    expect(kinds).toContain('schema-change@a_20251124T0800');
+    expect(report.problems.filter((p) => !/empty-extract|archive-missing|schema-change/.test(p.kind)).map((p) => p.message)).toEqual([]);
+  });
+});
