@@ -6,6 +6,7 @@ import { describeSource, type Layout, type PartSpec } from '../../shared/family'
 import { ParquetUnreadable, readParquetFooter } from '../parquet/footer';
 import { sharedStore } from '../storage/open';
 import { ObjectChanged } from '../storage/types';
+import { syntheticColumns } from '../csv/header';
 import { CsvRecordCounter, type MalformedRecord } from '../csv/record-counter';
 import type { TableErrorKind } from '../formats/types';
 import { JsonRecordCounter } from '../json/records';
@@ -60,6 +61,17 @@ async function countDsv(root: string, part: PartSpec, opts: PartReadOptions): Pr
   }
   const r = counter.finish();
   out.bytes = r.bytes;
+  if (dialect && !dialect.header) {
+    // No header (flattened files): every record is data; columns are named by position.
+    return {
+      ...out,
+      rows: r.records,
+      columns: syntheticColumns(r.headerFields),
+      malformedRows: r.malformedRows,
+      firstMalformed: r.firstMalformed,
+      unterminatedQuote: r.unterminatedQuote,
+    };
+  }
   if (r.header === null) {
     out.rows = 0;
     if (r.bytes > 0) out.error = { reason: r.headerTooLong ? 'not-text' : 'no-header', message: r.headerTooLong ? 'first line over 1 MiB: not text?' : 'no header line' };
