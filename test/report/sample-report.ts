@@ -359,6 +359,36 @@ export const problems: Problem[] = [
     message: 'only 6 days kept (2016-07-12 … 2016-07-17); the retention window promises 30',
     detail: { retentionDays: 30, keptDays: 6 },
   },
+  {
+    kind: 'orphan-rows',
+    severity: 'warning',
+    chunk: B,
+    table: 'accounts_delta.profile.likes',
+    message: '2 rows of accounts_delta.profile.likes point at accounts absent from the run\'s main file, e.g. "_gid_<b>x</b>=="',
+    detail: { orphans: 2, examples: ['_gid_<b>x</b>=='], column: 1 },
+  },
+  {
+    kind: 'count-missing',
+    severity: 'warning',
+    chunk: B,
+    table: 'accounts_delta',
+    message: 'accounts_delta_20251124T0200.csv.gz has no confirmation file: its record count cannot be checked',
+  },
+  {
+    kind: 'empty-extract',
+    severity: 'info',
+    chunk: B,
+    table: 'accounts_delta',
+    message: 'accounts_delta_20251124T0200.csv.gz holds no records',
+  },
+  {
+    kind: 'in-transfer',
+    severity: 'info',
+    chunk: B,
+    table: null,
+    message: 'accounts_delta_20251124T0800.csv.gz.part is still being uploaded (a partial file, 10 bytes): not read as a run',
+    detail: { file: 'accounts_delta_20251124T0800.csv.gz.part', bytes: 10 },
+  },
 ];
 
 export const sampleReport: ScanReport = {
