@@ -45,7 +45,15 @@ export type ProblemKind =
   | 'orphan-rows'
   | 'count-missing'
   | 'empty-extract'
-  | 'in-transfer';
+  | 'in-transfer'
+  /** Bulk exports: the statistics file says the export was terminated (its reason in detail.reason). */
+  | 'export-terminated'
+  /** Bulk exports: records dropped or discarded by the vendor's system (stats counts above 0). */
+  | 'records-dropped'
+  /** Bulk exports: the request's stats file says no data was available for its window. */
+  | 'no-data'
+  /** Bulk exports: the configuration changed during the export (more than one section). */
+  | 'section-change';
 
 export interface Problem {
   kind: ProblemKind;
@@ -201,4 +209,8 @@ export const SEVERITY_OF: Record<ProblemKind, Severity> = {
   'count-missing': 'warning',
   'empty-extract': 'info',
   'in-transfer': 'info',
+  'export-terminated': 'error',
+  'records-dropped': 'warning',
+  'no-data': 'info',
+  'section-change': 'warning',
 };

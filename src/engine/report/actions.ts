@@ -288,6 +288,25 @@ export function actionFor(p: Problem): string {
       return `${chunkRef(p)} holds no records: normal for a delta run with no changed accounts; if the job should have found some, check its filter.`;
     case 'in-transfer':
       return `A file of ${chunkRef(p)}'s job is still being uploaded (a partial file): scan again once the upload has finished; do not load the partial file.`;
+    case 'export-terminated': {
+      const reason = detailString(d, 'reason');
+      return (
+        `The export of ${chunkRef(p)} was terminated${reason ? ` (${reason})` : ''}: request the same time range again ` +
+        `and replace this ZIP with the new one; its records after the termination are missing.`
+      );
+    }
+    case 'records-dropped':
+      return (
+        `The vendor's system dropped or discarded records of ${chunkRef(p)}${p.table ? ` (${p.table})` : ''}: they cannot be ` +
+        `re-exported. Ask the vendor why (overload, filters) and note the counts in the ticket.`
+      );
+    case 'no-data':
+      return `Nothing to do if no activity was expected in this window; otherwise check the data provider and the request's filters.`;
+    case 'section-change':
+      return (
+        `The export's field selection changed while ${chunkRef(p)} was exported: load each section with its own columns, ` +
+        `and check who changed the configuration.`
+      );
     default:
       return `Review this problem${p.chunk ? ` in ${p.chunk}` : ''}; if it is not expected, raise it with the vendor.`;
   }

@@ -55,6 +55,10 @@ const KIND_LABEL: Record<ProblemKind, [one: string, many: string]> = {
   'count-missing': ['missing count file', 'missing count files'],
   'empty-extract': ['empty extract', 'empty extracts'],
   'in-transfer': ['file in transfer', 'files in transfer'],
+  'export-terminated': ['terminated export', 'terminated exports'],
+  'records-dropped': ['request with dropped records', 'requests with dropped records'],
+  'no-data': ['request without data', 'requests without data'],
+  'section-change': ['configuration change during an export', 'configuration changes during exports'],
 };
 const KIND_ORDER = Object.keys(KIND_LABEL);
 

@@ -1,0 +1,345 @@
+// Inspects one bulk-export request ZIP: its statistics files (requested and exported windows,
+// counts per record type, termination), exportinfo, and every data member's records
+// (.csv.gz inside the zip: inflated, gunzipped and counted as one stream, never extracted).
+// Runs in a worker thread; reads the drop, never writes to it.
+import path from 'node:path';
+import { CsvRecordCounter } from '../../csv/record-counter';
+import { isHostileName, ZipArchive, ZipError, type ZipMember } from '../../zip/zip-archive';
+import { SEVERITY_OF, type ProblemKind } from '../../../shared/report';
+import { RFC4180, type ByteSource, type Extent } from '../../../shared/family';
+import { emptyInspection, emptyTable, type ChunkInspection, type ChunkInspector, type InspectContext, type TableInspection, type TablePart } from '../types';
+import { checkStable } from '../stable';
+import { classifyMember, RECORD_TYPES, type RecordType } from './members';
+import { COUNT_FIELDS, parseStats, type BulkStats, type StatsCounts, type StatsRange } from './stats';
+import { fieldDifferences, MAX_EXPORTINFO_BYTES, parseExportInfo, type ExportInfo } from './exportinfo';
+import { DecodeError, readMemberDecoded } from './member-decode';
+
+/** Statistics files are a few lines per record type and bucket. */
+const MAX_STATS_BYTES = 4 << 20;
+
+type Add = (kind: ProblemKind, message: string, table?: string | null, detail?: Record<string, unknown>) => void;
+
+export const inspectBulkChunk: ChunkInspector = async (chunk, ctx) => {
+  const out = emptyInspection();
+  const add: Add = (kind, message, table = null, detail) => {
+    out.problems.push({ kind, severity: SEVERITY_OF[kind], chunk: chunk.name, table, message, ...(detail ? { detail } : {}) });
+  };
+  const zip = chunk.files.zip;
+  if (!zip) {
+    add('archive-missing', 'no request ZIP in the chunk');
+    return out;
+  }
+  out.archiveBytes = zip.size;
+  out.createdTs = Math.floor(zip.mtimeMs / 1000);
+  await inspectArchive(zip.rel, { kind: 'file', path: zip.rel, size: zip.size, version: String(zip.mtimeMs) }, out, add, ctx);
+  // Without readable stats the name's window (if any) stands in, so no gap is invented around it.
+  if (!out.coverage && chunk.nameExtent) out.coverage = chunk.nameExtent;
+  await checkStable(chunk, ctx, out);
+  return out;
+};
+
+async function inspectArchive(rel: string, source: ByteSource, out: ChunkInspection, add: Add, ctx: InspectContext): Promise<void> {
+  const zipName = path.posix.basename(rel);
+  let archive: ZipArchive;
+  try {
+    archive = await ZipArchive.open(path.join(ctx.root, rel));
+  } catch (e) {
+    out.archive = 'corrupt';
+    add('archive-corrupt', `${zipName} cannot be opened as a zip: ${(e as Error).message} (truncated in transfer?)`);
+    ctx.onBytes(out.archiveBytes ?? 0);
+    return;
+  }
+  try {
+    out.archive = 'ok';
+    let info: ZipMember | null = null;
+    let global: ZipMember | null = null;
+    const sections: ZipMember[] = [];
+    const data = new Map<RecordType, ZipMember[]>();
+    for (const m of archive.members) {
+      if (m.isDirectory) continue;
+      if (isHostileName(m.name)) {
+        add('suspicious-entry', `member name ${JSON.stringify(m.name)} would escape the folder if extracted; not read`, null, { member: m.name });
+        continue;
+      }
+      const c = classifyMember(m.name);
+      if (!c) continue;
+      if (c.role === 'exportinfo') info ??= m;
+      else if (c.role === 'global-stats') global ??= m;
+      else if (c.role === 'section-stats') sections.push(m);
+      else (data.get(c.type) ?? data.set(c.type, []).get(c.type)!).push(m);
+    }
+    sections.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+
+    const readText = async (m: ZipMember, max: number): Promise<string | null> => {
+      try {
+        if (m.uncompressedSize > max) throw new Error(`is ${m.uncompressedSize} bytes, larger than the ${max} a metadata file can be`);
+        return (await archive.readSmallMember(m, max)).toString('utf8');
+      } catch (e) {
+        add('metadata-invalid', `${m.name} cannot be read: ${(e as Error).message}`, null, { file: m.name });
+        if (e instanceof ZipError && e.reason !== 'too-large') out.archive = 'corrupt';
+        return null;
+      }
+    };
+    const readStats = async (m: ZipMember): Promise<BulkStats | null> => {
+      const text = await readText(m, MAX_STATS_BYTES);
+      if (text === null) return null;
+      const s = parseStats(text);
+      if (s.issues.length) {
+        add('metadata-invalid', `${m.name} is not a well-formed statistics file: ${s.issues.slice(0, 5).join('; ')}`, null, { file: m.name, issues: s.issues.slice(0, 20) });
+      }
+      return s;
+    };
+
+    const globalStats = global ? await readStats(global) : null;
+    const sectionStats: Array<{ m: ZipMember; s: BulkStats }> = [];
+    for (const m of sections) {
+      const s = await readStats(m);
+      if (s) sectionStats.push({ m, s });
+    }
+    if (!global && !sections.length) {
+      add('metadata-missing', `${zipName} holds no statistics file (globalexportstats-….csv / exportstats-….csv): the request's window and counts are unknown`);
+    }
+    let exportInfo: ExportInfo | null = null;
+    if (!info) {
+      add('metadata-missing', `${zipName} holds no exportinfo-….xml: the data provider and exported fields are unknown`);
+    } else {
+      const xml = await readText(info, MAX_EXPORTINFO_BYTES);
+      if (xml !== null) {
+        const parsed = parseExportInfo(xml);
+        if (parsed.ok) exportInfo = parsed.info;
+        else add('metadata-invalid', `${info.name} ${parsed.error}`, null, { file: info.name });
+      }
+    }
+    out.metadata = out.problems.some((p) => p.kind === 'metadata-invalid') ? 'invalid' : globalStats || sectionStats.length ? 'ok' : 'missing';
+
+    judgeStats(globalStats, global?.name ?? null, sectionStats, out, add);
+    describeSections(sectionStats, exportInfo, out, add);
+    if (exportInfo) {
+      out.attributes.dataProvider = exportInfo.dataProvider;
+      out.attributes.request = exportInfo.request;
+    }
+
+    // --- data members, one table per record type (several members: one part each)
+    const declared = declaredCounts(globalStats, sectionStats.map((x) => x.s));
+    const declaredIn = global?.name ?? sections.map((m) => m.name).join(', ');
+    for (const type of RECORD_TYPES) {
+      const members = data.get(type) ?? [];
+      const dec = declared[type];
+      if (!members.length) {
+        // Only selected types have a file; a type the stats say was exported with records has lost its file.
+        if (dec && dec > 0) {
+          const t = emptyTable(type, '');
+          t.rows = 0;
+          t.declaredRows = dec;
+          t.declaredIn = declaredIn || null;
+          t.error = 'no data file';
+          out.tables.push(t);
+        }
+        continue;
+      }
+      const table = await readTable(archive, type, members, source, ctx, add);
+      table.declaredRows = dec ?? null;
+      table.declaredIn = dec !== undefined ? declaredIn || null : null;
+      if (table.error && /corrupt|truncated|CRC|not a readable/i.test(table.error)) out.archive = 'corrupt';
+      out.tables.push(table);
+    }
+    out.maxDataTs = out.coverage?.to ?? null;
+  } finally {
+    await archive.close();
+  }
+}
+
+const toExtent = (r: StatsRange | null | undefined): Extent | null => (r ? { from: r.from, to: r.to, source: 'stats' } : null);
+
+/** The union of windows (sections follow each other inside one request). */
+function union(ranges: Array<StatsRange | null>): StatsRange | null {
+  const rs = ranges.filter((r): r is StatsRange => r !== null);
+  if (!rs.length) return null;
+  return rs.reduce((a, b) => ({ from: Math.min(a.from, b.from), to: Math.max(a.to, b.to), offsetMinutes: a.offsetMinutes ?? b.offsetMinutes, text: `${a.text}; ${b.text}` }));
+}
+
+/** Windows, termination, no data and dropped records, from the request's stats (or its sections'). */
+function judgeStats(global: BulkStats | null, globalName: string | null, sections: Array<{ m: ZipMember; s: BulkStats }>, out: ChunkInspection, add: Add): void {
+  const all = [...(global ? [{ name: globalName!, s: global }] : []), ...sections.map((x) => ({ name: x.m.name, s: x.s }))];
+  if (!all.length) return;
+  const requested = global?.requested ?? union(sections.map((x) => x.s.requested));
+  const exported = global?.exported ?? union(sections.map((x) => x.s.exported));
+  const noData = all.length > 0 && all.every((x) => x.s.noData) ? true : (global?.noData ?? false);
+  const terminated = all.find((x) => x.s.terminated !== null);
+
+  out.requested = toExtent(requested);
+  // No data for the window is a whole delivery of it: nothing existed. A terminated export
+  // without an exported window delivered nothing of what it was asked.
+  if (noData) out.coverage = out.requested;
+  else if (exported) out.coverage = toExtent(exported);
+  else if (requested && terminated) out.coverage = { from: requested.from, to: requested.from, source: 'stats' };
+  out.attributes.requestedRange = requested?.text ?? null;
+  out.attributes.exportedRange = exported?.text ?? null;
+  out.attributes.tzOffsetMinutes = requested?.offsetMinutes ?? null;
+  out.attributes.noData = noData;
+  out.attributes.terminated = terminated?.s.terminated ?? null;
+
+  if (terminated) {
+    add('export-terminated', `the export was terminated (${terminated.s.terminated}): ${terminated.name} says so; records after ${exported ? exported.text.split(' – ')[1] : 'its start'} were not exported`, null, {
+      reason: terminated.s.terminated,
+      file: terminated.name,
+      ...(exported ? { exportedFromTs: exported.from, exportedToTs: exported.to } : {}),
+    });
+  }
+  if (noData) {
+    add('no-data', `no data available for the requested time range ${requested?.text ?? ''}`.trim(), null, requested ? { fromTs: requested.from, toTs: requested.to } : undefined);
+  }
+  const counts = global ? global.byType : sumCounts(sections.map((x) => x.s));
+  for (const [type, c] of Object.entries(counts)) {
+    const dropped = c.dropped ?? 0;
+    const discarded = c.discarded ?? 0;
+    if (dropped > 0 || discarded > 0) {
+      const what = [dropped > 0 ? `${dropped} dropped` : '', discarded > 0 ? `${discarded} discarded` : ''].filter(Boolean).join(', ');
+      add('records-dropped', `${type || 'records'}: ${what} by the vendor's system (the stats file's counts)`, type || null, { dropped, discarded, recordType: type });
+    }
+  }
+}
+
+function sumCounts(list: BulkStats[]): Record<string, StatsCounts> {
+  const out: Record<string, StatsCounts> = {};
+  for (const s of list) {
+    for (const [type, c] of Object.entries(s.byType)) {
+      const into = (out[type] ??= { available: null, exported: null, filtered: null, dropped: null, discarded: null, notStored: null });
+      for (const f of COUNT_FIELDS) if (c[f] !== null) into[f] = (into[f] ?? 0) + c[f]!;
+    }
+  }
+  return out;
+}
+
+/** The exported count per record type: the request's total, else the sections' sum. */
+function declaredCounts(global: BulkStats | null, sections: BulkStats[]): Partial<Record<string, number>> {
+  const counts = global && Object.keys(global.byType).length ? global.byType : sumCounts(sections);
+  const out: Partial<Record<string, number>> = {};
+  for (const [type, c] of Object.entries(counts)) if (c.exported !== null) out[type] = c.exported;
+  return out;
+}
+
+/** A second section: the configuration changed mid-export. Says which fields changed where it can tell. */
+function describeSections(
+  sections: Array<{ m: ZipMember; s: BulkStats }>,
+  info: ExportInfo | null,
+  out: ChunkInspection,
+  add: Add,
+): void {
+  const n = Math.max(sections.length, info?.sections.length ?? 0);
+  out.attributes.sections = n;
+  if (n < 2) return;
+  const differences: Array<Record<string, { added: string[]; removed: string[] }>> = [];
+  if (info && info.sections.length >= 2) {
+    for (let i = 1; i < info.sections.length; i++) differences.push(fieldDifferences(info.sections[i - 1], info.sections[i]));
+  }
+  const words = differences
+    .flatMap((d, i) =>
+      Object.entries(d).map(
+        ([type, { added, removed }]) =>
+          `section ${i + 2} ${type || 'fields'}: ${[added.length ? `+${added.join(', +')}` : '', removed.length ? `-${removed.join(', -')}` : ''].filter(Boolean).join(' ')}`,
+      ),
+    )
+    .join('; ');
+  add(
+    'section-change',
+    `the configuration changed during the export: ${n} sections (${sections.map((x) => x.m.name).join(', ') || 'exportinfo'})${words ? `; ${words}` : ''}`,
+    null,
+    { sections: n, files: sections.map((x) => x.m.name), differences },
+  );
+}
+
+async function readTable(archive: ZipArchive, type: RecordType, members: ZipMember[], zip: ByteSource, ctx: InspectContext, add: Add): Promise<TableInspection> {
+  const parts: TablePart[] = members.map((m) => ({
+    source: { kind: 'member', of: zip, member: m.name },
+    codecs: /\.gz$/i.test(m.name) ? ['gzip'] : [],
+    layout: { kind: 'dsv', dialect: RFC4180 },
+    rows: null,
+    bytes: null,
+    error: null,
+  }));
+  const table = emptyTable(type, members[0].name, parts);
+  table.compressedBytes = members.reduce((s, m) => s + m.compressedSize, 0);
+  let rows: number | null = 0;
+  let bytes = 0;
+  for (let i = 0; i < members.length; i++) {
+    ctx.signal?.throwIfAborted();
+    const r = await countPart(archive, members[i], parts[i], ctx, type, add);
+    rows = r.rows === null || rows === null ? null : rows + r.rows;
+    bytes += r.bytes;
+    if (r.error) table.error ??= r.error;
+    if (i === 0) table.columns = r.columns;
+    else if (r.columns.length && r.columns.join('\u0000') !== table.columns.join('\u0000')) {
+      // Sections with another field selection write their own data file: the union is the table.
+      for (const c of r.columns) if (!table.columns.includes(c)) table.columns.push(c);
+    }
+    table.malformedRows += r.malformed;
+  }
+  table.rows = rows;
+  table.bytes = bytes;
+  return table;
+}
+
+async function countPart(
+  archive: ZipArchive,
+  m: ZipMember,
+  part: TablePart,
+  ctx: InspectContext,
+  type: string,
+  add: Add,
+): Promise<{ rows: number | null; bytes: number; columns: string[]; malformed: number; error: string | null }> {
+  const counter = new CsvRecordCounter();
+  let raw = 0;
+  const fail = (error: string): { rows: null; bytes: number; columns: string[]; malformed: number; error: string } => {
+    part.error = error;
+    return { rows: null, bytes: 0, columns: [], malformed: 0, error };
+  };
+  try {
+    await readMemberDecoded(archive, m, part.codecs, (c) => counter.push(c), {
+      signal: ctx.signal,
+      limit: ctx.maxMemberBytes,
+      onRawBytes: (n) => {
+        raw += n;
+        ctx.onBytes(n);
+      },
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    ctx.onBytes(Math.max(0, m.compressedSize - raw));
+    const msg = (e as Error).message;
+    if (e instanceof DecodeError && e.reason !== 'codec') {
+      add('table-unreadable', `${m.name}: ${msg}${e.reason === 'too-large' ? ' (raise --max-member-bytes)' : ''}`, type);
+    } else if (e instanceof ZipError && (e.reason === 'unsupported' || e.reason === 'encrypted')) {
+      add(e.reason === 'encrypted' ? 'encrypted' : 'table-unreadable', `${m.name}: ${msg}`, type);
+    } else {
+      add('archive-corrupt', `${m.name} cannot be read to its end: ${msg}`, type, { member: m.name });
+    }
+    return fail(msg);
+  }
+  const r = counter.finish();
+  part.bytes = r.bytes;
+  if (r.header === null) {
+    if (r.bytes > 0) {
+      add('table-unreadable', `${m.name} has no readable header line${r.headerTooLong ? ' (first line over 1 MiB: not CSV text?)' : ''}`, type);
+      return fail(r.headerTooLong ? 'header line too long' : 'no header');
+    }
+    // The documented empty form is a header alone; nothing at all is not that.
+    add('table-unreadable', `${m.name} is empty (not even a header line)`, type);
+    part.rows = 0;
+    return { rows: 0, bytes: 0, columns: [], malformed: 0, error: 'empty' };
+  }
+  if (r.header.some((h) => h.includes('\u0000'))) {
+    add('table-unreadable', `${m.name}: header holds NUL bytes; the file is not UTF-8 text (UTF-16 or binary?)`, type);
+    return fail('header holds NUL bytes');
+  }
+  part.rows = r.records;
+  if (r.malformedRows > 0 || r.unterminatedQuote) {
+    add(
+      'malformed-row',
+      `${m.name}: ${r.malformedRows} record${r.malformedRows === 1 ? '' : 's'} with a field count other than the header's ${r.header.length}${r.unterminatedQuote ? '; the file ends inside a quoted field' : ''}`,
+      type,
+      { malformedRows: r.malformedRows, firstMalformed: r.firstMalformed.slice(0, 20), unterminatedQuote: r.unterminatedQuote },
+    );
+  }
+  return { rows: r.records, bytes: r.bytes, columns: r.header, malformed: r.malformedRows, error: null };
+}
