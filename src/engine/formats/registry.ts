@@ -7,8 +7,11 @@ import type { DropAdapter } from './types';
 import { gimAdapter } from './gim/discover';
 import { dailyAdapter } from './daily/discover';
 import { extractsAdapter } from './extracts/discover';
+import { bulkAdapter } from './bulk/discover';
 
-export const ADAPTERS: DropAdapter[] = [gimAdapter, dailyAdapter, extractsAdapter];
+// Bulk first: on a tie (request ZIPs named export_…, which Info Mart's names also match) the
+// archives' contents have decided, names have not.
+export const ADAPTERS: DropAdapter[] = [bulkAdapter, gimAdapter, dailyAdapter, extractsAdapter];
 
 /** The family of a format name as the catalog records it (null for one this version does not know). */
 export function adapterFor(format: string | null | undefined): DropAdapter | null {

@@ -4,7 +4,6 @@
 // unreadable request is reported by the inspector instead of being ignored.
 import path from 'node:path';
 import type { FileEntry } from '../../fs/walk';
-import { classifyGimFile } from '../gim/name';
 import { fingerprintOf, type ChunkCandidate, type DropAdapter } from '../types';
 import type { Extent } from '../../../shared/family';
 import { looksLikeRequest } from './members';
@@ -27,9 +26,17 @@ function isRequest(f: FileEntry): boolean {
   return v;
 }
 
-/** Zips that are not Info Mart's (export_<key>_… names are that family's). */
+/**
+ * Zips that are not Info Mart's: an archive with a .zip.sha1 or .extracted.xml beside it is that
+ * family's (its export_… names alone do not decide: a request ZIP may be named export_… too).
+ */
 function candidates(files: FileEntry[]): FileEntry[] {
-  return files.filter((f) => isZip(f) && !classifyGimFile(path.posix.basename(f.rel)));
+  const rels = new Set(files.map((f) => f.rel.toLowerCase()));
+  return files.filter((f) => {
+    if (!isZip(f)) return false;
+    const rel = f.rel.toLowerCase();
+    return !rels.has(`${rel}.sha1`) && !rels.has(rel.replace(/\.zip$/, '.extracted.xml'));
+  });
 }
 
 const NAME_TIMES = /(\d{4}\.\d{2}\.\d{2}\.\d{2}\.\d{2}(?:[+-]\d{4})?)\D+?(\d{4}\.\d{2}\.\d{2}\.\d{2}\.\d{2}(?:[+-]\d{4})?)/;

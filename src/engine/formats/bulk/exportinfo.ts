@@ -43,7 +43,12 @@ function recordTypeOf(key: string, node: unknown): string | null {
 export function parseExportInfo(xml: string): ExportInfoParse {
   if (xml.length > MAX_EXPORTINFO_BYTES) return { ok: false, error: `is larger than ${MAX_EXPORTINFO_BYTES} bytes` };
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) return { ok: false, error: `is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})` };
+  if (valid !== true) {
+    // fast-xml-parser reports elements left open as "Invalid '[\"a\",\"b\"]' found."
+    const open = /^Invalid '\[(.*)\]' found/s.exec(valid.err.msg);
+    const why = open ? `it ends before ${open[1].replace(/[\s"]/g, '').split(',').map((e) => `<${e}>`).join(', ')} close (truncated?)` : `line ${valid.err.line}: ${valid.err.msg}`;
+    return { ok: false, error: `is not well-formed XML: ${why}` };
+  }
   let doc: unknown;
   try {
     doc = new XMLParser({

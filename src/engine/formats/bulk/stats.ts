@@ -42,6 +42,8 @@ export interface BulkStats {
   columns: string[];
   /** Counts per record type ('session', 'page', 'object', 'error', or as written), summed over buckets. */
   byType: Record<string, StatsCounts>;
+  /** Other "<name>, <time>" lines (e.g. the earliest available data in globalexportstats): UTC seconds by name. */
+  times: Record<string, number>;
   /** Data lines read. */
   lines: number;
   /** Lines that could not be read, with their line numbers; empty for a well-formed file. */
@@ -136,7 +138,7 @@ function range(parts: string[], lineNo: number, what: string, issues: string[]):
 }
 
 export function parseStats(text: string): BulkStats {
-  const out: BulkStats = { requested: null, exported: null, noData: false, terminated: null, columns: [], byType: {}, lines: 0, issues: [] };
+  const out: BulkStats = { requested: null, exported: null, noData: false, terminated: null, columns: [], byType: {}, times: {}, lines: 0, issues: [] };
   const issues = out.issues;
   if (text.includes('\u0000')) {
     issues.push('holds NUL bytes: not a text statistics file');
@@ -167,6 +169,10 @@ export function parseStats(text: string): BulkStats {
     }
     if (/^no data available/i.test(line)) {
       out.noData = true;
+      continue;
+    }
+    if (!roles && parts.length >= 2 && /^[a-z_ ]+$/i.test(parts[0]) && parseStatsTime(parts[1])) {
+      out.times[parts[0].trim().toLowerCase().replace(/\s+/g, '_')] = parseStatsTime(parts[1])!.ts;
       continue;
     }
     if (!roles) {
