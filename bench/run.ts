@@ -6,34 +6,18 @@
 // dominate) and a many-chunk one (BENCH_MANY=3000 chunks of small tables, ~BENCH_MANY_MB=60
 // MB of CSV: the per-chunk cost dominates). Goals (issue 11) for the many-chunk drop: a cold
 // scan at least 2× the shell's speed, an unchanged re-scan and one new chunk ≤ 0.3 s.
-// BENCH_MANY=0 skips it.
-import { execFileSync, spawnSync } from 'node:child_process';
+// BENCH_MANY=0 skips it. Then the bulk-export drop (bench/bulk.ts: 100 request ZIPs, ~500 MB of
+// CSV in .csv.gz in ZIP64s; BENCH_BULK_REQUESTS=0 skips it).
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeBenchDrop } from '../test/fixtures/gim-drop';
+import { benchBulk } from './bulk';
+import { CLI, cli, ROOT as root, seconds } from './lib';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const CLI = path.join(root, 'out/cli/drop-inspector.mjs');
 const dataDir = path.join(root, 'bench/.data');
 const work = path.join(os.tmpdir(), `di-bench-${process.pid}`);
-
-function seconds(fn: () => void): number {
-  const t = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t) / 1e9;
-}
-
-function cli(args: string[]): { s: number; rssMB: number; status: number | null } {
-  let res!: ReturnType<typeof spawnSync>;
-  const s = seconds(() => {
-    res = spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, DROP_INSPECTOR_STATS: '1' }, encoding: 'utf8', maxBuffer: 1 << 30 });
-  });
-  const m = /DROP_INSPECTOR_STATS (\{.*\})/.exec(String(res.stderr));
-  if (res.status === 2 || !m) throw new Error(`drop-inspector failed: ${res.stderr}`);
-  return { s, rssMB: JSON.parse(m[1]).maxRssMB, status: res.status };
-}
 
 const keyOf = (name: string): number => Number(/^export_(\d+)/.exec(name)?.[1] ?? 0);
 
@@ -114,6 +98,14 @@ async function main(): Promise<void> {
   if (many > 0) {
     const lines = await measure(many, Number(process.env.BENCH_MANY_MB ?? 60), 'many');
     process.stdout.write('\n' + lines.join('\n') + '\n');
+  }
+  if (Number(process.env.BENCH_BULK_REQUESTS ?? 100) > 0) {
+    mkdirSync(work, { recursive: true });
+    try {
+      process.stdout.write('\n' + (await benchBulk({ dataDir, work, seconds, cli })).join('\n') + '\n');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   }
 }
 

@@ -1,11 +1,22 @@
 import { useApp } from '../state/context';
 import { indexReport, kindLabel } from '../state/derive';
 import { formatBytes, formatInt, formatKeyRange, formatUtc } from '../format';
+import { reportAxis, timeSpanOf } from '../../shared/coverage-view';
+import type { ScanReport } from '../../shared/report';
 import { Verdict } from '../components/Verdict';
 import { SeverityLabel } from '../components/Icons';
 import { TimelineCanvas } from './timeline/TimelineCanvas';
 import { ProblemList } from './ProblemList';
 import { ChunkDetail } from './ChunkDetail';
+
+/** Audit keys for Info Mart; on a time axis the span the chunks cover, and how much of it no chunk delivered. */
+function coverageFact(report: ScanReport): [string, string, string] {
+  if (reportAxis(report) === 'audit-key') return ['Audit keys', formatKeyRange(report.summary.hwmFrom, report.summary.hwmTo), 'keys'];
+  const span = timeSpanOf(report);
+  if (!span) return ['Covers', '—', 'keys'];
+  const missing = span.undelivered > 0 ? ` · ${(span.undelivered / 3600).toFixed(1)} h not delivered` : '';
+  return ['Covers', `${formatUtc(span.from)} → ${formatUtc(span.to)} UTC${missing}`, 'keys'];
+}
 
 /** Key facts of the drop. */
 export function OverviewStats() {
@@ -17,7 +28,7 @@ export function OverviewStats() {
   const facts: [string, string, string][] = [
     ['Family', report.format, 'family'],
     ['Chunks', formatInt(s.chunks ?? report.chunks.length), 'chunks'],
-    ['Audit keys', formatKeyRange(s.hwmFrom, s.hwmTo), 'keys'],
+    coverageFact(report),
     ['Created', s.firstCreatedTs !== null ? `${formatUtc(s.firstCreatedTs)} → ${formatUtc(s.lastCreatedTs)} UTC` : '—', 'time'],
     ['Tables', formatInt(tables), 'tables'],
     ['Rows', formatInt(s.rows), 'rows'],

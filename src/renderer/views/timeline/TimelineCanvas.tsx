@@ -2,6 +2,7 @@
 // hover tooltip, click to select. Geometry lives in ./layout.ts, painting in ./draw.ts.
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import type { ScanReport } from '../../../shared/report';
+import { coverageOf, isTimeAxis, reportAxis, shortfall } from '../../../shared/coverage-view';
 import { useApp, useAppStore } from '../../state/context';
 import { indexReport, kindLabel } from '../../state/derive';
 import { formatInt, formatKeyRange, formatUtc } from '../../format';
@@ -54,10 +55,20 @@ interface Tooltip {
 function describeItem(report: ScanReport, item: TimelineItem, axis: 'key' | 'time'): string[] {
   const c = report.chunks[item.index];
   const idx = indexReport(report);
-  const lines = [c.name, `audit keys ${formatKeyRange(c.hwmFrom, c.hwmTo)}${c.keySource === 'name' ? ' (from the name)' : ''}`];
-  lines.push(`created ${formatUtc(c.createdTs)} UTC`);
-  if (axis === 'time' && item.inferredStart) lines.push('start time unknown: taken from the chunk before');
-  lines.push(`checksum ${c.checksum} · metadata ${c.metadata} · archive ${c.archive}`);
+  const cov = coverageOf(c);
+  const lines = [c.name];
+  if (cov && isTimeAxis(cov.axis)) {
+    if (cov.requestedFrom !== null || cov.requestedTo !== null) lines.push(`requested ${formatUtc(cov.requestedFrom)} → ${formatUtc(cov.requestedTo)} UTC`);
+    lines.push(`${cov.requestedFrom !== null ? 'delivered' : 'covers'} ${cov.to === null ? 'nothing readable' : `${formatUtc(cov.from)} → ${formatUtc(cov.to)} UTC`}`);
+    const missing = shortfall(c).reduce((s, x) => s + x.to - x.from, 0);
+    if (missing > 0) lines.push(`${(missing / 3600).toFixed(1)} h requested but not delivered (hatched)`);
+    lines.push(`created ${formatUtc(c.createdTs)} UTC · archive ${c.archive}`);
+  } else {
+    lines.push(`audit keys ${formatKeyRange(c.hwmFrom, c.hwmTo)}${c.keySource === 'name' ? ' (from the name)' : ''}`);
+    lines.push(`created ${formatUtc(c.createdTs)} UTC`);
+    if (axis === 'time' && item.inferredStart) lines.push('start time unknown: taken from the chunk before');
+    lines.push(`checksum ${c.checksum} · metadata ${c.metadata} · archive ${c.archive}`);
+  }
   const probs = idx.problemsByChunk.get(c.name) ?? [];
   for (const i of probs.slice(0, 4)) {
     const p = report.problems[i];
@@ -86,6 +97,13 @@ function describeHit(report: ScanReport, layout: TimelineLayout, hit: Hit): stri
   if (!hit) return null;
   if (hit.type === 'chunk') return describeItem(report, hit.item, layout.axis);
   const b = hit.brk;
+  if (b.kind === 'gap' && layout.axis === 'time') {
+    return [
+      `Gap: ${formatUtc(b.from)} .. ${formatUtc(b.to)} UTC is in no chunk`,
+      `${((b.to - b.from) / 3600).toFixed(1)} h missing${b.chunk ? ` before ${b.chunk}` : ''}`,
+      b.compressed ? 'drawn narrower than its true size (broken axis)' : 'drawn widened to stay visible',
+    ];
+  }
   if (b.kind === 'gap') {
     return [
       `Gap: audit keys ${b.from}..${b.to} are in no chunk`,
@@ -108,10 +126,11 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
   const store = useAppStore();
   const report = useApp((s) => s.report);
   const chosenAxis = useApp((s) => s.timelineAxis);
-  // Families without audit keys (daily dumps, bulk windows, extracts) have only the time axis.
-  const keyed = !report?.axis || report.axis === 'audit-key';
+  // A family without audit keys has one axis: its own time (bulk windows, run dates, run times).
+  const family = report ? reportAxis(report) : 'audit-key';
+  const keyed = family === 'audit-key';
   const axis = keyed ? chosenAxis : 'time';
-  const timeName = report?.axis === 'run-date' ? 'Run date' : 'Created time';
+  const timeName = family === 'run-date' ? 'Run date' : keyed ? 'Created time' : 'Time';
   const setAxis = useApp((s) => s.setTimelineAxis);
   const selected = useApp((s) => s.selectedChunk);
   const focusSeq = useApp((s) => s.focusSeq);
@@ -437,7 +456,7 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
   const gaps = layout.breaks.filter((b) => b.kind === 'gap').length;
   const label =
     `Timeline of ${formatInt(report.chunks.length)} chunks along the ${axis === 'key' ? 'audit key' : timeName.toLowerCase()} axis` +
-    (axis === 'key' ? `, ${gaps} ${gaps === 1 ? 'gap' : 'gaps'}` : '') +
+    (axis === 'key' || !keyed ? `, ${gaps} ${gaps === 1 ? 'gap' : 'gaps'}` : '') +
     '. Arrow keys pan, plus and minus zoom, 0 fits, Shift+arrows or [ and ] select the previous or next chunk.';
 
   return (
@@ -529,6 +548,9 @@ function TimelineLegend() {
       </li>
       <li>
         <span className="swatch swatch-gap" aria-hidden="true" /> gap · <b>//</b> axis shortened here
+      </li>
+      <li>
+        <span className="swatch swatch-shortfall" aria-hidden="true" /> requested, not delivered
       </li>
       <li>
         <b>G</b> chunks missing before it · <b>✕</b> checksum failed · <b>?</b> checksum missing · <b>M</b> metadata · <b>!</b> unreadable · <b>D</b> duplicate · <b>O</b> overlap · <b>N</b> name order ·{' '}

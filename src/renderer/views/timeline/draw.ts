@@ -4,6 +4,7 @@ import {
   MARK_GLYPH,
   MIN_ITEM_PX,
   breakLabel,
+  domainToU,
   laneY,
   ticks,
   unplacedSlot,
@@ -135,6 +136,7 @@ export function drawTimeline(
     } else {
       ctx.fillRect(x0, y, w, g.laneHeight);
     }
+    if (it.shortfall.length) drawShortfall(ctx, layout, it, vp, y, g, p);
     // Symbols inside the chunk when there is room.
     if (it.marks.length && w >= 16 && g.laneHeight >= 14) {
       ctx.fillStyle = glyphColor(p, it.severity);
@@ -182,6 +184,34 @@ export function drawTimeline(
     ctx.strokeStyle = p.selected;
     ctx.lineWidth = 2;
     ctx.strokeRect(1, 1, W - 2, g.height - 2);
+  }
+}
+
+/** The requested-but-not-delivered part of a chunk: background with red hatching and a dashed edge. */
+function drawShortfall(ctx: CanvasRenderingContext2D, layout: TimelineLayout, it: TimelineItem, vp: Viewport, y: number, g: Geometry, p: Palette): void {
+  for (const s of it.shortfall) {
+    const a = uToX(vp, domainToU(layout, s.from));
+    const b = uToX(vp, domainToU(layout, s.to));
+    const w = Math.max(b - a, 2);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(a, y, w, g.laneHeight);
+    ctx.clip();
+    ctx.fillStyle = p.bg;
+    ctx.fillRect(a, y, w, g.laneHeight);
+    ctx.strokeStyle = p.gap;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    for (let x = a - g.laneHeight; x < a + w; x += 6) {
+      ctx.moveTo(x, y + g.laneHeight);
+      ctx.lineTo(x + g.laneHeight, y);
+    }
+    ctx.stroke();
+    ctx.restore();
+    ctx.strokeStyle = p.gap;
+    ctx.setLineDash([3, 2]);
+    ctx.strokeRect(a + 0.5, y + 0.5, w - 1, g.laneHeight - 1);
+    ctx.setLineDash([]);
   }
 }
 

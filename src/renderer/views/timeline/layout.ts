@@ -9,6 +9,7 @@
 // initial load nor a gap of 10^9 keys flattens everything else: such pieces are drawn
 // shortened and marked as broken. A viewport shows u0..u1 across `width` CSS pixels.
 import type { Problem, ReportChunk, ScanReport, Severity } from '../../../shared/report';
+import { coverageOf, isTimeAxis, reportAxis, shortfall, timeExtent, type Span } from '../../../shared/coverage-view';
 
 export type Axis = 'key' | 'time';
 
@@ -51,14 +52,14 @@ export const MARK_LABEL: Record<MarkKind, string> = {
   checksum: 'checksum failed',
   'checksum-missing': 'checksum missing',
   metadata: 'metadata missing or invalid',
-  archive: 'archive or table unreadable',
+  archive: 'archive or table unreadable, or export terminated',
   encrypted: 'encrypted',
   duplicate: 'duplicate',
   overlap: 'overlap',
   schema: 'schema change',
   late: 'late',
   order: 'out of name order',
-  rows: 'malformed rows',
+  rows: 'malformed rows or row counts off',
   table: 'a table missing or collapsed',
   other: 'other problem',
 };
@@ -82,6 +83,8 @@ export interface TimelineItem {
   inferredStart: boolean;
   severity: Severity | null;
   marks: Mark[];
+  /** Requested but not delivered (time axes: a short export), drawn hatched inside the item. */
+  shortfall: Span[];
 }
 
 export interface TimelineBreak {
@@ -167,7 +170,13 @@ function markOf(p: Problem): MarkKind | null {
     case 'name-mismatch':
       return 'order';
     case 'malformed-row':
+    case 'row-count-mismatch':
+    case 'records-dropped':
       return 'rows';
+    case 'export-terminated':
+      return 'archive';
+    case 'section-change':
+      return 'schema';
     case 'gap':
       return 'gap'; // also drawn as a break on the key axis
     case 'missing-table':
@@ -194,8 +203,9 @@ function marksFor(chunk: ReportChunk, problems: Problem[], indices: number[] | u
     if (k) add(k, p.severity);
   }
   // States of the chunk itself, in case the problem list does not spell them out (Info Mart
-  // archives: other families leave these fields at their defaults and report by problems).
+  // archives: other families leave checksum and metadata at their defaults and report by problems).
   if (archiveFamily) addArchiveStates(chunk, add);
+  else if (chunk.archive === 'corrupt') add('archive', 'error'); // archive-based families (bulk ZIPs)
   for (const s of byKind.values()) if (!severity || RANK[s] < RANK[severity]) severity = s;
   const order: MarkKind[] = ['gap', 'checksum', 'archive', 'metadata', 'checksum-missing', 'duplicate', 'overlap', 'order', 'table', 'schema', 'late', 'rows', 'encrypted', 'other'];
   const marks = order.filter((k) => byKind.has(k)).map((k) => ({ kind: k, severity: byKind.get(k)! }));
@@ -228,9 +238,9 @@ function rawExtent(c: ReportChunk, axis: Axis): { from: number | null; to: numbe
   if (axis === 'key') {
     return { from: finite(c.hwmFrom) ? c.hwmFrom : null, to: finite(c.hwmTo) ? c.hwmTo : finite(c.hwmFrom) ? c.hwmFrom : null };
   }
-  // Families on a time axis (run dates, requested windows) say what each chunk covers.
-  const cov = c.coverage;
-  if (cov && (cov.axis === 'run-date' || cov.axis === 'time-range') && finite(cov.from) && finite(cov.to)) return { from: cov.from, to: cov.to };
+  // Families on a time axis know their window (requested, else covered): no guessing from hwm or created times.
+  const own = timeExtent(c);
+  if (own) return own;
   const to = finite(c.hwmToTs) ? c.hwmToTs : finite(c.createdTs) ? c.createdTs : null;
   const from = finite(c.hwmFromTs) ? c.hwmFromTs : null;
   return { from, to };
@@ -354,6 +364,7 @@ export function computeLayout(report: ScanReport, axis: Axis, problemsByChunk?: 
       inferredStart: inferred.has(r.index),
       severity,
       marks,
+      shortfall: axis === 'time' ? shortfall(r.chunk) : [],
     });
   }
   items.sort((a, b) => a.u0 - b.u0 || a.u1 - b.u1 || a.index - b.index);
@@ -366,22 +377,26 @@ export function computeLayout(report: ScanReport, axis: Axis, problemsByChunk?: 
 
   const unplaced: TimelineItem[] = unplacedRaw.map(({ index, chunk }) => {
     const { marks, severity } = marksFor(chunk, report.problems, byChunk.get(chunk.name), archiveFamily);
-    return { index, name: chunk.name, from: NaN, to: NaN, u0: NaN, u1: NaN, lane: -1, inferredStart: false, severity, marks };
+    return { index, name: chunk.name, from: NaN, to: NaN, u0: NaN, u1: NaN, lane: -1, inferredStart: false, severity, marks, shortfall: [] };
   });
 
   // Breaks, linked to the problem they stand for.
   const breaks: TimelineBreak[] = [];
   const firstFrom = new Map<number, TimelineItem>();
   for (const it of items) if (!firstFrom.has(it.from)) firstFrom.set(it.from, it);
+  // Requests follow each other on a time-range axis (bulk windows), so any empty stretch there is
+  // undelivered time: a gap, as on Info Mart's keys.
+  const gapAxis = axis === 'key' || reportAxis(report) === 'time-range';
   for (const s of segments) {
     if (!s.isBreak) continue;
     const after = firstFrom.get(s.d1) ?? null;
-    // A break is a gap where the checks call it one (keys; missing run dates), else a silence.
+    // Elsewhere a break is a gap where the checks call one between chunks (missing run dates;
+    // not a short export's gap inside its own chunk), else a silence.
     let problem: number | null = null;
-    let isGap = axis === 'key';
+    let isGap = gapAxis;
     if (after) {
       const mine = byChunk.get(after.name) ?? [];
-      const gap = mine.find((i) => report.problems[i].kind === 'gap');
+      const gap = mine.find((i) => report.problems[i].kind === 'gap' && report.problems[i].detail?.inside !== true);
       const late = mine.find((i) => report.problems[i].kind === 'late');
       if (gap !== undefined) {
         problem = gap;
