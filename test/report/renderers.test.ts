@@ -165,7 +165,7 @@ describe('format-time', () => {
 describe('verdict', () => {
   it('says BROKEN with counts by kind, errors first', () => {
     expect(VERDICT).toMatch(/^BROKEN: 1 gap, 1 checksum failure, /);
-    expect(VERDICT).toMatch(/\(8 errors, 18 warnings, 7 info\)$/);
+    expect(VERDICT).toMatch(/\(9 errors, 20 warnings, 8 info\)$/);
     expect(VERDICT).toContain('2 unexpected files');
     expect(VERDICT).toContain('1 unreadable entry');
   });

@@ -389,6 +389,18 @@ export const problems: Problem[] = [
     message: 'accounts_delta_20251124T0800.csv.gz.part is still being uploaded (a partial file, 10 bytes): not read as a run',
     detail: { file: 'accounts_delta_20251124T0800.csv.gz.part', bytes: 10 },
   },
+  // Bulk-export kinds (they belong to another family's drops; here so every renderer shows every kind).
+  {
+    kind: 'export-terminated',
+    severity: 'error',
+    chunk: B,
+    table: null,
+    message: 'the export was terminated (system rebooting): globalexportstats-r0005.csv says so',
+    detail: { reason: 'system rebooting', file: 'globalexportstats-r0005.csv' },
+  },
+  { kind: 'records-dropped', severity: 'warning', chunk: B, table: 'session', message: 'session: 5 dropped', detail: { dropped: 5, discarded: 0 } },
+  { kind: 'no-data', severity: 'info', chunk: B, table: null, message: 'no data available for the requested time range' },
+  { kind: 'section-change', severity: 'warning', chunk: B, table: null, message: 'the configuration changed during the export: 2 sections' },
 ];
 
 export const sampleReport: ScanReport = {

@@ -4,6 +4,7 @@
 import type { Problem, ProblemKind, ReportChunk, ScanReport, Severity } from '../../shared/report';
 import { actionOf, detailKeyRange, detailTimeRange } from './actions';
 import { formatDuration, formatIso, formatSpan, formatTs, UNKNOWN } from './format-time';
+import { coverageOf, isTimeAxis, reportAxis, shortfall, timeExtent, timeSpanOf } from '../../shared/coverage-view';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
@@ -175,8 +176,67 @@ export interface GapRow {
   toKey: number | null;
   fromTs: number | null;
   toTs: number | null;
-  /** "MISSING: audit keys 200074..200911" */
+  /** "MISSING: audit keys 200074..200911", "MISSING: 2026-11-01 12:00:00 UTC → … (6 h)" */
   label: string;
+}
+
+/** How the rendered reports place chunks on the family's axis: audit keys, or UTC seconds. */
+export interface AxisView {
+  time: boolean;
+  /** Column heading of a chunk's extent. */
+  heading: string;
+  /** Where a chunk lies (time axes: its requested window), null when unknown. */
+  span(c: ReportChunk): { from: number; to: number } | null;
+  /** Requested but not delivered (a short export), drawn hatched. */
+  shortfall(c: ReportChunk): Array<{ from: number; to: number }>;
+  /** A chunk's extent as text. */
+  text(c: ReportChunk): string;
+  /** A gap row's extent on the axis. */
+  gapSpan(g: GapRow): { from: number | null; to: number | null };
+  point(v: number): string;
+}
+
+export function axisViewOf(r: ScanReport): AxisView {
+  if (!isTimeAxis(reportAxis(r))) {
+    return {
+      time: false,
+      heading: 'Audit keys (from → to)',
+      span: (c) => (c.hwmTo === null ? null : { from: Math.min(c.hwmFrom ?? c.hwmTo, c.hwmTo), to: Math.max(c.hwmFrom ?? c.hwmTo, c.hwmTo) }),
+      shortfall: () => [],
+      text: extentText,
+      gapSpan: (g) => ({ from: g.fromKey, to: g.toKey }),
+      point: (v) => String(v),
+    };
+  }
+  return {
+    time: true,
+    heading: 'Window (UTC)',
+    span: timeExtent,
+    shortfall,
+    text: extentText,
+    gapSpan: (g) => ({ from: g.fromTs, to: g.toTs }),
+    point: (v) => formatTs(v).replace(/ UTC$/, ''),
+  };
+}
+
+/** "2026-11-01 12:00:00 UTC → 2026-11-01 18:00:00 UTC (6 h); delivered to 2026-11-01 17:00:00 UTC". */
+export function windowText(c: ReportChunk): string {
+  const cov = coverageOf(c);
+  if (!cov) return UNKNOWN;
+  const requested = cov.requestedFrom !== null || cov.requestedTo !== null;
+  const main = requested ? formatSpan(cov.requestedFrom, cov.requestedTo) : formatSpan(cov.from, cov.to);
+  if (!requested) return main;
+  if (cov.to === null) return `${main}; nothing delivered`;
+  if (cov.from === cov.requestedFrom && cov.to === cov.requestedTo) return main;
+  return `${main}; delivered ${formatSpan(cov.from, cov.to)}`;
+}
+
+/** The drop's extent for the report header: audit keys, or its first to last window. */
+export function extentFact(r: ScanReport): [string, string] {
+  if (!isTimeAxis(reportAxis(r))) return ['Audit keys', keysText(r.summary.hwmFrom, r.summary.hwmTo)];
+  const span = timeSpanOf(r);
+  if (!span) return ['Windows', UNKNOWN];
+  return ['Windows', `${formatSpan(span.from, span.to)}${span.undelivered > 0 ? `; ${formatDuration(span.undelivered)} of it not delivered` : ''}`];
 }
 
 export type TimelineRow = ChunkRow | GapRow;
@@ -204,8 +264,17 @@ export function timelineOf(r: ScanReport): TimelineRow[] {
   const chunks = r.chunks;
   const gapsBefore = new Map<number, Problem[]>();
   const notes = chunks.map((): ChunkNote[] => []);
+  const time = isTimeAxis(reportAxis(r));
 
   for (const p of r.problems) {
+    if (p.kind === 'gap' && p.detail?.inside === true) {
+      // A gap inside one chunk (exported shorter than requested): a note on it, not a row between chunks.
+      const t = detailTimeRange(p);
+      chunks.forEach((c, i) => {
+        if (c.name === p.chunk) notes[i].push({ severity: p.severity, kind: p.kind, text: `NOT DELIVERED ${formatSpan(t.from, t.to)}` });
+      });
+      continue;
+    }
     if (p.kind === 'gap') {
       let at = locate(chunks, p);
       if (at < 0) {
@@ -244,8 +313,13 @@ export function timelineOf(r: ScanReport): TimelineRow[] {
           : (chunks.find((c) => c.name === p.previous) ?? null);
       const keys = detailKeyRange(p);
       const times = detailTimeRange(p);
-      const fromKey = keys.from ?? prevChunk?.hwmTo ?? null;
-      const toKey = keys.to ?? next?.hwmFrom ?? null;
+      const fromKey = time ? null : (keys.from ?? prevChunk?.hwmTo ?? null);
+      const toKey = time ? null : (keys.to ?? next?.hwmFrom ?? null);
+      const fromTs = times.from ?? (time ? (prevChunk ? timeExtent(prevChunk)?.to : null) : prevChunk?.hwmToTs) ?? null;
+      const toTs = times.to ?? (time ? (next ? timeExtent(next)?.from : null) : next?.hwmFromTs) ?? null;
+      let label: string;
+      if (time) label = fromTs !== null || toTs !== null ? `MISSING: ${formatSpan(fromTs, toTs)}` : 'MISSING: window unknown';
+      else label = fromKey !== null || toKey !== null ? `MISSING: audit keys ${fromKey ?? '?'}..${toKey ?? '?'}` : 'MISSING: audit keys unknown';
       rows.push({
         type: 'gap',
         problem: p,
@@ -253,12 +327,9 @@ export function timelineOf(r: ScanReport): TimelineRow[] {
         next: p.chunk ?? next?.name ?? null,
         fromKey,
         toKey,
-        fromTs: times.from ?? prevChunk?.hwmToTs ?? null,
-        toTs: times.to ?? next?.hwmFromTs ?? null,
-        label:
-          fromKey !== null || toKey !== null
-            ? `MISSING: audit keys ${fromKey ?? '?'}..${toKey ?? '?'}`
-            : 'MISSING: audit keys unknown',
+        fromTs,
+        toTs,
+        label,
       });
     }
   };
@@ -298,6 +369,8 @@ export function rowsText(rows: number, unknown: number): string {
  * axis (a time range, a run date) is spoken in that axis's terms.
  */
 export function extentText(c: ReportChunk): string {
+  const own = coverageOf(c);
+  if (own && isTimeAxis(own.axis) && (own.requestedFrom !== null || own.requestedTo !== null)) return windowText(c);
   const cov = (c as ReportChunk & { coverage?: { axis?: string; from?: unknown; to?: unknown } | null }).coverage;
   if (cov && cov.axis && cov.axis !== 'audit-key') {
     const end = (v: unknown): string =>
@@ -443,7 +516,7 @@ export function overviewOf(r: ScanReport): Overview {
     ['Format', r.format],
     ['Scanned at', formatIso(r.scannedAt)],
     ['Tool', `${r.tool?.name ?? 'drop-inspector'} ${r.tool?.version ?? ''}`.trim()],
-    ['Audit keys', keysText(s.hwmFrom, s.hwmTo)],
+    extentFact(r),
     ['Chunks created', formatSpan(s.firstCreatedTs, s.lastCreatedTs)],
     ['Data up to', formatTs(lastData)],
   ];

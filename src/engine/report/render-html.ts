@@ -9,7 +9,9 @@ import {
   type ChunkRow,
   extentText,
   type GapRow,
+  axisViewOf,
   keysText,
+  type AxisView,
   noteLabel,
   overviewOf,
   problemGroups,
@@ -132,6 +134,7 @@ svg.timeline .leader { stroke: var(--muted); stroke-width: 1; }
 svg.timeline rect.bar.inferred { fill-opacity: .7; stroke-dasharray: 2 2; }
 svg.timeline rect.bar.inferred:not(.sev-error):not(.sev-warning) { stroke: var(--fg); stroke-width: 1.5; }
 svg.timeline rect.gap { fill: url(#di-hatch); stroke: var(--err); stroke-width: 2; stroke-dasharray: 4 2; }
+svg.timeline rect.shortfall { fill: url(#di-hatch); stroke: var(--err); stroke-width: 1.5; stroke-dasharray: 3 2; }
 svg.timeline .hatch-bg { fill: var(--gap-bg); }
 svg.timeline .hatch-line { stroke: var(--err); stroke-width: 3; }
 .legend { display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; margin: .3rem 0; color: var(--muted); }
@@ -141,6 +144,7 @@ svg.timeline .hatch-line { stroke: var(--err); stroke-width: 3; }
 .swatch.sev-error { background: var(--bar-err); }
 .swatch.sev-info { background: var(--bar-info); }
 .swatch.gap { background: repeating-linear-gradient(135deg, var(--err) 0 3px, var(--gap-bg) 3px 6px); border: 2px dashed var(--err); }
+.swatch.shortfall { background: repeating-linear-gradient(45deg, var(--err) 0 2px, var(--gap-bg) 2px 6px); border: 1px dashed var(--err); }
 footer { margin-top: 2rem; color: var(--muted); font-size: .9em; }
 `;
 
@@ -203,16 +207,23 @@ function placeLabel(rows: Span[][], from: number, to: number, maxRows: number): 
   return -1;
 }
 
-function renderTimelineSvg(timeline: TimelineRow[]): string {
+function renderTimelineSvg(timeline: TimelineRow[], axis: AxisView): string {
   const chunks = timeline.filter((r): r is ChunkRow => r.type === 'chunk');
   const gaps = timeline.filter((r): r is GapRow => r.type === 'gap');
-  const placedGaps = gaps.filter((g) => g.fromKey !== null && g.toKey !== null);
-  const unplaced = chunks.filter((r) => r.chunk.hwmTo === null);
+  const gapAt = (g: GapRow): { from: number; to: number } => axis.gapSpan(g) as { from: number; to: number };
+  const placedGaps = gaps.filter((g) => axis.gapSpan(g).from !== null && axis.gapSpan(g).to !== null);
+  const unplaced = chunks.filter((r) => axis.span(r.chunk) === null);
   // A chunk whose hwm-from is unknown (audit key from its name only) is drawn from the end
   // of the chunk before it, marked as such: its start is inferred, not known.
   const placedChunks: Array<{ r: ChunkRow; from: number; to: number; inferred: boolean }> = [];
   let frontier: number | null = null;
   for (const r of chunks) {
+    if (axis.time) {
+      // Time windows are known whole (requested, else delivered): nothing to infer.
+      const span = axis.span(r.chunk);
+      if (span) placedChunks.push({ r, from: span.from, to: span.to, inferred: false });
+      continue;
+    }
     const { hwmFrom, hwmTo } = r.chunk;
     if (hwmTo === null) continue;
     if (hwmFrom !== null) {
@@ -227,11 +238,11 @@ function renderTimelineSvg(timeline: TimelineRow[]): string {
 
   const keys: number[] = [];
   for (const c of placedChunks) keys.push(c.from, c.to);
-  for (const g of placedGaps) keys.push(g.fromKey as number, g.toKey as number);
+  for (const g of placedGaps) keys.push(gapAt(g).from, gapAt(g).to);
 
   const captionParts: string[] = [];
   if (keys.length === 0) {
-    captionParts.push('No chunk has known audit keys: nothing to draw.');
+    captionParts.push(axis.time ? 'No chunk has a known time window: nothing to draw.' : 'No chunk has known audit keys: nothing to draw.');
   }
   if (inferred.length) {
     captionParts.push(
@@ -240,12 +251,12 @@ function renderTimelineSvg(timeline: TimelineRow[]): string {
   }
   if (unplaced.length) {
     captionParts.push(
-      `Not on the axis (audit keys unknown): ${unplaced.map((r) => `#${r.index} ${r.chunk.name}`).join(', ')}.`,
+      `Not on the axis (${axis.time ? 'window' : 'audit keys'} unknown): ${unplaced.map((r) => `#${r.index} ${r.chunk.name}`).join(', ')}.`,
     );
   }
-  const gapsOff = gaps.filter((g) => g.fromKey === null || g.toKey === null);
+  const gapsOff = gaps.filter((g) => !placedGaps.includes(g));
   if (gapsOff.length)
-    captionParts.push(`${gapsOff.length} gap(s) with unknown keys are listed in the table only.`);
+    captionParts.push(`${gapsOff.length} gap(s) with an unknown extent are listed in the table only.`);
   if (keys.length === 0) {
     return `<figure><figcaption>${esc(captionParts.join(' '))}</figcaption></figure>`;
   }
@@ -270,8 +281,8 @@ function renderTimelineSvg(timeline: TimelineRow[]): string {
   // Gap labels above the bars, in up to three rows so that neighbours do not collide.
   const labelRows: Span[][] = [];
   const gapLabels = placedGaps.map((g) => {
-    const x1 = x(g.fromKey as number);
-    const x2 = x(g.toKey as number);
+    const x1 = x(gapAt(g).from);
+    const x2 = x(gapAt(g).to);
     const mid = (x1 + x2) / 2;
     for (const text of [`${SEVERITY_ICON.error} ${g.label}`, `${SEVERITY_ICON.error} MISSING`]) {
       const w = text.length * CHAR_W;
@@ -333,6 +344,13 @@ function renderTimelineSvg(timeline: TimelineRow[]): string {
     parts.push(
       `<rect class="bar${sev}" x="${fmt(b.x1)}" y="${fmt(b.y)}" width="${fmt(b.w)}" height="${LANE_H}"><title>${esc(title)}</title></rect>`,
     );
+    // Requested but not delivered: hatched inside the bar.
+    for (const sf of axis.shortfall(b.r.chunk)) {
+      const a = x(sf.from);
+      parts.push(
+        `<rect class="shortfall" x="${fmt(a)}" y="${fmt(b.y)}" width="${fmt(Math.max(x(sf.to) - a, 2))}" height="${LANE_H}"><title>${esc(`#${b.r.index} requested but not delivered: ${formatSpan(sf.from, sf.to)}`)}</title></rect>`,
+      );
+    }
     const textClass = `bar-label${b.r.worst === 'warning' ? ' on-amber' : ''}`;
     if (b.inside) {
       parts.push(
@@ -350,11 +368,11 @@ function renderTimelineSvg(timeline: TimelineRow[]): string {
 
   // Axis with ticks at the ends and at gap edges, where they fit.
   parts.push(`<line class="axis" x1="${PAD}" y1="${fmt(axisY)}" x2="${W - PAD}" y2="${fmt(axisY)}"/>`);
-  const tickKeys = [min, max, ...placedGaps.flatMap((g) => [g.fromKey as number, g.toKey as number])];
+  const tickKeys = [min, max, ...placedGaps.flatMap((g) => [gapAt(g).from, gapAt(g).to])];
   const tickRows: Span[][] = [];
   for (const k of [...new Set(tickKeys)]) {
     const tx = x(k);
-    const text = String(k);
+    const text = axis.point(k);
     const w = text.length * 7;
     const from = Math.min(Math.max(tx - w / 2, 2), W - 2 - w);
     const row = placeLabel(tickRows, from, from + w, 2);
@@ -366,7 +384,7 @@ function renderTimelineSvg(timeline: TimelineRow[]): string {
   }
 
   const summary =
-    `Audit-key axis from ${min} to ${max}: ${placedChunks.length} chunk(s) drawn as bars` +
+    `${axis.time ? `Time axis from ${axis.point(min)} to ${axis.point(max)} UTC` : `Audit-key axis from ${min} to ${max}`}: ${placedChunks.length} chunk(s) drawn as bars` +
     (placedGaps.length
       ? `, ${placedGaps.length} gap(s) drawn hatched: ${placedGaps.map((g) => g.label.replace(/^MISSING: /, '')).join('; ')}`
       : ', no gaps') +
@@ -379,7 +397,7 @@ function renderTimelineSvg(timeline: TimelineRow[]): string {
   return (
     `<figure>` +
     `<svg class="timeline" viewBox="0 0 ${W} ${fmt(height)}" role="img" aria-labelledby="di-tl-title di-tl-desc">` +
-    `<title id="di-tl-title">Timeline of the drop along the audit-key axis</title>` +
+    `<title id="di-tl-title">Timeline of the drop along the ${axis.time ? 'time' : 'audit-key'} axis</title>` +
     `<desc id="di-tl-desc">${esc(summary)}</desc>` +
     parts.join('') +
     `</svg>` +
@@ -387,7 +405,9 @@ function renderTimelineSvg(timeline: TimelineRow[]): string {
     `<span><span class="swatch sev-warning"></span>${SEVERITY_ICON.warning} chunk with a warning</span>` +
     `<span><span class="swatch sev-error"></span>${SEVERITY_ICON.error} chunk with an error</span>` +
     `<span><span class="swatch sev-info"></span>${SEVERITY_ICON.info} chunk with a note</span>` +
-    `<span><span class="swatch gap"></span>${SEVERITY_ICON.error} MISSING: audit keys in no chunk (gap)</span></div>` +
+    `<span><span class="swatch gap"></span>${SEVERITY_ICON.error} MISSING: ${axis.time ? 'time' : 'audit keys'} in no chunk (gap)</span>` +
+    (axis.time ? `<span><span class="swatch shortfall"></span>requested but not delivered (inside a chunk)</span>` : '') +
+    `</div>` +
     `<figcaption>${esc(captionParts.join(' '))}</figcaption>` +
     `</figure>`
   );
@@ -408,12 +428,12 @@ function sevCell(severity: string): string {
   return `<td class="sev-${esc(severity)}">${esc(severityLabel(severity))}</td>`;
 }
 
-function renderTimelineTable(timeline: TimelineRow[]): string {
+function renderTimelineTable(timeline: TimelineRow[], axis: AxisView): string {
   const head =
     '<thead><tr>' +
     th('#', 'num') +
     th('Chunk') +
-    th('Audit keys (from → to)') +
+    th(axis.heading) +
     th('Created') +
     th('Max data') +
     th('Checksum') +
@@ -427,7 +447,7 @@ function renderTimelineTable(timeline: TimelineRow[]): string {
         `<tr class="gap-row">` +
         `<td class="num">${esc(UNKNOWN)}</td>` +
         `<th scope="row">${esc(`${SEVERITY_ICON.error} ${row.label}`)}</th>` +
-        `<td>${esc(keysText(row.fromKey, row.toKey))}</td>` +
+        `<td>${esc(axis.time ? formatSpan(row.fromTs, row.toTs) : keysText(row.fromKey, row.toKey))}</td>` +
         `<td colspan="2">${esc(formatSpan(row.fromTs, row.toTs))}</td>` +
         `<td></td><td class="num"></td><td class="num"></td>` +
         `<td>${esc(`${severityLabel(row.problem.severity)}: gap between ${row.previous ?? '?'} and ${row.next ?? '?'}`)}</td>` +
@@ -500,7 +520,7 @@ export function renderHtml(r: ScanReport): string {
 
   out.push('<section aria-labelledby="di-timeline"><h2 id="di-timeline">Timeline</h2>');
   if (timeline.length === 0) out.push('<p>No chunks found.</p>');
-  else out.push(renderTimelineSvg(timeline), renderTimelineTable(timeline));
+  else out.push(renderTimelineSvg(timeline, axisViewOf(r)), renderTimelineTable(timeline, axisViewOf(r)));
   out.push('</section>');
 
   out.push('<section aria-labelledby="di-problems"><h2 id="di-problems">Problems</h2>');

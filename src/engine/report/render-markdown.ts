@@ -5,6 +5,7 @@ import type { ScanReport } from '../../shared/report';
 import { formatSpan, formatTs, UNKNOWN } from './format-time';
 import {
   checksumLabel,
+  axisViewOf,
   keysText,
   noteLabel,
   overviewOf,
@@ -86,7 +87,8 @@ export function renderMarkdown(r: ScanReport): string {
   );
 
   out.push('## Timeline', '');
-  out.push('Chunks in continuity order (audit key, then time). A missing chunk is a row of its own.', '');
+  const axis = axisViewOf(r);
+  out.push(`Chunks in continuity order (${axis.time ? 'time' : 'audit key, then time'}). A missing chunk is a row of its own.`, '');
   const timeline = timelineOf(r);
   if (timeline.length === 0) {
     out.push('_No chunks found._', '');
@@ -96,7 +98,7 @@ export function renderMarkdown(r: ScanReport): string {
         return [
           '—',
           { md: `**${mdText(`${SEVERITY_ICON.error} ${row.label}`)}**` },
-          keysText(row.fromKey, row.toKey),
+          axis.time ? formatSpan(row.fromTs, row.toTs) : keysText(row.fromKey, row.toKey),
           formatSpan(row.fromTs, row.toTs),
           '',
           '',
@@ -109,7 +111,7 @@ export function renderMarkdown(r: ScanReport): string {
       return [
         String(row.index),
         c.name,
-        keysText(c.hwmFrom, c.hwmTo),
+        axis.text(c),
         formatTs(c.createdTs),
         formatTs(c.maxDataTs),
         checksumLabel(c.checksum),
@@ -120,7 +122,7 @@ export function renderMarkdown(r: ScanReport): string {
     });
     out.push(
       mdTable(
-        ['#', 'Chunk', 'Audit keys (from → to)', 'Created', 'Max data', 'Checksum', 'Tables', 'Rows', 'Notes'],
+        ['#', 'Chunk', axis.heading, 'Created', 'Max data', 'Checksum', 'Tables', 'Rows', 'Notes'],
         rows,
         [0, 6],
       ),

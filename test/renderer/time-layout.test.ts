@@ -1,0 +1,21 @@
+// The app timeline on a time axis: chunks placed by their requested windows, the
+// requested-but-not-delivered part kept for hatching, a missing window as a gap break.
+import { describe, expect, it } from 'vitest';
+import { computeLayout } from '../../src/renderer/views/timeline/layout';
+import { H, T0, timeReport as report } from './time-report';
+
+describe('timeline layout on a time axis', () => {
+  it('lays the app timeline out by requested windows, with the shortfall and the gap', () => {
+    const L = computeLayout(report, 'time');
+    expect(L.items.map((i) => [i.name, i.from, i.to])).toEqual([
+      ['r1', T0, T0 + 6 * H],
+      ['r3', T0 + 12 * H, T0 + 18 * H],
+      ['r4', T0 + 18 * H, T0 + 24 * H],
+    ]);
+    expect(L.items[1].shortfall).toEqual([{ from: T0 + 17 * H, to: T0 + 18 * H }]);
+    expect(L.breaks).toHaveLength(1);
+    expect(L.breaks[0]).toMatchObject({ kind: 'gap', from: T0 + 6 * H, to: T0 + 12 * H, problem: 0, chunk: 'r3' });
+    // Bulk chunks have no checksum: no "checksum missing" mark from the default state.
+    expect(L.items[0].marks).toEqual([]);
+  });
+});
