@@ -2,7 +2,7 @@
 // requested-but-not-delivered part kept for hatching, a missing window as a gap break.
 import { describe, expect, it } from 'vitest';
 import { computeLayout } from '../../src/renderer/views/timeline/layout';
-import { H, T0, timeReport as report } from './time-report';
+import { H, T0, timeReport as report } from '../fixtures/time-report';
 
 describe('timeline layout on a time axis', () => {
   it('lays the app timeline out by requested windows, with the shortfall and the gap', () => {

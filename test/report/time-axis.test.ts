@@ -7,7 +7,7 @@ import { renderMarkdown } from '../../src/engine/report/render-markdown';
 import { renderHtml } from '../../src/engine/report/render-html';
 import { overviewOf, timelineOf } from '../../src/engine/report/model';
 import { timeSpanOf } from '../../src/shared/coverage-view';
-import { H, T0, timeReport } from '../renderer/time-report';
+import { H, T0, timeReport } from '../fixtures/time-report';
 
 const report = timeReport;
 

@@ -3,12 +3,13 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { SEVERITY_OF } from '../../shared/report';
+import { pathOfRel } from '../fs/names';
 import type { ChunkCandidate, ChunkInspection, InspectContext } from './types';
 
 export async function checkStable(chunk: ChunkCandidate, ctx: InspectContext, out: ChunkInspection): Promise<void> {
   for (const f of [...Object.values(chunk.files), ...chunk.extraFiles]) {
     if (!f) continue;
-    const st = await fsp.stat(path.join(ctx.root, f.rel)).catch(() => null);
+    const st = await fsp.stat(pathOfRel(ctx.root, f.rel)).catch(() => null);
     if (!st || st.size !== f.size || Math.trunc(st.mtimeMs) !== f.mtimeMs) {
       out.unstable = true;
       out.problems.push({

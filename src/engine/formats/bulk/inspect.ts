@@ -3,16 +3,16 @@
 // (.csv.gz inside the zip: inflated, gunzipped and counted as one stream, never extracted).
 // Runs in a worker thread; reads the drop, never writes to it.
 import path from 'node:path';
-import { CsvRecordCounter } from '../../csv/record-counter';
+import { countPart, type PartCount } from '../../parts/count';
 import { isHostileName, ZipArchive, ZipError, type ZipMember } from '../../zip/zip-archive';
 import { SEVERITY_OF, type ProblemKind } from '../../../shared/report';
 import { RFC4180, type ByteSource, type Extent } from '../../../shared/family';
-import { emptyInspection, emptyTable, type ChunkInspection, type ChunkInspector, type InspectContext, type TableInspection, type TablePart } from '../types';
+import { emptyInspection, emptyTable, versionOf, type ChunkInspection, type ChunkInspector, type InspectContext, type TableInspection, type TablePart } from '../types';
 import { checkStable } from '../stable';
+import { pathOfRel } from '../../fs/names';
 import { classifyMember, RECORD_TYPES, type RecordType } from './members';
 import { COUNT_FIELDS, parseStats, type BulkStats, type StatsCounts, type StatsRange } from './stats';
 import { fieldDifferences, MAX_EXPORTINFO_BYTES, parseExportInfo, type ExportInfo } from './exportinfo';
-import { DecodeError, readMemberDecoded } from './member-decode';
 
 /** Statistics files are a few lines per record type and bucket. */
 const MAX_STATS_BYTES = 4 << 20;
@@ -31,7 +31,7 @@ export const inspectBulkChunk: ChunkInspector = async (chunk, ctx) => {
   }
   out.archiveBytes = zip.size;
   out.createdTs = Math.floor(zip.mtimeMs / 1000);
-  await inspectArchive(zip.rel, { kind: 'file', path: zip.rel, size: zip.size, version: String(zip.mtimeMs) }, out, add, ctx);
+  await inspectArchive(zip.rel, { kind: 'file', path: zip.rel, size: zip.size, version: versionOf(zip) }, out, add, ctx);
   // Without readable stats the name's window (if any) stands in, so no gap is invented around it.
   if (!out.coverage && chunk.nameExtent) out.coverage = chunk.nameExtent;
   await checkStable(chunk, ctx, out);
@@ -42,7 +42,7 @@ async function inspectArchive(rel: string, source: ByteSource, out: ChunkInspect
   const zipName = path.posix.basename(rel);
   let archive: ZipArchive;
   try {
-    archive = await ZipArchive.open(path.join(ctx.root, rel));
+    archive = await ZipArchive.open(pathOfRel(ctx.root, rel));
   } catch (e) {
     out.archive = 'corrupt';
     add('archive-corrupt', `${zipName} cannot be opened as a zip: ${(e as Error).message} (truncated in transfer?)`);
@@ -137,12 +137,12 @@ async function inspectArchive(rel: string, source: ByteSource, out: ChunkInspect
         }
         continue;
       }
-      const table = await readTable(archive, type, members, source, ctx, add);
+      const table = await readTable(type, members, source, ctx, add);
       table.declaredRows = dec ?? null;
       table.declaredIn = dec !== undefined ? declaredIn || null : null;
-      if (table.error && /corrupt|truncated|CRC|not a readable/i.test(table.error)) out.archive = 'corrupt';
       out.tables.push(table);
     }
+    if (out.problems.some((p) => p.kind === 'archive-corrupt')) out.archive = 'corrupt';
     out.maxDataTs = out.coverage?.to ?? null;
   } finally {
     await archive.close();
@@ -249,7 +249,7 @@ function describeSections(
   );
 }
 
-async function readTable(archive: ZipArchive, type: RecordType, members: ZipMember[], zip: ByteSource, ctx: InspectContext, add: Add): Promise<TableInspection> {
+async function readTable(type: RecordType, members: ZipMember[], zip: ByteSource, ctx: InspectContext, add: Add): Promise<TableInspection> {
   const parts: TablePart[] = members.map((m) => ({
     source: { kind: 'member', of: zip, member: m.name },
     codecs: /\.gz$/i.test(m.name) ? ['gzip'] : [],
@@ -264,82 +264,66 @@ async function readTable(archive: ZipArchive, type: RecordType, members: ZipMemb
   let bytes = 0;
   for (let i = 0; i < members.length; i++) {
     ctx.signal?.throwIfAborted();
-    const r = await countPart(archive, members[i], parts[i], ctx, type, add);
-    rows = r.rows === null || rows === null ? null : rows + r.rows;
-    bytes += r.bytes;
-    if (r.error) table.error ??= r.error;
-    if (i === 0) table.columns = r.columns;
-    else if (r.columns.length && r.columns.join('\u0000') !== table.columns.join('\u0000')) {
-      // Sections with another field selection write their own data file: the union is the table.
-      for (const c of r.columns) if (!table.columns.includes(c)) table.columns.push(c);
+    const m = members[i];
+    let raw = 0;
+    const r = await countPart(ctx.root, parts[i], {
+      signal: ctx.signal,
+      maxBytes: ctx.maxMemberBytes,
+      onRawBytes: (n) => {
+        raw += n;
+        ctx.onBytes(n);
+      },
+    });
+    ctx.onBytes(Math.max(0, m.compressedSize - raw));
+    parts[i].bytes = r.bytes;
+    if (r.error) {
+      parts[i].error = r.error.message;
+      table.error ??= r.error.message;
+      reportPartError(m.name, type, r.error, add);
     }
-    table.malformedRows += r.malformed;
+    // A part that could not be read to its end has no trustworthy count.
+    const partRows = r.error ? null : r.rows;
+    parts[i].rows = partRows;
+    rows = partRows === null || rows === null ? null : rows + partRows;
+    bytes += r.bytes;
+    // Sections with another field selection write their own data file: the union is the table.
+    for (const c of r.columns) if (!table.columns.includes(c)) table.columns.push(c);
+    table.malformedRows += r.malformedRows;
+    if (r.malformedRows > 0 || r.unterminatedQuote) {
+      add(
+        'malformed-row',
+        `${m.name}: ${r.malformedRows} record${r.malformedRows === 1 ? '' : 's'} with a field count other than the header's ${r.columns.length}${r.unterminatedQuote ? '; the file ends inside a quoted field' : ''}`,
+        type,
+        { malformedRows: r.malformedRows, firstMalformed: r.firstMalformed.slice(0, 20), unterminatedQuote: r.unterminatedQuote },
+      );
+    }
   }
   table.rows = rows;
   table.bytes = bytes;
   return table;
 }
 
-async function countPart(
-  archive: ZipArchive,
-  m: ZipMember,
-  part: TablePart,
-  ctx: InspectContext,
-  type: string,
-  add: Add,
-): Promise<{ rows: number | null; bytes: number; columns: string[]; malformed: number; error: string | null }> {
-  const counter = new CsvRecordCounter();
-  let raw = 0;
-  const fail = (error: string): { rows: null; bytes: number; columns: string[]; malformed: number; error: string } => {
-    part.error = error;
-    return { rows: null, bytes: 0, columns: [], malformed: 0, error };
-  };
-  try {
-    await readMemberDecoded(archive, m, part.codecs, (c) => counter.push(c), {
-      signal: ctx.signal,
-      limit: ctx.maxMemberBytes,
-      onRawBytes: (n) => {
-        raw += n;
-        ctx.onBytes(n);
-      },
-    });
-  } catch (e) {
-    if ((e as Error).name === 'AbortError') throw e;
-    ctx.onBytes(Math.max(0, m.compressedSize - raw));
-    const msg = (e as Error).message;
-    if (e instanceof DecodeError && e.reason !== 'codec') {
-      add('table-unreadable', `${m.name}: ${msg}${e.reason === 'too-large' ? ' (raise --max-member-bytes)' : ''}`, type);
-    } else if (e instanceof ZipError && (e.reason === 'unsupported' || e.reason === 'encrypted')) {
-      add(e.reason === 'encrypted' ? 'encrypted' : 'table-unreadable', `${m.name}: ${msg}`, type);
-    } else {
-      add('archive-corrupt', `${m.name} cannot be read to its end: ${msg}`, type, { member: m.name });
-    }
-    return fail(msg);
+/** A part's read failure as the problem a support engineer acts on. */
+function reportPartError(member: string, type: string, e: NonNullable<PartCount['error']>, add: Add): void {
+  switch (e.reason) {
+    case 'too-large':
+      add('table-unreadable', `${e.message} (raise --max-member-bytes)`, type, { member });
+      return;
+    case 'encrypted':
+      add('encrypted', e.message, type, { member });
+      return;
+    case 'unsupported':
+      add('table-unreadable', e.message, type, { member });
+      return;
+    case 'not-text':
+      add('table-unreadable', `${member}: ${e.message}`, type, { member });
+      return;
+    case 'no-header':
+      add('table-unreadable', `${member} has no readable header line`, type, { member });
+      return;
+    case 'changed':
+      return; // checkStable reports it
+    default:
+      add('archive-corrupt', e.message, type, { member });
   }
-  const r = counter.finish();
-  part.bytes = r.bytes;
-  if (r.header === null) {
-    if (r.bytes > 0) {
-      add('table-unreadable', `${m.name} has no readable header line${r.headerTooLong ? ' (first line over 1 MiB: not CSV text?)' : ''}`, type);
-      return fail(r.headerTooLong ? 'header line too long' : 'no header');
-    }
-    // The documented empty form is a header alone; nothing at all is not that.
-    add('table-unreadable', `${m.name} is empty (not even a header line)`, type);
-    part.rows = 0;
-    return { rows: 0, bytes: 0, columns: [], malformed: 0, error: 'empty' };
-  }
-  if (r.header.some((h) => h.includes('\u0000'))) {
-    add('table-unreadable', `${m.name}: header holds NUL bytes; the file is not UTF-8 text (UTF-16 or binary?)`, type);
-    return fail('header holds NUL bytes');
-  }
-  part.rows = r.records;
-  if (r.malformedRows > 0 || r.unterminatedQuote) {
-    add(
-      'malformed-row',
-      `${m.name}: ${r.malformedRows} record${r.malformedRows === 1 ? '' : 's'} with a field count other than the header's ${r.header.length}${r.unterminatedQuote ? '; the file ends inside a quoted field' : ''}`,
-      type,
-      { malformedRows: r.malformedRows, firstMalformed: r.firstMalformed.slice(0, 20), unterminatedQuote: r.unterminatedQuote },
-    );
-  }
-  return { rows: r.records, bytes: r.bytes, columns: r.header, malformed: r.malformedRows, error: null };
 }

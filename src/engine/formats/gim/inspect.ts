@@ -14,6 +14,7 @@ import { emptyInspection, emptyTable, versionOf, type TableErrorKind, type Chunk
 import { RFC4180, type ByteSource } from '../../../shared/family';
 import { MAX_METADATA_BYTES, parseGimMetadata } from './metadata';
 import { looksEncrypted } from './encryption';
+import { checkStable } from '../stable';
 
 /** Members above this compression ratio (and size) are reported; they are still read up to maxMemberBytes. */
 const BOMB_RATIO = 200;
@@ -21,21 +22,7 @@ const BOMB_MIN_BYTES = 50 << 20;
 
 export const inspectGimChunk: ChunkInspector = async (chunk, ctx) => {
   const out = await inspectFiles(chunk, ctx);
-  // A file that changed while it was read gives a result that must not be trusted or kept.
-  for (const f of [...Object.values(chunk.files), ...chunk.extraFiles]) {
-    if (!f) continue;
-    const st = await fsp.stat(pathOfRel(ctx.root, f.rel)).catch(() => null);
-    if (!st || st.size !== f.size || Math.trunc(st.mtimeMs) !== f.mtimeMs) {
-      out.unstable = true;
-      out.problems.push({
-        kind: 'file-changed',
-        severity: SEVERITY_OF['file-changed'],
-        chunk: chunk.name,
-        table: null,
-        message: `${path.posix.basename(f.rel)} ${st ? 'changed' : 'disappeared'} while it was being read (still being written?); re-scan when the transfer is done`,
-      });
-    }
-  }
+  await checkStable(chunk, ctx, out);
   return out;
 };
 
