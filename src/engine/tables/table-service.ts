@@ -207,15 +207,26 @@ export class TableService implements TableApi {
     return { drop, chunks, family };
   }
 
-  /** Where a table's bytes are, from the part the scan recorded (no guessing from file names). */
-  private sourceOf(
+  /**
+   * Where a table's bytes are, from the parts the scan recorded (no guessing from file names):
+   * one source per part (a bulk request's record type may come in one file per section).
+   */
+  private sourcesOf(
     drop: string,
     t: ChunkRecord['tables'][number],
     encoding: TableEncoding,
     override?: Partial<Dialect>,
-  ): EntrySource | null {
-    let part = t.parts?.[0];
-    if (!part) return null;
+  ): EntrySource[] {
+    return (t.parts ?? []).map((part) => this.sourceOf(drop, part, encoding, override));
+  }
+
+  private sourceOf(
+    drop: string,
+    recorded: NonNullable<ChunkRecord['tables'][number]['parts']>[number],
+    encoding: TableEncoding,
+    override?: Partial<Dialect>,
+  ): EntrySource {
+    let part = recorded;
     // The user's dialect over the detected one (another entry in the cache: another key).
     if (override && part.layout.kind === 'dsv') {
       const d = { ...part.layout.dialect };
@@ -242,7 +253,7 @@ export class TableService implements TableApi {
         const id = t.name.toLowerCase();
         let s = byName.get(id);
         if (!s) byName.set(id, (s = { table: t.name, chunks: [], totalRows: 0, columns: [] }));
-        const src = this.sourceOf(drop, t, 'utf-8');
+        const src = this.sourcesOf(drop, t, 'utf-8')[0] ?? null;
         s.chunks.push({
           chunk: c.name,
           member: t.member,
@@ -280,38 +291,43 @@ export class TableService implements TableApi {
       const t = c.tables.find((x) => x.name.toLowerCase() === want);
       if (!t) continue;
       tableName ??= t.name;
-      const source = this.sourceOf(drop, t, encoding, req.dialect);
+      const sources = this.sourcesOf(drop, t, encoding, req.dialect);
       // What the scan could not make of the text (read as UTF-8) may read in another
       // encoding (or after a UTF-16 BOM): only archive damage makes a member unreadable.
       const textOnly = t.error !== null && t.errorKind === 'content';
-      const error = (textOnly ? null : t.error) ?? (source ? null : 'no readable archive');
-      if (error || !source) {
+      const error = (textOnly ? null : t.error) ?? (sources.length ? null : 'no readable archive');
+      if (error || !sources.length) {
         unreadable.push({ chunk: c.name, error: error ?? 'unreadable' });
         continue;
       }
-      const key = entryKey(source);
-      const meta = this.cache.readMeta(key);
-      parts.push({
-        chunk: c.name,
-        table: t.name,
-        member: t.member,
-        source,
-        key,
-        catalogRows: textOnly ? null : t.rows,
-        columns: meta ? meta.header : t.columns,
-        columnsExact: !!meta || (encoding === 'utf-8' && !textOnly),
-        meta,
-        reader: meta
-          ? new EntryReader(this.cache.entryDir(key), source.dialect, meta.headerFields, meta.rows, true, meta.segments)
-          : null,
-        first: null,
-        building: null,
-        progressRows: meta ? meta.rows : 0,
-        headerFields: meta ? meta.headerFields : t.columns.length,
-        waiters: [],
-        error: null,
-        unpin: this.cache.pin(key),
-      });
+      const single = sources.length === 1;
+      for (const [i, source] of sources.entries()) {
+        const key = entryKey(source);
+        const meta = this.cache.readMeta(key);
+        const recorded = t.parts?.[i];
+        parts.push({
+          chunk: c.name,
+          table: t.name,
+          member: single ? t.member : (recorded?.source.kind === 'member' ? recorded.source.member : t.member),
+          source,
+          key,
+          catalogRows: textOnly ? null : single ? t.rows : (recorded?.rows ?? null),
+          // Several parts may differ in columns (sections): each reads its own header.
+          columns: meta ? meta.header : single ? t.columns : [],
+          columnsExact: !!meta || (single && encoding === 'utf-8' && !textOnly),
+          meta,
+          reader: meta
+            ? new EntryReader(this.cache.entryDir(key), source.dialect, meta.headerFields, meta.rows, true, meta.segments)
+            : null,
+          first: null,
+          building: null,
+          progressRows: meta ? meta.rows : 0,
+          headerFields: meta ? meta.headerFields : single ? t.columns.length : 0,
+          waiters: [],
+          error: null,
+          unpin: this.cache.pin(key),
+        });
+      }
     }
     if (!tableName) {
       throw new EngineError(
