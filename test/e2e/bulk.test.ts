@@ -43,7 +43,7 @@ describe.skipIf(!HAVE_CHROMIUM)('a bulk-export drop in the app', () => {
     await page.goto(server.url);
     const verdict = page.getByTestId('verdict-large').or(page.getByTestId('verdict')).first();
     await expect.poll(async () => Number(await verdict.getAttribute('data-problems')), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
-    await expect.poll(() => page.getByTestId('stat-keys').innerText(), { timeout: 30_000 }).toMatch(/Covers[\s\S]*not delivered/);
+    await expect.poll(() => page.getByTestId('stat-keys').innerText(), { timeout: 30_000 }).toMatch(/covers[\s\S]*not delivered/i);
     await shot('bulk-01-overview');
     await page.getByTestId('tab-timeline').click();
     const canvas = page.getByTestId('timeline-canvas').first();

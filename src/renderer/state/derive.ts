@@ -137,7 +137,7 @@ export function problemKey(p: Problem): string {
   return `${p.kind}\u0000${p.chunk ?? ''}\u0000${p.table ?? ''}\u0000${p.message}`;
 }
 
-export const KIND_LABELS: Record<string, string> = {
+export const KIND_LABELS: Record<ProblemKind, string> = {
   gap: 'Gap',
   overlap: 'Overlap',
   duplicate: 'Duplicate',
@@ -165,8 +165,13 @@ export const KIND_LABELS: Record<string, string> = {
   'volume-drop': 'Volume drop',
   'duplicate-key': 'Duplicate keys',
   retention: 'Retention',
+  'row-count-mismatch': 'Row count mismatch',
+  'export-terminated': 'Export terminated',
+  'records-dropped': 'Records dropped',
+  'no-data': 'No data',
+  'section-change': 'Configuration changed',
 };
 
 export function kindLabel(kind: string): string {
-  return KIND_LABELS[kind] ?? kind;
+  return (KIND_LABELS as Record<string, string>)[kind] ?? kind;
 }

@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Problem } from '../../shared/report';
 import { useApp } from '../state/context';
 import { indexReport, kindLabel } from '../state/derive';
-import { formatInt, formatKeyRange } from '../format';
+import { formatInt, formatKeyRange, formatUtc } from '../format';
 import { SeverityLabel } from '../components/Icons';
 import { measureWithFallback, nextFrame, observeRectWithFallback } from '../components/virtual';
 
@@ -11,6 +11,13 @@ const ESTIMATE = 76;
 
 /** The extent of a problem, readable: the missing keys of a gap, etc. */
 function extentOf(p: Problem, i: number, gapRanges: Map<number, { from: number | null; to: number | null }>): string | null {
+  if (p.kind === 'gap' && typeof p.detail?.axis === 'string' && p.detail.axis !== 'audit-key') {
+    // A time axis: the missing window (between chunks, or inside one that delivered less).
+    const from = typeof p.detail.fromTs === 'number' ? p.detail.fromTs : null;
+    const to = typeof p.detail.toTs === 'number' ? p.detail.toTs : null;
+    const h = from !== null && to !== null ? ` (${((to - from) / 3600).toFixed(1)} h)` : '';
+    return `${p.detail.inside === true ? 'not delivered' : 'missing'} ${formatUtc(from)} → ${formatUtc(to)}${h}`;
+  }
   if (p.kind === 'gap') {
     const r = gapRanges.get(i);
     if (!r) return null;

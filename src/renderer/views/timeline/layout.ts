@@ -735,5 +735,6 @@ export function breakLabel(b: TimelineBreak, axis: Axis): string {
     return days === 1 ? `missing ${first}` : `missing ${days} days from ${first}`;
   }
   const h = secs / 3600;
-  return `silence ${h >= 48 ? `${(h / 24).toFixed(1)} d` : `${h.toFixed(1)} h`}`;
+  // On a family's own time axis a break is a missing window; on created times, a silence.
+  return `${b.kind === 'gap' ? 'missing' : 'silence'} ${h >= 48 ? `${(h / 24).toFixed(1)} d` : `${h.toFixed(1)} h`}`;
 }
