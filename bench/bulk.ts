@@ -34,7 +34,11 @@ export async function benchBulk(t: BenchTools): Promise<string[]> {
   const zipMB = zips.reduce((s, z) => s + statSync(z).size, 0) / 1e6;
   const list = zips.map((z) => `'${z}'`).join(' ');
   execFileSync('bash', ['-c', `cat ${list} > /dev/null`]); // page cache warm for both sides
-  const csvBytes = Number(execFileSync('bash', ['-c', `for z in ${list}; do unzip -p "$z" '*.csv.gz' | gzip -dc; done | wc -c`]).toString().trim());
+  const csvBytes = Number(
+    execFileSync('bash', ['-c', `for z in ${list}; do unzip -p "$z" '*.csv.gz' | gzip -dc; done | wc -c`])
+      .toString()
+      .trim(),
+  );
   const script = `for z in ${list}; do unzip -p "$z" '*.csv.gz' | gzip -dc | wc -l >/dev/null; done`;
   const shell = t.seconds(() => execFileSync('bash', ['-c', script]));
   const catalog = path.join(t.work, 'bulk-catalog.sqlite');
@@ -55,7 +59,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
   const work = path.join(os.tmpdir(), `di-bench-bulk-${process.pid}`);
   mkdirSync(work, { recursive: true });
   try {
-    process.stdout.write((await benchBulk({ dataDir: path.join(ROOT, 'bench/.data'), work, seconds, cli })).join('\n') + '\n');
+    process.stdout.write(
+      (await benchBulk({ dataDir: path.join(ROOT, 'bench/.data'), work, seconds, cli })).join('\n') + '\n',
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

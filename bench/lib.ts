@@ -16,7 +16,11 @@ export function seconds(fn: () => void): number {
 export function cli(args: string[]): { s: number; rssMB: number; status: number | null } {
   let res!: ReturnType<typeof spawnSync>;
   const s = seconds(() => {
-    res = spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, DROP_INSPECTOR_STATS: '1' }, encoding: 'utf8', maxBuffer: 1 << 30 });
+    res = spawnSync(process.execPath, [CLI, ...args], {
+      env: { ...process.env, DROP_INSPECTOR_STATS: '1' },
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    });
   });
   const m = /DROP_INSPECTOR_STATS (\{.*\})/.exec(String(res.stderr));
   if (res.status === 2 || !m) throw new Error(`drop-inspector failed: ${res.stderr}`);

@@ -53,7 +53,8 @@ export function shortfall(c: ReportChunk): Span[] {
   if (!cov || !finite(cov.requestedFrom) || !finite(cov.requestedTo)) return [];
   if (!finite(cov.from) || !finite(cov.to)) return [{ from: cov.requestedFrom, to: cov.requestedTo }];
   const out: Span[] = [];
-  if (cov.from > cov.requestedFrom) out.push({ from: cov.requestedFrom, to: Math.min(cov.from, cov.requestedTo) });
+  if (cov.from > cov.requestedFrom)
+    out.push({ from: cov.requestedFrom, to: Math.min(cov.from, cov.requestedTo) });
   if (cov.to < cov.requestedTo) out.push({ from: Math.max(cov.to, cov.requestedFrom), to: cov.requestedTo });
   return out.filter((s) => s.to > s.from);
 }

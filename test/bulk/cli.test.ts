@@ -11,7 +11,15 @@ import { removeDir, tempDir } from '../engine/harness';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = path.join(root, 'out/cli/drop-inspector.mjs');
-const VENDOR: BulkDefect[] = ['missing-window', 'short-export', 'count-mismatch', 'terminated', 'no-data', 'dropped', 'second-section'];
+const VENDOR: BulkDefect[] = [
+  'missing-window',
+  'short-export',
+  'count-mismatch',
+  'terminated',
+  'no-data',
+  'dropped',
+  'second-section',
+];
 
 let work: string;
 let vendor: BulkDropManifest;
@@ -27,12 +35,17 @@ afterAll(() => removeDir(work));
 
 function scan(m: BulkDropManifest, name: string): { status: number | null; doc: ScanReport; stderr: string } {
   const asOf = String(Math.max(...m.chunks.map((c) => c.createdTs)) + 60);
-  const r = spawnSync(process.execPath, [CLI, 'scan', m.root, '--json', '--catalog', path.join(work, `${name}.sqlite`), '--as-of', asOf], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'scan', m.root, '--json', '--catalog', path.join(work, `${name}.sqlite`), '--as-of', asOf],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
   if (r.status === 2) throw new Error(r.stderr);
   return { status: r.status, doc: JSON.parse(r.stdout) as ScanReport, stderr: r.stderr };
 }
 
-const key = (p: { kind: string; chunk?: string | null; table?: string | null }): string => `${p.kind}|${p.chunk ?? ''}|${p.table ?? ''}`;
+const key = (p: { kind: string; chunk?: string | null; table?: string | null }): string =>
+  `${p.kind}|${p.chunk ?? ''}|${p.table ?? ''}`;
 
 function judge(m: BulkDropManifest, doc: ScanReport): void {
   expect(doc.format).toBe('bulk');
@@ -60,12 +73,27 @@ describe('drop-inspector scan on a bulk-export drop', () => {
     const by = (d: BulkDefect): string => vendor.chunks.find((c) => c.defect === d)!.name;
     const cov = doc.chunks.find((c) => c.name === by('short-export'))!.coverage;
     const truth = vendor.chunks.find((c) => c.defect === 'short-export')!;
-    expect(cov).toMatchObject({ axis: 'time-range', from: truth.exportedFrom, to: truth.exportedTo, requestedFrom: truth.requestedFrom, requestedTo: truth.requestedTo });
+    expect(cov).toMatchObject({
+      axis: 'time-range',
+      from: truth.exportedFrom,
+      to: truth.exportedTo,
+      requestedFrom: truth.requestedFrom,
+      requestedTo: truth.requestedTo,
+    });
     const mismatch = doc.problems.find((p) => p.kind === 'row-count-mismatch')!;
     expect(mismatch).toMatchObject({ severity: 'error', chunk: by('count-mismatch'), table: 'page' });
-    const gap = doc.problems.find((p) => p.kind === 'gap' && p.chunk === vendor.chunks[vendor.chunks.findIndex((c) => c.requestedFrom === vendor.missing[0].to)].name && !p.detail?.inside)!;
+    const gap = doc.problems.find(
+      (p) =>
+        p.kind === 'gap' &&
+        p.chunk ===
+          vendor.chunks[vendor.chunks.findIndex((c) => c.requestedFrom === vendor.missing[0].to)].name &&
+        !p.detail?.inside,
+    )!;
     expect(gap.message).not.toMatch(/audit key/i);
-    expect(doc.problems.find((p) => p.kind === 'export-terminated')).toMatchObject({ severity: 'error', detail: { reason: 'system rebooting' } });
+    expect(doc.problems.find((p) => p.kind === 'export-terminated')).toMatchObject({
+      severity: 'error',
+      detail: { reason: 'system rebooting' },
+    });
   });
   it('reports a clean drop (tz=true times) with no problem at all and exit 0', () => {
     const { status, doc } = scan(clean, 'clean');

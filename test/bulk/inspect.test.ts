@@ -37,14 +37,19 @@ describe('bulk discovery', () => {
     for (const c of candidates) expect(Object.keys(c.files)).toEqual(['zip']);
   });
   it('reads the window from a name holding two stats times, and nothing from other names', () => {
-    expect(nameWindow('bulk-export_2026.11.01.00.00_2026.11.01.06.00')).toEqual({ from: Date.UTC(2026, 10, 1) / 1000, to: Date.UTC(2026, 10, 1, 6) / 1000, source: 'name' });
+    expect(nameWindow('bulk-export_2026.11.01.00.00_2026.11.01.06.00')).toEqual({
+      from: Date.UTC(2026, 10, 1) / 1000,
+      to: Date.UTC(2026, 10, 1, 6) / 1000,
+      source: 'name',
+    });
     expect(nameWindow('request-42')).toBeUndefined();
   });
   it('recognises request ZIPs named export_… (as Info Mart archives are) by their contents', async () => {
     const d = path.join(tmp, 'export-named');
     const m = await writeBulkDrop(path.join(tmp, 'src2'), { requests: 2, names: 'opaque' });
     await mkdir(d, { recursive: true });
-    for (const [i, c] of m.chunks.entries()) await copyFile(path.join(m.root, c.file), path.join(d, `export_${i + 1}.zip`));
+    for (const [i, c] of m.chunks.entries())
+      await copyFile(path.join(m.root, c.file), path.join(d, `export_${i + 1}.zip`));
     const { files } = await walkDrop(d);
     expect(recogniseDrop(files)?.format).toBe('bulk');
   });
@@ -55,7 +60,7 @@ describe('bulk discovery', () => {
     const { files } = await walkDrop(d);
     expect(bulkAdapter.recognise(files)).toBe(0);
   });
-  it('knows each record type\'s id column', () => {
+  it("knows each record type's id column", () => {
     expect(bulkKeyOf('session', ['start_time', 'session_id'])).toEqual(['session_id']);
     expect(bulkKeyOf('page', ['PAGE ID', 'session_id'])).toEqual(['PAGE ID']);
     expect(bulkKeyOf('error', ['id', 'x'])).toEqual(['id']);
@@ -80,8 +85,16 @@ describe('bulk inspector', () => {
     const r = results.get(drop.chunks[0].name)!;
     const t = r.tables.find((x) => x.name === 'session')!;
     expect(t.parts).toHaveLength(1);
-    expect(t.parts[0]).toMatchObject({ codecs: ['gzip'], layout: { kind: 'dsv', dialect: { delimiter: ',', quote: '"', header: true } }, rows: t.rows });
-    expect(t.parts[0].source).toMatchObject({ kind: 'member', member: expect.stringMatching(/^session-.*\.csv\.gz$/), of: { kind: 'file', path: drop.chunks[0].file } });
+    expect(t.parts[0]).toMatchObject({
+      codecs: ['gzip'],
+      layout: { kind: 'dsv', dialect: { delimiter: ',', quote: '"', header: true } },
+      rows: t.rows,
+    });
+    expect(t.parts[0].source).toMatchObject({
+      kind: 'member',
+      member: expect.stringMatching(/^session-.*\.csv\.gz$/),
+      of: { kind: 'file', path: drop.chunks[0].file },
+    });
     expect(t.columns).toEqual(['session_id', 'start_time', 'end_time', 'user_name', 'page_count']);
   });
   it('holds requested and exported windows on the time axis', () => {
@@ -100,13 +113,22 @@ describe('bulk inspector', () => {
   it('raises each planted per-chunk problem, and nothing else', () => {
     // Cross-chunk kinds (gap, row-count-mismatch, schema-change) are the generic checks'.
     const crossChunk = new Set(['gap', 'row-count-mismatch', 'schema-change']);
-    const expected = drop.problems.filter((p) => !crossChunk.has(p.kind)).map((p) => `${p.chunk}|${p.kind}|${p.table}`).sort();
-    const got = [...results.entries()].flatMap(([name, r]) => r.problems.map((p) => `${name}|${p.kind}|${p.table}`)).sort();
+    const expected = drop.problems
+      .filter((p) => !crossChunk.has(p.kind))
+      .map((p) => `${p.chunk}|${p.kind}|${p.table}`)
+      .sort();
+    const got = [...results.entries()]
+      .flatMap(([name, r]) => r.problems.map((p) => `${name}|${p.kind}|${p.table}`))
+      .sort();
     expect(got).toEqual(expected);
   });
   it('says why: the termination reason, the dropped counts, the field differences', () => {
     const by = (d: string): ChunkInspection => results.get(drop.chunks.find((c) => c.defect === d)!.name)!;
-    expect(by('terminated').problems[0]).toMatchObject({ kind: 'export-terminated', severity: 'error', detail: { reason: 'system rebooting' } });
+    expect(by('terminated').problems[0]).toMatchObject({
+      kind: 'export-terminated',
+      severity: 'error',
+      detail: { reason: 'system rebooting' },
+    });
     expect(by('terminated').attributes.terminated).toBe('system rebooting');
     expect(by('dropped').problems.map((p) => p.detail)).toEqual([
       { dropped: 5, discarded: 0, recordType: 'session' },
@@ -116,17 +138,32 @@ describe('bulk inspector', () => {
     expect(s.message).toMatch(/2 sections .*session: \+app_version/);
     expect(by('second-section').attributes.sections).toBe(2);
     expect(by('no-data').problems[0]).toMatchObject({ kind: 'no-data', severity: 'info' });
-    expect(by('broken-xml').problems[0].message).toMatch(/exportinfo-r\d+\.xml is not well-formed XML: it ends before/);
-    expect(by('bad-stats').problems[0].message).toMatch(/exportstats-r\d+\.csv is not a well-formed statistics file: line \d+: a count that is not a whole number/);
-    expect(by('corrupt-gzip').problems[0].message).toMatch(/\.zip!page-r\d+\.csv\.gz (cannot be decoded|ends early)/);
+    expect(by('broken-xml').problems[0].message).toMatch(
+      /exportinfo-r\d+\.xml is not well-formed XML: it ends before/,
+    );
+    expect(by('bad-stats').problems[0].message).toMatch(
+      /exportstats-r\d+\.csv is not a well-formed statistics file: line \d+: a count that is not a whole number/,
+    );
+    expect(by('corrupt-gzip').problems[0].message).toMatch(
+      /\.zip!page-r\d+\.csv\.gz (cannot be decoded|ends early)/,
+    );
     expect(by('truncated-zip').archive).toBe('corrupt');
     expect(by('corrupt-gzip').archive).toBe('corrupt');
-    expect(results.get(drop.chunks[0].name)!.attributes).toMatchObject({ dataProvider: 'DC RUM EU-1', sections: 1, terminated: null, noData: false });
+    expect(results.get(drop.chunks[0].name)!.attributes).toMatchObject({
+      dataProvider: 'DC RUM EU-1',
+      sections: 1,
+      terminated: null,
+      noData: false,
+    });
   });
   it('stops a bomb at the byte limit with a clear problem', async () => {
     const c = candidates.find((x) => x.name === drop.chunks[0].name)!;
     const r = await inspect(drop.root, c, 2000);
-    expect(r.problems.some((p) => p.kind === 'table-unreadable' && /decodes past the 2000-byte limit/.test(p.message))).toBe(true);
+    expect(
+      r.problems.some(
+        (p) => p.kind === 'table-unreadable' && /decodes past the 2000-byte limit/.test(p.message),
+      ),
+    ).toBe(true);
   });
   it('reads tz=true offsets into UTC', async () => {
     const m = await writeBulkDrop(path.join(tmp, 'tz'), { requests: 2, tz: true });
@@ -148,10 +185,18 @@ describe('exportinfo', () => {
     expect(r.ok && r.info.dataProvider).toBe('&b;');
   });
   it('finds fields by name wherever they sit, with or without sections', () => {
-    const r = parseExportInfo('<x><DataProvider>P</DataProvider><session><field>a</field><field name="b"/></session><page><column name="c"/></page></x>');
-    expect(r).toEqual({ ok: true, info: { dataProvider: 'P', request: null, sections: [{ session: ['a', 'b'], page: ['c'] }] } });
+    const r = parseExportInfo(
+      '<x><DataProvider>P</DataProvider><session><field>a</field><field name="b"/></session><page><column name="c"/></page></x>',
+    );
+    expect(r).toEqual({
+      ok: true,
+      info: { dataProvider: 'P', request: null, sections: [{ session: ['a', 'b'], page: ['c'] }] },
+    });
   });
   it('refuses oversized files', () => {
-    expect(parseExportInfo(`<a>${'x'.repeat(5 << 20)}</a>`)).toMatchObject({ ok: false, error: expect.stringMatching(/larger than/) });
+    expect(parseExportInfo(`<a>${'x'.repeat(5 << 20)}</a>`)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/larger than/),
+    });
   });
 });

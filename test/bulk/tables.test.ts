@@ -18,7 +18,11 @@ interface RowsDoc {
   rows: string[][];
 }
 function rows(args: string[]): RowsDoc {
-  const r = spawnSync(process.execPath, [CLI, 'rows', m.root, ...args, '--json', '--catalog', path.join(work, 'c.sqlite')], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'rows', m.root, ...args, '--json', '--catalog', path.join(work, 'c.sqlite')],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
   if (r.status !== 0) throw new Error(`rows failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout) as RowsDoc;
 }
@@ -30,7 +34,7 @@ beforeAll(async () => {
 afterAll(() => removeDir(work));
 
 describe('bulk tables', () => {
-  it('one request: a record type, its sections\' files together', () => {
+  it("one request: a record type, its sections' files together", () => {
     const sectioned = m.chunks.find((c) => c.defect === 'second-section')!;
     const d = rows(['session', '--chunk', sectioned.name, '--limit', '1000']);
     expect(d.totalRows).toBe(sectioned.tables.session);

@@ -24,7 +24,11 @@ const shot = async (name: string): Promise<void> => {
 describe.skipIf(!HAVE_CHROMIUM)('a bulk-export drop in the app', () => {
   beforeAll(async () => {
     work = tempDir('di-e2e-bulk-');
-    m = await writeBulkDrop(path.join(work, 'drop'), { seed: 44, requests: 8, defects: ['missing-window', 'short-export', 'terminated'] });
+    m = await writeBulkDrop(path.join(work, 'drop'), {
+      seed: 44,
+      requests: 8,
+      defects: ['missing-window', 'short-export', 'terminated'],
+    });
     server = await serve([m.root, '--catalog', path.join(work, 'catalog.sqlite')]);
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -42,8 +46,12 @@ describe.skipIf(!HAVE_CHROMIUM)('a bulk-export drop in the app', () => {
   it('draws the timeline on the time axis with the missing window and the short request', async () => {
     await page.goto(server.url);
     const verdict = page.getByTestId('verdict-large').or(page.getByTestId('verdict')).first();
-    await expect.poll(async () => Number(await verdict.getAttribute('data-problems')), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
-    await expect.poll(() => page.getByTestId('stat-keys').innerText(), { timeout: 30_000 }).toMatch(/covers[\s\S]*not delivered/i);
+    await expect
+      .poll(async () => Number(await verdict.getAttribute('data-problems')), { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(() => page.getByTestId('stat-keys').innerText(), { timeout: 30_000 })
+      .toMatch(/covers[\s\S]*not delivered/i);
     await shot('bulk-01-overview');
     await page.getByTestId('tab-timeline').click();
     const canvas = page.getByTestId('timeline-canvas').first();
@@ -84,7 +92,9 @@ describe.skipIf(!HAVE_CHROMIUM)('a bulk-export drop in the app', () => {
     await page.getByTestId('tab-tables').click();
     await page.getByTestId('table-item-session').click();
     const count = page.getByTestId('table-count');
-    await expect.poll(async () => Number(await count.getAttribute('data-total')), { timeout: 60_000 }).toBe(m.totals.session);
+    await expect
+      .poll(async () => Number(await count.getAttribute('data-total')), { timeout: 60_000 })
+      .toBe(m.totals.session);
     await shot('bulk-04-session-table');
   });
 });

@@ -14,7 +14,13 @@ describe('timeline layout on a time axis', () => {
     ]);
     expect(L.items[1].shortfall).toEqual([{ from: T0 + 17 * H, to: T0 + 18 * H }]);
     expect(L.breaks).toHaveLength(1);
-    expect(L.breaks[0]).toMatchObject({ kind: 'gap', from: T0 + 6 * H, to: T0 + 12 * H, problem: 0, chunk: 'r3' });
+    expect(L.breaks[0]).toMatchObject({
+      kind: 'gap',
+      from: T0 + 6 * H,
+      to: T0 + 12 * H,
+      problem: 0,
+      chunk: 'r3',
+    });
     // Bulk chunks have no checksum: no "checksum missing" mark from the default state.
     expect(L.items[0].marks).toEqual([]);
   });

@@ -14,15 +14,22 @@ const report = timeReport;
 describe('reports on a time axis', () => {
   it('spans the windows and counts what no chunk delivered', () => {
     expect(timeSpanOf(report)).toEqual({ from: T0, to: T0 + 24 * H, undelivered: 7 * H });
-    expect(overviewOf(report).facts).toContainEqual(['Windows', expect.stringMatching(/^2026-11-01 00:00:00 UTC → 2026-11-02 00:00:00 UTC .*7 h.* not delivered$/)]);
+    expect(overviewOf(report).facts).toContainEqual([
+      'Windows',
+      expect.stringMatching(/^2026-11-01 00:00:00 UTC → 2026-11-02 00:00:00 UTC .*7 h.* not delivered$/),
+    ]);
   });
   it('lists a missing window as a gap row in times, and the short export as a note on its chunk', () => {
     const rows = timelineOf(report);
     expect(rows.map((r) => (r.type === 'gap' ? 'gap' : r.chunk.name))).toEqual(['r1', 'gap', 'r3', 'r4']);
     const gap = rows[1];
-    expect(gap.type === 'gap' && gap.label).toBe('MISSING: 2026-11-01 06:00:00 UTC → 2026-11-01 12:00:00 UTC (6 h)');
+    expect(gap.type === 'gap' && gap.label).toBe(
+      'MISSING: 2026-11-01 06:00:00 UTC → 2026-11-01 12:00:00 UTC (6 h)',
+    );
     const r3 = rows[2];
-    expect(r3.type === 'chunk' && r3.notes.map((n) => n.text)).toEqual(['NOT DELIVERED 2026-11-01 17:00:00 UTC → 2026-11-01 18:00:00 UTC (1 h)']);
+    expect(r3.type === 'chunk' && r3.notes.map((n) => n.text)).toEqual([
+      'NOT DELIVERED 2026-11-01 17:00:00 UTC → 2026-11-01 18:00:00 UTC (1 h)',
+    ]);
   });
   it('says windows, never audit keys, in Markdown', () => {
     const md = renderMarkdown(report);

@@ -6,7 +6,11 @@ import { SEVERITY_OF } from '../../shared/report';
 import { pathOfRel } from '../fs/names';
 import type { ChunkCandidate, ChunkInspection, InspectContext } from './types';
 
-export async function checkStable(chunk: ChunkCandidate, ctx: InspectContext, out: ChunkInspection): Promise<void> {
+export async function checkStable(
+  chunk: ChunkCandidate,
+  ctx: InspectContext,
+  out: ChunkInspection,
+): Promise<void> {
   for (const f of [...Object.values(chunk.files), ...chunk.extraFiles]) {
     if (!f) continue;
     const st = await fsp.stat(pathOfRel(ctx.root, f.rel)).catch(() => null);

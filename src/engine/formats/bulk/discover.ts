@@ -39,7 +39,8 @@ function candidates(files: FileEntry[]): FileEntry[] {
   });
 }
 
-const NAME_TIMES = /(\d{4}\.\d{2}\.\d{2}\.\d{2}\.\d{2}(?:[+-]\d{4})?)\D+?(\d{4}\.\d{2}\.\d{2}\.\d{2}\.\d{2}(?:[+-]\d{4})?)/;
+const NAME_TIMES =
+  /(\d{4}\.\d{2}\.\d{2}\.\d{2}\.\d{2}(?:[+-]\d{4})?)\D+?(\d{4}\.\d{2}\.\d{2}\.\d{2}\.\d{2}(?:[+-]\d{4})?)/;
 
 /** A request window in the ZIP's name, when it carries two stats-format times (names are not documented). */
 export function nameWindow(stem: string): Extent | undefined {

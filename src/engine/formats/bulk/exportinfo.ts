@@ -17,7 +17,11 @@ export interface ExportInfo {
 
 export type ExportInfoParse = { ok: true; info: ExportInfo } | { ok: false; error: string };
 
-const norm = (k: string): string => k.replace(/^@_/, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+const norm = (k: string): string =>
+  k
+    .replace(/^@_/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 const RECORD_TYPES = ['session', 'page', 'object', 'error'];
 
 type Node = Record<string, unknown>;
@@ -36,17 +40,26 @@ function recordTypeOf(key: string, node: unknown): string | null {
   const k = norm(key);
   for (const t of RECORD_TYPES) if (k === t || k === `${t}s` || k === `${t}fields`) return t;
   if (!isNode(node) || !/^(recordtype|type|records?|datafile|file)$/.test(k)) return null;
-  const a = text(node['@_name'] ?? node['@_type'])?.toLowerCase().replace(/s$/, '');
+  const a = text(node['@_name'] ?? node['@_type'])
+    ?.toLowerCase()
+    .replace(/s$/, '');
   return a && RECORD_TYPES.includes(a) ? a : null;
 }
 
 export function parseExportInfo(xml: string): ExportInfoParse {
-  if (xml.length > MAX_EXPORTINFO_BYTES) return { ok: false, error: `is larger than ${MAX_EXPORTINFO_BYTES} bytes` };
+  if (xml.length > MAX_EXPORTINFO_BYTES)
+    return { ok: false, error: `is larger than ${MAX_EXPORTINFO_BYTES} bytes` };
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     // fast-xml-parser reports elements left open as "Invalid '[\"a\",\"b\"]' found."
     const open = /^Invalid '\[(.*)\]' found/s.exec(valid.err.msg);
-    const why = open ? `it ends before ${open[1].replace(/[\s"]/g, '').split(',').map((e) => `<${e}>`).join(', ')} close (truncated?)` : `line ${valid.err.line}: ${valid.err.msg}`;
+    const why = open
+      ? `it ends before ${open[1]
+          .replace(/[\s"]/g, '')
+          .split(',')
+          .map((e) => `<${e}>`)
+          .join(', ')} close (truncated?)`
+      : `line ${valid.err.line}: ${valid.err.msg}`;
     return { ok: false, error: `is not well-formed XML: ${why}` };
   }
   let doc: unknown;
@@ -79,7 +92,8 @@ export function parseExportInfo(xml: string): ExportInfoParse {
       return;
     }
     if (k.includes('dataprovider') && !info.dataProvider) info.dataProvider = text(v);
-    else if ((k === 'request' || k === 'requestid' || k === 'requestname') && !info.request) info.request = text(v);
+    else if ((k === 'request' || k === 'requestid' || k === 'requestname') && !info.request)
+      info.request = text(v);
     if (k === 'field' || k === 'column') {
       const name = text(v);
       if (name) (sectionFields()[type ?? ''] ??= []).push(name);
@@ -97,7 +111,10 @@ export function parseExportInfo(xml: string): ExportInfoParse {
 }
 
 /** Fields added and removed between two sections, per record type (only types that changed). */
-export function fieldDifferences(a: Record<string, string[]>, b: Record<string, string[]>): Record<string, { added: string[]; removed: string[] }> {
+export function fieldDifferences(
+  a: Record<string, string[]>,
+  b: Record<string, string[]>,
+): Record<string, { added: string[]; removed: string[] }> {
   const out: Record<string, { added: string[]; removed: string[] }> = {};
   for (const t of new Set([...Object.keys(a), ...Object.keys(b)])) {
     const before = new Set(a[t] ?? []);

@@ -7,7 +7,16 @@ import { countPart, type PartCount } from '../../parts/count';
 import { isHostileName, ZipArchive, ZipError, type ZipMember } from '../../zip/zip-archive';
 import { SEVERITY_OF, type ProblemKind } from '../../../shared/report';
 import { RFC4180, type ByteSource, type Extent } from '../../../shared/family';
-import { emptyInspection, emptyTable, versionOf, type ChunkInspection, type ChunkInspector, type InspectContext, type TableInspection, type TablePart } from '../types';
+import {
+  emptyInspection,
+  emptyTable,
+  versionOf,
+  type ChunkInspection,
+  type ChunkInspector,
+  type InspectContext,
+  type TableInspection,
+  type TablePart,
+} from '../types';
 import { checkStable } from '../stable';
 import { pathOfRel } from '../../fs/names';
 import { classifyMember, RECORD_TYPES, type RecordType } from './members';
@@ -17,12 +26,24 @@ import { fieldDifferences, MAX_EXPORTINFO_BYTES, parseExportInfo, type ExportInf
 /** Statistics files are a few lines per record type and bucket. */
 const MAX_STATS_BYTES = 4 << 20;
 
-type Add = (kind: ProblemKind, message: string, table?: string | null, detail?: Record<string, unknown>) => void;
+type Add = (
+  kind: ProblemKind,
+  message: string,
+  table?: string | null,
+  detail?: Record<string, unknown>,
+) => void;
 
 export const inspectBulkChunk: ChunkInspector = async (chunk, ctx) => {
   const out = emptyInspection();
   const add: Add = (kind, message, table = null, detail) => {
-    out.problems.push({ kind, severity: SEVERITY_OF[kind], chunk: chunk.name, table, message, ...(detail ? { detail } : {}) });
+    out.problems.push({
+      kind,
+      severity: SEVERITY_OF[kind],
+      chunk: chunk.name,
+      table,
+      message,
+      ...(detail ? { detail } : {}),
+    });
   };
   const zip = chunk.files.zip;
   if (!zip) {
@@ -31,21 +52,36 @@ export const inspectBulkChunk: ChunkInspector = async (chunk, ctx) => {
   }
   out.archiveBytes = zip.size;
   out.createdTs = Math.floor(zip.mtimeMs / 1000);
-  await inspectArchive(zip.rel, { kind: 'file', path: zip.rel, size: zip.size, version: versionOf(zip) }, out, add, ctx);
+  await inspectArchive(
+    zip.rel,
+    { kind: 'file', path: zip.rel, size: zip.size, version: versionOf(zip) },
+    out,
+    add,
+    ctx,
+  );
   // Without readable stats the name's window (if any) stands in, so no gap is invented around it.
   if (!out.coverage && chunk.nameExtent) out.coverage = chunk.nameExtent;
   await checkStable(chunk, ctx, out);
   return out;
 };
 
-async function inspectArchive(rel: string, source: ByteSource, out: ChunkInspection, add: Add, ctx: InspectContext): Promise<void> {
+async function inspectArchive(
+  rel: string,
+  source: ByteSource,
+  out: ChunkInspection,
+  add: Add,
+  ctx: InspectContext,
+): Promise<void> {
   const zipName = path.posix.basename(rel);
   let archive: ZipArchive;
   try {
     archive = await ZipArchive.open(pathOfRel(ctx.root, rel));
   } catch (e) {
     out.archive = 'corrupt';
-    add('archive-corrupt', `${zipName} cannot be opened as a zip: ${(e as Error).message} (truncated in transfer?)`);
+    add(
+      'archive-corrupt',
+      `${zipName} cannot be opened as a zip: ${(e as Error).message} (truncated in transfer?)`,
+    );
     ctx.onBytes(out.archiveBytes ?? 0);
     return;
   }
@@ -58,7 +94,12 @@ async function inspectArchive(rel: string, source: ByteSource, out: ChunkInspect
     for (const m of archive.members) {
       if (m.isDirectory) continue;
       if (isHostileName(m.name)) {
-        add('suspicious-entry', `member name ${JSON.stringify(m.name)} would escape the folder if extracted; not read`, null, { member: m.name });
+        add(
+          'suspicious-entry',
+          `member name ${JSON.stringify(m.name)} would escape the folder if extracted; not read`,
+          null,
+          { member: m.name },
+        );
         continue;
       }
       const c = classifyMember(m.name);
@@ -72,7 +113,8 @@ async function inspectArchive(rel: string, source: ByteSource, out: ChunkInspect
 
     const readText = async (m: ZipMember, max: number): Promise<string | null> => {
       try {
-        if (m.uncompressedSize > max) throw new Error(`is ${m.uncompressedSize} bytes, larger than the ${max} a metadata file can be`);
+        if (m.uncompressedSize > max)
+          throw new Error(`is ${m.uncompressedSize} bytes, larger than the ${max} a metadata file can be`);
         return (await archive.readSmallMember(m, max)).toString('utf8');
       } catch (e) {
         add('metadata-invalid', `${m.name} cannot be read: ${(e as Error).message}`, null, { file: m.name });
@@ -85,7 +127,12 @@ async function inspectArchive(rel: string, source: ByteSource, out: ChunkInspect
       if (text === null) return null;
       const s = parseStats(text);
       if (s.issues.length) {
-        add('metadata-invalid', `${m.name} is not a well-formed statistics file: ${s.issues.slice(0, 5).join('; ')}`, null, { file: m.name, issues: s.issues.slice(0, 20) });
+        add(
+          'metadata-invalid',
+          `${m.name} is not a well-formed statistics file: ${s.issues.slice(0, 5).join('; ')}`,
+          null,
+          { file: m.name, issues: s.issues.slice(0, 20) },
+        );
       }
       return s;
     };
@@ -97,11 +144,17 @@ async function inspectArchive(rel: string, source: ByteSource, out: ChunkInspect
       if (s) sectionStats.push({ m, s });
     }
     if (!global && !sections.length) {
-      add('metadata-missing', `${zipName} holds no statistics file (globalexportstats-….csv / exportstats-….csv): the request's window and counts are unknown`);
+      add(
+        'metadata-missing',
+        `${zipName} holds no statistics file (globalexportstats-….csv / exportstats-….csv): the request's window and counts are unknown`,
+      );
     }
     let exportInfo: ExportInfo | null = null;
     if (!info) {
-      add('metadata-missing', `${zipName} holds no exportinfo-….xml: the data provider and exported fields are unknown`);
+      add(
+        'metadata-missing',
+        `${zipName} holds no exportinfo-….xml: the data provider and exported fields are unknown`,
+      );
     } else {
       const xml = await readText(info, MAX_EXPORTINFO_BYTES);
       if (xml !== null) {
@@ -110,7 +163,11 @@ async function inspectArchive(rel: string, source: ByteSource, out: ChunkInspect
         else add('metadata-invalid', `${info.name} ${parsed.error}`, null, { file: info.name });
       }
     }
-    out.metadata = out.problems.some((p) => p.kind === 'metadata-invalid') ? 'invalid' : globalStats || sectionStats.length ? 'ok' : 'missing';
+    out.metadata = out.problems.some((p) => p.kind === 'metadata-invalid')
+      ? 'invalid'
+      : globalStats || sectionStats.length
+        ? 'ok'
+        : 'missing';
 
     judgeStats(globalStats, global?.name ?? null, sectionStats, out, add);
     describeSections(sectionStats, exportInfo, out, add);
@@ -120,7 +177,10 @@ async function inspectArchive(rel: string, source: ByteSource, out: ChunkInspect
     }
 
     // --- data members, one table per record type (several members: one part each)
-    const declared = declaredCounts(globalStats, sectionStats.map((x) => x.s));
+    const declared = declaredCounts(
+      globalStats,
+      sectionStats.map((x) => x.s),
+    );
     const declaredIn = global?.name ?? sections.map((m) => m.name).join(', ');
     for (const type of RECORD_TYPES) {
       const members = data.get(type) ?? [];
@@ -149,18 +209,33 @@ async function inspectArchive(rel: string, source: ByteSource, out: ChunkInspect
   }
 }
 
-const toExtent = (r: StatsRange | null | undefined): Extent | null => (r ? { from: r.from, to: r.to, source: 'stats' } : null);
+const toExtent = (r: StatsRange | null | undefined): Extent | null =>
+  r ? { from: r.from, to: r.to, source: 'stats' } : null;
 
 /** The union of windows (sections follow each other inside one request). */
 function union(ranges: Array<StatsRange | null>): StatsRange | null {
   const rs = ranges.filter((r): r is StatsRange => r !== null);
   if (!rs.length) return null;
-  return rs.reduce((a, b) => ({ from: Math.min(a.from, b.from), to: Math.max(a.to, b.to), offsetMinutes: a.offsetMinutes ?? b.offsetMinutes, text: `${a.text}; ${b.text}` }));
+  return rs.reduce((a, b) => ({
+    from: Math.min(a.from, b.from),
+    to: Math.max(a.to, b.to),
+    offsetMinutes: a.offsetMinutes ?? b.offsetMinutes,
+    text: `${a.text}; ${b.text}`,
+  }));
 }
 
 /** Windows, termination, no data and dropped records, from the request's stats (or its sections'). */
-function judgeStats(global: BulkStats | null, globalName: string | null, sections: Array<{ m: ZipMember; s: BulkStats }>, out: ChunkInspection, add: Add): void {
-  const all = [...(global ? [{ name: globalName!, s: global }] : []), ...sections.map((x) => ({ name: x.m.name, s: x.s }))];
+function judgeStats(
+  global: BulkStats | null,
+  globalName: string | null,
+  sections: Array<{ m: ZipMember; s: BulkStats }>,
+  out: ChunkInspection,
+  add: Add,
+): void {
+  const all = [
+    ...(global ? [{ name: globalName!, s: global }] : []),
+    ...sections.map((x) => ({ name: x.m.name, s: x.s })),
+  ];
   if (!all.length) return;
   const requested = global?.requested ?? union(sections.map((x) => x.s.requested));
   const exported = global?.exported ?? union(sections.map((x) => x.s.exported));
@@ -172,7 +247,8 @@ function judgeStats(global: BulkStats | null, globalName: string | null, section
   // without an exported window delivered nothing of what it was asked.
   if (noData) out.coverage = out.requested;
   else if (exported) out.coverage = toExtent(exported);
-  else if (requested && terminated) out.coverage = { from: requested.from, to: requested.from, source: 'stats' };
+  else if (requested && terminated)
+    out.coverage = { from: requested.from, to: requested.from, source: 'stats' };
   out.attributes.requestedRange = requested?.text ?? null;
   out.attributes.exportedRange = exported?.text ?? null;
   out.attributes.tzOffsetMinutes = requested?.offsetMinutes ?? null;
@@ -180,22 +256,39 @@ function judgeStats(global: BulkStats | null, globalName: string | null, section
   out.attributes.terminated = terminated?.s.terminated ?? null;
 
   if (terminated) {
-    add('export-terminated', `the export was terminated (${terminated.s.terminated}): ${terminated.name} says so; records after ${exported ? exported.text.split(' – ')[1] : 'its start'} were not exported`, null, {
-      reason: terminated.s.terminated,
-      file: terminated.name,
-      ...(exported ? { exportedFromTs: exported.from, exportedToTs: exported.to } : {}),
-    });
+    add(
+      'export-terminated',
+      `the export was terminated (${terminated.s.terminated}): ${terminated.name} says so; records after ${exported ? exported.text.split(' – ')[1] : 'its start'} were not exported`,
+      null,
+      {
+        reason: terminated.s.terminated,
+        file: terminated.name,
+        ...(exported ? { exportedFromTs: exported.from, exportedToTs: exported.to } : {}),
+      },
+    );
   }
   if (noData) {
-    add('no-data', `no data available for the requested time range ${requested?.text ?? ''}`.trim(), null, requested ? { fromTs: requested.from, toTs: requested.to } : undefined);
+    add(
+      'no-data',
+      `no data available for the requested time range ${requested?.text ?? ''}`.trim(),
+      null,
+      requested ? { fromTs: requested.from, toTs: requested.to } : undefined,
+    );
   }
   const counts = global ? global.byType : sumCounts(sections.map((x) => x.s));
   for (const [type, c] of Object.entries(counts)) {
     const dropped = c.dropped ?? 0;
     const discarded = c.discarded ?? 0;
     if (dropped > 0 || discarded > 0) {
-      const what = [dropped > 0 ? `${dropped} dropped` : '', discarded > 0 ? `${discarded} discarded` : ''].filter(Boolean).join(', ');
-      add('records-dropped', `${type || 'records'}: ${what} by the vendor's system (the stats file's counts)`, type || null, { dropped, discarded, recordType: type });
+      const what = [dropped > 0 ? `${dropped} dropped` : '', discarded > 0 ? `${discarded} discarded` : '']
+        .filter(Boolean)
+        .join(', ');
+      add(
+        'records-dropped',
+        `${type || 'records'}: ${what} by the vendor's system (the stats file's counts)`,
+        type || null,
+        { dropped, discarded, recordType: type },
+      );
     }
   }
 }
@@ -204,7 +297,14 @@ function sumCounts(list: BulkStats[]): Record<string, StatsCounts> {
   const out: Record<string, StatsCounts> = {};
   for (const s of list) {
     for (const [type, c] of Object.entries(s.byType)) {
-      const into = (out[type] ??= { available: null, exported: null, filtered: null, dropped: null, discarded: null, notStored: null });
+      const into = (out[type] ??= {
+        available: null,
+        exported: null,
+        filtered: null,
+        dropped: null,
+        discarded: null,
+        notStored: null,
+      });
       for (const f of COUNT_FIELDS) if (c[f] !== null) into[f] = (into[f] ?? 0) + c[f]!;
     }
   }
@@ -231,7 +331,8 @@ function describeSections(
   if (n < 2) return;
   const differences: Array<Record<string, { added: string[]; removed: string[] }>> = [];
   if (info && info.sections.length >= 2) {
-    for (let i = 1; i < info.sections.length; i++) differences.push(fieldDifferences(info.sections[i - 1], info.sections[i]));
+    for (let i = 1; i < info.sections.length; i++)
+      differences.push(fieldDifferences(info.sections[i - 1], info.sections[i]));
   }
   const words = differences
     .flatMap((d, i) =>
@@ -249,7 +350,13 @@ function describeSections(
   );
 }
 
-async function readTable(type: RecordType, members: ZipMember[], zip: ByteSource, ctx: InspectContext, add: Add): Promise<TableInspection> {
+async function readTable(
+  type: RecordType,
+  members: ZipMember[],
+  zip: ByteSource,
+  ctx: InspectContext,
+  add: Add,
+): Promise<TableInspection> {
   const parts: TablePart[] = members.map((m) => ({
     source: { kind: 'member', of: zip, member: m.name },
     codecs: /\.gz$/i.test(m.name) ? ['gzip'] : [],
@@ -294,7 +401,11 @@ async function readTable(type: RecordType, members: ZipMember[], zip: ByteSource
         'malformed-row',
         `${m.name}: ${r.malformedRows} record${r.malformedRows === 1 ? '' : 's'} with a field count other than the header's ${r.columns.length}${r.unterminatedQuote ? '; the file ends inside a quoted field' : ''}`,
         type,
-        { malformedRows: r.malformedRows, firstMalformed: r.firstMalformed.slice(0, 20), unterminatedQuote: r.unterminatedQuote },
+        {
+          malformedRows: r.malformedRows,
+          firstMalformed: r.firstMalformed.slice(0, 20),
+          unterminatedQuote: r.unterminatedQuote,
+        },
       );
     }
   }

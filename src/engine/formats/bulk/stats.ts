@@ -20,7 +20,14 @@ export interface StatsCounts {
   notStored: number | null;
 }
 
-export const COUNT_FIELDS: readonly (keyof StatsCounts)[] = ['available', 'exported', 'filtered', 'dropped', 'discarded', 'notStored'];
+export const COUNT_FIELDS: readonly (keyof StatsCounts)[] = [
+  'available',
+  'exported',
+  'filtered',
+  'dropped',
+  'discarded',
+  'notStored',
+];
 
 export interface StatsRange {
   /** UTC seconds. */
@@ -56,7 +63,13 @@ const TIME = /^(\d{4})\.(\d{2})\.(\d{2})\.(\d{2})\.(\d{2})(?:\s*([+-])(\d{2}):?(
 export function parseStatsTime(s: string): { ts: number; offsetMinutes: number | null } | null {
   const m = TIME.exec(s.trim());
   if (!m) return null;
-  const [y, mo, d, h, mi] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
+  const [y, mo, d, h, mi] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || (h === 24 && mi !== 0)) return null;
   const ms = Date.UTC(y, mo - 1, d, h, mi);
   // Date.UTC rolls 31 Feb over into March: refuse dates that do not exist.
@@ -113,11 +126,19 @@ export function columnRole(name: string): Column {
 /** 'Sessions', 'SESSION', 'session records' → 'session'; other names lower-cased as written. */
 export function normaliseRecordType(s: string): string {
   const n = s.trim().toLowerCase();
-  for (const t of ['session', 'page', 'object', 'error']) if (n === t || n === `${t}s` || n.startsWith(`${t} `) || n.startsWith(`${t}_`)) return t;
+  for (const t of ['session', 'page', 'object', 'error'])
+    if (n === t || n === `${t}s` || n.startsWith(`${t} `) || n.startsWith(`${t}_`)) return t;
   return n;
 }
 
-const emptyCounts = (): StatsCounts => ({ available: null, exported: null, filtered: null, dropped: null, discarded: null, notStored: null });
+const emptyCounts = (): StatsCounts => ({
+  available: null,
+  exported: null,
+  filtered: null,
+  dropped: null,
+  discarded: null,
+  notStored: null,
+});
 
 function range(parts: string[], lineNo: number, what: string, issues: string[]): StatsRange | null {
   if (parts.length < 3) {
@@ -127,18 +148,35 @@ function range(parts: string[], lineNo: number, what: string, issues: string[]):
   const a = parseStatsTime(parts[1]);
   const b = parseStatsTime(parts[2]);
   if (!a || !b) {
-    issues.push(`line ${lineNo}: ${what} ${JSON.stringify(!a ? parts[1] : parts[2])} is not a time in yyyy.mm.dd.HH.MM[±hhmm]`);
+    issues.push(
+      `line ${lineNo}: ${what} ${JSON.stringify(!a ? parts[1] : parts[2])} is not a time in yyyy.mm.dd.HH.MM[±hhmm]`,
+    );
     return null;
   }
   if (b.ts < a.ts) {
     issues.push(`line ${lineNo}: ${what} ends (${parts[2]}) before it starts (${parts[1]})`);
     return null;
   }
-  return { from: a.ts, to: b.ts, offsetMinutes: a.offsetMinutes ?? b.offsetMinutes, text: `${parts[1]} – ${parts[2]}` };
+  return {
+    from: a.ts,
+    to: b.ts,
+    offsetMinutes: a.offsetMinutes ?? b.offsetMinutes,
+    text: `${parts[1]} – ${parts[2]}`,
+  };
 }
 
 export function parseStats(text: string): BulkStats {
-  const out: BulkStats = { requested: null, exported: null, noData: false, terminated: null, columns: [], byType: {}, times: {}, lines: 0, issues: [] };
+  const out: BulkStats = {
+    requested: null,
+    exported: null,
+    noData: false,
+    terminated: null,
+    columns: [],
+    byType: {},
+    times: {},
+    lines: 0,
+    issues: [],
+  };
   const issues = out.issues;
   if (text.includes('\u0000')) {
     issues.push('holds NUL bytes: not a text statistics file');
@@ -177,8 +215,13 @@ export function parseStats(text: string): BulkStats {
     }
     if (!roles) {
       const r = parts.map(columnRole);
-      if (!r.some((x) => x !== null && x !== 'type' && x !== 'bucket') || parts.some((p) => /^\d+$/.test(p))) {
-        issues.push(`line ${lineNo}: expected a header line of column names, found ${JSON.stringify(line.slice(0, 80))}`);
+      if (
+        !r.some((x) => x !== null && x !== 'type' && x !== 'bucket') ||
+        parts.some((p) => /^\d+$/.test(p))
+      ) {
+        issues.push(
+          `line ${lineNo}: expected a header line of column names, found ${JSON.stringify(line.slice(0, 80))}`,
+        );
         continue;
       }
       roles = r;
@@ -203,13 +246,23 @@ export function parseStats(text: string): BulkStats {
       }
       counts[role] = (counts[role] ?? 0) + Number(v);
     });
-    if (bad) issues.push(`line ${lineNo}: a count that is not a whole number in ${JSON.stringify(line.slice(0, 80))}`);
+    if (bad)
+      issues.push(
+        `line ${lineNo}: a count that is not a whole number in ${JSON.stringify(line.slice(0, 80))}`,
+      );
     out.lines++;
   }
-  if (!out.requested && !issues.some((s) => s.includes('requested_time_range'))) issues.push('no requested_time_range line');
-  if (!out.noData && !out.terminated && !out.exported && !issues.some((s) => s.includes('exported_time_range'))) {
+  if (!out.requested && !issues.some((s) => s.includes('requested_time_range')))
+    issues.push('no requested_time_range line');
+  if (
+    !out.noData &&
+    !out.terminated &&
+    !out.exported &&
+    !issues.some((s) => s.includes('exported_time_range'))
+  ) {
     issues.push('neither an exported_time_range nor "no data available" line');
   }
-  if (out.exported && !roles && !out.terminated) issues.push('no header line of counts after exported_time_range');
+  if (out.exported && !roles && !out.terminated)
+    issues.push('no header line of counts after exported_time_range');
   return out;
 }

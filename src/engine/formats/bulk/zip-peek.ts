@@ -59,7 +59,7 @@ export function peekZipNames(abs: string, size: number): string[] | null {
     if (cdSize > MAX_CD || cdOff + cdSize > size) return null;
     const cd = readAt(fd, cdOff, cdSize);
     const names: string[] = [];
-    for (let p = 0; p + 46 <= cd.length && names.length < entries; ) {
+    for (let p = 0; p + 46 <= cd.length && names.length < entries;) {
       if (cd.readUInt32LE(p) !== SIG_CENTRAL) return null;
       const nameLen = cd.readUInt16LE(p + 28);
       const extraLen = cd.readUInt16LE(p + 30);

@@ -1,7 +1,6 @@
 // Inspects one Info Mart chunk: metadata, archive SHA-1, every table's records and header,
 // per-table checksums. Runs in a worker thread; reads the drop, never writes to it.
 import { createHash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { CsvRecordCounter } from '../../csv/record-counter';
 import { parseSha1File, readSmallText, sha1File } from '../../hash/sha1';
