@@ -20,7 +20,7 @@ import {
 import { checkStable } from '../stable';
 import { pathOfRel } from '../../fs/names';
 import { classifyMember, RECORD_TYPES, type RecordType } from './members';
-import { COUNT_FIELDS, parseStats, type BulkStats, type StatsCounts, type StatsRange } from './stats';
+import { COUNT_FIELDS, emptyCounts, parseStats, type BulkStats, type StatsCounts, type StatsRange } from './stats';
 import { fieldDifferences, MAX_EXPORTINFO_BYTES, parseExportInfo, type ExportInfo } from './exportinfo';
 
 /** Statistics files are a few lines per record type and bucket. */
@@ -297,14 +297,7 @@ function sumCounts(list: BulkStats[]): Record<string, StatsCounts> {
   const out: Record<string, StatsCounts> = {};
   for (const s of list) {
     for (const [type, c] of Object.entries(s.byType)) {
-      const into = (out[type] ??= {
-        available: null,
-        exported: null,
-        filtered: null,
-        dropped: null,
-        discarded: null,
-        notStored: null,
-      });
+      const into = (out[type] ??= emptyCounts());
       for (const f of COUNT_FIELDS) if (c[f] !== null) into[f] = (into[f] ?? 0) + c[f]!;
     }
   }

@@ -131,7 +131,7 @@ export function normaliseRecordType(s: string): string {
   return n;
 }
 
-const emptyCounts = (): StatsCounts => ({
+export const emptyCounts = (): StatsCounts => ({
   available: null,
   exported: null,
   filtered: null,
