@@ -15,6 +15,7 @@ import {
   type ChunkInspector,
   type InspectContext,
   type TableInspection,
+  type TableErrorKind,
   type TablePart,
 } from '../types';
 import { checkStable } from '../stable';
@@ -187,6 +188,7 @@ async function inspectArchive(
           t.declaredRows = dec;
           t.declaredIn = declaredIn || null;
           t.error = 'no data file';
+          t.errorKind = 'damaged';
           out.tables.push(t);
         }
         continue;
@@ -239,6 +241,7 @@ async function readTable(
     if (r.error) {
       parts[i].error = r.error.message;
       table.error ??= r.error.message;
+      table.errorKind ??= KIND_OF[r.error.reason];
       reportPartError(m.name, type, r.error, add);
     }
     // A part that could not be read to its end has no trustworthy count.
@@ -266,6 +269,19 @@ async function readTable(
   table.bytes = bytes;
   return table;
 }
+
+/** A part's read failure as the table's typed reason (the table browser acts on it). */
+const KIND_OF: Record<NonNullable<PartCount['error']>['reason'], TableErrorKind> = {
+  missing: 'damaged',
+  corrupt: 'damaged',
+  truncated: 'damaged',
+  changed: 'damaged',
+  encrypted: 'encrypted',
+  unsupported: 'unsupported',
+  'too-large': 'limit',
+  'no-header': 'content',
+  'not-text': 'content',
+};
 
 /** A part's read failure as the problem a support engineer acts on. */
 function reportPartError(member: string, type: string, e: NonNullable<PartCount['error']>, add: Add): void {
