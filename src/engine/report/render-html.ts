@@ -480,7 +480,7 @@ function renderTimelineTable(timeline: TimelineRow[], axis: AxisView): string {
       `</tr>`
     );
   });
-  return `<table class="fixed"><caption>Chunks in continuity order (audit key, then time); a missing chunk is a row of its own.</caption>${colgroup([4, 18, 10, 10, 10, 8, 7, 9, 24])}${head}<tbody>${body.join('\n')}</tbody></table>`;
+  return `<table class="fixed"><caption>Chunks in continuity order (${axis.time ? 'time' : 'audit key, then time'}); a missing chunk is a row of its own.</caption>${colgroup([4, 18, 10, 10, 10, 8, 7, 9, 24])}${head}<tbody>${body.join('\n')}</tbody></table>`;
 }
 
 export function renderHtml(r: ScanReport): string {
