@@ -9,7 +9,7 @@
 // initial load nor a gap of 10^9 keys flattens everything else: such pieces are drawn
 // shortened and marked as broken. A viewport shows u0..u1 across `width` CSS pixels.
 import type { Problem, ReportChunk, ScanReport, Severity } from '../../../shared/report';
-import { coverageOf, isTimeAxis, reportAxis, shortfall, timeExtent, type Span } from '../../../shared/coverage-view';
+import { reportAxis, shortfall, timeExtent, type Span } from '../../../shared/coverage-view';
 
 export type Axis = 'key' | 'time';
 
