@@ -16,6 +16,7 @@ interface RowsDoc {
   columns: string[];
   totalRows: number;
   rows: string[][];
+  stderr: string;
 }
 function rows(args: string[]): RowsDoc {
   const r = spawnSync(
@@ -24,7 +25,7 @@ function rows(args: string[]): RowsDoc {
     { encoding: 'utf8', timeout: 120_000 },
   );
   if (r.status !== 0) throw new Error(`rows failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as RowsDoc;
+  return { ...(JSON.parse(r.stdout) as Omit<RowsDoc, 'stderr'>), stderr: r.stderr };
 }
 
 beforeAll(async () => {
@@ -48,6 +49,8 @@ describe('bulk tables', () => {
     expect(d.totalRows).toBe(m.totals.session);
     const order = [...new Set(d.rows.map((r) => r[0]))];
     expect(order).toEqual(m.chunks.map((c) => c.name));
+    // The sectioned request's two session files are one chunk, counted once.
+    expect(d.stderr).toContain(`across ${m.chunks.length} chunks`);
   });
   it('merged by the id column: each session once, the later request winning', () => {
     const d = rows(['session', '--merged', '--limit', '100000']);

@@ -639,7 +639,8 @@ export class TableService implements TableApi {
           ...h.parts.filter((p) => p.error).map((p) => ({ chunk: p.chunk, error: p.error! })),
         ],
       },
-      chunks: h.parts.map((p) => p.chunk),
+      // A chunk's table may come in several parts (a bulk request's sections): each chunk once.
+      chunks: [...new Set(h.parts.map((p) => p.chunk))],
       dialect: h.parts.length ? entryDialectOf(h.parts[0].source) : null,
       layout: h.parts[0]?.source.part?.layout.kind ?? (h.parts.length ? 'dsv' : null),
     };
