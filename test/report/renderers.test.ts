@@ -194,6 +194,11 @@ describe('actions', () => {
     expect(actionFor(p)).toContain('update_target_*.sql');
     expect(actionFor(p)).toContain('interaction_fact');
   });
+  it('says a schema change in the family\'s words: no Info Mart scripts for a bulk export', () => {
+    const p = r.problems.find((x) => x.kind === 'schema-change') as Problem;
+    expect(actionFor(p, 'bulk')).not.toMatch(/Info Mart|update_target/);
+    expect(actionFor(p, 'bulk')).toContain("warehouse's table interaction_fact");
+  });
   it('works out how old the newest chunk is for stale', () => {
     const p = r.problems.find((x) => x.kind === 'stale') as Problem;
     expect(actionFor(p)).toContain('is 3 d 1 h old');

@@ -36,6 +36,8 @@ describe('reports on a time axis', () => {
     expect(md).toContain('Window (UTC)');
     expect(md).toContain('delivered 2026-11-01 12:00:00 UTC → 2026-11-01 17:00:00 UTC');
     expect(md).not.toMatch(/audit key/i);
+    // No checksum files in such a family: no column that says each one is missing.
+    expect(md).not.toMatch(/Checksum|⚠ missing/);
   });
   it('draws windows, the gap and the hatched shortfall in the HTML timeline', () => {
     const html = renderHtml(report);
@@ -44,5 +46,6 @@ describe('reports on a time axis', () => {
     expect(html.match(/<rect class="gap"/g)).toHaveLength(1);
     expect(html).toContain('requested but not delivered: 2026-11-01 17:00:00 UTC → 2026-11-01 18:00:00 UTC');
     expect(html).not.toMatch(/audit.key/i);
+    expect(html).not.toContain('<th scope="col">Checksum</th>');
   });
 });

@@ -80,8 +80,8 @@ function keyRange(p: Problem): string | null {
   return `${from ?? '?'}..${to ?? '?'}`;
 }
 
-/** What to do about a problem, in one or two sentences. */
-export function actionFor(p: Problem): string {
+/** What to do about a problem, in one or two sentences, in the words of the drop's family (format). */
+export function actionFor(p: Problem, format = 'gim'): string {
   const d = p.detail;
   switch (p.kind) {
     case 'gap': {
@@ -190,6 +190,13 @@ export function actionFor(p: Problem): string {
       const change = [added ? `added ${added.join(', ')}` : '', removed ? `removed ${removed.join(', ')}` : '']
         .filter(Boolean)
         .join('; ');
+      // Info Mart ships its schema changes as scripts; other vendors' tables change with their export's configuration.
+      if (format !== 'gim') {
+        return (
+          `Change the warehouse's ${tableRef(p)} to the new columns before loading ${chunkRef(p)}${change ? ` (${change})` : ''}, ` +
+          `and ask the vendor whether the export's configuration was changed on purpose.`
+        );
+      }
       return (
         `Update the target schema (update_target_*.sql of the Info Mart release) for ${tableRef(p)} ` +
         `before loading ${chunkRef(p)}${change ? ` (${change})` : ''}.`

@@ -78,7 +78,7 @@ export function buildReport(catalog: Catalog, drop: string, judgement: Judgement
   // Every problem carries what to do about it, in the JSON as in the rendered reports.
   const problems: Problem[] = [...records.flatMap((c) => c.problems), ...dropProblems(records, family, judgement, catalog.entryProblems(row.id))].map((p) => ({
     ...p,
-    action: p.action ?? actionFor(p),
+    action: p.action ?? actionFor(p, family.format),
   }));
   problems.sort(
     (a, b) =>

@@ -429,6 +429,8 @@ function sevCell(severity: string): string {
 }
 
 function renderTimelineTable(timeline: TimelineRow[], axis: AxisView): string {
+  // Checksum files are Info Mart's: families on a time axis have none, so no column claims one is missing.
+  const checksums = !axis.time;
   const head =
     '<thead><tr>' +
     th('#', 'num') +
@@ -436,7 +438,7 @@ function renderTimelineTable(timeline: TimelineRow[], axis: AxisView): string {
     th(axis.heading) +
     th('Created') +
     th('Max data') +
-    th('Checksum') +
+    (checksums ? th('Checksum') : '') +
     th('Tables', 'num') +
     th('Rows', 'num') +
     th('Notes') +
@@ -448,8 +450,9 @@ function renderTimelineTable(timeline: TimelineRow[], axis: AxisView): string {
         `<td class="num">${esc(UNKNOWN)}</td>` +
         `<th scope="row">${esc(`${SEVERITY_ICON.error} ${row.label}`)}</th>` +
         `<td>${esc(axis.time ? formatSpan(row.fromTs, row.toTs) : keysText(row.fromKey, row.toKey))}</td>` +
-        `<td colspan="2">${esc(formatSpan(row.fromTs, row.toTs))}</td>` +
-        `<td></td><td class="num"></td><td class="num"></td>` +
+        // On a key axis the times of a gap are an estimate worth a column; on a time axis they are the window.
+        `<td colspan="2">${axis.time ? '' : esc(formatSpan(row.fromTs, row.toTs))}</td>` +
+        `${checksums ? '<td></td>' : ''}<td class="num"></td><td class="num"></td>` +
         `<td>${esc(`${severityLabel(row.problem.severity)}: gap between ${row.previous ?? '?'} and ${row.next ?? '?'}`)}</td>` +
         `</tr>`
       );
@@ -473,7 +476,7 @@ function renderTimelineTable(timeline: TimelineRow[], axis: AxisView): string {
       `<td class="time">${esc(extentText(c))}</td>` +
       `<td class="time">${esc(formatTs(c.createdTs))}</td>` +
       `<td class="time">${esc(formatTs(c.maxDataTs))}</td>` +
-      `<td${cs ? ` class="${cs}"` : ''}>${esc(checksumLabel(c.checksum))}</td>` +
+      (checksums ? `<td${cs ? ` class="${cs}"` : ''}>${esc(checksumLabel(c.checksum))}</td>` : '') +
       `<td class="num">${c.tables.length}</td>` +
       `<td class="num">${esc(rowsText(row.rows, row.unknownRows))}</td>` +
       `<td>${notes}</td>` +

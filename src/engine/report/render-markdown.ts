@@ -93,15 +93,18 @@ export function renderMarkdown(r: ScanReport): string {
   if (timeline.length === 0) {
     out.push('_No chunks found._', '');
   } else {
+    // Checksum files are Info Mart's: families on a time axis have none, so no column claims one is missing.
+    const checksums = !axis.time;
     const rows: Cell[][] = timeline.map((row) => {
       if (row.type === 'gap') {
         return [
           '—',
           { md: `**${mdText(`${SEVERITY_ICON.error} ${row.label}`)}**` },
           axis.time ? formatSpan(row.fromTs, row.toTs) : keysText(row.fromKey, row.toKey),
-          formatSpan(row.fromTs, row.toTs),
+          // On a key axis the times of a gap are an estimate worth a column; on a time axis they are the window.
+          axis.time ? '' : formatSpan(row.fromTs, row.toTs),
           '',
-          '',
+          ...(checksums ? [''] : []),
           '',
           '',
           `${severityLabel(row.problem.severity)}: gap between ${row.previous ?? '?'} and ${row.next ?? '?'}`,
@@ -114,7 +117,7 @@ export function renderMarkdown(r: ScanReport): string {
         axis.text(c),
         formatTs(c.createdTs),
         formatTs(c.maxDataTs),
-        checksumLabel(c.checksum),
+        ...(checksums ? [checksumLabel(c.checksum)] : []),
         String(c.tables.length),
         rowsText(row.rows, row.unknownRows),
         row.notes.map(noteLabel).join('\n'),
@@ -122,9 +125,9 @@ export function renderMarkdown(r: ScanReport): string {
     });
     out.push(
       mdTable(
-        ['#', 'Chunk', axis.heading, 'Created', 'Max data', 'Checksum', 'Tables', 'Rows', 'Notes'],
+        ['#', 'Chunk', axis.heading, 'Created', 'Max data', ...(checksums ? ['Checksum'] : []), 'Tables', 'Rows', 'Notes'],
         rows,
-        [0, 6],
+        [0, checksums ? 6 : 5],
       ),
       '',
     );
