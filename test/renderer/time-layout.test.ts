@@ -23,5 +23,8 @@ describe('timeline layout on a time axis', () => {
     });
     // Bulk chunks have no checksum: no "checksum missing" mark from the default state.
     expect(L.items[0].marks).toEqual([]);
+    // The short export is marked partly delivered, not as chunks missing before it (its gap mark
+    // comes from the window missing before it).
+    expect(L.items[1].marks.map((m) => m.kind)).toEqual(['gap', 'partial']);
   });
 });

@@ -553,7 +553,7 @@ function TimelineLegend() {
         <span className="swatch swatch-shortfall" aria-hidden="true" /> requested, not delivered
       </li>
       <li>
-        <b>G</b> chunks missing before it · <b>✕</b> checksum failed · <b>?</b> checksum missing · <b>M</b> metadata · <b>!</b> unreadable · <b>D</b> duplicate · <b>O</b> overlap · <b>N</b> name order ·{' '}
+        <b>G</b> chunks missing before it · <b>P</b> partly delivered · <b>✕</b> checksum failed · <b>?</b> checksum missing · <b>M</b> metadata · <b>!</b> unreadable · <b>D</b> duplicate · <b>O</b> overlap · <b>N</b> name order ·{' '}
         <b>S</b> schema · <b>T</b> table missing or collapsed · <b>L</b> late · <b>#</b> malformed rows · <b>E</b> encrypted
       </li>
     </ul>

@@ -16,6 +16,7 @@ export type Axis = 'key' | 'time';
 /** Symbols drawn on a chunk, so colour is never the only signal. */
 export type MarkKind =
   | 'gap'
+  | 'partial'
   | 'checksum'
   | 'checksum-missing'
   | 'metadata'
@@ -32,6 +33,7 @@ export type MarkKind =
 
 export const MARK_GLYPH: Record<MarkKind, string> = {
   gap: 'G',
+  partial: 'P',
   checksum: '✕',
   'checksum-missing': '?',
   metadata: 'M',
@@ -49,6 +51,7 @@ export const MARK_GLYPH: Record<MarkKind, string> = {
 
 export const MARK_LABEL: Record<MarkKind, string> = {
   gap: 'chunks missing before it',
+  partial: 'partly delivered (requested, not exported)',
   checksum: 'checksum failed',
   'checksum-missing': 'checksum missing',
   metadata: 'metadata missing or invalid',
@@ -178,6 +181,8 @@ function markOf(p: Problem): MarkKind | null {
     case 'section-change':
       return 'schema';
     case 'gap':
+      // A gap inside the chunk (a short export) is drawn hatched in the chunk, not as chunks missing before it.
+      if (p.detail?.inside === true) return 'partial';
       return 'gap'; // also drawn as a break on the key axis
     case 'missing-table':
     case 'volume-drop':
@@ -207,7 +212,7 @@ function marksFor(chunk: ReportChunk, problems: Problem[], indices: number[] | u
   if (archiveFamily) addArchiveStates(chunk, add);
   else if (chunk.archive === 'corrupt') add('archive', 'error'); // archive-based families (bulk ZIPs)
   for (const s of byKind.values()) if (!severity || RANK[s] < RANK[severity]) severity = s;
-  const order: MarkKind[] = ['gap', 'checksum', 'archive', 'metadata', 'checksum-missing', 'duplicate', 'overlap', 'order', 'table', 'schema', 'late', 'rows', 'encrypted', 'other'];
+  const order: MarkKind[] = ['gap', 'partial', 'checksum', 'archive', 'metadata', 'checksum-missing', 'duplicate', 'overlap', 'order', 'table', 'schema', 'late', 'rows', 'encrypted', 'other'];
   const marks = order.filter((k) => byKind.has(k)).map((k) => ({ kind: k, severity: byKind.get(k)! }));
   return { marks, severity };
 }
