@@ -40,7 +40,8 @@ Usage:
 Options:
   --catalog FILE        catalog database (default: ${defaultCatalogPath()})
   --verify              re-hash and re-read every archive, even unchanged ones
-  --cadence DUR         expected time between exports (default 8h; e.g. 30m, 1d, 3/day)
+  --cadence DUR         expected time between exports (e.g. 30m, 1d, 3/day; default the family's:
+                        Info Mart 8h, daily dumps 1d, bulk exports the median interval of the requests)
   --grace DUR           extra silence tolerated before "late"/"stale" (default half the cadence)
   --as-of TIME          judge "stale" as of this ISO time or Unix seconds (default now)
   --max-member-bytes N  do not inflate zip members larger than this (default 64 GiB)
