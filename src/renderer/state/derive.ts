@@ -170,6 +170,10 @@ export const KIND_LABELS: Record<ProblemKind, string> = {
   'records-dropped': 'Records dropped',
   'no-data': 'No data',
   'section-change': 'Configuration changed',
+  'orphan-rows': 'Orphan rows',
+  'count-missing': 'Count file missing',
+  'empty-extract': 'Empty extract',
+  'in-transfer': 'In transfer',
 };
 
 export function kindLabel(kind: string): string {
