@@ -45,6 +45,7 @@ Options:
   --grace DUR           extra silence tolerated before "late"/"stale" (default half the cadence)
   --as-of TIME          judge "stale" as of this ISO time or Unix seconds (default now)
   --max-member-bytes N  do not inflate zip members larger than this (default 64 GiB)
+  --max-ratio N         rows: do not inflate members over 50 MiB that compress better than N:1 (default 200; zip bombs)
   --exit-zero           exit 0 even when problems are found (for scripts that only want the file)
   --follow-links        follow symbolic links that lead outside the drop (default: reported, not followed)
   --profile NAME        AWS shared-config profile for s3:// drops (default AWS_PROFILE)
@@ -69,6 +70,7 @@ const OPTIONS = {
   grace: { type: 'string' },
   'as-of': { type: 'string' },
   'max-member-bytes': { type: 'string' },
+  'max-ratio': { type: 'string' },
   format: { type: 'string' },
   output: { type: 'string', short: 'o' },
   port: { type: 'string' },

@@ -83,7 +83,12 @@ export async function rowsCommand(args: string[], values: RowsValues): Promise<n
         limit: Math.min(limit - shown, BATCH),
       });
     }
-    if (values.json) out.write(']}\n');
+    // Let the first reads started for this page finish, so the next call finds the cache whole
+    // and a member that could not be read to its end is known.
+    await service.settle(info.handle);
+    const unreadable = (await service.tableInfo(info.handle)).problems.unreadable;
+    // "incomplete" only when true: a whole table's document stays as it always was.
+    if (values.json) out.write(unreadable.length ? `],"incomplete":true}\n` : ']}\n');
     if (!quiet) {
       const notes: string[] = [];
       const range = shown
@@ -105,7 +110,7 @@ export async function rowsCommand(args: string[], values: RowsValues): Promise<n
         );
       if (after.problems.invalidChars)
         notes.push(`${after.problems.invalidChars} bytes invalid in ${after.encoding}, shown as U+FFFD`);
-      for (const u of after.problems.unreadable) notes.push(`${u.chunk}: ${u.error}`);
+      for (const u of unreadable) notes.push(`${u.chunk}: ${u.error}`);
       // How the table was read (after the first note: scripts using --json see it on stderr too).
       if (after.dialect) notes.splice(1, 0, `read as ${describeDialect(after.dialect)}${dialect ? ' (as asked)' : ' (detected)'}`);
       else if (after.layout && after.layout !== 'dsv')
@@ -119,9 +124,9 @@ export async function rowsCommand(args: string[], values: RowsValues): Promise<n
             .join(''),
         );
     }
-    // Let the first reads started for this page finish, so the next call finds the cache whole.
-    await service.settle(info.handle);
-    return 0;
+    // Records that could not be read are a failure for a script, whatever was shown.
+    if (unreadable.length && quiet) for (const u of unreadable) process.stderr.write(`drop-inspector: ${u.chunk}: ${u.error}\n`);
+    return unreadable.length ? 1 : 0;
   } finally {
     await session.close();
   }

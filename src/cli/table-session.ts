@@ -1,5 +1,5 @@
 // A table opened for one CLI command (rows, stats): the arguments every table command shares
-// (--chunk / --merged [--key] / --encoding / --catalog), the checks that keep the catalog and
+// (--chunk / --merged [--key] / --encoding / --catalog / --max-ratio / --max-member-bytes), the checks that keep the catalog and
 // the table cache out of the drop, a scan first when the catalog does not know the drop (or
 // its files changed), then the engine's TableService, as the app's hosts use it.
 import path from 'node:path';
@@ -26,6 +26,9 @@ export interface SessionValues {
   /** Read delimited files with this delimiter / without a header (instead of what the scan detected). */
   delimiter?: string;
   'no-header'?: boolean;
+  /** Zip-bomb limits of a first read (src/engine/zip/limits.ts; the scan's by default). */
+  'max-member-bytes'?: string;
+  'max-ratio'?: string;
 }
 
 export interface TableSession {
@@ -36,6 +39,13 @@ export interface TableSession {
 }
 
 const bad = (msg: string): EngineError => new EngineError('bad-request', msg);
+
+function positive(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(n > 0)) throw bad(`--${name} must be a positive number (not "${v}")`);
+  return n;
+}
 
 /** Scans the drop if the catalog does not know it or its files changed since the last scan. */
 async function ensureScanned(drop: string, catalog: Catalog, quiet: boolean): Promise<void> {
@@ -57,6 +67,10 @@ export async function openTableSession(
 ): Promise<TableSession> {
   if (values.chunk !== undefined && values.merged) throw bad('--chunk and --merged exclude each other');
   if (values.key !== undefined && !values.merged) throw bad('--key goes with --merged');
+  const limits = {
+    maxMemberBytes: positive(values['max-member-bytes'], 'max-member-bytes'),
+    maxRatio: positive(values['max-ratio'], 'max-ratio'),
+  };
   const encoding = values.encoding === undefined ? 'utf-8' : parseEncoding(values.encoding);
   if (!encoding)
     throw bad(
@@ -78,7 +92,7 @@ export async function openTableSession(
   refuseInsideDrop(cacheDir, drop, 'the table cache', 'set DROP_INSPECTOR_CACHE elsewhere');
 
   const catalog = new Catalog(catalogFile);
-  const service = new TableService({ catalog, cacheDir, workers: 0, firstRows: options.firstRows });
+  const service = new TableService({ catalog, cacheDir, workers: 0, limits, firstRows: options.firstRows });
   const close = async (): Promise<void> => {
     await service.close();
     catalog.close();

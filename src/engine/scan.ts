@@ -11,6 +11,7 @@ import { resolveCoverage } from './coverage';
 import { ADAPTERS, recogniseDrop } from './formats/registry';
 import { emptyInspection, readOptionsTag, type ChunkCandidate, type ChunkInspection, type DropAdapter, type ReadOptions } from './formats/types';
 import { walkDrop, type WalkResult } from './fs/walk';
+import { DEFAULT_MAX_MEMBER_BYTES } from './zip/limits';
 import { refuseInsideDrop } from './fs/write-guard';
 import { isS3Url, parseS3Url, s3UrlOf } from './storage/location';
 import { fileEntriesOf, openStore } from './storage/open';
@@ -48,7 +49,7 @@ export interface ScanOutcome {
   io: StoreStats;
 }
 
-export const DEFAULT_MAX_MEMBER_BYTES = 64 * 1024 ** 3;
+export { DEFAULT_MAX_MEMBER_BYTES };
 
 /**
  * Resolves and checks the drop: a folder, or s3://bucket/prefix/ (listed once to prove it

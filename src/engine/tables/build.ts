@@ -8,6 +8,7 @@ import type { TableEncoding } from '../../shared/table-api';
 import { ZipArchive, ZipError } from '../zip/zip-archive';
 import { PartReadError, readPart } from '../parts/read';
 import { readParquetAsCsv } from './parquet-source';
+import { BOMB_MIN_BYTES, BOMB_RATIO, DEFAULT_MAX_MEMBER_BYTES, looksLikeBomb, ratioOf, type InflateLimits } from '../zip/limits';
 import {
   CACHE_FORMAT,
   SEGMENT_BYTES,
@@ -30,8 +31,10 @@ export interface BuildJob {
   source: EntrySource;
   /** Records to hand out early (default 200). */
   firstRows?: number;
-  /** Refuse members inflating past this (default 64 GiB). */
+  /** Refuse members inflating past this (default DEFAULT_MAX_MEMBER_BYTES, as the scan). */
   maxMemberBytes?: number;
+  /** Refuse members over BOMB_MIN_BYTES that inflate past this ratio (default BOMB_RATIO, as the scan). */
+  maxRatio?: number;
   /** Segment size (default SEGMENT_BYTES; tests use tiny ones). */
   segmentBytes?: number;
 }
@@ -91,8 +94,7 @@ export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promis
   const cache = new TableCache({ dir: job.cacheDir, maxBytes: job.cacheMaxBytes });
   const src = job.source;
   await checkSource(src);
-  const limit = job.maxMemberBytes ?? 64 * 1024 ** 3;
-  const bytes = await openEntryBytes(src, limit);
+  const bytes = await openEntryBytes(src, { maxMemberBytes: job.maxMemberBytes, maxRatio: job.maxRatio });
   const tmp = await cache.tempDir('e', job.key);
   const unpin = cache.pin(job.key);
   let dataFd = -1;
@@ -337,8 +339,10 @@ interface EntryBytes {
  * Opens an entry's bytes: a plain CSV member of a zip on the tuned path (yauzl + zlib, CRC
  * and size checks), any other part (files, codecs, other dialects) through the part reader.
  */
-async function openEntryBytes(src: EntrySource, limit: number): Promise<EntryBytes> {
+async function openEntryBytes(src: EntrySource, limits: Partial<InflateLimits> = {}): Promise<EntryBytes> {
   await checkSource(src);
+  const limit = limits.maxMemberBytes ?? DEFAULT_MAX_MEMBER_BYTES;
+  const maxRatio = limits.maxRatio ?? BOMB_RATIO;
   if (src.part && src.root && (src.part.layout.kind === 'jsonl' || src.part.layout.kind === 'json-array')) {
     const { part, root } = src;
     return {
@@ -377,7 +381,16 @@ async function openEntryBytes(src: EntrySource, limit: number): Promise<EntryByt
   }
   if (m.uncompressedSize > limit) {
     await zip.close();
-    throw new TableReadError(`${src.member} declares ${m.uncompressedSize} bytes, over the limit of ${limit}`, 'unreadable');
+    throw new TableReadError(`${src.member} declares ${m.uncompressedSize} bytes, over the limit of ${limit} (raise --max-member-bytes)`, 'unreadable');
+  }
+  // The scan reports such a member as a likely zip bomb; inflating it into the cache would
+  // fill the disk and memory for a table of zeros. Refused unless the ratio limit is raised.
+  if (looksLikeBomb(m, maxRatio)) {
+    await zip.close();
+    throw new TableReadError(
+      `${src.member} inflates ${Math.round(ratioOf(m))}:1 to ${m.uncompressedSize} bytes, past the ${maxRatio}:1 limit for members over ${BOMB_MIN_BYTES} bytes (a zip bomb?); not read (raise --max-ratio to read it anyway)`,
+      'unreadable',
+    );
   }
   return {
     declaredSize: m.uncompressedSize,
@@ -390,9 +403,10 @@ async function openEntryBytes(src: EntrySource, limit: number): Promise<EntryByt
 
 export async function readHeader(
   src: EntrySource,
+  limits: Partial<InflateLimits> = {},
   maxBytes = HEADER_MAX,
 ): Promise<{ header: string[]; encoding: TableEncoding }> {
-  const bytes = await openEntryBytes(src, Number.MAX_SAFE_INTEGER);
+  const bytes = await openEntryBytes(src, limits);
   try {
     const tr = new Utf8Transcoder(src.encoding);
     // Without a header, the first record's width names the columns.
@@ -424,8 +438,13 @@ export async function readHeader(
  * The header and first records of a member, read on the calling thread (a few MiB at most):
  * what the first page shows while the whole first read starts up in a worker.
  */
-export async function peekRows(src: EntrySource, maxRows: number, maxBytes = HEAD_MAX): Promise<FirstRows> {
-  const bytes = await openEntryBytes(src, Number.MAX_SAFE_INTEGER);
+export async function peekRows(
+  src: EntrySource,
+  maxRows: number,
+  limits: Partial<InflateLimits> = {},
+  maxBytes = HEAD_MAX,
+): Promise<FirstRows> {
+  const bytes = await openEntryBytes(src, limits);
   try {
     const tr = new Utf8Transcoder(src.encoding);
     const rows: FirstRows['rows'] = [];

@@ -30,6 +30,7 @@ import type {
 import { CHUNK_COLUMN } from '../../shared/table-api';
 import type { Catalog } from '../catalog/catalog';
 import { refuseInsideDrop } from '../fs/write-guard';
+import type { InflateLimits } from '../zip/limits';
 import { continuityOrder } from '../checks/order';
 import { EngineError, type ChunkRecord } from '../model';
 import { resolveDrop } from '../scan';
@@ -76,6 +77,8 @@ export interface TableServiceOptions {
   eagerAnalysis?: boolean;
   /** Size of the cache's data segments (default 64 MiB; tests use tiny ones). */
   segmentBytes?: number;
+  /** Zip-bomb limits of a first read (default: the scan's, src/engine/zip/limits.ts). */
+  limits?: Partial<InflateLimits>;
 }
 
 interface Part {
@@ -145,6 +148,7 @@ export class TableService implements TableApi {
   readonly cache: TableCache;
   private readonly runner: BuildRunner;
   private readonly catalog: Catalog;
+  private readonly limits: Partial<InflateLimits>;
   private readonly handles = new Map<string, Handle>();
   private readonly listeners = new Set<(e: TableEvent) => void>();
   private readonly firstRows: number;
@@ -155,6 +159,7 @@ export class TableService implements TableApi {
   constructor(options: TableServiceOptions) {
     this.catalog = options.catalog;
     this.cache = new TableCache({ dir: options.cacheDir, maxBytes: options.cacheMaxBytes });
+    this.limits = options.limits ?? {};
     this.runner = new BuildRunner(options.workers ?? undefined, options.workers === 0);
     this.firstRows = options.firstRows ?? 200;
     this.eager = options.eagerAnalysis ?? options.workers !== 0;
@@ -381,7 +386,7 @@ export class TableService implements TableApi {
       await Promise.all(
         parts.slice(1).map(async (p) => {
           if (p.columnsExact) return;
-          const r = await readHeader(p.source).catch(() => null);
+          const r = await readHeader(p.source, this.limits).catch(() => null);
           if (r) {
             p.columns = r.header;
             p.headerFields = r.header.length;
@@ -450,7 +455,7 @@ export class TableService implements TableApi {
     if (urgent && !p.first && !this.runner.inline) {
       // The first page from this thread: a worker takes a moment to start, a peek at the
       // first MiB does not.
-      void peekRows(p.source, this.firstRows).then(
+      void peekRows(p.source, this.firstRows, this.limits).then(
         (first) => {
           if (p.first || p.meta) return;
           p.first = first;
@@ -469,6 +474,8 @@ export class TableService implements TableApi {
         {
           cacheDir: this.cache.dir,
           cacheMaxBytes: this.cache.maxBytes,
+          maxMemberBytes: this.limits.maxMemberBytes,
+          maxRatio: this.limits.maxRatio,
           key: p.key,
           source: p.source,
           firstRows: this.firstRows,

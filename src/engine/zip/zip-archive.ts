@@ -18,6 +18,12 @@ export interface ZipMember {
   encrypted: boolean;
   isDirectory: boolean;
   entry: yauzl.Entry;
+  /**
+   * Set when this member's data overlaps an earlier member's (several central entries that
+   * point into one local entry: an overlap bomb inflates it once per entry): that member's
+   * name. Such a member is never inflated.
+   */
+  overlaps?: string;
 }
 
 export class ZipError extends Error {
@@ -45,6 +51,50 @@ export function isHostileName(name: string): boolean {
   if (/[\u0000-\u001f]/.test(name)) return true;
   if (/^([a-zA-Z]:)?[\\/]/.test(name)) return true;
   return name.split(/[\\/]/).some((seg) => seg === '..');
+}
+
+interface LocalHeader {
+  fileDataStart: number;
+  generalPurposeBitFlag: number;
+  compressionMethod: number;
+  crc32: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  fileName: Buffer;
+}
+
+const ZIP64_MARK = 0xffffffff;
+
+/** What `unzip -t` would complain about: the local header naming another method, name or size. */
+function localDisagreement(m: ZipMember, h: LocalHeader): string | null {
+  if (h.compressionMethod !== m.method) return `method ${h.compressionMethod} vs ${m.method}`;
+  const central = m.entry.fileName as unknown as Buffer;
+  if (Buffer.isBuffer(central) && !central.equals(h.fileName)) return `name ${JSON.stringify(h.fileName.toString('latin1'))} vs ${JSON.stringify(m.name)}`;
+  // With a data descriptor (bit 3) the local fields may be zero; zip64 keeps them in the extra field.
+  if ((h.generalPurposeBitFlag & 8) === 0) {
+    if (h.crc32 >>> 0 !== m.crc32) return 'CRC-32';
+    if (h.compressedSize !== ZIP64_MARK && h.compressedSize !== m.compressedSize) return `compressed size ${h.compressedSize} vs ${m.compressedSize}`;
+    if (h.uncompressedSize !== ZIP64_MARK && h.uncompressedSize !== m.uncompressedSize) return `size ${h.uncompressedSize} vs ${m.uncompressedSize}`;
+  }
+  return null;
+}
+
+/**
+ * Marks members whose local entry starts inside an earlier member's (each local entry takes
+ * at least its 30-byte header and its compressed data), and members pointing at the same
+ * local header.
+ */
+function markOverlaps(members: ZipMember[]): void {
+  const byOffset = members
+    .filter((m) => !m.isDirectory)
+    .map((m) => ({ m, at: m.entry.relativeOffsetOfLocalHeader }))
+    .sort((a, b) => a.at - b.at);
+  let prev: { m: ZipMember; end: number } | null = null;
+  for (const { m, at } of byOffset) {
+    if (prev && at < prev.end) m.overlaps = prev.m.name;
+    const end = at + 30 + m.compressedSize;
+    if (!prev || end > prev.end) prev = { m, end };
+  }
 }
 
 const crc32: ((data: Uint8Array, value?: number) => number) | undefined = (zlib as unknown as { crc32?: (d: Uint8Array, v?: number) => number }).crc32;
@@ -88,6 +138,7 @@ export class ZipArchive {
         zip.once('error', (e: Error) => reject(new ZipError(e.message, 'corrupt')));
         zip.readEntry();
       });
+      markOverlaps(members);
       return new ZipArchive(fh, zip, members, size);
     } catch (e) {
       await fh.close().catch(() => undefined);
@@ -109,12 +160,15 @@ export class ZipArchive {
     if (m.method !== 0 && m.method !== 8) {
       throw new ZipError(`${m.name} uses compression method ${m.method}, which cannot be read`, 'unsupported');
     }
+    if (m.overlaps) throw new ZipError(`${m.name} shares its data with ${m.overlaps} (an overlapping-entry zip bomb?); not inflated`, 'corrupt');
     const limit = Math.min(opts.limit ?? Number.MAX_SAFE_INTEGER, m.uncompressedSize);
-    const header = await new Promise<{ fileDataStart: number }>((resolve, reject) =>
-      this.zip.readLocalFileHeader(m.entry, { minimal: true }, (err: Error | null, h: { fileDataStart: number }) =>
+    const header = await new Promise<LocalHeader>((resolve, reject) =>
+      this.zip.readLocalFileHeader(m.entry, { minimal: false }, (err: Error | null, h: LocalHeader) =>
         err ? reject(new ZipError(`${m.name}: ${err.message}`, 'truncated')) : resolve(h),
       ),
     );
+    const disagreement = localDisagreement(m, header);
+    if (disagreement) throw new ZipError(`${m.name}: the local header disagrees with the central directory (${disagreement})`, 'corrupt');
     const start = header.fileDataStart;
     const end = start + m.compressedSize;
     if (end > this.size) throw new ZipError(`${m.name} runs past the end of the archive`, 'truncated');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { CsvRecordCounter } from '../../csv/record-counter';
 import { parseSha1File, readSmallText, sha1File } from '../../hash/sha1';
 import { isHostileName, ZipArchive, ZipError, type ZipMember } from '../../zip/zip-archive';
+import { looksLikeBomb, ratioOf } from '../../zip/limits';
 import { SEVERITY_OF, type ChecksumState, type Problem, type ProblemKind } from '../../../shared/report';
 import type { FileEntry } from '../../fs/walk';
 import { pathOfRel } from '../../fs/names';
@@ -15,9 +16,6 @@ import { MAX_METADATA_BYTES, parseGimMetadata } from './metadata';
 import { looksEncrypted } from './encryption';
 import { checkStable } from '../stable';
 
-/** Members above this compression ratio (and size) are reported; they are still read up to maxMemberBytes. */
-const BOMB_RATIO = 200;
-const BOMB_MIN_BYTES = 50 << 20;
 
 export const inspectGimChunk: ChunkInspector = async (chunk, ctx) => {
   const out = await inspectFiles(chunk, ctx);
@@ -149,8 +147,18 @@ async function inspectFiles(chunk: ChunkCandidate, ctx: InspectContext): Promise
     const insideSums = new Map<string, ZipMember>();
     for (const m of members) if (/\.csv\.sha1$/i.test(m.name)) insideSums.set(path.posix.basename(m.name).toLowerCase(), m);
 
+    const seen = new Set<string>();
     for (const m of members) {
       ctx.signal?.throwIfAborted();
+      if (seen.has(m.name)) {
+        add('suspicious-entry', `member ${JSON.stringify(m.name)} appears twice in the archive (an extractor would keep one or the other); the second copy is not read`, null, { member: m.name });
+        continue;
+      }
+      seen.add(m.name);
+      if (m.overlaps) {
+        add('suspicious-entry', `member ${JSON.stringify(m.name)} shares its data with ${JSON.stringify(m.overlaps)} (an overlapping-entry zip bomb?); not inflated`, null, { member: m.name, overlaps: m.overlaps });
+        continue;
+      }
       if (isHostileName(m.name)) {
         add('suspicious-entry', `member name ${JSON.stringify(m.name)} would escape the folder if extracted; not read`, null, { member: m.name });
         continue;
@@ -206,8 +214,9 @@ async function inspectMember(
   besideSum: FileEntry | undefined,
 ): Promise<TableInspection> {
   const table = memberTable(tableName, m, of, null);
-  if (m.uncompressedSize > BOMB_MIN_BYTES && m.uncompressedSize / Math.max(1, m.compressedSize) > BOMB_RATIO) {
-    add('suspicious-entry', `${m.name} inflates ${Math.round(m.uncompressedSize / Math.max(1, m.compressedSize))}:1 to ${m.uncompressedSize} bytes (a zip bomb?)`, tableName, {
+  // Reported; still counted up to maxMemberBytes (the table browser refuses it: zip/limits.ts).
+  if (looksLikeBomb(m)) {
+    add('suspicious-entry', `${m.name} inflates ${Math.round(ratioOf(m))}:1 to ${m.uncompressedSize} bytes (a zip bomb?)`, tableName, {
       member: m.name,
       compressedSize: m.compressedSize,
       uncompressedSize: m.uncompressedSize,
