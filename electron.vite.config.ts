@@ -30,7 +30,15 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [react()],
+    plugins: [
+      react(),
+      {
+        // The dev server injects CSS as <style> elements: its pages (only) allow inline styles.
+        name: 'dev-inline-styles',
+        apply: 'serve',
+        transformIndexHtml: (html: string) => html.replace("style-src 'self';", "style-src 'self' 'unsafe-inline';"),
+      },
+    ],
     base: './',
     build: {
       // electron-vite leaves the renderer unminified; it is also served to browsers, and

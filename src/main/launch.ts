@@ -43,8 +43,7 @@ export function rendererContentSecurityPolicy(devServerUrl?: string): string {
   if (!devServerUrl) return CONTENT_SECURITY_POLICY;
   const origin = new URL(devServerUrl);
   const ws = `ws://${origin.host}`;
-  return CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
-    "connect-src 'self'",
-    `connect-src 'self' ${ws}`,
-  );
+  return CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+    .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    .replace("connect-src 'self'", `connect-src 'self' ${ws}`);
 }

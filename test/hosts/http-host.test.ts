@@ -394,7 +394,7 @@ describe('HTTP host', () => {
       expect(res.headers['referrer-policy']).toBe('no-referrer');
     }
     expect(CONTENT_SECURITY_POLICY).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
         "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
     );
   });
