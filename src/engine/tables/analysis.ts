@@ -277,7 +277,7 @@ function filterSql(ctx: ViewContext, f: FilterSpec): string {
         return `${text} <> '' AND ${text} ${op} ${sqlString(v)}`;
       }
       default:
-        throw new RangeError(`unknown filter ${String((f as FilterSpec).op)}`);
+        throw new EngineError('bad-request', `unknown filter ${String((f as FilterSpec).op)}`);
     }
   };
   const negative = f.op === 'not-contains' || f.op === 'not-equals' || f.op === 'empty';

@@ -278,9 +278,11 @@ export class TableCache {
           continue;
         }
         if (name.startsWith('.tmp-')) {
-          // A build killed long ago: its folder is garbage. (Recent ones may still be running.)
-          if (Date.now() - usedMs > 6 * 3600_000)
+          // A build whose process is gone (killed) left garbage: removed at once. One still
+          // running counts against the bound; past 6 h it is taken for dead whatever its pid.
+          if (!builderAlive(name) || Date.now() - usedMs > 6 * 3600_000)
             await fsp.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+          else bytes += size;
           continue;
         }
         bytes += size;
@@ -288,6 +290,11 @@ export class TableCache {
       }
     }
     return { bytes, items };
+  }
+
+  /** Removes what killed builds left behind (called when a service starts). */
+  async reclaim(): Promise<void> {
+    await this.usage();
   }
 
   /** Deletes least recently used entries until the cache fits maxBytes. Returns the bytes freed. */
@@ -305,5 +312,18 @@ export class TableCache {
       freed += it.bytes;
     }
     return freed;
+  }
+}
+
+/** Whether the process that made a `.tmp-<key>-<pid>-<random>` folder still runs (on this machine). */
+function builderAlive(name: string): boolean {
+  const pid = Number(/^\.tmp-[^-]*-(\d+)-/.exec(name)?.[1]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return true;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
   }
 }

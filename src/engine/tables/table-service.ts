@@ -160,6 +160,7 @@ export class TableService implements TableApi {
     this.catalog = options.catalog;
     this.cache = new TableCache({ dir: options.cacheDir, maxBytes: options.cacheMaxBytes });
     this.limits = options.limits ?? {};
+    void this.cache.reclaim().catch(() => undefined); // folders of builds killed in an earlier run
     this.runner = new BuildRunner(options.workers ?? undefined, options.workers === 0);
     this.firstRows = options.firstRows ?? 200;
     this.eager = options.eagerAnalysis ?? options.workers !== 0;

@@ -117,10 +117,15 @@ export function parseGimMetadata(xml: string): MetadataParse {
   // Audit keys count up from the start of the Info Mart; a negative one is a broken exporter.
   const negative = (['hwmFrom', 'hwmTo'] as const).filter((k) => metadata[k]! < 0);
   if (negative.length) {
-    return { ok: false, error: `has a negative audit key (${negative.map((k) => `${k === 'hwmFrom' ? 'hwm-from' : 'hwm-to'} ${metadata[k]}`).join(', ')})`, partial: metadata };
+    return { ok: false, error: `has a negative audit key (${negative.map((k) => `${k === 'hwmFrom' ? 'hwm-from' : 'hwm-to'} ${metadata[k]}`).join(', ')})`, partial: withoutKeys(metadata) };
   }
   if (metadata.hwmFrom! > metadata.hwmTo!) {
-    return { ok: false, error: `hwm-from ${metadata.hwmFrom} is past hwm-to ${metadata.hwmTo}`, partial: metadata };
+    return { ok: false, error: `hwm-from ${metadata.hwmFrom} is past hwm-to ${metadata.hwmTo}`, partial: withoutKeys(metadata) };
   }
   return { ok: true, metadata };
+}
+
+/** Keys that are known wrong are not kept: continuity falls back to the name's key and invents no gap. */
+function withoutKeys(m: GimMetadata): GimMetadata {
+  return { ...m, hwmFrom: null, hwmFromTs: null, hwmTo: null, hwmToTs: null };
 }
