@@ -26,7 +26,7 @@ export interface SessionValues {
   /** Read delimited files with this delimiter / without a header (instead of what the scan detected). */
   delimiter?: string;
   'no-header'?: boolean;
-  /** Zip-bomb limits of a first read (src/engine/zip/limits.ts; the scan's by default). */
+  /** Zip-bomb limits of a first read (src/engine/parts/limits.ts; the scan's by default). */
   'max-member-bytes'?: string;
   'max-ratio'?: string;
 }

@@ -11,7 +11,7 @@ import { resolveCoverage } from './coverage';
 import { ADAPTERS, recogniseDrop } from './formats/registry';
 import { emptyInspection, readOptionsTag, type ChunkCandidate, type ChunkInspection, type DropAdapter, type ReadOptions } from './formats/types';
 import { walkDrop, type WalkResult } from './fs/walk';
-import { DEFAULT_MAX_MEMBER_BYTES } from './zip/limits';
+import { DEFAULT_MAX_MEMBER_BYTES } from './parts/limits';
 import { refuseInsideDrop } from './fs/write-guard';
 import { isS3Url, parseS3Url, s3UrlOf } from './storage/location';
 import { fileEntriesOf, openStore } from './storage/open';

@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { countPart } from '../../src/engine/parts/count';
 import { PartReadError, readPart } from '../../src/engine/parts/read';
 import { RFC4180, type PartSpec } from '../../src/shared/family';
-import { ZipWriter } from '../fixtures/zip-writer';
+import { repeatedDeflate, ZipWriter } from '../fixtures/zip-writer';
+import { BOMB_MIN_BYTES } from '../../src/engine/parts/limits';
 import { removeDir, tempDir } from '../engine/harness';
 
 const dirs: string[] = [];
@@ -66,6 +67,43 @@ describe('part reader', () => {
     const err = await readPart(root, { source: file('t.csv.gz'), codecs: ['gzip'], layout: dsv }, () => undefined, { maxBytes: 1000 }).catch((e) => e);
     expect(err).toBeInstanceOf(PartReadError);
     expect((err as PartReadError).reason).toBe('too-large');
+  });
+
+  describe('the bomb limits (parts/limits.ts, the table browser\'s)', () => {
+    // 80 MiB of zeros: past BOMB_MIN_BYTES, about 1000:1 in gzip and in deflate.
+    const zeros = Buffer.alloc(80 << 20);
+    writeFileSync(path.join(root, 'bomb.csv.gz'), zlib.gzipSync(zeros, { level: 9 }));
+    const bombZip = (async () => {
+      const z = await ZipWriter.create(path.join(root, 'bomb.zip'), { style: 'plain', mtime: 1_700_000_000 });
+      await z.addRaw('zeros.csv', repeatedDeflate(Buffer.alloc(1 << 20), 80));
+      await z.close();
+    })();
+
+    it('a gzip bomb is refused by its ratio as it decodes, long before its end', async () => {
+      let seen = 0;
+      const err = await readPart(root, { source: file('bomb.csv.gz'), codecs: ['gzip'], layout: dsv }, (c) => void (seen += c.length), { maxRatio: 200 }).catch((e) => e);
+      expect(err).toBeInstanceOf(PartReadError);
+      expect((err as PartReadError).reason).toBe('too-large');
+      expect((err as Error).message).toMatch(/200:1 limit.*zip bomb.*--max-ratio/);
+      expect(seen).toBeLessThanOrEqual(BOMB_MIN_BYTES + (2 << 20));
+    });
+
+    it('a zip bomb member is refused by its declared sizes: not a byte inflated', async () => {
+      await bombZip;
+      let seen = 0;
+      const spec: PartSpec = { source: { kind: 'member', of: file('bomb.zip'), member: 'zeros.csv' }, codecs: [], layout: dsv };
+      const err = await readPart(root, spec, (c) => void (seen += c.length), { maxRatio: 200 }).catch((e) => e);
+      expect((err as PartReadError).reason).toBe('too-large');
+      expect((err as Error).message).toMatch(/inflates \d+:1 .*zip bomb/);
+      expect(seen).toBe(0);
+      // A raised limit reads it; no ratio limit (the scan counting it) reads it too.
+      expect((await readPart(root, spec, () => undefined, { maxRatio: 1e6 })).bytes).toBe(80 << 20);
+      expect((await readPart(root, spec, () => undefined)).bytes).toBe(80 << 20);
+    });
+
+    it('ordinary data passes the ratio limit', async () => {
+      expect((await readPart(root, { source: file('t.csv.gz'), codecs: ['gzip'], layout: dsv }, () => undefined, { maxRatio: 200 })).bytes).toBe(data.length);
+    });
   });
 
   it('a missing member or file says so', async () => {

@@ -1,6 +1,6 @@
 // Reads one part's decoded bytes: from a file of the drop or a member of a zip in it, through
-// its codecs (gzip, …), in ~1 MiB pieces with backpressure, a decoded-size limit (bombs) and
-// abort. Layout-independent: counting (count.ts) and the table browser consume the bytes.
+// its codecs (gzip, …), in ~1 MiB pieces with backpressure, the decode limits of limits.ts
+// (bombs: a decoded-size limit, and when asked a ratio limit) and abort. Layout-independent: counting (count.ts) and the table browser consume the bytes.
 // Read-only: files are opened for reading only.
 import { once } from 'node:events';
 import { pathOfRel } from '../fs/names';
@@ -15,6 +15,7 @@ import { ZipArchive, ZipError } from '../zip/zip-archive';
 import { codecFor, CodecError } from './codecs';
 import { LzoError } from './lzo';
 import { PgpError } from './pgp';
+import { refusalOf, streamRefusal, type InflateLimits } from './limits';
 
 export type PartFailure = 'missing' | 'corrupt' | 'truncated' | 'encrypted' | 'unsupported' | 'too-large' | 'changed';
 
@@ -31,8 +32,14 @@ export class PartReadError extends Error {
 
 export interface PartReadOptions {
   signal?: AbortSignal;
-  /** Decoded bytes allowed before the read is refused (zip and gzip bombs). */
+  /** Decoded bytes allowed before the read is refused (zip and gzip bombs; default DEFAULT_MAX_MEMBER_BYTES). */
   maxBytes?: number;
+  /**
+   * Refuse a likely bomb: a part decoding past BOMB_MIN_BYTES at more than this ratio to its
+   * raw bytes (a zip member by its declared sizes, before inflating). Unset: no ratio limit
+   * (the scan counts such parts and reports them).
+   */
+  maxRatio?: number;
   /** Raw (encoded) bytes read from the drop, for progress. */
   onRawBytes?: (n: number) => void;
   /** Options for codecs (e.g. a PGP key). */
@@ -49,19 +56,28 @@ export async function readPart(
   opts: PartReadOptions = {},
 ): Promise<{ bytes: number }> {
   const name = describeSource(part.source);
-  const limit = opts.maxBytes ?? Number.MAX_SAFE_INTEGER;
+  const limits: Partial<InflateLimits> = { maxMemberBytes: opts.maxBytes, maxRatio: opts.maxRatio };
   let produced = 0;
+  let raw = 0;
   const deliver = (chunk: Uint8Array): void | Promise<void> => {
     produced += chunk.length;
-    if (produced > limit) throw new PartReadError(`${name} decodes past the ${limit}-byte limit`, 'too-large', produced - chunk.length);
+    const refusal = streamRefusal(name, produced, raw, limits);
+    if (refusal) throw new PartReadError(refusal, 'too-large', produced - chunk.length);
     return onData(chunk);
+  };
+  const counted: PartReadOptions = {
+    ...opts,
+    onRawBytes: (n) => {
+      raw += n;
+      opts.onRawBytes?.(n);
+    },
   };
 
   const codecs = part.codecs.map((c) => codecFor(c, { name, options: opts.codecOptions }));
   const sink = codecs.length ? chain(codecs, deliver) : null;
   const push = sink ? sink.write : deliver;
   try {
-    await readSource(root, part, push, opts, name);
+    await readSource(root, part, push, counted, name, limits);
     if (sink) await sink.end();
   } catch (e) {
     sink?.destroy();
@@ -95,6 +111,7 @@ async function readSource(
   push: (chunk: Uint8Array) => void | Promise<void>,
   opts: PartReadOptions,
   name: string,
+  limits: Partial<InflateLimits>,
 ): Promise<void> {
   const src = part.source;
   if (src.kind === 'file') {
@@ -138,6 +155,9 @@ async function readSource(
   try {
     const m = zip.members.find((x) => x.name === src.member);
     if (!m) throw new PartReadError(`${src.member} is not in ${file.path}`, 'missing');
+    // Declared sizes first: a likely bomb is refused before a byte is inflated.
+    const refusal = refusalOf(src.member, m, limits);
+    if (refusal) throw new PartReadError(refusal, 'too-large');
     await zip.readMember(m, push, { signal: opts.signal, onRawBytes: opts.onRawBytes });
   } finally {
     await zip.close();

@@ -8,7 +8,7 @@ import type { TableEncoding } from '../../shared/table-api';
 import { ZipArchive, ZipError } from '../zip/zip-archive';
 import { PartReadError, readPart } from '../parts/read';
 import { readParquetAsCsv } from './parquet-source';
-import { BOMB_MIN_BYTES, BOMB_RATIO, DEFAULT_MAX_MEMBER_BYTES, looksLikeBomb, ratioOf, type InflateLimits } from '../zip/limits';
+import { BOMB_RATIO, DEFAULT_MAX_MEMBER_BYTES, refusalOf, type InflateLimits } from '../parts/limits';
 import {
   CACHE_FORMAT,
   SEGMENT_BYTES,
@@ -33,7 +33,7 @@ export interface BuildJob {
   firstRows?: number;
   /** Refuse members inflating past this (default DEFAULT_MAX_MEMBER_BYTES, as the scan). */
   maxMemberBytes?: number;
-  /** Refuse members over BOMB_MIN_BYTES that inflate past this ratio (default BOMB_RATIO, as the scan). */
+  /** Refuse members over BOMB_MIN_BYTES that inflate past this ratio (default BOMB_RATIO, as the scan reports; parts/limits.ts). */
   maxRatio?: number;
   /** Segment size (default SEGMENT_BYTES; tests use tiny ones). */
   segmentBytes?: number;
@@ -363,7 +363,7 @@ async function openEntryBytes(src: EntrySource, limits: Partial<InflateLimits> =
           });
           return;
         }
-        await readPart(root, part, onData, { signal, maxBytes: limit });
+        await readPart(root, part, onData, { signal, maxBytes: limit, maxRatio });
       },
       close: async () => undefined,
     };
@@ -379,18 +379,12 @@ async function openEntryBytes(src: EntrySource, limits: Partial<InflateLimits> =
     await zip.close();
     throw new TableReadError(`${src.member} is not in ${path.basename(src.archive)}`, 'missing');
   }
-  if (m.uncompressedSize > limit) {
+  // A member the scan reports as a likely zip bomb would fill the cache and memory with a
+  // table of zeros: refused (by its declared sizes) unless the ratio limit is raised.
+  const refusal = refusalOf(src.member, m, { maxMemberBytes: limit, maxRatio });
+  if (refusal) {
     await zip.close();
-    throw new TableReadError(`${src.member} declares ${m.uncompressedSize} bytes, over the limit of ${limit} (raise --max-member-bytes)`, 'unreadable');
-  }
-  // The scan reports such a member as a likely zip bomb; inflating it into the cache would
-  // fill the disk and memory for a table of zeros. Refused unless the ratio limit is raised.
-  if (looksLikeBomb(m, maxRatio)) {
-    await zip.close();
-    throw new TableReadError(
-      `${src.member} inflates ${Math.round(ratioOf(m))}:1 to ${m.uncompressedSize} bytes, past the ${maxRatio}:1 limit for members over ${BOMB_MIN_BYTES} bytes (a zip bomb?); not read (raise --max-ratio to read it anyway)`,
-      'unreadable',
-    );
+    throw new TableReadError(refusal, 'unreadable');
   }
   return {
     declaredSize: m.uncompressedSize,

@@ -30,7 +30,7 @@ import type {
 import { CHUNK_COLUMN } from '../../shared/table-api';
 import type { Catalog } from '../catalog/catalog';
 import { refuseInsideDrop } from '../fs/write-guard';
-import type { InflateLimits } from '../zip/limits';
+import type { InflateLimits } from '../parts/limits';
 import { continuityOrder } from '../checks/order';
 import { EngineError, type ChunkRecord } from '../model';
 import { resolveDrop } from '../scan';
@@ -77,7 +77,7 @@ export interface TableServiceOptions {
   eagerAnalysis?: boolean;
   /** Size of the cache's data segments (default 64 MiB; tests use tiny ones). */
   segmentBytes?: number;
-  /** Zip-bomb limits of a first read (default: the scan's, src/engine/zip/limits.ts). */
+  /** Zip-bomb limits of a first read (default: the scan's, src/engine/parts/limits.ts). */
   limits?: Partial<InflateLimits>;
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CsvRecordCounter } from '../../csv/record-counter';
 import { parseSha1File, readSmallText, sha1File } from '../../hash/sha1';
 import { isHostileName, ZipArchive, ZipError, type ZipMember } from '../../zip/zip-archive';
-import { looksLikeBomb, ratioOf } from '../../zip/limits';
+import { looksLikeBomb, ratioOf } from '../../parts/limits';
 import { SEVERITY_OF, type ChecksumState, type Problem, type ProblemKind } from '../../../shared/report';
 import type { FileEntry } from '../../fs/walk';
 import { pathOfRel } from '../../fs/names';
@@ -214,7 +214,7 @@ async function inspectMember(
   besideSum: FileEntry | undefined,
 ): Promise<TableInspection> {
   const table = memberTable(tableName, m, of, null);
-  // Reported; still counted up to maxMemberBytes (the table browser refuses it: zip/limits.ts).
+  // Reported; still counted up to maxMemberBytes (the table browser refuses it: parts/limits.ts).
   if (looksLikeBomb(m)) {
     add('suspicious-entry', `${m.name} inflates ${Math.round(ratioOf(m))}:1 to ${m.uncompressedSize} bytes (a zip bomb?)`, tableName, {
       member: m.name,
