@@ -1,6 +1,5 @@
 // The engine as one object implementing DropInspectorApi: what the Electron main process,
 // the HTTP host and tests all use. Plain Node: never imports electron.
-import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { DropInspectorApi, EngineEvent, ExportedReport, RecentDrop, ReportFormat, ScanOptions, ScanProgress } from '../shared/api';
 import type { ScanReport } from '../shared/report';
@@ -42,11 +41,21 @@ const FORMATS: ReportFormat[] = ['json', 'md', 'csv', 'html'];
 
 export function createEngineService(options: EngineServiceOptions = {}): EngineService {
   const catalog = new Catalog(options.catalogPath ?? defaultCatalogPath(), { nativeBinding: options.nativeBinding });
-  const events = new EventEmitter();
-  events.setMaxListeners(100);
+  // Subscribers (one per open window or event stream): a set, not an EventEmitter, so any
+  // number of streams is normal (no MaxListenersExceededWarning) and one listener that throws
+  // does not keep the event from the others.
+  const listeners = new Set<(e: EngineEvent) => void>();
   const jobs = new Map<string, Job>();
   const watches = new Map<string, NodeJS.Timeout>();
-  const emit = (e: EngineEvent): void => void events.emit('event', e);
+  const emit = (e: EngineEvent): void => {
+    for (const l of [...listeners]) {
+      try {
+        l(e);
+      } catch {
+        // a subscriber's failure is its own (a closed stream)
+      }
+    }
+  };
   // The table engine (and DuckDB) load on the first table call: opening a drop does not wait for them.
   let tablesReady: Promise<TableService> | null = null;
   const tables = (): Promise<TableService> =>
@@ -162,8 +171,10 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
     exportView: async (handle, view, file) => (await tables()).exportView(handle, view, file),
 
     onEvent(listener) {
-      events.on('event', listener);
-      return () => void events.off('event', listener);
+      // Wrapped: the same function subscribed twice gets events twice and is removed once per call.
+      const own = (e: EngineEvent): void => listener(e);
+      listeners.add(own);
+      return () => void listeners.delete(own);
     },
 
     async close() {

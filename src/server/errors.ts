@@ -40,11 +40,19 @@ export function toApiErrorShape(error: unknown): ApiErrorShape {
 export function httpStatusFor(code: ApiErrorCode): number {
   switch (code) {
     case 'bad-request':
+    // The request named something that cannot be a drop (a file) or a column the table lacks:
+    // the client's to fix, with the reason in the body, never "internal".
+    case 'not-a-directory':
       return 400;
     case 'forbidden':
+    // The path exists but this user may not read it (mode bits, an ACL).
+    case 'unreadable':
       return 403;
     case 'not-found':
       return 404;
+    case 'unknown-format':
+      // Unprocessable: a readable folder, but no drop family recognises it.
+      return 422;
     case 'cancelled':
       // Conflict: a later request of the same client superseded this one.
       return 409;

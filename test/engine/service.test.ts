@@ -99,4 +99,32 @@ describe('engine service', () => {
     }
     await service!.watchDrop(drop, false);
   });
+
+  it('any number of event subscribers (one per SSE stream): no MaxListenersExceededWarning, each gets every event', async () => {
+    const { work } = setup();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): number => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const got = Array.from({ length: 250 }, () => [] as EngineEvent[]);
+      const offs = got.map((list) => service!.onEvent((e) => list.push(e)));
+      // A subscriber that throws (a stream gone bad) does not keep the event from the others.
+      service!.onEvent(() => {
+        throw new Error('closed stream');
+      });
+      const m = await writeGimDrop(path.join(work, 'drop'), { seed: 9, chunks: 2 });
+      await service!.startScan(m.root);
+      await until(() => got.every((l) => l.some((e) => e.type === 'report-updated')));
+      // Unsubscribed streams get nothing more.
+      offs.slice(0, 200).forEach((off) => off());
+      const before = got.map((l) => l.length);
+      await service!.startScan(m.root, { verify: true });
+      await until(() => got.slice(200).every((l, i) => l.length > before[200 + i] && l.some((e, k) => k >= before[200 + i] && e.type === 'report-updated')));
+      expect(got.slice(0, 200).map((l) => l.length)).toEqual(before.slice(0, 200));
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });

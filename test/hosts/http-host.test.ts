@@ -303,7 +303,9 @@ describe('HTTP host', () => {
       expect(bad.status).toBe(400);
       const notADir = await call('startScan', { args: [join(root, 'secret.txt')] });
       expect(JSON.parse(notADir.body)).toMatchObject({ error: { code: 'not-a-directory' } });
-      expect(notADir.status).toBe(500);
+      // A file given as the drop path is the client's mistake, said as such (issue 7).
+      expect(notADir.status).toBe(400);
+      expect(JSON.parse(notADir.body).error.message).toMatch(/not a folder/i);
       const engineNotFound = await call('cancelScan', { args: ['missing'] });
       expect(engineNotFound.status).toBe(404);
       expect(errors).toEqual([]);

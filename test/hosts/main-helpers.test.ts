@@ -112,6 +112,9 @@ describe('errors', () => {
     expect(httpStatusFor('bad-request')).toBe(400);
     expect(httpStatusFor('forbidden')).toBe(403);
     expect(httpStatusFor('not-found')).toBe(404);
+    expect(httpStatusFor('not-a-directory')).toBe(400);
+    expect(httpStatusFor('unreadable')).toBe(403);
+    expect(httpStatusFor('unknown-format')).toBe(422);
     expect(httpStatusFor('internal')).toBe(500);
     expect(httpStatusFor('catalog-too-new')).toBe(500);
   });
