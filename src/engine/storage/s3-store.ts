@@ -3,7 +3,7 @@
 // with backoff on throttling and network faults. Credentials and region come from the SDK's
 // default chain (environment, shared config and credentials files, AWS_PROFILE/--profile,
 // SSO, instance and container roles).
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { PassThrough, type Readable } from 'node:stream';
 import { EngineError } from '../model';
 import { Limiter } from './limiter';
@@ -27,6 +27,16 @@ export interface S3StoreOptions {
 // The SDK warns on stderr, once per process, that its 2027 releases will need Node 22: noise
 // in a CLI whose stderr is the user's summary (this app ships its own runtime version).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+// The SDK loads with the first S3 store: a local drop's processes (the CLI, each scan worker)
+// never pay for it (~0.3 s of CPU each, a third of a short command's start).
+type Sdk = typeof import('@aws-sdk/client-s3');
+let sdkModule: Sdk | undefined;
+async function loadSdk(): Promise<Sdk> {
+  return (sdkModule ??= await import('@aws-sdk/client-s3'));
+}
+/** The loaded SDK: commands are made only inside send(), after the client (and so the SDK) is ready. */
+const aws = (): Sdk => sdkModule!;
 
 /** Attempts for a body read that fails part-way (the SDK retries only until the headers). */
 const BODY_ATTEMPTS = 3;
@@ -61,6 +71,7 @@ export class S3Store implements DropStore {
 
   /** The configured region (env, profile), else us-east-1 (the SDK would refuse to start without one). */
   private async makeClient(base: S3ClientConfig, region: string | undefined): Promise<S3Client> {
+    const { S3Client } = await loadSdk();
     let r = region;
     if (!r) {
       const probe = new S3Client(base);
@@ -105,7 +116,7 @@ export class S3Store implements DropStore {
   /** Fails with a one-line error unless the prefix lists and holds at least one object. */
   async probe(): Promise<void> {
     const out = await this.send(this.location, (c) =>
-      c.send(new ListObjectsV2Command({ Bucket: this.loc.bucket, Prefix: this.loc.prefix, MaxKeys: 1 })),
+      c.send(new (aws().ListObjectsV2Command)({ Bucket: this.loc.bucket, Prefix: this.loc.prefix, MaxKeys: 1 })),
     );
     if (!out.KeyCount) throw new EngineError('not-found', `no such prefix: ${this.location} holds no objects`);
   }
@@ -117,7 +128,7 @@ export class S3Store implements DropStore {
     do {
       opts.signal?.throwIfAborted();
       const out = await this.send(this.location, (c) =>
-        c.send(new ListObjectsV2Command({ Bucket: this.loc.bucket, Prefix: this.loc.prefix, ContinuationToken: token }), {
+        c.send(new (aws().ListObjectsV2Command)({ Bucket: this.loc.bucket, Prefix: this.loc.prefix, ContinuationToken: token }), {
           abortSignal: opts.signal,
         }),
       );
@@ -135,7 +146,7 @@ export class S3Store implements DropStore {
 
   async stat(rel: string): Promise<StoreEntry | null> {
     try {
-      const h = await this.send(this.where(rel), (c) => c.send(new HeadObjectCommand({ Bucket: this.loc.bucket, Key: this.key(rel) })));
+      const h = await this.send(this.where(rel), (c) => c.send(new (aws().HeadObjectCommand)({ Bucket: this.loc.bucket, Key: this.key(rel) })));
       const mtimeMs = h.LastModified?.getTime() ?? 0;
       return { rel, size: h.ContentLength ?? 0, mtimeMs, version: etag(h.ETag) ?? String(mtimeMs) };
     } catch (e) {
@@ -151,7 +162,7 @@ export class S3Store implements DropStore {
         return await this.send(this.where(rel), async (c) => {
           const out = await c
             .send(
-              new GetObjectCommand({ Bucket: this.loc.bucket, Key: this.key(rel), Range: `bytes=${start}-${end - 1}`, IfMatch: ifMatch(version) }),
+              new (aws().GetObjectCommand)({ Bucket: this.loc.bucket, Key: this.key(rel), Range: `bytes=${start}-${end - 1}`, IfMatch: ifMatch(version) }),
               { abortSignal: signal },
             )
             .catch((e: { name?: string; $metadata?: { httpStatusCode?: number } }) => {
@@ -175,7 +186,7 @@ export class S3Store implements DropStore {
       opts.start !== undefined || opts.end !== undefined ? `bytes=${opts.start ?? 0}-${opts.end !== undefined ? opts.end - 1 : ''}` : undefined;
     void this.send(this.where(rel), async (c) => {
       const res = await c
-        .send(new GetObjectCommand({ Bucket: this.loc.bucket, Key: this.key(rel), Range: range, IfMatch: ifMatch(opts.version) }), { abortSignal: opts.signal })
+        .send(new (aws().GetObjectCommand)({ Bucket: this.loc.bucket, Key: this.key(rel), Range: range, IfMatch: ifMatch(opts.version) }), { abortSignal: opts.signal })
         .catch((e: { name?: string; $metadata?: { httpStatusCode?: number } }) => {
           throw e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412 ? new ObjectChanged(rel) : e;
         });
