@@ -9,13 +9,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeGimDrop, type GimDropManifest } from '../fixtures/gim-drop';
 import { removeDir, tempDir } from '../engine/harness';
-import { ARTIFACTS, HAVE_CHROMIUM, launchChromium, serve, type Served } from './serve';
+import { ARTIFACTS, HAVE_CHROMIUM, launchChromium, serve, watchCsp, type Served } from './serve';
 
 let work: string;
 let m: GimDropManifest;
 let server: Served;
 let browser: Browser;
 let page: Page;
+let csp: Awaited<ReturnType<typeof watchCsp>>;
 
 const shot = async (name: string): Promise<void> => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -29,6 +30,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the app in Chromium over `drop-inspector serve`
     server = await serve([m.root, '--catalog', path.join(work, 'catalog.sqlite')]);
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    csp = await watchCsp(context);
     page = await context.newPage();
     page.on('pageerror', (e) => {
       throw e;
@@ -135,5 +137,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the app in Chromium over `drop-inspector serve`
       await get('/api/call/recentDrops', { 'content-type': 'application/json', 'x-drop-inspector-token': server.token, origin: 'http://evil.example' }, 'POST'),
     ).toBe(403);
     expect(await get('/api/call/recentDrops', { 'content-type': 'application/json', 'x-drop-inspector-token': server.token }, 'POST')).toBe(200);
+  });
+
+  it('breaks no Content-Security-Policy rule in any view above (no inline styles needed)', async () => {
+    expect(await csp.check(page)).toEqual([]);
   });
 });

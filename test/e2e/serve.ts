@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(root, 'out/cli/drop-inspector.mjs');
@@ -61,4 +61,30 @@ export function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/**
+ * Collects the page's Content-Security-Policy violations (the policy has no 'unsafe-inline'
+ * for styles: React's style props go through the CSSOM, which CSP allows). check() proves the
+ * watcher sees a violation by planting an inline style attribute, then hands back what the
+ * app itself caused before it.
+ */
+export async function watchCsp(context: BrowserContext): Promise<{ check(page: Page): Promise<string[]> }> {
+  await context.addInitScript(() => {
+    const w = window as unknown as { __csp: string[] };
+    w.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sample}`));
+  });
+  return {
+    async check(page) {
+      const seen = await page.evaluate(() => [...(window as unknown as { __csp: string[] }).__csp]);
+      await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<div id="csp-probe" style="color: red"></div>'));
+      const probe = await page
+        .waitForFunction(() => (window as unknown as { __csp: string[] }).__csp.some((v) => v.startsWith('style-src')), null, { timeout: 5_000 })
+        .then(() => true, () => false);
+      await page.evaluate(() => document.getElementById('csp-probe')?.remove());
+      if (!probe) throw new Error('an inline style attribute broke no CSP rule: the policy allows inline styles, or the watcher sees nothing');
+      return seen;
+    },
+  };
 }

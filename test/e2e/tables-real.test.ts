@@ -9,13 +9,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeGimDrop, type GimDropManifest } from '../fixtures/gim-drop';
 import { removeDir, tempDir } from '../engine/harness';
-import { ARTIFACTS, CLI, HAVE_CHROMIUM, launchChromium, serve, type Served } from './serve';
+import { ARTIFACTS, CLI, HAVE_CHROMIUM, launchChromium, serve, watchCsp, type Served } from './serve';
 
 let work: string;
 let m: GimDropManifest;
 let server: Served;
 let browser: Browser;
 let page: Page;
+let csp: Awaited<ReturnType<typeof watchCsp>>;
 
 interface RowsDoc {
   columns: string[];
@@ -36,6 +37,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the Tables tab over the real engine', () => {
     server = await serve([m.root, '--catalog', path.join(work, 'catalog.sqlite')]);
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    csp = await watchCsp(context);
     page = await context.newPage();
   });
 
@@ -74,5 +76,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the Tables tab over the real engine', () => {
     const total = Number(await page.getByTestId('table-count').getAttribute('data-total'));
     expect(parsed.data.length - 1).toBe(total);
     expect(parsed.data[0]).toContain('INTERACTION_ID');
+  });
+
+  it('breaks no Content-Security-Policy rule in any view above (no inline styles needed)', async () => {
+    expect(await csp.check(page)).toEqual([]);
   });
 });
