@@ -39,13 +39,13 @@ export function toApiErrorShape(error: unknown): ApiErrorShape {
 /** The HTTP status an error code answers with. */
 export function httpStatusFor(code: ApiErrorCode): number {
   switch (code) {
+    // A bad request, or a path that cannot be a drop (a file): the client's to fix, with the
+    // reason in the body, never "internal".
     case 'bad-request':
-    // The request named something that cannot be a drop (a file) or a column the table lacks:
-    // the client's to fix, with the reason in the body, never "internal".
     case 'not-a-directory':
       return 400;
+    // Forbidden, or a path this user may not read (mode bits, an ACL).
     case 'forbidden':
-    // The path exists but this user may not read it (mode bits, an ACL).
     case 'unreadable':
       return 403;
     case 'not-found':
