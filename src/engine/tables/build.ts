@@ -347,7 +347,7 @@ async function openEntryBytes(src: EntrySource, limits: Partial<InflateLimits> =
     const { part, root } = src;
     return {
       declaredSize: null,
-      read: (onData, signal) => readJsonAsCsv(root, part, onData, { signal, maxBytes: limit }),
+      read: (onData, signal) => readJsonAsCsv(root, part, onData, { signal, maxBytes: limit, maxRatio }),
       close: async () => undefined,
     };
   }

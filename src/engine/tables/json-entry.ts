@@ -17,7 +17,7 @@ export async function readJsonAsCsv(
   root: string,
   part: PartSpec,
   onData: (chunk: Uint8Array) => void,
-  opts: { signal?: AbortSignal; maxBytes?: number },
+  opts: { signal?: AbortSignal; maxBytes?: number; maxRatio?: number },
 ): Promise<void> {
   const layout = part.layout.kind === 'json-array' ? 'json-array' : 'jsonl';
   const counter = new JsonRecordCounter(layout);
