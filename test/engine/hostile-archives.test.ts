@@ -89,6 +89,15 @@ describe('zip bombs in the table browser', () => {
   });
 });
 
+describe('the memory figure the RSS limits are judged by', () => {
+  it('is the CLI\'s own peak, not its parent\'s (getrusage maxrss survives fork and exec on Linux)', () => {
+    const held = Buffer.alloc(600 << 20, 1); // a parent holding 600 MB, as a busy test runner does
+    const r = spawnSync(process.execPath, [CLI, '--version'], { encoding: 'utf8', env: { ...process.env, DROP_INSPECTOR_STATS: '1' } });
+    expect(held[held.length - 1]).toBe(1);
+    expect(JSON.parse(/DROP_INSPECTOR_STATS (\{.*\})/.exec(r.stderr)![1]).maxRssMB).toBeLessThan(300);
+  });
+});
+
 describe('the central directory, checked', () => {
   it('400 entries sharing one local entry: suspicious, inflated once, quickly', async () => {
     const drop = await dropWith('overlapping entries: 400 central entries, one local entry');
