@@ -1,9 +1,10 @@
 // Scans a drop into the catalog: discover chunks, skip the unchanged ones, inspect the rest
-// in worker threads, record each result atomically, then run the cross-chunk checks.
+// in worker threads, record the results (each chunk whole, a batch per transaction), then
+// run the cross-chunk checks.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { ScanProgress } from '../shared/api';
-import type { Catalog } from './catalog/catalog';
+import type { Catalog, ChunkToSave } from './catalog/catalog';
 import { entryProblems } from './checks/entries';
 import { dropProblems } from './checks/index';
 import type { Judgement } from './checks/time';
@@ -26,8 +27,10 @@ export interface ScanRequest {
   verify?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: Omit<ScanProgress, 'jobId'>) => void;
-  /** Called after each chunk is recorded (the UI re-reads the report). */
-  onChunk?: (name: string) => void;
+  /** Called after each batch of chunks is recorded, with their names (the UI re-reads the report). */
+  onRecorded?: (names: string[]) => void;
+  /** How finished chunks are batched into transactions (default SAVE_BATCH). */
+  saveBatch?: { chunks: number; ms: number };
   pool?: ScanPool;
   maxMemberBytes?: number;
   cadence: Judgement;
@@ -50,6 +53,13 @@ export interface ScanOutcome {
 }
 
 export { DEFAULT_MAX_MEMBER_BYTES };
+
+/**
+ * Finished chunks are recorded together, one transaction per batch: at most this many, and
+ * at most this long after the first of them finished (so a slow scan still shows each chunk
+ * soon, and a kill loses at most one batch of work, never part of a chunk).
+ */
+export const SAVE_BATCH = { chunks: 256, ms: 250 };
 
 /**
  * Resolves and checks the drop: a folder, or s3://bucket/prefix/ (listed once to prove it
@@ -171,6 +181,22 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
   let lastEmit = 0;
   const onAbort = (): void => void pool.close(abortError());
   req.signal?.addEventListener('abort', onAbort, { once: true });
+  // Results waiting to be recorded (SAVE_BATCH); none are taken once the scan has stopped.
+  const batching = req.saveBatch ?? SAVE_BATCH;
+  let pending: ChunkToSave[] = [];
+  let flushTimer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const flush = (): void => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    if (!pending.length) return;
+    const batch = pending;
+    pending = [];
+    req.catalog.saveChunks(dropRow.id, batch);
+    progress.chunksDone += batch.length;
+    emit();
+    req.onRecorded?.(batch.map((b) => b.chunk.name));
+  };
   try {
     await Promise.all(
       todo.map(async (c) => {
@@ -198,14 +224,22 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
           result = failedInspection(c, e as Error);
         }
         req.signal?.throwIfAborted();
+        if (stopped) return;
         progress.bytesDone += Math.max(0, adapter.workOf(c) - counted);
-        req.catalog.saveChunk(dropRow.id, c, result, new Date().toISOString(), resolveCoverage(adapter.axis, c, result));
-        progress.chunksDone++;
-        emit();
-        req.onChunk?.(c.name);
+        pending.push({ chunk: c, result, scannedAt: new Date().toISOString(), coverage: resolveCoverage(adapter.axis, c, result) });
+        if (pending.length >= batching.chunks) flush();
+        else flushTimer ??= setTimeout(flush, batching.ms);
       }),
     );
+    flush();
   } catch (e) {
+    stopped = true;
+    // Chunks read whole before the scan stopped are kept: the next scan reuses them.
+    try {
+      flush();
+    } catch {
+      /* the catalog itself failed: nothing more to keep */
+    }
     req.catalog.finishScan(dropRow.id, new Date().toISOString(), false, []);
     progress.phase = 'cancelled';
     emit();

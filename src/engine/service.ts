@@ -77,7 +77,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       signal: controller.signal,
       cadence: cadenceOf(opts),
       onProgress: (p) => emit({ type: 'scan-progress', progress: (last = { ...p, jobId: id }) }),
-      onChunk: () => emit({ type: 'report-updated', drop }),
+      onRecorded: () => emit({ type: 'report-updated', drop }),
     })
       .then(() => emit({ type: 'report-updated', drop }))
       .catch((e: Error) => {

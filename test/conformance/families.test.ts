@@ -96,7 +96,7 @@ for (const family of FAMILIES) {
       const catalog = new Catalog(file);
       const ctl = new AbortController();
       const cadence = cadenceOf({ asOf: m.asOf });
-      await scanDrop(m.root, { catalog, cadence, signal: ctl.signal, onChunk: () => ctl.abort() }).catch((e: Error) => {
+      await scanDrop(m.root, { catalog, cadence, signal: ctl.signal, onRecorded: () => ctl.abort(), saveBatch: { chunks: 1, ms: 0 } }).catch((e: Error) => {
         if (e.name !== 'AbortError') throw e;
       });
       const partial = catalog.chunkCount(catalog.drop(m.root)?.id ?? -1);

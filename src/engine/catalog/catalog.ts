@@ -1,6 +1,9 @@
 // The SQLite catalog: drops, their chunks (keys, times, checksum state), per-table row
-// counts and columns, and the problems found. One transaction per chunk, so a scan killed
-// part-way leaves every chunk either fully recorded or not at all.
+// counts and columns, and the problems found. Chunks are written whole, several to a
+// transaction (saveChunks), so a scan killed part-way leaves every chunk either fully
+// recorded or not at all. Statements are prepared once per catalog. Loaded chunk records are
+// kept per drop and only what was written since is re-read (another process's commit, seen
+// by PRAGMA data_version, drops the kept records).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -30,8 +33,29 @@ export interface DropRow {
 type Row = Record<string, unknown>;
 const json = (v: unknown): string => JSON.stringify(v);
 
+/** One chunk to record: its candidate, its inspection and its resolved extent (coverage.ts). */
+export interface ChunkToSave {
+  chunk: ChunkCandidate;
+  result: ChunkInspection;
+  scannedAt: string;
+  coverage?: Extent;
+}
+
+/** A drop's loaded records, by chunk id, and the names written since they were loaded. */
+interface RecordCache {
+  dataVersion: number;
+  byId: Map<number, ChunkRecord>;
+  idOf: Map<string, number>;
+  dirty: Set<string>;
+}
+
+/** SQLite's default limit on bound parameters is 32766; stay well below it. */
+const NAMES_PER_QUERY = 500;
+
 export class Catalog {
   readonly db: Database.Database;
+  private readonly cache = new Map<number, RecordCache>();
+  private stmts: ReturnType<Catalog['prepareWrites']> | null = null;
 
   constructor(readonly file: string, options: CatalogOptions = {}) {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -94,54 +118,75 @@ export class Catalog {
   }
 
   /** Records one chunk whole (one transaction); `coverage` is its resolved extent (see coverage.ts). */
-  saveChunk(dropId: number, c: ChunkCandidate, r: ChunkInspection, scannedAt: string, coverage: Extent = r.coverage ?? NO_EXTENT): void {
+  saveChunk(dropId: number, c: ChunkCandidate, r: ChunkInspection, scannedAt: string, coverage?: Extent): void {
+    this.saveChunks(dropId, [{ chunk: c, result: r, scannedAt, coverage }]);
+  }
+
+  /**
+   * Records several chunks in one transaction, each whole (its row, tables and problems):
+   * a kill leaves all of them or none, never part of one.
+   */
+  saveChunks(dropId: number, items: ChunkToSave[]): void {
+    if (!items.length) return;
+    const st = (this.stmts ??= this.prepareWrites());
+    this.db.transaction(() => {
+      for (const it of items) this.writeChunk(st, dropId, it);
+    })();
+    const cache = this.cache.get(dropId);
+    if (cache) for (const it of items) cache.dirty.add(it.chunk.name);
+  }
+
+  private prepareWrites() {
+    return {
+      del: this.db.prepare('DELETE FROM chunks WHERE drop_id = ? AND name = ?'),
+      chunk: this.db.prepare(
+        `INSERT INTO chunks (drop_id, name, dir, fingerprint, files, name_key, name_ts, hwm_from, hwm_from_ts, hwm_to, hwm_to_ts,
+           created_ts, max_data_ts, versions, metadata, metadata_error, checksum, expected_sha1, actual_sha1, archive, archive_bytes, scanned_at,
+           series, cov_from, cov_to, cov_source, req_from, req_to, req_source, attributes)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      table: this.db.prepare(
+        `INSERT INTO chunk_tables (chunk_id, seq, name, member, rows, columns, bytes, compressed_bytes, malformed_rows, checksum, error,
+           parts, declared_rows, declared_in, column_types, error_kind)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      problem: this.db.prepare('INSERT INTO chunk_problems (chunk_id, seq, kind, severity, tbl, message, detail) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    };
+  }
+
+  private writeChunk(st: ReturnType<Catalog['prepareWrites']>, dropId: number, { chunk: c, result: r, scannedAt, coverage = r.coverage ?? NO_EXTENT }: ChunkToSave): void {
     const files: StoredFile[] = [
       ...Object.entries(c.files).flatMap(([role, f]) => (f ? [{ rel: f.rel, size: f.size, mtimeMs: f.mtimeMs, role }] : [])),
       ...c.extraFiles.map((f) => ({ rel: f.rel, size: f.size, mtimeMs: f.mtimeMs, role: c.extraRole ?? 'extra' })),
     ];
     const req = r.requested;
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM chunks WHERE drop_id = ? AND name = ?').run(dropId, c.name);
-      const info = this.db
-        .prepare(
-          `INSERT INTO chunks (drop_id, name, dir, fingerprint, files, name_key, name_ts, hwm_from, hwm_from_ts, hwm_to, hwm_to_ts,
-             created_ts, max_data_ts, versions, metadata, metadata_error, checksum, expected_sha1, actual_sha1, archive, archive_bytes, scanned_at,
-             series, cov_from, cov_to, cov_source, req_from, req_to, req_source, attributes)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          dropId, c.name, c.dir,
-          // An unstable result is kept for the report but never reused: a fingerprint no scan can match.
-          r.unstable ? `unstable:${c.fingerprint}` : c.fingerprint,
-          json(files), c.nameKey, c.nameTs, r.hwmFrom, r.hwmFromTs, r.hwmTo, r.hwmToTs, r.createdTs, r.maxDataTs,
-          json(r.versions), r.metadata, r.metadataError, r.checksum, r.expectedSha1, r.actualSha1, r.archive, r.archiveBytes, scannedAt,
-          c.series ?? '', coverage.from, coverage.to, coverage.source, req?.from ?? null, req?.to ?? null, req?.source ?? null, json(r.attributes ?? {}),
-        );
-      const chunkId = Number(info.lastInsertRowid);
-      const insT = this.db.prepare(
-        `INSERT INTO chunk_tables (chunk_id, seq, name, member, rows, columns, bytes, compressed_bytes, malformed_rows, checksum, error,
-           parts, declared_rows, declared_in, column_types, error_kind)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      r.tables.forEach((t, i) =>
-        insT.run(
-          chunkId, i, t.name, t.member, t.rows, json(t.columns), t.bytes, t.compressedBytes, t.malformedRows, t.checksum, t.error,
-          json(t.parts ?? []), t.declaredRows ?? null, t.declaredIn ?? null, t.columnTypes ? json(t.columnTypes) : null,
-          t.error === null ? null : (t.errorKind ?? 'damaged'),
-        ),
-      );
-      const insP = this.db.prepare(
-        'INSERT INTO chunk_problems (chunk_id, seq, kind, severity, tbl, message, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      );
-      r.problems.forEach((p, i) => insP.run(chunkId, i, p.kind, p.severity, p.table, p.message, p.detail ? json(p.detail) : null));
-    })();
+    st.del.run(dropId, c.name);
+    const info = st.chunk.run(
+      dropId, c.name, c.dir,
+      // An unstable result is kept for the report but never reused: a fingerprint no scan can match.
+      r.unstable ? `unstable:${c.fingerprint}` : c.fingerprint,
+      json(files), c.nameKey, c.nameTs, r.hwmFrom, r.hwmFromTs, r.hwmTo, r.hwmToTs, r.createdTs, r.maxDataTs,
+      json(r.versions), r.metadata, r.metadataError, r.checksum, r.expectedSha1, r.actualSha1, r.archive, r.archiveBytes, scannedAt,
+      c.series ?? '', coverage.from, coverage.to, coverage.source, req?.from ?? null, req?.to ?? null, req?.source ?? null, json(r.attributes ?? {}),
+    );
+    const chunkId = Number(info.lastInsertRowid);
+    r.tables.forEach((t, i) =>
+      st.table.run(
+        chunkId, i, t.name, t.member, t.rows, json(t.columns), t.bytes, t.compressedBytes, t.malformedRows, t.checksum, t.error,
+        json(t.parts ?? []), t.declaredRows ?? null, t.declaredIn ?? null, t.columnTypes ? json(t.columnTypes) : null,
+        t.error === null ? null : (t.errorKind ?? 'damaged'),
+      ),
+    );
+    r.problems.forEach((p, i) => st.problem.run(chunkId, i, p.kind, p.severity, p.table, p.message, p.detail ? json(p.detail) : null));
   }
 
   /** Forgets chunks whose files are gone from the drop. */
   removeChunksExcept(dropId: number, keep: Set<string>): number {
     const names = [...this.fingerprints(dropId).keys()].filter((n) => !keep.has(n));
-    const del = this.db.prepare('DELETE FROM chunks WHERE drop_id = ? AND name = ?');
+    const del = (this.stmts ??= this.prepareWrites()).del;
     this.db.transaction(() => names.forEach((n) => del.run(dropId, n)))();
+    const cache = this.cache.get(dropId);
+    if (cache) for (const n of names) cache.dirty.add(n);
     return names.length;
   }
 
@@ -188,14 +233,43 @@ export class Catalog {
     }));
   }
 
+  /**
+   * Every chunk recorded for the drop, in the order they were recorded. Kept between calls:
+   * only chunks this catalog wrote or removed since are re-read, and everything is re-read
+   * when another connection has committed meanwhile (data_version). Callers must not modify
+   * the records.
+   */
   loadChunks(dropId: number): ChunkRecord[] {
-    const chunks = this.db.prepare('SELECT * FROM chunks WHERE drop_id = ? ORDER BY id').all(dropId) as Row[];
+    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    let cache = this.cache.get(dropId);
+    if (!cache || cache.dataVersion !== dataVersion) {
+      cache = { dataVersion, byId: new Map(), idOf: new Map(), dirty: new Set() };
+      this.cache.set(dropId, cache);
+      this.readRecords(dropId, null, cache);
+    } else if (cache.dirty.size) {
+      const names = [...cache.dirty];
+      cache.dirty.clear();
+      for (const n of names) {
+        const id = cache.idOf.get(n);
+        if (id !== undefined) cache.byId.delete(id);
+        cache.idOf.delete(n);
+      }
+      for (let i = 0; i < names.length; i += NAMES_PER_QUERY) this.readRecords(dropId, names.slice(i, i + NAMES_PER_QUERY), cache);
+    }
+    return [...cache.byId.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  }
+
+  /** Reads the drop's chunks (all, or those named) into the cache. */
+  private readRecords(dropId: number, names: string[] | null, cache: RecordCache): void {
+    const only = names ? ` AND c.name IN (${names.map(() => '?').join(', ')})` : '';
+    const args = [dropId, ...(names ?? [])];
+    const chunks = this.db.prepare(`SELECT c.* FROM chunks c WHERE c.drop_id = ?${only} ORDER BY c.id`).all(...args) as Row[];
     const tables = this.db
-      .prepare('SELECT t.* FROM chunk_tables t JOIN chunks c ON c.id = t.chunk_id WHERE c.drop_id = ? ORDER BY t.chunk_id, t.seq')
-      .all(dropId) as Row[];
+      .prepare(`SELECT t.* FROM chunk_tables t JOIN chunks c ON c.id = t.chunk_id WHERE c.drop_id = ?${only} ORDER BY t.chunk_id, t.seq`)
+      .all(...args) as Row[];
     const problems = this.db
-      .prepare('SELECT p.* FROM chunk_problems p JOIN chunks c ON c.id = p.chunk_id WHERE c.drop_id = ? ORDER BY p.chunk_id, p.seq')
-      .all(dropId) as Row[];
+      .prepare(`SELECT p.* FROM chunk_problems p JOIN chunks c ON c.id = p.chunk_id WHERE c.drop_id = ?${only} ORDER BY p.chunk_id, p.seq`)
+      .all(...args) as Row[];
     const byId = new Map<number, ChunkRecord>();
     for (const c of chunks) {
       byId.set(c.id as number, {
@@ -259,6 +333,9 @@ export class Catalog {
         ...(p.detail ? { detail: JSON.parse(p.detail as string) } : {}),
       });
     }
-    return [...byId.values()];
+    for (const [id, rec] of byId) {
+      cache.byId.set(id, rec);
+      cache.idOf.set(rec.name, id);
+    }
   }
 }

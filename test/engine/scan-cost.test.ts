@@ -1,0 +1,124 @@
+// What a scan costs per chunk, in structure rather than seconds (the machines are shared and
+// noisy): catalog transactions and prepared statements, and what a re-scan reads back.
+import { utimesSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Catalog } from '../../src/engine/catalog/catalog';
+import { cadenceOf } from '../../src/engine/options';
+import { buildReport } from '../../src/engine/report/build-report';
+import { scanDrop } from '../../src/engine/scan';
+import { writeGimDrop } from '../fixtures/gim-drop';
+import { removeDir, tempDir } from './harness';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeDir));
+const fresh = (): string => {
+  const d = tempDir('di-cost-');
+  dirs.push(d);
+  return d;
+};
+const cadence = cadenceOf({ asOf: 4102444800 });
+
+/** Counts the catalog's transactions and prepared statements (SQL text kept) while `fn` runs. */
+async function counting<T>(catalog: Catalog, fn: () => Promise<T>): Promise<{ result: T; transactions: number; prepared: string[] }> {
+  const db = catalog.db;
+  const tx = db.transaction.bind(db);
+  const prep = db.prepare.bind(db);
+  let transactions = 0;
+  const prepared: string[] = [];
+  db.transaction = ((f: (...a: unknown[]) => unknown) => {
+    const t = tx(f);
+    return Object.assign((...a: unknown[]) => {
+      transactions++;
+      return t(...a);
+    }, t);
+  }) as typeof db.transaction;
+  db.prepare = ((sql: string) => {
+    prepared.push(sql);
+    return prep(sql);
+  }) as typeof db.prepare;
+  try {
+    return { result: await fn(), transactions, prepared };
+  } finally {
+    db.transaction = tx;
+    db.prepare = prep;
+  }
+}
+
+describe('scan cost per chunk', () => {
+  it('records chunks a batch per transaction, with statements prepared once, not per chunk', async () => {
+    const work = fresh();
+    const drop = path.join(work, 'drop');
+    await writeGimDrop(drop, { seed: 41, chunks: 12, rowsPerTable: 20 });
+    const run = async (batch: { chunks: number; ms: number }, name: string) => {
+      const catalog = new Catalog(path.join(work, name));
+      try {
+        return await counting(catalog, () => scanDrop(drop, { catalog, cadence, saveBatch: batch }));
+      } finally {
+        catalog.close();
+      }
+    };
+    const perChunk = await run({ chunks: 1, ms: 0 }, 'one.sqlite');
+    const batched = await run({ chunks: 4, ms: 60_000 }, 'four.sqlite');
+    expect(perChunk.result.inspected).toBe(12);
+    expect(batched.result.inspected).toBe(12);
+    // Besides the saves, a scan has three transactions (entry problems, removals, its end).
+    expect(perChunk.transactions).toBe(3 + 12);
+    expect(batched.transactions).toBe(3 + 3);
+    // The inserts are prepared once per catalog, however many chunks and batches.
+    const inserts = (p: string[]) => p.filter((s) => /INSERT INTO chunk/.test(s)).length;
+    expect(inserts(perChunk.prepared)).toBe(3);
+    expect(inserts(batched.prepared)).toBe(3);
+  });
+
+  it('a re-scan reads back only the chunks that changed; the report reuses what the scan loaded', async () => {
+    const work = fresh();
+    const drop = path.join(work, 'drop');
+    const m = await writeGimDrop(drop, { seed: 42, chunks: 10, rowsPerTable: 20 });
+    const catalog = new Catalog(path.join(work, 'catalog.sqlite'));
+    try {
+      const reads = (p: string[]) => p.filter((s) => /^SELECT c\.\* FROM chunks c/.test(s));
+      const first = await counting(catalog, async () => {
+        const o = await scanDrop(drop, { catalog, cadence });
+        return buildReport(catalog, o.drop, cadence);
+      });
+      expect(first.result.chunks).toHaveLength(10);
+      // One full read for the checks; the report reads nothing again.
+      expect(reads(first.prepared)).toHaveLength(1);
+      expect(reads(first.prepared)[0]).not.toMatch(/IN \(/);
+
+      const c = m.chunks[4];
+      const xml = path.join(drop, c.dir, `${path.basename(c.dir)}.extracted.xml`);
+      utimesSync(xml, new Date(), new Date());
+      const again = await counting(catalog, async () => {
+        const o = await scanDrop(drop, { catalog, cadence });
+        return { o, report: buildReport(catalog, o.drop, cadence) };
+      });
+      expect(again.result.o).toMatchObject({ inspected: 1, reused: 9 });
+      // Only the touched chunk is read back, by name.
+      expect(reads(again.prepared)).toEqual([expect.stringMatching(/c\.name IN \(\?\) ORDER BY/)]);
+      expect(again.result.report.chunks.map((x) => x.name).sort()).toEqual(first.result.chunks.map((x) => x.name).sort());
+      expect(again.result.report.summary).toEqual(first.result.summary);
+    } finally {
+      catalog.close();
+    }
+  });
+
+  it('a record written by another process is seen (the kept records are dropped)', async () => {
+    const work = fresh();
+    const drop = path.join(work, 'drop');
+    const m = await writeGimDrop(drop, { seed: 43, chunks: 4, rowsPerTable: 20 });
+    const file = path.join(work, 'catalog.sqlite');
+    const app = new Catalog(file);
+    const cli = new Catalog(file);
+    try {
+      const o = await scanDrop(drop, { catalog: app, cadence });
+      expect(app.loadChunks(o.dropId)).toHaveLength(4);
+      cli.removeChunksExcept(o.dropId, new Set(m.chunks.slice(1).map((c) => c.name)));
+      expect(app.loadChunks(o.dropId)).toHaveLength(3);
+    } finally {
+      app.close();
+      cli.close();
+    }
+  });
+});
