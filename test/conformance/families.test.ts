@@ -105,6 +105,6 @@ for (const family of FAMILIES) {
       const resumed = buildReport(catalog, whole.outcome.drop, cadence);
       catalog.close();
       expect(stable(resumed)).toEqual(stable(whole.report));
-    });
+    }, 180_000); // three scans of the drop: well past the default timeout on a loaded machine
   });
 }
