@@ -17,7 +17,7 @@ import { refuseInsideDrop } from './fs/write-guard';
 import { isS3Url, parseS3Url, s3UrlOf } from './storage/location';
 import { fileEntriesOf, openStore } from './storage/open';
 import { S3Store } from './storage/s3-store';
-import type { StoreStats } from './storage/types';
+import type { DropStore, StoreStats } from './storage/types';
 import { EngineError } from './model';
 import { defaultPoolSize, ScanPool, WorkerStartError } from './workers/pool';
 import { SEVERITY_OF } from '../shared/report';
@@ -100,18 +100,18 @@ export async function resolveDrop(dropPath: string): Promise<string> {
 export async function discoverDrop(
   drop: string,
   signal?: AbortSignal,
-  opts: { followLinks?: boolean; io?: StoreStats } = {},
+  opts: { followLinks?: boolean; io?: StoreStats; store?: DropStore } = {},
 ): Promise<{ adapter: DropAdapter; chunks: ChunkCandidate[]; walk: WalkResult }> {
   let walk: WalkResult;
   if (isS3Url(drop)) {
     // A bucket prefix is listed, not walked: no links, special files or unreadable folders.
-    const store = openStore(drop);
+    const store = opts.store ?? openStore(drop);
     try {
       const listed = await store.list({ signal });
       walk = { files: fileEntriesOf(store, listed.files), unreadable: [], outsideLinks: [], special: [] };
     } finally {
-      store.close();
-      if (opts.io) {
+      if (!opts.store) store.close();
+      if (opts.io && !opts.store) {
         opts.io.requests += store.stats.requests;
         opts.io.bytesRead += store.stats.bytesRead;
       }
@@ -135,6 +135,18 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
   const started = Date.now();
   const drop = await resolveDrop(dropPath);
   if (req.catalog.file !== ':memory:') refuseInsideDrop(req.catalog.file, drop, 'the catalog', 'choose another with --catalog');
+  // An S3 drop is read through one store for the whole scan, workers included (they read
+  // through it over their ports: one SDK, one client, one bound on requests in flight).
+  const shared = isS3Url(drop) ? openStore(drop) : undefined;
+  const io: StoreStats = shared ? shared.stats : { requests: 0, bytesRead: 0 };
+  try {
+    return await scanWith(drop, req, shared, io, started);
+  } finally {
+    shared?.close();
+  }
+}
+
+async function scanWith(drop: string, req: ScanRequest, shared: DropStore | undefined, io: StoreStats, started: number): Promise<ScanOutcome> {
   const progress: Omit<ScanProgress, 'jobId'> = {
     drop,
     phase: 'discovering',
@@ -148,7 +160,6 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
     storageRequests: 0,
     storageBytes: 0,
   };
-  const io: StoreStats = { requests: 0, bytesRead: 0 };
   const emit = (): void => {
     progress.elapsedMs = Date.now() - started;
     progress.storageRequests = io.requests;
@@ -159,7 +170,7 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
   };
   emit();
 
-  const { adapter, chunks, walk } = await discoverDrop(drop, req.signal, { followLinks: req.followLinks, io });
+  const { adapter, chunks, walk } = await discoverDrop(drop, req.signal, { followLinks: req.followLinks, io, store: shared });
   // Other reading options read other results: chunks read with others are read again.
   const tag = readOptionsTag(req.read);
   if (tag) for (const c of chunks) c.fingerprint += tag;
@@ -213,10 +224,14 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
                 emit();
               }
             },
-            (d) => {
-              io.requests += d.requests;
-              io.bytesRead += d.bytesRead;
-            },
+            // A shared store counts its own requests; a worker's store reports them.
+            shared
+              ? undefined
+              : (d) => {
+                  io.requests += d.requests;
+                  io.bytesRead += d.bytesRead;
+                },
+            shared,
           );
         } catch (e) {
           if (req.signal?.aborted) throw abortError();
@@ -257,7 +272,7 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
   req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, records.flatMap((c) => c.problems));
   progress.phase = 'done';
   emit();
-  return { drop, dropId: dropRow.id, format: adapter.format, chunks: chunks.length, inspected: todo.length, reused: chunks.length - todo.length, removed, io };
+  return { drop, dropId: dropRow.id, format: adapter.format, chunks: chunks.length, inspected: todo.length, reused: chunks.length - todo.length, removed, io: { ...io } };
 }
 
 function abortError(): Error {

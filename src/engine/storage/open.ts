@@ -25,6 +25,12 @@ export function sharedStore(location: string): DropStore {
   return s;
 }
 
+/** Makes `store` the thread's store for `location` (a worker reading through the coordinator's). */
+export function setSharedStore(location: string, store: DropStore): void {
+  shared.get(location)?.close();
+  shared.set(location, store);
+}
+
 /** A store's listing as the walk's FileEntry (abs = the local path or the s3:// URL), version kept. */
 export function fileEntriesOf(store: DropStore, entries: StoreEntry[]): FileEntry[] {
   return entries.map((e) => ({ rel: e.rel, abs: store.localPath(e.rel) ?? `${store.location}${e.rel}`, size: e.size, mtimeMs: e.mtimeMs, version: e.version }));

@@ -1,5 +1,6 @@
 // Messages between the scan coordinator and its worker threads.
 import type { ChunkCandidate, ChunkInspection, ReadOptions } from '../formats/types';
+import type { StoreRequest } from '../storage/bridge';
 
 export interface InspectJob {
   id: number;
@@ -9,6 +10,8 @@ export interface InspectJob {
   verify: boolean;
   maxMemberBytes: number;
   read?: ReadOptions;
+  /** Read the drop through the coordinator's store (S3), not a store of the worker's own. */
+  bridged?: 's3' | 'local';
 }
 
 export type WorkerReply =
@@ -16,4 +19,5 @@ export type WorkerReply =
   /** What the job cost the drop's store (requests, object bytes), sent before 'done'. */
   | { id: number; type: 'io'; requests: number; bytesRead: number }
   | { id: number; type: 'done'; result: ChunkInspection }
-  | { id: number; type: 'error'; message: string };
+  | { id: number; type: 'error'; message: string }
+  | StoreRequest;

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ChunkInspection } from '../formats/types';
+import { StoreServer } from '../storage/bridge';
+import type { DropStore } from '../storage/types';
 import type { InspectJob, WorkerReply } from './messages';
 
 /** Where the worker entry lives: next to the bundle (out/cli, out/main) or as TS source (tests). */
@@ -34,6 +36,8 @@ interface Pending {
   job: InspectJob;
   onBytes: (n: number) => void;
   onIo?: (d: { requests: number; bytesRead: number }) => void;
+  /** The coordinator's store the job reads through (job.bridged). */
+  store?: DropStore;
   resolve: (r: ChunkInspection) => void;
   reject: (e: Error) => void;
 }
@@ -43,14 +47,16 @@ export class ScanPool {
   private idle: Worker[] = [];
   private queue: Pending[] = [];
   private running = new Map<Worker, Pending>();
+  private servers = new Map<Worker, StoreServer>();
   private closed = false;
 
   constructor(readonly size = defaultPoolSize()) {}
 
-  run(job: Omit<InspectJob, 'id'>, onBytes: (n: number) => void, onIo?: Pending['onIo']): Promise<ChunkInspection> {
+  /** With `store`, the worker reads the drop through it (see storage/bridge.ts). */
+  run(job: Omit<InspectJob, 'id' | 'bridged'>, onBytes: (n: number) => void, onIo?: Pending['onIo'], store?: DropStore): Promise<ChunkInspection> {
     if (this.closed) return Promise.reject(new Error('pool closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ job: { ...job, id: nextId++ }, onBytes, onIo, resolve, reject });
+      this.queue.push({ job: { ...job, id: nextId++, bridged: store?.kind }, onBytes, onIo, store, resolve, reject });
       this.pump();
     });
   }
@@ -58,7 +64,10 @@ export class ScanPool {
   private spawn(): Worker {
     const entry = workerEntry();
     const w = new Worker(entry.file, { workerData: entry.workerData });
+    const server = new StoreServer((m) => w.postMessage(m));
+    this.servers.set(w, server);
     w.on('message', (msg: WorkerReply) => {
+      if (msg.type === 'store') return server.handle(this.running.get(w)?.store, msg);
       const p = this.running.get(w);
       if (!p || msg.id !== p.job.id) return;
       if (msg.type === 'bytes') p.onBytes(msg.n);
@@ -78,6 +87,8 @@ export class ScanPool {
   }
 
   private lose(w: Worker, e: Error): void {
+    this.servers.get(w)?.close();
+    this.servers.delete(w);
     this.workers = this.workers.filter((x) => x !== w);
     this.idle = this.idle.filter((x) => x !== w);
     const p = this.running.get(w);
@@ -113,6 +124,8 @@ export class ScanPool {
     for (const p of this.running.values()) p.reject(reason);
     this.running.clear();
     const ws = this.workers;
+    for (const s of this.servers.values()) s.close();
+    this.servers.clear();
     this.workers = [];
     this.idle = [];
     await Promise.all(ws.map((w) => w.terminate().catch(() => 0)));

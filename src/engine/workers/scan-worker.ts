@@ -1,7 +1,8 @@
 // Worker thread entry: inspects the chunks it is sent, one at a time, reporting bytes read.
 import { parentPort } from 'node:worker_threads';
 import { INSPECTORS } from '../formats/inspectors';
-import { sharedStore } from '../storage/open';
+import { BridgedStore, type StoreReply } from '../storage/bridge';
+import { setSharedStore, sharedStore } from '../storage/open';
 import type { InspectJob, WorkerReply } from './messages';
 
 const port = parentPort;
@@ -10,13 +11,21 @@ if (!port) throw new Error('scan-worker must run in a worker thread');
 /** Progress is posted in steps of this many bytes, not per read. */
 const PROGRESS_STEP = 4 << 20;
 
-port.on('message', (job: InspectJob) => {
-  void run(job);
+const bridges = new Map<string, BridgedStore>();
+
+port.on('message', (msg: InspectJob | StoreReply) => {
+  if ('type' in msg) bridges.forEach((b) => b.receive(msg));
+  else void run(msg);
 });
 
 async function run(job: InspectJob): Promise<void> {
   const post = (msg: WorkerReply): void => port!.postMessage(msg);
   let pending = 0;
+  if (job.bridged && !bridges.has(job.root)) {
+    const b = new BridgedStore(job.bridged, job.root, (m) => port!.postMessage(m));
+    bridges.set(job.root, b);
+    setSharedStore(job.root, b);
+  }
   // The store's counters before the job: the job's cost is the difference (one job at a time).
   const store = sharedStore(job.root);
   const before = { ...store.stats };
