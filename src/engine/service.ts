@@ -7,6 +7,7 @@ import { Catalog } from './catalog/catalog';
 import { defaultCatalogPath } from './catalog/location';
 import { EngineError } from './model';
 import { cadenceOf } from './options';
+import { isS3Url } from './storage/location';
 import { renderReport, reportFileName } from './report/index';
 import { buildReport } from './report/build-report';
 import { resolveDrop, scanDrop } from './scan';
@@ -143,11 +144,12 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       watches.delete(drop);
       if (!on) return;
       // Polling, not fs.watch: drops often sit on network shares where change events never
-      // arrive. A scan of an unchanged drop only stats its files.
+      // arrive. A scan of an unchanged drop only stats its files. An S3 prefix is listed each
+      // time (requests are billed): once a minute is enough there.
       const timer = setInterval(() => {
         if ([...jobs.values()].some((j) => j.drop === drop)) return;
         void startScan(drop).catch(() => undefined);
-      }, options.watchIntervalMs ?? 5000);
+      }, options.watchIntervalMs ?? (isS3Url(drop) ? 60_000 : 5000));
       timer.unref();
       watches.set(drop, timer);
     },

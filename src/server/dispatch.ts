@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { API_SPEC, type ArgKind } from '../shared/api-methods';
+import { isS3Url, parseS3Url, s3UrlOf } from '../engine/storage/location';
 import {
   API_METHODS,
   type ApiMethod,
@@ -33,13 +34,22 @@ export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name);
 }
 
-/** A drop folder from the UI: absolute, existing, a directory. Returns it normalized. */
+/**
+ * A drop from the UI: a folder (absolute, existing, a directory), or an S3 location
+ * (s3://bucket/prefix/, well-formed; the engine lists it and says why when it cannot).
+ * Returns it normalized.
+ */
 export async function checkDropPath(value: unknown, what = 'drop'): Promise<string> {
   if (typeof value !== 'string' || value === '') {
     throw new ApiError('bad-request', `The ${what} must be a folder path.`);
   }
   if (value.length > MAX_PATH_LENGTH || value.includes('\0')) {
     throw new ApiError('bad-request', `The ${what} path is not a valid path.`);
+  }
+  if (isS3Url(value)) {
+    const loc = parseS3Url(value);
+    if (!loc) throw new ApiError('bad-request', `${value.trim()} is not an S3 location: use s3://bucket/prefix/`);
+    return s3UrlOf(loc);
   }
   if (!isAbsolute(value)) {
     throw new ApiError('bad-request', `The ${what} path must be absolute: ${value}`);

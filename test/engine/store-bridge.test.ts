@@ -30,7 +30,7 @@ describe('store bridge', () => {
       stats: local.stats,
       list: () => local.list(),
       stat: (rel) => local.stat(rel),
-      read: (rel, s, e, sig, v) => (rel === 'changed.bin' ? Promise.reject(new ObjectChanged(rel)) : rel === 'denied.bin' ? Promise.reject(new EngineError('unreadable', 'access denied: denied.bin')) : local.read(rel, s, e, sig, v)),
+      read: (rel, s, e) => (rel === 'changed.bin' ? Promise.reject(new ObjectChanged(rel)) : rel === 'denied.bin' ? Promise.reject(new EngineError('unreadable', 'access denied: denied.bin')) : local.read(rel, s, e)),
       stream: (rel, o) => local.stream(rel, o),
       localPath: () => null,
       close: () => local.close(),

@@ -13,6 +13,8 @@ export interface FaultProxy {
   endpoint: string;
   /** Requests that reached the proxy (answered or forwarded). */
   seen: number;
+  /** Each request as 'METHOD path', with ' range=…' when it asked for a byte range. */
+  log: string[];
   /** Answers the next `n` requests (or all, with Infinity) with this fault. */
   inject(fault: Fault, n: number): void;
   close(): Promise<void>;
@@ -25,9 +27,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const t = new URL(target);
   let pending: { fault: Fault; n: number } | null = null;
   const state = { seen: 0 };
+  const log: string[] = [];
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
     state.seen++;
+    log.push(`${req.method} ${req.url}${req.headers.range ? ` range=${req.headers.range}` : ''}`);
     if (pending && pending.n > 0) {
       pending.n--;
       const f = pending.fault;
@@ -54,6 +58,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     get seen() {
       return state.seen;
     },
+    log,
     inject(fault, n) {
       pending = { fault, n };
     },

@@ -22,7 +22,7 @@ export const MOTO_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCES
 
 /** Why moto_server cannot be used here, or null when it can. */
 export function motoUnavailable(): string | null {
-  const r = spawnSync('moto_server', ['--help'], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync('moto_server', ['--help'], { encoding: 'utf8', timeout: 120_000 });
   if (r.error || r.status !== 0) {
     const why = `moto_server cannot be started (${r.error?.message ?? `exit ${r.status}: ${(r.stderr ?? '').trim().split('\n').pop()}`}); install it with: pip install 'moto[server]'`;
     if (process.env.DROP_INSPECTOR_REQUIRE_MOTO) throw new Error(why);

@@ -9,6 +9,10 @@ import { ZipArchive, ZipError } from '../zip/zip-archive';
 import { PartReadError, readPart } from '../parts/read';
 import { readParquetAsCsv } from './parquet-source';
 import { BOMB_RATIO, DEFAULT_MAX_MEMBER_BYTES, refusalOf, type InflateLimits } from '../parts/limits';
+import { isS3Url } from '../storage/location';
+import { sharedStore } from '../storage/open';
+import { ObjectChanged } from '../storage/types';
+import { fileOf } from '../../shared/family';
 import {
   CACHE_FORMAT,
   SEGMENT_BYTES,
@@ -79,14 +83,27 @@ const PROGRESS_EVERY_MS = 100;
 
 /** Refuses an archive that is not the one the catalog describes (the cache key would lie). */
 async function checkSource(src: EntrySource): Promise<void> {
-  const st = await fsp.stat(src.archive).catch(() => null);
-  if (!st) throw new TableReadError(`${src.archive} is gone`, 'missing');
-  if (st.size !== src.size || Math.trunc(st.mtimeMs) !== Math.trunc(src.mtimeMs)) {
-    throw new TableReadError(
-      `${path.basename(src.archive)} changed since it was listed; scan the drop again`,
-      'changed',
-    );
+  const state = await listedState(src);
+  if (state === 'gone') throw new TableReadError(`${src.archive} is gone`, 'missing');
+  if (state === 'changed') {
+    throw new TableReadError(`${path.basename(src.archive)} changed since it was listed; scan the drop again`, 'changed');
   }
+}
+
+/**
+ * Whether the source is still the one the scan listed: size and mtime locally; in S3 size
+ * and ETag from a HEAD (reads of it carry If-Match, so a later replacement fails them).
+ */
+async function listedState(src: EntrySource): Promise<'same' | 'changed' | 'gone'> {
+  if (src.root && isS3Url(src.root) && src.part) {
+    const file = fileOf(src.part.source);
+    const st = await sharedStore(src.root).stat(file.path);
+    if (!st) return 'gone';
+    return st.size === src.size && (src.version === undefined || st.version === src.version) ? 'same' : 'changed';
+  }
+  const st = await fsp.stat(src.archive).catch(() => null);
+  if (!st) return 'gone';
+  return st.size !== src.size || Math.trunc(st.mtimeMs) !== Math.trunc(src.mtimeMs) ? 'changed' : 'same';
 }
 
 export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promise<EntryMeta> {
@@ -257,8 +274,8 @@ export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promis
         await fh.close();
       }
     }
-    const after = await fsp.stat(src.archive).catch(() => null);
-    if (!after || after.size !== src.size || Math.trunc(after.mtimeMs) !== Math.trunc(src.mtimeMs)) {
+    // An S3 object's reads carried If-Match: a replacement failed them already.
+    if (!(src.root && isS3Url(src.root)) && (await listedState(src)) !== 'same') {
       throw new TableReadError(
         `${path.basename(src.archive)} changed while it was read; scan the drop again`,
         'changed',
@@ -359,6 +376,7 @@ async function openEntryBytes(src: EntrySource, limits: Partial<InflateLimits> =
         if (part.layout.kind === 'parquet') {
           await readParquetAsCsv(root, part, onData, { signal, maxBytes: limit }).catch((e: Error) => {
             if (e.name === 'AbortError') throw e;
+            if (e instanceof ObjectChanged) throw new TableReadError(`${e.rel} changed since it was listed; scan the drop again`, 'changed');
             throw new TableReadError(`${part.source.kind === 'file' ? part.source.path : 'the part'}: ${e.message.split('\n')[0]}`, 'unreadable');
           });
           return;

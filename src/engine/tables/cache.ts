@@ -74,6 +74,8 @@ export interface EntrySource {
   part?: PartSpec;
   /** The drop the part's paths are relative to. */
   root?: string;
+  /** The object's version as listed (an S3 ETag), where mtimeMs does not tell versions apart. */
+  version?: string;
 }
 
 export interface EntryMeta {
@@ -155,6 +157,7 @@ export function entryKey(src: EntrySource): string {
         [src.dialect.delimiter, src.dialect.quote, src.dialect.header],
         // Codecs and layouts other than a zip's DSV member change what the bytes are.
         ...(src.part && !isPlainMember(src.part) ? [src.part.codecs, src.part.layout.kind] : []),
+        ...(src.version !== undefined ? [src.version] : []),
       ]),
     )
     .digest('hex');

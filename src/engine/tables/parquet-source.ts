@@ -1,16 +1,22 @@
-// A Parquet part for the table browser: DuckDB reads the file (local drops read it in place)
-// and writes its rows once as RFC 4180 CSV into a temporary file outside the drop; the entry
-// is then built from those bytes like any CSV part (index, cells, analysis), so sort, filter,
-// search and statistics work the same. Cells are DuckDB's text for each value; NULL is empty.
-import { createReadStream, promises as fsp } from 'node:fs';
+// A Parquet part for the table browser: DuckDB reads the file (local drops read it in place;
+// an S3 object is fetched once, with If-Match on the listed ETag, into the build's temporary
+// folder outside the drop, as DuckDB's httpfs cannot be installed here) and writes its rows
+// once as RFC 4180 CSV into a temporary file; the entry is then built from those bytes like
+// any CSV part (index, cells, analysis) and kept in the bounded table cache, so sort, filter,
+// search and statistics work the same and the object is not fetched again while the entry
+// lives. Cells are DuckDB's text for each value; NULL is empty.
+import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { PartSpec } from '../../shared/family';
+import { isS3Url } from '../storage/location';
+import { sharedStore } from '../storage/open';
 
 const sql = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-/** Streams the CSV form of a local Parquet part to onData; the temp file is removed after. */
+/** Streams the CSV form of a Parquet part to onData; the temp files are removed after. */
 export async function readParquetAsCsv(
   root: string,
   part: PartSpec,
@@ -18,10 +24,22 @@ export async function readParquetAsCsv(
   opts: { signal?: AbortSignal; maxBytes?: number } = {},
 ): Promise<void> {
   if (part.source.kind !== 'file') throw new Error('Parquet parts are read from plain files only');
-  if (/^s3:\/\//i.test(root)) throw new Error('Parquet tables are not yet browsable from S3 by this version (scan a local copy to browse them)');
-  const file = path.join(root, part.source.path);
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'drop-inspector-pq-'));
   const out = path.join(dir, 'rows.csv');
+  let file = path.join(root, part.source.path);
+  if (isS3Url(root)) {
+    if (opts.maxBytes !== undefined && part.source.size > opts.maxBytes) {
+      await fsp.rm(dir, { recursive: true, force: true });
+      throw new Error(`${part.source.path} is ${part.source.size} bytes, over the ${opts.maxBytes}-byte limit`);
+    }
+    file = path.join(dir, 'object.parquet');
+    try {
+      await pipeline(sharedStore(root).stream(part.source.path, { signal: opts.signal, version: part.source.version }), createWriteStream(file));
+    } catch (e) {
+      await fsp.rm(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
   const { DuckDBInstance } = createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api');
   const inst = await DuckDBInstance.create(':memory:', { threads: '1', preserve_insertion_order: 'true', memory_limit: '128MB', temp_directory: dir });
   try {

@@ -34,6 +34,7 @@ import type { InflateLimits } from '../parts/limits';
 import { continuityOrder } from '../checks/order';
 import { EngineError, type ChunkRecord } from '../model';
 import { resolveDrop } from '../scan';
+import { isS3Url } from '../storage/location';
 import {
   columnStatistics,
   exportCsv,
@@ -240,10 +241,13 @@ export class TableService implements TableApi {
       part = { ...part, layout: { kind: 'dsv', dialect: d } };
     }
     const file = fileOf(part.source);
+    // An S3 drop's objects are named by URL and versioned by ETag (not a time).
+    const s3 = isS3Url(drop);
     return {
-      archive: path.join(drop, file.path),
+      archive: s3 ? `${drop}${file.path}` : path.join(drop, file.path),
       size: file.size,
-      mtimeMs: Number(file.version),
+      mtimeMs: s3 ? 0 : Number(file.version),
+      ...(s3 ? { version: file.version } : {}),
       member: part.source.kind === 'member' ? part.source.member : describeSource(part.source),
       encoding,
       dialect: part.layout.kind === 'dsv' ? part.layout.dialect : RFC4180,

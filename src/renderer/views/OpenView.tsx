@@ -38,10 +38,13 @@ export function OpenView() {
   return (
     <section className="open-view" aria-labelledby="open-title" data-testid="open-view">
       <h1 id="open-title">Open a drop</h1>
-      <p className="muted">A drop is the folder the exports arrive in. Its chunks are checked for gaps, damage and lateness.</p>
+      <p className="muted">
+        A drop is the folder the exports arrive in, or an S3 bucket prefix read in place (s3://bucket/prefix/, with this machine&apos;s AWS
+        credentials). Its chunks are checked for gaps, damage and lateness.
+      </p>
       <form className="open-form" onSubmit={submit}>
         <label htmlFor="drop-path-input" className="field-label">
-          Folder path
+          Folder path or S3 location
         </label>
         <div className="open-row">
           <input
@@ -51,7 +54,7 @@ export function OpenView() {
             type="text"
             spellCheck={false}
             autoComplete="off"
-            placeholder="/data/drops/site-a"
+            placeholder="/data/drops/site-a  or  s3://bucket/analytics-export/"
             value={path}
             onChange={(e) => setPath(e.target.value)}
           />
