@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 // The Open screen with an s3:// location (moto_server behind a fault proxy), in Chromium
 // through the browser host: a bucket prefix opens and shows its report; no such bucket,
-// access denied and no credentials are each one clear line in the page.
+// access denied and no credentials are each one clear line in the page; the coverage heat
+// map labels its columns with the run dates.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -111,5 +112,12 @@ describe.skipIf(skip)('opening an s3:// drop in the browser host', () => {
     await expect.poll(async () => (await page.locator('body').innerText()).includes('2026-11-16'), { timeout: 60_000 }).toBe(true);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, '31-open-s3-report.png') });
+    // The coverage heat map (tables x days): its columns are labelled with the run dates.
+    await page.getByTestId('tab-coverage').click();
+    const matrix = page.getByTestId('coverage-matrix');
+    await matrix.waitFor({ timeout: 30_000 });
+    const heads = await matrix.locator('.matrix-col-head span').allInnerTexts();
+    expect(heads).toEqual(['2026-11-14', '2026-11-15', '2026-11-17', '2026-11-18']);
+    await page.screenshot({ path: path.join(ARTIFACTS, '32-s3-coverage-days.png') });
   });
 });

@@ -89,3 +89,21 @@ export function coverageModel(report: ScanReport): CoverageModel {
   cache.set(report, model);
   return model;
 }
+
+/**
+ * A column's label: the chunk's audit key where it has one; otherwise its place on the
+ * family's axis (the run date for daily dumps, the window's start for time ranges), so the
+ * axis reads as days, not as chunk numbers.
+ */
+export function columnLabel(c: ScanReport['chunks'][number], index: number): string {
+  if (c.hwmTo !== null) return String(c.hwmTo);
+  const from = c.coverage?.from;
+  if (from !== null && from !== undefined && c.coverage.axis !== 'audit-key') {
+    const iso = new Date(from * 1000).toISOString();
+    const day = iso.slice(0, 10);
+    const label = c.coverage.axis === 'run-date' ? day : `${day} ${iso.slice(11, 16)}`;
+    // The series (brand) is in the column's title: a prefix would not fit the header.
+    return label;
+  }
+  return `#${index + 1}`;
+}
