@@ -256,7 +256,12 @@ export class JsonRecordCounter {
   /** Key sets already added, by the record's top-level key list (most records share one). */
   private lastSig = '';
 
-  constructor(layout: JsonLayout, private readonly maxSamples = 20) {
+  constructor(
+    layout: JsonLayout,
+    private readonly maxSamples = 20,
+    /** Each record that is an object, as parsed here (so a second reader need not parse it again). */
+    private readonly onRecord?: (record: Record<string, unknown>) => void,
+  ) {
     this.splitter = new JsonRecordSplitter(layout, (bytes, n) => this.record(bytes, n));
   }
 
@@ -272,6 +277,7 @@ export class JsonRecordCounter {
       if (this.samples.length < this.maxSamples) this.samples.push(n);
       return;
     }
+    this.onRecord?.(v as Record<string, unknown>);
     // Flattening every record costs more than parsing it; records of one extract mostly share
     // their keys, so a record whose top-level keys (and nested objects' keys) match the
     // previous one's adds nothing new.

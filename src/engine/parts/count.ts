@@ -2,7 +2,7 @@
 // rules with the table browser), other layouts through their own counters (Parquet from its
 // footer, JSON streamed) registered in LAYOUT_COUNTERS. Every family's inspector counts
 // through here, so a new layout is a plug-in, not a fork.
-import { describeSource, type Layout, type PartSpec } from '../../shared/family';
+import { describeSource, type Dialect, type Layout, type PartSpec } from '../../shared/family';
 import { ParquetUnreadable, readParquetFooter } from '../parquet/footer';
 import { sharedStore } from '../storage/open';
 import { ObjectChanged } from '../storage/types';
@@ -30,10 +30,10 @@ export interface PartCount {
 export type LayoutCounter = (root: string, part: PartSpec, opts: PartReadOptions) => Promise<PartCount>;
 
 export const LAYOUT_COUNTERS: Partial<Record<Layout['kind'], LayoutCounter>> = {
-  dsv: countDsv,
+  dsv: countStreamed,
   parquet: countParquet,
-  jsonl: countJson,
-  'json-array': countJson,
+  jsonl: countStreamed,
+  'json-array': countStreamed,
 };
 
 export async function countPart(root: string, part: PartSpec, opts: PartReadOptions = {}): Promise<PartCount> {
@@ -48,45 +48,77 @@ export function emptyCount(): PartCount {
   return { rows: null, columns: [], columnTypes: null, malformedRows: 0, firstMalformed: [], unterminatedQuote: false, bytes: 0, error: null };
 }
 
-async function countDsv(root: string, part: PartSpec, opts: PartReadOptions): Promise<PartCount> {
-  const dialect = part.layout.kind === 'dsv' ? part.layout.dialect : null;
-  const counter = new CsvRecordCounter(dialect ? { dialect } : {});
-  const out = emptyCount();
+/**
+ * A layout's counter over decoded bytes pushed to it: the one place a layout's record rules
+ * live, so a reader that decodes a part once can feed the same bytes to it and to other
+ * consumers (the extracts inspector tees them to its account-id pass). finish() takes the
+ * read's failure, if any.
+ */
+export interface StreamCounter {
+  push(chunk: Uint8Array): void;
+  finish(failure?: PartReadError | null): PartCount;
+}
+
+export type JsonRecordHook = (record: Record<string, unknown>) => void;
+
+/** The streaming counter of a byte layout (DSV, JSON lines, JSON array); null for Parquet (footer). */
+export function streamCounter(layout: Layout, hooks: { onJsonRecord?: JsonRecordHook } = {}): StreamCounter | null {
+  if (layout.kind === 'dsv') return dsvCounter(layout.dialect);
+  if (layout.kind === 'jsonl' || layout.kind === 'json-array') return jsonCounter(layout.kind, hooks.onJsonRecord);
+  return null;
+}
+
+async function countStreamed(root: string, part: PartSpec, opts: PartReadOptions): Promise<PartCount> {
+  const counter = streamCounter(part.layout)!;
   try {
     await readPart(root, part, (c) => counter.push(c), opts);
   } catch (e) {
     if (!(e instanceof PartReadError)) throw e;
-    const r = counter.finish();
-    return { ...out, rows: r.header ? r.records : null, columns: r.header ?? [], bytes: r.bytes, error: { reason: e.reason, message: e.message } };
+    return counter.finish(e);
   }
-  const r = counter.finish();
-  out.bytes = r.bytes;
-  if (dialect && !dialect.header) {
-    // No header (flattened files): every record is data; columns are named by position.
-    return {
-      ...out,
-      rows: r.records,
-      columns: syntheticColumns(r.headerFields),
-      malformedRows: r.malformedRows,
-      firstMalformed: r.firstMalformed,
-      unterminatedQuote: r.unterminatedQuote,
-    };
-  }
-  if (r.header === null) {
-    out.rows = 0;
-    if (r.bytes > 0) out.error = { reason: r.headerTooLong ? 'not-text' : 'no-header', message: r.headerTooLong ? 'first line over 1 MiB: not text?' : 'no header line' };
-    return out;
-  }
-  if (r.header.some((h) => h.includes('\u0000'))) {
-    return { ...out, rows: null, error: { reason: 'not-text', message: 'header holds NUL bytes (UTF-16 or binary?)' } };
-  }
+  return counter.finish(null);
+}
+
+function dsvCounter(dialect: Dialect): StreamCounter {
+  const counter = new CsvRecordCounter({ dialect });
   return {
-    ...out,
-    rows: r.records,
-    columns: r.header,
-    malformedRows: r.malformedRows,
-    firstMalformed: r.firstMalformed,
-    unterminatedQuote: r.unterminatedQuote,
+    push: (c) => counter.push(c),
+    finish(e) {
+      const out = emptyCount();
+      const r = counter.finish();
+      if (e) {
+        const rows = !dialect.header || r.header ? r.records : null;
+        return { ...out, rows, columns: r.header ?? [], bytes: r.bytes, error: { reason: e.reason, message: e.message } };
+      }
+      out.bytes = r.bytes;
+      if (!dialect.header) {
+        // No header (flattened files): every record is data; columns are named by position.
+        return {
+          ...out,
+          rows: r.records,
+          columns: syntheticColumns(r.headerFields),
+          malformedRows: r.malformedRows,
+          firstMalformed: r.firstMalformed,
+          unterminatedQuote: r.unterminatedQuote,
+        };
+      }
+      if (r.header === null) {
+        out.rows = 0;
+        if (r.bytes > 0) out.error = { reason: r.headerTooLong ? 'not-text' : 'no-header', message: r.headerTooLong ? 'first line over 1 MiB: not text?' : 'no header line' };
+        return out;
+      }
+      if (r.header.some((h) => h.includes('\u0000'))) {
+        return { ...out, rows: null, error: { reason: 'not-text', message: 'header holds NUL bytes (UTF-16 or binary?)' } };
+      }
+      return {
+        ...out,
+        rows: r.records,
+        columns: r.header,
+        malformedRows: r.malformedRows,
+        firstMalformed: r.firstMalformed,
+        unterminatedQuote: r.unterminatedQuote,
+      };
+    },
   };
 }
 
@@ -133,28 +165,24 @@ async function countParquet(root: string, part: PartSpec, opts: PartReadOptions)
 }
 
 /** JSON lines or one array of objects, streamed: records, and the union of their flattened keys as columns. */
-async function countJson(root: string, part: PartSpec, opts: PartReadOptions): Promise<PartCount> {
-  const layout = part.layout.kind === 'json-array' ? 'json-array' : 'jsonl';
-  const counter = new JsonRecordCounter(layout);
-  const out = emptyCount();
-  let failure: PartReadError | null = null;
-  try {
-    await readPart(root, part, (c) => counter.push(c), opts);
-  } catch (e) {
-    if (!(e instanceof PartReadError)) throw e;
-    failure = e;
-  }
-  const r = counter.finish();
-  const result: PartCount = {
-    ...out,
-    rows: r.records,
-    columns: r.keys,
-    malformedRows: r.malformedRows,
-    firstMalformed: r.firstMalformed.map((n) => ({ record: n, fields: 0, line: n })),
-    bytes: r.bytes,
+function jsonCounter(layout: 'jsonl' | 'json-array', onRecord?: JsonRecordHook): StreamCounter {
+  const counter = new JsonRecordCounter(layout, 20, onRecord);
+  return {
+    push: (c) => counter.push(c),
+    finish(failure) {
+      const r = counter.finish();
+      const result: PartCount = {
+        ...emptyCount(),
+        rows: r.records,
+        columns: r.keys,
+        malformedRows: r.malformedRows,
+        firstMalformed: r.firstMalformed.map((n) => ({ record: n, fields: 0, line: n })),
+        bytes: r.bytes,
+      };
+      if (failure) return { ...result, error: { reason: failure.reason, message: failure.message } };
+      if (r.notJson) return { ...result, rows: null, error: { reason: 'not-text', message: r.notJson } };
+      if (r.unterminated) return { ...result, error: { reason: 'truncated', message: 'the JSON array ends before its closing ]' } };
+      return result;
+    },
   };
-  if (failure) return { ...result, error: { reason: failure.reason, message: failure.message } };
-  if (r.notJson) return { ...result, rows: null, error: { reason: 'not-text', message: r.notJson } };
-  if (r.unterminated) return { ...result, error: { reason: 'truncated', message: 'the JSON array ends before its closing ]' } };
-  return result;
 }

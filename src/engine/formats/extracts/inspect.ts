@@ -11,11 +11,9 @@ import { describeDialect, type Dialect, type Layout, type PartSpec } from '../..
 import { SEVERITY_OF, type Problem, type ProblemKind } from '../../../shared/report';
 import { detectDialect, DIALECT_SAMPLE_BYTES } from '../../csv/dialect';
 import { syntheticColumns } from '../../csv/header';
-import { JsonRecordSplitter } from '../../json/records';
-import { countPart } from '../../parts/count';
+import { streamCounter, type PartCount, type StreamCounter } from '../../parts/count';
 import { looksLikePgp } from '../../parts/pgp';
 import { PartReadError, readPart, type PartReadOptions } from '../../parts/read';
-import { RecordParser } from '../../tables/csv-cells';
 import { ZipArchive } from '../../zip/zip-archive';
 import {
   emptyInspection,
@@ -30,7 +28,7 @@ import {
 import { parseCountFile } from './count-file';
 import { ROLE } from './discover';
 import { classifyExtractFile, tableName, type ExtractFile } from './name';
-import { uidColumn, UidSet } from './uids';
+import { UidColumnReader, uidHashBytes, UidSet } from './uids';
 
 const COUNT_FILE_MAX = 64 * 1024;
 const ORPHAN_EXAMPLES = 5;
@@ -142,7 +140,7 @@ export async function inspectExtractRun(chunk: ChunkCandidate, ctx: InspectConte
   };
   const mainUids = new UidSet();
   let mainRead = false;
-  const flattened: Array<{ s: Stream; part: PartSpec; t: TableInspection }> = [];
+  const hasFlattened = streams.some((x) => x.cls.field !== '');
   const byTable = new Map<string, TableInspection>();
   const dialects: Record<string, string> = {};
 
@@ -160,23 +158,21 @@ export async function inspectExtractRun(chunk: ChunkCandidate, ctx: InspectConte
     t.parts.push(tp);
     t.compressedBytes = (t.compressedBytes ?? 0) + (s.member ? 0 : s.file.size);
 
+    // One read of the file: its first bytes decide the layout (and dialect), then the same
+    // decoded chunks go to the record counter and, where needed, to the account-id reader.
+    const needUids = s.cls.field === '' && hasFlattened;
+    const checkOrphans = s.cls.field !== '' && mainRead && mainUids.size > 0;
+    const pass = await readOnce(ctx.root, part, readOpts, {
+      given: ctx.read?.dialect ?? {},
+      format: s.cls.format,
+      sniffPgp: s.cls.codecs.length === 0,
+      uids: needUids ? mainUids : null,
+      orphansOf: checkOrphans ? mainUids : null,
+    });
+
     // Encrypted without a key: named as such, never as corrupt.
-    const head = await readHead(ctx.root, part, readOpts);
-    if (head.error) {
-      const e = head.error;
-      if (e.reason === 'encrypted' || (s.cls.codecs.includes('pgp') && !ctx.read?.pgpKey)) {
-        out.archive = out.archive === 'ok' ? 'encrypted' : out.archive;
-        t.error = tp.error = `encrypted (PGP): ${e.message}`;
-        out.problems.push(problem('encrypted', chunk.name, s.table, `${label} is PGP-encrypted; give --pgp-key (and DROP_INSPECTOR_PGP_PASSPHRASE) to read it`));
-        attachDeclared(t, s, declared, usedDeclared);
-        continue;
-      }
-      if (head.bytes.length === 0) {
-        failRead(out, chunk.name, t, tp, label, e, 0, 0);
-        attachDeclared(t, s, declared, usedDeclared);
-        continue;
-      }
-    } else if (s.cls.codecs.length === 0 && looksLikePgp(head.bytes) && !/^[\s{[]/.test(String.fromCharCode(head.bytes[0] ?? 32))) {
+    const e = pass.failure;
+    if (pass.pgpSniffed) {
       // A PGP file without a .pgp/.gpg/.asc name.
       out.archive = 'encrypted';
       t.error = tp.error = 'encrypted (PGP)';
@@ -184,24 +180,24 @@ export async function inspectExtractRun(chunk: ChunkCandidate, ctx: InspectConte
       attachDeclared(t, s, declared, usedDeclared);
       continue;
     }
-
-    // The layout: JSON by its first byte, DSV with the detected (or given) dialect.
-    const first = firstNonSpace(head.bytes);
-    let layout: Layout;
-    if (s.cls.format !== 'dsv' || first === 0x7b || (first === 0x5b && s.cls.format !== 'dsv')) {
-      layout = first === 0x5b ? { kind: 'json-array' } : { kind: 'jsonl' };
-    } else {
-      const given = ctx.read?.dialect ?? {};
-      const det = detectDialect(head.bytes, given, head.complete);
-      // Flattened files with the seed's shape (row id, UID, …) carry no header.
-      layout = { kind: 'dsv', dialect: det.dialect };
-      dialects[s.table] = describeDialect(det.dialect);
+    if (e && (e.reason === 'encrypted' || (s.cls.codecs.includes('pgp') && !ctx.read?.pgpKey))) {
+      out.archive = out.archive === 'ok' ? 'encrypted' : out.archive;
+      t.error = tp.error = `encrypted (PGP): ${e.message}`;
+      out.problems.push(problem('encrypted', chunk.name, s.table, `${label} is PGP-encrypted; give --pgp-key (and DROP_INSPECTOR_PGP_PASSPHRASE) to read it`));
+      attachDeclared(t, s, declared, usedDeclared);
+      continue;
     }
+    if (e && pass.count === null) {
+      failRead(out, chunk.name, t, tp, label, e, 0, 0);
+      attachDeclared(t, s, declared, usedDeclared);
+      continue;
+    }
+    const layout = pass.layout!;
+    if (layout.kind === 'dsv') dialects[s.table] = describeDialect(layout.dialect);
     part.layout = layout;
     tp.layout = layout;
 
-    const needUids = s.cls.field === '' && streams.some((x) => x.cls.field !== '');
-    const r = await countPart(ctx.root, part, readOpts);
+    const r = pass.count!;
     tp.rows = r.rows;
     tp.bytes = r.bytes;
     t.bytes = (t.bytes ?? 0) + r.bytes;
@@ -220,23 +216,14 @@ export async function inspectExtractRun(chunk: ChunkCandidate, ctx: InspectConte
       out.problems.push(problem('empty-extract', chunk.name, s.table, `${label} holds no records (an empty extract: no account was new or changed, or the export found nothing)`));
     }
     attachDeclared(t, s, declared, usedDeclared);
-    if (needUids && !r.error) {
-      await collectUids(ctx.root, part, readOpts, mainUids, t.columns);
-      mainRead = true;
-    }
-    if (s.cls.field !== '') flattened.push({ s, part, t });
-  }
-
-  // Orphans: flattened rows whose account is not in this run's main file.
-  if (mainRead) {
-    for (const { s, part, t } of flattened) {
-      if (t.error || part.layout.kind !== 'dsv') continue;
-      const o = await orphans(ctx.root, part, readOpts, mainUids, t.columns);
-      if (o && o.count > 0) {
-        out.problems.push(
-          problem('orphan-rows', chunk.name, s.table, `${o.count} row${o.count === 1 ? '' : 's'} of ${t.name} point at accounts absent from the run's main file, e.g. ${o.examples.map((x) => JSON.stringify(x)).join(', ')}`, { orphans: o.count, examples: o.examples, column: o.column }),
-        );
-      }
+    // Account ids of a main file read to its end are what flattened rows are held against;
+    // one not read to its end would make orphans of rows that are not.
+    if (needUids && !r.error && pass.uidColumn !== null) mainRead = true;
+    const o = pass.orphans;
+    if (o && !r.error && o.count > 0) {
+      out.problems.push(
+        problem('orphan-rows', chunk.name, s.table, `${o.count} row${o.count === 1 ? '' : 's'} of ${t.name} point at accounts absent from the run's main file, e.g. ${o.examples.map((x) => JSON.stringify(x)).join(', ')}`, { orphans: o.count, examples: o.examples, column: o.column }),
+      );
     }
   }
 
@@ -310,144 +297,134 @@ function firstNonSpace(b: Uint8Array): number {
   return i < b.length ? b[i] : -1;
 }
 
-/** The first decoded bytes of a part (for the layout and dialect). */
-async function readHead(
-  root: string,
-  part: PartSpec,
-  opts: PartReadOptions,
-): Promise<{ bytes: Uint8Array; complete: boolean; error: { reason: string; message: string } | null }> {
-  const pieces: Uint8Array[] = [];
-  let n = 0;
+interface OnceOptions {
+  /** Parts of the dialect the user fixed. */
+  given: Partial<Dialect>;
+  format: DataFile['format'];
+  /** The file has no codec: PGP bytes under a plain name are told, not counted as text. */
+  sniffPgp: boolean;
+  /** Collect the account ids (a main file) into this set. */
+  uids: UidSet | null;
+  /** Hold the account ids (a flattened file) against this set. */
+  orphansOf: UidSet | null;
+}
+
+interface OnceResult {
+  /** The layout decided from the first bytes (null when no byte was decoded). */
+  layout: Layout | null;
+  /** The layout's count (null when no byte was decoded or the file is PGP under a plain name). */
+  count: PartCount | null;
+  failure: PartReadError | null;
+  pgpSniffed: boolean;
+  /** The account-id column read (null: none read). */
+  uidColumn: number | null;
+  orphans: { count: number; examples: string[]; column: number } | null;
+}
+
+/**
+ * Decodes a part once: the first DIALECT_SAMPLE_BYTES are held to decide JSON or DSV (and the
+ * dialect), then they and every later chunk are pushed to the layout's counter and, for ids,
+ * to the account-id reader (DSV) or the counter's parsed records (JSON). Why one read: each
+ * extra pass decodes the whole file again (gzip, LZO, PGP), which is what a scan costs.
+ */
+async function readOnce(root: string, part: PartSpec, opts: PartReadOptions, o: OnceOptions): Promise<OnceResult> {
+  const res: OnceResult = { layout: null, count: null, failure: null, pgpSniffed: false, uidColumn: null, orphans: null };
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let sinks: Array<(c: Uint8Array) => void> | null = null;
+  let counter: StreamCounter | null = null;
+  let ids: UidColumnReader | null = null;
+  const orphans = { count: 0, examples: [] as string[], column: -1 };
   const ctl = new AbortController();
   const outer = opts.signal;
-  const onAbort = (): void => ctl.abort();
+  const onAbort = (): void => ctl.abort(outer?.reason);
   outer?.addEventListener('abort', onAbort, { once: true });
+
+  const orphan = (v: string): void => {
+    orphans.count++;
+    if (orphans.examples.length < ORPHAN_EXAMPLES && !orphans.examples.includes(v)) orphans.examples.push(v);
+  };
+  const decide = (complete: boolean): void => {
+    const bytes = head.length === 1 ? head[0] : Buffer.concat(head);
+    head.length = 0;
+    if (o.sniffPgp && looksLikePgp(bytes) && !/^[\s{[]/.test(String.fromCharCode(bytes[0] ?? 32))) {
+      res.pgpSniffed = true;
+      sinks = [];
+      ctl.abort();
+      return;
+    }
+    const first = firstNonSpace(bytes);
+    let layout: Layout;
+    if (o.format !== 'dsv' || first === 0x7b) layout = first === 0x5b ? { kind: 'json-array' } : { kind: 'jsonl' };
+    else layout = { kind: 'dsv', dialect: detectDialect(bytes, o.given, complete).dialect };
+    res.layout = layout;
+    let onJson: ((r: Record<string, unknown>) => void) | undefined;
+    if (layout.kind !== 'dsv' && o.uids) {
+      // The id key of JSON records: UID (any case), found on the first record that has one.
+      let key: string | null = null;
+      const into = o.uids;
+      onJson = (r) => {
+        key ??= Object.keys(r).find((k) => /^uid$/i.test(k)) ?? null;
+        const v = key === null ? undefined : r[key];
+        if (typeof v === 'string') into.add(v);
+      };
+      res.uidColumn = 0;
+    }
+    counter = streamCounter(layout, { onJsonRecord: onJson })!;
+    sinks = [counter.push.bind(counter)];
+    if (layout.kind === 'dsv' && (o.uids || o.orphansOf)) {
+      const into = o.uids;
+      const against = o.orphansOf;
+      ids = new UidColumnReader(layout.dialect, (b, from, to) => {
+        const h = uidHashBytes(b, from, to);
+        if (into) into.addHash(h);
+        else if (against && !against.hasHash(h)) orphan(Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('utf8'));
+      });
+      sinks.push(ids.push.bind(ids));
+    }
+    for (const sink of sinks) sink(bytes);
+  };
+
   try {
     await readPart(
       root,
       part,
       (c) => {
-        if (n >= DIALECT_SAMPLE_BYTES) return;
-        pieces.push(c.slice(0, DIALECT_SAMPLE_BYTES - n));
-        n += Math.min(c.length, DIALECT_SAMPLE_BYTES - n);
-        if (n >= DIALECT_SAMPLE_BYTES) ctl.abort();
+        if (sinks) {
+          for (const sink of sinks) sink(c);
+          return;
+        }
+        // A copy: the reader may reuse its buffers once the callback returns.
+        head.push(Uint8Array.prototype.slice.call(c));
+        headBytes += c.length;
+        if (headBytes >= DIALECT_SAMPLE_BYTES) decide(false);
       },
-      { ...opts, signal: ctl.signal, onRawBytes: undefined },
+      { ...opts, signal: ctl.signal },
     );
-    return { bytes: Buffer.concat(pieces), complete: true, error: null };
+    if (!sinks && headBytes > 0) decide(true);
   } catch (e) {
     outer?.throwIfAborted();
-    const bytes = Buffer.concat(pieces);
-    if (ctl.signal.aborted) return { bytes, complete: false, error: null };
-    if (e instanceof PartReadError) return { bytes, complete: false, error: { reason: e.reason, message: e.message } };
-    return { bytes, complete: false, error: { reason: 'corrupt', message: (e as Error).message } };
+    if (!res.pgpSniffed) {
+      if (e instanceof PartReadError) res.failure = e;
+      else if ((e as Error)?.name === 'AbortError') throw e;
+      else res.failure = new PartReadError((e as Error).message, 'corrupt');
+      if (!sinks && headBytes > 0) decide(false);
+    }
   } finally {
     outer?.removeEventListener('abort', onAbort);
   }
-}
-
-/** Reads a part's records as cells (DSV) or objects (JSON), for ids. */
-async function eachRecord(
-  root: string,
-  part: PartSpec,
-  opts: PartReadOptions,
-  onCells: (cells: string[]) => void,
-  jsonKey: string | null,
-): Promise<void> {
-  const o = { ...opts, onRawBytes: undefined };
-  if (part.layout.kind === 'dsv') {
-    const p = new RecordParser((cells) => void onCells(cells), { dialect: part.layout.dialect });
-    await readPart(root, part, (c) => p.push(c), o);
-    p.finish();
-    return;
+  if (res.pgpSniffed) return res;
+  if (counter) res.count = (counter as StreamCounter).finish(res.failure);
+  else if (!res.failure) {
+    // Nothing decoded at all: an empty file, counted as the layout its name says.
+    res.layout = o.format === 'dsv' ? { kind: 'dsv', dialect: detectDialect(new Uint8Array(0), o.given, true).dialect } : { kind: 'jsonl' };
+    res.count = streamCounter(res.layout)!.finish(null);
   }
-  if (part.layout.kind === 'parquet' || !jsonKey) return;
-  const dec = new TextDecoder();
-  const sp = new JsonRecordSplitter(part.layout.kind, (bytes) => {
-    try {
-      const v = JSON.parse(dec.decode(bytes)) as Record<string, unknown>;
-      const id = v?.[jsonKey];
-      if (typeof id === 'string') onCells([id]);
-    } catch {
-      // malformed: counted by the counter
-    }
-  });
-  await readPart(root, part, (c) => sp.push(c), o);
-  sp.finish();
-}
-
-async function collectUids(root: string, part: PartSpec, opts: PartReadOptions, into: UidSet, columns: string[]): Promise<void> {
-  if (part.layout.kind !== 'dsv') {
-    const key = columns.find((c) => /^uid$/i.test(c)) ?? null;
-    await eachRecord(root, part, opts, (c) => into.add(c[0]), key).catch(() => undefined);
-    return;
+  if (ids) {
+    const reader = ids as UidColumnReader;
+    reader.finish();
+    res.uidColumn = reader.column >= 0 ? reader.column : null;
+    if (o.orphansOf && reader.column >= 0) res.orphans = { ...orphans, column: reader.column };
   }
-  let col = part.layout.dialect.header ? columns.findIndex((c) => /^uid$/i.test(c)) : -1;
-  const sample: string[][] = [];
-  const pending: string[][] = [];
-  await eachRecord(
-    root,
-    part,
-    opts,
-    (cells) => {
-      if (col < 0 && sample.length < 50) {
-        sample.push(cells);
-        pending.push(cells);
-        if (sample.length === 50) {
-          col = uidColumn(columns, sample);
-          if (col >= 0) for (const r of pending) into.add(r[col] ?? '');
-          pending.length = 0;
-        }
-        return;
-      }
-      if (col >= 0) into.add(cells[col] ?? '');
-    },
-    null,
-  ).catch(() => undefined);
-  if (col < 0 && pending.length) {
-    col = uidColumn(columns, sample);
-    if (col >= 0) for (const r of pending) into.add(r[col] ?? '');
-  }
-}
-
-async function orphans(
-  root: string,
-  part: PartSpec,
-  opts: PartReadOptions,
-  uids: UidSet,
-  columns: string[],
-): Promise<{ count: number; examples: string[]; column: number } | null> {
-  if (part.layout.kind !== 'dsv' || uids.size === 0) return null;
-  const dialect: Dialect = part.layout.dialect;
-  let col = dialect.header ? columns.findIndex((c) => /^uid$/i.test(c)) : -1;
-  const sample: string[][] = [];
-  let count = 0;
-  const examples: string[] = [];
-  const check = (v: string): void => {
-    if (uids.has(v)) return;
-    count++;
-    if (examples.length < ORPHAN_EXAMPLES && !examples.includes(v)) examples.push(v);
-  };
-  await eachRecord(
-    root,
-    part,
-    opts,
-    (cells) => {
-      if (col < 0) {
-        sample.push(cells);
-        if (sample.length === 50) {
-          col = uidColumn(columns, sample);
-          if (col >= 0) for (const r of sample) check(r[col] ?? '');
-        }
-        return;
-      }
-      check(cells[col] ?? '');
-    },
-    null,
-  ).catch(() => undefined);
-  if (col < 0 && sample.length) {
-    col = uidColumn(columns, sample);
-    if (col >= 0) for (const r of sample) check(r[col] ?? '');
-  }
-  return col < 0 ? null : { count, examples, column: col };
+  return res;
 }
