@@ -24,6 +24,7 @@ import {
   type TableScope,
   type ViewSpec,
 } from '../shared/table-api';
+import type { Dialect } from '../shared/family';
 import { ApiError } from './errors';
 
 const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'md', 'csv', 'html'];
@@ -226,6 +227,29 @@ function checkOpenTable(value: unknown): OpenTableRequest {
     if (!Array.isArray(value.key) || value.key.length === 0 || value.key.length > 16) throw new ApiError('bad-request', 'The key must be a list of 1 to 16 column names.');
     out.key = value.key.map((k) => checkString(k, 'A key column', 500));
   }
+  if (value.dialect !== undefined && value.dialect !== null) out.dialect = checkDialect(value.dialect);
+  return out;
+}
+
+/** Parts of a DSV dialect to read with: delimiter and quote single ASCII characters (quote or null), header a boolean. */
+function checkDialect(value: unknown): Partial<Dialect> {
+  if (!isObject(value)) throw new ApiError('bad-request', 'The dialect must be { delimiter?, quote?, header? }.');
+  const out: Partial<Dialect> = {};
+  const oneChar = (v: unknown): v is string =>
+    typeof v === 'string' && v.length === 1 && v.charCodeAt(0) < 0x80 && v !== '\n' && v !== '\r';
+  if (value.delimiter !== undefined) {
+    if (!oneChar(value.delimiter) || value.delimiter === '"') throw new ApiError('bad-request', 'The delimiter must be one character such as , ; | or a tab.');
+    out.delimiter = value.delimiter;
+  }
+  if (value.quote !== undefined) {
+    if (value.quote !== null && !oneChar(value.quote)) throw new ApiError('bad-request', 'The quote must be one character or null (no quoting).');
+    out.quote = value.quote;
+  }
+  if (value.header !== undefined) {
+    if (typeof value.header !== 'boolean') throw new ApiError('bad-request', 'header must be true or false.');
+    out.header = value.header;
+  }
+  if (out.delimiter !== undefined && out.quote !== undefined && out.delimiter === out.quote) throw new ApiError('bad-request', 'The delimiter and the quote must differ.');
   return out;
 }
 

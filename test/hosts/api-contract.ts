@@ -65,6 +65,14 @@ export function apiContractSuite(hostName: string, factory: HarnessFactory): voi
       expect(fake.callsOf('openTable')).toHaveLength(1);
     });
 
+    it('carries a table\'s dialect override to the engine, checked', async () => {
+      await api.openTable(drop, { table: 'accounts', scope: 'all', dialect: { delimiter: '\t', quote: null, header: false } });
+      expect(fake.callsOf('openTable')[0].args).toEqual([drop, { table: 'accounts', scope: 'all', dialect: { delimiter: '\t', quote: null, header: false } }]);
+      for (const dialect of [{ delimiter: ';;' }, { delimiter: '\n' }, { quote: 'xy' }, { header: 'no' }, { delimiter: '"' }, { delimiter: "'", quote: "'" }, 'tab'])
+        await expect(api.openTable(drop, { table: 't', scope: 'all', dialect: dialect as never })).rejects.toMatchObject({ code: 'bad-request' });
+      expect(fake.callsOf('openTable')).toHaveLength(1);
+    });
+
     it('recentDrops answers the engine’s list unchanged', async () => {
       expect(await api.recentDrops()).toEqual(fake.recent);
       expect(fake.callsOf('recentDrops')).toHaveLength(1);

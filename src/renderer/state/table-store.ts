@@ -10,6 +10,7 @@
 // (table-progress events) and can be cancelled.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DropInspectorApi, EngineEvent } from '../../shared/api';
+import type { Dialect } from '../../shared/family';
 import type {
   ColumnStats,
   FilterSpec,
@@ -54,6 +55,8 @@ export interface TableSelection {
   encoding: TableEncoding;
   /** Merge key chosen by the user (merged scope). */
   key?: string[];
+  /** Parts of the DSV dialect the user fixed (the rest as the scan detected). */
+  dialect?: Partial<Dialect>;
 }
 
 /** The user's column layout for a table (by column id, see columnIds). */
@@ -134,11 +137,14 @@ export interface TableState {
     scope?: TableScope;
     encoding?: TableEncoding;
     key?: string[];
+    dialect?: Partial<Dialect>;
   }): Promise<void>;
   /** Activates the Tables view and opens the table scoped to one chunk. */
   openInChunk(table: string, chunk: string): void;
   setScope(scope: TableScope): Promise<void>;
   setEncoding(encoding: TableEncoding): Promise<void>;
+  /** Reads a DSV table with these parts of the dialect fixed (undefined: as detected). */
+  setDialect(dialect: Partial<Dialect> | undefined): Promise<void>;
   setKey(columns: string[] | undefined): Promise<void>;
   setView(view: ViewSpec): Promise<void>;
   setSort(sort: SortSpec | null): Promise<void>;
@@ -494,6 +500,7 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
           scope: sel.scope,
           encoding: sel.encoding,
           ...(sel.key && sel.key.length ? { key: sel.key } : {}),
+          ...(sel.dialect && Object.keys(sel.dialect).length ? { dialect: sel.dialect } : {}),
         });
       } catch (e) {
         if (seq === openSeq)
@@ -641,6 +648,7 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
             scope: request.scope ?? defaultScope(summary),
             encoding: request.encoding ?? (sameTable ? prev.encoding : 'utf-8'),
             ...(request.key ? { key: request.key } : {}),
+            ...((request.dialect ?? (sameTable ? prev.dialect : undefined)) ? { dialect: request.dialect ?? prev!.dialect } : {}),
           },
           null,
         );
@@ -656,6 +664,7 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
         return reopen({ scope, key: undefined });
       },
       setEncoding: (encoding) => reopen({ encoding }),
+      setDialect: (dialect) => reopen({ dialect: dialect && Object.keys(dialect).length ? dialect : undefined }),
       setKey: (key) => {
         scopeDefaulted = false;
         return reopen({ key, scope: 'merged' });

@@ -1,4 +1,4 @@
-// Account ids (UID) of a run's main file, held compactly (52-bit hashes, sorted) so a
+// Account ids (UID) of a run's main file, held compactly (52-bit hashes, a hash table) so a
 // flattened file's rows can be checked against them: a flattened row whose UID is not in
 // the main file is an orphan. A hash collision can only hide an orphan (never invent one);
 // with 52 bits and millions of accounts the odds are ~1e-9 per row.
@@ -39,7 +39,9 @@ export function uidHash(s: string): number {
 export class UidSet {
   private buf = new Float64Array(1024);
   private n = 0;
-  private sorted = true;
+  /** Open-addressing table of hash + 1 (0 = empty), built at the first lookup. */
+  private table: Float64Array | null = null;
+  private mask = 0;
 
   add(uid: string): void {
     this.addHash(uidHash(uid));
@@ -52,7 +54,7 @@ export class UidSet {
       this.buf = b;
     }
     this.buf[this.n++] = h;
-    this.sorted = false;
+    this.table = null;
   }
 
   get size(): number {
@@ -64,21 +66,30 @@ export class UidSet {
   }
 
   hasHash(h: number): boolean {
-    if (!this.sorted) {
-      this.buf = this.buf.subarray(0, this.n).sort();
-      this.sorted = true;
+    const t = this.table ?? this.build();
+    const mask = this.mask;
+    const key = h + 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const v = t[i];
+      if (v === key) return true;
+      if (v === 0) return false;
     }
-    let lo = 0;
-    let hi = this.n - 1;
-    const b = this.buf;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = b[mid];
-      if (v === h) return true;
-      if (v < h) lo = mid + 1;
-      else hi = mid - 1;
+  }
+
+  private build(): Float64Array {
+    let size = 1024;
+    while (size < this.n * 2) size *= 2;
+    const t = new Float64Array(size);
+    const mask = size - 1;
+    for (let k = 0; k < this.n; k++) {
+      const key = this.buf[k] + 1;
+      let i = this.buf[k] & mask;
+      while (t[i] !== 0 && t[i] !== key) i = (i + 1) & mask;
+      t[i] = key;
     }
-    return false;
+    this.mask = mask;
+    this.table = t;
+    return t;
   }
 }
 
@@ -96,11 +107,21 @@ export function uidColumn(columns: string[], sample: string[][]): number {
   return bestHits >= Math.max(1, sample.length / 2) ? best : -1;
 }
 
+const LF = 0x0a;
+const CR = 0x0d;
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+const QUOTE_PENDING = 3;
+
 /**
  * The account-id column of DSV records, read as the bytes stream by (beside the record
- * counter, from the same decoded chunks): the column is found from the header or the first
- * SAMPLE records (uidColumn), then each record's id is handed over as its raw field bytes,
- * never decoded to a string.
+ * counter, from the same decoded chunks). The column is found from the header or the first
+ * SAMPLE records (uidColumn; those go through the table browser's RecordParser, so the record
+ * rules are the same), then a scanner that copies nothing but that column's bytes reads the
+ * rest: fields before and after it are skipped (quoted ones by indexOf), each id is handed
+ * over as raw bytes, never decoded to a string. Why not the RecordParser throughout: it
+ * copies every field of every record, which cost more than decoding the file.
  */
 export class UidColumnReader {
   private static readonly SAMPLE = 50;
@@ -108,53 +129,67 @@ export class UidColumnReader {
   private col = -1;
   private decided = false;
   private readonly sample: string[][] = [];
+  private readonly named: boolean;
+  private readonly delim: number;
+  private readonly quote: number;
+  // The scanner's state, carried from chunk to chunk.
+  private mode = FIELD_START;
+  private atRecordStart = true;
+  private afterCR = false;
+  private field = 0;
+  private buf = Buffer.allocUnsafe(256);
+  private len = 0;
 
   constructor(
     dialect: Dialect,
     private readonly onId: (bytes: Uint8Array, from: number, to: number) => void,
   ) {
-    this.parser = new RecordParser(null, { dialect, raw: true }, (bytes, ends, fields) => this.record(bytes, ends, fields));
+    this.parser = new RecordParser(null, { dialect, raw: true }, (bytes, ends, fields) => this.sampled(bytes, ends, fields));
     this.named = dialect.header;
+    this.delim = dialect.delimiter.charCodeAt(0);
+    this.quote = dialect.quote === null ? -1 : dialect.quote.charCodeAt(0);
   }
-
-  private readonly named: boolean;
 
   /** The column read (-1 when none looks like an account id). */
   get column(): number {
     return this.col;
   }
 
-  private record(bytes: Uint8Array, ends: Uint32Array, fields: number): void {
-    if (!this.decided && this.named && this.parser.header) {
+  /** A record of the sampling phase; false stops the parser once the column is known. */
+  private sampled(bytes: Uint8Array, ends: Uint32Array, fields: number): boolean {
+    if (this.named && this.parser.header) {
       // With a header, a column named UID decides at once.
       const named = this.parser.header.findIndex((c) => /^uid$/i.test(c.trim()));
-      if (named >= 0) [this.col, this.decided] = [named, true];
-    }
-    if (!this.decided) {
-      const cells: string[] = [];
-      let s = 0;
-      for (let k = 0; k < fields; k++) {
-        cells.push(Buffer.from(bytes.buffer, bytes.byteOffset + s, ends[k] - s).toString('utf8'));
-        s = ends[k];
+      if (named >= 0) {
+        this.decide(named);
+        this.emit(bytes, ends, fields);
+        return false;
       }
-      this.sample.push(cells);
-      if (this.sample.length >= UidColumnReader.SAMPLE) this.decide();
-      return;
     }
-    const c = this.col;
-    if (c < 0 || c >= fields) {
-      if (c >= 0) this.onId(bytes, 0, 0);
-      return;
+    const cells: string[] = [];
+    let s = 0;
+    for (let k = 0; k < fields; k++) {
+      cells.push(Buffer.from(bytes.buffer, bytes.byteOffset + s, ends[k] - s).toString('utf8'));
+      s = ends[k];
     }
-    this.onId(bytes, c === 0 ? 0 : ends[c - 1], ends[c]);
+    this.sample.push(cells);
+    if (this.sample.length < UidColumnReader.SAMPLE) return true;
+    this.decide(uidColumn(this.parser.header ?? [], this.sample));
+    return false;
   }
 
-  private decide(): void {
+  private emit(bytes: Uint8Array, ends: Uint32Array, fields: number): void {
+    const c = this.col;
+    if (c >= fields) this.onId(bytes, 0, 0);
+    else this.onId(bytes, c === 0 ? 0 : ends[c - 1], ends[c]);
+  }
+
+  private decide(col: number): void {
     this.decided = true;
-    this.col = uidColumn(this.parser.header ?? [], this.sample);
-    if (this.col >= 0) {
+    this.col = col;
+    if (col >= 0) {
       for (const r of this.sample) {
-        const b = Buffer.from(r[this.col] ?? '', 'utf8');
+        const b = Buffer.from(r[col] ?? '', 'utf8');
         this.onId(b, 0, b.length);
       }
     }
@@ -162,11 +197,127 @@ export class UidColumnReader {
   }
 
   push(chunk: Uint8Array): void {
-    this.parser.push(chunk);
+    if (!this.decided) {
+      const before = this.parser.offset;
+      this.parser.push(chunk);
+      if (!this.decided) return;
+      // The parser stopped just past the deciding record: the scanner reads on from there.
+      const used = this.parser.offset - before;
+      if (this.col >= 0 && used < chunk.length) this.scan(chunk, used);
+      return;
+    }
+    if (this.col >= 0) this.scan(chunk, 0);
   }
 
   finish(): void {
-    this.parser.finish();
-    if (!this.decided) this.decide();
+    if (!this.decided) {
+      this.parser.finish();
+      if (!this.decided) this.decide(uidColumn(this.parser.header ?? [], this.sample));
+      return;
+    }
+    if (this.col >= 0 && !this.atRecordStart) {
+      this.endField();
+      this.endRecord();
+    }
+  }
+
+  private put(b: Uint8Array, from: number, to: number): void {
+    const k = to - from;
+    if (this.len + k > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + k));
+      this.buf.copy(bigger, 0, 0, this.len);
+      this.buf = bigger;
+    }
+    for (let x = from; x < to; x++) this.buf[this.len++] = b[x];
+  }
+
+  private endField(): void {
+    if (this.field === this.col) this.onId(this.buf, 0, this.len);
+    this.field++;
+  }
+
+  private endRecord(): void {
+    // A record without the column has an empty id there (as cells[col] ?? '').
+    if (this.field <= this.col) this.onId(this.buf, 0, 0);
+    this.field = 0;
+    this.len = 0;
+    this.mode = FIELD_START;
+    this.atRecordStart = true;
+  }
+
+  /** The record rules of RecordParser (csv-cells.ts), keeping only the id column's bytes. */
+  private scan(b: Uint8Array, from: number): void {
+    const n = b.length;
+    const delim = this.delim;
+    const QUOTE = this.quote;
+    const col = this.col;
+    let mode = this.mode;
+    let i = from;
+    while (i < n) {
+      if (this.atRecordStart) {
+        const c = b[i];
+        if (this.afterCR) {
+          this.afterCR = false;
+          if (c === LF) {
+            i++;
+            continue;
+          }
+        }
+        if (c === LF || c === CR) {
+          if (c === CR) this.afterCR = true;
+          i++;
+          continue; // an empty line: not a record
+        }
+        this.atRecordStart = false;
+        mode = FIELD_START;
+      }
+      if (mode === FIELD_START) {
+        if (b[i] === QUOTE) {
+          mode = QUOTED;
+          i++;
+          continue;
+        }
+        mode = UNQUOTED;
+      }
+      if (mode === UNQUOTED) {
+        let j = i;
+        while (j < n) {
+          const d = b[j];
+          if (d === delim || d === LF || d === CR) break;
+          j++;
+        }
+        if (this.field === col && j > i) this.put(b, i, j);
+        i = j;
+        if (j === n) break;
+        const d = b[j];
+        i++;
+        this.endField();
+        mode = FIELD_START;
+        if (d !== delim) {
+          this.endRecord();
+          if (d === CR) this.afterCR = true;
+        }
+        continue;
+      }
+      if (mode === QUOTED) {
+        let j = (b as Buffer).indexOf(QUOTE, i);
+        if (j < 0) j = n;
+        if (this.field === col && j > i) this.put(b, i, j);
+        if (j < n) {
+          mode = QUOTE_PENDING;
+          i = j + 1;
+        } else i = n;
+        continue;
+      }
+      // QUOTE_PENDING: a second quote is a literal one; anything else closes the quotes.
+      if (b[i] === QUOTE) {
+        if (this.field === col) this.put(b, i, i + 1);
+        mode = QUOTED;
+        i++;
+        continue;
+      }
+      mode = UNQUOTED;
+    }
+    this.mode = mode;
   }
 }

@@ -10,6 +10,7 @@ import {
   type TableScope,
   type TableSummary,
 } from '../../../shared/table-api';
+import type { Dialect } from '../../../shared/family';
 import { formatBytes, formatInt } from '../../format';
 import { ErrorMessage } from '../../components/ErrorBanner';
 import { describeView, scopeKey } from '../../state/table-store';
@@ -171,6 +172,93 @@ function EncodingPicker() {
   );
 }
 
+const DELIMITERS: Array<[string, string]> = [
+  [',', 'comma ,'],
+  [';', 'semicolon ;'],
+  ['|', 'pipe |'],
+  ['\t', 'tab'],
+];
+const QUOTES: Array<[string, string]> = [
+  ['"', 'double "'],
+  ["'", "single '"],
+  ['none', 'none'],
+];
+const showChar = (c: string | null): string => (c === null ? 'none' : c === '\t' ? 'tab' : c);
+
+/**
+ * How a delimited table is read: the dialect the scan detected, each part of which the user
+ * may fix (a wrong guess on a file without a header, say); the table is then read again with
+ * it, through the same typed API as the CLI's --delimiter / --no-header. Other layouts (JSON,
+ * Parquet) have no dialect: nothing shown.
+ */
+function DialectPicker() {
+  const selection = useTables((s) => s.selection);
+  const info = useTables((s) => s.info);
+  const setDialect = useTables((s) => s.setDialect);
+  if (!selection || !info?.dialect) return null;
+  const read = info.dialect;
+  const fixed = selection.dialect ?? {};
+  const change = (part: Partial<Dialect>): void => {
+    const next: Partial<Dialect> = { ...fixed, ...part };
+    for (const k of Object.keys(part) as Array<keyof Dialect>) if (part[k] === undefined) delete next[k];
+    void setDialect(next);
+  };
+  const asked = Object.keys(fixed).length > 0;
+  return (
+    <span className="tt-field" data-testid="dialect-picker">
+      <label className="tt-field">
+        <span className="tt-label">Delimiter</span>
+        <select
+          className="select"
+          value={fixed.delimiter ?? 'auto'}
+          onChange={(e) => change({ delimiter: e.target.value === 'auto' ? undefined : e.target.value })}
+          data-testid="dialect-delimiter"
+        >
+          <option value="auto">detected{fixed.delimiter === undefined ? ` (${showChar(read.delimiter)})` : ''}</option>
+          {DELIMITERS.map(([v, label]) => (
+            <option key={label} value={v}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="tt-field">
+        <span className="tt-label">Quote</span>
+        <select
+          className="select"
+          value={fixed.quote === undefined ? 'auto' : fixed.quote === null ? 'none' : fixed.quote}
+          onChange={(e) => change({ quote: e.target.value === 'auto' ? undefined : e.target.value === 'none' ? null : e.target.value })}
+          data-testid="dialect-quote"
+        >
+          <option value="auto">detected{fixed.quote === undefined ? ` (${showChar(read.quote)})` : ''}</option>
+          {QUOTES.map(([v, label]) => (
+            <option key={label} value={v}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="tt-field">
+        <span className="tt-label">Header</span>
+        <select
+          className="select"
+          value={fixed.header === undefined ? 'auto' : fixed.header ? 'yes' : 'no'}
+          onChange={(e) => change({ header: e.target.value === 'auto' ? undefined : e.target.value === 'yes' })}
+          data-testid="dialect-header"
+        >
+          <option value="auto">detected{fixed.header === undefined ? (read.header ? ' (yes)' : ' (no)') : ''}</option>
+          <option value="yes">first record is the header</option>
+          <option value="no">no header (column_1 …)</option>
+        </select>
+      </label>
+      <span className="small muted" data-testid="dialect-read">
+        read as {showChar(read.delimiter)}-separated, quote {showChar(read.quote)}, {read.header ? 'header' : 'no header'}
+        {asked ? ' (as you chose)' : ' (detected)'}
+      </span>
+    </span>
+  );
+}
+
 function KeyChooser() {
   const info = useTables((s) => s.info);
   const selection = useTables((s) => s.selection);
@@ -289,6 +377,7 @@ function TableHead() {
         </h2>
         <ScopePicker summary={summary} />
         <EncodingPicker />
+        <DialectPicker />
         {chunkInfo?.bytes ? <span className="small muted">{formatBytes(chunkInfo.bytes)}</span> : null}
         <span className="tt-spacer" />
         <button
