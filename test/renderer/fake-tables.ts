@@ -30,6 +30,7 @@ import { CHUNK_COLUMN, TABLE_ENCODINGS } from '../../src/shared/table-api';
 import { choosableKeys, keyCandidates, namedKey } from '../../src/shared/table-keys';
 import type { SavedView } from '../../src/shared/api';
 import type { ScanReport } from '../../src/shared/report';
+import type { Dialect } from '../../src/shared/family';
 import { ApiError } from '../../src/renderer/api/errors';
 
 export const NASTY_TABLE = 'nasty_cells';
@@ -690,6 +691,8 @@ interface Handle {
   encoding: TableEncoding;
   parts: Array<{ source: Source; d: Decoded; map: number[] }>;
   bases: number[];
+  /** The DSV dialect read with: RFC 4180 with the parts the request fixed (the fake reads CSV only). */
+  dialect: Dialect;
   columns: string[];
   withChunk: boolean;
   total: number;
@@ -828,6 +831,8 @@ export function createFakeTables(options: FakeTablesOptions): FakeTables {
           .map((s) => ({ chunk: s.chunk, error: s.error! })),
       },
       chunks: h.parts.map((p) => p.source.chunk),
+      dialect: h.dialect,
+      layout: 'dsv',
     };
   }
 
@@ -1305,6 +1310,7 @@ export function createFakeTables(options: FakeTablesOptions): FakeTables {
           map: columns.map((c) => decoded[i].header.indexOf(c)),
         })),
         bases,
+        dialect: { delimiter: ',', quote: '"', header: true, ...(request.dialect ?? {}) },
         columns,
         withChunk: scope === 'all' || scope === 'merged',
         total,

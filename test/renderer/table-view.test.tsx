@@ -369,6 +369,27 @@ describe('scope, encoding, key', () => {
     expect(screen.queryByTestId('problem-invalid')).toBeNull();
   });
 
+  it('shows the dialect a delimited table is read with, and reads it again with the one chosen', async () => {
+    const { api } = renderApp();
+    await openTable(NASTY_TABLE);
+    expect(screen.getByTestId('dialect-read').textContent).toBe('read as ,-separated, quote ", header (detected)');
+    fireEvent.change(screen.getByTestId('dialect-delimiter'), { target: { value: ';' } });
+    await waitFor(() => expect(screen.getByTestId('dialect-read').textContent).toBe('read as ;-separated, quote ", header (as you chose)'));
+    await waitFor(() => expect(screen.queryByTestId('table-busy')).toBeNull());
+    fireEvent.change(await screen.findByTestId('dialect-header'), { target: { value: 'no' } });
+    await waitFor(() => expect(screen.getByTestId('dialect-read').textContent).toContain('no header (as you chose)'));
+    const opens = api.calls.filter((c) => c.method === 'openTable').map((c) => (c.args[1] as { dialect?: unknown }).dialect);
+    expect(opens.slice(-2)).toEqual([{ delimiter: ';' }, { delimiter: ';', header: false }]);
+    // Back to what the scan detected: no dialect sent.
+    await waitFor(() => expect(screen.queryByTestId('table-busy')).toBeNull());
+    fireEvent.change(await screen.findByTestId('dialect-delimiter'), { target: { value: 'auto' } });
+    await waitFor(() => expect(screen.queryByTestId('table-busy')).toBeNull());
+    fireEvent.change(await screen.findByTestId('dialect-header'), { target: { value: 'auto' } });
+    await waitFor(() => expect(screen.getByTestId('dialect-read').textContent).toContain('(detected)'));
+    const last = api.calls.filter((c) => c.method === 'openTable').pop()!;
+    expect((last.args[1] as { dialect?: unknown }).dialect).toBeUndefined();
+  });
+
   it('the merged view tells which key it chose and what it replaced, and takes another', async () => {
     renderApp();
     await openTable(NASTY_TABLE);

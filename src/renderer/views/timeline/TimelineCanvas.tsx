@@ -130,7 +130,7 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
   const family = report ? reportAxis(report) : 'audit-key';
   const keyed = family === 'audit-key';
   const axis = keyed ? chosenAxis : 'time';
-  const timeName = family === 'run-date' ? 'Run date' : keyed ? 'Created time' : 'Time';
+  const timeName = family === 'run-date' ? 'Run date' : family === 'run-time' ? 'Run time' : keyed ? 'Created time' : 'Time';
   const setAxis = useApp((s) => s.setTimelineAxis);
   const selected = useApp((s) => s.selectedChunk);
   const focusSeq = useApp((s) => s.focusSeq);
