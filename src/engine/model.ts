@@ -1,4 +1,5 @@
 // A chunk as the catalog holds it: what discovery saw plus what inspection found.
+import type { ApiErrorCode } from '../shared/api';
 import type { ChunkInspection } from './formats/types';
 import type { Extent } from '../shared/family';
 
@@ -26,7 +27,7 @@ export interface ChunkRecord extends ChunkInspection {
 
 export class EngineError extends Error {
   constructor(
-    readonly code: 'not-found' | 'not-a-directory' | 'unreadable' | 'unknown-format' | 'catalog-too-new' | 'bad-request' | 'too-large' | 'internal',
+    readonly code: ApiErrorCode,
     message: string,
   ) {
     super(message);

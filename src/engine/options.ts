@@ -1,18 +1,14 @@
 // Parsing of the user-facing scan options shared by the CLI and the API.
 import type { Judgement } from './checks/time';
 import { EngineError } from './model';
+import { parseDurationText } from '../shared/durations';
 
-/** "8h", "30m", "1d", "90s", "3/day" (runs a day), or plain seconds. */
+/** "8h", "30m", "1d", "90s", "3/day" (runs a day), or plain seconds (src/shared/durations.ts). */
 export function parseDuration(text: string): number {
-  const t = text.trim().toLowerCase();
-  const perDay = /^(\d+(?:\.\d+)?)\s*\/\s*(?:day|d)$/.exec(t);
-  if (perDay && +perDay[1] > 0) return Math.round(86400 / +perDay[1]);
-  const m = /^(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d|day|days|w)?$/.exec(t);
-  if (!m) throw new EngineError('bad-request', `cannot read the duration "${text}" (use e.g. 8h, 30m, 1d or 3/day)`);
-  const unit = { s: 1, sec: 1, m: 60, min: 60, h: 3600, hr: 3600, d: 86400, day: 86400, days: 86400, w: 604800 }[m[2] ?? 's']!;
-  const secs = Math.round(+m[1] * unit);
-  if (secs <= 0) throw new EngineError('bad-request', `the duration "${text}" must be positive`);
-  return secs;
+  const secs = parseDurationText(text);
+  if (secs !== null) return secs;
+  if (/^\s*0+(\.0*)?\s*[a-z]*\s*$/i.test(text)) throw new EngineError('bad-request', `the duration "${text}" must be positive`);
+  throw new EngineError('bad-request', `cannot read the duration "${text}" (use e.g. 8h, 30m, 1d or 3/day)`);
 }
 
 export function parseAsOf(text: string | undefined): number {
@@ -29,5 +25,16 @@ export function cadenceOf(o: { cadenceSeconds?: number; graceSeconds?: number; a
     ...(o.graceSeconds !== undefined ? { graceSeconds: o.graceSeconds } : {}),
     ...(o.retentionSeconds !== undefined ? { retentionSeconds: o.retentionSeconds } : {}),
     asOf: typeof o.asOf === 'number' ? o.asOf : parseAsOf(o.asOf),
+  };
+}
+
+/** Saved (or given) judgement settings, each field a valid value or null (the default). */
+export function judgementOf(o: Record<string, unknown> | null): { cadenceSeconds: number | null; graceSeconds: number | null; asOf: string | null } {
+  const secs = (v: unknown, zeroOk: boolean): number | null =>
+    typeof v === 'number' && Number.isFinite(v) && (v > 0 || (zeroOk && v === 0)) ? v : null;
+  return {
+    cadenceSeconds: secs(o?.cadenceSeconds, false),
+    graceSeconds: secs(o?.graceSeconds, true),
+    asOf: typeof o?.asOf === 'string' && o.asOf !== '' && !Number.isNaN(Date.parse(o.asOf)) ? o.asOf : null,
   };
 }

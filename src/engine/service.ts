@@ -1,12 +1,24 @@
 // The engine as one object implementing DropInspectorApi: what the Electron main process,
 // the HTTP host and tests all use. Plain Node: never imports electron.
 import { randomUUID } from 'node:crypto';
-import type { DropInspectorApi, EngineEvent, ExportedReport, RecentDrop, ReportFormat, ScanOptions, ScanProgress } from '../shared/api';
+import type {
+  DropInspectorApi,
+  EngineEvent,
+  ExportedReport,
+  FolderListing,
+  JudgementSettings,
+  RecentDrop,
+  ReportFormat,
+  ScanOptions,
+  ScanProgress,
+} from '../shared/api';
+import type { Judgement } from './checks/time';
+import { browseRoots, listFolder } from './fs/browse';
 import type { ScanReport } from '../shared/report';
 import { Catalog } from './catalog/catalog';
 import { defaultCatalogPath } from './catalog/location';
 import { EngineError } from './model';
-import { cadenceOf } from './options';
+import { cadenceOf, judgementOf } from './options';
 import { isS3Url } from './storage/location';
 import { renderReport, reportFileName } from './report/index';
 import { buildReport } from './report/build-report';
@@ -22,6 +34,8 @@ export interface EngineServiceOptions {
   watchIntervalMs?: number;
   /** Where the table browser keeps its cache (default: the user's cache directory). */
   tableCacheDir?: string;
+  /** Folders the folder browser may show besides the home folder and known drops' folders. */
+  browseRoots?: string[];
 }
 
 export interface EngineService extends DropInspectorApi {
@@ -66,6 +80,16 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       return t;
     }));
 
+  /** The drop's remembered judgement, with what the caller gave taking precedence. */
+  function judged(drop: string, opts: ScanOptions): Judgement {
+    const saved = judgementOf(catalog.dropSettings(drop));
+    return cadenceOf({
+      cadenceSeconds: opts.cadenceSeconds ?? saved.cadenceSeconds ?? undefined,
+      graceSeconds: opts.graceSeconds ?? saved.graceSeconds ?? undefined,
+      asOf: opts.asOf ?? saved.asOf ?? undefined,
+    });
+  }
+
   async function startScan(dropPath: string, opts: ScanOptions = {}): Promise<{ jobId: string }> {
     const drop = await resolveDrop(dropPath);
     for (const j of jobs.values()) if (j.drop === drop) return { jobId: j.id };
@@ -76,7 +100,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       catalog,
       verify: opts.verify,
       signal: controller.signal,
-      cadence: cadenceOf(opts),
+      cadence: judged(drop, opts),
       onProgress: (p) => emit({ type: 'scan-progress', progress: (last = { ...p, jobId: id }) }),
       onRecorded: () => emit({ type: 'report-updated', drop }),
     })
@@ -128,7 +152,27 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
 
     async getReport(dropPath: string, opts: ScanOptions = {}): Promise<ScanReport> {
       const drop = await resolveDrop(dropPath);
-      return buildReport(catalog, drop, cadenceOf(opts));
+      return buildReport(catalog, drop, judged(drop, opts));
+    },
+
+    async getJudgement(dropPath: string): Promise<JudgementSettings> {
+      return judgementOf(catalog.dropSettings(await resolveDrop(dropPath)));
+    },
+
+    async setJudgement(dropPath: string, settings: JudgementSettings): Promise<JudgementSettings> {
+      const drop = await resolveDrop(dropPath);
+      const clean = judgementOf(settings as unknown as Record<string, unknown>);
+      // Refused here rather than at report time: an "as of" the checks cannot read.
+      cadenceOf({ cadenceSeconds: clean.cadenceSeconds ?? undefined, graceSeconds: clean.graceSeconds ?? undefined, asOf: clean.asOf ?? undefined });
+      catalog.saveDropSettings(drop, { ...clean });
+      emit({ type: 'report-updated', drop });
+      return clean;
+    },
+
+    async browseFolder(dir: string | null): Promise<FolderListing> {
+      const known = catalog.recentDrops().map((d) => d.path);
+      if (options.initialDrop) known.push(options.initialDrop);
+      return listFolder(dir, browseRoots(options.browseRoots ?? [], known));
     },
 
     async exportReport(dropPath: string, format: ReportFormat, opts: ScanOptions = {}): Promise<ExportedReport> {

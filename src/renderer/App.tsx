@@ -17,6 +17,8 @@ import { ProblemsView } from './views/ProblemsView';
 import { createTableStore } from './state/table-store';
 import { TableStoreProvider, useTables } from './views/table/context';
 import { TablesView } from './views/table/TablesView';
+import { HelpPanel, useHelpKeys } from './components/HelpPanel';
+import { JudgementPanel } from './components/JudgementPanel';
 
 const VIEW_COMPONENTS: Record<ViewId, () => ReactNode> = {
   overview: OverviewView,
@@ -81,7 +83,16 @@ function Main() {
 }
 
 function Shell({ children }: { children: ReactNode }) {
-  return <div className="app">{children}</div>;
+  useHelpKeys();
+  const overlay = useApp((s) => s.overlay);
+  const drop = useApp((s) => s.drop);
+  return (
+    <div className="app">
+      {children}
+      {overlay === 'help' ? <HelpPanel /> : null}
+      {overlay === 'settings' && drop ? <JudgementPanel /> : null}
+    </div>
+  );
 }
 
 export function App({ api }: { api: DropInspectorApi }) {

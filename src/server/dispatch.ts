@@ -10,6 +10,7 @@ import {
   API_METHODS,
   type ApiMethod,
   type DropInspectorApi,
+  type JudgementSettings,
   type ReportFormat,
   type ScanOptions,
 } from '../shared/api';
@@ -85,22 +86,55 @@ function checkScanOptions(value: unknown): ScanOptions | undefined {
         options.verify = v;
         break;
       case 'cadenceSeconds':
-        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-          throw new ApiError('bad-request', 'options.cadenceSeconds must be a positive number.');
-        }
-        options.cadenceSeconds = v;
+        options.cadenceSeconds = checkSeconds(v, 'options.cadenceSeconds');
+        break;
+      case 'graceSeconds':
+        options.graceSeconds = checkSeconds(v, 'options.graceSeconds', true);
         break;
       case 'asOf':
-        if (typeof v !== 'string' || v.length > 64 || Number.isNaN(Date.parse(v))) {
-          throw new ApiError('bad-request', 'options.asOf must be an ISO date-time.');
-        }
-        options.asOf = v;
+        options.asOf = checkIsoTime(v, 'options.asOf');
         break;
       default:
         throw new ApiError('bad-request', `Unknown scan option: ${key}`);
     }
   }
   return options;
+}
+
+function checkSeconds(v: unknown, what: string, zeroOk = false): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!zeroOk && v === 0) || v > 10 * 365 * 86400) {
+    throw new ApiError('bad-request', `${what} must be a ${zeroOk ? 'non-negative' : 'positive'} number of seconds.`);
+  }
+  return v;
+}
+
+function checkIsoTime(v: unknown, what: string): string {
+  if (typeof v !== 'string' || v.length > 64 || Number.isNaN(Date.parse(v))) {
+    throw new ApiError('bad-request', `${what} must be an ISO date-time, e.g. 2026-11-24T22:00:00Z.`);
+  }
+  return v;
+}
+
+function checkJudgement(value: unknown): JudgementSettings {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ApiError('bad-request', 'The judgement settings must be { cadenceSeconds, graceSeconds, asOf }.');
+  }
+  const o = value as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!['cadenceSeconds', 'graceSeconds', 'asOf'].includes(key)) throw new ApiError('bad-request', `Unknown judgement setting: ${key}`);
+  }
+  const or = <T>(v: unknown, check: (x: unknown) => T): T | null => (v === undefined || v === null ? null : check(v));
+  return {
+    cadenceSeconds: or(o.cadenceSeconds, (v) => checkSeconds(v, 'The cadence')),
+    graceSeconds: or(o.graceSeconds, (v) => checkSeconds(v, 'The grace', true)),
+    asOf: or(o.asOf, (v) => checkIsoTime(v, '"As of"')),
+  };
+}
+
+/** A folder for the folder browser: null (the roots) or an existing absolute folder. */
+async function checkBrowsePath(value: unknown): Promise<string | null> {
+  if (value === undefined || value === null) return null;
+  return checkDropPath(value, 'folder');
 }
 
 function checkFormat(value: unknown): ReportFormat {
@@ -134,6 +168,8 @@ const ARG_CHECKS: Record<BaseKind, (value: unknown) => unknown> = {
   rowsRequest: (v) => checkRowsRequest(v),
   column: (v) => checkString(v, 'column'),
   view: (v) => checkViewSpec(v ?? {}),
+  folder: (v) => checkBrowsePath(v),
+  judgement: (v) => checkJudgement(v),
 };
 type BaseKind = ArgKind extends infer K ? (K extends `${infer B}?` ? B : K) : never;
 

@@ -19,7 +19,9 @@ export type ArgKind =
   | 'rowsRequest'
   | 'column'
   | 'view?'
-  | 'view';
+  | 'view'
+  | 'folder?'
+  | 'judgement';
 
 type Methods = Exclude<keyof DropInspectorApi, 'onEvent'>;
 
@@ -33,6 +35,9 @@ export const API_SPEC = {
   exportReport: ['drop', 'reportFormat', 'scanOptions?'],
   watchDrop: ['drop', 'on'],
   pickFolder: [],
+  browseFolder: ['folder?'],
+  getJudgement: ['drop'],
+  setJudgement: ['drop', 'judgement'],
   saveView: ['handle', 'view'],
   listTables: ['drop'],
   openTable: ['drop', 'openTable'],

@@ -21,8 +21,43 @@ export interface ScanOptions {
   verify?: boolean;
   /** Expected seconds between runs (Info Mart default 8 h). */
   cadenceSeconds?: number;
+  /** Extra seconds of silence tolerated before "late"/"stale" (default half the cadence). */
+  graceSeconds?: number;
   /** ISO time the "stale" check is judged at (default: now). */
   asOf?: string;
+}
+
+/**
+ * How a drop is judged (the CLI's --cadence, --grace, --as-of), remembered per drop in the
+ * catalog. null means the default: the family's cadence (or one inferred from the chunks), grace
+ * half the cadence, as of now. Checks
+ * are pure functions of the catalog, so a change re-judges at once, without re-reading.
+ */
+export interface JudgementSettings {
+  cadenceSeconds: number | null;
+  graceSeconds: number | null;
+  asOf: string | null;
+}
+
+/** A folder in the host's folder browser (the browser host has no native picker). */
+export interface FolderEntry {
+  name: string;
+  path: string;
+  /** The folder looks like a drop some family recognises (cheap: names only). */
+  looksLikeDrop: boolean;
+}
+
+export interface FolderListing {
+  /** The folder listed; null for the list of roots. */
+  path: string | null;
+  /** Its parent, when that is still inside an allowed root; null otherwise. */
+  parent: string | null;
+  /** The folders one may browse from: the home folder, recent drops' folders, the host's --browse-root. */
+  roots: string[];
+  /** Sub-folders, by name (hidden ones left out); at most MAX_FOLDER_ENTRIES. */
+  entries: FolderEntry[];
+  /** More sub-folders than were listed. */
+  truncated: boolean;
 }
 
 export interface ScanProgress {
@@ -110,6 +145,15 @@ export interface DropInspectorApi extends Omit<TableApi, 'onTableEvent' | 'expor
   watchDrop(drop: string, on: boolean): Promise<void>;
   /** Native folder picker; null where the host has none (browser) or the user cancelled. */
   pickFolder(): Promise<string | null>;
+  /**
+   * Lists the sub-folders of `path` (null: the allowed roots), for the Open screen's folder
+   * browser. A path outside every allowed root is refused ('forbidden').
+   */
+  browseFolder(path: string | null): Promise<FolderListing>;
+  /** The drop's remembered judgement settings (defaults where none was set). */
+  getJudgement(drop: string): Promise<JudgementSettings>;
+  /** Remembers the drop's judgement settings; reports are judged by them from now on. */
+  setJudgement(drop: string, settings: JudgementSettings): Promise<JudgementSettings>;
   /**
    * Saves a table view (sorted, filtered) as CSV where the user chooses: a save dialog in
    * Electron, a streamed download in the browser.

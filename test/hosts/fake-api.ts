@@ -4,6 +4,8 @@ import type {
   DropInspectorApi,
   EngineEvent,
   ExportedReport,
+  FolderListing,
+  JudgementSettings,
   RecentDrop,
   ReportFormat,
   SavedView,
@@ -110,6 +112,24 @@ export class FakeApi implements DropInspectorApi {
   async pickFolder(): Promise<string | null> {
     this.record('pickFolder', []);
     return this.picked;
+  }
+
+  judgement: JudgementSettings = { cadenceSeconds: null, graceSeconds: null, asOf: null };
+
+  async browseFolder(path: string | null): Promise<FolderListing> {
+    this.record('browseFolder', [path]);
+    return { path, parent: null, roots: ['/data'], entries: [{ name: 'drops', path: '/data/drops', looksLikeDrop: false }], truncated: false };
+  }
+
+  async getJudgement(drop: string): Promise<JudgementSettings> {
+    this.record('getJudgement', [drop]);
+    return this.judgement;
+  }
+
+  async setJudgement(drop: string, settings: JudgementSettings): Promise<JudgementSettings> {
+    this.record('setJudgement', [drop, settings]);
+    this.judgement = settings;
+    return settings;
   }
 
   // --- table browser: canned answers, every call recorded

@@ -6,6 +6,7 @@ import type {
   DropInspectorApi,
   EngineEvent,
   ExportedReport,
+  JudgementSettings,
   RecentDrop,
   ReportFormat,
   ScanProgress,
@@ -415,6 +416,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     growMs: options.tableGrowMs,
   });
 
+  const judgements = new Map<string, JudgementSettings>();
   const api: FakeApi = {
     calls,
     tables: { saved: tables.saved, openHandles: tables.openHandles, grow: tables.grow },
@@ -499,6 +501,30 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     async pickFolder() {
       record('pickFolder', []);
       return options.pickFolderResult ?? null;
+    },
+    async browseFolder(path) {
+      record('browseFolder', [path]);
+      // A little tree: / holds the fake drops' parent folders; each drop looks like one.
+      const drops = Object.keys(reports);
+      const parents = [...new Set(drops.map((d) => d.slice(0, d.lastIndexOf('/')) || '/'))];
+      if (path === null) {
+        return { path: null, parent: null, roots: parents, entries: parents.map((p) => ({ name: p, path: p, looksLikeDrop: false })), truncated: false };
+      }
+      const kids = drops.filter((d) => (d.slice(0, d.lastIndexOf('/')) || '/') === path);
+      if (!parents.includes(path) && !kids.length && !drops.includes(path)) {
+        throw new ApiError({ code: 'forbidden', message: `${path} is outside the folders this browser may show` });
+      }
+      return { path, parent: null, roots: parents, entries: kids.map((d) => ({ name: d.slice(d.lastIndexOf('/') + 1), path: d, looksLikeDrop: true })), truncated: false };
+    },
+    async getJudgement(drop) {
+      record('getJudgement', [drop]);
+      return judgements.get(drop) ?? { cadenceSeconds: null, graceSeconds: null, asOf: null };
+    },
+    async setJudgement(drop, settings) {
+      record('setJudgement', [drop, settings]);
+      judgements.set(drop, settings);
+      setTimeout(() => emit({ type: 'report-updated', drop }), 0);
+      return settings;
     },
     onEvent(listener) {
       listeners.add(listener);

@@ -103,6 +103,24 @@ export class Catalog {
     return this.drop(dropPath)!;
   }
 
+  /** The drop's remembered settings (a JSON object), or null when none were saved. */
+  dropSettings(dropPath: string): Record<string, unknown> | null {
+    const row = this.db.prepare('SELECT settings FROM drop_settings WHERE drop_path = ?').get(dropPath) as { settings: string } | undefined;
+    if (!row) return null;
+    try {
+      const parsed: unknown = JSON.parse(row.settings);
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  saveDropSettings(dropPath: string, settings: Record<string, unknown>): void {
+    this.db
+      .prepare('INSERT INTO drop_settings (drop_path, settings) VALUES (?, ?) ON CONFLICT(drop_path) DO UPDATE SET settings = excluded.settings')
+      .run(dropPath, JSON.stringify(settings));
+  }
+
   recentDrops(): DropRow[] {
     return this.db.prepare('SELECT * FROM drops ORDER BY last_scanned_at IS NULL, last_scanned_at DESC').all() as DropRow[];
   }

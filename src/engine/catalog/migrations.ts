@@ -100,6 +100,13 @@ export const MIGRATIONS: Migration[] = [
   // 4: back-fill what the first release kept implicit: file roles (by Info Mart's names)
   // and each table's one part (a CSV member of the chunk's zip).
   backfillInfoMartParts,
+  // 5: judgement settings (cadence, grace, as of) remembered per drop, set from the app.
+  `
+  CREATE TABLE drop_settings (
+    drop_path TEXT PRIMARY KEY,
+    settings TEXT NOT NULL
+  );
+  `,
 ];
 
 function backfillInfoMartParts(db: Database.Database): void {

@@ -1,6 +1,10 @@
+import type React from 'react';
 import type { ReportFormat } from '../../shared/api';
 import { useApp } from '../state/context';
 import { Verdict } from './Verdict';
+import { HelpButton } from './HelpPanel';
+import { JudgementButton } from './JudgementPanel';
+import { NARROW, useMediaQuery } from './useMediaQuery';
 
 const FORMATS: { id: ReportFormat; label: string; title: string }[] = [
   { id: 'md', label: 'Markdown', title: 'Gap report as Markdown (for a ticket)' },
@@ -8,6 +12,15 @@ const FORMATS: { id: ReportFormat; label: string; title: string }[] = [
   { id: 'json', label: 'JSON', title: 'The full report as JSON (for scripts)' },
   { id: 'html', label: 'HTML', title: 'A self-contained HTML page' },
 ];
+
+function WatchToggle({ watching, toggle }: { watching: boolean; toggle: () => Promise<void> }) {
+  return (
+    <label className="toggle" title="Re-scan by itself when new chunks arrive">
+      <input type="checkbox" data-testid="watch-toggle" checked={watching} onChange={() => void toggle()} />
+      <span>Watch for new chunks</span>
+    </label>
+  );
+}
 
 export function ExportButtons() {
   const exporting = useApp((s) => s.exporting);
@@ -37,7 +50,22 @@ export function ExportButtons() {
   );
 }
 
+/** The header's less used actions, folded into one menu on narrow windows. */
+function MoreMenu({ children }: { children: React.ReactNode }) {
+  return (
+    <details className="toolbar-more" data-testid="toolbar-more">
+      <summary className="btn" data-testid="toolbar-more-button">
+        More <span aria-hidden="true">▾</span>
+      </summary>
+      <div className="toolbar-more-menu" role="group" aria-label="More actions">
+        {children}
+      </div>
+    </details>
+  );
+}
+
 export function HeaderBar() {
+  const narrow = useMediaQuery(NARROW);
   const drop = useApp((s) => s.drop);
   const format = useApp((s) => s.report?.format ?? null);
   const scanning = useApp((s) => s.scanning);
@@ -65,22 +93,36 @@ export function HeaderBar() {
           <button type="button" className="btn" data-testid="rescan" onClick={() => void rescan()} disabled={scanning} title="Scan the drop again (unchanged chunks are reused)">
             Re-scan
           </button>
-          <label className="toggle" title="Re-scan by itself when new chunks arrive">
-            <input type="checkbox" data-testid="watch-toggle" checked={watching} onChange={() => void toggleWatch()} />
-            <span>Watch for new chunks</span>
-          </label>
-          <ExportButtons />
+          {narrow ? (
+            <MoreMenu>
+              <WatchToggle watching={watching} toggle={toggleWatch} />
+              <JudgementButton />
+              <ExportButtons />
+            </MoreMenu>
+          ) : (
+            <>
+              <WatchToggle watching={watching} toggle={toggleWatch} />
+              <JudgementButton />
+              <ExportButtons />
+            </>
+          )}
           <button type="button" className="btn btn-quiet" data-testid="open-another" onClick={() => setOpenScreen(true)}>
             Open…
           </button>
+          <HelpButton />
         </div>
       ) : drop ? (
         <div className="header-actions">
           <button type="button" className="btn btn-quiet" onClick={() => setOpenScreen(false)}>
             Back to {drop.split(/[\\/]/).filter(Boolean).pop() ?? drop}
           </button>
+          <HelpButton />
         </div>
-      ) : null}
+      ) : (
+        <div className="header-actions">
+          <HelpButton />
+        </div>
+      )}
     </header>
   );
 }

@@ -5,6 +5,7 @@ import type {
   ApiErrorShape,
   DropInspectorApi,
   EngineEvent,
+  JudgementSettings,
   RecentDrop,
   ReportFormat,
   ScanOptions,
@@ -63,6 +64,10 @@ export interface AppState {
   focusSeq: number;
   timelineAxis: 'key' | 'time';
   problemFilter: ProblemFilter;
+  /** The open drop's remembered judgement settings (null until read). */
+  judgement: JudgementSettings | null;
+  /** Which overlay is open: the help panel or the judgement settings. */
+  overlay: 'help' | 'settings' | null;
 
   init(): () => void;
   refreshRecent(): Promise<void>;
@@ -82,6 +87,9 @@ export interface AppState {
   setProblemFilter(filter: Partial<ProblemFilter>): void;
   showError(error: unknown, context?: string): void;
   dismissError(): void;
+  setOverlay(overlay: 'help' | 'settings' | null): void;
+  /** Saves the drop's judgement settings; the report is judged by them at once. */
+  saveJudgement(settings: JudgementSettings): Promise<boolean>;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -219,6 +227,8 @@ export function createAppStore(api: DropInspectorApi): AppStore {
       focusSeq: 0,
       timelineAxis: 'key',
       problemFilter: { severities: [...ALL_SEVERITIES], kind: 'all' },
+      judgement: null,
+      overlay: null,
 
       init() {
         let unsubscribe: () => void = () => {};
@@ -278,7 +288,14 @@ export function createAppStore(api: DropInspectorApi): AppStore {
           selectedChunk: null,
           selectedProblem: null,
           view: 'overview',
+          judgement: null,
         });
+        api.getJudgement(drop).then(
+          (judgement) => {
+            if (get().drop === drop) set({ judgement });
+          },
+          () => {},
+        );
         // What the catalog knows shows at once; the scan then brings it up to date.
         // The catalog is read before the scan starts, so what shows is the last scan's report
         // (never a first scan's partial one), marked "re-checking" until this scan confirms it.
@@ -428,6 +445,23 @@ export function createAppStore(api: DropInspectorApi): AppStore {
       setProblemFilter: (filter) => set((s) => ({ problemFilter: { ...s.problemFilter, ...filter } })),
       showError: (error, context) => fail(error, context),
       dismissError: () => set({ error: null }),
+      setOverlay: (overlay) => set({ overlay }),
+
+      async saveJudgement(settings) {
+        const { drop } = get();
+        if (!drop) return false;
+        try {
+          const judgement = await api.setJudgement(drop, settings);
+          if (get().drop !== drop) return false;
+          set({ judgement });
+          clearThrottle();
+          await fetchReport();
+          return true;
+        } catch (e) {
+          fail(e, 'Saving the judgement settings');
+          return false;
+        }
+      },
     };
   });
   return store;

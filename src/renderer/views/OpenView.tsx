@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useApp } from '../state/context';
-import { plural } from '../format';
+import { formatUtc, plural } from '../format';
 import { StatusIcon } from '../components/Icons';
+import { apiTransport } from '../api';
+import { FolderBrowser } from './FolderBrowser';
 
 /** Path field, Browse…, and the drops scanned before. (Dropping a folder works anywhere: see useFolderDrop.) */
 export function OpenView() {
@@ -18,6 +20,7 @@ export function OpenView() {
     if (attempt) setPath(attempt);
   }
   const [note, setNote] = useState<string | null>(null);
+  const [browsing, setBrowsing] = useState(false);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -26,12 +29,17 @@ export function OpenView() {
 
   async function browse() {
     setNote(null);
+    if (apiTransport() === 'http') {
+      // No native picker in a browser: the host lists folders instead.
+      setBrowsing((b) => !b);
+      return;
+    }
     const picked = await pickFolder();
     if (picked) {
       setPath(picked);
       void openDrop(picked);
     } else {
-      setNote('No folder picker here (or it was cancelled): type or paste the folder path instead.');
+      setNote('No folder chosen: type or paste the folder path, or pick one of the recent drops below.');
     }
   }
 
@@ -71,6 +79,17 @@ export function OpenView() {
           </p>
         ) : null}
       </form>
+      {browsing ? (
+        <FolderBrowser
+          start={path.trim().startsWith('/') || /^[A-Za-z]:[\\/]/.test(path.trim()) ? path.trim() : null}
+          onOpen={(p) => {
+            setPath(p);
+            setBrowsing(false);
+            void openDrop(p);
+          }}
+          onClose={() => setBrowsing(false)}
+        />
+      ) : null}
       <div className="drop-zone" data-testid="drop-zone" aria-hidden="true">
         Or drop a folder anywhere on this window
       </div>
@@ -103,7 +122,7 @@ export function OpenView() {
                       <StatusIcon kind="ok" size={12} /> whole
                     </span>
                   ) : null}
-                  <span className="muted">{r.lastScannedAt ? `scanned ${r.lastScannedAt.replace('T', ' ').slice(0, 16)} UTC` : 'never scanned'}</span>
+                  <span className="muted">{r.lastScannedAt ? `scanned ${formatUtc(Date.parse(r.lastScannedAt) / 1000)} UTC` : 'never scanned'}</span>
                 </span>
               </button>
             </li>

@@ -23,7 +23,7 @@ import { ProgressLine } from './ProgressLine';
 import './table.css';
 
 const KEY_SOURCES: Record<KeyInfo['source'], string> = {
-  known: 'the key gim.md names for this table',
+  known: 'the usual primary key of this Info Mart table',
   'table-name': 'named after the table',
   'unique-column': 'the first key-like column unique in every chunk',
   user: 'chosen by you',

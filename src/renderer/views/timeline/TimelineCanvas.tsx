@@ -1,6 +1,14 @@
 // The chunk timeline on a <canvas>: zoom (wheel, +/−, buttons), pan (drag, arrow keys),
 // hover tooltip, click to select. Geometry lives in ./layout.ts, painting in ./draw.ts.
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type PointerEvent as ReactPointerEvent,
+} from 'react';
 import type { ScanReport } from '../../../shared/report';
 import { coverageOf, isTimeAxis, reportAxis, shortfall } from '../../../shared/coverage-view';
 import { useApp, useAppStore } from '../../state/context';
@@ -15,7 +23,9 @@ import {
   geometry,
   hitTest,
   isVisible,
+  MARK_GLYPH,
   MARK_LABEL,
+  type MarkKind,
   panBy,
   clampViewport,
   visibleRange,
@@ -44,7 +54,9 @@ function getContext2d(canvas: HTMLCanvasElement): CanvasRenderingContext2D | nul
 }
 
 const raf: (cb: () => void) => number =
-  typeof requestAnimationFrame === 'function' ? (cb) => requestAnimationFrame(cb) : (cb) => setTimeout(cb, 16) as unknown as number;
+  typeof requestAnimationFrame === 'function'
+    ? (cb) => requestAnimationFrame(cb)
+    : (cb) => setTimeout(cb, 16) as unknown as number;
 
 interface Tooltip {
   x: number;
@@ -112,7 +124,10 @@ function describeHit(report: ScanReport, layout: TimelineLayout, hit: Hit): stri
     ];
   }
   const hours = (b.to - b.from) / 3600;
-  return [`No chunk covers ${formatUtc(b.from)} .. ${formatUtc(b.to)} UTC`, `${hours.toFixed(1)} h of silence${b.chunk ? ` before ${b.chunk}` : ''}`];
+  return [
+    `No chunk covers ${formatUtc(b.from)} .. ${formatUtc(b.to)} UTC`,
+    `${hours.toFixed(1)} h of silence${b.chunk ? ` before ${b.chunk}` : ''}`,
+  ];
 }
 
 export interface TimelineCanvasProps {
@@ -135,8 +150,14 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
   const selected = useApp((s) => s.selectedChunk);
   const focusSeq = useApp((s) => s.focusSeq);
 
-  const layout = useMemo(() => (report ? computeLayout(report, axis, indexReport(report).problemsByChunk) : null), [report, axis]);
-  const g = useMemo(() => geometry(layout?.lanes ?? 1, (layout?.unplaced.length ?? 0) > 0, height), [layout, height]);
+  const layout = useMemo(
+    () => (report ? computeLayout(report, axis, indexReport(report).problemsByChunk) : null),
+    [report, axis],
+  );
+  const g = useMemo(
+    () => geometry(layout?.lanes ?? 1, (layout?.unplaced.length ?? 0) > 0, height),
+    [layout, height],
+  );
 
   const wrapRef = useRef<HTMLDivElement | null>(null);
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
@@ -175,7 +196,11 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
     let vp = vpRef.current ?? fitAll(L, W);
     if (vp.width !== W) vp = { ...vp, width: W };
     vpRef.current = vp;
-    drawTimeline(ctx, L, vp, G, paletteRef.current, { selected: sel, hovered: hoverRef.current, focused: focusedRef.current });
+    drawTimeline(ctx, L, vp, G, paletteRef.current, {
+      selected: sel,
+      hovered: hoverRef.current,
+      focused: focusedRef.current,
+    });
     recordFrame(performance.now() - t0);
   }, []);
 
@@ -220,7 +245,8 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
       schedule();
     };
     read();
-    const mq = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+    const mq =
+      typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
     mq?.addEventListener?.('change', read);
     return () => mq?.removeEventListener?.('change', read);
   }, [schedule]);
@@ -251,7 +277,10 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
     const item = findItem(selected);
     if (L && vp && item) {
       if (focusSeq !== lastFocus.current) setViewport(focusItem(L, vp, item));
-      else if (!isVisible(vp, item)) setViewport(panBy(L, vp, ((item.u0 + item.u1) / 2 - (vp.u0 + vp.u1) / 2) * (vp.width / (vp.u1 - vp.u0))));
+      else if (!isVisible(vp, item))
+        setViewport(
+          panBy(L, vp, ((item.u0 + item.u1) / 2 - (vp.u0 + vp.u1) / 2) * (vp.width / (vp.u1 - vp.u0))),
+        );
     }
     lastFocus.current = focusSeq;
     if (selected && report) {
@@ -390,7 +419,8 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
     const L = live.current.layout;
     if (!L || L.items.length === 0) return;
     const cur = L.items.findIndex((it) => it.name === live.current.selected);
-    const next = cur < 0 ? (delta > 0 ? 0 : L.items.length - 1) : Math.max(0, Math.min(L.items.length - 1, cur + delta));
+    const next =
+      cur < 0 ? (delta > 0 ? 0 : L.items.length - 1) : Math.max(0, Math.min(L.items.length - 1, cur + delta));
     store.getState().selectChunk(L.items[next].name);
   }
 
@@ -473,17 +503,33 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
           </button>
         </div>
         <div className="btn-group" role="group" aria-label="Zoom">
-          <button type="button" className="btn btn-small" onClick={() => zoom(1 / 1.5)} aria-label="Zoom out" data-testid="timeline-zoom-out">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => zoom(1 / 1.5)}
+            aria-label="Zoom out"
+            data-testid="timeline-zoom-out"
+          >
             −
           </button>
-          <button type="button" className="btn btn-small" onClick={() => zoom(1.5)} aria-label="Zoom in" data-testid="timeline-zoom-in">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => zoom(1.5)}
+            aria-label="Zoom in"
+            data-testid="timeline-zoom-in"
+          >
             +
           </button>
           <button type="button" className="btn btn-small" onClick={fit} data-testid="timeline-fit">
             Fit
           </button>
         </div>
-        {!compact ? <span className="muted small">Drag or ←/→ to pan · wheel or +/− to zoom · Shift+←/→ steps through chunks</span> : null}
+        {!compact ? (
+          <span className="muted small">
+            Drag or ←/→ to pan · wheel or +/− to zoom · Shift+←/→ steps through chunks
+          </span>
+        ) : null}
       </div>
       <div className="timeline-canvas-wrap" ref={wrapRef} style={{ height: g.height }}>
         <canvas
@@ -538,13 +584,22 @@ function TimelineLegend() {
         <span className="swatch swatch-ok" aria-hidden="true" /> chunk without problems
       </li>
       <li>
-        <span className="swatch swatch-error" aria-hidden="true">■</span> error
+        <span className="swatch swatch-error" aria-hidden="true">
+          ■
+        </span>{' '}
+        error
       </li>
       <li>
-        <span className="swatch swatch-warning" aria-hidden="true">▲</span> warning
+        <span className="swatch swatch-warning" aria-hidden="true">
+          ▲
+        </span>{' '}
+        warning
       </li>
       <li>
-        <span className="swatch swatch-info" aria-hidden="true">●</span> info
+        <span className="swatch swatch-info" aria-hidden="true">
+          ●
+        </span>{' '}
+        info
       </li>
       <li>
         <span className="swatch swatch-gap" aria-hidden="true" /> gap · <b>//</b> axis shortened here
@@ -552,9 +607,19 @@ function TimelineLegend() {
       <li>
         <span className="swatch swatch-shortfall" aria-hidden="true" /> requested, not delivered
       </li>
-      <li>
-        <b>G</b> chunks missing before it · <b>P</b> partly delivered · <b>✕</b> checksum failed · <b>?</b> checksum missing · <b>M</b> metadata · <b>!</b> unreadable · <b>D</b> duplicate · <b>O</b> overlap · <b>N</b> name order ·{' '}
-        <b>S</b> schema · <b>T</b> table missing or collapsed · <b>L</b> late · <b>#</b> malformed rows · <b>E</b> encrypted
+      <li className="legend-marks">
+        <span className="legend-title">Letters on a chunk:</span>
+        <dl className="legend-keys" data-testid="timeline-legend-marks">
+          {(Object.keys(MARK_GLYPH) as MarkKind[])
+            .filter((k) => k !== 'other')
+            .map((k) => [MARK_GLYPH[k], MARK_LABEL[k]] as const)
+            .map(([mark, words]) => (
+              <div key={mark}>
+                <dt>{mark}</dt>
+                <dd>{words}</dd>
+              </div>
+            ))}
+        </dl>
       </li>
     </ul>
   );
