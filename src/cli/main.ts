@@ -29,7 +29,10 @@ Usage:
   drop-inspector scan <drop> [--json] [options]      scan; print a summary (or the JSON report)
   drop-inspector report <drop> --format md|csv|json|html [-o FILE] [options]
                                                       scan, then write the gap report
-  drop-inspector serve [<drop>] [--port N]           serve the app on 127.0.0.1 (0 = any free port)
+  drop-inspector serve [<drop>] [--port N] [--browse-root DIR]...
+                                                      serve the app on 127.0.0.1 (0 = any free port);
+                                                      the folder browser shows your home folder, the
+                                                      folders of known drops and each DIR
   drop-inspector rows <drop> <table> [--chunk NAME | --merged [--key COL[,COL]]]
                  [--offset N] [--limit M] [--json | --csv] [--encoding ENC]
                  [--sort COL[:desc]]... [--search TEXT] [--filter 'COL OP VALUE']...
@@ -75,6 +78,7 @@ const OPTIONS = {
   format: { type: 'string' },
   output: { type: 'string', short: 'o' },
   port: { type: 'string' },
+  'browse-root': { type: 'string', multiple: true },
   chunk: { type: 'string' },
   merged: { type: 'boolean' },
   key: { type: 'string' },
@@ -230,7 +234,8 @@ async function serveCommand(args: string[], values: Values): Promise<number> {
   const { startHttpHost } = await import('../server/http-host');
   const { resolveDrop } = await import('../engine/scan');
   const initialDrop = args[0] ? await resolveDrop(args[0]) : null;
-  const service = createEngineService({ catalogPath: values.catalog ? path.resolve(values.catalog) : undefined, initialDrop });
+  const browseRoots = (values['browse-root'] ?? []).map((d) => path.resolve(d));
+  const service = createEngineService({ catalogPath: values.catalog ? path.resolve(values.catalog) : undefined, initialDrop, browseRoots });
   const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../renderer');
   const host = await startHttpHost({ api: service, rendererDir, port, exportView: (h, v, f) => service.exportView(h, v, f) });
   process.stdout.write(`${host.url}\n`);

@@ -19,7 +19,9 @@ afterEach(async () => {
 async function scanned(work: string, opts: { browseRoots?: string[] } = {}) {
   service = createEngineService({ catalogPath: path.join(work, 'catalog.sqlite'), ...opts });
   const m = await writeGimDrop(path.join(work, 'drops', 'site-a'), { seed: 3, chunks: 5 });
-  const done = new Promise<void>((resolve) => service!.onEvent((e) => e.type === 'scan-progress' && e.progress.phase === 'done' && resolve()));
+  const done = new Promise<void>((resolve) =>
+    service!.onEvent((e) => e.type === 'scan-progress' && e.progress.phase === 'done' && resolve()),
+  );
   await service.startScan(m.root);
   await done;
   return m;
@@ -31,7 +33,11 @@ describe('judgement settings', () => {
     dirs.push(work);
     const m = await scanned(work);
     const newest = Math.max(...m.chunks.map((c) => c.createdTs));
-    expect(await service!.getJudgement(m.root)).toEqual({ cadenceSeconds: null, graceSeconds: null, asOf: null });
+    expect(await service!.getJudgement(m.root)).toEqual({
+      cadenceSeconds: null,
+      graceSeconds: null,
+      asOf: null,
+    });
     // Judged just after the newest chunk: nothing stale.
     const fresh = new Date((newest + 60) * 1000).toISOString();
     await service!.setJudgement(m.root, { cadenceSeconds: null, graceSeconds: null, asOf: fresh });
@@ -47,19 +53,33 @@ describe('judgement settings', () => {
     // Remembered: a new service over the same catalog judges the same way.
     await service!.close();
     service = createEngineService({ catalogPath: path.join(work, 'catalog.sqlite') });
-    expect(await service.getJudgement(m.root)).toEqual({ cadenceSeconds: 3600, graceSeconds: 0, asOf: later });
+    expect(await service.getJudgement(m.root)).toEqual({
+      cadenceSeconds: 3600,
+      graceSeconds: 0,
+      asOf: later,
+    });
     expect((await service.getReport(m.root)).problems.map((p) => p.kind)).toContain('stale');
     // What a caller passes still wins over the remembered settings (the CLI's flags).
-    expect((await service.getReport(m.root, { asOf: fresh, cadenceSeconds: 8 * 3600 })).problems.map((p) => p.kind)).not.toContain('stale');
+    expect(
+      (await service.getReport(m.root, { asOf: fresh, cadenceSeconds: 8 * 3600 })).problems.map(
+        (p) => p.kind,
+      ),
+    ).not.toContain('stale');
   });
 
   it('bad settings are refused by the hosts\u2019 argument check', async () => {
     const work = tempDir('di-judge-');
     dirs.push(work);
     const m = await scanned(work);
-    await expect(callApi(service!, 'setJudgement', [m.root, { cadenceSeconds: -1, graceSeconds: null, asOf: null }])).rejects.toMatchObject({ code: 'bad-request' });
-    await expect(callApi(service!, 'setJudgement', [m.root, { cadenceSeconds: null, graceSeconds: null, asOf: 'soon' }])).rejects.toMatchObject({ code: 'bad-request' });
-    await expect(callApi(service!, 'setJudgement', [m.root, { colour: 'red' }])).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(
+      callApi(service!, 'setJudgement', [m.root, { cadenceSeconds: -1, graceSeconds: null, asOf: null }]),
+    ).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(
+      callApi(service!, 'setJudgement', [m.root, { cadenceSeconds: null, graceSeconds: null, asOf: 'soon' }]),
+    ).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(callApi(service!, 'setJudgement', [m.root, { colour: 'red' }])).rejects.toMatchObject({
+      code: 'bad-request',
+    });
   });
 });
 
@@ -75,9 +95,11 @@ describe('folder browser', () => {
     writeFileSync(path.join(work, 'drops', 'a-file.txt'), 'x');
     symlinkSync(outside, path.join(work, 'drops', 'escape'));
 
-    const roots = await callApi(service!, 'browseFolder', [null]) as { roots: string[] };
+    const roots = (await callApi(service!, 'browseFolder', [null])) as { roots: string[] };
     expect(roots.roots).toContain(path.join(work, 'drops'));
-    const listing = (await callApi(service!, 'browseFolder', [path.join(work, 'drops')])) as { entries: Array<{ name: string; looksLikeDrop: boolean }> };
+    const listing = (await callApi(service!, 'browseFolder', [path.join(work, 'drops')])) as {
+      entries: Array<{ name: string; looksLikeDrop: boolean }>;
+    };
     const names = listing.entries.map((e) => e.name);
     expect(names).toEqual(expect.arrayContaining(['empty', 'site-a']));
     expect(names).not.toContain('.hidden');
@@ -85,10 +107,16 @@ describe('folder browser', () => {
     expect(listing.entries.find((e) => e.name === 'site-a')?.looksLikeDrop).toBe(true);
     expect(listing.entries.find((e) => e.name === 'empty')?.looksLikeDrop).toBe(false);
     // Inside a root: a parent to go up to; at the root: none.
-    expect(((await callApi(service!, 'browseFolder', [m.root])) as { parent: string }).parent).toBe(path.join(work, 'drops'));
+    expect(((await callApi(service!, 'browseFolder', [m.root])) as { parent: string }).parent).toBe(
+      path.join(work, 'drops'),
+    );
     // Outside every root (directly, or through a symlink inside a root): forbidden.
     await expect(callApi(service!, 'browseFolder', [outside])).rejects.toMatchObject({ code: 'forbidden' });
-    await expect(callApi(service!, 'browseFolder', [path.join(work, 'drops', 'escape')])).rejects.toMatchObject({ code: 'forbidden' });
-    await expect(callApi(service!, 'browseFolder', ['relative/path'])).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(
+      callApi(service!, 'browseFolder', [path.join(work, 'drops', 'escape')]),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(callApi(service!, 'browseFolder', ['relative/path'])).rejects.toMatchObject({
+      code: 'bad-request',
+    });
   });
 });

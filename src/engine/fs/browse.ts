@@ -60,13 +60,22 @@ async function looksLikeDrop(dir: string): Promise<boolean> {
 /** Lists `dir` (null: the roots). A folder outside every root is refused, symlinks resolved first. */
 export async function listFolder(dir: string | null, roots: readonly string[]): Promise<FolderListing> {
   if (dir === null) {
-    return { path: null, parent: null, roots: [...roots], entries: await entriesOf(roots.map((r) => ({ name: r, path: r }))), truncated: false };
+    return {
+      path: null,
+      parent: null,
+      roots: [...roots],
+      entries: await entriesOf(roots.map((r) => ({ name: r, path: r }))),
+      truncated: false,
+    };
   }
   const target = real(dir);
   if (!target) throw new EngineError('not-found', `No such folder: ${dir}`);
   const root = roots.find((r) => isWithin(target, r));
   if (!root) {
-    throw new EngineError('forbidden', `${dir} is outside the folders this browser may show (${roots.join(', ')}); type its path instead`);
+    throw new EngineError(
+      'forbidden',
+      `${dir} is outside the folders this browser may show (${roots.join(', ')}); type its path instead`,
+    );
   }
   let names: string[];
   try {

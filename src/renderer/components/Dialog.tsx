@@ -1,7 +1,13 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 
 /** A modal panel: Escape or the close button (or a click outside) closes it; focus moves in and back. */
-export function Dialog(props: { title: string; testId: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
+export function Dialog(props: {
+  title: string;
+  testId: string;
+  onClose: () => void;
+  children: ReactNode;
+  wide?: boolean;
+}) {
   const { onClose } = props;
   const closeRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -22,10 +28,23 @@ export function Dialog(props: { title: string; testId: string; onClose: () => vo
   const titleId = `${props.testId}-title`;
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <section className={`dialog${props.wide ? ' dialog-wide' : ''}`} role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid={props.testId}>
+      <section
+        className={`dialog${props.wide ? ' dialog-wide' : ''}`}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        data-testid={props.testId}
+      >
         <header className="dialog-head">
           <h2 id={titleId}>{props.title}</h2>
-          <button type="button" ref={closeRef} className="btn btn-quiet" aria-label="Close" data-testid={`${props.testId}-close`} onClick={onClose}>
+          <button
+            type="button"
+            ref={closeRef}
+            className="btn btn-quiet"
+            aria-label="Close"
+            data-testid={`${props.testId}-close`}
+            onClick={onClose}
+          >
             ✕
           </button>
         </header>

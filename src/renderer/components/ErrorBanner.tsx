@@ -14,7 +14,12 @@ export function ErrorMessage({ error, onDismiss }: { error: UiError; onDismiss?:
         <code className="error-code">{error.code}</code>
       </div>
       {onDismiss ? (
-        <button type="button" className="btn btn-quiet" onClick={onDismiss} aria-label="Dismiss the error message">
+        <button
+          type="button"
+          className="btn btn-quiet"
+          onClick={onDismiss}
+          aria-label="Dismiss the error message"
+        >
           Dismiss
         </button>
       ) : null}

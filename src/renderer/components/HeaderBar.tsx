@@ -90,7 +90,14 @@ export function HeaderBar() {
       {drop && !openScreen ? (
         <div className="header-actions">
           <Verdict />
-          <button type="button" className="btn" data-testid="rescan" onClick={() => void rescan()} disabled={scanning} title="Scan the drop again (unchanged chunks are reused)">
+          <button
+            type="button"
+            className="btn"
+            data-testid="rescan"
+            onClick={() => void rescan()}
+            disabled={scanning}
+            title="Scan the drop again (unchanged chunks are reused)"
+          >
             Re-scan
           </button>
           {narrow ? (
@@ -106,7 +113,12 @@ export function HeaderBar() {
               <ExportButtons />
             </>
           )}
-          <button type="button" className="btn btn-quiet" data-testid="open-another" onClick={() => setOpenScreen(true)}>
+          <button
+            type="button"
+            className="btn btn-quiet"
+            data-testid="open-another"
+            onClick={() => setOpenScreen(true)}
+          >
             Open…
           </button>
           <HelpButton />

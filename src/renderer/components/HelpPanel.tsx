@@ -41,16 +41,43 @@ export const SHORTCUTS: { area: string; keys: Keys[] }[] = [
 
 export const GLOSSARY: [term: string, meaning: string][] = [
   ['Drop', 'the folder (or bucket) a vendor\u2019s export job fills, run by run.'],
-  ['Chunk', 'what one export run delivered: for Info Mart, one export_<key>_<date> folder or archive with its checksum and metadata files.'],
-  ['Audit key', 'a number the source system increases with every batch of changes. Each chunk says which audit keys it holds, from one number to another.'],
-  ['High-water mark (hwm)', 'the audit key a chunk goes up to. The next chunk should start exactly there; if it starts later, the keys in between are in no chunk: a gap.'],
+  [
+    'Chunk',
+    'what one export run delivered: for Info Mart, one export_<key>_<date> folder or archive with its checksum and metadata files.',
+  ],
+  [
+    'Audit key',
+    'a number the source system increases with every batch of changes. Each chunk says which audit keys it holds, from one number to another.',
+  ],
+  [
+    'High-water mark (hwm)',
+    'the audit key a chunk goes up to. The next chunk should start exactly there; if it starts later, the keys in between are in no chunk: a gap.',
+  ],
   ['Gap', 'data that no chunk holds: the warehouse is missing it until the vendor re-exports it.'],
-  ['Cadence', 'how often an export is expected (Info Mart: every 8 hours by default). Set it under Judgement.'],
-  ['Grace', 'how much longer than the cadence a silence may last before a chunk counts as late, or the drop as stale (default: half the cadence).'],
-  ['Late / stale', 'late: a chunk came after a longer silence than cadence + grace. Stale: the newest chunk is older than that, as of now (or the "as of" time you set).'],
-  ['Name order', 'the order of the chunks\u2019 folder names, which is what loaders usually follow. "Out of name order" means sorting by name puts a chunk elsewhere than its audit keys do.'],
-  ['Merged view', 'a table as the warehouse would hold it: all chunks, one row per primary key, the row from the latest chunk winning.'],
-  ['Primary key', 'the column(s) that identify a row. For Info Mart tables the usual primary key is known; otherwise it is guessed, and you can choose another.'],
+  [
+    'Cadence',
+    'how often an export is expected (Info Mart: every 8 hours by default). Set it under Judgement.',
+  ],
+  [
+    'Grace',
+    'how much longer than the cadence a silence may last before a chunk counts as late, or the drop as stale (default: half the cadence).',
+  ],
+  [
+    'Late / stale',
+    'late: a chunk came after a longer silence than cadence + grace. Stale: the newest chunk is older than that, as of now (or the "as of" time you set).',
+  ],
+  [
+    'Name order',
+    'the order of the chunks\u2019 folder names, which is what loaders usually follow. "Out of name order" means sorting by name puts a chunk elsewhere than its audit keys do.',
+  ],
+  [
+    'Merged view',
+    'a table as the warehouse would hold it: all chunks, one row per primary key, the row from the latest chunk winning.',
+  ],
+  [
+    'Primary key',
+    'the column(s) that identify a row. For Info Mart tables the usual primary key is known; otherwise it is guessed, and you can choose another.',
+  ],
 ];
 
 /** Opens the help on ? or F1, unless the user is typing. */
@@ -60,7 +87,9 @@ export function useHelpKeys(): void {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
       const t = e.target as HTMLElement | null;
-      const typing = t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+      const typing =
+        t &&
+        (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
       if (e.key === 'F1' || (e.key === '?' && !typing)) {
         e.preventDefault();
         setOverlay('help');
@@ -74,7 +103,14 @@ export function useHelpKeys(): void {
 export function HelpButton() {
   const setOverlay = useApp((s) => s.setOverlay);
   return (
-    <button type="button" className="btn btn-round" data-testid="help-button" title="Help: keyboard shortcuts and words (? or F1)" aria-label="Help" onClick={() => setOverlay('help')}>
+    <button
+      type="button"
+      className="btn btn-round"
+      data-testid="help-button"
+      title="Help: keyboard shortcuts and words (? or F1)"
+      aria-label="Help"
+      onClick={() => setOverlay('help')}
+    >
       ?
     </button>
   );

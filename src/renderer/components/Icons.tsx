@@ -4,13 +4,25 @@ import type { Severity } from '../../shared/report';
 type IconKind = Severity | 'ok' | 'unknown';
 
 export function StatusIcon({ kind, size = 14 }: { kind: IconKind; size?: number }) {
-  const common = { width: size, height: size, viewBox: '0 0 16 16', 'aria-hidden': true as const, focusable: false as const, className: `icon icon-${kind}` };
+  const common = {
+    width: size,
+    height: size,
+    viewBox: '0 0 16 16',
+    'aria-hidden': true as const,
+    focusable: false as const,
+    className: `icon icon-${kind}`,
+  };
   switch (kind) {
     case 'error':
       return (
         <svg {...common}>
           <path d="M5 1h6l4 4v6l-4 4H5l-4-4V5z" fill="currentColor" />
-          <path d="M5.5 5.5l5 5M10.5 5.5l-5 5" stroke="var(--icon-contrast)" strokeWidth="1.8" strokeLinecap="round" />
+          <path
+            d="M5.5 5.5l5 5M10.5 5.5l-5 5"
+            stroke="var(--icon-contrast)"
+            strokeWidth="1.8"
+            strokeLinecap="round"
+          />
         </svg>
       );
     case 'warning':
@@ -33,7 +45,14 @@ export function StatusIcon({ kind, size = 14 }: { kind: IconKind; size?: number 
       return (
         <svg {...common}>
           <circle cx="8" cy="8" r="7" fill="currentColor" />
-          <path d="M4.6 8.3l2.3 2.3 4.5-4.8" stroke="var(--icon-contrast)" strokeWidth="1.8" fill="none" strokeLinecap="round" strokeLinejoin="round" />
+          <path
+            d="M4.6 8.3l2.3 2.3 4.5-4.8"
+            stroke="var(--icon-contrast)"
+            strokeWidth="1.8"
+            fill="none"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          />
         </svg>
       );
     default:

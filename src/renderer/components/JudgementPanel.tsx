@@ -11,7 +11,9 @@ import { Dialog } from './Dialog';
 export function parseAsOfText(text: string): string | null {
   const t = text.trim();
   if (!t) return null;
-  const iso = /^\d{4}-\d\d-\d\d([ T]\d\d:\d\d(:\d\d)?)?$/.test(t) ? `${t.replace(' ', 'T')}${t.length > 10 ? '' : 'T00:00:00'}Z` : t;
+  const iso = /^\d{4}-\d\d-\d\d([ T]\d\d:\d\d(:\d\d)?)?$/.test(t)
+    ? `${t.replace(' ', 'T')}${t.length > 10 ? '' : 'T00:00:00'}Z`
+    : t;
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
@@ -19,9 +21,17 @@ export function parseAsOfText(text: string): string | null {
 export function JudgementButton() {
   const setOverlay = useApp((s) => s.setOverlay);
   const judgement = useApp((s) => s.judgement);
-  const custom = judgement && (judgement.cadenceSeconds !== null || judgement.graceSeconds !== null || judgement.asOf !== null);
+  const custom =
+    judgement &&
+    (judgement.cadenceSeconds !== null || judgement.graceSeconds !== null || judgement.asOf !== null);
   return (
-    <button type="button" className="btn" data-testid="settings-button" title="Cadence, grace and the time the drop is judged at" onClick={() => setOverlay('settings')}>
+    <button
+      type="button"
+      className="btn"
+      data-testid="settings-button"
+      title="Cadence, grace and the time the drop is judged at"
+      onClick={() => setOverlay('settings')}
+    >
       Judgement{custom ? ' •' : ''}
     </button>
   );
@@ -32,8 +42,14 @@ export function JudgementPanel() {
   const judgement = useApp((s) => s.judgement);
   const options = useApp((s) => s.report?.options ?? null);
   const save = useApp((s) => s.saveJudgement);
-  const [cadence, setCadence] = useState(judgement?.cadenceSeconds ? durationText(judgement.cadenceSeconds) : '');
-  const [grace, setGrace] = useState(judgement?.graceSeconds !== null && judgement?.graceSeconds !== undefined ? durationText(judgement.graceSeconds) : '');
+  const [cadence, setCadence] = useState(
+    judgement?.cadenceSeconds ? durationText(judgement.cadenceSeconds) : '',
+  );
+  const [grace, setGrace] = useState(
+    judgement?.graceSeconds !== null && judgement?.graceSeconds !== undefined
+      ? durationText(judgement.graceSeconds)
+      : '',
+  );
   const [asOf, setAsOf] = useState(judgement?.asOf ? formatUtc(Date.parse(judgement.asOf) / 1000) : '');
   const [problem, setProblem] = useState<string | null>(null);
   const close = () => setOverlay(null);
@@ -43,15 +59,18 @@ export function JudgementPanel() {
     const next: JudgementSettings = { cadenceSeconds: null, graceSeconds: null, asOf: null };
     if (cadence.trim()) {
       next.cadenceSeconds = parseDurationText(cadence);
-      if (next.cadenceSeconds === null) return setProblem(`Cannot read the cadence "${cadence}": use e.g. 8h, 30m, 1d or 3/day.`);
+      if (next.cadenceSeconds === null)
+        return setProblem(`Cannot read the cadence "${cadence}": use e.g. 8h, 30m, 1d or 3/day.`);
     }
     if (grace.trim()) {
       next.graceSeconds = /^\s*0+\s*[a-z]*\s*$/i.test(grace) ? 0 : parseDurationText(grace);
-      if (next.graceSeconds === null) return setProblem(`Cannot read the grace "${grace}": use e.g. 4h or 0.`);
+      if (next.graceSeconds === null)
+        return setProblem(`Cannot read the grace "${grace}": use e.g. 4h or 0.`);
     }
     if (asOf.trim()) {
       next.asOf = parseAsOfText(asOf);
-      if (next.asOf === null) return setProblem(`Cannot read the time "${asOf}": use e.g. 2026-11-24 22:00 (UTC).`);
+      if (next.asOf === null)
+        return setProblem(`Cannot read the time "${asOf}": use e.g. 2026-11-24 22:00 (UTC).`);
     }
     setProblem(null);
     if (await save(next)) close();
@@ -63,23 +82,49 @@ export function JudgementPanel() {
     setAsOf('');
   }
 
-  const now = options ? `Now judged with a cadence of ${durationText(options.cadenceSeconds)}, grace ${durationText(options.graceSeconds || 0)}, as of ${formatUtc(options.asOf ? Date.parse(options.asOf) / 1000 : null)} UTC.` : null;
+  const now = options
+    ? `Now judged with a cadence of ${durationText(options.cadenceSeconds)}, grace ${durationText(options.graceSeconds || 0)}, as of ${formatUtc(options.asOf ? Date.parse(options.asOf) / 1000 : null)} UTC.`
+    : null;
   return (
     <Dialog title="Judgement" testId="settings-panel" onClose={close}>
       <form className="settings-form" onSubmit={(e) => void submit(e)}>
-        <p className="muted">How this drop is judged: when a chunk counts as late and the drop as stale. Remembered for this drop; the same as the command line&rsquo;s --cadence, --grace and --as-of.</p>
+        <p className="muted">
+          How this drop is judged: when a chunk counts as late and the drop as stale. Remembered for this
+          drop; the same as the command line&rsquo;s --cadence, --grace and --as-of.
+        </p>
         <label className="field-label" htmlFor="set-cadence">
           Cadence: expected time between exports
         </label>
-        <input id="set-cadence" className="text-input" data-testid="settings-cadence" placeholder="8h (the default)" value={cadence} onChange={(e) => setCadence(e.target.value)} />
+        <input
+          id="set-cadence"
+          className="text-input"
+          data-testid="settings-cadence"
+          placeholder="8h (the default)"
+          value={cadence}
+          onChange={(e) => setCadence(e.target.value)}
+        />
         <label className="field-label" htmlFor="set-grace">
           Grace: extra silence tolerated
         </label>
-        <input id="set-grace" className="text-input" data-testid="settings-grace" placeholder="half the cadence (the default)" value={grace} onChange={(e) => setGrace(e.target.value)} />
+        <input
+          id="set-grace"
+          className="text-input"
+          data-testid="settings-grace"
+          placeholder="half the cadence (the default)"
+          value={grace}
+          onChange={(e) => setGrace(e.target.value)}
+        />
         <label className="field-label" htmlFor="set-asof">
           As of (UTC): the time &ldquo;stale&rdquo; is judged at
         </label>
-        <input id="set-asof" className="text-input" data-testid="settings-asof" placeholder="now (the default), or e.g. 2026-11-24 22:00" value={asOf} onChange={(e) => setAsOf(e.target.value)} />
+        <input
+          id="set-asof"
+          className="text-input"
+          data-testid="settings-asof"
+          placeholder="now (the default), or e.g. 2026-11-24 22:00"
+          value={asOf}
+          onChange={(e) => setAsOf(e.target.value)}
+        />
         {problem ? (
           <p className="note note-error" role="alert" data-testid="settings-problem">
             {problem}

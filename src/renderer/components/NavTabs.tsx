@@ -17,7 +17,10 @@ export function NavTabs() {
   const setView = useApp((s) => s.setView);
   const report = useApp((s) => s.report);
   const tableStore = useTableStoreOptional();
-  const tablesActive = useStore((tableStore ?? NO_TABLES) as unknown as StoreApi<{ active: boolean }>, (s) => s.active);
+  const tablesActive = useStore(
+    (tableStore ?? NO_TABLES) as unknown as StoreApi<{ active: boolean }>,
+    (s) => s.active,
+  );
   const current: TabId = tablesActive ? 'tables' : view;
   const refs = useRef<Partial<Record<TabId, HTMLButtonElement | null>>>({});
   const select = (id: TabId): void => {

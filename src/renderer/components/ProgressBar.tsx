@@ -19,7 +19,13 @@ export function ScanProgressBar() {
   if (!scanning) return null;
   const p = progress;
   const byBytes = p && p.bytesTotal > 0;
-  const fraction = p ? (byBytes ? p.bytesDone / p.bytesTotal : p.chunksTotal > 0 ? p.chunksDone / p.chunksTotal : 0) : 0;
+  const fraction = p
+    ? byBytes
+      ? p.bytesDone / p.bytesTotal
+      : p.chunksTotal > 0
+        ? p.chunksDone / p.chunksTotal
+        : 0
+    : 0;
   const pct = Math.max(0, Math.min(100, Math.round(fraction * 100)));
   const known = !!p && (p.chunksTotal > 0 || p.bytesTotal > 0);
   return (
@@ -37,7 +43,9 @@ export function ScanProgressBar() {
               </span>
             ) : null}
             {p.chunksReused > 0 ? <span>{formatInt(p.chunksReused)} unchanged</span> : null}
-            <span data-testid="scan-progress-eta">{p.etaMs === null ? 'estimating time left' : `${formatDuration(p.etaMs)} left`}</span>
+            <span data-testid="scan-progress-eta">
+              {p.etaMs === null ? 'estimating time left' : `${formatDuration(p.etaMs)} left`}
+            </span>
           </>
         ) : null}
       </div>
@@ -52,7 +60,13 @@ export function ScanProgressBar() {
       >
         <div className="progress-fill" style={{ width: known ? `${pct}%` : undefined }} />
       </div>
-      <button type="button" className="btn" data-testid="scan-cancel" onClick={() => void cancel()} disabled={!jobId}>
+      <button
+        type="button"
+        className="btn"
+        data-testid="scan-cancel"
+        onClick={() => void cancel()}
+        disabled={!jobId}
+      >
         Cancel
       </button>
     </div>

@@ -14,7 +14,11 @@ export function Verdict({ large }: { large?: boolean }) {
   const v = indexReport(report).verdict;
   const kind = v.worst ?? 'ok';
   return (
-    <div className={`verdict verdict-${kind}${large ? ' verdict-large' : ''}`} data-testid={large ? 'verdict-large' : 'verdict'} data-problems={v.problems}>
+    <div
+      className={`verdict verdict-${kind}${large ? ' verdict-large' : ''}`}
+      data-testid={large ? 'verdict-large' : 'verdict'}
+      data-problems={v.problems}
+    >
       <StatusIcon kind={kind} size={large ? 26 : 16} />
       <span className="verdict-text">{v.text}</span>
       {rechecking ? (

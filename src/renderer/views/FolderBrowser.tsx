@@ -5,7 +5,15 @@ import type { FolderListing } from '../../shared/api';
 import { toApiError } from '../api/errors';
 import { useApp } from '../state/context';
 
-export function FolderBrowser({ start, onOpen, onClose }: { start: string | null; onOpen: (path: string) => void; onClose: () => void }) {
+export function FolderBrowser({
+  start,
+  onOpen,
+  onClose,
+}: {
+  start: string | null;
+  onOpen: (path: string) => void;
+  onClose: () => void;
+}) {
   const api = useApp((s) => s.api);
   const [listing, setListing] = useState<FolderListing | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -41,11 +49,21 @@ export function FolderBrowser({ start, onOpen, onClose }: { start: string | null
         </h2>
         <div className="folder-actions">
           {listing?.path ? (
-            <button type="button" className="btn btn-small btn-primary" data-testid="folder-open-here" onClick={() => onOpen(listing.path!)}>
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              data-testid="folder-open-here"
+              onClick={() => onOpen(listing.path!)}
+            >
               Open this folder
             </button>
           ) : null}
-          <button type="button" className="btn btn-small btn-quiet" onClick={onClose} aria-label="Close the folder browser">
+          <button
+            type="button"
+            className="btn btn-small btn-quiet"
+            onClick={onClose}
+            aria-label="Close the folder browser"
+          >
             ✕
           </button>
         </div>
@@ -58,19 +76,36 @@ export function FolderBrowser({ start, onOpen, onClose }: { start: string | null
       <ul className="folder-list" aria-busy={loading} data-testid="folder-list">
         {listing?.path ? (
           <li>
-            <button type="button" className="folder-item" data-testid="folder-up" onClick={() => void go(listing.parent)}>
+            <button
+              type="button"
+              className="folder-item"
+              data-testid="folder-up"
+              onClick={() => void go(listing.parent)}
+            >
               <span aria-hidden="true">↑</span> {listing.parent ? 'Up' : 'Places'}
             </button>
           </li>
         ) : null}
         {listing?.entries.map((e) => (
           <li key={e.path} className="folder-row">
-            <button type="button" className="folder-item" data-testid="folder-entry" data-path={e.path} onClick={() => void go(e.path)} title={e.path}>
+            <button
+              type="button"
+              className="folder-item"
+              data-testid="folder-entry"
+              data-path={e.path}
+              onClick={() => void go(e.path)}
+              title={e.path}
+            >
               <span aria-hidden="true">📁</span> <span className="folder-name">{e.name}</span>
               {e.looksLikeDrop ? <span className="badge">drop</span> : null}
             </button>
             {e.looksLikeDrop ? (
-              <button type="button" className="btn btn-small" data-testid="folder-open-entry" onClick={() => onOpen(e.path)}>
+              <button
+                type="button"
+                className="btn btn-small"
+                data-testid="folder-open-entry"
+                onClick={() => onOpen(e.path)}
+              >
                 Open
               </button>
             ) : null}
@@ -80,7 +115,9 @@ export function FolderBrowser({ start, onOpen, onClose }: { start: string | null
         {listing?.truncated ? <li className="muted">More folders than shown: type the path above.</li> : null}
       </ul>
       {listing && listing.path === null ? (
-        <p className="muted small">Places are your home folder and the folders of the drops opened before; type any other path above.</p>
+        <p className="muted small">
+          Places are your home folder and the folders of the drops opened before; type any other path above.
+        </p>
       ) : null}
     </section>
   );

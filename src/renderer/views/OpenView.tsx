@@ -102,7 +102,12 @@ export function OpenView() {
         <ul className="recent-list" data-testid="recent-drops">
           {recent.map((r, i) => (
             <li key={r.path}>
-              <button type="button" className="recent-item" data-testid={`recent-drop-${i}`} onClick={() => void openDrop(r.path)}>
+              <button
+                type="button"
+                className="recent-item"
+                data-testid={`recent-drop-${i}`}
+                onClick={() => void openDrop(r.path)}
+              >
                 <span className="recent-path">{r.path}</span>
                 <span className="recent-meta">
                   {r.format ? <span className="badge">{r.format}</span> : null}
@@ -122,7 +127,11 @@ export function OpenView() {
                       <StatusIcon kind="ok" size={12} /> whole
                     </span>
                   ) : null}
-                  <span className="muted">{r.lastScannedAt ? `scanned ${formatUtc(Date.parse(r.lastScannedAt) / 1000)} UTC` : 'never scanned'}</span>
+                  <span className="muted">
+                    {r.lastScannedAt
+                      ? `scanned ${formatUtc(Date.parse(r.lastScannedAt) / 1000)} UTC`
+                      : 'never scanned'}
+                  </span>
                 </span>
               </button>
             </li>

@@ -19,6 +19,7 @@ import { Grid } from './Grid';
 import { StatsPanel } from './StatsPanel';
 import { CellInspector } from './CellInspector';
 import { ViewBar } from './ViewBar';
+import { NARROW, useMediaQuery } from '../../components/useMediaQuery';
 import { ProgressLine } from './ProgressLine';
 import './table.css';
 
@@ -30,7 +31,7 @@ const KEY_SOURCES: Record<KeyInfo['source'], string> = {
   none: 'no key found: nothing is merged',
 };
 
-function TablePicker() {
+function TablePicker({ onCollapse }: { onCollapse: () => void }) {
   const tables = useTables((s) => s.tables);
   const loading = useTables((s) => s.tablesLoading);
   const error = useTables((s) => s.tablesError);
@@ -54,6 +55,16 @@ function TablePicker() {
           aria-label="Refresh the list of tables"
         >
           ↻
+        </button>
+        <button
+          type="button"
+          className="btn btn-small btn-quiet"
+          onClick={onCollapse}
+          title="Hide the list of tables (more room for the rows)"
+          aria-label="Hide the list of tables"
+          data-testid="table-list-collapse"
+        >
+          «
         </button>
       </div>
       <input
@@ -548,9 +559,29 @@ export function TablesView() {
     if (!tables && !tablesLoading && !tablesError) void loadTables();
   }, [tables, tablesLoading, tablesError, loadTables]);
   const panel = useTables((s) => s.panel);
+  // On a narrow window the list folds away once a table is open; a rail brings it back.
+  const narrow = useMediaQuery(NARROW);
+  const [listOpen, setListOpen] = useState<boolean | null>(null);
+  const showList = listOpen ?? !(narrow && selection);
   return (
-    <div className={`tables-view${panel ? ' with-panel' : ''}`} data-testid="tables-view">
-      <TablePicker />
+    <div
+      className={`tables-view${panel ? ' with-panel' : ''}${showList ? '' : ' list-folded'}`}
+      data-testid="tables-view"
+    >
+      {showList ? (
+        <TablePicker onCollapse={() => setListOpen(false)} />
+      ) : (
+        <button
+          type="button"
+          className="tp-rail"
+          onClick={() => setListOpen(true)}
+          title="Show the list of tables"
+          data-testid="table-list-expand"
+        >
+          <span aria-hidden="true">»</span>
+          <span className="tp-rail-label">Tables</span>
+        </button>
+      )}
       <section className="tv-main" aria-label="Table">
         {selection ? (
           <>

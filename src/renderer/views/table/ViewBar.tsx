@@ -5,6 +5,7 @@ import { columnIds, filterLabel, type ColumnPrefs } from '../../state/table-stor
 import { formatInt } from '../../format';
 import { useTableStore, useTables } from './context';
 import { PinIcon } from './cells';
+import { NARROW, useMediaQuery } from '../../components/useMediaQuery';
 
 const OPS: Array<{ op: FilterOp; label: string; needsValue: boolean }> = [
   { op: 'contains', label: 'contains', needsValue: true },
@@ -274,6 +275,7 @@ function ColumnsPopover({ onClose }: { onClose(): void }) {
 export function ViewBar() {
   const view = useTables((s) => (s.busy?.kind === 'view' ? s.busy.view : s.view));
   const removeFilter = useTables((s) => s.removeFilter);
+  const setSearch = useTables((s) => s.setSearch);
   const setSort = useTables((s) => s.setSort);
   const clearView = useTables((s) => s.clearView);
   const showDates = useTables((s) => s.showDates);
@@ -289,6 +291,19 @@ export function ViewBar() {
   }, [draft]);
   const filters = view.filter ?? [];
   const any = filters.length > 0 || !!view.sort || !!view.search;
+  // On a narrow window the row jump and the dates toggle fold into a menu: one toolbar line.
+  const narrow = useMediaQuery(NARROW);
+  const datesToggle = (
+    <label className="toggle small" title="Show *_TS and *_DATE_TIME_KEY values (UTC seconds) as dates">
+      <input
+        type="checkbox"
+        checked={showDates}
+        onChange={(e) => setShowDates(e.target.checked)}
+        data-testid="show-dates"
+      />
+      Times as dates
+    </label>
+  );
   return (
     <div className="vb" data-testid="view-bar">
       <div className="vb-row">
@@ -302,16 +317,19 @@ export function ViewBar() {
         >
           + Filter
         </button>
-        <JumpBox />
-        <label className="toggle small" title="Show *_TS and *_DATE_TIME_KEY values (UTC seconds) as dates">
-          <input
-            type="checkbox"
-            checked={showDates}
-            onChange={(e) => setShowDates(e.target.checked)}
-            data-testid="show-dates"
-          />
-          Times as dates
-        </label>
+        {narrow ? null : <JumpBox />}
+        {narrow ? null : datesToggle}
+        {narrow ? (
+          <details className="toolbar-more vb-more" data-testid="view-bar-more">
+            <summary className="btn btn-small" data-testid="view-bar-more-button">
+              More <span aria-hidden="true">▾</span>
+            </summary>
+            <div className="toolbar-more-menu">
+              <JumpBox />
+              {datesToggle}
+            </div>
+          </details>
+        ) : null}
         <div className="vb-columns">
           <button
             type="button"
@@ -328,7 +346,20 @@ export function ViewBar() {
       {editing ? <FilterEditor initialColumn={draftColumn} onDone={() => setEditing(false)} /> : null}
       {any ? (
         <div className="vb-chips" aria-label="The view" data-testid="view-chips">
-          {view.search ? <span className="chip vb-chip">Search “{view.search}”</span> : null}
+          {view.search ? (
+            <span className="chip vb-chip" data-testid="search-chip">
+              Search “{view.search}”
+              <button
+                type="button"
+                className="vb-x"
+                aria-label="Remove the search"
+                onClick={() => void setSearch('')}
+                data-testid="search-chip-remove"
+              >
+                ×
+              </button>
+            </span>
+          ) : null}
           {filters.map((f, i) => (
             <span key={i} className="chip vb-chip" data-testid={`filter-chip-${i}`}>
               {filterLabel(f)}
