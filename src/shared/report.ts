@@ -1,4 +1,4 @@
-// The scan report: the document of ../shared/report-contract.md. Field names here are a
+// The scan report: the document of docs/report-contract.md. Field names here are a
 // public contract (scripts parse them); add fields freely, never rename or re-mean one.
 import type { AxisKind, Codec, ExtentSource, Layout } from './family';
 
