@@ -3,7 +3,7 @@
 // Electron cannot run here (runtime not installed and not downloadable, no display, the
 // SQLite addon for Electron cannot be built, the window dies at once), says why in one
 // sentence on stderr and serves the same UI to the browser instead:
-//   node out/cli/drop-inspector.mjs serve <drop> --port 0
+//   node out/cli/drop-inspector.mjs serve <drop> --port 0   (or the --port N given)
 // relaying its URL line (http://127.0.0.1:<port>/?token=…) as our own first stdout line.
 //
 // Environment: DROP_INSPECTOR_SKIP_BUILD=1 skips the build; DROP_INSPECTOR_NO_ELECTRON=1
@@ -40,7 +40,21 @@ function firstLine(text) {
 // ---- what to open -------------------------------------------------------------------
 
 const userArgs = process.argv.slice(2);
-const dropArg = userArgs.find((a) => !a.startsWith('-'));
+// `--port N` (or --port=N): the browser host listens there run after run, so a tab or
+// bookmark of it keeps working (serve keeps that port's token too). Default: any free port.
+let port = '0';
+const positionals = [];
+for (let i = 0; i < userArgs.length; i++) {
+  const a = userArgs[i];
+  if (a === '--port') port = userArgs[++i] ?? '';
+  else if (a.startsWith('--port=')) port = a.slice('--port='.length);
+  else if (!a.startsWith('-')) positionals.push(a);
+}
+if (!/^\d+$/.test(port) || Number(port) > 65535) {
+  say(`--port must be a number from 0 to 65535 (not "${port}").`);
+  process.exit(2);
+}
+const dropArg = positionals[0];
 const sampleDrop = path.join(root, 'resources', 'sample-drop');
 const drop = dropArg ? path.resolve(dropArg) : fs.existsSync(sampleDrop) ? sampleDrop : null;
 
@@ -262,7 +276,7 @@ function serveInBrowser() {
   const cli = path.join(root, 'out', 'cli', 'drop-inspector.mjs');
   if (!fs.existsSync(cli))
     run('the CLI build (scripts/build-cli.mjs)', [path.join(root, 'scripts/build-cli.mjs')]);
-  const child = spawn(process.execPath, [cli, 'serve', ...(drop ? [drop] : []), '--port', '0'], {
+  const child = spawn(process.execPath, [cli, 'serve', ...(drop ? [drop] : []), '--port', port], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   forwardSignals(child);

@@ -1,7 +1,8 @@
 // drop-inspector: the command line. Every message for a person goes to stderr; stdout
 // carries only the requested document. Exit: 0 no error-severity problem, 1 at least
 // one, 2 the command could not run.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -237,7 +238,10 @@ async function serveCommand(args: string[], values: Values): Promise<number> {
   const browseRoots = (values['browse-root'] ?? []).map((d) => path.resolve(d));
   const service = createEngineService({ catalogPath: values.catalog ? path.resolve(values.catalog) : undefined, initialDrop, browseRoots });
   const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../renderer');
-  const host = await startHttpHost({ api: service, rendererDir, port, exportView: (h, v, f) => service.exportView(h, v, f) });
+  // A fixed port keeps its token from run to run, so an open tab or a bookmark of the URL
+  // still works after a restart; port 0 (any free port) gets a fresh token each time.
+  const token = port > 0 ? keptToken(port) : undefined;
+  const host = await startHttpHost({ api: service, rendererDir, port, token, exportView: (h, v, f) => service.exportView(h, v, f) });
   process.stdout.write(`${host.url}\n`);
   process.stderr.write(`Drop Inspector is serving on 127.0.0.1 only; open the URL above (it carries this run's access token). Ctrl-C stops it.\n`);
   await new Promise<void>((resolve) => {
@@ -249,6 +253,23 @@ async function serveCommand(args: string[], values: Values): Promise<number> {
   await service.close();
   return 0;
 }
+
+/** The token of a fixed port: kept (0600) beside the default catalog, made on first use. */
+function keptToken(port: number): string {
+  const file = path.join(path.dirname(defaultCatalogPath()), `serve-${port}.token`);
+  try {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (/^[A-Za-z0-9_-]{32,}$/.test(kept)) return kept;
+  } catch {
+    /* none yet */
+  }
+  const token = randomBytes(24).toString('base64url');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+// For `npm run bench`: peak memory of the whole process, worker threads included.
 
 /**
  * This process's own peak RSS. On Linux getrusage's maxrss survives fork and exec: a CLI

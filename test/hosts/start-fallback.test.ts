@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TOKEN_HEADER } from '../../src/shared/http-protocol';
@@ -111,5 +112,39 @@ describe.skipIf(!hasServe)('scripts/start.mjs without Electron', () => {
     child.kill('SIGTERM');
     await exited(child);
     await expect(fetch(`${origin}/`)).rejects.toThrow();
+  });
+
+  it('npm start -- --port N serves on that port with the same token run after run (a kept tab keeps working)', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const env: NodeJS.ProcessEnv = { ...process.env, DROP_INSPECTOR_SKIP_BUILD: '1', DROP_INSPECTOR_CATALOG: join(dir, 'catalog2.sqlite'), DROP_INSPECTOR_NO_ELECTRON: '1' };
+    const startOnce = async (): Promise<string> => {
+      const c = spawn(process.execPath, [join(root, 'scripts', 'start.mjs'), '--port', String(port)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      child = c;
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no URL within 45 s')), 45_000);
+        c.stdout!.setEncoding('utf8').on('data', (d: string) => {
+          out += d;
+          if (out.includes('\n')) {
+            clearTimeout(timer);
+            resolve(out.split('\n')[0]!);
+          }
+        });
+      });
+      c.kill('SIGTERM');
+      await exited(c);
+      return url;
+    };
+    const first = await startOnce();
+    expect(new URL(first).port).toBe(String(port));
+    // No drop was taken from the port's number.
+    expect(first).toMatch(/\?token=[A-Za-z0-9_-]{32}$/);
+    const second = await startOnce();
+    expect(second).toBe(first);
   });
 });
