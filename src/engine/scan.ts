@@ -185,7 +185,15 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
   progress.chunksTotal = chunks.length;
   progress.chunksReused = chunks.length - todo.length;
   progress.chunksDone = progress.chunksReused;
-  progress.bytesTotal = todo.reduce((s, c) => s + adapter.workOf(c), 0);
+  // Progress speaks the drop's bytes (what a person compares with the folder's size); the
+  // work behind it (hashing and inflating: an archive is read about twice) is scaled to them.
+  const workTotal = todo.reduce((s, c) => s + adapter.workOf(c), 0);
+  progress.bytesTotal = todo.reduce((s, c) => s + bytesOf(c), 0);
+  let workDone = 0;
+  const addWork = (n: number): void => {
+    workDone += n;
+    progress.bytesDone = workTotal > 0 ? Math.min(progress.bytesTotal, Math.round((workDone / workTotal) * progress.bytesTotal)) : 0;
+  };
   emit();
 
   const pool = req.pool ?? new ScanPool(Math.min(defaultPoolSize(), Math.max(1, todo.length)));
@@ -218,7 +226,7 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
             { format: adapter.format, root: drop, chunk: c, verify: !!req.verify, maxMemberBytes: req.maxMemberBytes ?? DEFAULT_MAX_MEMBER_BYTES, read: req.read },
             (n) => {
               counted += n;
-              progress.bytesDone += n;
+              addWork(n);
               if (Date.now() - lastEmit > 100) {
                 lastEmit = Date.now();
                 emit();
@@ -240,7 +248,7 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
         }
         req.signal?.throwIfAborted();
         if (stopped) return;
-        progress.bytesDone += Math.max(0, adapter.workOf(c) - counted);
+        addWork(Math.max(0, adapter.workOf(c) - counted));
         pending.push({ chunk: c, result, scannedAt: new Date().toISOString(), coverage: resolveCoverage(adapter.axis, c, result) });
         if (pending.length >= batching.chunks) flush();
         else flushTimer ??= setTimeout(flush, batching.ms);
@@ -300,4 +308,13 @@ function failedInspection(c: ChunkCandidate, e: Error): ChunkInspection {
     ],
     unstable: true,
   };
+}
+
+/** The bytes a chunk's files take in the drop (each file once). */
+function bytesOf(c: ChunkCandidate): number {
+  const seen = new Map<string, number>();
+  for (const f of [...Object.values(c.files), ...c.extraFiles]) if (f) seen.set(f.abs, f.size);
+  let n = 0;
+  for (const size of seen.values()) n += size;
+  return n;
 }

@@ -187,6 +187,25 @@ describe('sort, filter, search over the whole table', () => {
     );
   });
 
+  it('marks the search hits in the cells; the search chip removes the search; the status says "Sorted by" once done', async () => {
+    renderApp();
+    await openTable(NASTY_TABLE);
+    fireEvent.change(screen.getByTestId('table-search'), { target: { value: 'smith' } });
+    await waitFor(() => expect(screen.getByTestId('table-count').getAttribute('data-total')).toBe('1'), { timeout: 3000 });
+    const hits = [...screen.getByTestId('row-0').querySelectorAll('mark.tg-hit')].map((m) => m.textContent);
+    expect(hits).toEqual(['Smith']);
+    expect(cellsOf(0)[2]).toBe('Smith, John');
+    fireEvent.click(screen.getByTestId('search-chip-remove'));
+    await waitFor(() => expect(screen.getByTestId('table-count').getAttribute('data-total')).toBe('363'));
+    expect(screen.queryByTestId('search-chip')).toBeNull();
+    expect((screen.getByTestId('table-search') as HTMLInputElement).value).toBe('');
+    fireEvent.click(screen.getByTestId('sort-ID'));
+    await waitFor(() => expect(screen.getByTestId('th-ID').getAttribute('aria-sort')).toBe('ascending'));
+    await waitFor(() => expect(screen.queryByTestId('table-busy')).toBeNull());
+    expect(screen.getByTestId('table-status').textContent).toContain('Sorted by ID');
+    expect(screen.getByTestId('table-status').textContent).not.toContain('Sorting');
+  });
+
   it('shows the progress of a long view and cancels it back to the rows before', async () => {
     const { api } = renderApp({ tableDelayMs: 1500 });
     await openTable(NASTY_TABLE);

@@ -270,3 +270,27 @@ describe('merging rules', () => {
     }
   });
 });
+
+describe('column statistics', () => {
+  it('"most frequent" is ordered by count, then numerically (9 before 10), then as text', async () => {
+    const drop = path.join(work, 'freq-drop');
+    await writeCustomDrop(drop, [{ members: { 'freq.csv': Buffer.from('FREQ_KEY,N\n1,10\n2,9\n3,100\n4,9\n5,10\n6,x\n7,2\n8,2\n') } }]);
+    const s4 = await scan(drop);
+    const svc4 = new TableService({ catalog: s4.catalog, cacheDir: path.join(work, 'cache4'), workers: 1 });
+    try {
+      const h = await svc4.openTable(drop, { table: 'freq', scope: { chunk: chunkName(0) } });
+      await svc4.getRows(h.handle, { offset: 0, limit: 10 });
+      const st = await svc4.columnStats(h.handle, 'N');
+      expect(st.top.map((t) => [t.value, t.count])).toEqual([
+        ['2', 2],
+        ['9', 2],
+        ['10', 2],
+        ['100', 1],
+        ['x', 1],
+      ]);
+    } finally {
+      await svc4.close();
+      s4.catalog.close();
+    }
+  });
+});

@@ -529,7 +529,8 @@ export async function columnStatistics(
   const top = (
     await queryRows(
       con,
-      `SELECT ${type === 'VARCHAR' ? c : `coalesce(${storedText(type, c)}, '')`} AS v, count(*) AS n FROM ${from} GROUP BY ${c} ORDER BY n DESC, v LIMIT 10`,
+      // Ties by count are ordered as numbers where the values are numbers (9 before 10), then as text.
+      `SELECT ${type === 'VARCHAR' ? c : `coalesce(${storedText(type, c)}, '')`} AS v, count(*) AS n FROM ${from} GROUP BY ${c} ORDER BY n DESC, TRY_CAST(${type === 'VARCHAR' ? c : `coalesce(${storedText(type, c)}, '')`} AS DOUBLE) NULLS LAST, v LIMIT 10`,
     )
   ).map((r) => ({
     value: String(r[0] ?? ''),

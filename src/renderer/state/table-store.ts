@@ -931,12 +931,13 @@ export function filterLabel(f: FilterSpec): string {
   return `${col} ${OP_LABELS[f.op]} ${JSON.stringify(f.value ?? '')}${f.caseSensitive ? ' (Aa)' : ''}`;
 }
 
-export function describeView(view: ViewSpec): string {
+/** A view in words: while it is computed ("Sorting by X"), or once shown (done: "Sorted by X"). */
+export function describeView(view: ViewSpec, done = false): string {
   const parts: string[] = [];
-  if (view.search) parts.push(`Searching ${JSON.stringify(view.search)}`);
+  if (view.search) parts.push(`${done ? 'Search' : 'Searching'} ${JSON.stringify(view.search)}`);
   for (const f of view.filter ?? []) parts.push(`Filter ${filterLabel(f)}`);
-  if (view.sort) parts.push(`Sorting by ${view.sort.column}${view.sort.desc ? ' (descending)' : ''}`);
-  return parts.join(', ') || 'Reading the rows';
+  if (view.sort) parts.push(`${done ? 'Sorted' : 'Sorting'} by ${view.sort.column}${view.sort.desc ? ' (descending)' : ''}`);
+  return parts.join(', ') || (done ? 'natural order' : 'Reading the rows');
 }
 
 export { OP_LABELS };

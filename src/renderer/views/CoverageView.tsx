@@ -39,7 +39,7 @@ export function CoverageView() {
       <div className="coverage-head">
         <p className="muted small">
           Rows per table and chunk. Darker = more rows (relative to the table). <b>·</b> absent (GIM leaves unchanged tables out) · <b>↓</b> under a tenth of the
-          table's median · <b>✕</b> unreadable · <b className="schema-flag">S</b> columns changed.
+          table's median · <b>✕</b> unreadable (also every table of an archive that cannot be read) · <b className="schema-flag">S</b> columns changed. Columns are the chunks by position (#) and audit key.
         </p>
         <button type="button" className="btn btn-small" aria-pressed={asTable} onClick={() => setAsTable(!asTable)} data-testid="coverage-as-table">
           {asTable ? 'Show as heat map' : 'Show numbers as a table'}

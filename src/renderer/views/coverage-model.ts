@@ -47,10 +47,17 @@ export function coverageModel(report: ScanReport): CoverageModel {
   // Row counts as a dense matrix: -1 absent, -2 unreadable.
   const counts = new Float64Array(T * C).fill(-1);
   const cols = new Uint16Array(T * C);
+  const listed = new Uint8Array(T * C);
   report.chunks.forEach((c, ci) => {
+    // An archive that cannot be read to its end (or at all) says nothing about the tables it
+    // does not list: they are unknown (✕), not absent (·).
+    if (c.archive === 'corrupt' || c.archive === 'missing' || c.archive === 'encrypted') {
+      for (let ti = 0; ti < T; ti++) counts[ti * C + ci] = -2;
+    }
     for (const t of c.tables) {
       const ti = tIndex.get(t.name)!;
       counts[ti * C + ci] = t.rows === null || t.rows === undefined ? -2 : t.rows;
+      listed[ti * C + ci] = 1;
       cols[ti * C + ci] = Math.min(65535, t.columns.length);
     }
   });
@@ -63,13 +70,16 @@ export function coverageModel(report: ScanReport): CoverageModel {
   }
   const tables: TableStats[] = idx.tableNames.map((name, ti) => {
     const vals: number[] = [];
+    // Present = the chunk lists the table (read or not), as the report's table totals count it.
+    let present = 0;
     for (let ci = 0; ci < C; ci++) {
       const v = counts[ti * C + ci];
       if (v >= 0) vals.push(v);
+      if (v >= 0 || (v === -2 && listed[ti * C + ci])) present++;
     }
     vals.sort((a, b) => a - b);
     const median = vals.length ? vals[Math.floor(vals.length / 2)] : null;
-    return { name, present: vals.length, max: vals.length ? vals[vals.length - 1] : 0, median };
+    return { name, present, max: vals.length ? vals[vals.length - 1] : 0, median };
   });
   const model: CoverageModel = {
     tables,

@@ -48,7 +48,7 @@ import { formatInt } from '../../format';
 import { useTableStore, useTables } from './context';
 import {
   PinIcon,
-  cellText,
+  cellTextWithHits,
   defaultWidth,
   formatTimeValue,
   inferKind,
@@ -645,6 +645,7 @@ function GridInner({ store, info }: { store: TableStore; info: TableHandleInfo }
         cursorCol={cursor && cursor.row === i ? cursor.col : -1}
         selected={i >= selFrom && i <= selTo}
         showDates={showDates}
+        search={view.search}
       />,
     );
   }
@@ -874,13 +875,13 @@ function cellClass(base: string, value: string | undefined, isCursor: boolean): 
   return c;
 }
 
-function renderValue(value: string | undefined, time: boolean, showDates: boolean) {
+function renderValue(value: string | undefined, time: boolean, showDates: boolean, search?: string) {
   if (value === undefined || value === '') return null;
   if (time && showDates) {
     const d = formatTimeValue(value);
     if (d !== null) return d;
   }
-  return cellText(value);
+  return cellTextWithHits(value, search);
 }
 
 const GridRow = memo(function GridRow({
@@ -892,7 +893,10 @@ const GridRow = memo(function GridRow({
   cursorCol,
   selected,
   showDates,
+  search,
 }: {
+  /** The view's search text: its hits are marked in the cells. */
+  search?: string;
   index: number;
   top: number;
   entry: RowEntry | undefined;
@@ -923,7 +927,7 @@ const GridRow = memo(function GridRow({
         data-col={ci}
         title={missing ? 'No field here: the record is malformed' : title}
       >
-        {entry ? renderValue(value, layout.timeCols[ci], showDates) : null}
+        {entry ? renderValue(value, layout.timeCols[ci], showDates, search) : null}
       </div>
     );
   };

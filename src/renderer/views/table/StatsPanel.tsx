@@ -90,7 +90,7 @@ export function StatsPanel() {
     >
       <h3 className="mono ts-title">{stats.column}</h3>
       <p className="small muted">
-        {describeView(stats.view) === 'Reading the rows' ? 'Whole table' : describeView(stats.view)}
+        {describeView(stats.view, true) === 'natural order' ? 'Whole table' : describeView(stats.view, true)}
       </p>
       {stats.loading ? (
         <div className="ts-loading" data-testid="stats-loading">

@@ -478,7 +478,7 @@ function Status() {
         {!complete && !filtered ? ' so far' : ''}
       </span>
       <span className="muted">
-        {describeView(view) === 'Reading the rows' ? 'natural order' : describeView(view)}
+        {describeView(view, true)}
       </span>
       <span className="muted">
         {info.chunks.length} chunk{info.chunks.length === 1 ? '' : 's'} · {info.encoding}

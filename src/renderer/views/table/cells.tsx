@@ -125,6 +125,36 @@ export function cellText(v: string, max = 400): ReactNode {
   return out;
 }
 
+/**
+ * The cell's text with the search hits marked (case-insensitive, as the search matches).
+ * Cells holding special characters keep their symbols and are not marked inside.
+ */
+export function cellTextWithHits(v: string, needle: string | undefined, max = 400): ReactNode {
+  if (!needle) return cellText(v, max);
+  const s = v.length > max ? v.slice(0, max) : v;
+  if (SPECIAL.test(s)) return cellText(v, max);
+  const lower = s.toLowerCase();
+  const n = needle.toLowerCase();
+  let at = lower.indexOf(n);
+  if (at < 0) return cellText(v, max);
+  const out: ReactNode[] = [];
+  let last = 0;
+  let k = 0;
+  while (at >= 0) {
+    if (at > last) out.push(s.slice(last, at));
+    out.push(
+      <mark key={k++} className="tg-hit">
+        {s.slice(at, at + n.length)}
+      </mark>,
+    );
+    last = at + n.length;
+    at = lower.indexOf(n, last);
+  }
+  if (last < s.length) out.push(s.slice(last));
+  if (v.length > max) out.push(<span key="more" className="tg-more">…</span>);
+  return out;
+}
+
 /** The whole value for the inspector: line breaks kept (and marked), tabs and controls shown. */
 export function inspectorText(v: string): ReactNode {
   if (!SPECIAL.test(v)) return v;
