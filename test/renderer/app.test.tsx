@@ -234,12 +234,17 @@ describe('errors', () => {
     expect(screen.queryByTestId('error-message')).toBeNull();
   });
 
-  it('Browse… with no native picker explains instead of failing', async () => {
+  it('Browse… with no native picker (the browser host) lists the host\u2019s folders and opens one', async () => {
     const api = createFakeApi();
     render(<App api={api} />);
     fireEvent.click(await screen.findByTestId('browse-button'));
-    expect((await screen.findByTestId('open-note')).textContent).toContain('type or paste');
-    expect(api.calls.some((c) => c.method === 'pickFolder')).toBe(true);
+    await screen.findByTestId('folder-browser');
+    const places = await screen.findAllByTestId('folder-entry');
+    fireEvent.click(places[0]!);
+    await waitFor(() => expect(screen.getAllByTestId('folder-open-entry').length).toBeGreaterThan(0));
+    fireEvent.click(screen.getAllByTestId('folder-open-entry')[0]!);
+    await waitFor(() => expect(api.calls.some((c) => c.method === 'startScan')).toBe(true));
+    expect(api.calls.some((c) => c.method === 'browseFolder' && c.args[0] === null)).toBe(true);
   });
 
   it('opens a recent drop', async () => {
