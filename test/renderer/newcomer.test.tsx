@@ -4,7 +4,6 @@
 // error. Against the fake API.
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { readFileSync } from 'node:fs';
 import { App } from '../../src/renderer/App';
 import { createFakeApi, FAKE_DROP, NASTY_TABLE } from './fake-api';
 import { stubCanvas } from './setup-dom';
@@ -37,10 +36,14 @@ describe('help and wording', () => {
     const marks = await screen.findByTestId('timeline-legend-marks');
     expect(marks.textContent).toMatch(/N\s*out of name order: sorting by folder name puts it elsewhere than its audit keys do/);
     expect(marks.textContent).not.toMatch(/N\s*name order\b/);
-    // (vitest runs from the repository root; import.meta.url is not a file: URL under jsdom)
-    const src = (f: string) => readFileSync(`${process.cwd()}/src/renderer/${f}`, 'utf8');
-    expect(src('views/table/TablesView.tsx')).not.toContain('gim.md');
-    expect(src('views/table/TablesView.tsx')).toContain('the usual primary key of this Info Mart table');
+    // The key the merged view uses, said without internal file names.
+    fireEvent.click(screen.getByTestId('tab-tables'));
+    fireEvent.click(await screen.findByTestId('table-item-interaction_fact'));
+    fireEvent.change(await screen.findByTestId('scope-select'), { target: { value: 'merged' } });
+    const key = await screen.findByTestId('key-info', {}, { timeout: 5000 });
+    await waitFor(() => expect(key.getAttribute('data-source')).toBe('known'), { timeout: 5000 });
+    expect(key.textContent).toContain('the usual primary key of this Info Mart table');
+    expect(key.textContent).not.toContain('gim.md');
   });
 
   it('a table read cancelled by switching tables shows no error', async () => {
