@@ -240,7 +240,7 @@ async function serveCommand(args: string[], values: Values): Promise<number> {
   const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../renderer');
   // A fixed port keeps its token from run to run, so an open tab or a bookmark of the URL
   // still works after a restart; port 0 (any free port) gets a fresh token each time.
-  const token = port > 0 ? keptToken(port) : undefined;
+  const token = port > 0 ? keptToken(port, initialDrop) : undefined;
   const host = await startHttpHost({ api: service, rendererDir, port, token, exportView: (h, v, f) => service.exportView(h, v, f) });
   process.stdout.write(`${host.url}\n`);
   process.stderr.write(`Drop Inspector is serving on 127.0.0.1 only; open the URL above (it carries this run's access token). Ctrl-C stops it.\n`);
@@ -255,8 +255,10 @@ async function serveCommand(args: string[], values: Values): Promise<number> {
 }
 
 /** The token of a fixed port: kept (0600) beside the default catalog, made on first use. */
-function keptToken(port: number): string {
+function keptToken(port: number, drop: string | null): string {
   const file = path.join(path.dirname(defaultCatalogPath()), `serve-${port}.token`);
+  // The drop is read-only, wherever DROP_INSPECTOR_CATALOG points.
+  if (drop) refuseInsideDrop(file, drop, 'the server\u2019s token file', 'set DROP_INSPECTOR_CATALOG elsewhere');
   try {
     const kept = readFileSync(file, 'utf8').trim();
     if (/^[A-Za-z0-9_-]{32,}$/.test(kept)) return kept;
