@@ -5,6 +5,15 @@ import type { FolderListing } from '../../shared/api';
 import { toApiError } from '../api/errors';
 import { useApp } from '../state/context';
 
+/** A folder glyph that needs no emoji font. */
+function FolderIcon() {
+  return (
+    <svg width="14" height="12" viewBox="0 0 14 12" aria-hidden="true" focusable="false" className="folder-icon">
+      <path d="M1 2.5A1.5 1.5 0 0 1 2.5 1h3l1.5 1.5h4.5A1.5 1.5 0 0 1 13 4v5.5A1.5 1.5 0 0 1 11.5 11h-9A1.5 1.5 0 0 1 1 9.5z" fill="currentColor" opacity="0.55" />
+    </svg>
+  );
+}
+
 export function FolderBrowser({
   start,
   onOpen,
@@ -96,7 +105,7 @@ export function FolderBrowser({
               onClick={() => void go(e.path)}
               title={e.path}
             >
-              <span aria-hidden="true">📁</span> <span className="folder-name">{e.name}</span>
+              <FolderIcon /> <span className="folder-name">{e.name}</span>
               {e.looksLikeDrop ? <span className="badge">drop</span> : null}
             </button>
             {e.looksLikeDrop ? (
