@@ -169,10 +169,10 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       return clean;
     },
 
-    async browseFolder(dir: string | null): Promise<FolderListing> {
+    async browseFolder(dir: string | null = null): Promise<FolderListing> {
       const known = catalog.recentDrops().map((d) => d.path);
       if (options.initialDrop) known.push(options.initialDrop);
-      return listFolder(dir, browseRoots(options.browseRoots ?? [], known));
+      return listFolder(dir ?? null, browseRoots(options.browseRoots ?? [], known));
     },
 
     async exportReport(dropPath: string, format: ReportFormat, opts: ScanOptions = {}): Promise<ExportedReport> {

@@ -14,6 +14,7 @@ function chunk(name: string, to: number, tables: ReportChunk['tables'], archive:
   return {
     name, hwmFrom: to - 10, hwmTo: to, createdTs: to, maxDataTs: to, checksum: 'ok', tables, path: name, hwmFromTs: null, hwmToTs: null,
     metadata: 'ok', archive, bytes: 100, gimVersion: null, gimSchemaVersion: null, keySource: 'metadata', files: [],
+    coverage: { axis: 'audit-key', from: to - 10, to, requestedFrom: null, requestedTo: null },
   };
 }
 const t = (name: string, rows: number | null) => ({ name, rows, columns: ['A'] });
