@@ -4,6 +4,10 @@
 // filter over the whole table with progress, the nasty cells, the merged view, statistics,
 // save. Frame times and memory while scrolling are measured and written to
 // test-artifacts/table-grid-perf.json; screenshots to test-artifacts/screenshots/table-*.png.
+// The machine is shared and noisy: no assertion compares a time with a fixed number. Times
+// are compared with baselines measured in the same run (idle frames of this page, a small
+// table's first rows, the grid's cost on short wheel steps), and the rest is structural
+// (rows rendered, rows requested).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -13,7 +17,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, HAVE_CHROMIUM, launchChromium } from './serve';
-import { HUGE_ROWS, hugeRow, nastyRecords } from '../renderer/fake-tables';
+import { HUGE_ROWS, NASTY_TABLE, hugeRow, nastyRecords } from '../renderer/fake-tables';
+import { BLOCK_ROWS } from '../../src/renderer/state/table-store';
+import { OVERSCAN_ROWS } from '../../src/renderer/views/table/scroll-scale';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const PERF_FILE = path.join(root, 'test-artifacts/table-grid-perf.json');
@@ -154,6 +160,45 @@ function stats(xs: number[]): {
   };
 }
 
+declare global {
+  interface Window {
+    __longTasks?: number[];
+  }
+}
+
+const median = (xs: number[]): number => stats(xs).p50;
+let idleFrameMs = 16.7;
+
+/** rAF intervals of the page while nothing happens: this machine's frame, now. */
+function idleFrames(ms: number): Promise<number[]> {
+  return page.evaluate(async (dur) => {
+    const deltas: number[] = [];
+    let last = performance.now();
+    const t0 = last;
+    await new Promise<void>((done) => {
+      const step = (t: number): void => {
+        deltas.push(t - last);
+        last = t;
+        if (t - t0 < dur) requestAnimationFrame(step);
+        else done();
+      };
+      requestAnimationFrame(step);
+    });
+    return deltas.slice(2);
+  }, ms);
+}
+
+/** The first-rows time the app measured for the table just opened. */
+async function firstRowsMs(): Promise<number> {
+  return Number(await page.getByTestId('first-rows-ms').getAttribute('data-ms'));
+}
+
+type FakeCall = { method: string; args: unknown[] };
+const callCount = (): Promise<number> =>
+  page.evaluate(() => (window.dropInspector as unknown as { calls: unknown[] }).calls.length);
+const callsSince = (n: number): Promise<FakeCall[]> =>
+  page.evaluate((from) => (window.dropInspector as unknown as { calls: FakeCall[] }).calls.slice(from), n);
+
 describe.skipIf(!HAVE_CHROMIUM)('the table grid in Chromium (fake engine, 10M-row table)', () => {
   beforeAll(async () => {
     work = mkdtempSync(path.join(os.tmpdir(), 'di-table-e2e-'));
@@ -183,10 +228,28 @@ describe.skipIf(!HAVE_CHROMIUM)('the table grid in Chromium (fake engine, 10M-ro
   });
 
   it('opens the 10M-row table with its first rows at once', async () => {
-    const clickToRows = await openTable('huge_fact');
-    const appMs = Number(await page.getByTestId('first-rows-ms').getAttribute('data-ms'));
-    perf.firstRows = { clickToRowsMs: clickToRows, appMeasuredMs: appMs };
-    expect(appMs).toBeLessThan(200);
+    // Baselines of this run: the page's idle frame and a 16-row table's first rows.
+    idleFrameMs = stats(await idleFrames(1000)).p50;
+    const small: number[] = [];
+    const huge: number[] = [];
+    let clickToRows = 0;
+    for (let k = 0; k < 3; k++) {
+      await openTable(NASTY_TABLE);
+      small.push(await firstRowsMs());
+      const before = await callCount();
+      clickToRows = await openTable('huge_fact');
+      huge.push(await firstRowsMs());
+      // Structural: opening asks for one window of rows, never the table.
+      const reads = (await callsSince(before)).filter((c) => c.method === 'getRows');
+      expect(reads.length).toBeGreaterThan(0);
+      for (const r of reads) expect((r.args[1] as { limit: number }).limit).toBeLessThanOrEqual(BLOCK_ROWS * 4);
+    }
+    const smallMs = median(small);
+    const hugeMs = median(huge);
+    perf.firstRows = { clickToRowsMs: clickToRows, hugeMs: huge, smallMs: small, idleFrameMs };
+    // 10,000,000 rows open about as fast as 16 do: within 3× the small table's time (its
+    // floor one idle frame of this page, so that a few-millisecond baseline is not noise).
+    expect(hugeMs).toBeLessThanOrEqual(3 * Math.max(smallMs, idleFrameMs));
     expect(await rowCells(0)).toEqual(hugeRow(0).map(shown));
     expect(await page.getByTestId('table-grid').getAttribute('data-scaled')).toBe('true');
     const h = await scroller().evaluate((el) => el.scrollHeight);
@@ -249,24 +312,33 @@ describe.skipIf(!HAVE_CHROMIUM)('the table grid in Chromium (fake engine, 10M-ro
     );
   });
 
-  it('keeps to 60 fps while scrolling through the table, with flat memory', async () => {
+  it('scrolls through the table as smoothly as the page idles, with the rows of one window and flat memory', async () => {
     const heap0 = await page.evaluate(
       () =>
         (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
     );
+    // Baseline of this moment: the page's frames with nothing to do.
+    const idle = await idleFrames(1000);
     await page.evaluate(() => {
       window.__tableGridFrames = [];
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks!.push(e.duration);
+      }).observe({ type: 'longtask' });
     });
-    // 1) Wheel scrolling: 100 px per frame for 3 seconds.
+    const rowsBefore = await callCount();
+    // 1) Wheel scrolling: 100 px per frame for 3 seconds; the rows in the DOM counted each frame.
     const wheel = await page.evaluate(async () => {
       const el = document.querySelector<HTMLElement>('[data-testid="table-scroll"]')!;
       const deltas: number[] = [];
+      let maxRows = 0;
       let last = performance.now();
       const t0 = last;
       await new Promise<void>((done) => {
         const step = (t: number): void => {
           deltas.push(t - last);
           last = t;
+          maxRows = Math.max(maxRows, el.querySelectorAll('.tg-row').length);
           el.dispatchEvent(
             new WheelEvent('wheel', { deltaY: 100, deltaMode: 0, bubbles: true, cancelable: true }),
           );
@@ -275,20 +347,23 @@ describe.skipIf(!HAVE_CHROMIUM)('the table grid in Chromium (fake engine, 10M-ro
         };
         requestAnimationFrame(step);
       });
-      return deltas.slice(2);
+      return { deltas: deltas.slice(2), maxRows };
     });
-    // 2) Dragging the scrollbar thumb from top to bottom in 2 s (120 frames; ~80,000 rows a frame).
+    const wheelGrid = await page.evaluate(() => window.__tableGridFrames!.splice(0));
+    // 2) Dragging the scrollbar thumb from top to bottom in 120 frames (~80,000 rows a frame).
     const drag = await page.evaluate(async () => {
       const el = document.querySelector<HTMLElement>('[data-testid="table-scroll"]')!;
       el.scrollTop = 0;
       const max = el.scrollHeight - el.clientHeight;
       const deltas: number[] = [];
+      let maxRows = 0;
       let last = performance.now();
       let k = 0;
       await new Promise<void>((done) => {
         const step = (t: number): void => {
           deltas.push(t - last);
           last = t;
+          maxRows = Math.max(maxRows, el.querySelectorAll('.tg-row').length);
           k++;
           el.scrollTop = Math.min(max, (max * k) / 120);
           if (k < 120) requestAnimationFrame(step);
@@ -296,29 +371,50 @@ describe.skipIf(!HAVE_CHROMIUM)('the table grid in Chromium (fake engine, 10M-ro
         };
         requestAnimationFrame(step);
       });
-      return deltas.slice(2);
+      return { deltas: deltas.slice(2), maxRows };
     });
-    const grid = await page.evaluate(() => window.__tableGridFrames ?? []);
+    const dragGrid = await page.evaluate(() => window.__tableGridFrames ?? []);
     await waitRowLoaded(HUGE_ROWS - 1);
+    const longTasks = await page.evaluate(() => window.__longTasks ?? []);
     const heap1 = await page.evaluate(
       () =>
         (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
     );
+    const reads = (await callsSince(rowsBefore)).filter((c) => c.method === 'getRows');
+    const rowsRead = reads.reduce((n, c) => n + (c.args[1] as { limit: number }).limit, 0);
+    const viewportRows = (await lastVisible()) - (await firstVisible()) + 1;
     const domRows = await page.locator('.tg-row').count();
-    perf.wheelFrameMs = stats(wheel);
-    perf.dragFrameMs = stats(drag);
-    perf.gridRenderCommitMs = stats(grid);
+    const idleP50 = stats(idle).p50;
+    perf.idleFrameMs = stats(idle);
+    perf.wheelFrameMs = stats(wheel.deltas);
+    perf.dragFrameMs = stats(drag.deltas);
+    perf.gridRenderCommitMs = { wheel: stats(wheelGrid), drag: stats(dragGrid) };
+    perf.longTasksMs = stats(longTasks);
+    perf.ratios = {
+      wheelToIdleP50: Math.round((stats(wheel.deltas).p50 / idleP50) * 100) / 100,
+      dragToIdleP50: Math.round((stats(drag.deltas).p50 / idleP50) * 100) / 100,
+      dragToWheelGridP50: Math.round((stats(dragGrid).p50 / Math.max(0.1, stats(wheelGrid).p50)) * 100) / 100,
+    };
     perf.heapMB = { before: Math.round(heap0 / 1e6), after: Math.round(heap1 / 1e6) };
-    perf.domRows = domRows;
-    // The grid's own work per update fits a 60 fps frame (16.7 ms) with room for the browser's
-    // layout and paint. Whole-frame times depend on the machine (software raster, other load):
-    // they are recorded in the perf file and bounded loosely here.
-    expect(stats(grid).p50).toBeLessThan(8);
-    expect(stats(grid).p95).toBeLessThan(16);
-    expect(stats(wheel).p50).toBeLessThan(25);
-    expect(stats(drag).p50).toBeLessThan(25);
-    expect(heap1).toBeLessThan(500e6);
-    expect(domRows).toBeLessThan(80);
+    perf.domRows = { viewportRows, maxWheel: wheel.maxRows, maxDrag: drag.maxRows, end: domRows };
+    perf.rowsRead = { requests: reads.length, rows: rowsRead };
+    // Structural: only the visible window (plus overscan) is ever in the DOM, and the drag
+    // over 10,000,000 rows reads pages of rows, never the table.
+    const windowRows = viewportRows + 2 * OVERSCAN_ROWS + 2;
+    expect(wheel.maxRows).toBeLessThanOrEqual(windowRows);
+    expect(drag.maxRows).toBeLessThanOrEqual(windowRows);
+    expect(domRows).toBeLessThanOrEqual(windowRows);
+    for (const r of reads) expect((r.args[1] as { limit: number }).limit).toBeLessThanOrEqual(BLOCK_ROWS * 4);
+    expect(rowsRead).toBeLessThan(HUGE_ROWS / 100);
+    // Relative to this run: frames while scrolling stay near the idle frame (a grid that
+    // rendered rows by the thousand, or waited on whole-table reads, would be many times it);
+    // a drag jumping 80,000 rows a frame costs the grid about what a wheel step does; no
+    // main-thread task lasts more than a few idle frames.
+    expect(stats(wheel.deltas).p50).toBeLessThanOrEqual(2.5 * idleP50);
+    expect(stats(drag.deltas).p50).toBeLessThanOrEqual(2.5 * idleP50);
+    expect(stats(dragGrid).p50).toBeLessThanOrEqual(3 * Math.max(stats(wheelGrid).p50, 0.5));
+    expect(stats(longTasks).max).toBeLessThanOrEqual(8 * idleP50);
+    expect(heap1).toBeLessThan(Math.max(2 * heap0, heap0 + 200e6));
     expect(await rowCells(HUGE_ROWS - 1)).toEqual(hugeRow(HUGE_ROWS - 1).map(shown));
   });
 

@@ -60,6 +60,7 @@ import {
 import { copyText, tsvLines } from './clipboard';
 import {
   clampVirtual,
+  OVERSCAN_ROWS,
   isScaled,
   physicalHeight,
   rowWindow,
@@ -74,7 +75,6 @@ import { ColumnMenu } from './ColumnMenu';
 export const ROW_HEIGHT = 24;
 export const HEADER_HEIGHT = 46;
 const FALLBACK_VIEWPORT = 600;
-const OVERSCAN_ROWS = 6;
 /**
  * Rows are placed relative to an anchor that moves every ANCHOR_ROWS rows, so scrolling
  * changes one transform, not every row's position (rows already on screen do not re-render).

@@ -75,6 +75,9 @@ export interface RowWindow {
   offset: number;
 }
 
+/** Rows rendered beyond each edge of the viewport (the e2e test bounds the DOM by it). */
+export const OVERSCAN_ROWS = 6;
+
 export function rowWindow(g: ScrollGeometry, virtual: number, overscan = 4): RowWindow {
   const v = clampVirtual(g, virtual);
   if (g.rows <= 0) return { first: 0, last: -1, firstVisible: 0, lastVisible: -1, offset: v };
