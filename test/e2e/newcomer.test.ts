@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // A first-time user's path, in Chromium over `drop-inspector serve` with no drop: the
 // folder browser to open a drop, the help panel (? and F1), the judgement settings
-// (remembered per drop, the verdict re-judged at once), the app at 1024×700, and no failed
+// (remembered per drop, the verdict re-judged at once), the app at 1024×700 and at 375 px, and no failed
 // request on the way (the favicon included). Screenshots land in test-artifacts/screenshots.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -165,6 +165,45 @@ describe.skipIf(!HAVE_CHROMIUM)('a newcomer in the browser host', () => {
     expect(visibleRows).toBeGreaterThanOrEqual(8);
     const toolbar = await page.getByTestId('view-bar').boundingBox();
     expect(toolbar!.height).toBeLessThanOrEqual(80);
+  });
+
+  it('at 375 px wide: the views are a strip above the view; the menu, the settings and the help fit the window', async () => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.getByTestId('tab-overview').click();
+    await page.waitForTimeout(300);
+    const nav = (await page.locator('nav.nav').boundingBox())!;
+    const main = (await page.locator('#main').boundingBox())!;
+    expect(nav.y + nav.height).toBeLessThanOrEqual(main.y + 1);
+    expect(main.width).toBeGreaterThanOrEqual(360);
+    const sideways = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(sideways).toBeLessThanOrEqual(0);
+    await shot('35-375-overview');
+    // The folded header actions open inside the window, and the menu closes by itself.
+    await page.getByTestId('toolbar-more-button').click();
+    const menu = (await page.locator('.toolbar-more-menu').boundingBox())!;
+    expect(menu.x).toBeGreaterThanOrEqual(0);
+    expect(menu.x + menu.width).toBeLessThanOrEqual(375);
+    await shot('36-375-menu');
+    await page.getByTestId('settings-button').click();
+    const settings = (await page.getByTestId('settings-panel').boundingBox())!;
+    expect(settings.x).toBeGreaterThanOrEqual(0);
+    expect(settings.x + settings.width).toBeLessThanOrEqual(375);
+    expect(await page.locator('.toolbar-more-menu').isVisible()).toBe(false);
+    await shot('37-375-settings');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('settings-panel').waitFor({ state: 'detached' });
+    // The help's two columns stack: the glossary starts below the shortcuts, not beside them.
+    await page.locator('body').press('?');
+    await page.getByTestId('help-panel').waitFor();
+    const [keys, words] = await page
+      .locator('.help-columns h3')
+      .evaluateAll((hs) => hs.map((h) => h.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y })));
+    expect(Math.abs(keys.x - words.x)).toBeLessThanOrEqual(2);
+    expect(words.y).toBeGreaterThan(keys.y);
+    await shot('38-375-help');
+    await page.keyboard.press('Escape');
   });
 
   it('no request failed and the server logged no stack trace', () => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { App } from '../../src/renderer/App';
-import { createFakeApi, FAKE_DROP, NASTY_TABLE } from './fake-api';
+import { createFakeApi, FAKE_DROP, makeSampleReport, NASTY_TABLE } from './fake-api';
 import { stubCanvas } from './setup-dom';
 
 describe('help and wording', () => {
@@ -15,7 +15,16 @@ describe('help and wording', () => {
     await screen.findByTestId('drop-path');
     fireEvent.keyDown(window, { key: '?' });
     const help = await screen.findByTestId('help-panel');
-    for (const term of ['Audit key', 'High-water mark', 'Chunk', 'Cadence', 'Grace', 'Name order', 'Merged view']) expect(help.textContent).toContain(term);
+    for (const term of [
+      'Audit key',
+      'High-water mark',
+      'Chunk',
+      'Cadence',
+      'Grace',
+      'Name order',
+      'Merged view',
+    ])
+      expect(help.textContent).toContain(term);
     fireEvent.keyDown(window, { key: 'Escape' });
     await waitFor(() => expect(screen.queryByTestId('help-panel')).toBeNull());
     fireEvent.keyDown(window, { key: 'F1' });
@@ -34,7 +43,9 @@ describe('help and wording', () => {
     render(<App api={createFakeApi({ initialDrop: FAKE_DROP })} />);
     fireEvent.click(await screen.findByTestId('tab-timeline'));
     const marks = await screen.findByTestId('timeline-legend-marks');
-    expect(marks.textContent).toMatch(/N\s*out of name order: sorting by folder name puts it elsewhere than its audit keys do/);
+    expect(marks.textContent).toMatch(
+      /N\s*out of name order: sorting by folder name puts it elsewhere than its audit keys do/,
+    );
     expect(marks.textContent).not.toMatch(/N\s*name order\b/);
     // The key the merged view uses, said without internal file names.
     fireEvent.click(screen.getByTestId('tab-tables'));
@@ -52,7 +63,9 @@ describe('help and wording', () => {
     const getRows = api.getRows;
     api.getRows = async (h, r) => {
       if (r.sort) {
-        const e = Object.assign(new Error('Cancelled: a newer request took its place.'), { code: 'cancelled' as const });
+        const e = Object.assign(new Error('Cancelled: a newer request took its place.'), {
+          code: 'cancelled' as const,
+        });
         throw e;
       }
       return getRows(h, r);
@@ -65,5 +78,26 @@ describe('help and wording', () => {
     fireEvent.click(screen.getByTestId('sort-ID'));
     await waitFor(() => expect(screen.queryByTestId('table-busy')).toBeNull(), { timeout: 5000 });
     expect(screen.queryByTestId('error-message')).toBeNull();
+  });
+
+  it('the judgement settings say which defaults this drop is judged by (its family\u2019s, not a fixed 8h)', async () => {
+    stubCanvas();
+    const report = makeSampleReport();
+    report.options = {
+      cadenceSeconds: 86400,
+      graceSeconds: 86400,
+      asOf: '2026-11-24T22:00:00Z',
+      cadenceSource: 'family',
+    };
+    render(<App api={createFakeApi({ initialDrop: FAKE_DROP, reports: { [FAKE_DROP]: report } })} />);
+    await screen.findByTestId('drop-path');
+    fireEvent.click(await screen.findByTestId('settings-button'));
+    await screen.findByTestId('settings-panel');
+    expect(screen.getByTestId('settings-cadence').getAttribute('placeholder')).toBe(
+      '1d (this kind of drop\u2019s default)',
+    );
+    expect(screen.getByTestId('settings-grace').getAttribute('placeholder')).toBe(
+      '1d (this kind of drop\u2019s default)',
+    );
   });
 });

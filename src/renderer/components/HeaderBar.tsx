@@ -1,4 +1,4 @@
-import type React from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { ReportFormat } from '../../shared/api';
 import { useApp } from '../state/context';
 import { Verdict } from './Verdict';
@@ -51,9 +51,31 @@ export function ExportButtons() {
 }
 
 /** The header's less used actions, folded into one menu on narrow windows. */
-function MoreMenu({ children }: { children: React.ReactNode }) {
+function MoreMenu({ children }: { children: ReactNode }) {
+  const ref = useRef<HTMLDetailsElement>(null);
+  // Like any menu: a click outside it, Esc, or choosing an action closes it.
+  useEffect(() => {
+    const close = (e: Event) => {
+      const el = ref.current;
+      if (!el?.open) return;
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !el.contains(e.target as Node)) el.open = false;
+    };
+    document.addEventListener('pointerdown', close);
+    document.addEventListener('keydown', close);
+    return () => {
+      document.removeEventListener('pointerdown', close);
+      document.removeEventListener('keydown', close);
+    };
+  }, []);
   return (
-    <details className="toolbar-more" data-testid="toolbar-more">
+    <details
+      ref={ref}
+      className="toolbar-more"
+      data-testid="toolbar-more"
+      onClick={(e) => {
+        if ((e.target as HTMLElement).closest('.toolbar-more-menu button')) e.currentTarget.open = false;
+      }}
+    >
       <summary className="btn" data-testid="toolbar-more-button">
         More <span aria-hidden="true">▾</span>
       </summary>

@@ -82,6 +82,23 @@ export function JudgementPanel() {
     setAsOf('');
   }
 
+  // The defaults are what is in force when nothing is set: the family's schedule (or one
+  // inferred from the chunks), so the placeholders say what they are for this drop.
+  const source = options?.cadenceSource;
+  const sourceWords =
+    source === 'family'
+      ? 'this kind of drop\u2019s default'
+      : source === 'inferred'
+        ? 'inferred from the chunks'
+        : 'the default';
+  const cadenceHint =
+    options && judgement?.cadenceSeconds == null && source !== 'given'
+      ? `${durationText(options.cadenceSeconds)} (${sourceWords})`
+      : 'the default for this kind of drop';
+  const graceHint =
+    options && judgement?.cadenceSeconds == null && judgement?.graceSeconds == null && source !== 'given'
+      ? `${durationText(options.graceSeconds || 0)} (${source === 'family' ? sourceWords : 'half the cadence'})`
+      : 'half the cadence (the default)';
   const now = options
     ? `Now judged with a cadence of ${durationText(options.cadenceSeconds)}, grace ${durationText(options.graceSeconds || 0)}, as of ${formatUtc(options.asOf ? Date.parse(options.asOf) / 1000 : null)} UTC.`
     : null;
@@ -99,7 +116,7 @@ export function JudgementPanel() {
           id="set-cadence"
           className="text-input"
           data-testid="settings-cadence"
-          placeholder="8h (the default)"
+          placeholder={cadenceHint}
           value={cadence}
           onChange={(e) => setCadence(e.target.value)}
         />
@@ -110,7 +127,7 @@ export function JudgementPanel() {
           id="set-grace"
           className="text-input"
           data-testid="settings-grace"
-          placeholder="half the cadence (the default)"
+          placeholder={graceHint}
           value={grace}
           onChange={(e) => setGrace(e.target.value)}
         />
