@@ -154,13 +154,24 @@ describe('timeline layout', () => {
     expect(first.to).toBe(report.chunks[0].createdTs);
   });
 
-  it('copes with 10,000 chunks quickly and culls to the view', () => {
-    const big = makeBigReport(10_000);
-    const t0 = performance.now();
-    const l = computeLayout(big, 'key');
-    const ms = performance.now() - t0;
+  it('copes with 10,000 chunks quickly (about linearly) and culls to the view', () => {
+    // No absolute time (the machine is shared): twice the chunks may cost at most 3× the time
+    // of 5,000 measured in this run (linear is 2×, quadratic 4×); best of 3 against noise.
+    const timed = (n: number) => {
+      const report = makeBigReport(n);
+      let best = Infinity;
+      let layout = computeLayout(report, 'key');
+      for (let k = 0; k < 3; k++) {
+        const t0 = performance.now();
+        layout = computeLayout(report, 'key');
+        best = Math.min(best, performance.now() - t0);
+      }
+      return { best, layout };
+    };
+    const small = timed(5_000);
+    const { best: ms, layout: l } = timed(10_000);
     expect(l.items).toHaveLength(10_000);
-    expect(ms).toBeLessThan(1500);
+    expect(ms).toBeLessThan(3 * Math.max(small.best, 1));
     const vp = zoomAt(l, fitAll(l, 1200), 100);
     const [s, e] = visibleRange(l, vp.u0, vp.u1);
     expect(e - s).toBeLessThan(300);

@@ -1,5 +1,6 @@
 import { indexReport } from '../state/derive';
 import { useApp } from '../state/context';
+import { formatUtc } from '../format';
 import { StatusIcon } from './Icons';
 
 /** "Whole" or "N problems: X errors, Y warnings", readable at a glance. */
@@ -12,6 +13,8 @@ export function Verdict({ large }: { large?: boolean }) {
   const stillScanning = useApp((s) => s.scanning);
   if (!report) return null;
   const v = indexReport(report).verdict;
+  // One time format in the app: "2026-11-24 22:00:00 UTC".
+  const scannedAt = `${formatUtc(Date.parse(report.scannedAt) / 1000)} UTC`;
   const kind = v.worst ?? 'ok';
   return (
     <div
@@ -25,14 +28,14 @@ export function Verdict({ large }: { large?: boolean }) {
         <span
           className="verdict-partial"
           data-testid="verdict-rechecking"
-          title={`As catalogued by the scan of ${report.scannedAt}; chunks changed or deleted since may still show`}
+          title={`As catalogued by the scan of ${scannedAt}; chunks changed or deleted since may still show`}
         >
           {stillScanning
             ? large
-              ? `(as of the last scan, ${report.scannedAt.slice(0, 16).replace('T', ' ')} — re-checking against the drop)`
+              ? `(as of the last scan, ${scannedAt} — re-checking against the drop)`
               : 're-checking'
             : large
-              ? `(as of the last scan, ${report.scannedAt.slice(0, 16).replace('T', ' ')} — not re-checked: the scan stopped)`
+              ? `(as of the last scan, ${scannedAt} — not re-checked: the scan stopped)`
               : 'not re-checked'}
         </span>
       ) : scanning ? (

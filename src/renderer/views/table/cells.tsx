@@ -105,7 +105,7 @@ export function hasSpecial(v: string): boolean {
 /** The cell's text for the grid: one line, at most max characters, special characters as symbols. */
 export function cellText(v: string, max = 400): ReactNode {
   const s = v.length > max ? v.slice(0, max) : v;
-  const more = v.length > max ? <span className="tg-more">…</span> : null;
+  const more = v.length > max ? <span key="more" className="tg-more">…</span> : null;
   if (!SPECIAL.test(s)) return more ? [s, more] : s;
   const out: ReactNode[] = [];
   let last = 0;
