@@ -149,7 +149,7 @@ function CoverageMatrix({ report, model }: { report: ScanReport; model: Coverage
                 title={c.name}
                 onClick={() => selectChunk(c.name)}
               >
-                <span>{columnLabel(c, v.index)}</span>
+                <span>{`#${v.index + 1} · ${columnLabel(c, v.index)}`}</span>
               </div>
             );
           })}
