@@ -84,6 +84,17 @@ describe('opening a table', () => {
       (await list(drop)).map((t) => (t.table === HUGE_TABLE ? { ...t, chunks: [...t.chunks, { ...t.chunks[0], chunk: `${only}-b` }] } : t));
     await store.getState().loadTables();
     await until(() => store.getState().selection?.scope === 'all' && store.getState().ready);
+    // A third chunk arrives while the table is open across all: the view takes it in.
+    const list2 = api.listTables;
+    api.listTables = async (drop) =>
+      (await list2(drop)).map((t) => (t.table === HUGE_TABLE ? { ...t, chunks: [...t.chunks, { ...t.chunks[0], chunk: `${only}-c` }] } : t));
+    const opens = api.calls.filter((c) => c.method === 'openTable').length;
+    await store.getState().loadTables();
+    await until(() => api.calls.filter((c) => c.method === 'openTable').length > opens && store.getState().ready);
+    // Nothing new: no reopen.
+    const opens2 = api.calls.filter((c) => c.method === 'openTable').length;
+    await store.getState().loadTables();
+    expect(api.calls.filter((c) => c.method === 'openTable').length).toBe(opens2);
     // A scope the user picks stays, however the list changes.
     await store.getState().setScope({ chunk: only });
     await store.getState().loadTables();

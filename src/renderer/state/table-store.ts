@@ -452,6 +452,8 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
 
     /** The open table's scope was chosen by default (not by the user), so it may widen. */
     let scopeDefaulted = false;
+    /** How many chunks the open table had in the list when it was opened (or last widened). */
+    let chunksAtOpen = 0;
 
     async function reopen(change: Partial<TableSelection>): Promise<void> {
       const sel = get().selection;
@@ -627,7 +629,11 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
           if (sel && scopeDefaulted) {
             const summary = get().tables?.find((t) => t.table.toLowerCase() === sel.table.toLowerCase());
             const wider = defaultScope(summary);
+            const known = chunksAtOpen;
+            chunksAtOpen = summary?.chunks.length ?? known;
             if (wider === 'all' && sel.scope !== 'all') await reopen({ scope: 'all', key: undefined });
+            // Opened across all chunks while the scan was still adding them: take in the new ones.
+            else if (sel.scope === 'all' && summary && summary.chunks.length > known) await reopen({});
           }
         } catch (e) {
           if (get().drop === drop)
@@ -641,6 +647,7 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
         const summary = get().tables?.find((t) => t.table.toLowerCase() === request.table.toLowerCase());
         const prev = get().selection;
         scopeDefaulted = !request.scope;
+        chunksAtOpen = get().tables?.find((t) => t.table.toLowerCase() === request.table.toLowerCase())?.chunks.length ?? 0;
         const sameTable = prev && prev.table.toLowerCase() === request.table.toLowerCase();
         await openWith(
           {
