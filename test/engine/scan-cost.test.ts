@@ -1,12 +1,15 @@
 // What a scan costs per chunk, in structure rather than seconds (the machines are shared and
 // noisy): catalog transactions and prepared statements, and what a re-scan reads back.
-import { utimesSync } from 'node:fs';
+import fs, { utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/engine/catalog/catalog';
 import { cadenceOf } from '../../src/engine/options';
 import { buildReport } from '../../src/engine/report/build-report';
-import { scanDrop } from '../../src/engine/scan';
+import { discoverDrop, scanDrop } from '../../src/engine/scan';
+import { inspectGimChunk } from '../../src/engine/formats/gim/inspect';
+import { wholeReadCalls } from '../../src/engine/fs/read-whole';
+import { vi } from 'vitest';
 import { writeGimDrop } from '../fixtures/gim-drop';
 import { removeDir, tempDir } from './harness';
 
@@ -120,5 +123,41 @@ describe('scan cost per chunk', () => {
       app.close();
       cli.close();
     }
+  });
+
+  it('a worker reads a small chunk with a few synchronous calls: each file opened once, no asynchronous file operations', async () => {
+    const work = fresh();
+    const drop = path.join(work, 'drop');
+    await writeGimDrop(drop, { seed: 44, chunks: 3, rowsPerTable: 30 });
+    const { chunks } = await discoverDrop(drop);
+    const asyncOps = ['open', 'stat', 'lstat', 'readFile'].map((k) => vi.spyOn(fs.promises, k as 'open'));
+    try {
+      for (const c of chunks) {
+        const files = [...Object.values(c.files), ...c.extraFiles].filter((f) => f);
+        const before = wholeReadCalls.count;
+        const r = await inspectGimChunk(c, { root: drop, verify: false, maxMemberBytes: 1 << 30, onBytes: () => undefined });
+        expect(r.tables.length).toBeGreaterThan(0);
+        expect(r.tables.every((t) => t.rows !== null && t.error === null)).toBe(true);
+        expect(r.unstable).toBeFalsy();
+        // open, fstat, read, close per file: the archive's SHA-1, directory and members from one read.
+        expect(wholeReadCalls.count - before).toBe(4 * files.length);
+      }
+      for (const op of asyncOps) expect(op).not.toHaveBeenCalled();
+    } finally {
+      asyncOps.forEach((op) => op.mockRestore());
+    }
+  });
+
+  it('a file that changes after the walk is seen by the fstat of its one read (file-changed, unstable)', async () => {
+    const work = fresh();
+    const drop = path.join(work, 'drop');
+    await writeGimDrop(drop, { seed: 45, chunks: 2, rowsPerTable: 30 });
+    const { chunks } = await discoverDrop(drop);
+    const c = chunks[0];
+    const sum = c.files['zip-sha1']!;
+    writeFileSync(path.join(drop, sum.rel), `${'0'.repeat(40)}  x.zip\n`);
+    const r = await inspectGimChunk(c, { root: drop, verify: false, maxMemberBytes: 1 << 30, onBytes: () => undefined });
+    expect(r.unstable).toBe(true);
+    expect(r.problems.map((p) => p.kind)).toContain('file-changed');
   });
 });

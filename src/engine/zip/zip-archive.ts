@@ -9,6 +9,13 @@ import { openRegular, type DropPath } from '../fs/open-regular';
 
 export const INFLATE_CHUNK = 1 << 20;
 
+/**
+ * Members of an archive held in memory (fromBuffer) up to this size are inflated in one
+ * synchronous call: a stream's 1 MiB buffers and thread-pool trips cost more than inflating
+ * a small member.
+ */
+export const SYNC_INFLATE_MAX = 4 << 20;
+
 export interface ZipMember {
   name: string;
   compressedSize: number;
@@ -99,12 +106,39 @@ function markOverlaps(members: ZipMember[]): void {
 
 const crc32: ((data: Uint8Array, value?: number) => number) | undefined = (zlib as unknown as { crc32?: (d: Uint8Array, v?: number) => number }).crc32;
 
+/** The archive's members from its central directory. */
+async function readEntries(zip: yauzl.ZipFile): Promise<ZipMember[]> {
+  const members: ZipMember[] = [];
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      const name = decodeName(entry.fileName as unknown as Buffer);
+      members.push({
+        name,
+        compressedSize: entry.compressedSize,
+        uncompressedSize: entry.uncompressedSize,
+        method: entry.compressionMethod,
+        crc32: entry.crc32 >>> 0,
+        encrypted: (entry.generalPurposeBitFlag & 1) !== 0,
+        isDirectory: name.endsWith('/'),
+        entry,
+      });
+      zip.readEntry();
+    });
+    zip.once('end', () => resolve());
+    zip.once('error', (e: Error) => reject(new ZipError(e.message, 'corrupt')));
+    zip.readEntry();
+  });
+  return members;
+}
+
 export class ZipArchive {
   private constructor(
-    private readonly fh: fsp.FileHandle,
+    private readonly fh: fsp.FileHandle | null,
     private readonly zip: yauzl.ZipFile,
     readonly members: ZipMember[],
     readonly size: number,
+    /** The whole archive, when it was read into memory (fromBuffer). */
+    private readonly buffer: Buffer | null = null,
   ) {}
 
   static async open(file: DropPath): Promise<ZipArchive> {
@@ -118,30 +152,30 @@ export class ZipArchive {
           (err, z) => (err || !z ? reject(new ZipError(err?.message ?? 'cannot open', 'open')) : resolve(z)),
         ),
       );
-      const members: ZipMember[] = [];
-      await new Promise<void>((resolve, reject) => {
-        zip.on('entry', (entry: yauzl.Entry) => {
-          const name = decodeName(entry.fileName as unknown as Buffer);
-          members.push({
-            name,
-            compressedSize: entry.compressedSize,
-            uncompressedSize: entry.uncompressedSize,
-            method: entry.compressionMethod,
-            crc32: entry.crc32 >>> 0,
-            encrypted: (entry.generalPurposeBitFlag & 1) !== 0,
-            isDirectory: name.endsWith('/'),
-            entry,
-          });
-          zip.readEntry();
-        });
-        zip.once('end', () => resolve());
-        zip.once('error', (e: Error) => reject(new ZipError(e.message, 'corrupt')));
-        zip.readEntry();
-      });
+      const members = await readEntries(zip);
       markOverlaps(members);
       return new ZipArchive(fh, zip, members, size);
     } catch (e) {
       await fh.close().catch(() => undefined);
+      throw e instanceof ZipError ? e : new ZipError((e as Error).message, 'open');
+    }
+  }
+
+  /**
+   * An archive already in memory whole: the scan reads a small archive once for its SHA-1,
+   * its central directory and its members (no further file-system calls).
+   */
+  static async fromBuffer(buf: Buffer): Promise<ZipArchive> {
+    try {
+      const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+        yauzl.fromBuffer(buf, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, strictFileNames: false }, (err, z) =>
+          err || !z ? reject(new ZipError(err?.message ?? 'cannot open', 'open')) : resolve(z),
+        ),
+      );
+      const members = await readEntries(zip);
+      markOverlaps(members);
+      return new ZipArchive(null, zip, members, buf.length, buf);
+    } catch (e) {
       throw e instanceof ZipError ? e : new ZipError((e as Error).message, 'open');
     }
   }
@@ -198,6 +232,21 @@ export class ZipArchive {
         const wait = sink(buf);
         if (wait && typeof wait.then === 'function') await wait;
       }
+    } else if (this.buffer && m.uncompressedSize <= SYNC_INFLATE_MAX) {
+      opts.signal?.throwIfAborted();
+      let out: Buffer;
+      try {
+        // One byte over the declared size is enough to know it inflates past it.
+        out = zlib.inflateRawSync(this.buffer.subarray(start, end), { maxOutputLength: m.uncompressedSize + 1 });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+          throw new ZipError(`${m.name} inflates past its declared size of ${m.uncompressedSize} bytes`, 'corrupt');
+        }
+        throw new ZipError(`${m.name}: ${(e as Error).message}`, 'corrupt');
+      }
+      opts.onRawBytes?.(end - start);
+      const wait = sink(out);
+      if (wait && typeof wait.then === 'function') await wait;
     } else {
       const inflater = zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK });
       let failure: unknown = null;
@@ -267,6 +316,11 @@ export class ZipArchive {
   }
 
   private async readRaw(pos: number, length: number): Promise<Buffer> {
+    if (this.buffer) {
+      if (pos + length > this.buffer.length) throw new ZipError('the archive ends early (truncated)', 'truncated');
+      return this.buffer.subarray(pos, pos + length);
+    }
+    if (!this.fh) throw new ZipError('the archive is closed', 'open');
     const buf = Buffer.allocUnsafe(length);
     let got = 0;
     while (got < length) {
@@ -280,6 +334,6 @@ export class ZipArchive {
   async close(): Promise<void> {
     // Not zip.close(): yauzl's FdSlicer would close the fd itself, and closing the
     // FileHandle after it could close an unrelated file that reused the number.
-    await this.fh.close().catch(() => undefined);
+    await this.fh?.close().catch(() => undefined);
   }
 }

@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { CsvRecordCounter } from '../../csv/record-counter';
-import { parseSha1File, readSmallText, sha1File } from '../../hash/sha1';
+import { parseSha1File, sha1File } from '../../hash/sha1';
+import { readWhole, readWholeText } from '../../fs/read-whole';
 import { isHostileName, ZipArchive, ZipError, type ZipMember } from '../../zip/zip-archive';
 import { looksLikeBomb, ratioOf } from '../../parts/limits';
 import { SEVERITY_OF, type ChecksumState, type Problem, type ProblemKind } from '../../../shared/report';
@@ -14,21 +15,32 @@ import { emptyInspection, emptyTable, versionOf, type TableErrorKind, type Chunk
 import { RFC4180, type ByteSource } from '../../../shared/family';
 import { MAX_METADATA_BYTES, parseGimMetadata } from './metadata';
 import { looksEncrypted } from './encryption';
-import { checkStable } from '../stable';
+import { checkStable, type Observed } from '../stable';
 
+
+/** Archives up to this size are read into memory once: SHA-1, central directory and members from one read. */
+export const WHOLE_ARCHIVE_MAX = 8 << 20;
 
 export const inspectGimChunk: ChunkInspector = async (chunk, ctx) => {
-  const out = await inspectFiles(chunk, ctx);
-  await checkStable(chunk, ctx, out);
+  const observed: Observed = new Map();
+  const out = await inspectFiles(chunk, ctx, observed);
+  await checkStable(chunk, ctx, out, observed);
   return out;
 };
 
-async function inspectFiles(chunk: ChunkCandidate, ctx: InspectContext): Promise<ChunkInspection> {
+async function inspectFiles(chunk: ChunkCandidate, ctx: InspectContext, observed: Observed): Promise<ChunkInspection> {
   const problems: Problem[] = [];
   const add = (kind: ProblemKind, message: string, table: string | null = null, detail?: Record<string, unknown>): void => {
     problems.push({ kind, severity: SEVERITY_OF[kind], chunk: chunk.name, table, message, ...(detail ? { detail } : {}) });
   };
   const abs = (f: FileEntry): DropPath => pathOfRel(ctx.root, f.rel);
+  /** A small file's text, read whole; what fstat saw is kept for the change check. */
+  const smallText = (f: FileEntry, max: number): string => {
+    observed.set(f.rel, null);
+    const r = readWholeText(abs(f), max);
+    observed.set(f.rel, r);
+    return r.text;
+  };
 
   const out: ChunkInspection = { ...emptyInspection(), problems, versions: { gimVersion: null, gimSchemaVersion: null } };
 
@@ -38,7 +50,7 @@ async function inspectFiles(chunk: ChunkCandidate, ctx: InspectContext): Promise
     add('metadata-missing', `no metadata file (export_….extracted.xml); audit keys taken from the name`);
   } else {
     try {
-      const parsed = parseGimMetadata(await readSmallText(abs(xml), MAX_METADATA_BYTES));
+      const parsed = parseGimMetadata(smallText(xml, MAX_METADATA_BYTES));
       const m = parsed.ok ? parsed.metadata : parsed.partial;
       if (m) {
         Object.assign(out, {
@@ -89,7 +101,7 @@ async function inspectFiles(chunk: ChunkCandidate, ctx: InspectContext): Promise
     add('checksum-missing', `no ${archiveName}.sha1: the archive's completeness cannot be verified`);
   } else {
     try {
-      expected = parseSha1File(await readSmallText(abs(sumFile), 4096));
+      expected = parseSha1File(smallText(sumFile, 4096));
       if (!expected) {
         out.checksum = 'error';
         add('checksum-missing', `${path.posix.basename(sumFile.rel)} holds no SHA-1 digest`);
@@ -100,8 +112,22 @@ async function inspectFiles(chunk: ChunkCandidate, ctx: InspectContext): Promise
     }
   }
   out.expectedSha1 = expected;
+  // A small archive is read once, whole: its SHA-1, central directory and members come from
+  // memory. A large one is hashed, then read member by member, streamed.
+  let whole: Buffer | null = null;
   try {
-    const { hex } = await sha1File(abs(archiveFile), ctx.onBytes, ctx.signal);
+    let hex: string;
+    if (archiveFile.size <= WHOLE_ARCHIVE_MAX) {
+      observed.set(archiveFile.rel, null);
+      const w = readWhole(abs(archiveFile), WHOLE_ARCHIVE_MAX);
+      if (w.buf) observed.set(archiveFile.rel, w);
+      else observed.delete(archiveFile.rel); // grew past the limit since the walk: streamed below
+      whole = w.buf;
+    }
+    if (whole) {
+      hex = createHash('sha1').update(whole).digest('hex');
+      ctx.onBytes(whole.length);
+    } else hex = (await sha1File(abs(archiveFile), ctx.onBytes, ctx.signal)).hex;
     out.actualSha1 = hex;
     if (expected) {
       out.checksum = hex === expected ? 'ok' : 'mismatch';
@@ -128,7 +154,7 @@ async function inspectFiles(chunk: ChunkCandidate, ctx: InspectContext): Promise
 
   let archive: ZipArchive;
   try {
-    archive = await ZipArchive.open(abs(zip));
+    archive = whole ? await ZipArchive.fromBuffer(whole) : await ZipArchive.open(abs(zip));
   } catch (e) {
     if (await looksEncrypted(abs(zip))) {
       out.archive = 'encrypted';
@@ -172,7 +198,7 @@ async function inspectFiles(chunk: ChunkCandidate, ctx: InspectContext): Promise
         continue;
       }
       const sumKey = `${path.posix.basename(m.name).toLowerCase()}.sha1`;
-      const table = await inspectMember(archive, m, tableName, zipSource(zip), ctx, add, insideSums.get(sumKey), besideSums.get(sumKey));
+      const table = await inspectMember(archive, m, tableName, zipSource(zip), ctx, add, insideSums.get(sumKey), besideSums.get(sumKey), observed);
       Object.assign(table.parts[0], { rows: table.rows, bytes: table.bytes, error: table.error });
       out.tables.push(table);
       if (table.errorKind === 'damaged' && out.archive === 'ok') out.archive = 'corrupt';
@@ -212,6 +238,7 @@ async function inspectMember(
   add: (kind: ProblemKind, message: string, table?: string | null, detail?: Record<string, unknown>) => void,
   insideSum: ZipMember | undefined,
   besideSum: FileEntry | undefined,
+  observed: Observed,
 ): Promise<TableInspection> {
   const table = memberTable(tableName, m, of, null);
   // Reported; still counted up to maxMemberBytes (the table browser refuses it: parts/limits.ts).
@@ -232,7 +259,12 @@ async function inspectMember(
   let expected: string | null = null;
   try {
     if (insideSum) expected = parseSha1File((await archive.readSmallMember(insideSum)).toString('utf8'));
-    else if (besideSum) expected = parseSha1File(await readSmallText(pathOfRel(ctx.root, besideSum.rel), 4096));
+    else if (besideSum) {
+      observed.set(besideSum.rel, null);
+      const r = readWholeText(pathOfRel(ctx.root, besideSum.rel), 4096);
+      observed.set(besideSum.rel, r);
+      expected = parseSha1File(r.text);
+    }
   } catch {
     expected = null;
   }
