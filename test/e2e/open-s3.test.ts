@@ -65,7 +65,8 @@ describe.skipIf(skip)('opening an s3:// drop in the browser host', () => {
     await page.getByTestId('open-button').click();
   };
   const errorLine = async (): Promise<string> => {
-    const err = page.getByTestId('error-message').first();
+    // The box holds a title, the context, the message and its code: the message is the one line.
+    const err = page.getByTestId('error-message').first().locator('.error-text');
     await err.waitFor({ timeout: 60_000 });
     return (await err.innerText()).trim();
   };
@@ -117,7 +118,7 @@ describe.skipIf(skip)('opening an s3:// drop in the browser host', () => {
     const matrix = page.getByTestId('coverage-matrix');
     await matrix.waitFor({ timeout: 30_000 });
     const heads = await matrix.locator('.matrix-col-head span').allInnerTexts();
-    expect(heads).toEqual(['2026-11-14', '2026-11-15', '2026-11-17', '2026-11-18']);
+    expect(heads).toEqual(['#1 · 2026-11-14', '#2 · 2026-11-15', '#3 · 2026-11-17', '#4 · 2026-11-18']);
     await page.screenshot({ path: path.join(ARTIFACTS, '32-s3-coverage-days.png') });
   });
 });

@@ -2,7 +2,7 @@
 // chunk's place on its axis (run dates for daily dumps), never bare chunk numbers.
 import { describe, expect, it } from 'vitest';
 import type { ScanReport } from '../../src/shared/report';
-import { columnLabel } from '../../src/renderer/views/coverage-model';
+import { columnHead, columnLabel } from '../../src/renderer/views/coverage-model';
 
 type Chunk = ScanReport['chunks'][number];
 const chunk = (over: Partial<Chunk>): Chunk =>
@@ -29,5 +29,8 @@ describe('coverage column labels', () => {
   });
   it('a chunk with no place on its axis: its number', () => {
     expect(columnLabel(chunk({}), 6)).toBe('#7');
+    // The header puts the position first, once.
+    expect(columnHead(chunk({}), 6)).toBe('#7');
+    expect(columnHead(chunk({ hwmTo: 4711, coverage: { axis: 'audit-key', from: 4000, to: 4711, requestedFrom: null, requestedTo: null } }), 0)).toBe('#1 · 4711');
   });
 });

@@ -4,7 +4,7 @@ import type { ScanReport } from '../../shared/report';
 import { useApp } from '../state/context';
 import { formatCompact, formatInt } from '../format';
 import { observeRectWithFallback } from '../components/virtual';
-import { columnLabel, coverageModel, type Cell, type CoverageModel } from './coverage-model';
+import { columnHead, coverageModel, type Cell, type CoverageModel } from './coverage-model';
 
 const CELL_W = 46;
 const ROW_H = 28;
@@ -149,7 +149,7 @@ function CoverageMatrix({ report, model }: { report: ScanReport; model: Coverage
                 title={c.name}
                 onClick={() => selectChunk(c.name)}
               >
-                <span>{`#${v.index + 1} · ${columnLabel(c, v.index)}`}</span>
+                <span>{columnHead(c, v.index)}</span>
               </div>
             );
           })}

@@ -105,6 +105,12 @@ export function coverageModel(report: ScanReport): CoverageModel {
  * family's axis (the run date for daily dumps, the window's start for time ranges), so the
  * axis reads as days, not as chunk numbers.
  */
+/** A column's header: its position first (duplicates share their place on the axis, never their number). */
+export function columnHead(c: ScanReport['chunks'][number], index: number): string {
+  const label = columnLabel(c, index);
+  return label.startsWith('#') ? label : `#${index + 1} · ${label}`;
+}
+
 export function columnLabel(c: ScanReport['chunks'][number], index: number): string {
   if (c.hwmTo !== null) return String(c.hwmTo);
   const from = c.coverage?.from;
