@@ -194,6 +194,10 @@ const QUOTES: Array<[string, string]> = [
   ["'", "single '"],
   ['none', 'none'],
 ];
+const HEADERS: Array<[string, string]> = [
+  ['yes', 'first record is the header'],
+  ['no', 'no header (column_1 …)'],
+];
 const showChar = (c: string | null): string => (c === null ? 'none' : c === '\t' ? 'tab' : c);
 
 /**
@@ -217,56 +221,59 @@ function DialectPicker() {
   const asked = Object.keys(fixed).length > 0;
   return (
     <span className="tt-field" data-testid="dialect-picker">
-      <label className="tt-field">
-        <span className="tt-label">Delimiter</span>
-        <select
-          className="select"
-          value={fixed.delimiter ?? 'auto'}
-          onChange={(e) => change({ delimiter: e.target.value === 'auto' ? undefined : e.target.value })}
-          data-testid="dialect-delimiter"
-        >
-          <option value="auto">detected{fixed.delimiter === undefined ? ` (${showChar(read.delimiter)})` : ''}</option>
-          {DELIMITERS.map(([v, label]) => (
-            <option key={label} value={v}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="tt-field">
-        <span className="tt-label">Quote</span>
-        <select
-          className="select"
-          value={fixed.quote === undefined ? 'auto' : fixed.quote === null ? 'none' : fixed.quote}
-          onChange={(e) => change({ quote: e.target.value === 'auto' ? undefined : e.target.value === 'none' ? null : e.target.value })}
-          data-testid="dialect-quote"
-        >
-          <option value="auto">detected{fixed.quote === undefined ? ` (${showChar(read.quote)})` : ''}</option>
-          {QUOTES.map(([v, label]) => (
-            <option key={label} value={v}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="tt-field">
-        <span className="tt-label">Header</span>
-        <select
-          className="select"
-          value={fixed.header === undefined ? 'auto' : fixed.header ? 'yes' : 'no'}
-          onChange={(e) => change({ header: e.target.value === 'auto' ? undefined : e.target.value === 'yes' })}
-          data-testid="dialect-header"
-        >
-          <option value="auto">detected{fixed.header === undefined ? (read.header ? ' (yes)' : ' (no)') : ''}</option>
-          <option value="yes">first record is the header</option>
-          <option value="no">no header (column_1 …)</option>
-        </select>
-      </label>
+      <DialectSelect
+        label="Delimiter"
+        testId="dialect-delimiter"
+        value={fixed.delimiter ?? 'auto'}
+        detected={fixed.delimiter === undefined ? ` (${showChar(read.delimiter)})` : ''}
+        options={DELIMITERS}
+        onChange={(v) => change({ delimiter: v === 'auto' ? undefined : v })}
+      />
+      <DialectSelect
+        label="Quote"
+        testId="dialect-quote"
+        value={fixed.quote === undefined ? 'auto' : fixed.quote === null ? 'none' : fixed.quote}
+        detected={fixed.quote === undefined ? ` (${showChar(read.quote)})` : ''}
+        options={QUOTES}
+        onChange={(v) => change({ quote: v === 'auto' ? undefined : v === 'none' ? null : v })}
+      />
+      <DialectSelect
+        label="Header"
+        testId="dialect-header"
+        value={fixed.header === undefined ? 'auto' : fixed.header ? 'yes' : 'no'}
+        detected={fixed.header === undefined ? (read.header ? ' (yes)' : ' (no)') : ''}
+        options={HEADERS}
+        onChange={(v) => change({ header: v === 'auto' ? undefined : v === 'yes' })}
+      />
       <span className="small muted" data-testid="dialect-read">
         read as {showChar(read.delimiter)}-separated, quote {showChar(read.quote)}, {read.header ? 'header' : 'no header'}
         {asked ? ' (as you chose)' : ' (detected)'}
       </span>
     </span>
+  );
+}
+
+/** One part of the dialect: "detected" (with what was detected) or one of the choices. */
+function DialectSelect(props: {
+  label: string;
+  testId: string;
+  value: string;
+  detected: string;
+  options: Array<[string, string]>;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label className="tt-field">
+      <span className="tt-label">{props.label}</span>
+      <select className="select" value={props.value} onChange={(e) => props.onChange(e.target.value)} data-testid={props.testId}>
+        <option value="auto">detected{props.detected}</option>
+        {props.options.map(([v, label]) => (
+          <option key={label} value={v}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
