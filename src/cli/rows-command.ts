@@ -113,7 +113,8 @@ export async function rowsCommand(args: string[], values: RowsValues): Promise<n
       for (const u of unreadable) notes.push(`${u.chunk}: ${u.error}`);
       // How the table was read (after the first note: scripts using --json see it on stderr too).
       if (after.dialect) notes.splice(1, 0, `read as ${describeDialect(after.dialect)}${dialect ? ' (as asked)' : ' (detected)'}`);
-      else if (after.layout && after.layout !== 'dsv')
+      else if (after.layout === 'parquet') notes.splice(1, 0, 'read as Parquet (cells as DuckDB prints them)');
+      else if (after.layout === 'jsonl' || after.layout === 'json-array')
         notes.splice(1, 0, `read as ${after.layout === 'jsonl' ? 'JSON lines' : 'a JSON array'}, nested keys flattened`);
       if (!values.json && !values.csv) process.stderr.write(notes.map((n) => `  ${n}\n`).join(''));
       else if (notes.length > 1)

@@ -42,6 +42,9 @@ describe('rows of a daily drop', () => {
     expect(doc.totalRows).toBe(m.chunks[1].tables.FACT_REVIEWS);
     expect(doc.columns).toEqual(['review_id', 'location_id', 'date_id', 'rating', 'review_text', 'created_at']);
     expect(doc.rows[1]).toEqual(['10000001', '2', '20261115', '3', 'review 1', '2026-11-15 00:00:01']);
+    // How it was read is said as it was: Parquet, not a JSON array.
+    expect(r.stderr).toContain('read as Parquet');
+    expect(r.stderr).not.toMatch(/JSON/);
   });
 
   it('every day, the day first; part folders and CSV.gz as one table', async () => {
