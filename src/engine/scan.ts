@@ -10,7 +10,7 @@ import { dropProblems } from './checks/index';
 import type { Judgement } from './checks/time';
 import { resolveCoverage } from './coverage';
 import { ADAPTERS, recogniseDrop } from './formats/registry';
-import { emptyInspection, readOptionsTag, type ChunkCandidate, type ChunkInspection, type DropAdapter, type ReadOptions } from './formats/types';
+import { emptyInspection, readOptionsTag, revisionTag, type ChunkCandidate, type ChunkInspection, type DropAdapter, type ReadOptions } from './formats/types';
 import { walkDrop, type WalkResult } from './fs/walk';
 import { DEFAULT_MAX_MEMBER_BYTES } from './parts/limits';
 import { refuseInsideDrop } from './fs/write-guard';
@@ -172,7 +172,7 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
 
   const { adapter, chunks, walk } = await discoverDrop(drop, req.signal, { followLinks: req.followLinks, io, store: shared });
   // Other reading options read other results: chunks read with others are read again.
-  const tag = readOptionsTag(req.read);
+  const tag = readOptionsTag(req.read) + revisionTag(adapter);
   if (tag) for (const c of chunks) c.fingerprint += tag;
   const dropRow = req.catalog.ensureDrop(drop, adapter.format);
   const entries = entryProblems(walk);

@@ -86,5 +86,14 @@ export function timeSpanOf(r: ScanReport): { from: number; to: number; undeliver
     covered += s.to - Math.max(s.from, end);
     end = s.to;
   }
+  if (reportAxis(r) === 'run-time') {
+    // Runs are instants: what was not delivered is the time of the missing runs (the gaps).
+    let missing = 0;
+    for (const p of r.problems) {
+      const d = p.detail as { fromTs?: unknown; toTs?: unknown; inside?: unknown } | undefined;
+      if (p.kind === 'gap' && d && d.inside !== true && typeof d.fromTs === 'number' && typeof d.toTs === 'number') missing += Math.max(0, d.toTs - d.fromTs);
+    }
+    return { from, to, undelivered: Math.min(missing, to - from) };
+  }
   return { from, to, undelivered: Math.max(0, to - from - covered) };
 }

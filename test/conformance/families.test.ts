@@ -69,6 +69,10 @@ for (const family of FAMILIES) {
         expect(got).toEqual(c.tables);
         expect(report.chunks[i].coverage.axis).toBe(report.axis);
       }
+      // The drop's size is told for every family (the archives', or the files' without one).
+      const fileBytes = before.filter((l) => !l.includes('/ ')).reduce((s, l) => s + Number(l.split(' ').at(-3)), 0);
+      expect(report.summary.bytes).toBeGreaterThan(0);
+      expect(report.summary.bytes).toBeLessThanOrEqual(fileBytes);
       expect(snapshot(m.root)).toEqual(before);
     });
 

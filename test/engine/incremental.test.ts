@@ -3,7 +3,10 @@
 import { appendFileSync, cpSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { writeGimDrop } from '../fixtures/gim-drop';
+import { writeExtractDrop } from '../fixtures/extract-drop';
+import { extractsAdapter } from '../../src/engine/formats/extracts/discover';
 import { removeDir, scan, tempDir } from './harness';
 
 const dirs: string[] = [];
@@ -65,6 +68,28 @@ describe('incremental scans', () => {
     const verified = await scan(drop, { catalogFile, verify: true });
     verified.catalog.close();
     expect(verified.outcome).toMatchObject({ inspected: 8, reused: 0 });
+  });
+
+  it("chunks an older release of the family's inspection recorded are read again, once", async () => {
+    const work = fresh();
+    const drop = path.join(work, 'drop');
+    await writeExtractDrop(drop, { runs: 4 });
+    const catalogFile = path.join(work, 'catalog.sqlite');
+    const first = await scan(drop, { catalogFile });
+    first.catalog.close();
+    expect(first.outcome).toMatchObject({ inspected: 4, reused: 0 });
+    expect(extractsAdapter.revision).toBeGreaterThan(1);
+    // What an older release wrote: the same files' fingerprints without the revision.
+    const db = new Database(catalogFile);
+    const n = db.prepare(`UPDATE chunks SET fingerprint = replace(fingerprint, '|rev${extractsAdapter.revision}', '')`).run().changes;
+    db.close();
+    expect(n).toBe(4);
+    const upgraded = await scan(drop, { catalogFile });
+    upgraded.catalog.close();
+    expect(upgraded.outcome).toMatchObject({ inspected: 4, reused: 0 });
+    const again = await scan(drop, { catalogFile });
+    again.catalog.close();
+    expect(again.outcome).toMatchObject({ inspected: 0, reused: 4 });
   });
 
   it('a cancelled scan throws AbortError, keeps whole chunks only, and the next scan finishes the job', async () => {

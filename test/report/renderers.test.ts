@@ -199,6 +199,19 @@ describe('actions', () => {
     expect(actionFor(p, 'bulk')).not.toMatch(/Info Mart|update_target/);
     expect(actionFor(p, 'bulk')).toContain("warehouse's table interaction_fact");
   });
+  it("never invents a <chunk>.zip for a family without one ZIP per chunk", () => {
+    const base = { severity: 'error' as const, chunk: '2026-11-20', table: 'FACT_REVIEWS', message: 'truncated' };
+    const daily = actionFor({ ...base, kind: 'table-unreadable', detail: { key: '2026-11-20/FACT_REVIEWS.parquet' } }, 'daily');
+    expect(daily).toContain('Re-transfer 2026-11-20/FACT_REVIEWS.parquet');
+    expect(daily).not.toMatch(/\.zip|encoding setting/);
+    const run = actionFor({ ...base, kind: 'archive-corrupt', chunk: 'accounts_delta_20251126T0800', table: 'accounts_delta' }, 'extracts');
+    expect(run).toContain('Re-transfer the files of accounts_delta_20251126T0800 holding accounts_delta');
+    expect(actionFor({ ...base, kind: 'archive-corrupt', chunk: B, table: null }, 'gim')).toContain(`Re-transfer ${B}.zip`);
+    const pgp = actionFor({ ...base, kind: 'encrypted', severity: 'info', detail: { file: 'a.tsv.gz.pgp' } }, 'extracts');
+    expect(pgp).toContain('a.tsv.gz.pgp');
+    expect(pgp).toContain('--pgp-key');
+    expect(pgp).not.toContain('certificate');
+  });
   it('works out how old the newest chunk is for stale', () => {
     const p = r.problems.find((x) => x.kind === 'stale') as Problem;
     expect(actionFor(p)).toContain('is 3 d 1 h old');

@@ -39,6 +39,29 @@ describe('reports on a time axis', () => {
     // No checksum files in such a family: no column that says each one is missing.
     expect(md).not.toMatch(/Checksum|⚠ missing/);
   });
+  it('lists chunks that are points in time (runs, days) by their run or day, without columns that repeat it', () => {
+    const point = (axis: 'run-time' | 'run-date', name: string, ts: number, to: number) => ({
+      ...report.chunks[0],
+      name,
+      createdTs: ts,
+      maxDataTs: null,
+      coverage: { axis, from: ts, to, requestedFrom: null, requestedTo: null },
+    });
+    const runs = { ...report, format: 'extracts', axis: 'run-time', problems: [], chunks: [point('run-time', 'job_20261101T0000', T0, T0), point('run-time', 'job_20261101T0600', T0 + 6 * H, T0 + 6 * H)] } as typeof report;
+    const md = renderMarkdown(runs);
+    expect(md).toContain('| \\# | Chunk | Run (UTC) | Tables | Rows | Notes |');
+    expect(md).toContain('| job_20261101T0600 | 2026-11-01 06:00:00 UTC | 1 |');
+    const html = renderHtml(runs);
+    expect(html).toContain('<th scope="col">Run (UTC)</th>');
+    expect(html).not.toContain('<th scope="col">Created</th>');
+    expect(html).not.toContain('requested but not delivered');
+    // Runs are instants: only a missing run's time is "not delivered" (none here).
+    expect(renderMarkdown(runs)).toMatch(/\*\*Runs:\*\* 2026-11-01 00:00:00 UTC → 2026-11-01 06:00:00 UTC \(6 h\)\n/);
+    const days = { ...runs, format: 'daily', axis: 'run-date', chunks: [point('run-date', '2026-11-01', T0, T0 + 24 * H)] } as typeof report;
+    expect(renderMarkdown(days)).toContain('| 2026-11-01 | 2026-11-01 | 1 |');
+    // A window (bulk) keeps its created and max-data columns.
+    expect(renderMarkdown(report)).toContain('| Window (UTC) | Created | Max data |');
+  });
   it('draws windows, the gap and the hatched shortfall in the HTML timeline', () => {
     const html = renderHtml(report);
     expect(html).toContain('Timeline of the drop along the time axis');

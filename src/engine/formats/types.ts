@@ -219,6 +219,18 @@ export interface DropAdapter {
   discover(files: FileEntry[]): { chunks: ChunkCandidate[]; stray: FileEntry[] };
   /** Bytes the inspection of a chunk reads, for progress. */
   workOf(chunk: ChunkCandidate): number;
+  /**
+   * The revision of the family's inspection: raise it when the same bytes inspect to a
+   * different result (a new check, a better message), so an upgraded app reads the chunks
+   * an older one recorded again instead of reusing their stale results. Part of each
+   * chunk's fingerprint; absent means 1.
+   */
+  revision?: number;
+}
+
+/** What a chunk's fingerprint gains from its family's inspection revision ('' for 1). */
+export function revisionTag(adapter: Pick<DropAdapter, 'revision'>): string {
+  return adapter.revision && adapter.revision > 1 ? `|rev${adapter.revision}` : '';
 }
 
 export type ChunkInspector = (chunk: ChunkCandidate, ctx: InspectContext) => Promise<ChunkInspection>;

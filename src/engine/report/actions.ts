@@ -61,12 +61,20 @@ function prevRef(p: Problem): string {
   return p.previous ?? 'the chunk before it';
 }
 
-/** The archive file a problem is about: from the detail, else the Info Mart name export_XXX.zip. */
-function archiveRef(p: Problem): string {
-  const file = detailString(p.detail, 'archive', 'file', 'path');
+/** Families whose chunk is one ZIP named after it (Info Mart's export_XXX.zip, a bulk request's ZIP). */
+const ZIP_PER_CHUNK = new Set(['gim', 'bulk']);
+
+/**
+ * The file a problem is about: from the detail, else the chunk's ZIP where the family has one
+ * per chunk; a daily dump or an extract run is several files, so it is named as such (never
+ * an invented `<day>.zip`).
+ */
+function archiveRef(p: Problem, format: string): string {
+  const file = detailString(p.detail, 'archive', 'file', 'path', 'key');
   if (file) return file;
-  if (!p.chunk) return 'the archive';
+  if (!p.chunk) return ZIP_PER_CHUNK.has(format) ? 'the archive' : 'the file';
   if (/\.(zip|tar|tgz|gz|7z|enc|p7m|pgp|gpg)$/i.test(p.chunk)) return p.chunk;
+  if (!ZIP_PER_CHUNK.has(format)) return `the files of ${p.chunk}${p.table ? ` holding ${p.table}` : ''}`;
   return `${p.chunk}.zip`;
 }
 
@@ -133,14 +141,14 @@ export function actionFor(p: Problem, format = 'gim'): string {
     case 'checksum-mismatch':
       if (p.table) {
         return (
-          `Re-transfer ${archiveRef(p)}; if ${tableRef(p)} still fails its SHA-1, ` +
+          `Re-transfer ${archiveRef(p, format)}; if ${tableRef(p)} still fails its SHA-1, ` +
           `ask the vendor to re-export ${chunkRef(p)}. Do not load the table until then.`
         );
       }
-      return `Re-transfer ${archiveRef(p)}; if it still fails, ask the vendor to re-export it. Do not load it until then.`;
+      return `Re-transfer ${archiveRef(p, format)}; if it still fails, ask the vendor to re-export it. Do not load it until then.`;
     case 'checksum-missing':
       return (
-        `Copy ${archiveRef(p)}.sha1 from the source with the archive; if the vendor did not write one, ` +
+        `Copy ${archiveRef(p, format)}.sha1 from the source with the archive; if the vendor did not write one, ` +
         `ask for it. Until then the archive's integrity is unchecked.`
       );
     case 'metadata-missing':
@@ -155,15 +163,22 @@ export function actionFor(p: Problem, format = 'gim'): string {
       );
     case 'archive-missing':
       return (
-        `Transfer ${archiveRef(p)} from the source; if the source lacks it too, ` +
+        `Transfer ${archiveRef(p, format)} from the source; if the source lacks it too, ` +
         `ask the vendor to re-export ${chunkRef(p)}.`
       );
     case 'archive-corrupt':
       return (
-        `Re-transfer ${archiveRef(p)} (it is damaged or truncated, e.g. copied while still being written); ` +
+        `Re-transfer ${archiveRef(p, format)} (it is damaged or truncated, e.g. copied while still being written); ` +
         `if the source copy is damaged too, ask the vendor to re-export it.`
       );
     case 'encrypted':
+      // Info Mart encrypts with the site's export certificate; the other families' files are PGP.
+      if (format !== 'gim') {
+        return (
+          `Nothing to do if the files are encrypted on purpose; to check ${archiveRef(p, format)}, scan again with ` +
+          `--pgp-key FILE (the passphrase in DROP_INSPECTOR_PGP_PASSPHRASE), or decrypt it with the key agreed with the vendor.`
+        );
+      }
       return (
         `Nothing to do if exports are encrypted on purpose; to inspect ${chunkRef(p)}, ` +
         `decrypt it with the site's export certificate key.`
@@ -172,8 +187,14 @@ export function actionFor(p: Problem, format = 'gim'): string {
       if (/max-member-bytes/.test(p.message)) {
         return `Re-scan with a higher --max-member-bytes to inspect ${tableRef(p)} in ${chunkRef(p)}; the file itself may be fine.`;
       }
+      if (format !== 'gim') {
+        return (
+          `Re-transfer ${archiveRef(p, format)} (it may have been copied while still being written); if ${tableRef(p)} ` +
+          `still cannot be read, send the file to the vendor: the warehouse cannot load it.`
+        );
+      }
       return (
-        `Re-transfer ${archiveRef(p)}; if ${tableRef(p)} still cannot be decoded, check the site's export ` +
+        `Re-transfer ${archiveRef(p, format)}; if ${tableRef(p)} still cannot be decoded, check the site's export ` +
         `encoding setting and send the file to the vendor.`
       );
     case 'malformed-row': {
@@ -241,7 +262,7 @@ export function actionFor(p: Problem, format = 'gim'): string {
     case 'suspicious-entry': {
       const entry = detailString(d, 'entry', 'member', 'file');
       return (
-        `Do not extract ${archiveRef(p)} blindly${entry ? ` (entry ${entry})` : ''}: ` +
+        `Do not extract ${archiveRef(p, format)} blindly${entry ? ` (entry ${entry})` : ''}: ` +
         `it holds an unsafe path or size. Ask the vendor to check the archive.`
       );
     }

@@ -101,7 +101,8 @@ export function buildReport(catalog: Catalog, drop: string, judgement: Judgement
       errors: problems.filter((p) => p.severity === 'error').length,
       warnings: problems.filter((p) => p.severity === 'warning').length,
       infos: problems.filter((p) => p.severity === 'info').length,
-      bytes: records.reduce((s, c) => s + (c.archiveBytes ?? 0), 0),
+      // The archives' size; a family without one archive per chunk (daily dumps, extracts): its files'.
+      bytes: records.reduce((s, c) => s + (c.archiveBytes ?? c.files.reduce((t, f) => t + f.size, 0)), 0),
       hwmFrom: audit ? extreme(keys.map((k) => k.from ?? k.to!), Math.min) : null,
       hwmTo: audit ? extreme(keys.map((k) => k.to!), Math.max) : null,
       firstCreatedTs: extreme(times, Math.min),

@@ -194,6 +194,11 @@ export interface AxisView {
   /** A gap row's extent on the axis. */
   gapSpan(g: GapRow): { from: number | null; to: number | null };
   point(v: number): string;
+  /**
+   * Chunks are points in time (a day's dump, a scheduled run): the extent is the chunk's
+   * day or run time, and the created / max-data columns would only repeat it.
+   */
+  instants: boolean;
 }
 
 export function axisViewOf(r: ScanReport): AxisView {
@@ -206,11 +211,15 @@ export function axisViewOf(r: ScanReport): AxisView {
       text: extentText,
       gapSpan: (g) => ({ from: g.fromKey, to: g.toKey }),
       point: (v) => String(v),
+      instants: false,
     };
   }
+  const axis = reportAxis(r);
+  const instants = axis === 'run-date' || axis === 'run-time';
   return {
     time: true,
-    heading: 'Window (UTC)',
+    instants,
+    heading: axis === 'run-date' ? 'Day (UTC)' : axis === 'run-time' ? 'Run (UTC)' : 'Window (UTC)',
     span: timeExtent,
     shortfall,
     text: extentText,
@@ -235,8 +244,10 @@ export function windowText(c: ReportChunk): string {
 export function extentFact(r: ScanReport): [string, string] {
   if (!isTimeAxis(reportAxis(r))) return ['Audit keys', keysText(r.summary.hwmFrom, r.summary.hwmTo)];
   const span = timeSpanOf(r);
-  if (!span) return ['Windows', UNKNOWN];
-  return ['Windows', `${formatSpan(span.from, span.to)}${span.undelivered > 0 ? `; ${formatDuration(span.undelivered)} of it not delivered` : ''}`];
+  const axis = reportAxis(r);
+  const label = axis === 'run-time' ? 'Runs' : axis === 'run-date' ? 'Days' : 'Windows';
+  if (!span) return [label, UNKNOWN];
+  return [label, `${formatSpan(span.from, span.to)}${span.undelivered > 0 ? `; ${formatDuration(span.undelivered)} of it not delivered` : ''}`];
 }
 
 export type TimelineRow = ChunkRow | GapRow;
@@ -375,6 +386,9 @@ export function extentText(c: ReportChunk): string {
   if (cov && cov.axis && cov.axis !== 'audit-key') {
     const end = (v: unknown): string =>
       typeof v === 'number' ? (cov.axis === 'run-date' ? formatTs(v).slice(0, 10) : formatTs(v)) : typeof v === 'string' && v ? v : UNKNOWN;
+    // A day's dump covers [day, next day): it is named by its day; a run by its one time.
+    if (cov.axis === 'run-date' && typeof cov.from === 'number' && typeof cov.to === 'number' && cov.to - cov.from <= 86_400) return end(cov.from);
+    if (cov.axis === 'run-time' && cov.from === cov.to) return end(cov.from);
     return `${end(cov.from)} → ${end(cov.to)}`;
   }
   return keysText(c.hwmFrom, c.hwmTo);

@@ -406,7 +406,8 @@ function renderTimelineSvg(timeline: TimelineRow[], axis: AxisView): string {
     `<span><span class="swatch sev-error"></span>${SEVERITY_ICON.error} chunk with an error</span>` +
     `<span><span class="swatch sev-info"></span>${SEVERITY_ICON.info} chunk with a note</span>` +
     `<span><span class="swatch gap"></span>${SEVERITY_ICON.error} MISSING: ${axis.time ? 'time' : 'audit keys'} in no chunk (gap)</span>` +
-    (axis.time ? `<span><span class="swatch shortfall"></span>requested but not delivered (inside a chunk)</span>` : '') +
+    // Only families with a requested extent (bulk exports) can fall short inside a chunk.
+    (axis.time && !axis.instants ? `<span><span class="swatch shortfall"></span>requested but not delivered (inside a chunk)</span>` : '') +
     `</div>` +
     `<figcaption>${esc(captionParts.join(' '))}</figcaption>` +
     `</figure>`
@@ -436,8 +437,7 @@ function renderTimelineTable(timeline: TimelineRow[], axis: AxisView): string {
     th('#', 'num') +
     th('Chunk') +
     th(axis.heading) +
-    th('Created') +
-    th('Max data') +
+    (axis.instants ? '' : th('Created') + th('Max data')) +
     (checksums ? th('Checksum') : '') +
     th('Tables', 'num') +
     th('Rows', 'num') +
@@ -451,7 +451,7 @@ function renderTimelineTable(timeline: TimelineRow[], axis: AxisView): string {
         `<th scope="row">${esc(`${SEVERITY_ICON.error} ${row.label}`)}</th>` +
         `<td>${esc(axis.time ? formatSpan(row.fromTs, row.toTs) : keysText(row.fromKey, row.toKey))}</td>` +
         // On a key axis the times of a gap are an estimate worth a column; on a time axis they are the window.
-        `<td colspan="2">${axis.time ? '' : esc(formatSpan(row.fromTs, row.toTs))}</td>` +
+        (axis.instants ? '' : `<td colspan="2">${axis.time ? '' : esc(formatSpan(row.fromTs, row.toTs))}</td>`) +
         `${checksums ? '<td></td>' : ''}<td class="num"></td><td class="num"></td>` +
         `<td>${esc(`${severityLabel(row.problem.severity)}: gap between ${row.previous ?? '?'} and ${row.next ?? '?'}`)}</td>` +
         `</tr>`
@@ -474,8 +474,7 @@ function renderTimelineTable(timeline: TimelineRow[], axis: AxisView): string {
       `<td class="num">${row.index}</td>` +
       `<th scope="row">${esc(c.name)}</th>` +
       `<td class="time">${esc(extentText(c))}</td>` +
-      `<td class="time">${esc(formatTs(c.createdTs))}</td>` +
-      `<td class="time">${esc(formatTs(c.maxDataTs))}</td>` +
+      (axis.instants ? '' : `<td class="time">${esc(formatTs(c.createdTs))}</td><td class="time">${esc(formatTs(c.maxDataTs))}</td>`) +
       (checksums ? `<td${cs ? ` class="${cs}"` : ''}>${esc(checksumLabel(c.checksum))}</td>` : '') +
       `<td class="num">${c.tables.length}</td>` +
       `<td class="num">${esc(rowsText(row.rows, row.unknownRows))}</td>` +
@@ -483,7 +482,7 @@ function renderTimelineTable(timeline: TimelineRow[], axis: AxisView): string {
       `</tr>`
     );
   });
-  return `<table class="fixed"><caption>Chunks in continuity order (${axis.time ? 'time' : 'audit key, then time'}); a missing chunk is a row of its own.</caption>${colgroup([4, 18, 10, 10, 10, 8, 7, 9, 24])}${head}<tbody>${body.join('\n')}</tbody></table>`;
+  return `<table class="fixed"><caption>Chunks in continuity order (${axis.time ? 'time' : 'audit key, then time'}); a missing chunk is a row of its own.</caption>${colgroup([4, 18, ...(axis.instants ? [20] : [10, 10, 10]), ...(checksums ? [8] : []), 7, 9, axis.instants ? 42 : checksums ? 24 : 32])}${head}<tbody>${body.join('\n')}</tbody></table>`;
 }
 
 export function renderHtml(r: ScanReport): string {

@@ -102,8 +102,7 @@ export function renderMarkdown(r: ScanReport): string {
           { md: `**${mdText(`${SEVERITY_ICON.error} ${row.label}`)}**` },
           axis.time ? formatSpan(row.fromTs, row.toTs) : keysText(row.fromKey, row.toKey),
           // On a key axis the times of a gap are an estimate worth a column; on a time axis they are the window.
-          axis.time ? '' : formatSpan(row.fromTs, row.toTs),
-          '',
+          ...(axis.instants ? [] : [axis.time ? '' : formatSpan(row.fromTs, row.toTs), '']),
           ...(checksums ? [''] : []),
           '',
           '',
@@ -115,8 +114,7 @@ export function renderMarkdown(r: ScanReport): string {
         String(row.index),
         c.name,
         axis.text(c),
-        formatTs(c.createdTs),
-        formatTs(c.maxDataTs),
+        ...(axis.instants ? [] : [formatTs(c.createdTs), formatTs(c.maxDataTs)]),
         ...(checksums ? [checksumLabel(c.checksum)] : []),
         String(c.tables.length),
         rowsText(row.rows, row.unknownRows),
@@ -125,9 +123,9 @@ export function renderMarkdown(r: ScanReport): string {
     });
     out.push(
       mdTable(
-        ['#', 'Chunk', axis.heading, 'Created', 'Max data', ...(checksums ? ['Checksum'] : []), 'Tables', 'Rows', 'Notes'],
+        ['#', 'Chunk', axis.heading, ...(axis.instants ? [] : ['Created', 'Max data']), ...(checksums ? ['Checksum'] : []), 'Tables', 'Rows', 'Notes'],
         rows,
-        [0, checksums ? 6 : 5],
+        [0, (axis.instants ? 3 : 5) + (checksums ? 1 : 0)],
       ),
       '',
     );

@@ -25,6 +25,8 @@ export const extractsAdapter: DropAdapter = {
   // A delta extract holds accounts new or updated since the last run: later runs win by UID.
   merge: 'upsert-by-key',
   cadence: 'infer',
+  // 2: failed and encrypted files name the file to transfer again (detail.file).
+  revision: 2,
 
   keyOf(table, columns) {
     // The account id: UID in the main file; flattened rows have their own row id first.

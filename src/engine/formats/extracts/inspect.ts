@@ -176,19 +176,19 @@ export async function inspectExtractRun(chunk: ChunkCandidate, ctx: InspectConte
       // A PGP file without a .pgp/.gpg/.asc name.
       out.archive = 'encrypted';
       t.error = tp.error = 'encrypted (PGP)';
-      out.problems.push(problem('encrypted', chunk.name, s.table, `${label} is PGP-encrypted although its name does not say so`));
+      out.problems.push(problem('encrypted', chunk.name, s.table, `${label} is PGP-encrypted although its name does not say so`, { file: s.file.rel }));
       attachDeclared(t, s, declared, usedDeclared);
       continue;
     }
     if (e && (e.reason === 'encrypted' || (s.cls.codecs.includes('pgp') && !ctx.read?.pgpKey))) {
       out.archive = out.archive === 'ok' ? 'encrypted' : out.archive;
       t.error = tp.error = `encrypted (PGP): ${e.message}`;
-      out.problems.push(problem('encrypted', chunk.name, s.table, `${label} is PGP-encrypted; give --pgp-key (and DROP_INSPECTOR_PGP_PASSPHRASE) to read it`));
+      out.problems.push(problem('encrypted', chunk.name, s.table, `${label} is PGP-encrypted; give --pgp-key (and DROP_INSPECTOR_PGP_PASSPHRASE) to read it`, { file: s.file.rel }));
       attachDeclared(t, s, declared, usedDeclared);
       continue;
     }
     if (e && pass.count === null) {
-      failRead(out, chunk.name, t, tp, label, e, 0, 0);
+      failRead(out, chunk.name, t, tp, label, s.file.rel, e, 0, 0);
       attachDeclared(t, s, declared, usedDeclared);
       continue;
     }
@@ -206,7 +206,7 @@ export async function inspectExtractRun(chunk: ChunkCandidate, ctx: InspectConte
     if (t.columns.length === 0) t.columns = layout.kind === 'dsv' && !layout.dialect.header ? syntheticColumns(r.columns.length || 0) : r.columns;
     else if (layout.kind !== 'dsv') t.columns = [...new Set([...t.columns, ...r.columns])];
     if (r.error) {
-      failRead(out, chunk.name, t, tp, label, r.error, r.bytes, r.rows ?? 0);
+      failRead(out, chunk.name, t, tp, label, s.file.rel, r.error, r.bytes, r.rows ?? 0);
     } else if (r.malformedRows > 0) {
       out.problems.push(
         problem('malformed-row', chunk.name, s.table, `${label}: ${r.malformedRows} record${r.malformedRows === 1 ? '' : 's'} ${layout.kind === 'dsv' ? "with a field count other than the first record's" : 'that are not JSON objects'}${r.unterminatedQuote ? '; the file ends inside a quoted field' : ''}`, { malformedRows: r.malformedRows }),
@@ -270,6 +270,8 @@ function failRead(
   t: TableInspection,
   tp: TablePart,
   label: string,
+  /** The file to transfer again (the zip, for a member). */
+  file: string,
   e: { reason: string; message: string },
   bytes: number,
   rows: number,
@@ -283,10 +285,10 @@ function failRead(
   if (truncated) {
     out.archive = 'corrupt';
     out.problems.push(
-      problem('archive-corrupt', chunk, t.name, `${label} cannot be read to its end (${e.reason}): ${e.message}; ${rows} record${rows === 1 ? '' : 's'} (${bytes} bytes) were readable`, { readableRecords: rows, readableBytes: bytes, reason: e.reason }),
+      problem('archive-corrupt', chunk, t.name, `${label} cannot be read to its end (${e.reason}): ${e.message}; ${rows} record${rows === 1 ? '' : 's'} (${bytes} bytes) were readable`, { readableRecords: rows, readableBytes: bytes, reason: e.reason, file }),
     );
   } else {
-    out.problems.push(problem('table-unreadable', chunk, t.name, `${label}: ${e.message}`, { reason: e.reason }));
+    out.problems.push(problem('table-unreadable', chunk, t.name, `${label}: ${e.message}`, { reason: e.reason, file }));
   }
 }
 
