@@ -33,6 +33,17 @@ describe('time-range axis (bulk exports)', () => {
     expect(ps[0].message).not.toMatch(/audit/);
   });
 
+  it('the silence around a missing window is the gap, said once; a late request without a gap is late', () => {
+    const tight = fam('time-range', { cadenceSeconds: 2 * H, graceSeconds: 0 });
+    const gap = [win('a', T0, T0 + 2 * H), win('b', T0 + 2 * H, T0 + 4 * H), win('d', T0 + 6 * H, T0 + 8 * H)];
+    expect(kinds(dropProblems(gap, tight, { asOf: T0 + 8 * H + 700 }))).toEqual(['gap']);
+    // Contiguous windows, but c's ZIP came 5 h after b's: late, and no gap.
+    const slow = [win('a', T0, T0 + 2 * H), win('b', T0 + 2 * H, T0 + 4 * H), { ...win('c', T0 + 4 * H, T0 + 6 * H), createdTs: T0 + 4 * H + 600 + 5 * H }];
+    const ps = dropProblems(slow, tight, { asOf: T0 + 9 * H + 700 });
+    expect(kinds(ps)).toEqual(['late']);
+    expect(ps[0]).toMatchObject({ chunk: 'c', previous: 'b' });
+  });
+
   it('an exported range shorter than the requested one is a gap inside the chunk', () => {
     const cs = [win('a', T0, T0 + 2 * H), win('b', T0 + 2 * H, T0 + 4 * H, T0 + 2 * H, T0 + 3 * H), win('c', T0 + 4 * H, T0 + 6 * H)];
     const ps = dropProblems(cs, fam('time-range'), { asOf: T0 + 6 * H + 700 });

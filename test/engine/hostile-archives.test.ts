@@ -171,4 +171,11 @@ describe('the table cache after a killed first read', () => {
     expect(existsSync(live)).toBe(true);
     expect((await cache.usage()).bytes).toBe(1000);
   });
+  it("never removes a live build's folder that is still empty (a merged view just started)", async () => {
+    const cache = new TableCache({ dir: path.join(work, 'cache-fresh'), maxBytes: 1 << 30 });
+    const fresh = await cache.tempDir('v', '0123456789abcdef');
+    await cache.reclaim();
+    await cache.evict();
+    expect(existsSync(fresh)).toBe(true);
+  });
 });

@@ -48,15 +48,28 @@ export function dropProblems(chunks: ChunkRecord[], family: FamilyChecks, j: Jud
   const ordered = continuityOrder(chunks, family.axis);
   const ctx = resolveJudgement(family, ordered, j);
   const inOrder = ordered.map((k) => k.chunk);
+  const continuity = continuityProblems(ordered, ctx);
   return foldGapsIntoUnreadable(
     [
-      ...continuityProblems(ordered, ctx),
+      ...continuity,
       ...schemaProblems(ordered),
       ...declaredCountProblems(inOrder),
-      ...timeProblems(ordered, ctx),
+      ...withoutSilencesOfGaps(timeProblems(ordered, ctx), continuity, family.axis),
       ...futureDatedProblems(inOrder, ctx),
       ...(family.checks ?? []).flatMap((check) => check(inOrder, ctx)),
     ],
     entries,
   );
+}
+
+/**
+ * On a time-range axis (bulk exports) the silence between two requests around a missing
+ * window is that window: the gap says it, with the times, as an error; a late warning on the
+ * same pair would report it twice. On an audit-key axis a silence is a fact of its own (keys
+ * may be continuous while the exports stopped), so both stay.
+ */
+function withoutSilencesOfGaps(time: Problem[], continuity: Problem[], axis: FamilyChecks['axis']): Problem[] {
+  if (axis !== 'time-range') return time;
+  const gaps = new Set(continuity.filter((p) => p.kind === 'gap').map((p) => `${p.previous ?? ''}\u0000${p.chunk ?? ''}`));
+  return time.filter((p) => p.kind !== 'late' || !gaps.has(`${p.previous ?? ''}\u0000${p.chunk ?? ''}`));
 }

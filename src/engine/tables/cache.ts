@@ -270,10 +270,15 @@ export class TableCache {
         const dir = path.join(base, name);
         let size = 0;
         let usedMs = 0;
+        // A build's folder is as young as the folder itself: a fresh, still empty one must
+        // not look 56 years old (mtime 0) and be removed under the build writing into it.
+        let youngest: number;
         try {
+          youngest = statSync(dir).mtimeMs;
           for (const f of await fsp.readdir(dir)) {
             const st = statSync(path.join(dir, f));
             size += st.size;
+            youngest = Math.max(youngest, st.mtimeMs);
             if (f === 'meta.json') usedMs = st.mtimeMs;
             else if (!usedMs) usedMs = Math.max(usedMs, st.mtimeMs);
           }
@@ -283,7 +288,7 @@ export class TableCache {
         if (name.startsWith('.tmp-')) {
           // A build whose process is gone (killed) left garbage: removed at once. One still
           // running counts against the bound; past 6 h it is taken for dead whatever its pid.
-          if (!builderAlive(name) || Date.now() - usedMs > 6 * 3600_000)
+          if (!builderAlive(name) || Date.now() - youngest > 6 * 3600_000)
             await fsp.rm(dir, { recursive: true, force: true }).catch(() => undefined);
           else bytes += size;
           continue;
