@@ -197,7 +197,7 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
       onProgress: values.quiet || values.json ? undefined : (p) => bar.update(p),
     });
     bar.done();
-    const report: ScanReport = buildReport(catalog, outcome.drop, cadence);
+    const report: ScanReport = buildReport(catalog, outcome.drop, cadence, outcome.checked);
     if (asReport) {
       // Loaded here: the renderers are the largest part of the CLI, and only `report` needs them.
       const { renderReport } = await import('../engine/report/index');

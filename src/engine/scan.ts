@@ -18,9 +18,9 @@ import { isS3Url, parseS3Url, s3UrlOf } from './storage/location';
 import { fileEntriesOf, openStore } from './storage/open';
 import { S3Store } from './storage/s3-store';
 import type { DropStore, StoreStats } from './storage/types';
-import { EngineError } from './model';
+import { EngineError, type ChunkRecord } from './model';
 import { defaultPoolSize, ScanPool, WorkerStartError } from './workers/pool';
-import { SEVERITY_OF } from '../shared/report';
+import { SEVERITY_OF, type Problem } from '../shared/report';
 
 export interface ScanRequest {
   catalog: Catalog;
@@ -50,6 +50,18 @@ export interface ScanOutcome {
   removed: number;
   /** What reading the drop cost: requests to its store and object bytes read. */
   io: StoreStats;
+  /**
+   * What the checks ran on and found, for a report under the same judgement (buildReport's
+   * `checked`): a 3000-chunk drop is not loaded and checked twice.
+   */
+  checked?: ScanChecked;
+}
+
+/** The records a finished scan checked, the judgement and the problems found (drop-level). */
+export interface ScanChecked {
+  records: ChunkRecord[];
+  judgement: Judgement;
+  problems: Problem[];
 }
 
 export { DEFAULT_MAX_MEMBER_BYTES };
@@ -280,7 +292,17 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
   req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, records.flatMap((c) => c.problems));
   progress.phase = 'done';
   emit();
-  return { drop, dropId: dropRow.id, format: adapter.format, chunks: chunks.length, inspected: todo.length, reused: chunks.length - todo.length, removed, io: { ...io } };
+  return {
+    drop,
+    dropId: dropRow.id,
+    format: adapter.format,
+    chunks: chunks.length,
+    inspected: todo.length,
+    reused: chunks.length - todo.length,
+    removed,
+    io: { ...io },
+    checked: { records, judgement: req.cadence, problems },
+  };
 }
 
 function abortError(): Error {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/engine/catalog/catalog';
 import { MIGRATIONS } from '../../src/engine/catalog/migrations';
+import { decodeRecord, RECORD_FORMAT } from '../../src/engine/catalog/records';
 import { cadenceOf } from '../../src/engine/options';
 import { buildReport } from '../../src/engine/report/build-report';
 import type { ScanReport } from '../../src/shared/report';
@@ -29,6 +30,10 @@ describe('catalog migration', () => {
       const row = catalog.drop(old.drop)!;
       const chunks = catalog.loadChunks(row.id);
       expect(chunks).toHaveLength(3);
+      // Each chunk's whole record is back-filled from its rows (migration 6, records.ts).
+      const records = catalog.db.prepare('SELECT record FROM chunks WHERE drop_id = ? ORDER BY id').pluck().all(row.id) as string[];
+      expect(records.map((r) => JSON.parse(r).v)).toEqual([RECORD_FORMAT, RECORD_FORMAT, RECORD_FORMAT]);
+      expect(records.map((r) => decodeRecord(r, new Map()))).toEqual(chunks);
       for (const c of chunks) {
         expect(c.coverage).toEqual({ from: c.hwmFrom, to: c.hwmTo, source: 'metadata' });
         expect(c.files.map((f) => f.role).sort()).toEqual(['metadata', 'zip', 'zip-sha1']);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { RFC4180, type PartSpec } from '../../shared/family';
 import { classifyGimFile } from '../formats/gim/name';
+import { backfillRecords } from './records';
 
 export type Migration = string | ((db: Database.Database) => void);
 
@@ -107,6 +108,12 @@ export const MIGRATIONS: Migration[] = [
     settings TEXT NOT NULL
   );
   `,
+  // 6: each chunk's whole record in one column (records.ts), so a re-scan loads a drop with
+  // one query and one JSON.parse a chunk; the rows stay the queryable truth and the fallback.
+  (db) => {
+    db.exec('ALTER TABLE chunks ADD COLUMN record TEXT');
+    backfillRecords(db);
+  },
 ];
 
 function backfillInfoMartParts(db: Database.Database): void {

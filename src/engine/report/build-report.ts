@@ -2,6 +2,7 @@
 // chunk problems and cross-chunk problems together, counted in the summary.
 import type { Problem, ReportChunk, ScanReport } from '../../shared/report';
 import type { Catalog } from '../catalog/catalog';
+import type { ScanChecked } from '../scan';
 import { dropProblems, resolveJudgement } from '../checks/index';
 import { continuityOrder } from '../checks/order';
 import type { Judgement } from '../checks/time';
@@ -13,13 +14,18 @@ import { actionFor } from './actions';
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
 
-export function buildReport(catalog: Catalog, drop: string, judgement: Judgement): ScanReport {
+/**
+ * `checked`: what a scan just checked (ScanOutcome.checked); used when it was judged the same
+ * way, so a scan and its report load and check the drop once.
+ */
+export function buildReport(catalog: Catalog, drop: string, judgement: Judgement, checked?: ScanChecked): ScanReport {
   const row = catalog.drop(drop);
   if (!row) throw new EngineError('not-found', `${drop} has not been scanned yet`);
   const family = adapterFor(row.format);
   if (!family) throw new EngineError('catalog-too-new', `${drop} was scanned as ${row.format}, a family this version does not know`);
   const axis = family.axis;
-  const records = catalog.loadChunks(row.id);
+  const reuse = checked && checked.judgement === judgement ? checked : undefined;
+  const records = reuse?.records ?? catalog.loadChunks(row.id);
   const ordered = continuityOrder(records, axis);
   const cadence = resolveJudgement(family, ordered, judgement);
   const audit = axis === 'audit-key';
@@ -76,7 +82,7 @@ export function buildReport(catalog: Catalog, drop: string, judgement: Judgement
   });
 
   // Every problem carries what to do about it, in the JSON as in the rendered reports.
-  const problems: Problem[] = [...records.flatMap((c) => c.problems), ...dropProblems(records, family, judgement, catalog.entryProblems(row.id))].map((p) => ({
+  const problems: Problem[] = [...records.flatMap((c) => c.problems), ...(reuse?.problems ?? dropProblems(records, family, judgement, catalog.entryProblems(row.id)))].map((p) => ({
     ...p,
     action: p.action ?? actionFor(p, family.format),
   }));
