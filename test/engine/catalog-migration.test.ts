@@ -31,9 +31,9 @@ describe('catalog migration', () => {
       const chunks = catalog.loadChunks(row.id);
       expect(chunks).toHaveLength(3);
       // Each chunk's whole record is back-filled from its rows (migration 6, records.ts).
-      const records = catalog.db.prepare('SELECT record FROM chunks WHERE drop_id = ? ORDER BY id').pluck().all(row.id) as string[];
-      expect(records.map((r) => JSON.parse(r).v)).toEqual([RECORD_FORMAT, RECORD_FORMAT, RECORD_FORMAT]);
-      expect(records.map((r) => decodeRecord(r, new Map()))).toEqual(chunks);
+      const records = catalog.db.prepare('SELECT record, fingerprint FROM chunks WHERE drop_id = ? ORDER BY id').all(row.id) as Array<{ record: string; fingerprint: string }>;
+      expect(records.map((r) => JSON.parse(r.record).v)).toEqual([RECORD_FORMAT, RECORD_FORMAT, RECORD_FORMAT]);
+      expect(records.map((r) => decodeRecord(r.record, r.fingerprint, new Map()))).toEqual(chunks);
       for (const c of chunks) {
         expect(c.coverage).toEqual({ from: c.hwmFrom, to: c.hwmTo, source: 'metadata' });
         expect(c.files.map((f) => f.role).sort()).toEqual(['metadata', 'zip', 'zip-sha1']);

@@ -94,15 +94,23 @@ export function decodeRows(chunks: Row[], tables: Row[], problems: Row[]): Map<n
  * same columns instead of building 18,000 arrays for a 3000-chunk drop.
  */
 export function encodeRecord(rec: ChunkRecord): string {
-  return JSON.stringify({ v: RECORD_FORMAT, ...rec, tables: rec.tables.map((t) => ({ ...t, columns: JSON.stringify(t.columns) })) });
+  // The fingerprint (and `unstable`, which it says) is left to its own column: what decides
+  // whether a chunk is read again has one place.
+  const { fingerprint: _f, unstable: _u, ...rest } = rec;
+  return JSON.stringify({ v: RECORD_FORMAT, ...rest, tables: rec.tables.map((t) => ({ ...t, columns: JSON.stringify(t.columns) })) });
 }
 
-/** The record of a chunks.record text, or null when it is missing or of another format. */
-export function decodeRecord(text: string | null, columnLists: Map<string, string[]>): ChunkRecord | null {
+/**
+ * The record of a chunks.record text and the row's fingerprint, or null when the text is
+ * missing or of another format.
+ */
+export function decodeRecord(text: string | null, fingerprint: string, columnLists: Map<string, string[]>): ChunkRecord | null {
   if (text === null) return null;
   const rec = JSON.parse(text) as ChunkRecord & { v?: number };
   if (rec.v !== RECORD_FORMAT) return null;
   delete rec.v;
+  rec.fingerprint = fingerprint;
+  rec.unstable = fingerprint.startsWith('unstable:');
   for (const t of rec.tables) {
     const text = t.columns as unknown as string;
     let cols = columnLists.get(text);
