@@ -13,47 +13,8 @@ export type MetadataState = 'ok' | 'missing' | 'invalid';
 /** State of reading an archive to its end. */
 export type ArchiveState = 'ok' | 'missing' | 'corrupt' | 'encrypted';
 
-export type ProblemKind =
-  | 'gap'
-  | 'overlap'
-  | 'duplicate'
-  | 'out-of-order'
-  | 'checksum-mismatch'
-  | 'checksum-missing'
-  | 'metadata-missing'
-  | 'metadata-invalid'
-  | 'archive-missing'
-  | 'archive-corrupt'
-  | 'encrypted'
-  | 'table-unreadable'
-  | 'malformed-row'
-  | 'schema-change'
-  | 'late'
-  | 'stale'
-  | 'future-dated'
-  | 'name-mismatch'
-  | 'suspicious-entry'
-  | 'file-changed'
-  | 'unexpected-file'
-  | 'unreadable-entry'
-  | 'link-not-followed'
-  | 'row-count-mismatch'
-  | 'missing-table'
-  | 'volume-drop'
-  | 'duplicate-key'
-  | 'retention'
-  | 'orphan-rows'
-  | 'count-missing'
-  | 'empty-extract'
-  | 'in-transfer'
-  /** Bulk exports: the statistics file says the export was terminated (its reason in detail.reason). */
-  | 'export-terminated'
-  /** Bulk exports: records dropped or discarded by the vendor's system (stats counts above 0). */
-  | 'records-dropped'
-  /** Bulk exports: the request's stats file says no data was available for its window. */
-  | 'no-data'
-  /** Bulk exports: the configuration changed during the export (more than one section). */
-  | 'section-change';
+export { PROBLEM_KINDS, SEVERITY_OF, type ProblemKind } from './problem-kinds';
+import type { ProblemKind } from './problem-kinds';
 
 export interface Problem {
   kind: ProblemKind;
@@ -175,42 +136,3 @@ export interface ScanReport {
   axis?: AxisKind;
   label?: string;
 }
-
-export const SEVERITY_OF: Record<ProblemKind, Severity> = {
-  gap: 'error',
-  overlap: 'warning',
-  duplicate: 'warning',
-  'out-of-order': 'warning',
-  'checksum-mismatch': 'error',
-  'checksum-missing': 'warning',
-  'metadata-missing': 'warning',
-  'metadata-invalid': 'error',
-  'archive-missing': 'error',
-  'archive-corrupt': 'error',
-  encrypted: 'info',
-  'table-unreadable': 'error',
-  'malformed-row': 'warning',
-  'schema-change': 'warning',
-  late: 'warning',
-  stale: 'warning',
-  'future-dated': 'warning',
-  'name-mismatch': 'warning',
-  'suspicious-entry': 'warning',
-  'file-changed': 'warning',
-  'unexpected-file': 'info',
-  'unreadable-entry': 'error',
-  'link-not-followed': 'info',
-  'row-count-mismatch': 'error',
-  'missing-table': 'warning',
-  'volume-drop': 'warning',
-  'duplicate-key': 'warning',
-  retention: 'info',
-  'orphan-rows': 'warning',
-  'count-missing': 'warning',
-  'empty-extract': 'info',
-  'in-transfer': 'info',
-  'export-terminated': 'error',
-  'records-dropped': 'warning',
-  'no-data': 'info',
-  'section-change': 'warning',
-};

@@ -1,5 +1,5 @@
 // The README's "What is checked" table is the users' list of problem kinds: it must name every
-// kind the engine can report (src/shared/report.ts is the one source of truth), with its
+// kind the engine can report (src/shared/problem-kinds.ts is the one source of truth), with its
 // severity, and no kind the engine does not know.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -2,6 +2,7 @@
 // the timeline with gap rows between the chunks they separate, problems grouped by
 // severity, per-table totals. The renderers only lay this out and escape it.
 import type { Problem, ProblemKind, ReportChunk, ScanReport, Severity } from '../../shared/report';
+import { PROBLEM_KINDS } from '../../shared/problem-kinds';
 import { actionOf, detailKeyRange, detailTimeRange } from './actions';
 import { formatDuration, formatIso, formatSpan, formatTs, UNKNOWN } from './format-time';
 import { coverageOf, isTimeAxis, reportAxis, shortfall, timeExtent, timeSpanOf } from '../../shared/coverage-view';
@@ -23,49 +24,14 @@ export function severityLabel(s: string): string {
   return known ? `${SEVERITY_ICON[known]} ${SEVERITY_WORD[known]}` : s.toUpperCase();
 }
 
-const KIND_LABEL: Record<ProblemKind, [one: string, many: string]> = {
-  gap: ['gap', 'gaps'],
-  overlap: ['overlap', 'overlaps'],
-  duplicate: ['duplicate', 'duplicates'],
-  'out-of-order': ['out-of-order chunk', 'out-of-order chunks'],
-  'checksum-mismatch': ['checksum failure', 'checksum failures'],
-  'checksum-missing': ['missing checksum', 'missing checksums'],
-  'metadata-missing': ['missing metadata file', 'missing metadata files'],
-  'metadata-invalid': ['invalid metadata file', 'invalid metadata files'],
-  'archive-missing': ['missing archive', 'missing archives'],
-  'archive-corrupt': ['corrupt archive', 'corrupt archives'],
-  encrypted: ['encrypted chunk', 'encrypted chunks'],
-  'table-unreadable': ['unreadable table', 'unreadable tables'],
-  'malformed-row': ['table with malformed rows', 'tables with malformed rows'],
-  'schema-change': ['schema change', 'schema changes'],
-  late: ['late chunk', 'late chunks'],
-  stale: ['stale drop', 'stale drops'],
-  'future-dated': ['future-dated chunk', 'future-dated chunks'],
-  'name-mismatch': ['name mismatch', 'name mismatches'],
-  'suspicious-entry': ['suspicious archive entry', 'suspicious archive entries'],
-  'file-changed': ['file changed during the scan', 'files changed during the scan'],
-  'unexpected-file': ['unexpected file', 'unexpected files'],
-  'unreadable-entry': ['unreadable entry', 'unreadable entries'],
-  'link-not-followed': ['link not followed', 'links not followed'],
-  'row-count-mismatch': ['row-count mismatch', 'row-count mismatches'],
-  'missing-table': ['missing table', 'missing tables'],
-  'volume-drop': ['volume drop', 'volume drops'],
-  'duplicate-key': ['table with duplicate keys', 'tables with duplicate keys'],
-  retention: ['retention note', 'retention notes'],
-  'orphan-rows': ['orphan rows', 'orphan rows'],
-  'count-missing': ['missing count file', 'missing count files'],
-  'empty-extract': ['empty extract', 'empty extracts'],
-  'in-transfer': ['file in transfer', 'files in transfer'],
-  'export-terminated': ['terminated export', 'terminated exports'],
-  'records-dropped': ['request with dropped records', 'requests with dropped records'],
-  'no-data': ['request without data', 'requests without data'],
-  'section-change': ['configuration change during an export', 'configuration changes during exports'],
-};
+const KIND_LABEL: Record<ProblemKind, readonly [one: string, many: string]> = Object.fromEntries(
+  Object.entries(PROBLEM_KINDS).map(([k, v]) => [k, v.count]),
+) as Record<ProblemKind, readonly [string, string]>;
 const KIND_ORDER = Object.keys(KIND_LABEL);
 
 /** "2 gaps", "1 checksum failure"; unknown (newer) kinds as "3 foo-bar problems". */
 export function kindCount(kind: string, n: number): string {
-  const label = (KIND_LABEL as Record<string, [string, string] | undefined>)[kind];
+  const label = (KIND_LABEL as Record<string, readonly [string, string] | undefined>)[kind];
   if (label) return `${n} ${n === 1 ? label[0] : label[1]}`;
   return `${n} ${kind} problem${n === 1 ? '' : 's'}`;
 }

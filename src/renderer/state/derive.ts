@@ -1,5 +1,6 @@
 // Derived, cached views of a ScanReport (computed once per report object).
 import type { Problem, ProblemKind, ReportChunk, ScanReport, Severity } from '../../shared/report';
+import { PROBLEM_KINDS } from '../../shared/problem-kinds';
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -137,44 +138,7 @@ export function problemKey(p: Problem): string {
   return `${p.kind}\u0000${p.chunk ?? ''}\u0000${p.table ?? ''}\u0000${p.message}`;
 }
 
-export const KIND_LABELS: Record<ProblemKind, string> = {
-  gap: 'Gap',
-  overlap: 'Overlap',
-  duplicate: 'Duplicate',
-  'out-of-order': 'Out of order',
-  'checksum-mismatch': 'Checksum mismatch',
-  'checksum-missing': 'Checksum missing',
-  'metadata-missing': 'Metadata missing',
-  'metadata-invalid': 'Metadata invalid',
-  'archive-missing': 'Archive missing',
-  'archive-corrupt': 'Archive corrupt',
-  encrypted: 'Encrypted',
-  'table-unreadable': 'Table unreadable',
-  'malformed-row': 'Malformed rows',
-  'schema-change': 'Schema change',
-  late: 'Late',
-  stale: 'Stale',
-  'future-dated': 'Future-dated',
-  'name-mismatch': 'Name mismatch',
-  'suspicious-entry': 'Suspicious entry',
-  'file-changed': 'File changed',
-  'unexpected-file': 'Unexpected file',
-  'unreadable-entry': 'Unreadable entry',
-  'link-not-followed': 'Link not followed',
-  'missing-table': 'Missing table',
-  'volume-drop': 'Volume drop',
-  'duplicate-key': 'Duplicate keys',
-  retention: 'Retention',
-  'row-count-mismatch': 'Row count mismatch',
-  'export-terminated': 'Export terminated',
-  'records-dropped': 'Records dropped',
-  'no-data': 'No data',
-  'section-change': 'Configuration changed',
-  'orphan-rows': 'Orphan rows',
-  'count-missing': 'Count file missing',
-  'empty-extract': 'Empty extract',
-  'in-transfer': 'In transfer',
-};
+export const KIND_LABELS = Object.fromEntries(Object.entries(PROBLEM_KINDS).map(([k, v]) => [k, v.title])) as Record<ProblemKind, string>;
 
 export function kindLabel(kind: string): string {
   return (KIND_LABELS as Record<string, string>)[kind] ?? kind;
