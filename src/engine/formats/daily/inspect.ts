@@ -179,7 +179,8 @@ async function inspectParquet(store: DropStore, t: TableInspection, problem: Rep
     unchecked.push(`${t.name} (${rows.toLocaleString('en-US')} rows)`);
   } else if (key && rows > 0) {
     const d = await duplicateKeys(store, readable, key, signal);
-    if (d && d.duplicates > 0) {
+    if (!d) unchecked.push(`${t.name} (its key column ${key} could not be decoded)`);
+    else if (d.duplicates > 0) {
       problem('duplicate-key', t.name, null, `${t.name} repeats its key ${key} in ${d.duplicates} row${d.duplicates === 1 ? '' : 's'} of this dump (e.g. ${d.examples.join(', ')})`, {
         column: key,
         duplicates: d.duplicates,
