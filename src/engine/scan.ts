@@ -143,6 +143,9 @@ export async function discoverDrop(
   return { adapter, chunks: adapter.discover(files).chunks, walk };
 }
 
+/** Chunks of an S3 drop inspected side by side (requests stay bounded by the store). */
+const S3_CHUNKS_AT_ONCE = 4;
+
 export async function scanDrop(dropPath: string, req: ScanRequest): Promise<ScanOutcome> {
   const started = Date.now();
   const drop = await resolveDrop(dropPath);
@@ -208,7 +211,10 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
   };
   emit();
 
-  const pool = req.pool ?? new ScanPool(Math.min(defaultPoolSize(), Math.max(1, todo.length)));
+  // An S3 scan's workers mostly wait on requests the coordinator makes (the SDK is here):
+  // one worker holding a few days at once keeps requests overlapping across days, and a
+  // second thread's start (~0.3 s of CPU) buys nothing a 2-core machine serving them has.
+  const pool = req.pool ?? (shared ? new ScanPool(1, S3_CHUNKS_AT_ONCE) : new ScanPool(Math.min(defaultPoolSize(), Math.max(1, todo.length))));
   let lastEmit = 0;
   const onAbort = (): void => void pool.close(abortError());
   req.signal?.addEventListener('abort', onAbort, { once: true });

@@ -43,11 +43,19 @@ function fromWire(w: WireError): Error {
   return e;
 }
 
+/**
+ * The buffer to hand over without a copy: only bytes that own their whole ArrayBuffer (a
+ * slice of a socket's or Buffer's pool must be copied, as structured cloning does).
+ */
+function transferOf(b: Uint8Array): ArrayBuffer[] | undefined {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer ? [b.buffer] : undefined;
+}
+
 /** Serves one worker's store requests from the coordinator's store; `close` drops its streams. */
 export class StoreServer {
   private streams = new Map<number, Readable>();
 
-  constructor(private readonly post: (m: StoreReply) => void) {}
+  constructor(private readonly post: (m: StoreReply, transfer?: ArrayBuffer[]) => void) {}
 
   handle(store: DropStore | undefined, req: StoreRequest): void {
     const fail = (e: unknown): void => this.post({ type: 'store-reply', rid: req.rid, error: toWire(e) });
@@ -65,11 +73,11 @@ export class StoreServer {
     if (req.op === 'stat') {
       store.stat(req.rel).then((entry) => this.post({ type: 'store-reply', rid: req.rid, entry }), fail);
     } else if (req.op === 'read') {
-      store.read(req.rel, req.start, req.end, undefined, req.version).then((bytes) => this.post({ type: 'store-reply', rid: req.rid, bytes }), fail);
+      store.read(req.rel, req.start, req.end, undefined, req.version).then((bytes) => this.post({ type: 'store-reply', rid: req.rid, bytes }, transferOf(bytes)), fail);
     } else if (req.op === 'stream') {
       const s = store.stream(req.rel, { start: req.start, end: req.end, version: req.version });
       this.streams.set(req.rid, s);
-      s.on('data', (chunk: Buffer) => this.post({ type: 'store-data', rid: req.rid, chunk }));
+      s.on('data', (chunk: Buffer) => this.post({ type: 'store-data', rid: req.rid, chunk }, transferOf(chunk)));
       s.on('end', () => {
         this.streams.delete(req.rid);
         this.post({ type: 'store-end', rid: req.rid });

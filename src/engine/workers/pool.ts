@@ -44,13 +44,21 @@ interface Pending {
 
 export class ScanPool {
   private workers: Worker[] = [];
-  private idle: Worker[] = [];
   private queue: Pending[] = [];
-  private running = new Map<Worker, Pending>();
+  /** Jobs in hand, by worker. */
+  private running = new Map<Worker, Map<number, Pending>>();
   private servers = new Map<Worker, StoreServer>();
   private closed = false;
 
-  constructor(readonly size = defaultPoolSize()) {}
+  /**
+   * `jobsPerWorker` > 1 lets a worker hold several chunks at once: for a drop read through
+   * the coordinator's store (S3) a chunk mostly waits on requests, and one worker's chunks
+   * side by side keep the requests overlapping across days without another thread's start.
+   */
+  constructor(
+    readonly size = defaultPoolSize(),
+    readonly jobsPerWorker = 1,
+  ) {}
 
   /** With `store`, the worker reads the drop through it (see storage/bridge.ts). */
   run(job: Omit<InspectJob, 'id' | 'bridged'>, onBytes: (n: number) => void, onIo?: Pending['onIo'], store?: DropStore): Promise<ChunkInspection> {
@@ -64,17 +72,19 @@ export class ScanPool {
   private spawn(): Worker {
     const entry = workerEntry();
     const w = new Worker(entry.file, { workerData: entry.workerData });
-    const server = new StoreServer((m) => w.postMessage(m));
+    const server = new StoreServer((m, transfer) => w.postMessage(m, transfer));
+    const jobs = new Map<number, Pending>();
     this.servers.set(w, server);
+    this.running.set(w, jobs);
     w.on('message', (msg: WorkerReply) => {
-      if (msg.type === 'store') return server.handle(this.running.get(w)?.store, msg);
-      const p = this.running.get(w);
-      if (!p || msg.id !== p.job.id) return;
+      // A worker's jobs all belong to one scan, so they share its store.
+      if (msg.type === 'store') return server.handle(jobs.values().next().value?.store, msg);
+      const p = jobs.get(msg.id);
+      if (!p) return;
       if (msg.type === 'bytes') p.onBytes(msg.n);
       else if (msg.type === 'io') p.onIo?.(msg);
       else {
-        this.running.delete(w);
-        this.idle.push(w);
+        jobs.delete(msg.id);
         if (msg.type === 'done') p.resolve(msg.result);
         else p.reject(new Error(msg.message));
         this.pump();
@@ -90,28 +100,37 @@ export class ScanPool {
     this.servers.get(w)?.close();
     this.servers.delete(w);
     this.workers = this.workers.filter((x) => x !== w);
-    this.idle = this.idle.filter((x) => x !== w);
-    const p = this.running.get(w);
+    const jobs = this.running.get(w);
     this.running.delete(w);
-    if (p) p.reject(e);
+    for (const p of jobs?.values() ?? []) p.reject(e);
     if (!this.closed) this.pump();
+  }
+
+  /** The least busy worker with a free slot, a new one while the pool may grow, else null. */
+  private slot(): Worker | null {
+    let best: Worker | null = null;
+    for (const w of this.workers) {
+      const n = this.running.get(w)!.size;
+      if (n === 0) return w;
+      if (n < this.jobsPerWorker && (!best || n < this.running.get(best)!.size)) best = w;
+    }
+    if (this.workers.length < this.size) return this.spawn();
+    return best;
   }
 
   private pump(): void {
     while (this.queue.length) {
-      let w = this.idle.pop();
-      if (!w) {
-        if (this.workers.length >= this.size) return;
-        try {
-          w = this.spawn();
-        } catch (e) {
-          // Nothing can run: fail every job rather than leave them waiting.
-          for (const p of this.queue.splice(0)) p.reject(e as Error);
-          return;
-        }
+      let w: Worker | null;
+      try {
+        w = this.slot();
+      } catch (e) {
+        // Nothing can run: fail every job rather than leave them waiting.
+        for (const p of this.queue.splice(0)) p.reject(e as Error);
+        return;
       }
+      if (!w) return;
       const p = this.queue.shift()!;
-      this.running.set(w, p);
+      this.running.get(w)!.set(p.job.id, p);
       w.postMessage(p.job);
     }
   }
@@ -121,13 +140,12 @@ export class ScanPool {
     this.closed = true;
     for (const p of this.queue) p.reject(reason);
     this.queue = [];
-    for (const p of this.running.values()) p.reject(reason);
+    for (const jobs of this.running.values()) for (const p of jobs.values()) p.reject(reason);
     this.running.clear();
     const ws = this.workers;
     for (const s of this.servers.values()) s.close();
     this.servers.clear();
     this.workers = [];
-    this.idle = [];
     await Promise.all(ws.map((w) => w.terminate().catch(() => 0)));
   }
 }

@@ -1,4 +1,5 @@
-// Worker thread entry: inspects the chunks it is sent, one at a time, reporting bytes read.
+// Worker thread entry: inspects the chunks it is sent (one at a time, or a few side by side
+// when they read through the coordinator's store), reporting bytes read.
 import { parentPort } from 'node:worker_threads';
 import { INSPECTORS } from '../formats/inspectors';
 import { BridgedStore, type StoreReply } from '../storage/bridge';
@@ -26,7 +27,8 @@ async function run(job: InspectJob): Promise<void> {
     bridges.set(job.root, b);
     setSharedStore(job.root, b);
   }
-  // The store's counters before the job: the job's cost is the difference (one job at a time).
+  // The store's counters before the job: the job's cost is the difference (a worker's own
+  // store runs one job at a time; a bridged one's cost is counted by the coordinator).
   const store = sharedStore(job.root);
   const before = { ...store.stats };
   const postIo = (): void => {
