@@ -92,4 +92,20 @@ describe('extract drop, rows', () => {
       if (label !== 'JSON lines') expect(r.stderr).toMatch(label === 'tab' ? /delimiter tab/ : /delimiter ';'/);
     }, 240_000);
   }
+  it("read in another dialect than detected, the columns and count are that reading's, not the scan's", () => {
+    const x = m.runs.find((r) => r.style.kind === 'dsv' && r.style.delimiter === ';')!;
+    const nohead = rowsOf(x.name, ['--no-header', '--limit', '2']);
+    expect(nohead.status, nohead.stderr).toBe(0);
+    const a = JSON.parse(nohead.stdout) as { columns: string[]; rows: string[][]; totalRows: number };
+    // The header line is a row now, and the columns are named by position.
+    expect(a.totalRows).toBe(x.main.rows.length + 1);
+    expect(a.columns).toEqual(x.main.header.map((_, i) => `column_${i + 1}`));
+    expect(a.rows[0]).toEqual(x.main.header);
+    const comma = rowsOf(x.name, ['--delimiter', ',', '--limit', '1']);
+    expect(comma.status, comma.stderr).toBe(0);
+    const b = JSON.parse(comma.stdout) as { columns: string[] };
+    // Split on ',' the ';'-separated header is one name (or a few), never the scan's columns.
+    expect(b.columns).not.toEqual(x.main.header);
+    expect(b.columns[0]).toContain(';');
+  }, 240_000);
 });

@@ -315,16 +315,20 @@ export class TableService implements TableApi {
         const key = entryKey(source);
         const meta = this.cache.readMeta(key);
         const recorded = t.parts?.[i];
+        // Read in another dialect than the scan's (the user's override): the scan's columns
+        // and count are not this reading's (no header: the first record is a row; another
+        // delimiter: other fields), so both come from the entry's own read.
+        const asScanned = !recorded || recorded.layout.kind !== 'dsv' || sameDialect(recorded.layout.dialect, source.dialect);
         parts.push({
           chunk: c.name,
           table: t.name,
           member: single ? t.member : (recorded?.source.kind === 'member' ? recorded.source.member : t.member),
           source,
           key,
-          catalogRows: textOnly ? null : single ? t.rows : (recorded?.rows ?? null),
+          catalogRows: textOnly || !asScanned ? null : single ? t.rows : (recorded?.rows ?? null),
           // Several parts may differ in columns (sections): each reads its own header.
-          columns: meta ? meta.header : single ? t.columns : [],
-          columnsExact: !!meta || (single && encoding === 'utf-8' && !textOnly),
+          columns: meta ? meta.header : single && asScanned ? t.columns : [],
+          columnsExact: !!meta || (single && asScanned && encoding === 'utf-8' && !textOnly),
           meta,
           reader: meta
             ? new EntryReader(this.cache.entryDir(key), source.dialect, meta.headerFields, meta.rows, true, meta.segments)
@@ -332,7 +336,7 @@ export class TableService implements TableApi {
           first: null,
           building: null,
           progressRows: meta ? meta.rows : 0,
-          headerFields: meta ? meta.headerFields : single ? t.columns.length : 0,
+          headerFields: meta ? meta.headerFields : single && asScanned ? t.columns.length : 0,
           waiters: [],
           error: null,
           unpin: this.cache.pin(key),
@@ -1248,4 +1252,9 @@ export { TableReadError };
 function entryDialectOf(src: EntrySource): Dialect | null {
   const k = src.part?.layout.kind ?? 'dsv';
   return k === 'dsv' ? src.dialect : null;
+}
+
+/** Whether two DSV dialects read the same fields (delimiter, quote, header). */
+function sameDialect(a: EntrySource['dialect'], b: EntrySource['dialect']): boolean {
+  return a.delimiter === b.delimiter && a.quote === b.quote && a.header === b.header;
 }

@@ -288,13 +288,15 @@ function WindowFacts({ chunk }: { chunk: Chunk }) {
           </dd>
         </>
       ) : null}
-      <dt>{cov.axis === 'run-date' ? 'Run date' : cov.requestedFrom !== null ? 'Delivered' : 'Covers'}</dt>
+      <dt>{cov.axis === 'run-date' ? 'Run date' : cov.axis === 'run-time' ? 'Run' : cov.requestedFrom !== null ? 'Delivered' : 'Covers'}</dt>
       <dd className="mono">
         {cov.axis === 'run-date' && cov.from !== null
           ? day(cov.from)
           : cov.to === null
             ? 'nothing readable'
-            : `${formatUtc(cov.from)} → ${formatUtc(cov.to)} UTC`}
+            : cov.from === cov.to
+              ? `${formatUtc(cov.from)} UTC`
+              : `${formatUtc(cov.from)} → ${formatUtc(cov.to)} UTC`}
         {missing > 0 ? <span className="sev-error"> ({(missing / 3600).toFixed(1)} h not delivered)</span> : null}
         {chunk.coverage?.source ? <span className="muted"> (from {chunk.coverage.source})</span> : null}
       </dd>
