@@ -2,13 +2,13 @@
 // the local copy, exit 1, the request and byte counters in the summary, a re-scan of an
 // unchanged bucket that reads no object bodies, and one-line errors with exit 2.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDailyGenerator, writeDailyDrop, type Manifest } from '../fixtures/daily-drop';
-import { freePort, motoUnavailable, startMoto, uploadDir, type Moto } from './moto';
+import { freePort, isolatedCliEnv, motoUnavailable, startMoto, uploadDir, type Moto } from './moto';
 import { ACCESS_DENIED, startFaultProxy, type FaultProxy } from './fault-proxy';
 
 const skip = motoUnavailable();
@@ -43,16 +43,7 @@ describe.skipIf(!!skip)('drop-inspector on s3:// (moto_server)', () => {
     proxy = await startFaultProxy(moto.endpoint);
     work = mkdtempSync(path.join(os.tmpdir(), 'di-cli-s3-'));
     // No shared config or credentials files of this machine: only what the test gives.
-    writeFileSync(path.join(work, 'config'), '');
-    env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      XDG_DATA_HOME: path.join(work, 'data'),
-      XDG_CACHE_HOME: path.join(work, 'cache'),
-      AWS_CONFIG_FILE: path.join(work, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(work, 'credentials'),
-      ...moto.env,
-    };
+    env = isolatedCliEnv(work, moto);
     manifest = await writeDailyDrop(path.join(work, 'drop'), {
       days: 9,
       defects: { 3: ['missing-day'], 5: ['volume-drop', 'missing-table'], 6: ['not-parquet'], 7: ['schema-change'] },

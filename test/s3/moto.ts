@@ -2,7 +2,7 @@
 // and stopped after it. When moto_server is absent the S3 tests are skipped with the reason
 // (set DROP_INSPECTOR_REQUIRE_MOTO=1, as .ci/run does, to make that a failure instead).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -115,4 +115,22 @@ export async function uploadDir(client: S3Client, bucket: string, prefix: string
     );
   }
   return keys;
+}
+
+/**
+ * The environment of a CLI run against moto: this machine's shared AWS config and
+ * credentials files replaced by empty ones under `work` (only what the test gives counts),
+ * catalogs and the table cache under `work` too.
+ */
+export function isolatedCliEnv(work: string, moto: Pick<Moto, 'env'>): NodeJS.ProcessEnv {
+  writeFileSync(path.join(work, 'config'), '');
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    XDG_DATA_HOME: path.join(work, 'data'),
+    XDG_CACHE_HOME: path.join(work, 'cache'),
+    AWS_CONFIG_FILE: path.join(work, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(work, 'credentials'),
+    ...moto.env,
+  };
 }

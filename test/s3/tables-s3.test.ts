@@ -4,7 +4,7 @@
 // column, "latest" (the newest dump), a part folder and a CSV.gz table; the same rows as the
 // local copy. Through the HTTP host: the API's drop checks take an s3:// location.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { closeDailyGenerator, writeDailyDrop, type Manifest } from '../fixtures/
 import { fileURLToPath } from 'node:url';
 import { createNodeHttpClient } from '../hosts/node-http-client';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
-import { motoUnavailable, startMoto, uploadDir, type Moto } from './moto';
+import { isolatedCliEnv, motoUnavailable, startMoto, uploadDir, type Moto } from './moto';
 
 const skip = motoUnavailable();
 const CLI = path.join(fileURLToPath(new URL('../..', import.meta.url)), 'out/cli/drop-inspector.mjs');
@@ -52,17 +52,7 @@ describe.skipIf(!!skip)('tables of an s3:// drop (moto_server)', () => {
     // The table reads go through a counting proxy: which objects were fetched, how often.
     proxy = await startFaultProxy(moto.endpoint);
     work = mkdtempSync(path.join(os.tmpdir(), 'di-tables-s3-'));
-    writeFileSync(path.join(work, 'config'), '');
-    env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      XDG_DATA_HOME: path.join(work, 'data'),
-      XDG_CACHE_HOME: path.join(work, 'cache'),
-      AWS_CONFIG_FILE: path.join(work, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(work, 'credentials'),
-      ...moto.env,
-      AWS_ENDPOINT_URL: proxy.endpoint,
-    };
+    env = { ...isolatedCliEnv(work, moto), AWS_ENDPOINT_URL: proxy.endpoint };
     m = await writeDailyDrop(path.join(work, 'drop'), { days: 4, defects: { 3: ['schema-change'] } });
     await closeDailyGenerator();
     await uploadDir(moto.client, 'tables-bucket', '', path.join(work, 'drop'));
