@@ -56,7 +56,7 @@ Options:
   --profile NAME        AWS shared-config profile for s3:// drops (default AWS_PROFILE)
   --retention DUR       how long daily dumps are kept (default 30d): older ones still present, or
                         fewer days kept, are noted
-  --key-check-rows N    check duplicate keys in tables of up to N rows per dump (default 250000)
+  --key-check-rows N    check duplicate keys in tables of up to N rows per dump (default 1000000)
   --delimiter C         read delimited files with this delimiter (, ; | tab) instead of the detected one
   --no-header           delimited files have no header line (columns are named column_1 …)
   --pgp-key FILE        decrypt PGP/GPG files with this private key (passphrase from

@@ -113,12 +113,14 @@ function where(store: DropStore, rel: string): string {
 }
 
 /**
- * Tables above this many rows in one dump are not checked for duplicate keys during a scan:
- * decoding every key costs far more than the footers (~0.2 s per million keys and core), and
- * the scan must stay a small fraction of a download. DROP_INSPECTOR_KEY_CHECK_ROWS (the
- * CLI's --key-check-rows) raises it, up to MAX_KEY_ROWS.
+ * Tables above this many rows in one dump are not checked for duplicate keys during a scan.
+ * Integer keys cost ~20-40 ms of CPU per million (parquet/int-keys.ts: Snappy, then one
+ * ordered pass), so the bound is about what else the check costs: one ranged read per row
+ * group of the key column (an S3 request each) and 8 bytes of memory per key. A million
+ * rows covers every table of the bench's dumps (the biggest, FACT_MESSAGES, ~500,000);
+ * DROP_INSPECTOR_KEY_CHECK_ROWS (the CLI's --key-check-rows) changes it, up to MAX_KEY_ROWS.
  */
-export const DEFAULT_KEY_CHECK_ROWS = 250_000;
+export const DEFAULT_KEY_CHECK_ROWS = 1_000_000;
 
 function keyCheckRows(): number {
   const n = Number(process.env.DROP_INSPECTOR_KEY_CHECK_ROWS);
