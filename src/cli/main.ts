@@ -13,7 +13,7 @@ import { EngineError } from '../engine/model';
 import { cadenceOf, parseDuration } from '../engine/options';
 import { readOptionsFrom } from './read-options';
 import { buildReport } from '../engine/report/build-report';
-import { renderJson } from '../engine/report/render-json';
+import { jsonPieces } from '../engine/report/render-json';
 import { resolveDrop, scanDrop } from '../engine/scan';
 import { VERSION } from '../engine/version';
 import type { ScanReport } from '../shared/report';
@@ -207,7 +207,7 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
         process.stderr.write(`wrote ${values.output} (${report.summary.errors} errors, ${report.summary.warnings} warnings)\n`);
       } else process.stdout.write(out.content);
     } else if (values.json) {
-      process.stdout.write(renderJson(report));
+      for (const piece of jsonPieces(report)) process.stdout.write(piece);
     } else {
       process.stderr.write(humanSummary(report));
       process.stderr.write(`  (${outcome.inspected} chunks read, ${outcome.reused} unchanged since the last scan; ${ioSummary(outcome.drop, outcome.io)})\n`);

@@ -235,7 +235,7 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
     req.onRecorded?.(batch.map((b) => b.chunk.name));
   };
   try {
-    await Promise.all(
+    const inspecting = Promise.all(
       todo.map(async (c) => {
         let result: ChunkInspection;
         let counted = 0;
@@ -272,6 +272,12 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
         else flushTimer ??= setTimeout(flush, batching.ms);
       }),
     );
+    inspecting.catch(() => undefined); // awaited below; not unhandled if the load throws first
+    // The workers have their jobs (pool.run spawns them at once): the records the checks
+    // need are loaded meanwhile, on this thread, instead of after them (a fresh process's
+    // one full read; only the chunks recorded from here on are read again after).
+    if (todo.length) req.catalog.loadChunks(dropRow.id);
+    await inspecting;
     flush();
   } catch (e) {
     stopped = true;

@@ -113,6 +113,22 @@ describe('entries that cannot be read', () => {
     expect(followed.files.filter((f) => f.rel.startsWith(`${last.dir}/`)).length).toBeGreaterThan(0);
   });
 
+  it('a folder reached twice (by a link inside the drop and by its own name, under a linked root) is walked once', async () => {
+    const base = fresh();
+    const m = await writeGimDrop(path.join(base, 'drop'), { seed: 77, chunks: 3, rowsPerTable: 5 });
+    const target = m.chunks[1].dir;
+    symlinkSync(target, path.join(m.root, 'aaa-alias')); // sorts first: entered by the link
+    symlinkSync(m.root, path.join(base, 'via-link'));
+    for (const root of [m.root, path.join(base, 'via-link')]) {
+      const w = await walkDrop(root);
+      const copies = w.files.filter((f) => f.rel.endsWith(`${path.basename(target)}.zip`));
+      expect(copies).toHaveLength(1);
+      expect(w.files.filter((f) => f.rel.endsWith('.zip'))).toHaveLength(3);
+      expect(w.outsideLinks).toEqual([]);
+      expect(w.unreadable).toEqual([]);
+    }
+  });
+
   it('an unreadable chunk folder (mode 0000, unprivileged user) is an error with its path, and its keys are not called missing', async () => {
     const { m, middle } = await threeChunks(75);
     const work = path.dirname(m.root);

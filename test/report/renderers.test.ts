@@ -7,7 +7,7 @@ import { formatDuration, formatTs } from '../../src/engine/report/format-time';
 import { renderReport, reportFileName, verdictOf } from '../../src/engine/report/index';
 import { renderCsv, csvGuard, CSV_COLUMNS } from '../../src/engine/report/render-csv';
 import { renderHtml } from '../../src/engine/report/render-html';
-import { renderJson } from '../../src/engine/report/render-json';
+import { jsonPieces, PRETTY_MAX_CHUNKS, renderJson } from '../../src/engine/report/render-json';
 import { mdText, renderMarkdown } from '../../src/engine/report/render-markdown';
 import { timelineOf } from '../../src/engine/report/model';
 import { A, B, B2, NASTY_CHUNK, NASTY_TABLE, SCRIPT_TABLE, sampleReport, wholeReport } from './sample-report';
@@ -251,6 +251,23 @@ describe('JSON', () => {
   });
   it('round-trips to an object deep-equal to the report', () => {
     expect(JSON.parse(json)).toStrictEqual(r);
+  });
+  it('in pieces (as the CLI writes it) is the same text, small or large, nasty names and all', () => {
+    expect([...jsonPieces(r)].join('')).toBe(json);
+    // Over PRETTY_MAX_CHUNKS: compact, written in pieces of bounded size.
+    const big: ScanReport = {
+      ...r,
+      chunks: Array.from({ length: 3 * PRETTY_MAX_CHUNKS }, (_, i) => ({ ...r.chunks[i % r.chunks.length], name: `${NASTY_CHUNK} ${i} \u2028 “é”` })),
+      problems: Array.from({ length: 2000 }, (_, i) => ({ ...r.problems[i % r.problems.length], message: `${i} "quoted" \n ${NASTY_TABLE}` })),
+    };
+    const pieces = [...jsonPieces(big)];
+    expect(pieces.length).toBeGreaterThan(2);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(2 * (1 << 18));
+    expect(pieces.join('')).toBe(renderJson(big));
+    expect(pieces.join('')).toBe(`${JSON.stringify(big)}\n`);
+    // Keys JSON.stringify leaves out (undefined) are left out alike.
+    const sparse = { ...big, label: undefined } as unknown as ScanReport;
+    expect([...jsonPieces(sparse)].join('')).toBe(renderJson(sparse));
   });
 });
 

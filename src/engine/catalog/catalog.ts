@@ -148,8 +148,8 @@ export class Catalog {
 
   /** name → fingerprint of every chunk recorded for the drop. */
   fingerprints(dropId: number): Map<string, string> {
-    // From the kept records: a scan loads them for its checks anyway, once.
-    return new Map(this.loadChunks(dropId).map((r) => [r.name, r.fingerprint]));
+    const rows = this.db.prepare('SELECT name, fingerprint FROM chunks WHERE drop_id = ?').raw().all(dropId) as Array<[string, string]>;
+    return new Map(rows);
   }
 
   /** Records one chunk whole (one transaction); `coverage` is its resolved extent (see coverage.ts). */
@@ -215,7 +215,7 @@ export class Catalog {
 
   /** Forgets chunks whose files are gone from the drop. */
   removeChunksExcept(dropId: number, keep: Set<string>): number {
-    const names = [...this.fingerprints(dropId).keys()].filter((n) => !keep.has(n));
+    const names = (this.db.prepare('SELECT name FROM chunks WHERE drop_id = ?').pluck().all(dropId) as string[]).filter((n) => !keep.has(n));
     const del = (this.stmts ??= this.prepareWrites()).del;
     this.db.transaction(() => names.forEach((n) => del.run(dropId, n)))();
     const cache = this.cache.get(dropId);

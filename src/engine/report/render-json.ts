@@ -11,3 +11,40 @@ export const PRETTY_MAX_CHUNKS = 200;
 export function renderJson(r: ScanReport): string {
   return `${r.chunks.length > PRETTY_MAX_CHUNKS ? JSON.stringify(r) : JSON.stringify(r, null, 2)}\n`;
 }
+
+/** About how much text jsonPieces gathers before it hands a piece on. */
+const PIECE_CHARS = 1 << 18;
+
+/**
+ * renderJson's text in pieces of about PIECE_CHARS, for writing as they come: a 3000-chunk
+ * report is 12 MB, and one string of it (then one buffer of it) cost more than the text
+ * itself. The pieces joined are renderJson's output exactly (its tests hold them to it).
+ */
+export function* jsonPieces(r: ScanReport): Generator<string> {
+  if (r.chunks.length <= PRETTY_MAX_CHUNKS) {
+    yield renderJson(r);
+    return;
+  }
+  let piece = '{';
+  let first = true;
+  for (const [key, value] of Object.entries(r)) {
+    // What JSON.stringify leaves out of an object, this leaves out too.
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
+    piece += `${first ? '' : ','}${JSON.stringify(key)}:`;
+    first = false;
+    if (!Array.isArray(value)) {
+      piece += JSON.stringify(value);
+      continue;
+    }
+    piece += '[';
+    for (let i = 0; i < value.length; i++) {
+      piece += `${i ? ',' : ''}${JSON.stringify(value[i]) ?? 'null'}`;
+      if (piece.length >= PIECE_CHARS) {
+        yield piece;
+        piece = '';
+      }
+    }
+    piece += ']';
+  }
+  yield `${piece}}\n`;
+}
