@@ -11,6 +11,8 @@
 //   non-object element is malformed); bytes after the closing ']' or a missing one make the
 //   file malformed (unterminated).
 
+import { jsonStringAt, RecordShape } from './shape';
+
 export type JsonLayout = 'jsonl' | 'json-array';
 
 export interface JsonCountResult {
@@ -54,8 +56,8 @@ export function addKeys(v: unknown, into: Set<string>, prefix = ''): void {
 }
 
 /**
- * Cuts records out of a JSON byte stream. onRecord gets each record's bytes (valid during the
- * call only) and its 1-based number.
+ * Cuts records out of a JSON byte stream. onRecord gets each record as bytes[from, to) (valid
+ * during the call only: no view is made per record) and its 1-based number.
  */
 export class JsonRecordSplitter {
   private depth = 0;
@@ -77,7 +79,7 @@ export class JsonRecordSplitter {
 
   constructor(
     private readonly layout: JsonLayout,
-    private readonly onRecord: (bytes: Uint8Array, n: number) => void,
+    private readonly onRecord: (bytes: Uint8Array, from: number, to: number, n: number) => void,
     private readonly maxRecordBytes = 256 * 1024 * 1024,
   ) {}
 
@@ -169,6 +171,14 @@ export class JsonRecordSplitter {
           i++;
           continue;
         }
+        if (c === RBRACE) {
+          // A stray '}': a (malformed) record of its own. Begun as a record, it would end
+          // at once, empty, and be read again here: the scan never moved on (a hang).
+          this.parts = [];
+          this.endRecord(b, i, i + 1);
+          i++;
+          continue;
+        }
         this.inRecord = true;
         start = i;
         this.parts = [];
@@ -206,26 +216,29 @@ export class JsonRecordSplitter {
       this.parts = [];
       return;
     }
-    this.parts.push(p.slice());
+    // A copy (Buffer.prototype.slice would be a view): the caller may reuse its chunk.
+    this.parts.push(Uint8Array.prototype.slice.call(p));
   }
 
   private endRecord(b: Uint8Array, start: number, end: number): void {
-    let bytes = b.subarray(Math.max(0, start), end);
+    let bytes = b;
+    let s = Math.max(0, start);
+    let e = end;
     if (this.parts.length) {
-      this.keep(bytes);
+      this.keep(b.subarray(s, e));
       bytes = Buffer.concat(this.parts);
       this.parts = [];
+      s = 0;
+      e = bytes.length;
     }
     this.inRecord = false;
     this.partLen = 0;
     // Trailing whitespace of a JSON line.
-    let s = 0;
-    let e = bytes.length;
-    while (e > 0 && (bytes[e - 1] === CR || bytes[e - 1] === SPACE || bytes[e - 1] === TAB)) e--;
+    while (e > s && (bytes[e - 1] === CR || bytes[e - 1] === SPACE || bytes[e - 1] === TAB)) e--;
     while (s < e && (bytes[s] === SPACE || bytes[s] === TAB || bytes[s] === CR)) s++;
     if (s === e) return; // a blank line
     this.records++;
-    this.onRecord(bytes.subarray(s, e), this.records);
+    this.onRecord(bytes, s, e, this.records);
   }
 
   /** Ends the input; returns whether it ended inside a record (or an unclosed array). */
@@ -247,7 +260,18 @@ export class JsonRecordSplitter {
   }
 }
 
-/** Counts records and collects their keys. */
+/** The record's id: the string value of its top-level key matching `key` (the first such key of the first record that has one). */
+export interface JsonIdOption {
+  key: RegExp;
+  /** The id's UTF-8 bytes, b[from, to) (valid during the call only). */
+  onId: (b: Uint8Array, from: number, to: number) => void;
+}
+
+/**
+ * Counts records and collects their keys (and, when asked, each record's id). A record of the
+ * shape of the last one parsed is only scanned (json/shape.ts: validated, its shape compared,
+ * its id found), not parsed: it adds no key. Others are parsed, and become the shape.
+ */
 export class JsonRecordCounter {
   private readonly splitter: JsonRecordSplitter;
   private readonly keys = new Set<string>();
@@ -255,20 +279,27 @@ export class JsonRecordCounter {
   private readonly samples: number[] = [];
   /** Key sets already added, by the record's top-level key list (most records share one). */
   private lastSig = '';
+  private readonly shape = new RecordShape();
+  /** The id key, once a record had one. */
+  private idKey: string | null = null;
 
   constructor(
     layout: JsonLayout,
     private readonly maxSamples = 20,
-    /** Each record that is an object, as parsed here (so a second reader need not parse it again). */
-    private readonly onRecord?: (record: Record<string, unknown>) => void,
+    private readonly id?: JsonIdOption,
   ) {
-    this.splitter = new JsonRecordSplitter(layout, (bytes, n) => this.record(bytes, n));
+    this.splitter = new JsonRecordSplitter(layout, (bytes, from, to, n) => this.record(bytes, from, to, n));
   }
 
-  private record(bytes: Uint8Array, n: number): void {
+  private record(b: Uint8Array, from: number, to: number, n: number): void {
+    const shape = this.shape;
+    if (shape.match(b, from, to)) {
+      if (this.id && shape.idFrom >= 0) this.emitId(b, shape.idFrom, shape.idTo);
+      return;
+    }
     let v: unknown;
     try {
-      v = JSON.parse(utf8.decode(bytes));
+      v = JSON.parse(utf8.decode(b.subarray(from, to)));
     } catch {
       v = undefined;
     }
@@ -277,14 +308,44 @@ export class JsonRecordCounter {
       if (this.samples.length < this.maxSamples) this.samples.push(n);
       return;
     }
-    this.onRecord?.(v as Record<string, unknown>);
+    const r = v as Record<string, unknown>;
+    if (this.id) {
+      const key = (this.idKey ??= Object.keys(r).find((k) => this.id!.key.test(k)) ?? null);
+      const x = key === null ? undefined : r[key];
+      if (typeof x === 'string') {
+        const bytes = Buffer.from(x, 'utf8');
+        this.id.onId(bytes, 0, bytes.length);
+      }
+    }
     // Flattening every record costs more than parsing it; records of one extract mostly share
     // their keys, so a record whose top-level keys (and nested objects' keys) match the
     // previous one's adds nothing new.
-    const sig = signature(v as Record<string, unknown>);
-    if (sig === this.lastSig) return;
-    this.lastSig = sig;
-    addKeys(v, this.keys);
+    const sig = signature(r);
+    if (sig !== this.lastSig) {
+      this.lastSig = sig;
+      addKeys(v, this.keys);
+    }
+    if (shape.learn(b, from, to)) {
+      // Which top-level key holds the id (the last of that name: JSON.parse keeps the last).
+      shape.idOrdinal = -1;
+      if (this.idKey !== null) {
+        const spans = shape.keySpans;
+        for (let k = 0; k < spans.length; k += 2)
+          if (jsonStringAt(b, spans[k], spans[k + 1]) === this.idKey) shape.idOrdinal = k >> 1;
+      }
+    }
+  }
+
+  private emitId(b: Uint8Array, from: number, to: number): void {
+    for (let x = from; x < to; x++) {
+      if (b[x] === BACKSLASH || b[x] >= 0x80) {
+        // Escapes, or bytes whose decoding (invalid UTF-8 becomes U+FFFD) may differ from them.
+        const bytes = Buffer.from(jsonStringAt(b, from, to), 'utf8');
+        this.id!.onId(bytes, 0, bytes.length);
+        return;
+      }
+    }
+    this.id!.onId(b, from, to);
   }
 
   push(chunk: Uint8Array): void {
@@ -310,7 +371,8 @@ function signature(v: Record<string, unknown>): string {
   for (const k in v) {
     s += k;
     const x = v[k];
-    if (x !== null && typeof x === 'object' && !Array.isArray(x)) s += `{${signature(x as Record<string, unknown>)}}`;
+    if (x !== null && typeof x === 'object' && !Array.isArray(x))
+      s += `{${signature(x as Record<string, unknown>)}}`;
     s += '\u0000';
   }
   return s;

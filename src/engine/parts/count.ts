@@ -9,7 +9,7 @@ import { ObjectChanged } from '../storage/types';
 import { syntheticColumns } from '../csv/header';
 import { CsvRecordCounter, type MalformedRecord } from '../csv/record-counter';
 import type { TableErrorKind } from '../formats/types';
-import { JsonRecordCounter } from '../json/records';
+import { JsonRecordCounter, type JsonIdOption } from '../json/records';
 import { PartReadError, readPart, type PartFailure, type PartReadOptions } from './read';
 
 export interface PartCount {
@@ -59,12 +59,10 @@ export interface StreamCounter {
   finish(failure?: PartReadError | null): PartCount;
 }
 
-export type JsonRecordHook = (record: Record<string, unknown>) => void;
-
 /** The streaming counter of a byte layout (DSV, JSON lines, JSON array); null for Parquet (footer). */
-export function streamCounter(layout: Layout, hooks: { onJsonRecord?: JsonRecordHook } = {}): StreamCounter | null {
+export function streamCounter(layout: Layout, hooks: { jsonId?: JsonIdOption } = {}): StreamCounter | null {
   if (layout.kind === 'dsv') return dsvCounter(layout.dialect);
-  if (layout.kind === 'jsonl' || layout.kind === 'json-array') return jsonCounter(layout.kind, hooks.onJsonRecord);
+  if (layout.kind === 'jsonl' || layout.kind === 'json-array') return jsonCounter(layout.kind, hooks.jsonId);
   return null;
 }
 
@@ -165,8 +163,8 @@ async function countParquet(root: string, part: PartSpec, opts: PartReadOptions)
 }
 
 /** JSON lines or one array of objects, streamed: records, and the union of their flattened keys as columns. */
-function jsonCounter(layout: 'jsonl' | 'json-array', onRecord?: JsonRecordHook): StreamCounter {
-  const counter = new JsonRecordCounter(layout, 20, onRecord);
+function jsonCounter(layout: 'jsonl' | 'json-array', id?: JsonIdOption): StreamCounter {
+  const counter = new JsonRecordCounter(layout, 20, id);
   return {
     push: (c) => counter.push(c),
     finish(failure) {

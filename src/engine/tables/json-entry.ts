@@ -32,8 +32,8 @@ export async function readJsonAsCsv(
     size = 0;
   };
   const index = new Map(keys.map((k, i) => [k, i]));
-  const splitter = new JsonRecordSplitter(layout, (bytes) => {
-    const text = dec.decode(bytes);
+  const splitter = new JsonRecordSplitter(layout, (bytes, from, to) => {
+    const text = dec.decode(bytes.subarray(from, to));
     const m = flattenRecord(text);
     let line: string;
     if (!m) line = field(text);

@@ -12,6 +12,7 @@ import { SEVERITY_OF, type Problem, type ProblemKind } from '../../../shared/rep
 import { detectDialect, DIALECT_SAMPLE_BYTES } from '../../csv/dialect';
 import { syntheticColumns } from '../../csv/header';
 import { streamCounter, type PartCount, type StreamCounter } from '../../parts/count';
+import type { JsonIdOption } from '../../json/records';
 import { looksLikePgp } from '../../parts/pgp';
 import { PartReadError, readPart, type PartReadOptions } from '../../parts/read';
 import { ZipArchive } from '../../zip/zip-archive';
@@ -360,19 +361,14 @@ async function readOnce(root: string, part: PartSpec, opts: PartReadOptions, o: 
     if (o.format !== 'dsv' || first === 0x7b) layout = first === 0x5b ? { kind: 'json-array' } : { kind: 'jsonl' };
     else layout = { kind: 'dsv', dialect: detectDialect(bytes, o.given, complete).dialect };
     res.layout = layout;
-    let onJson: ((r: Record<string, unknown>) => void) | undefined;
+    let jsonId: JsonIdOption | undefined;
     if (layout.kind !== 'dsv' && o.uids) {
       // The id key of JSON records: UID (any case), found on the first record that has one.
-      let key: string | null = null;
       const into = o.uids;
-      onJson = (r) => {
-        key ??= Object.keys(r).find((k) => /^uid$/i.test(k)) ?? null;
-        const v = key === null ? undefined : r[key];
-        if (typeof v === 'string') into.add(v);
-      };
+      jsonId = { key: /^uid$/i, onId: (b, from, to) => into.addHash(uidHashBytes(b, from, to)) };
       res.uidColumn = 0;
     }
-    counter = streamCounter(layout, { onJsonRecord: onJson })!;
+    counter = streamCounter(layout, { jsonId })!;
     sinks = [counter.push.bind(counter)];
     if (layout.kind === 'dsv' && (o.uids || o.orphansOf)) {
       const into = o.uids;

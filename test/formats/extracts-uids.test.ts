@@ -1,0 +1,150 @@
+// The account-id reader of DSV files (formats/extracts/uids.ts) against the table browser's
+// cell parser (the record rules' reference): for nasty records (quotes opening mid-field,
+// `""`, delimiters, CR, LF and CRLF inside and outside quotes, short records, empty lines)
+// in any chunking, every record's id is the parser's cell of that column, exactly. And the
+// id set answers as a Set of the same ids does.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Dialect } from '../../src/shared/family';
+import { UidColumnReader, UidSet, uidHash, uidHashBytes } from '../../src/engine/formats/extracts/uids';
+import { RecordParser } from '../../src/engine/tables/csv-cells';
+
+const enc = new TextEncoder();
+
+function reference(bytes: Uint8Array, dialect: Dialect, col: number): string[] {
+  const ids: string[] = [];
+  const p = new RecordParser((cells) => void ids.push(cells[col] ?? ''), { dialect });
+  p.push(bytes);
+  p.finish();
+  return ids;
+}
+
+function read(bytes: Uint8Array, dialect: Dialect, cuts: number[]): { ids: string[]; column: number } {
+  const ids: string[] = [];
+  const r = new UidColumnReader(
+    dialect,
+    (b, from, to) => void ids.push(Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('utf8')),
+  );
+  let at = 0;
+  for (const c of [...cuts.map((x) => Math.floor(x * bytes.length)).sort((a, b) => a - b), bytes.length]) {
+    if (c <= at) continue;
+    // A fresh copy per chunk, reused after the call: the reader must not keep a view of it.
+    const chunk = Buffer.from(bytes.subarray(at, c));
+    r.push(chunk);
+    chunk.fill(0x21);
+    at = c;
+  }
+  r.finish();
+  return { ids, column: r.column };
+}
+
+const piece = fc.constantFrom(
+  'a',
+  'bc',
+  '_gid_x',
+  'é',
+  ',',
+  ';',
+  '\t',
+  '"',
+  '""',
+  '"x"',
+  '\r',
+  '\n',
+  '\r\n',
+  ' ',
+  '',
+);
+
+describe('UidColumnReader', () => {
+  it('reads the id column exactly as the cell parser does, in any chunking', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(',', ';', '\t', '|'),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 3 }),
+        fc.array(fc.array(fc.array(piece, { maxLength: 4 }), { maxLength: 6 }), { maxLength: 25 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }),
+        fc.boolean(),
+        (delimiter, quoted, uidAt, rows, cuts, quoteAll) => {
+          const dialect: Dialect = { delimiter, quote: quoted ? '"' : null, header: true };
+          const names = ['a', 'b', 'c', 'd'];
+          names[uidAt] = 'UID';
+          const lines = [names.join(delimiter)];
+          for (const r of rows) {
+            const fields = r.map((f) => f.join(''));
+            lines.push(
+              (quoteAll && quoted ? fields.map((f) => `"${f.replace(/"/g, '""')}"`) : fields).join(delimiter),
+            );
+          }
+          const bytes = enc.encode(lines.join(rows.length % 2 ? '\r\n' : '\n'));
+          const got = read(bytes, dialect, cuts);
+          expect(got.column).toBe(uidAt);
+          expect(got.ids).toEqual(reference(bytes, dialect, uidAt));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('cut at every byte: a quote opening a field just after a chunk ends with a delimiter, `""`, CRLF split', () => {
+    const dialect: Dialect = { delimiter: ',', quote: '"', header: true };
+    const text = 'x,UID,y\r\n1,"a""b",",\n"\r\n2,c,d,"e\r\nf"g,"h"\n\n3,"",x"y,"z"\r4,"q\n"\r\n5\n6,"u\n';
+    const bytes = enc.encode(text);
+    const want = reference(bytes, dialect, 1);
+    expect(want).toEqual(['a"b', 'c', '', 'q\n', '', 'u\n']);
+    for (let k = 1; k < bytes.length; k++) expect(read(bytes, dialect, [k / bytes.length]).ids).toEqual(want);
+    expect(
+      read(
+        bytes,
+        dialect,
+        Array.from({ length: bytes.length }, (_, k) => k / bytes.length),
+      ).ids,
+    ).toEqual(want);
+  });
+
+  it('without a header: the column whose values look like ids, the seed flattened form', () => {
+    const rows = Array.from({ length: 300 }, (_, i) => `"${i}","_gid_${i}""x","","Movie","T, ${i}\r\nz"`);
+    const bytes = enc.encode(rows.join('\r\n') + '\r\n');
+    const dialect: Dialect = { delimiter: ',', quote: '"', header: false };
+    for (const cuts of [[], [0.001, 0.5, 0.5001], Array.from({ length: 50 }, (_, k) => k / 50 + 0.003)]) {
+      const got = read(bytes, dialect, cuts);
+      expect(got.column).toBe(1);
+      expect(got.ids).toEqual(Array.from({ length: 300 }, (_, i) => `_gid_${i}"x`));
+    }
+  });
+});
+
+describe('UidSet', () => {
+  it('answers as a Set of the same ids', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ maxLength: 12 }), { maxLength: 400 }),
+        fc.array(fc.string({ maxLength: 12 }), { maxLength: 50 }),
+        (ids, probes) => {
+          const s = new UidSet();
+          const half = ids.slice(0, ids.length >> 1);
+          for (const id of half) s.add(id);
+          const want = new Set(half);
+          for (const p of [...ids, ...probes]) expect(s.has(p)).toBe(want.has(p));
+        },
+      ),
+    );
+  });
+
+  it('a million ids: all found, absent ones not', () => {
+    const s = new UidSet();
+    for (let i = 0; i < 1_000_000; i++) s.add(`_gid_${i}==`);
+    s.add('_gid_0=='); // a duplicate
+    let found = 0;
+    for (let i = 0; i < 1_000_000; i += 7) found += s.has(`_gid_${i}==`) ? 1 : 0;
+    let absent = 0;
+    for (let i = 0; i < 100_000; i++) absent += s.has(`_gid_x${i}==`) ? 0 : 1;
+    expect([found, absent]).toEqual([Math.ceil(1_000_000 / 7), 100_000]);
+  });
+
+  it('hashes a string as its UTF-8 bytes', () => {
+    for (const s of ['', '_gid_abc==', 'é', '😀x', '\u0000'])
+      expect(uidHash(s)).toBe(uidHashBytes(Buffer.from(s, 'utf8')));
+  });
+});
