@@ -1,7 +1,6 @@
 // drop-inspector: the command line. Every message for a person goes to stderr; stdout
 // carries only the requested document. Exit: 0 no error-severity problem, 1 at least
 // one, 2 the command could not run.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -240,7 +239,7 @@ async function serveCommand(args: string[], values: Values): Promise<number> {
   const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../renderer');
   // A fixed port keeps its token from run to run, so an open tab or a bookmark of the URL
   // still works after a restart; port 0 (any free port) gets a fresh token each time.
-  const token = port > 0 ? keptToken(port, initialDrop) : undefined;
+  const token = port > 0 ? await keptToken(port, initialDrop) : undefined;
   const host = await startHttpHost({ api: service, rendererDir, port, token, exportView: (h, v, f) => service.exportView(h, v, f) });
   process.stdout.write(`${host.url}\n`);
   process.stderr.write(`Drop Inspector is serving on 127.0.0.1 only; open the URL above (it carries this run's access token). Ctrl-C stops it.\n`);
@@ -255,7 +254,7 @@ async function serveCommand(args: string[], values: Values): Promise<number> {
 }
 
 /** The token of a fixed port: kept (0600) beside the default catalog, made on first use. */
-function keptToken(port: number, drop: string | null): string {
+async function keptToken(port: number, drop: string | null): Promise<string> {
   const file = path.join(path.dirname(defaultCatalogPath()), `serve-${port}.token`);
   // The drop is read-only, wherever DROP_INSPECTOR_CATALOG points.
   if (drop) refuseInsideDrop(file, drop, 'the server\u2019s token file', 'set DROP_INSPECTOR_CATALOG elsewhere');
@@ -265,6 +264,8 @@ function keptToken(port: number, drop: string | null): string {
   } catch {
     /* none yet */
   }
+  // Loaded here: node:crypto is ~25 ms of every CLI start, and only `serve` needs it.
+  const { randomBytes } = await import('node:crypto');
   const token = randomBytes(24).toString('base64url');
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${token}\n`, { mode: 0o600 });

@@ -19,7 +19,7 @@ import { fileEntriesOf, openStore } from './storage/open';
 import { S3Store } from './storage/s3-store';
 import type { DropStore, StoreStats } from './storage/types';
 import { EngineError, type ChunkRecord } from './model';
-import { defaultPoolSize, ScanPool, WorkerStartError } from './workers/pool';
+import type { ScanPool } from './workers/pool';
 import { SEVERITY_OF, type Problem } from '../shared/report';
 
 export interface ScanRequest {
@@ -214,9 +214,14 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
   // An S3 scan's workers mostly wait on requests the coordinator makes (the SDK is here):
   // one worker holding a few days at once keeps requests overlapping across days, and a
   // second thread's start (~0.3 s of CPU) buys nothing a 2-core machine serving them has.
-  const pool = req.pool ?? (shared ? new ScanPool(1, S3_CHUNKS_AT_ONCE) : new ScanPool(Math.min(defaultPoolSize(), Math.max(1, todo.length))));
+  // The worker pool (and node:worker_threads) is loaded only when there is a chunk to read:
+  // an unchanged re-scan's process does without.
+  const workers = todo.length ? await import('./workers/pool') : null;
+  const pool =
+    req.pool ??
+    (workers && (shared ? new workers.ScanPool(1, S3_CHUNKS_AT_ONCE) : new workers.ScanPool(Math.min(workers.defaultPoolSize(), Math.max(1, todo.length)))));
   let lastEmit = 0;
-  const onAbort = (): void => void pool.close(abortError());
+  const onAbort = (): void => void pool?.close(abortError());
   req.signal?.addEventListener('abort', onAbort, { once: true });
   // Results waiting to be recorded (SAVE_BATCH); none are taken once the scan has stopped.
   const batching = req.saveBatch ?? SAVE_BATCH;
@@ -240,7 +245,7 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
         let result: ChunkInspection;
         let counted = 0;
         try {
-          result = await pool.run(
+          result = await pool!.run(
             { format: adapter.format, root: drop, chunk: c, verify: !!req.verify, maxMemberBytes: req.maxMemberBytes ?? DEFAULT_MAX_MEMBER_BYTES, read: req.read },
             (n) => {
               counted += n;
@@ -261,7 +266,7 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
           );
         } catch (e) {
           if (req.signal?.aborted) throw abortError();
-          if (e instanceof WorkerStartError) throw new EngineError('internal', `the scan cannot run: ${e.message}`);
+          if (workers && e instanceof workers.WorkerStartError) throw new EngineError('internal', `the scan cannot run: ${e.message}`);
           result = failedInspection(c, e as Error);
         }
         req.signal?.throwIfAborted();
@@ -293,7 +298,7 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
     throw req.signal?.aborted ? abortError() : e;
   } finally {
     req.signal?.removeEventListener('abort', onAbort);
-    if (!req.pool) await pool.close();
+    if (!req.pool) await pool?.close();
   }
 
   progress.phase = 'checking';

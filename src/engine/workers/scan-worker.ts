@@ -37,8 +37,9 @@ async function run(job: InspectJob): Promise<void> {
     if (requests || bytesRead) post({ id: job.id, type: 'io', requests, bytesRead });
   };
   try {
-    const inspect = INSPECTORS[job.format];
-    if (!inspect) throw new Error(`no inspector for format ${job.format}`);
+    const load = Object.hasOwn(INSPECTORS, job.format) ? INSPECTORS[job.format] : undefined;
+    if (!load) throw new Error(`no inspector for format ${job.format}`);
+    const inspect = await load();
     const result = await inspect(job.chunk, {
       root: job.root,
       verify: job.verify,
