@@ -143,6 +143,29 @@ describe('UidSet', () => {
     expect([found, absent]).toEqual([Math.ceil(1_000_000 / 7), 100_000]);
   });
 
+  it('a set made after another was disposed (its arrays reused) knows only its own ids', () => {
+    for (const [n, m] of [
+      [300_000, 200_000],
+      [200_000, 300_000],
+      [10, 50_000],
+    ]) {
+      const a = new UidSet();
+      for (let i = 0; i < n; i++) a.add(`a${i}`);
+      expect(a.has('a1') && !a.has('b1')).toBe(true);
+      a.dispose();
+      const b = new UidSet();
+      for (let i = 0; i < m; i++) b.add(`b${i}`);
+      expect([b.has('a1'), b.has('a0'), b.has(`b${m - 1}`), b.has('b0'), b.size]).toEqual([
+        false,
+        false,
+        true,
+        true,
+        m,
+      ]);
+      b.dispose();
+    }
+  });
+
   it('hashes a string as its UTF-8 bytes', () => {
     for (const s of ['', '_gid_abc==', 'é', '😀x', '\u0000'])
       expect(uidHash(s)).toBe(uidHashBytes(Buffer.from(s, 'utf8')));

@@ -228,6 +228,8 @@ export async function inspectExtractRun(chunk: ChunkCandidate, ctx: InspectConte
     }
   }
 
+  mainUids.dispose();
+
   // Data files without a confirmation file.
   for (const t of byTable.values()) {
     if (t.declaredIn === null) {

@@ -36,8 +36,17 @@ export function uidHash(s: string): number {
   return (a >>> 0) * 0x100000 + ((h >>> 0) & 0xfffff);
 }
 
+/**
+ * Arrays of a disposed set, for the next one (a worker reads one run at a time). Why: a main
+ * file's ids fill tens of MB; fresh arrays for every run were faulted in page by page again
+ * (the appends and the table build took 3-5x longer than into memory already used).
+ */
+const spare: { buf: Float64Array | null; table: Uint32Array | null } = { buf: null, table: null };
+/** Arrays bigger than this are not kept for the next set. */
+const SPARE_MAX_BYTES = 64 << 20;
+
 export class UidSet {
-  private buf = new Float64Array(1024);
+  private buf: Float64Array;
   private n = 0;
   /**
    * Open-addressing table of 32-bit fingerprints (0 = empty), built at the first lookup. Why
@@ -48,8 +57,25 @@ export class UidSet {
    * to agree on both (odds ~2^-31 per lookup within one probe run).
    */
   private table: Uint32Array | null = null;
+  /** The table's array, kept while ids are added (the table is rebuilt at the next lookup). */
+  private tableBuf: Uint32Array | null;
   private shift = 0;
   private mask = 0;
+
+  constructor() {
+    this.buf = spare.buf ?? new Float64Array(1024);
+    this.tableBuf = spare.table;
+    spare.buf = spare.table = null;
+  }
+
+  /** Gives the set's arrays to the next set made in this thread; the set is empty after. */
+  dispose(): void {
+    if (this.buf.byteLength <= SPARE_MAX_BYTES) spare.buf = this.buf;
+    if (this.tableBuf && this.tableBuf.byteLength <= SPARE_MAX_BYTES) spare.table = this.tableBuf;
+    this.buf = new Float64Array(0);
+    this.tableBuf = this.table = null;
+    this.n = 0;
+  }
 
   add(uid: string): void {
     this.addHash(uidHash(uid));
@@ -57,7 +83,7 @@ export class UidSet {
 
   addHash(h: number): void {
     if (this.n === this.buf.length) {
-      const b = new Float64Array(this.buf.length * 2);
+      const b = new Float64Array(Math.max(1024, this.buf.length * 2));
       b.set(this.buf);
       this.buf = b;
     }
@@ -88,7 +114,12 @@ export class UidSet {
   private build(): Uint32Array {
     let bits = 10;
     while (1 << bits < this.n * 1.6 && bits < 30) bits++;
-    const t = new Uint32Array(1 << bits);
+    let t = this.tableBuf;
+    if (t && t.length >= 1 << bits && t.length <= 4 << bits) {
+      bits = 31 - Math.clz32(t.length);
+      t.fill(0);
+    } else t = new Uint32Array(1 << bits);
+    this.tableBuf = t;
     const mask = (1 << bits) - 1;
     const shift = 32 - bits;
     const buf = this.buf;
