@@ -1,7 +1,8 @@
 // npm run bench (daily part): a bucket of daily Parquet dumps in moto_server, scanned in
 // place against a plain download of every object, same run, same server. Prints time, bytes
-// read and requests, and their ratios; then a re-scan of the unchanged bucket, and a scan
-// that checks every table's keys (--key-check-rows above the biggest table).
+// read and requests, and their ratios; then a re-scan of the unchanged bucket, a scan that
+// checks every table's keys (--key-check-rows above the biggest table), one that reads
+// footers only (--key-check-rows 0), and the floor: one tiny GET per object.
 // The bucket: 8 run dates of ~31 objects each (fact tables as folders of part files, small
 // dimensions, one CSV.gz), ~400 MB of Parquet.
 //   BENCH_DAILY_DAYS=8 BENCH_DAILY_ROWS=250000 npm run bench
@@ -104,24 +105,43 @@ async function main(): Promise<void> {
     const downloadS = Number(process.hrtime.bigint() - t0) / 1e9;
     rmSync(dl, { recursive: true, force: true });
 
+    // The floor of any scan that reads each object at all: one 8-byte suffix GET per object,
+    // 8 in flight, same client as the download (moto spends ~7 ms of CPU on every request,
+    // whatever its size).
+    const t1 = process.hrtime.bigint();
+    next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < objects.length) {
+          const o = objects[next++];
+          const res = await moto.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: o.key, Range: 'bytes=-8' }));
+          await res.Body!.transformToByteArray();
+        }
+      }),
+    );
+    const floorS = Number(process.hrtime.bigint() - t1) / 1e9;
+
     const cat = path.join(work, 'catalog.sqlite');
     const url = `s3://${BUCKET}/analytics-export/`;
     const scan = await cli(['scan', url, '--catalog', cat, '--quiet'], env);
     const again = await cli(['scan', url, '--catalog', cat, '--quiet'], env);
     const keyed = await cli(['scan', url, '--catalog', path.join(work, 'keys.sqlite'), '--quiet', '--key-check-rows', '5000000'], env);
+    const footers = await cli(['scan', url, '--catalog', path.join(work, 'footers.sqlite'), '--quiet', '--key-check-rows', '0'], env);
     const io = (s: string): { requests: number; mb: number } => {
       const m = /S3: (\d+) requests, ([\d.]+) MB read/.exec(s);
       if (!m) throw new Error(`no S3 counters in the summary:\n${s}`);
       return { requests: Number(m[1]), mb: Number(m[2]) };
     };
-    const [a, b, k] = [io(scan.stderr), io(again.stderr), io(keyed.stderr)];
+    const [a, b, k, f] = [io(scan.stderr), io(again.stderr), io(keyed.stderr), io(footers.stderr)];
     const found = /(\d+) volume-drop/.test(scan.stderr);
     const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
     console.log(`daily dumps in S3 (moto_server on 127.0.0.1), ${days} days, ${keys.length} objects, ${mb(total)} (${mb(parquet)} Parquet), ${os.availableParallelism()} cores, load ${os.loadavg()[0].toFixed(1)}`);
     console.log(`  plain download of every object (8 in flight, to disk): ${downloadS.toFixed(2)} s, ${mb(total)}, ${objects.length + 1} requests`);
+    console.log(`  one 8-byte GET per object (no CLI; the floor of any scan): ${floorS.toFixed(2)} s, ${objects.length} requests  (${(floorS / downloadS).toFixed(3)} of the download)`);
     console.log(`  scan in place (CLI, cold catalog):                     ${scan.s.toFixed(2)} s, ${a.mb.toFixed(2)} MB read, ${a.requests} requests  (exit ${scan.status}${found ? ', volume drop found' : ', VOLUME DROP NOT FOUND'})`);
     console.log(`  re-scan, unchanged bucket:                             ${again.s.toFixed(2)} s, ${b.mb.toFixed(2)} MB read, ${b.requests} requests`);
     console.log(`  scan checking every table's keys (--key-check-rows 5M): ${keyed.s.toFixed(2)} s, ${k.mb.toFixed(2)} MB read, ${k.requests} requests`);
+    console.log(`  scan reading footers only (--key-check-rows 0):        ${footers.s.toFixed(2)} s, ${f.mb.toFixed(2)} MB read, ${f.requests} requests  (${(footers.s / downloadS).toFixed(3)} of the download)`);
     console.log(`  requests per object: scan ${(a.requests / objects.length).toFixed(2)}, with every key ${(k.requests / objects.length).toFixed(2)}`);
     console.log(
       `  ratios: scan time / download time = ${(scan.s / downloadS).toFixed(3)} (target < 0.25), with every key ${(keyed.s / downloadS).toFixed(3)}; bytes read / bucket = ${((a.mb * 1e6) / total).toFixed(4)}`,
