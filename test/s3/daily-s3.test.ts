@@ -8,6 +8,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dailyAdapter } from '../../src/engine/formats/daily/discover';
 import { inspectDailyChunk } from '../../src/engine/formats/daily/inspect';
+import { FOOTER_FETCH } from '../../src/engine/parquet/footer';
 import type { ChunkInspection } from '../../src/engine/formats/types';
 import { fileEntriesOf, openStore, sharedStore } from '../../src/engine/storage/open';
 import { closeDailyGenerator, writeDailyDrop } from '../fixtures/daily-drop';
@@ -96,5 +97,24 @@ describe.skipIf(!!skip)('daily drop in S3 (moto_server) vs its local copy', () =
     expect(read).toBeGreaterThanOrEqual(csv);
     // Of the Parquet bytes, only footers and the key columns' pages.
     expect(read - csv).toBeLessThan(parquet / 4);
+  });
+
+  it('costs one GET per Parquet object for its footer (the whole object when small), one more per key row group of a bigger one, one per CSV.gz', async () => {
+    const root = 's3://customer-bucket/analytics-export/';
+    const store = sharedStore(root);
+    const { chunks } = dailyAdapter.discover(fileEntriesOf(store, (await openStore(root).list()).files));
+    const day = chunks[1]; // a clean day
+    const parquet = day.extraFiles.filter((f) => f.rel.endsWith('.parquet'));
+    const csv = day.extraFiles.filter((f) => f.rel.endsWith('.csv.gz'));
+    expect(parquet.some((f) => f.size <= FOOTER_FETCH)).toBe(true);
+    expect(parquet.some((f) => f.size > FOOTER_FETCH)).toBe(true);
+    const before = { ...store.stats };
+    const r = await inspectDailyChunk(day, { root, verify: false, onBytes: () => undefined, maxMemberBytes: 1e12 });
+    expect(r.problems).toEqual([]);
+    expect(r.attributes.keysNotChecked).toBeUndefined();
+    // Every table here has a key and one row group a part: small objects are read whole by
+    // the footer's suffix read; a bigger one's key column costs one ranged read more.
+    const expected = parquet.reduce((n, f) => n + 1 + (f.size > FOOTER_FETCH ? 1 : 0), 0) + csv.length;
+    expect(store.stats.requests - before.requests).toBe(expected);
   });
 });
