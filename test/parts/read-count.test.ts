@@ -33,8 +33,12 @@ describe('part reader', () => {
     const z = await ZipWriter.create(path.join(root, 'a.zip'), { style: 'zip64', mtime: 1_700_000_000 });
     await z.addBuffer('session-1.csv.gz', gz, { method: 0 });
     await z.addBuffer('page.csv', data);
+    // Small gzip members take the one-call path; these must still fail as the stream does.
+    await z.addBuffer('cut-1.csv.gz', gz.subarray(0, Math.floor(gz.length / 2)));
+    await z.addBuffer('garbage-1.csv.gz', Buffer.concat([gz.subarray(0, 20), Buffer.alloc(200, 0x55)]));
     await z.close();
   })();
+  const member = (name: string): PartSpec => ({ source: { kind: 'member', of: file('a.zip'), member: name }, codecs: ['gzip'], layout: dsv });
 
   it('counts the same records in a file, a gzip file, a gzip member of a zip and a plain member', async () => {
     await zipped;
@@ -48,6 +52,34 @@ describe('part reader', () => {
       const c = await countPart(root, p);
       expect(c).toMatchObject({ rows: 5000, columns: ['ID', 'NAME', 'NOTE'], malformedRows: 0, bytes: data.length, error: null });
     }
+  });
+
+  it('a small gzip member (decoded in one call) reads the same bytes as the stream, from an open archive too', async () => {
+    await zipped;
+    const pieces: Buffer[] = [];
+    const r = await readPart(root, member('session-1.csv.gz'), (c) => void pieces.push(Buffer.from(c)));
+    expect(r.bytes).toBe(data.length);
+    expect(Buffer.concat(pieces).equals(data)).toBe(true);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThanOrEqual(1 << 20);
+    const { ZipArchive } = await import('../../src/engine/zip/zip-archive');
+    const { readFileSync } = await import('node:fs');
+    const archive = await ZipArchive.fromBuffer(readFileSync(path.join(root, 'a.zip')));
+    const c = await countPart(root, member('session-1.csv.gz'), { archive });
+    expect(c).toMatchObject({ rows: 5000, bytes: data.length, error: null });
+    await archive.close();
+  });
+
+  it('a truncated or damaged small gzip member fails as a streamed one does: readable records, reason', async () => {
+    await zipped;
+    const cut = await countPart(root, member('cut-1.csv.gz'));
+    expect(cut.error?.reason).toBe('truncated');
+    expect(cut.rows).toBeGreaterThan(0);
+    expect(cut.rows).toBeLessThan(5000);
+    const bad = await countPart(root, member('garbage-1.csv.gz'));
+    expect(bad.error?.reason).toMatch(/corrupt|truncated/);
+    // The decoded-size limit holds on this path too.
+    const err = await readPart(root, member('session-1.csv.gz'), () => undefined, { maxBytes: 1000 }).catch((e) => e);
+    expect((err as PartReadError).reason).toBe('too-large');
   });
 
   it('a truncated gzip: the records that could be read, and why not the rest', async () => {

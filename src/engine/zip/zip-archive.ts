@@ -10,9 +10,9 @@ import { openRegular, type DropPath } from '../fs/open-regular';
 export const INFLATE_CHUNK = 1 << 20;
 
 /**
- * Members of an archive held in memory (fromBuffer) up to this size are inflated in one
- * synchronous call: a stream's 1 MiB buffers and thread-pool trips cost more than inflating
- * a small member.
+ * Members up to this size are read in one raw read (none for an archive held in memory) and
+ * inflated in one synchronous call: a stream's 1 MiB buffers and thread-pool trips cost more
+ * than inflating a small member (a worker then keeps its core busy instead of waiting).
  */
 export const SYNC_INFLATE_MAX = 4 << 20;
 
@@ -232,12 +232,13 @@ export class ZipArchive {
         const wait = sink(buf);
         if (wait && typeof wait.then === 'function') await wait;
       }
-    } else if (this.buffer && m.uncompressedSize <= SYNC_INFLATE_MAX) {
+    } else if (m.uncompressedSize <= SYNC_INFLATE_MAX && m.compressedSize <= SYNC_INFLATE_MAX) {
       opts.signal?.throwIfAborted();
+      const raw = await this.readRaw(start, end - start);
       let out: Buffer;
       try {
         // One byte over the declared size is enough to know it inflates past it.
-        out = zlib.inflateRawSync(this.buffer.subarray(start, end), { maxOutputLength: m.uncompressedSize + 1 });
+        out = zlib.inflateRawSync(raw, { maxOutputLength: m.uncompressedSize + 1 });
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
           throw new ZipError(`${m.name} inflates past its declared size of ${m.uncompressedSize} bytes`, 'corrupt');

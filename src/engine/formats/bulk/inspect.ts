@@ -18,12 +18,16 @@ import {
   type TableErrorKind,
   type TablePart,
 } from '../types';
-import { checkStable } from '../stable';
+import { checkStable, type Observed } from '../stable';
+import { readWhole } from '../../fs/read-whole';
 import { pathOfRel } from '../../fs/names';
 import { declaredCounts, describeSections, judgeStats, type Add } from './judge';
 import { classifyMember, RECORD_TYPES, type RecordType } from './members';
 import { parseStats, type BulkStats } from './stats';
 import { MAX_EXPORTINFO_BYTES, parseExportInfo, type ExportInfo } from './exportinfo';
+
+/** Request ZIPs up to this size are read into memory whole (see inspectArchive). */
+const WHOLE_ZIP_MAX = 32 << 20;
 
 /** Statistics files are a few lines per record type and bucket. */
 const MAX_STATS_BYTES = 4 << 20;
@@ -47,16 +51,18 @@ export const inspectBulkChunk: ChunkInspector = async (chunk, ctx) => {
   }
   out.archiveBytes = zip.size;
   out.createdTs = Math.floor(zip.mtimeMs / 1000);
+  const observed: Observed = new Map();
   await inspectArchive(
     zip.rel,
     { kind: 'file', path: zip.rel, size: zip.size, version: versionOf(zip) },
     out,
     add,
     ctx,
+    observed,
   );
   // Without readable stats the name's window (if any) stands in, so no gap is invented around it.
   if (!out.coverage && chunk.nameExtent) out.coverage = chunk.nameExtent;
-  await checkStable(chunk, ctx, out);
+  await checkStable(chunk, ctx, out, observed);
   return out;
 };
 
@@ -66,11 +72,17 @@ async function inspectArchive(
   out: ChunkInspection,
   add: Add,
   ctx: InspectContext,
+  observed: Observed,
 ): Promise<void> {
   const zipName = path.posix.basename(rel);
   let archive: ZipArchive;
   try {
-    archive = await ZipArchive.open(pathOfRel(ctx.root, rel));
+    // A request ZIP up to WHOLE_ZIP_MAX is read once into memory: its directory, stats and
+    // members then cost no further file-system call (each is a thread-pool trip); the
+    // fstat of that read stands in for the stability check of the file.
+    const whole = readWhole(pathOfRel(ctx.root, rel), WHOLE_ZIP_MAX);
+    if (whole.buf) observed.set(rel, { size: whole.size, mtimeMs: whole.mtimeMs });
+    archive = whole.buf ? await ZipArchive.fromBuffer(whole.buf) : await ZipArchive.open(pathOfRel(ctx.root, rel));
   } catch (e) {
     out.archive = 'corrupt';
     add(
@@ -193,7 +205,7 @@ async function inspectArchive(
         }
         continue;
       }
-      const table = await readTable(type, members, source, ctx, add);
+      const table = await readTable(type, members, source, ctx, add, archive);
       table.declaredRows = dec ?? null;
       table.declaredIn = dec !== undefined ? declaredIn || null : null;
       out.tables.push(table);
@@ -211,6 +223,7 @@ async function readTable(
   zip: ByteSource,
   ctx: InspectContext,
   add: Add,
+  archive: ZipArchive,
 ): Promise<TableInspection> {
   const parts: TablePart[] = members.map((m) => ({
     source: { kind: 'member', of: zip, member: m.name },
@@ -229,6 +242,7 @@ async function readTable(
     const m = members[i];
     let raw = 0;
     const r = await countPart(ctx.root, parts[i], {
+      archive,
       signal: ctx.signal,
       maxBytes: ctx.maxMemberBytes,
       onRawBytes: (n) => {
