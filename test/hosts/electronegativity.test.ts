@@ -24,7 +24,10 @@ describe('Electronegativity over src/', () => {
       );
       expect(r.status, r.stderr).toBe(0);
       const rows = Papa.parse<Record<string, string>>(readFileSync(out, 'utf8').trim(), { header: true, transformHeader: (h) => h.trim() }).data;
-      const found = new Set(rows.map((f) => `${f.issue} ${f.filename}`));
+      // A finding names its check and file. Once in a loaded suite run the tool's CSV held a
+      // row of neither ("parse CSP" without a file: a piece of its tolerated "Failed to parse
+      // CSP" finding): such pieces are not findings.
+      const found = new Set(rows.filter((f) => f.issue && f.filename && /^[A-Z_]+$/.test(f.issue)).map((f) => `${f.issue} ${f.filename}`));
       const accepted = JSON.parse(readFileSync(path.join(root, '.ci/electronegativity-accepted.json'), 'utf8')).accepted as Array<{ check: string; file: string; reason: string }>;
       for (const a of accepted) expect(a.reason.length, `${a.check} ${a.file}`).toBeGreaterThan(40);
       const allowed = new Set(accepted.map((a) => `${a.check} ${a.file}`));
