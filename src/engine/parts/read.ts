@@ -79,10 +79,18 @@ export async function readPart(
     },
   };
 
-  // A small gzip member of a zip (bulk exports: a .csv.gz per record type) decoded in one
-  // synchronous call; anything unusual about it is left to the streaming path below.
-  if (!isS3Url(root)) {
-    const whole = await smallGzipMember(root, part, limits, opts.archive);
+  // A member's archive is opened once for both paths below (or is the caller's, already open);
+  // if it cannot be opened, readSource opens it again and says why.
+  const src = part.source;
+  const own =
+    !opts.archive && !isS3Url(root) && src.kind === 'member' && src.of.kind === 'file'
+      ? await ZipArchive.open(pathOfRel(root, src.of.path)).catch(() => null)
+      : null;
+  const archive = opts.archive ?? own ?? undefined;
+  try {
+    // A small gzip member of a zip (bulk exports: a .csv.gz per record type) decoded in one
+    // synchronous call; anything unusual about it is left to the streaming path below.
+    const whole = archive ? await smallGzipMember(part, limits, archive) : null;
     if (whole) {
       counted.onRawBytes?.(whole.raw);
       for (let at = 0; at < whole.bytes.length; at += PIECE) {
@@ -91,17 +99,19 @@ export async function readPart(
       }
       return { bytes: produced };
     }
-  }
 
-  const codecs = part.codecs.map((c) => codecFor(c, { name, options: opts.codecOptions }));
-  const sink = codecs.length ? chain(codecs, deliver) : null;
-  const push = sink ? sink.write : deliver;
-  try {
-    await readSource(root, part, push, counted, name, limits);
-    if (sink) await sink.end();
-  } catch (e) {
-    sink?.destroy();
-    throw asPartError(e, name, produced);
+    const codecs = part.codecs.map((c) => codecFor(c, { name, options: opts.codecOptions }));
+    const sink = codecs.length ? chain(codecs, deliver) : null;
+    const push = sink ? sink.write : deliver;
+    try {
+      await readSource(root, part, push, { ...counted, archive }, name, limits);
+      if (sink) await sink.end();
+    } catch (e) {
+      sink?.destroy();
+      throw asPartError(e, name, produced);
+    }
+  } finally {
+    await own?.close();
   }
   return { bytes: produced };
 }
@@ -196,20 +206,9 @@ const WHOLE_DECODED_MAX = 64 << 20;
  * Why: per member, a stream costs two thread-pool trips per 1 MiB piece and two 1 MiB
  * buffers; a bulk request holds four members of a few hundred KiB.
  */
-async function smallGzipMember(
-  root: string,
-  part: PartSpec,
-  limits: Partial<InflateLimits>,
-  open?: ZipArchive,
-): Promise<{ bytes: Buffer; raw: number } | null> {
+async function smallGzipMember(part: PartSpec, limits: Partial<InflateLimits>, zip: ZipArchive): Promise<{ bytes: Buffer; raw: number } | null> {
   const src = part.source;
-  if (src.kind !== 'member' || src.of.kind !== 'file' || part.codecs.length !== 1 || part.codecs[0] !== 'gzip') return null;
-  let zip: ZipArchive;
-  try {
-    zip = open ?? (await ZipArchive.open(pathOfRel(root, src.of.path)));
-  } catch {
-    return null;
-  }
+  if (src.kind !== 'member' || part.codecs.length !== 1 || part.codecs[0] !== 'gzip') return null;
   try {
     const m = zip.members.find((x) => x.name === src.member);
     if (!m || m.uncompressedSize > WHOLE_GZIP_MAX || m.compressedSize > WHOLE_GZIP_MAX || refusalOf(src.member, m, limits)) return null;
@@ -223,8 +222,6 @@ async function smallGzipMember(
     return { bytes, raw: m.compressedSize };
   } catch {
     return null;
-  } finally {
-    if (zip !== open) await zip.close();
   }
 }
 

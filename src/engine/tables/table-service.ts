@@ -52,7 +52,7 @@ import { ensureParquet, readSegmentInfo } from './store';
 import { peekRows, readHeader, TableReadError, type FirstRows } from './build';
 import { BuildRunner } from './build-runner';
 import { entryKey, hashKey, isPlainMember, segmentParquet, TableCache, type EntryMeta, type EntrySource } from './cache';
-import { describeSource, fileOf, RFC4180, type Dialect } from '../../shared/family';
+import { describeDialect, describeSource, fileOf, RFC4180, type Dialect } from '../../shared/family';
 import { adapterFor } from '../formats/registry';
 import type { DropAdapter } from '../formats/types';
 import type { MergePolicy } from '../../shared/family';
@@ -318,7 +318,7 @@ export class TableService implements TableApi {
         // Read in another dialect than the scan's (the user's override): the scan's columns
         // and count are not this reading's (no header: the first record is a row; another
         // delimiter: other fields), so both come from the entry's own read.
-        const asScanned = !recorded || recorded.layout.kind !== 'dsv' || sameDialect(recorded.layout.dialect, source.dialect);
+        const asScanned = !recorded || recorded.layout.kind !== 'dsv' || describeDialect(recorded.layout.dialect) === describeDialect(source.dialect);
         parts.push({
           chunk: c.name,
           table: t.name,
@@ -1252,9 +1252,4 @@ export { TableReadError };
 function entryDialectOf(src: EntrySource): Dialect | null {
   const k = src.part?.layout.kind ?? 'dsv';
   return k === 'dsv' ? src.dialect : null;
-}
-
-/** Whether two DSV dialects read the same fields (delimiter, quote, header). */
-function sameDialect(a: EntrySource['dialect'], b: EntrySource['dialect']): boolean {
-  return a.delimiter === b.delimiter && a.quote === b.quote && a.header === b.header;
 }

@@ -1,6 +1,6 @@
 // Judgement settings from the app (the CLI's --cadence, --grace, --as-of): remembered per
 // drop; the verdict and the late/stale problems change as soon as they are saved.
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { JudgementSettings } from '../../shared/api';
 import { durationText, parseDurationText } from '../../shared/durations';
 import { useApp } from '../state/context';
@@ -109,39 +109,21 @@ export function JudgementPanel() {
           How this drop is judged: when a chunk counts as late and the drop as stale. Remembered for this
           drop; the same as the command line&rsquo;s --cadence, --grace and --as-of.
         </p>
-        <label className="field-label" htmlFor="set-cadence">
+        <TextField id="set-cadence" testId="settings-cadence" placeholder={cadenceHint} value={cadence} onChange={setCadence}>
           Cadence: expected time between exports
-        </label>
-        <input
-          id="set-cadence"
-          className="text-input"
-          data-testid="settings-cadence"
-          placeholder={cadenceHint}
-          value={cadence}
-          onChange={(e) => setCadence(e.target.value)}
-        />
-        <label className="field-label" htmlFor="set-grace">
+        </TextField>
+        <TextField id="set-grace" testId="settings-grace" placeholder={graceHint} value={grace} onChange={setGrace}>
           Grace: extra silence tolerated
-        </label>
-        <input
-          id="set-grace"
-          className="text-input"
-          data-testid="settings-grace"
-          placeholder={graceHint}
-          value={grace}
-          onChange={(e) => setGrace(e.target.value)}
-        />
-        <label className="field-label" htmlFor="set-asof">
-          As of (UTC): the time &ldquo;stale&rdquo; is judged at
-        </label>
-        <input
+        </TextField>
+        <TextField
           id="set-asof"
-          className="text-input"
-          data-testid="settings-asof"
+          testId="settings-asof"
           placeholder="now (the default), or e.g. 2026-11-24 22:00"
           value={asOf}
-          onChange={(e) => setAsOf(e.target.value)}
-        />
+          onChange={setAsOf}
+        >
+          As of (UTC): the time &ldquo;stale&rdquo; is judged at
+        </TextField>
         {problem ? (
           <p className="note note-error" role="alert" data-testid="settings-problem">
             {problem}
@@ -162,5 +144,31 @@ export function JudgementPanel() {
         </div>
       </form>
     </Dialog>
+  );
+}
+
+/** A labelled text input of the panel. */
+function TextField(props: {
+  id: string;
+  testId: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <label className="field-label" htmlFor={props.id}>
+        {props.children}
+      </label>
+      <input
+        id={props.id}
+        className="text-input"
+        data-testid={props.testId}
+        placeholder={props.placeholder}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </>
   );
 }
