@@ -30,7 +30,9 @@ const SEARCH = 'smith';
 const EXPORT_ROWS = Math.min(1_000_000, Math.floor(ROWS / 2));
 const EXPORT_BELOW = 100000001 + EXPORT_ROWS;
 const dataDir = path.join(root, 'bench/.data');
-const drop = path.join(dataDir, `table-${ROWS}`);
+// --drop DIR: a drop generated before (e.g. another checkout's bench/.data/table-N; only read).
+const argDrop = process.argv.indexOf('--drop');
+const drop = argDrop > 0 ? path.resolve(process.argv[argDrop + 1]) : path.join(dataDir, `table-${ROWS}`);
 const entryFile = path.join(dataDir, 'tables-bench.mjs');
 const work = path.join(os.tmpdir(), `di-bench-tables-${process.pid}`);
 const cacheDir = path.join(work, 'cache');
@@ -199,6 +201,7 @@ function seconds(fn: () => void): number {
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   if (!existsSync(`${drop}.complete`)) {
+    if (argDrop > 0) throw new Error(`${drop} is not a complete bench drop (${drop}.complete missing)`);
     rmSync(drop, { recursive: true, force: true });
     process.stderr.write(`generating one chunk with ${ROWS} rows of ${TABLE} in ${drop} …\n`);
     await writeGimDrop(drop, {

@@ -394,13 +394,23 @@ export async function exportCsv(
 ): Promise<number> {
   await ensureKinds(con, ctx, view);
   const scope = ctx.scope;
-  const cells = [
-    ...(scope.withChunk ? ['__chunk'] : []),
-    ...scope.cols.map((c) => (typeOf(scope, c) === 'VARCHAR' ? `nullif(${c}, '')` : storedText(typeOf(scope, c), c))),
-  ]
+  // BIGINT cells go to the writer as they are (it prints a BIGINT as CAST AS VARCHAR does,
+  // which is the cell: store.ts verified it); DOUBLE and TIMESTAMP through storedText.
+  const cell = (c: string): string => {
+    const t = typeOf(scope, c);
+    return t === 'VARCHAR' ? `nullif(${c}, '')` : t === 'BIGINT' ? c : storedText(t, c);
+  };
+  const cells = [...(scope.withChunk ? ['__chunk'] : []), ...scope.cols.map(cell)]
     .map((e, i) => `${e} AS x${i}`)
     .join(', ');
-  const sql = `SELECT ${cells} FROM ${baseSql(ctx)} ${whereSql(ctx, view)} ${orderSql(ctx, view)}`;
+  // Without a sort, the view's order is the scope's natural order, the order of its UNION
+  // ALL of stores: kept by DuckDB with preserve_insertion_order (a session setting) instead
+  // of an ORDER BY __p, which sorted every exported row with its cells (a 1M-row view of a
+  // 10M-row table: ~1.1-2.4 s sorted, ~0.6 s in order). The merged view's restriction is a
+  // join, whose order is not the scan's: it keeps the ORDER BY.
+  const natural = sortKeys(view).length === 0 && ctx.restrict === null;
+  if (natural) await con.run('SET preserve_insertion_order = true');
+  const sql = `SELECT ${cells} FROM ${baseSql(ctx)} ${whereSql(ctx, view)} ${natural ? '' : orderSql(ctx, view)}`;
   const [[n]] = await queryRows(
     con,
     `COPY (${sql}) TO ${sqlString(file)} (FORMAT csv, HEADER false, NEW_LINE '\r\n', QUOTE '"', ESCAPE '"', DELIMITER ',')`,

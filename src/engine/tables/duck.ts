@@ -80,7 +80,7 @@ export async function duck(kind: DuckKind = 'query'): Promise<DuckDBInstance> {
     i = (async () => {
       const { DuckDBInstance } = loadDuck();
       const s = duckSettings();
-      return DuckDBInstance.create(':memory:', {
+      const inst = await DuckDBInstance.create(':memory:', {
         threads:
           kind === 'build' ? '1' : String(duckConfig.threads ?? Math.max(1, os.availableParallelism())),
         memory_limit: kind === 'build' ? s.build : s.query,
@@ -92,6 +92,21 @@ export async function duck(kind: DuckKind = 'query'): Promise<DuckDBInstance> {
         allocator_flush_threshold: '16MB',
         allocator_bulk_deallocation_flush_threshold: '64MB',
       });
+      if (kind === 'query') {
+        // Every query reads the stores' footers again unless they are cached: a sort's top-N
+        // over a 10M-row table's 15 segment stores took 125-150 ms without, 55-60 ms with (the
+        // stores are written once, in a temporary file renamed into place, so a cached footer
+        // never describes another file; DuckDB also checks the file's mtime). A setting of
+        // the parquet extension, which must be loaded first.
+        const con = await inst.connect();
+        try {
+          await con.run('LOAD parquet');
+          await con.run('SET GLOBAL parquet_metadata_cache = true');
+        } finally {
+          con.closeSync();
+        }
+      }
+      return inst;
     })();
     instances.set(kind, i);
     i.catch(() => instances.delete(kind));
