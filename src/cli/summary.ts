@@ -1,5 +1,6 @@
 // The short human summary `scan` prints without --json.
 import type { ScanReport } from '../shared/report';
+import { groupDigits } from '../shared/numbers';
 
 const ts = (s: number | null): string => (s === null ? '?' : new Date(s * 1000).toISOString().replace('T', ' ').replace('.000Z', ' UTC'));
 
@@ -28,7 +29,7 @@ export function humanSummary(r: ScanReport): string {
   lines.push(`${r.drop}`);
   lines.push(`  ${verdict}`);
   lines.push(
-    `  ${s.chunks} chunks (${r.label ?? r.format}), ${s.tables} tables, ${s.rows.toLocaleString('en-US')} rows, ${extent(r)}, created ${ts(s.firstCreatedTs)} → ${ts(s.lastCreatedTs)}`,
+    `  ${s.chunks} chunks (${r.label ?? r.format}), ${s.tables} tables, ${groupDigits(s.rows)} rows, ${extent(r)}, created ${ts(s.firstCreatedTs)} → ${ts(s.lastCreatedTs)}`,
   );
   const byKind = new Map<string, number>();
   for (const p of r.problems) byKind.set(p.kind, (byKind.get(p.kind) ?? 0) + 1);

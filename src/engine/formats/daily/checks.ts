@@ -5,6 +5,7 @@
 import { SEVERITY_OF, type Problem } from '../../../shared/report';
 import type { ChunkRecord } from '../../model';
 import type { CheckContext, CrossChunkCheck } from '../types';
+import { groupDigits } from '../../../shared/numbers';
 
 const DAY = 86_400;
 export const DEFAULT_RETENTION_SECONDS = 30 * DAY;
@@ -90,7 +91,7 @@ export const volumeDrops: CrossChunkCheck = (chunks) => {
               severity: SEVERITY_OF['volume-drop'],
               chunk: c.name,
               table: t.name,
-              message: `${objectRef(c, key)}: ${t.name} has ${t.rows.toLocaleString('en-US')} rows on ${iso(dayOf(c))}, ${pct}% of its usual ${Math.round(med).toLocaleString('en-US')} (median of the ${w.length} days before)`,
+              message: `${objectRef(c, key)}: ${t.name} has ${groupDigits(t.rows)} rows on ${iso(dayOf(c))}, ${pct}% of its usual ${groupDigits(Math.round(med))} (median of the ${w.length} days before)`,
               detail: { day: iso(dayOf(c)), location: location(c), key, rows: t.rows, median: med, mad, window: w.length },
             });
           }

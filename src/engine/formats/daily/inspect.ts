@@ -12,6 +12,7 @@ import { ObjectChanged, type DropStore } from '../../storage/types';
 import { emptyInspection, emptyTable, type ChunkCandidate, type ChunkInspection, type InspectContext, type TableInspection, type TablePart } from '../types';
 import { dailyKey } from './keys';
 import { classifyDailyFile, type DailyFile } from './path';
+import { groupDigits } from '../../../shared/numbers';
 
 export async function inspectDailyChunk(chunk: ChunkCandidate, ctx: InspectContext): Promise<ChunkInspection> {
   const store = sharedStore(ctx.root);
@@ -178,7 +179,7 @@ async function inspectParquet(store: DropStore, t: TableInspection, problem: Rep
   void rowGroups;
   const key = dailyKey(t.name, t.columns);
   if (key && rows > keyCheckRows()) {
-    unchecked.push(`${t.name} (${rows.toLocaleString('en-US')} rows)`);
+    unchecked.push(`${t.name} (${groupDigits(rows)} rows)`);
   } else if (key && rows > 0) {
     const d = await duplicateKeys(store, readable, key, signal);
     if (!d) unchecked.push(`${t.name} (its key column ${key} could not be decoded)`);
