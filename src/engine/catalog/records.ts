@@ -120,6 +120,70 @@ export function decodeRecord(text: string | null, fingerprint: string, columnLis
   return rec;
 }
 
+/**
+ * The summary column's text: the record without what only the table browser and a report's
+ * chunk entries read (its files, each table's parts: more than half of a record), each left
+ * as a 0 in its place so the decoded record keeps the record's key order. Loading a drop for
+ * its checks parses this; the rest is parsed from the record column when first read.
+ */
+export function encodeSummary(rec: ChunkRecord): string {
+  const { fingerprint: _f, unstable: _u, ...rest } = rec;
+  return JSON.stringify({ v: RECORD_FORMAT, ...rest, files: [], tables: rec.tables.map((t) => ({ ...t, columns: JSON.stringify(t.columns), parts: [] })) });
+}
+
+/** The summary column's text from the record column's (a migration's back-fill); null when that is missing or of another format. */
+export function summaryOfRecordText(text: string | null): string | null {
+  const rec = decodeRecord(text, '', new Map());
+  return rec ? encodeSummary(rec) : null;
+}
+
+/**
+ * The record of a summary text, its files and each table's parts taken from `whole()` (the
+ * whole record) the first time anything asks for them; null when the text is missing or of
+ * another format. Such a record is for reading on this thread (the checks, a report): its
+ * lazy arrays are proxies, which structured cloning refuses.
+ */
+export function decodeSummary(text: string | null, fingerprint: string, columnLists: Map<string, string[]>, whole: (name: string) => ChunkRecord): ChunkRecord | null {
+  const rec = decodeRecord(text, fingerprint, columnLists);
+  if (!rec) return null;
+  let full: ChunkRecord | null = null;
+  const once = (): ChunkRecord => (full ??= whole(rec.name));
+  rec.files = lazyArray(() => once().files);
+  rec.tables.forEach((t, i) => (t.parts = lazyArray(() => once().tables[i]?.parts ?? [])));
+  return rec;
+}
+
+const FILL = Symbol('fill');
+type Lazy = unknown[] & { [FILL]?: () => unknown[] };
+
+/** The target filled with its items before anything is done with it. */
+function filled(target: Lazy): Lazy {
+  const fill = target[FILL];
+  if (fill) {
+    delete target[FILL];
+    target.push(...fill());
+  }
+  return target;
+}
+
+// One handler for every lazy array: each trap fills the array first, then acts on it.
+const LAZY: ProxyHandler<Lazy> = {
+  get: (t, k) => Reflect.get(filled(t), k),
+  set: (t, k, v) => Reflect.set(filled(t), k, v),
+  has: (t, k) => Reflect.has(filled(t), k),
+  ownKeys: (t) => Reflect.ownKeys(filled(t)).filter((k) => k !== FILL),
+  getOwnPropertyDescriptor: (t, k) => (k === FILL ? undefined : Reflect.getOwnPropertyDescriptor(filled(t), k)),
+  defineProperty: (t, k, d) => Reflect.defineProperty(filled(t), k, d),
+  deleteProperty: (t, k) => Reflect.deleteProperty(filled(t), k),
+};
+
+/** An array (Array.isArray holds) whose items are `fill()`'s, fetched on first use. */
+function lazyArray<T>(fill: () => T[]): T[] {
+  const target: Lazy = [];
+  target[FILL] = fill;
+  return new Proxy(target, LAZY) as unknown as T[];
+}
+
 /** (Re)writes every chunk's record column from its rows: a migration's back-fill. */
 export function backfillRecords(db: Database.Database): void {
   const ids = db.prepare('SELECT id FROM chunks ORDER BY id').pluck().all() as number[];
