@@ -119,6 +119,15 @@ describe.skipIf(skip)('opening an s3:// drop in the browser host', () => {
     await matrix.waitFor({ timeout: 30_000 });
     const heads = await matrix.locator('.matrix-col-head span').allInnerTexts();
     expect(heads).toEqual(['#1 · 2026-11-14', '#2 · 2026-11-15', '#3 · 2026-11-17', '#4 · 2026-11-18']);
+    // Each label fits its head (a 92 px head cut "#1 · 2026-11-14" to "#1 · 2026-11-").
+    const clipped = await matrix.locator('.matrix-col-head').evaluateAll((els) =>
+      els.filter((el) => (el.querySelector('span')?.getBoundingClientRect().height ?? 0) > el.clientHeight).length,
+    );
+    expect(clipped).toBe(0);
+    // The legend speaks of days, not of Info Mart's audit keys.
+    const legend = await page.getByTestId('coverage-legend').innerText();
+    expect(legend).toContain('run date');
+    expect(legend).not.toMatch(/GIM|audit key/);
     await page.screenshot({ path: path.join(ARTIFACTS, '32-s3-coverage-days.png') });
   });
 });

@@ -1,6 +1,8 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ScanReport } from '../../shared/report';
+import type { AxisKind } from '../../shared/family';
+import { reportAxis } from '../../shared/coverage-view';
 import { useApp } from '../state/context';
 import { formatCompact, formatInt } from '../format';
 import { observeRectWithFallback } from '../components/virtual';
@@ -8,7 +10,25 @@ import { columnHead, coverageModel, type Cell, type CoverageModel } from './cove
 
 const CELL_W = 46;
 const ROW_H = 28;
-const HEAD_H = 92;
+/** The column heads' least height; a longer label (a run time beside its #) gets more. */
+const HEAD_MIN_H = 92;
+/** Pixels per character of a head's label (small monospace, set on end) and its padding. */
+const HEAD_CHAR_W = 7.4;
+const HEAD_PAD = 16;
+
+function headHeight(report: ScanReport): number {
+  let longest = 0;
+  report.chunks.forEach((c, i) => (longest = Math.max(longest, columnHead(c, i).length)));
+  return Math.max(HEAD_MIN_H, Math.min(200, Math.ceil(longest * HEAD_CHAR_W + HEAD_PAD)));
+}
+
+/** How the legend names what is missing and what a column's label is, per continuity axis. */
+const AXIS_LEGEND: Record<AxisKind, { absent: string; columns: string }> = {
+  'audit-key': { absent: 'absent (GIM leaves unchanged tables out)', columns: 'audit key' },
+  'time-range': { absent: 'absent (no records of this type in the request)', columns: 'start of its window (UTC)' },
+  'run-date': { absent: 'absent (the table is not in that day’s dump)', columns: 'run date' },
+  'run-time': { absent: 'absent (no such file in the run)', columns: 'run time (UTC)' },
+};
 const LEFT_W = 250;
 
 function describe(model: CoverageModel, report: ScanReport, ti: number, ci: number): string {
@@ -34,12 +54,14 @@ export function CoverageView() {
   const [asTable, setAsTable] = useState(false);
   if (!report) return null;
   const model = coverageModel(report);
+  const legend = AXIS_LEGEND[reportAxis(report)];
   return (
     <div className="coverage">
       <div className="coverage-head">
-        <p className="muted small">
-          Rows per table and chunk. Darker = more rows (relative to the table). <b>·</b> absent (GIM leaves unchanged tables out) · <b>↓</b> under a tenth of the
-          table's median · <b>✕</b> unreadable (also every table of an archive that cannot be read) · <b className="schema-flag">S</b> columns changed. Columns are the chunks by position (#) and audit key.
+        <p className="muted small" data-testid="coverage-legend">
+          Rows per table and chunk. Darker = more rows (relative to the table). <b>·</b> {legend.absent} · <b>↓</b> under a tenth of the table's median, or a
+          volume drop · <b>✕</b> unreadable (also every table of an archive that cannot be read) · <b className="schema-flag">S</b> columns changed. Columns are the
+          chunks by position (#) and {legend.columns}.
         </p>
         <button type="button" className="btn btn-small" aria-pressed={asTable} onClick={() => setAsTable(!asTable)} data-testid="coverage-as-table">
           {asTable ? 'Show as heat map' : 'Show numbers as a table'}
@@ -62,13 +84,14 @@ function CoverageMatrix({ report, model }: { report: ScanReport; model: Coverage
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const [active, setActive] = useState<{ t: number; c: number }>({ t: 0, c: 0 });
   const [readout, setReadout] = useState<string>('');
+  const headH = useMemo(() => headHeight(report), [report]);
   const rowV = useVirtualizer({
     count: model.tables.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_H,
     overscan: 6,
-    scrollMargin: HEAD_H,
-    scrollPaddingStart: HEAD_H,
+    scrollMargin: headH,
+    scrollPaddingStart: headH,
     observeElementRect: observeRectWithFallback,
   });
   const colV = useVirtualizer({
@@ -133,8 +156,8 @@ function CoverageMatrix({ report, model }: { report: ScanReport; model: Coverage
         onFocus={() => setReadout(describe(model, report, active.t, active.c))}
         data-testid="coverage-matrix"
       >
-        <div className="matrix-head" role="row" aria-rowindex={1} style={{ width: totalW, height: HEAD_H }}>
-          <div className="matrix-corner" role="columnheader" style={{ width: LEFT_W, height: HEAD_H }}>
+        <div className="matrix-head" role="row" aria-rowindex={1} style={{ width: totalW, height: headH }}>
+          <div className="matrix-corner" role="columnheader" style={{ width: LEFT_W, height: headH }}>
             table \ chunk
           </div>
           {cols.map((v) => {
@@ -145,7 +168,7 @@ function CoverageMatrix({ report, model }: { report: ScanReport; model: Coverage
                 role="columnheader"
                 aria-colindex={v.index + 2}
                 className={`matrix-col-head${c.name === selected ? ' is-selected' : ''}`}
-                style={{ left: v.start, width: v.size, height: HEAD_H }}
+                style={{ left: v.start, width: v.size, height: headH }}
                 title={c.name}
                 onClick={() => selectChunk(c.name)}
               >
@@ -158,7 +181,7 @@ function CoverageMatrix({ report, model }: { report: ScanReport; model: Coverage
           {rows.map((rv) => {
             const t = model.tables[rv.index];
             return (
-              <div key={rv.index} className="matrix-row" role="row" aria-rowindex={rv.index + 2} style={{ top: rv.start - HEAD_H, height: rv.size, width: totalW }}>
+              <div key={rv.index} className="matrix-row" role="row" aria-rowindex={rv.index + 2} style={{ top: rv.start - headH, height: rv.size, width: totalW }}>
                 <div
                   className="matrix-name mono"
                   role="rowheader"
