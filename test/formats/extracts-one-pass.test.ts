@@ -8,21 +8,28 @@ import zlib from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { extractsAdapter } from '../../src/engine/formats/extracts/discover';
 import { inspectExtractRun } from '../../src/engine/formats/extracts/inspect';
-import { CODECS } from '../../src/engine/parts/codecs';
+import { CODECS, IN_PLACE_DECODERS } from '../../src/engine/parts/codecs';
 import { removeDir, tempDir } from '../engine/harness';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 const gzip = CODECS.gzip!;
+const gunzipInPlace = IN_PLACE_DECODERS.gzip!;
 afterEach(() => {
   CODECS.gzip = gzip;
+  IN_PLACE_DECODERS.gzip = gunzipInPlace;
 });
 
+/** Counts gzip decodes, streamed or in place (a local file read by the scan is the latter). */
 function countingGzip(): { made: string[] } {
   const made: string[] = [];
   CODECS.gzip = (ctx) => {
     made.push(ctx.name);
     return gzip(ctx);
+  };
+  IN_PLACE_DECODERS.gzip = (fh, deliver, opts) => {
+    made.push(opts.name);
+    return gunzipInPlace(fh, deliver, opts);
   };
   return { made };
 }

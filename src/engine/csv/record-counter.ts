@@ -609,7 +609,8 @@ export class CsvRecordCounter {
       this.headerParts = [];
       return;
     }
-    this.headerParts.push(b.slice(from, to)); // a copy: the caller may reuse its chunk buffer
+    // A copy (Buffer.prototype.slice would be a view): the caller may reuse its chunk buffer.
+    this.headerParts.push(Uint8Array.prototype.slice.call(b, from, to));
   }
 
   private endHeader(b: Uint8Array | null, from: number, to: number): void {

@@ -1,9 +1,11 @@
 // Decoders a part's bytes pass through, independent of where the bytes come from (a file,
 // a zip member) and of their layout (DSV, JSON, Parquet). One entry per Codec; a codec is
 // a Transform from encoded to decoded bytes.
+import type { FileHandle } from 'node:fs/promises';
 import type { Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import type { Codec } from '../../shared/family';
+import { gunzipFile } from './gunzip-file';
 import { lzopDecoder } from './lzo';
 import { pgpDecryptor, type PgpKeyOptions } from './pgp';
 
@@ -33,6 +35,20 @@ export const CODECS: Partial<Record<Codec, CodecFactory>> = {
   lzo: () => lzopDecoder(),
   // Decrypted with the key of --pgp-key; without one the read fails as 'encrypted'.
   pgp: (ctx) => pgpDecryptor((ctx.options?.pgpKey as PgpKeyOptions | undefined) ?? null, ctx.name),
+};
+
+/**
+ * Decoders that read a whole local file into one reused output buffer, for consumers that
+ * keep nothing of a chunk (PartReadOptions.transient); a codec without one is streamed.
+ */
+export type InPlaceDecoder = (
+  fh: FileHandle,
+  deliver: (chunk: Uint8Array) => void | Promise<void>,
+  opts: { name: string; signal?: AbortSignal; onRawBytes?: (n: number) => void },
+) => Promise<void>;
+
+export const IN_PLACE_DECODERS: Partial<Record<Codec, InPlaceDecoder>> = {
+  gzip: gunzipFile,
 };
 
 /** The decoder for a codec, or a clear error when this build cannot read it. */

@@ -69,7 +69,8 @@ export function streamCounter(layout: Layout, hooks: { jsonId?: JsonIdOption } =
 async function countStreamed(root: string, part: PartSpec, opts: PartReadOptions): Promise<PartCount> {
   const counter = streamCounter(part.layout)!;
   try {
-    await readPart(root, part, (c) => counter.push(c), opts);
+    // The counters copy what they keep across chunks.
+    await readPart(root, part, (c) => counter.push(c), { ...opts, transient: true });
   } catch (e) {
     if (!(e instanceof PartReadError)) throw e;
     return counter.finish(e);

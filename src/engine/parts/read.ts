@@ -13,7 +13,8 @@ import { isS3Url } from '../storage/location';
 import { sharedStore } from '../storage/open';
 import { ObjectChanged } from '../storage/types';
 import { ZipArchive, ZipError } from '../zip/zip-archive';
-import { codecFor, CodecError } from './codecs';
+import { codecFor, CodecError, IN_PLACE_DECODERS } from './codecs';
+import { canGunzipInPlace } from './gunzip-file';
 import { LzoError } from './lzo';
 import { PgpError } from './pgp';
 import { refusalOf, streamRefusal, type InflateLimits } from './limits';
@@ -50,6 +51,12 @@ export interface PartReadOptions {
    * its members are read from it instead of opening the file again. Not closed here.
    */
   archive?: ZipArchive;
+  /**
+   * onData keeps nothing of a chunk once it returns (or its promise settles): the reader may
+   * hand every chunk in one reused buffer (a local .gz file is then gunzipped in place,
+   * gunzip-file.ts). Consumers that hold chunks (the table browser) leave it unset.
+   */
+  transient?: boolean;
 }
 
 const PIECE = 1 << 20;
@@ -96,6 +103,22 @@ export async function readPart(
       for (let at = 0; at < whole.bytes.length; at += PIECE) {
         opts.signal?.throwIfAborted();
         await deliver(whole.bytes.subarray(at, Math.min(at + PIECE, whole.bytes.length)));
+      }
+      return { bytes: produced };
+    }
+
+    const inPlace = opts.transient && src.kind === 'file' && part.codecs.length === 1 && !isS3Url(root) ? IN_PLACE_DECODERS[part.codecs[0]] : undefined;
+    if (inPlace && src.kind === 'file' && (part.codecs[0] !== 'gzip' || canGunzipInPlace())) {
+      // A local .gz file for a consumer that copies what it keeps: one reused output buffer.
+      const fh = await openRegular(pathOfRel(root, src.path)).catch((e: unknown) => {
+        throw asPartError(e, name, 0);
+      });
+      try {
+        await inPlace(fh, deliver, { name, signal: opts.signal, onRawBytes: counted.onRawBytes });
+      } catch (e) {
+        throw asPartError(e, name, produced);
+      } finally {
+        await fh.close();
       }
       return { bytes: produced };
     }

@@ -399,7 +399,8 @@ async function readOnce(root: string, part: PartSpec, opts: PartReadOptions, o: 
         headBytes += c.length;
         if (headBytes >= DIALECT_SAMPLE_BYTES) decide(false);
       },
-      { ...opts, signal: ctl.signal },
+      // Every sink copies what it keeps (the head above, the counters' carries, the id reader's).
+      { ...opts, signal: ctl.signal, transient: true },
     );
     if (!sinks && headBytes > 0) decide(true);
   } catch (e) {
