@@ -23,7 +23,11 @@ function read(bytes: Uint8Array, dialect: Dialect, cuts: number[]): { ids: strin
   const ids: string[] = [];
   const r = new UidColumnReader(
     dialect,
-    (b, from, to) => void ids.push(Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('utf8')),
+    (b, from, to, hash) => {
+      // The hash the reader computed on the way is that of the bytes it hands over.
+      if (hash !== uidHashBytes(b, from, to)) throw new Error(`hash of id ${ids.length} differs`);
+      ids.push(Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('utf8'));
+    },
   );
   let at = 0;
   for (const c of [...cuts.map((x) => Math.floor(x * bytes.length)).sort((a, b) => a - b), bytes.length]) {

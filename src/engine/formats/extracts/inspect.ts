@@ -375,8 +375,7 @@ async function readOnce(root: string, part: PartSpec, opts: PartReadOptions, o: 
     if (layout.kind === 'dsv' && (o.uids || o.orphansOf)) {
       const into = o.uids;
       const against = o.orphansOf;
-      ids = new UidColumnReader(layout.dialect, (b, from, to) => {
-        const h = uidHashBytes(b, from, to);
+      ids = new UidColumnReader(layout.dialect, (b, from, to, h) => {
         if (into) into.addHash(h);
         else if (against && !against.hasHash(h)) orphan(Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('utf8'));
       });

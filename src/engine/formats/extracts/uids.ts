@@ -11,8 +11,8 @@ import { RecordParser } from '../../tables/csv-cells';
  * hash alike without decoding every DSV field to a string.
  */
 export function uidHashBytes(b: Uint8Array, from = 0, to = b.length): number {
-  let a = 0x811c9dc5;
-  let h = 0x01000193 ^ 0x5bd1e995;
+  let a = HASH_A0;
+  let h = HASH_H0;
   for (let i = from; i < to; i++) {
     const c = b[i];
     a = Math.imul(a ^ c, 0x01000193);
@@ -21,13 +21,18 @@ export function uidHashBytes(b: Uint8Array, from = 0, to = b.length): number {
   return (a >>> 0) * 0x100000 + ((h >>> 0) & 0xfffff);
 }
 
+/** The hash's two states before any byte (UidColumnReader carries them across an id's pieces). */
+const HASH_A0 = 0x811c9dc5;
+const HASH_H0 = 0x01000193 ^ 0x5bd1e995;
+const EMPTY_HASH = (HASH_A0 >>> 0) * 0x100000 + ((HASH_H0 >>> 0) & 0xfffff);
+
 export function uidHash(s: string): number {
   // ASCII ids (the usual _gid_… form) are their own UTF-8 bytes: no encoding needed.
   let ascii = true;
   for (let i = 0; i < s.length && ascii; i++) ascii = s.charCodeAt(i) < 0x80;
   if (!ascii) return uidHashBytes(Buffer.from(s, 'utf8'));
-  let a = 0x811c9dc5;
-  let h = 0x01000193 ^ 0x5bd1e995;
+  let a = HASH_A0;
+  let h = HASH_H0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
@@ -189,8 +194,10 @@ const QUOTE_PENDING = 3;
  * SAMPLE records (uidColumn; those go through the table browser's RecordParser, so the record
  * rules are the same), then a scanner that copies nothing but that column's bytes reads the
  * rest: fields before and after it are skipped (quoted ones by indexOf), each id is handed
- * over as raw bytes, never decoded to a string. Why not the RecordParser throughout: it
- * copies every field of every record, which cost more than decoding the file.
+ * over as raw bytes, never decoded to a string, with its uidHashBytes hash computed on the
+ * way (an id's bytes are walked once: the hash's state is carried across its pieces). Why
+ * not the RecordParser throughout: it copies every field of every record, which cost more
+ * than decoding the file.
  */
 export class UidColumnReader {
   private static readonly SAMPLE = 50;
@@ -212,10 +219,14 @@ export class UidColumnReader {
   private spanB: Uint8Array = this.buf;
   private spanFrom = 0;
   private spanTo = -1;
+  /** The id's hash so far (uidHashBytes' two states over its bytes read). */
+  private ha = HASH_A0;
+  private hh = HASH_H0;
 
   constructor(
     dialect: Dialect,
-    private readonly onId: (bytes: Uint8Array, from: number, to: number) => void,
+    /** An id: its bytes bytes[from, to) (valid during the call only) and their uidHashBytes. */
+    private readonly onId: (bytes: Uint8Array, from: number, to: number, hash: number) => void,
   ) {
     this.parser = new RecordParser(null, { dialect, raw: true }, (bytes, ends, fields) =>
       this.sampled(bytes, ends, fields),
@@ -255,8 +266,11 @@ export class UidColumnReader {
 
   private emit(bytes: Uint8Array, ends: Uint32Array, fields: number): void {
     const c = this.col;
-    if (c >= fields) this.onId(bytes, 0, 0);
-    else this.onId(bytes, c === 0 ? 0 : ends[c - 1], ends[c]);
+    if (c >= fields) this.onId(bytes, 0, 0, EMPTY_HASH);
+    else {
+      const from = c === 0 ? 0 : ends[c - 1];
+      this.onId(bytes, from, ends[c], uidHashBytes(bytes, from, ends[c]));
+    }
   }
 
   private decide(col: number): void {
@@ -265,7 +279,7 @@ export class UidColumnReader {
     if (col >= 0) {
       for (const r of this.sample) {
         const b = Buffer.from(r[col] ?? '', 'utf8');
-        this.onId(b, 0, b.length);
+        this.onId(b, 0, b.length, uidHashBytes(b));
       }
     }
     this.sample.length = 0;
@@ -327,17 +341,22 @@ export class UidColumnReader {
 
   private endField(): void {
     if (this.field === this.col) {
+      const hash = (this.ha >>> 0) * 0x100000 + ((this.hh >>> 0) & 0xfffff);
+      this.ha = HASH_A0;
+      this.hh = HASH_H0;
       if (this.spanTo >= 0) {
-        this.onId(this.spanB, this.spanFrom, this.spanTo);
+        this.onId(this.spanB, this.spanFrom, this.spanTo, hash);
         this.spanTo = -1;
-      } else this.onId(this.buf, 0, this.len);
+      } else this.onId(this.buf, 0, this.len, hash);
     }
     this.field++;
   }
 
   private endRecord(): void {
     // A record without the column has an empty id there (as cells[col] ?? '').
-    if (this.field <= this.col) this.onId(this.buf, 0, 0);
+    if (this.field <= this.col) this.onId(this.buf, 0, 0, EMPTY_HASH);
+    this.ha = HASH_A0;
+    this.hh = HASH_H0;
     this.field = 0;
     this.len = 0;
     this.spanTo = -1;
@@ -395,6 +414,22 @@ export class UidColumnReader {
       if (mode === UNQUOTED) {
         if (this.field > col) {
           // Past the id. The byte at i is data (a quote there would have been read as such).
+          // Right after a closing quote (every field quoted, as the seed's flattened files
+          // are), the record's end or the next quoted field is the next byte or two: taken
+          // without a search.
+          const c = b[i];
+          if (c === LF || c === CR) {
+            i++;
+            this.endRecord();
+            mode = FIELD_START;
+            if (c === CR) this.afterCR = true;
+            continue;
+          }
+          if (c === delim && i + 1 < n && b[i + 1] === QUOTE) {
+            i += 2;
+            mode = QUOTED;
+            continue;
+          }
           if (nLF < i) {
             nLF = bb.indexOf(LF, i);
             if (nLF < 0) nLF = n;
@@ -426,12 +461,27 @@ export class UidColumnReader {
           continue;
         }
         let j = i;
-        while (j < n) {
-          const d = b[j];
-          if (d === delim || d === LF || d === CR) break;
-          j++;
+        if (this.field === col) {
+          // The id's bytes: walked and hashed in one loop.
+          let a = this.ha;
+          let h = this.hh;
+          while (j < n) {
+            const d = b[j];
+            if (d === delim || d === LF || d === CR) break;
+            a = Math.imul(a ^ d, 0x01000193);
+            h = Math.imul(h ^ d, 0x5bd1e995) ^ (h >>> 15);
+            j++;
+          }
+          this.ha = a;
+          this.hh = h;
+          this.piece(b, i, j);
+        } else {
+          while (j < n) {
+            const d = b[j];
+            if (d === delim || d === LF || d === CR) break;
+            j++;
+          }
         }
-        if (this.field === col) this.piece(b, i, j);
         i = j;
         if (j === n) break;
         const d = b[j];
@@ -445,12 +495,36 @@ export class UidColumnReader {
         continue;
       }
       if (mode === QUOTED) {
-        if (nQ < i) {
-          nQ = bb.indexOf(QUOTE, i);
-          if (nQ < 0) nQ = n;
+        let j: number;
+        if (this.field === col) {
+          // The quoted id: walked to its quote and hashed in one loop (ids are short).
+          let a = this.ha;
+          let h = this.hh;
+          j = i;
+          while (j < n) {
+            const d = b[j];
+            if (d === QUOTE) break;
+            a = Math.imul(a ^ d, 0x01000193);
+            h = Math.imul(h ^ d, 0x5bd1e995) ^ (h >>> 15);
+            j++;
+          }
+          this.ha = a;
+          this.hh = h;
+          this.piece(b, i, j);
+        } else {
+          // Another quoted field: its closing quote, by a short loop first (fields are short;
+          // a native search costs a call), then by indexOf.
+          const stop = i + 64 < n ? i + 64 : n;
+          j = i;
+          while (j < stop && b[j] !== QUOTE) j++;
+          if (j === stop && stop < n) {
+            if (nQ < j) {
+              nQ = bb.indexOf(QUOTE, j);
+              if (nQ < 0) nQ = n;
+            }
+            j = nQ;
+          }
         }
-        const j = nQ;
-        if (this.field === col) this.piece(b, i, j);
         if (j < n) {
           mode = QUOTE_PENDING;
           i = j + 1;
@@ -459,7 +533,11 @@ export class UidColumnReader {
       }
       // QUOTE_PENDING: a second quote is a literal one; anything else closes the quotes.
       if (b[i] === QUOTE) {
-        if (this.field === col) this.piece(b, i, i + 1);
+        if (this.field === col) {
+          this.ha = Math.imul(this.ha ^ QUOTE, 0x01000193);
+          this.hh = Math.imul(this.hh ^ QUOTE, 0x5bd1e995) ^ (this.hh >>> 15);
+          this.piece(b, i, i + 1);
+        }
         mode = QUOTED;
         i++;
         continue;
