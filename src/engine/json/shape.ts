@@ -169,8 +169,14 @@ export class RecordShape {
           ordinal++;
           if (write) this.keySpans.push(ks, ke);
         }
-        if (!write && p + (ke - ks) > this.len) return false;
-        for (let x = ks; x < ke; x++) if (!this.mark(p++, b[x], write)) return false;
+        if (write) {
+          for (let x = ks; x < ke; x++) this.mark(p++, b[x], true);
+        } else {
+          // The key's bytes against the shape's, in a plain loop (the usual case: a match).
+          if (p + (ke - ks) > this.len) return false;
+          const tape = this.tape;
+          for (let x = ks; x < ke; x++) if (tape[p++] !== b[x]) return false;
+        }
         while (i < to && isWs(b[i])) i++;
         if (i >= to || b[i] !== COLON) return false;
         i++;
