@@ -339,6 +339,23 @@ export class UidColumnReader {
     this.put(b, from, to);
   }
 
+  /** Hashes b[i..] into the id's hash up to the first of the stop bytes (or n); returns where it stopped. */
+  private hashTo(b: Uint8Array, i: number, n: number, s1: number, s2: number, s3: number): number {
+    let a = this.ha;
+    let h = this.hh;
+    let j = i;
+    while (j < n) {
+      const d = b[j];
+      if (d === s1 || d === s2 || d === s3) break;
+      a = Math.imul(a ^ d, 0x01000193);
+      h = Math.imul(h ^ d, 0x5bd1e995) ^ (h >>> 15);
+      j++;
+    }
+    this.ha = a;
+    this.hh = h;
+    return j;
+  }
+
   private endField(): void {
     if (this.field === this.col) {
       const hash = (this.ha >>> 0) * 0x100000 + ((this.hh >>> 0) & 0xfffff);
@@ -463,17 +480,7 @@ export class UidColumnReader {
         let j = i;
         if (this.field === col) {
           // The id's bytes: walked and hashed in one loop.
-          let a = this.ha;
-          let h = this.hh;
-          while (j < n) {
-            const d = b[j];
-            if (d === delim || d === LF || d === CR) break;
-            a = Math.imul(a ^ d, 0x01000193);
-            h = Math.imul(h ^ d, 0x5bd1e995) ^ (h >>> 15);
-            j++;
-          }
-          this.ha = a;
-          this.hh = h;
+          j = this.hashTo(b, i, n, delim, LF, CR);
           this.piece(b, i, j);
         } else {
           while (j < n) {
@@ -498,18 +505,7 @@ export class UidColumnReader {
         let j: number;
         if (this.field === col) {
           // The quoted id: walked to its quote and hashed in one loop (ids are short).
-          let a = this.ha;
-          let h = this.hh;
-          j = i;
-          while (j < n) {
-            const d = b[j];
-            if (d === QUOTE) break;
-            a = Math.imul(a ^ d, 0x01000193);
-            h = Math.imul(h ^ d, 0x5bd1e995) ^ (h >>> 15);
-            j++;
-          }
-          this.ha = a;
-          this.hh = h;
+          j = this.hashTo(b, i, n, QUOTE, QUOTE, QUOTE);
           this.piece(b, i, j);
         } else {
           // Another quoted field: its closing quote, by a short loop first (fields are short;
