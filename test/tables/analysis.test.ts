@@ -11,7 +11,7 @@ import {
   withConnection,
   sqlString,
 } from '../../src/engine/tables/analysis';
-import { segmentParquet, type EntryMeta } from '../../src/engine/tables/cache';
+import { segmentParquet, segmentRows, type EntryMeta } from '../../src/engine/tables/cache';
 import { TableService } from '../../src/engine/tables/table-service';
 import { removeDir, scan, tempDir, type Scanned } from '../engine/harness';
 import { chunkName, writeCustomDrop } from './custom-drop';
@@ -86,8 +86,8 @@ function entries(): Array<{ dir: string; meta: EntryMeta }> {
     }));
 }
 
-async function allRows(handle: string): Promise<{ rows: string[][]; malformed: boolean[] }> {
-  const p = await svc.getRows(handle, { offset: 0, limit: 100_000 });
+async function allRows(handle: string, from = svc): Promise<{ rows: string[][]; malformed: boolean[] }> {
+  const p = await from.getRows(handle, { offset: 0, limit: 100_000 });
   return { rows: p.rows, malformed: p.malformed };
 }
 
@@ -131,6 +131,30 @@ describe('the analysis store holds exactly the parser cells', () => {
         expect(d[n]).toBe(ours.malformed[i]);
         expect(d[n + 1]).toBe(cells.length > n ? cells.slice(n).join(',') : null);
       });
+      // Once the store is built the CSV is packed (packed-text.ts): CSV and row index gone,
+      // and a fresh reader (another process) reads the same cells from the packed blocks, in
+      // pages that cross blocks and segments, and by scattered rows.
+      const files = readdirSync(e.dir);
+      if (e.meta.rows > 0) {
+        expect(files.filter((f) => f.endsWith('.csv') || f === 'rows.idx'), table).toEqual([]);
+        expect(files.filter((f) => f.endsWith('.z')).length).toBe(
+          e.meta.segments.filter((_, k) => segmentRows(e.meta, k) > 0).length,
+        );
+      }
+      const fresh = new TableService({ catalog: scanned.catalog, cacheDir: cacheDir(), workers: 1, segmentBytes: 4000 });
+      try {
+        const h2 = await fresh.openTable(path.join(work, 'drop'), { table, scope: { chunk: chunkName(0) } });
+        expect(await allRows(h2.handle, fresh)).toEqual(ours);
+        const pages: string[][] = [];
+        for (let o = 0; o < ours.rows.length; o += 7)
+          pages.push(...(await fresh.getRows(h2.handle, { offset: o, limit: 7 })).rows);
+        expect(pages).toEqual(ours.rows);
+        const desc = await fresh.getRows(h2.handle, { offset: 0, limit: 100_000, sort: { column: h.columns[0], desc: true } });
+        const byNumber = new Map(ours.rows.map((r, i) => [i, r]));
+        expect(desc.rows).toEqual(desc.rowNumbers.map((i) => byNumber.get(i)));
+      } finally {
+        await fresh.close();
+      }
       await svc.closeTable(h.handle);
     });
   }

@@ -6,6 +6,8 @@
 //                   meta.json      EntryMeta (written last: an entry without it is incomplete)
 //                   data[.N].parquet  the analysis store (store.ts), a file per segment, on first need,
 //                   data[.N].types.json  with its column types
+//                   data[.N].z, .zx  the segment's CSV packed (packed-text.ts) once its analysis
+//                                 store is built: the CSV (and, with the last, rows.idx) deleted
 //   <cache>/v/<key>/...            derived views (merged row lists), same life cycle
 //
 // key = SHA-1 of (format version, archive real path, size, mtime, member, encoding, dialect): a
@@ -15,7 +17,7 @@
 // build the least recently used entries are deleted until the total fits. Use is recorded
 // by touching meta.json.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, promises as fsp, readFileSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, promises as fsp, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Dialect } from '../../shared/family';
@@ -126,6 +128,22 @@ export interface Segment {
 
 export const segmentFile = (k: number): string => (k === 0 ? 'data.csv' : `data.${k}.csv`);
 export const segmentParquet = (k: number): string => (k === 0 ? 'data.parquet' : `data.${k}.parquet`);
+/** Segment k's packed text (packed-text.ts): the blocks, and their index. */
+export const packedFile = (k: number): string => (k === 0 ? 'data.z' : `data.${k}.z`);
+export const packedIndexFile = (k: number): string => (k === 0 ? 'data.zx' : `data.${k}.zx`);
+
+/**
+ * Every segment's text is there, as CSV or packed (a packed one with its analysis store,
+ * which can no longer be built from it). Packing writes the packed files before it deletes
+ * the CSV, so a whole entry never fails this; a damaged one does.
+ */
+function entryWhole(dir: string, meta: EntryMeta): boolean {
+  return meta.segments.every((_, k) => {
+    if (segmentRows(meta, k) === 0) return true;
+    if (existsSync(path.join(dir, segmentFile(k)))) return true;
+    return existsSync(path.join(dir, packedFile(k))) && existsSync(path.join(dir, segmentParquet(k)));
+  });
+}
 
 /** Cell bytes of segment k's records (exact for plain files). */
 export function segmentContent(meta: Pick<EntryMeta, 'contentBytes' | 'segments'>, k: number): number {
@@ -194,6 +212,11 @@ export class TableCache {
     try {
       const meta = JSON.parse(readFileSync(file, 'utf8')) as EntryMeta;
       if (meta.format !== CACHE_FORMAT || meta.key !== key) return null;
+      if (!entryWhole(this.entryDir(key), meta)) {
+        // Damaged (files deleted by hand): removed, so that the rebuild can take its place.
+        rmSync(this.entryDir(key), { recursive: true, force: true });
+        return null;
+      }
       this.touch(file);
       return meta;
     } catch {

@@ -2,11 +2,14 @@
 // that record. Works on an entry still being built (its files grow; only rows the builder
 // reported as written are read) and keeps working after the build folder is renamed into
 // place: it holds open file descriptors, and opens files not yet opened in the new place.
+// A segment whose CSV was packed (packed-text.ts) is read from its packed blocks: found when
+// its CSV (or the row index) is gone, or already known packed.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Dialect } from '../../shared/family';
 import { segmentFile, type Segment } from './cache';
 import { parseRecords, type RecordInfo } from './csv-cells';
+import { isPacked, PackedSegment } from './packed-text';
 
 export interface ReadRow {
   cells: string[];
@@ -15,6 +18,9 @@ export interface ReadRow {
 
 export class EntryReader {
   private readonly files = new Map<string, Promise<fsp.FileHandle>>();
+  private readonly packed = new Map<number, Promise<PackedSegment>>();
+  /** Some segment was found packed: reads go segment by segment. */
+  private packedSeen = false;
   private closed = false;
 
   /**
@@ -133,6 +139,53 @@ export class EntryReader {
   async readRange(from: number, count: number): Promise<ReadRow[]> {
     const to = Math.min(this.readable, from + count);
     if (from < 0 || to <= from) return [];
+    if (!this.packedSeen) {
+      try {
+        return await this.readCsv(from, to);
+      } catch (e) {
+        // Only a whole entry is packed; its CSV or row index gone means a segment was.
+        if (!this.complete || (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        this.packedSeen = true;
+      }
+    }
+    const out: ReadRow[] = [];
+    for (let r = from; r < to; ) {
+      const k = this.segmentOfRow(r);
+      const end = Math.min(to, k + 1 < this.segments.length ? this.segments[k + 1].firstRow : this.rows);
+      const rows = this.packed.has(k) || isPacked(this.dir, k) ? await this.readPacked(k, r, end) : await this.readCsv(r, end);
+      for (const x of rows) out.push(x);
+      r = end;
+    }
+    return out;
+  }
+
+  /** The segment holding row r (0-based). */
+  private segmentOfRow(r: number): number {
+    const segs = this.segments;
+    let k = 0;
+    let hi = segs.length - 1;
+    while (k < hi) {
+      const mid = (k + hi + 1) >> 1;
+      if (segs[mid].firstRow <= r) k = mid;
+      else hi = mid - 1;
+    }
+    return k;
+  }
+
+  private async readPacked(k: number, from: number, to: number): Promise<ReadRow[]> {
+    if (this.closed) throw new Error('EntryReader closed');
+    let p = this.packed.get(k);
+    if (!p) {
+      p = PackedSegment.open(this.dir, k, this.segments[k].firstRow);
+      this.packed.set(k, p);
+      p.catch(() => this.packed.delete(k));
+    }
+    const first = this.segments[k].firstRow;
+    return (await p).read(from - first, to - from, this.headerFields, this.dialect);
+  }
+
+  /** Rows [from, to) from the CSV segments and the row index. */
+  private async readCsv(from: number, to: number): Promise<ReadRow[]> {
     const off = await this.offsets(from, to - from + 1);
     const buf = await this.bytes(off[0], off[to - from]);
     const atEof = this.complete && to === this.rows;
@@ -175,6 +228,11 @@ export class EntryReader {
     this.closed = true;
     const all = [...this.files.values()];
     this.files.clear();
-    await Promise.all(all.map((f) => f.then((h) => h.close()).catch(() => undefined)));
+    const packed = [...this.packed.values()];
+    this.packed.clear();
+    await Promise.all([
+      ...all.map((f) => f.then((h) => h.close()).catch(() => undefined)),
+      ...packed.map((p) => p.then((x) => x.close()).catch(() => undefined)),
+    ]);
   }
 }
