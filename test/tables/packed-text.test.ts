@@ -7,7 +7,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDuck, ensureParquet } from '../../src/engine/tables/analysis';
 import { buildEntry } from '../../src/engine/tables/build';
-import { entryKey, segmentParquet, segmentRows, TableCache, type EntrySource } from '../../src/engine/tables/cache';
+import {
+  entryKey,
+  segmentParquet,
+  segmentRows,
+  TableCache,
+  type EntrySource,
+} from '../../src/engine/tables/cache';
 import { parseCsv } from '../../src/engine/tables/csv-cells';
 import { EntryReader } from '../../src/engine/tables/entry-reader';
 import { BLOCK_ROWS, packSegment } from '../../src/engine/tables/packed-text';
@@ -24,7 +30,11 @@ const members: Record<string, string> = {
   'messy.csv':
     'id,name,note\n' +
     Array.from({ length: 3000 }, (_, i) =>
-      i % 97 === 5 ? `${i},too,many,fields\n` : i % 89 === 3 ? `${i},"multi\r\nline",x\r` : `${i},n${i},"q ""${i}"""\n`,
+      i % 97 === 5
+        ? `${i},too,many,fields\n`
+        : i % 89 === 3
+          ? `${i},"multi\r\nline",x\r`
+          : `${i},n${i},"q ""${i}"""\n`,
     ).join('') +
     '3000,"unterminated,at end\n',
 };
@@ -56,12 +66,19 @@ describe('packed text', () => {
       const cache = new TableCache({ dir: cacheDir, maxBytes: 1e10 });
       const key = entryKey(src);
       // Segments of ~40 KB: several blocks of BLOCK_ROWS records each, a short last block.
-      const meta = await buildEntry({ cacheDir, cacheMaxBytes: 1e10, key, source: src, segmentBytes: 40_000 });
+      const meta = await buildEntry({
+        cacheDir,
+        cacheMaxBytes: 1e10,
+        key,
+        source: src,
+        segmentBytes: 40_000,
+      });
       const dir = cache.entryDir(key);
       expect(meta.rows).toBe(want.rows.length);
       expect(meta.segments.length).toBeGreaterThan(1);
       expect(meta.segments.some((_, k) => segmentRows(meta, k) > 2 * BLOCK_ROWS)).toBe(true);
-      const open = (): EntryReader => new EntryReader(dir, RFC4180, meta.headerFields, meta.rows, true, meta.segments);
+      const open = (): EntryReader =>
+        new EntryReader(dir, RFC4180, meta.headerFields, meta.rows, true, meta.segments);
       const before = open();
       const csvRows = await before.readRange(0, meta.rows);
       expect(csvRows.map((r) => r.cells)).toEqual(want.rows);
@@ -84,7 +101,9 @@ describe('packed text', () => {
           [meta.segments[1].firstRow - 2, 5],
           [meta.rows - 3, 10],
         ])
-          expect(await after.readRange(from, count), `${from}+${count}`).toEqual(csvRows.slice(from, from + count));
+          expect(await after.readRange(from, count), `${from}+${count}`).toEqual(
+            csvRows.slice(from, from + count),
+          );
         const scattered = [meta.rows - 1, 0, 517, 3, 518, BLOCK_ROWS, meta.segments[1].firstRow];
         expect(await after.readRows(scattered)).toEqual(scattered.map((r) => csvRows[r]));
       } finally {

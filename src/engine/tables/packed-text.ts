@@ -1,6 +1,6 @@
 // The packed text of a cache entry's segment: once the segment's analysis store (store.ts)
 // is built from data[.N].csv, the CSV is no longer read whole, only row by row for the grid;
-// it is then packed into blocks of BLOCK_ROWS records, each raw-deflated on its own:
+// it is then packed into blocks of BLOCK_ROWS records, each inflatable on its own:
 //
 //   data[.N].z    the blocks, one after the other (each starts at a record start)
 //   data[.N].zx   Float64 LE: the offset of every block in data[.N].z, then its size; then
@@ -10,10 +10,12 @@
 // and data[.N].csv is deleted (rows.idx too when no CSV segment is left). The text is the
 // same bytes, read by the same parser (csv-cells.ts), so every cell stays exactly what the
 // archive holds, malformed records included. Row r = one index entry (kept in memory) + one
-// read of its block + an inflate of ~25 KB + a parse of at most BLOCK_ROWS records.
-// Measured on a 64 MiB segment of the 10M-row bench table: deflate level 1 packs it to
-// 0.35 of its size; with the Parquet store (~0.19) the entry is ~0.55x the CSV instead of
-// 1.4x (CSV + row index + Parquet).
+// read of its block + an inflate of ~6 KB + a parse of at most BLOCK_ROWS records.
+// Measured on the 10M-row bench table (971 MB CSV): deflate level 1 in blocks of 64 records
+// packs the text to ~0.36 of its size, the entry with its Parquet store 528 MB (0.54x) instead
+// of 1.2 GB (CSV + row index + Parquet); packing cost 27 s of CPU on a loaded machine (load
+// 4-11; one deflate stream fully flushed per block: a stream per block cost twice that), 100
+// scattered rows 12-18 ms, a page of 100 rows under 1 ms.
 //
 // Packing writes both files under temporary names and renames the index first and the data
 // last: data[.N].z present means the segment is packed whole. A reader that finds the CSV
@@ -21,20 +23,20 @@
 // reading it (POSIX keeps an unlinked file's data while it is open).
 import { existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Dialect } from '../../shared/family';
 import { packedFile, packedIndexFile, segmentFile, segmentRows, type EntryMeta } from './cache';
 import { parseRecords } from './csv-cells';
 import type { ReadRow } from './entry-reader';
 
-export const BLOCK_ROWS = 256;
+export const BLOCK_ROWS = 64;
 
-const deflate = promisify(zlib.deflateRaw);
-const inflate = promisify(zlib.inflateRaw);
+/** Bytes read from the CSV (and written packed) at a time. */
+const WINDOW = 4 * 1024 * 1024;
 
 /** Segment k of the entry is packed (its CSV may be gone). */
-export const isPacked = (entryDir: string, k: number): boolean => existsSync(path.join(entryDir, packedFile(k)));
+export const isPacked = (entryDir: string, k: number): boolean =>
+  existsSync(path.join(entryDir, packedFile(k)));
 
 const tmpName = (f: string): string => `${f}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
 
@@ -42,7 +44,12 @@ const tmpName = (f: string): string => `${f}.${process.pid}.${Math.random().toSt
  * Packs segment k of a built entry (idempotent; a no-op for an empty segment) and deletes
  * its CSV; the row index goes with the last CSV segment.
  */
-export async function packSegment(entryDir: string, meta: EntryMeta, k: number, signal?: AbortSignal): Promise<void> {
+export async function packSegment(
+  entryDir: string,
+  meta: EntryMeta,
+  k: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const rows = segmentRows(meta, k);
   if (rows === 0 || isPacked(entryDir, k)) return;
   const seg = meta.segments[k];
@@ -62,6 +69,7 @@ export async function packSegment(entryDir: string, meta: EntryMeta, k: number, 
       if (isPacked(entryDir, k)) return;
       throw e;
     }
+    const csvSize = (await src.stat()).size;
     // Record starts of the segment's rows, and the end of its last record.
     const off = new Float64Array(rows + 1);
     await readFull(idx, Buffer.from(off.buffer), seg.firstRow * 8, "the entry's row index");
@@ -72,27 +80,57 @@ export async function packSegment(entryDir: string, meta: EntryMeta, k: number, 
     const tmp = tmpName(out);
     const tmpIdx = tmpName(outIdx);
     const dst = await fsp.open(tmp, 'w');
+    // One deflate stream, fully flushed after every block: each block inflates on its own
+    // (the dictionary is reset at a full flush) without the cost of a stream per block.
+    const z = zlib.createDeflateRaw({ level: 1 });
+    const got: Buffer[] = [];
+    z.on('data', (c: Buffer) => got.push(c));
     try {
       let pos = 0;
+      let win = Buffer.alloc(0);
+      let winStart = 0;
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      let written = 0;
+      const flushOut = async (): Promise<void> => {
+        const b = Buffer.concat(pending);
+        pending = [];
+        pendingBytes = 0;
+        await dst.write(b, 0, b.length, written);
+        written += b.length;
+      };
       for (let b = 0; b < blocks; b++) {
         signal?.throwIfAborted();
         const from = off[b * BLOCK_ROWS] - seg.start;
         const to = off[Math.min(rows, (b + 1) * BLOCK_ROWS)] - seg.start;
-        const raw = Buffer.allocUnsafe(to - from);
-        await readFull(src, raw, from, `segment ${k} of the entry`);
-        const z = await deflate(raw, { level: 1 });
+        if (to > winStart + win.length) {
+          win = Buffer.allocUnsafe(Math.max(WINDOW, to - from));
+          const len = Math.min(win.length, csvSize - from);
+          win = win.subarray(0, len);
+          await readFull(src, win, from, `segment ${k} of the entry`);
+          winStart = from;
+        }
+        z.write(win.subarray(from - winStart, to - winStart));
+        await new Promise<void>((res) => z.flush(zlib.constants.Z_FULL_FLUSH, () => res()));
+        const out = got.length === 1 ? got[0] : Buffer.concat(got);
+        got.length = 0;
         zx[b] = pos;
         zx[blocks + 1 + b] = off[b * BLOCK_ROWS];
-        await dst.write(z, 0, z.length, pos);
-        pos += z.length;
+        pending.push(out);
+        pendingBytes += out.length;
+        pos += out.length;
+        if (pendingBytes >= WINDOW) await flushOut();
       }
+      if (pendingBytes > 0) await flushOut();
       zx[blocks] = pos;
       zx[2 * blocks + 1] = off[rows];
+      z.close();
       await dst.close();
       await fsp.writeFile(tmpIdx, new Uint8Array(zx.buffer));
       await fsp.rename(tmpIdx, outIdx);
       await fsp.rename(tmp, out);
     } catch (e) {
+      z.close();
       await dst.close().catch(() => undefined);
       await fsp.rm(tmp, { force: true });
       await fsp.rm(tmpIdx, { force: true });
@@ -152,8 +190,15 @@ export class PackedSegment {
     const z = Buffer.allocUnsafe(this.zx[b1 + 1] - this.zx[b0]);
     await readFull(this.fh, z, this.zx[b0], 'packed segment');
     const parts: Buffer[] = [];
+    // Blocks are small (~6 KB): inflated at once on this thread (the thread pool's round
+    // trip cost more than the inflate; 100 scattered rows = 100 blocks).
     for (let b = b0; b <= b1; b++)
-      parts.push(await inflate(z.subarray(this.zx[b] - this.zx[b0], this.zx[b + 1] - this.zx[b0])));
+      parts.push(
+        // A block ends at a full flush, not at the stream's end: inflated up to its last byte.
+        zlib.inflateRawSync(z.subarray(this.zx[b] - this.zx[b0], this.zx[b + 1] - this.zx[b0]), {
+          finishFlush: zlib.constants.Z_SYNC_FLUSH,
+        }),
+      );
     const skip = from - b0 * BLOCK_ROWS;
     // Blocks end at record starts: the slice holds whole records (atEof only completes a
     // last record without a terminator, as in EntryReader.readRange).
@@ -167,7 +212,9 @@ export class PackedSegment {
       dialect,
     );
     if (recs.length !== skip + count)
-      throw new Error(`packed segment: expected ${skip + count} records at row ${this.firstRow + b0 * BLOCK_ROWS}, parsed ${recs.length}`);
+      throw new Error(
+        `packed segment: expected ${skip + count} records at row ${this.firstRow + b0 * BLOCK_ROWS}, parsed ${recs.length}`,
+      );
     return recs.slice(skip);
   }
 
