@@ -3,7 +3,7 @@
 // against papaparse's reading of the same members and views computed in plain JS.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeDuck } from '../../src/engine/tables/analysis';
+import { closeDuck, plainHeader } from '../../src/engine/tables/analysis';
 import { TableService } from '../../src/engine/tables/table-service';
 import type { RowsPage, TableHandleInfo, ViewSpec } from '../../src/shared/table-api';
 import { writeGimDrop, type GimDropManifest } from '../fixtures/gim-drop';
@@ -293,7 +293,10 @@ describe('sort, filter, search, statistics over the whole table', () => {
     const mh = await svc.openTable(m.root, { table: 'interaction_fact', scope: 'merged' });
     const views: Array<[string, ViewSpec]> = [
       [h.handle, { search: 'a' }],
-      [h.handle, { sort: { column: 'START_TS', desc: true }, filter: [{ column: 'SUBJECT', op: 'not-empty' }] }],
+      [
+        h.handle,
+        { sort: { column: 'START_TS', desc: true }, filter: [{ column: 'SUBJECT', op: 'not-empty' }] },
+      ],
       [mh.handle, { filter: [{ column: 'MEDIA_TYPE_KEY', op: 'not-equals', value: '1' }] }],
       [mh.handle, {}],
     ];
@@ -302,10 +305,16 @@ describe('sort, filter, search, statistics over the whole table', () => {
       const r = await svc.exportView(handle, view, f);
       const grid = await all(handle, view);
       expect(r.rows, JSON.stringify(view)).toBe(grid.totalRows);
-      expect(papaRows(readFileSync(f)).rows, JSON.stringify(view)).toEqual(grid.rows);
+      const back = papaRows(readFileSync(f));
+      expect(back.rows, JSON.stringify(view)).toEqual(grid.rows);
+      expect(back.header).toEqual((await svc.tableInfo(handle)).columns);
       expect(grid.totalRows).toBeGreaterThan(0);
     }
     await svc.closeTable(mh.handle);
+    // DuckDB writes the header itself only where its names need no quoting and are distinct as it sees them.
+    expect(plainHeader(['ID', 'START_TS', 'x_1'])).toBe(true);
+    for (const names of [['id', 'ID'], ['a b'], ['a,b'], ['"q"'], [''], ['1st'], []])
+      expect(plainHeader(names), JSON.stringify(names)).toBe(false);
     await expect(svc.exportView(h.handle, {}, path.join(m.root, 'x.csv'))).rejects.toThrow(/inside the drop/);
   });
 });

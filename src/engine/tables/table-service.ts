@@ -38,6 +38,7 @@ import { isS3Url } from '../storage/location';
 import {
   columnStatistics,
   exportCsv,
+  plainHeader,
   keyUniqueness,
   mergeByKey,
   scopeSql,
@@ -1116,6 +1117,9 @@ export class TableService implements TableApi {
     if (h.scope === 'merged') await this.ensureMerged(h);
     await this.ensureAnalysis(h);
     const body = `${target}.${process.pid}-${Math.random().toString(36).slice(2)}.part`;
+    // Plain names: DuckDB writes the header too, and the file is renamed into place whole.
+    const columns = this.info(h).columns;
+    const plain = plainHeader(columns);
     try {
       const scope = this.scope(h);
       const rows = await withConnection(
@@ -1124,11 +1128,13 @@ export class TableService implements TableApi {
           onProgress: (f) => this.progress(h, 'exporting', Math.round(f * 100), 100, started),
           what: `exporting ${h.table}`,
         },
-        (con) => exportCsv(con, this.ctx(h, scope), spec, body),
+        (con) => exportCsv(con, this.ctx(h, scope), spec, body, plain ? columns : null),
       );
-      const header = this.info(h).columns.map(csvField).join(',') + '\r\n';
-      await fsp.writeFile(target, header);
-      await pipeline(createReadStream(body, { highWaterMark: 1 << 20 }), createWriteStream(target, { flags: 'a' }));
+      if (plain) await fsp.rename(body, target);
+      else {
+        await fsp.writeFile(target, columns.map(csvField).join(',') + '\r\n');
+        await pipeline(createReadStream(body, { highWaterMark: 1 << 20 }), createWriteStream(target, { flags: 'a' }));
+      }
       this.progress(h, 'done', rows, rows, started);
       return { file: target, rows, bytes: (await fsp.stat(target)).size };
     } finally {
