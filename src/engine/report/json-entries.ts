@@ -14,11 +14,6 @@ import { VERSION } from '../version';
 import { reportChunkOf, reportFrame } from './build-report';
 import { jsonBuffers, PRETTY_MAX_CHUNKS } from './render-json';
 
-/** Past this many entries to make, the drop's whole records are loaded at once to make them. */
-const WHOLE_LOAD_AT = 64;
-
-const COMMA = Buffer.from(',');
-
 /** Raise whenever reportChunkOf's output changes: entries kept under another key are made again. */
 export const ENTRY_FORMAT = 1;
 
@@ -42,37 +37,20 @@ export function reportJson(catalog: Catalog, drop: string, judgement: Judgement,
   const key = entryKey(axis);
   const kept = catalog.reportEntryStates(dropId, key);
   const origin = (k: Keyed): { name: string; fingerprint: string; scannedAt: string } => ({ name: k.chunk.name, fingerprint: k.chunk.fingerprint, scannedAt: k.chunk.scannedAt });
-  const stale = ordered.filter((k) => {
-    const e = kept.get(k.chunk.name);
-    return !e || e.fingerprint !== k.chunk.fingerprint || e.scannedAt !== k.chunk.scannedAt;
-  });
-  // Entries are made from whole records: many of them (a first report) read in one query
-  // rather than one record at a time through each summary; the same record, or else the
-  // summary's own (which reads its rest when asked).
-  const whole = stale.length > WHOLE_LOAD_AT ? new Map(catalog.loadChunks(dropId).map((c) => [c.name, c])) : null;
   const made = new Map<string, Buffer>();
-  for (const k of stale) {
-    const w = whole?.get(k.chunk.name);
-    const from = w && w.fingerprint === k.chunk.fingerprint && w.scannedAt === k.chunk.scannedAt ? { ...k, chunk: w } : k;
-    made.set(k.chunk.name, Buffer.from(JSON.stringify(reportChunkOf(from, axis))));
+  for (const k of ordered) {
+    const e = kept.get(k.chunk.name);
+    if (!e || e.fingerprint !== k.chunk.fingerprint || e.scannedAt !== k.chunk.scannedAt) made.set(k.chunk.name, Buffer.from(JSON.stringify(reportChunkOf(k, axis))));
   }
-  const joinMade = (): Buffer => {
-    const parts: Buffer[] = [];
-    ordered.forEach((k, i) => {
-      if (i) parts.push(COMMA);
-      parts.push(made.get(k.chunk.name) ?? Buffer.from(JSON.stringify(reportChunkOf(k, axis))));
-    });
-    return Buffer.concat(parts);
-  };
   let joined: Buffer | null = null;
   try {
-    // Kept for the next report; unless this report made them all, all read back joined.
-    catalog.saveReportEntries(dropId, key, stale.map((k) => ({ ...origin(k), entry: made.get(k.chunk.name)! })));
-    if (made.size < ordered.length) joined = catalog.joinedReportEntries(dropId, key, ordered.map(origin));
+    // Kept for the next report, then all of them read back joined.
+    catalog.saveReportEntries(dropId, key, ordered.filter((k) => made.has(k.chunk.name)).map((k) => ({ ...origin(k), entry: made.get(k.chunk.name)! })));
+    joined = catalog.joinedReportEntries(dropId, key, ordered.map(origin));
   } catch {
     /* a read-only or busy catalog: this report's entries are made here */
   }
-  // Made here: all of them, or another connection recorded a chunk again meanwhile.
-  joined ??= joinMade();
+  // Another connection recorded a chunk again meanwhile (or nothing could be kept): made here.
+  joined ??= Buffer.from(ordered.map((k) => JSON.stringify(reportChunkOf(k, axis))).join(','));
   return { summary: report.summary, pieces: jsonBuffers(report, { chunks: joined }) };
 }
