@@ -11,7 +11,7 @@ import type { Judgement } from './checks/time';
 import { resolveCoverage } from './coverage';
 import { ADAPTERS, recogniseDrop } from './formats/registry';
 import { emptyInspection, readOptionsTag, revisionTag, type ChunkCandidate, type ChunkInspection, type DropAdapter, type ReadOptions } from './formats/types';
-import { walkDrop, type KeptListings, type WalkResult } from './fs/walk';
+import { walkDrop, type WalkResult } from './fs/walk';
 import { DEFAULT_MAX_MEMBER_BYTES } from './parts/limits';
 import { refuseInsideDrop } from './fs/write-guard';
 import { isS3Url, parseS3Url, s3UrlOf } from './storage/location';
@@ -112,7 +112,7 @@ export async function resolveDrop(dropPath: string): Promise<string> {
 export async function discoverDrop(
   drop: string,
   signal?: AbortSignal,
-  opts: { followLinks?: boolean; io?: StoreStats; store?: DropStore; listings?: KeptListings } = {},
+  opts: { followLinks?: boolean; io?: StoreStats; store?: DropStore } = {},
 ): Promise<{ adapter: DropAdapter; chunks: ChunkCandidate[]; walk: WalkResult }> {
   let walk: WalkResult;
   if (isS3Url(drop)) {
@@ -128,7 +128,7 @@ export async function discoverDrop(
         opts.io.bytesRead += store.stats.bytesRead;
       }
     }
-  } else walk = await walkDrop(drop, { signal, followLinks: opts.followLinks, listings: opts.listings });
+  } else walk = await walkDrop(drop, { signal, followLinks: opts.followLinks });
   const { files, unreadable } = walk;
   const root = unreadable.find((u) => u.rel === '.');
   if (root) throw new EngineError('unreadable', `${drop} cannot be listed: ${root.error}`);
@@ -185,18 +185,13 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
   };
   emit();
 
-  // The folder listings of the last walk: unchanged folders are stat'ed, not listed (--verify lists all).
-  const before = shared ? undefined : req.catalog.drop(drop);
-  const listings: KeptListings | undefined = shared
-    ? undefined
-    : { kept: before && !req.verify ? req.catalog.dirListings(before.id) : new Map(), fresh: new Map(), visited: new Set() };
-  const { adapter, chunks, walk } = await discoverDrop(drop, req.signal, { followLinks: req.followLinks, io, store: shared, listings });
+  const { adapter, chunks, walk } = await discoverDrop(drop, req.signal, { followLinks: req.followLinks, io, store: shared });
   // Other reading options read other results: chunks read with others are read again.
   const tag = readOptionsTag(req.read) + revisionTag(adapter);
   if (tag) for (const c of chunks) c.fingerprint += tag;
   const dropRow = req.catalog.ensureDrop(drop, adapter.format);
   const entries = entryProblems(walk);
-  req.catalog.saveEntryProblems(dropRow.id, entries, listings);
+  req.catalog.saveEntryProblems(dropRow.id, entries);
   const known = req.catalog.fingerprints(dropRow.id);
   const todo: ChunkCandidate[] = chunks.filter((c) => req.verify || known.get(c.name) !== c.fingerprint);
   const removed = req.catalog.removeChunksExcept(dropRow.id, new Set(chunks.map((c) => c.name)));

@@ -12,8 +12,6 @@ import { emptyInspection, type ChunkCandidate, type ChunkInspection } from '../f
 import { EngineError, type ChunkRecord, type StoredFile } from '../model';
 import { NO_EXTENT, type Extent } from '../../shared/family';
 import { MIGRATIONS } from './migrations';
-import { decodeEntries, encodeEntries } from '../fs/listings';
-import type { KeptListings, Listing } from '../fs/walk';
 import { decodeRecord, decodeRows, decodeSummary, encodeRecord, encodeSummary, type Row } from './records';
 
 export interface CatalogOptions {
@@ -313,34 +311,13 @@ export class Catalog {
     })();
   }
 
-  /**
-   * Replaces the problems the last walk found about the drop's entries (entryProblems) and,
-   * given the walk's listings, the folder listings kept for the next walk: those it listed
-   * afresh are kept, those of folders it no longer entered are forgotten (one transaction).
-   */
-  saveEntryProblems(dropId: number, problems: Problem[], listings?: Pick<KeptListings, 'fresh' | 'visited'>): void {
+  /** Replaces the problems the last walk found about the drop's entries (entryProblems). */
+  saveEntryProblems(dropId: number, problems: Problem[]): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM drop_entry_problems WHERE drop_id = ?').run(dropId);
       const ins = this.db.prepare('INSERT INTO drop_entry_problems (drop_id, seq, kind, severity, message, detail) VALUES (?, ?, ?, ?, ?, ?)');
       problems.forEach((p, i) => ins.run(dropId, i, p.kind, p.severity, p.message, p.detail ? json(p.detail) : null));
-      if (!listings) return;
-      const gone = (this.db.prepare('SELECT rel FROM drop_dirs WHERE drop_id = ?').pluck().all(dropId) as string[]).filter((rel) => !listings.visited.has(rel));
-      const del = this.db.prepare('DELETE FROM drop_dirs WHERE drop_id = ? AND rel = ?');
-      for (const rel of gone) del.run(dropId, rel);
-      const put = this.db.prepare('INSERT OR REPLACE INTO drop_dirs (drop_id, rel, stamp, entries) VALUES (?, ?, ?, ?)');
-      for (const [rel, l] of listings.fresh) put.run(dropId, rel, l.stamp, encodeEntries(l.entries));
     })();
-  }
-
-  /** The folder listings kept from the drop's last walk (fs/listings.ts), by folder. */
-  dirListings(dropId: number): Map<string, Listing> {
-    const out = new Map<string, Listing>();
-    const rows = this.db.prepare('SELECT rel, stamp, entries FROM drop_dirs WHERE drop_id = ?').raw().all(dropId) as Array<[string, string, Buffer]>;
-    for (const [rel, stamp, bytes] of rows) {
-      const entries = decodeEntries(bytes);
-      if (entries) out.set(rel, { stamp, entries });
-    }
-    return out;
   }
 
   entryProblems(dropId: number): Problem[] {

@@ -138,17 +138,6 @@ export const MIGRATIONS: Migration[] = [
       if (summary !== null) set.run(id, summary);
     }
   },
-  // 8: folder listings kept between walks (fs/listings.ts): a folder whose stamp is unchanged
-  // is stat'ed, not listed again.
-  `
-  CREATE TABLE drop_dirs (
-    drop_id INTEGER NOT NULL REFERENCES drops(id) ON DELETE CASCADE,
-    rel TEXT NOT NULL,
-    stamp TEXT NOT NULL,
-    entries BLOB NOT NULL,
-    PRIMARY KEY (drop_id, rel)
-  );
-  `,
 ];
 
 function backfillInfoMartParts(db: Database.Database): void {

@@ -12,7 +12,6 @@
 // async calls each went through libuv's 4-thread pool and made the walk most of a re-scan
 // (~260 ms for a 1,000-chunk drop, ~30 ms this way); the yields keep a server responsive.
 import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { listingStamp, reliableStamp } from './listings';
 import path from 'node:path';
 import { escapeName } from './names';
 
@@ -34,32 +33,6 @@ export interface WalkOptions {
   /** Follow symbolic links that lead outside the drop (default: list them, do not follow). */
   followLinks?: boolean;
   signal?: AbortSignal;
-  /**
-   * Folder listings kept from an earlier walk (listings.ts): a folder whose stamp (inode,
-   * mtime, ctime) is unchanged holds the same names, so it is stat'ed instead of listed.
-   * The walk puts every folder it lists in `fresh`.
-   */
-  listings?: KeptListings;
-}
-
-/** One folder's names (bytes) and entry types, as a listing gives them. */
-export interface Listing {
-  stamp: string;
-  entries: Array<[name: Buffer, type: EntryType]>;
-}
-
-/** An entry's type as a listing gives it ('unknown': file systems without d_type). */
-export type EntryType = 'file' | 'dir' | 'link' | 'fifo' | 'socket' | 'block' | 'char' | 'unknown';
-
-export interface KeptListings {
-  /** Folder (drop-relative, '' for the root) → its listing when last walked. */
-  kept: Map<string, Listing>;
-  /** Filled by the walk: folders it listed (stamp and names as read now). */
-  fresh: Map<string, Listing>;
-  /** Filled by the walk: every folder it entered, listed or kept. */
-  visited: Set<string>;
-  /** The time stamps are judged against (default: now; for tests). */
-  nowMs?: number;
 }
 
 export interface UnreadableEntry {
@@ -113,55 +86,34 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
   const rootPrefix = realRoot[realRoot.length - 1] === 0x2f ? realRoot : Buffer.concat([realRoot, SLASH]);
   const inside = (real: Buffer): boolean => real.equals(realRoot) || (real.length > rootPrefix.length && real.subarray(0, rootPrefix.length).equals(rootPrefix));
 
-  // A folder's entries, sorted by name: kept from the last walk when its stamp says it is
-  // unchanged (one stat instead of a listing), else listed (and handed back as fresh).
-  const kept = options.listings;
-  function list(abs: Buffer, rel: string): Array<[Buffer, EntryType]> {
-    let stamp: string | null = null;
-    if (kept) {
-      const st = statSync(abs);
-      stamp = listingStamp(st);
-      const before = kept.kept.get(rel);
-      kept.visited.add(rel);
-      if (before && before.stamp === stamp) return before.entries;
-      // A folder changed within the file system's timestamp granularity of now may change
-      // again without its stamp changing: listed, but not kept.
-      if (!reliableStamp(st, kept.nowMs ?? Date.now())) stamp = null;
-    }
-    const dirents = readdirSync(abs, { encoding: 'buffer', withFileTypes: true });
-    dirents.sort((a, b) => Buffer.compare(a.name, b.name));
-    const entries = dirents.map((d): [Buffer, EntryType] => [d.name, typeOf(d)]);
-    if (kept && stamp !== null) kept.fresh.set(rel, { stamp, entries });
-    return entries;
-  }
-
   // `real`: the folder's real path when its parent's real path and a plain (not linked)
   // entry give it; otherwise (a link, an entry of unknown type) it is resolved here. A real
   // path per folder was 3000 realpath calls (~18,000 readlink system calls) for 3000 chunks.
   async function visit(abs: Buffer, rel: string, depth: number, knownReal?: Buffer): Promise<void> {
     options.signal?.throwIfAborted();
-    let entries: Array<[Buffer, EntryType]>;
+    let entries: Dirent<Buffer>[];
     let realDir: Buffer;
     try {
       realDir = knownReal ?? realpathSync.native(abs, { encoding: 'buffer' });
       const real = realDir.toString('latin1');
       if (seen.has(real)) return;
       seen.add(real);
-      entries = list(abs, rel);
+      entries = readdirSync(abs, { encoding: 'buffer', withFileTypes: true });
     } catch (e) {
       out.unreadable.push(unreadable(rel || '.', e, 'folder'));
       return;
     }
     await tick();
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
     const subdirs: Array<[Buffer, string, Buffer | undefined]> = [];
     const realPrefix = realDir[realDir.length - 1] === 0x2f ? realDir : Buffer.concat([realDir, SLASH]);
-    for (const [dName, type] of entries) {
-      const name = escapeName(dName).text;
-      const childAbs = Buffer.concat([abs, SLASH, dName]);
+    for (const d of entries) {
+      const name = escapeName(d.name).text;
+      const childAbs = Buffer.concat([abs, SLASH, d.name]);
       const childRel = rel ? `${rel}/${name}` : name;
       let st: Stats | undefined;
       try {
-        if (type === 'link') {
+        if (d.isSymbolicLink()) {
           const target = realpathSync.native(childAbs, { encoding: 'buffer' });
           if (!inside(target) && !options.followLinks) {
             out.outsideLinks.push({ rel: childRel, target: escapeName(target).text });
@@ -170,18 +122,18 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
         }
         // Dirent types come free with the listing; only files need a stat (size, mtime), and
         // links and file systems without d_type need one to learn what they are.
-        if (type === 'dir') {
-          if (depth < maxDepth && !skip(name)) subdirs.push([childAbs, childRel, Buffer.concat([realPrefix, dName])]);
+        if (d.isDirectory()) {
+          if (depth < maxDepth && !skip(name)) subdirs.push([childAbs, childRel, Buffer.concat([realPrefix, d.name])]);
           continue;
         }
-        if (type === 'fifo' || type === 'socket' || type === 'block' || type === 'char') {
-          out.special.push({ rel: childRel, type: TYPE_WORDS[type] });
+        if (d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice()) {
+          out.special.push({ rel: childRel, type: kindOf(d) });
           continue;
         }
         st = statSync(childAbs, { throwIfNoEntry: false });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT') out.unreadable.push(unreadable(childRel, e, type === 'dir' ? 'folder' : 'entry'));
+        if (code !== 'ENOENT') out.unreadable.push(unreadable(childRel, e, d.isDirectory() ? 'folder' : 'entry'));
         continue; // ENOENT: a dangling link or a file that vanished since the listing
       }
       await tick();
@@ -223,19 +175,6 @@ function describe(e: NodeJS.ErrnoException): string {
     default:
       return e.message.split(',')[0];
   }
-}
-
-const TYPE_WORDS = { fifo: 'FIFO', socket: 'socket', block: 'block device', char: 'character device' } as const;
-
-function typeOf(d: Dirent<Buffer>): EntryType {
-  if (d.isFile()) return 'file';
-  if (d.isDirectory()) return 'dir';
-  if (d.isSymbolicLink()) return 'link';
-  if (d.isFIFO()) return 'fifo';
-  if (d.isSocket()) return 'socket';
-  if (d.isBlockDevice()) return 'block';
-  if (d.isCharacterDevice()) return 'char';
-  return 'unknown';
 }
 
 function kindOf(d: { isFIFO(): boolean; isSocket(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean }): string {
