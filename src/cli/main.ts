@@ -12,7 +12,7 @@ import { EngineError } from '../engine/model';
 import { cadenceOf, parseDuration } from '../engine/options';
 import { readOptionsFrom } from './read-options';
 import { buildReport } from '../engine/report/build-report';
-import { reportJson } from '../engine/report/json-entries';
+import { jsonPieces } from '../engine/report/render-json';
 import { resolveDrop, scanDrop } from '../engine/scan';
 import { VERSION } from '../engine/version';
 import type { ScanReport } from '../shared/report';
@@ -196,12 +196,6 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
       onProgress: values.quiet || values.json ? undefined : (p) => bar.update(p),
     });
     bar.done();
-    if (values.json && !asReport) {
-      // The contract's document, written as bytes: each chunk's entry as the catalog keeps it.
-      const { summary, pieces } = reportJson(catalog, outcome.drop, cadence, outcome.checked);
-      for (const piece of pieces) process.stdout.write(piece);
-      return summary.errors > 0 && !values['exit-zero'] ? 1 : 0;
-    }
     const report: ScanReport = buildReport(catalog, outcome.drop, cadence, outcome.checked);
     if (asReport) {
       // Loaded here: the renderers are the largest part of the CLI, and only `report` needs them.
@@ -211,6 +205,8 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
         writeFileSync(output, out.content);
         process.stderr.write(`wrote ${values.output} (${report.summary.errors} errors, ${report.summary.warnings} warnings)\n`);
       } else process.stdout.write(out.content);
+    } else if (values.json) {
+      for (const piece of jsonPieces(report)) process.stdout.write(piece);
     } else {
       process.stderr.write(humanSummary(report));
       process.stderr.write(`  (${outcome.inspected} chunks read, ${outcome.reused} unchanged since the last scan; ${ioSummary(outcome.drop, outcome.io)})\n`);

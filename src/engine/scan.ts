@@ -51,7 +51,7 @@ export interface ScanOutcome {
   /** What reading the drop cost: requests to its store and object bytes read. */
   io: StoreStats;
   /**
-   * What the checks ran on and found (summaries: catalog.loadSummaries), for a report under the same judgement (buildReport's
+   * What the checks ran on and found, for a report under the same judgement (buildReport's
    * `checked`): a 3000-chunk drop is not loaded and checked twice.
    */
   checked?: ScanChecked;
@@ -281,7 +281,7 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
     // The workers have their jobs (pool.run spawns them at once): the records the checks
     // need are loaded meanwhile, on this thread, instead of after them (a fresh process's
     // one full read; only the chunks recorded from here on are read again after).
-    if (todo.length) req.catalog.loadSummaries(dropRow.id);
+    if (todo.length) req.catalog.loadChunks(dropRow.id);
     await inspecting;
     flush();
   } catch (e) {
@@ -303,7 +303,7 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
 
   progress.phase = 'checking';
   emit();
-  const records = req.catalog.loadSummaries(dropRow.id);
+  const records = req.catalog.loadChunks(dropRow.id);
   const problems = dropProblems(records, adapter, req.cadence, entries);
   // The drop's error and warning counts (recent drops) include each chunk's own problems.
   req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, records.flatMap((c) => c.problems));

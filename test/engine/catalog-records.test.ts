@@ -45,8 +45,6 @@ describe('chunk records kept whole', () => {
         expect(rows.length).toBeGreaterThan(3);
         expect(rows.some((r) => r.problems.length > 0)).toBe(true);
         expect(catalog.loadChunks(o.dropId)).toEqual(rows);
-        // Summaries (files and parts read when first asked for) are the same records.
-        expect(catalog.loadSummaries(o.dropId)).toEqual(rows);
         // The report the scan's own records and problems give is the one the catalog gives.
         expect(buildReport(catalog, o.drop, cadence, o.checked)).toEqual(buildReport(catalog, o.drop, cadence));
         expect(buildReport(catalog, o.drop, cadence, o.checked)).toEqual(buildReport(catalog, o.drop, cadenceOf({ asOf: m.asOf })));
@@ -58,22 +56,12 @@ describe('chunk records kept whole', () => {
         } finally {
           other.close();
         }
-        // A summary missing: the record whole; a record missing beside its summary: the rest
-        // of it from the rows.
-        catalog.db.prepare('DELETE FROM chunk_summaries WHERE chunk_id % 3 = 0').run();
-        const partial = new Catalog(file);
-        try {
-          expect(partial.loadSummaries(o.dropId)).toEqual(rows);
-        } finally {
-          partial.close();
-        }
         // … and from the rows where a record is missing or of another format.
         catalog.db.prepare(`UPDATE chunks SET record = NULL WHERE id % 2 = 0`).run();
         catalog.db.prepare(`UPDATE chunks SET record = '{"v":0}' WHERE id % 2 = 1`).run();
         const old = new Catalog(file);
         try {
           expect(old.loadChunks(o.dropId)).toEqual(rows);
-          expect(old.loadSummaries(o.dropId)).toEqual(rows);
         } finally {
           old.close();
         }

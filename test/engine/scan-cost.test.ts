@@ -68,11 +68,10 @@ describe('scan cost per chunk', () => {
     // Besides the saves, a scan has three transactions (entry problems, removals, its end).
     expect(perChunk.transactions).toBe(3 + 12);
     expect(batched.transactions).toBe(3 + 3);
-    // The inserts (chunk, tables, problems, summary) are prepared once per catalog, however
-    // many chunks and batches.
+    // The inserts are prepared once per catalog, however many chunks and batches.
     const inserts = (p: string[]) => p.filter((s) => /INSERT INTO chunk/.test(s)).length;
-    expect(inserts(perChunk.prepared)).toBe(4);
-    expect(inserts(batched.prepared)).toBe(4);
+    expect(inserts(perChunk.prepared)).toBe(3);
+    expect(inserts(batched.prepared)).toBe(3);
   });
 
   it('a re-scan reads back only the chunks that changed; the report reuses what the scan loaded', async () => {

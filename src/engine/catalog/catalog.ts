@@ -8,11 +8,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Problem } from '../../shared/report';
-import { emptyInspection, type ChunkCandidate, type ChunkInspection } from '../formats/types';
+import type { ChunkCandidate, ChunkInspection } from '../formats/types';
 import { EngineError, type ChunkRecord, type StoredFile } from '../model';
 import { NO_EXTENT, type Extent } from '../../shared/family';
 import { MIGRATIONS } from './migrations';
-import { decodeRecord, decodeRows, decodeSummary, encodeRecord, encodeSummary, type Row } from './records';
+import { decodeRecord, decodeRows, encodeRecord, type Row } from './records';
 
 export interface CatalogOptions {
   /** Path of an addon built for another ABI (Electron); see src/main/native-sqlite.ts. */
@@ -54,12 +54,6 @@ export interface ChunkToSave {
   coverage?: Extent;
 }
 
-/** What a chunk's kept report entry was made from: its record, by fingerprint and scan time. */
-export interface EntryOrigin {
-  fingerprint: string;
-  scannedAt: string;
-}
-
 /** A drop's loaded records, by chunk id, and the names written since they were loaded. */
 interface RecordCache {
   dataVersion: number;
@@ -73,10 +67,8 @@ const NAMES_PER_QUERY = 500;
 
 export class Catalog {
   readonly db: Database.Database;
-  /** Kept records by drop: whole ones (loadChunks) and summaries (loadSummaries). */
-  private readonly caches = { whole: new Map<number, RecordCache>(), summary: new Map<number, RecordCache>() };
+  private readonly cache = new Map<number, RecordCache>();
   private stmts: ReturnType<Catalog['prepareWrites']> | null = null;
-  private wholeStmt: Database.Statement | null = null;
 
   constructor(readonly file: string, options: CatalogOptions = {}) {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -175,10 +167,8 @@ export class Catalog {
     this.db.transaction(() => {
       for (const it of items) this.writeChunk(st, dropId, it);
     })();
-    for (const kept of Object.values(this.caches)) {
-      const cache = kept.get(dropId);
-      if (cache) for (const it of items) cache.dirty.add(it.chunk.name);
-    }
+    const cache = this.cache.get(dropId);
+    if (cache) for (const it of items) cache.dirty.add(it.chunk.name);
   }
 
   private prepareWrites() {
@@ -187,7 +177,6 @@ export class Catalog {
       chunk: this.db.prepare(`INSERT INTO chunks (${CHUNK_COLUMNS.join(', ')}) VALUES (${CHUNK_COLUMNS.map(() => '?').join(', ')})`),
       table: this.db.prepare(`INSERT INTO chunk_tables (${TABLE_COLUMNS.join(', ')}) VALUES (${TABLE_COLUMNS.map(() => '?').join(', ')})`),
       problem: this.db.prepare(`INSERT INTO chunk_problems (${PROBLEM_COLUMNS.join(', ')}) VALUES (${PROBLEM_COLUMNS.map(() => '?').join(', ')})`),
-      summary: this.db.prepare('INSERT INTO chunk_summaries (chunk_id, summary) VALUES (?, ?)'),
     };
   }
 
@@ -217,64 +206,11 @@ export class Catalog {
       chunk_id: 0, seq: i, kind: p.kind, severity: p.severity, tbl: p.table, message: p.message, detail: p.detail ? json(p.detail) : null,
     }));
     // The whole record, decoded from exactly the rows written beside it (records.ts).
-    const rec = decodeRows([row], tables, problems).get(0)!;
-    row.record = encodeRecord(rec);
-
+    row.record = encodeRecord(decodeRows([row], tables, problems).get(0)!);
     st.del.run(dropId, c.name);
     const chunkId = Number(st.chunk.run(bound(row, CHUNK_COLUMNS)).lastInsertRowid);
     for (const t of tables) st.table.run(bound({ ...t, chunk_id: chunkId }, TABLE_COLUMNS));
     for (const p of problems) st.problem.run(bound({ ...p, chunk_id: chunkId }, PROBLEM_COLUMNS));
-    st.summary.run(chunkId, encodeSummary(rec));
-  }
-
-  /**
-   * Which of the drop's chunks have a report entry kept under `key` (report/json-entries.ts),
-   * by chunk name: the fingerprint and scan time of the record it was made from.
-   */
-  reportEntryStates(dropId: number, key: string): Map<string, EntryOrigin> {
-    const rows = this.db
-      .prepare('SELECT c.name, c.fingerprint, c.scanned_at FROM chunk_entries e JOIN chunks c ON c.id = e.chunk_id WHERE c.drop_id = ? AND e.entry_key = ?')
-      .raw()
-      .all(dropId, key) as Array<[string, string, string]>;
-    return new Map(rows.map(([name, fingerprint, scannedAt]) => [name, { fingerprint, scannedAt }]));
-  }
-
-  /**
-   * Keeps report entries made from the records named (one transaction). An entry is kept only
-   * on the row it was made from: a chunk recorded again since (another fingerprint or scan
-   * time) keeps none until the next report makes one.
-   */
-  saveReportEntries(dropId: number, key: string, items: Array<{ name: string; entry: Buffer } & EntryOrigin>): void {
-    if (!items.length) return;
-    const set = this.db.prepare(
-      `INSERT OR REPLACE INTO chunk_entries (chunk_id, entry_key, entry)
-         SELECT id, ?, ? FROM chunks WHERE drop_id = ? AND name = ? AND fingerprint = ? AND scanned_at = ?`,
-    );
-    this.db.transaction(() => {
-      for (const it of items) set.run(key, it.entry, dropId, it.name, it.fingerprint, it.scannedAt);
-    })();
-  }
-
-  /**
-   * The kept entries of these chunks, in this order, joined with commas: one buffer, joined by
-   * SQLite (thousands of small buffers, each allocated and then copied again, cost more
-   * than the text). Null unless every chunk has its entry, made from the record named.
-   */
-  joinedReportEntries(dropId: number, key: string, chunks: Array<{ name: string } & EntryOrigin>): Buffer | null {
-    // CROSS JOIN keeps the list outermost, each chunk found by its (drop_id, name) index, so
-    // the entries come in the list's order; an ORDER BY inside group_concat sorted 13 MB of
-    // them again for 3000 chunks. The order is checked (the list's positions, as they came).
-    const row = this.db
-      .prepare(
-        `SELECT count(*), group_concat(j.key, ','), CAST(group_concat(e.entry, ',') AS BLOB)
-           FROM json_each(?) j
-           CROSS JOIN chunks c ON c.drop_id = ? AND c.name = j.value ->> 0 AND c.fingerprint = j.value ->> 1 AND c.scanned_at = j.value ->> 2
-           CROSS JOIN chunk_entries e ON e.chunk_id = c.id AND e.entry_key = ?`,
-      )
-      .raw()
-      .get(JSON.stringify(chunks.map((c) => [c.name, c.fingerprint, c.scannedAt])), dropId, key) as [number, string | null, Buffer | null];
-    if (row[0] !== chunks.length || (row[1] ?? '') !== chunks.map((_, i) => i).join(',')) return null;
-    return row[2] ?? Buffer.alloc(0);
   }
 
   /** Forgets chunks whose files are gone from the drop. */
@@ -282,10 +218,8 @@ export class Catalog {
     const names = (this.db.prepare('SELECT name FROM chunks WHERE drop_id = ?').pluck().all(dropId) as string[]).filter((n) => !keep.has(n));
     const del = (this.stmts ??= this.prepareWrites()).del;
     this.db.transaction(() => names.forEach((n) => del.run(dropId, n)))();
-    for (const kept of Object.values(this.caches)) {
-      const cache = kept.get(dropId);
-      if (cache) for (const n of names) cache.dirty.add(n);
-    }
+    const cache = this.cache.get(dropId);
+    if (cache) for (const n of names) cache.dirty.add(n);
     return names.length;
   }
 
@@ -339,26 +273,12 @@ export class Catalog {
    * the records.
    */
   loadChunks(dropId: number): ChunkRecord[] {
-    return this.load(dropId, 'whole');
-  }
-
-  /**
-   * loadChunks for the checks and a report, on this thread: each record's files and tables'
-   * parts (more than half of it, and what neither needs of a drop of Info Mart chunks) are
-   * read from the catalog when first asked for (records.ts, decodeSummary). Not for sending
-   * to another thread (its lazy arrays are proxies, which do not clone).
-   */
-  loadSummaries(dropId: number): ChunkRecord[] {
-    return this.load(dropId, 'summary');
-  }
-
-  private load(dropId: number, kind: keyof Catalog['caches']): ChunkRecord[] {
     const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
-    let cache = this.caches[kind].get(dropId);
+    let cache = this.cache.get(dropId);
     if (!cache || cache.dataVersion !== dataVersion) {
       cache = { dataVersion, byId: new Map(), idOf: new Map(), dirty: new Set() };
-      this.caches[kind].set(dropId, cache);
-      this.readRecords(dropId, null, cache, kind);
+      this.cache.set(dropId, cache);
+      this.readRecords(dropId, null, cache);
     } else if (cache.dirty.size) {
       const names = [...cache.dirty];
       cache.dirty.clear();
@@ -367,7 +287,7 @@ export class Catalog {
         if (id !== undefined) cache.byId.delete(id);
         cache.idOf.delete(n);
       }
-      for (let i = 0; i < names.length; i += NAMES_PER_QUERY) this.readRecords(dropId, names.slice(i, i + NAMES_PER_QUERY), cache, kind);
+      for (let i = 0; i < names.length; i += NAMES_PER_QUERY) this.readRecords(dropId, names.slice(i, i + NAMES_PER_QUERY), cache);
     }
     return [...cache.byId.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
   }
@@ -376,59 +296,23 @@ export class Catalog {
    * Reads the drop's chunks (all, or those named) into the cache: each from its record column,
    * and from its rows where that is missing or of another format (records.ts).
    */
-  private readRecords(dropId: number, names: string[] | null, cache: RecordCache, kind: keyof Catalog['caches']): void {
+  private readRecords(dropId: number, names: string[] | null, cache: RecordCache): void {
     const only = names ? ` AND c.name IN (${names.map(() => '?').join(', ')})` : '';
     // No ORDER BY: sorting by id put every record through a temporary b-tree (an 18 MB temp
-    // file for 3000 chunks); loadChunks orders by id itself. A summary is in a table of its
-    // own: a column after chunks.record is reached through the record's overflow pages.
-    const text = kind === 'whole' ? 'c.record' : '(SELECT summary FROM chunk_summaries WHERE chunk_id = c.id)';
-    const rows = this.db.prepare(`SELECT c.id, c.fingerprint, ${text} FROM chunks c WHERE c.drop_id = ?${only}`).raw().all(dropId, ...(names ?? [])) as Array<[number, string, string | null]>;
+    // file for 3000 chunks); loadChunks orders by id itself.
+    const rows = this.db.prepare(`SELECT c.id, c.fingerprint, c.record FROM chunks c WHERE c.drop_id = ?${only}`).raw().all(dropId, ...(names ?? [])) as Array<[number, string, string | null]>;
     const columnLists = new Map<string, string[]>();
     const fromRows: number[] = [];
-    const wholes: Array<[number, string]> = [];
-    for (const [id, fingerprint, t] of rows) {
-      const rec =
-        kind === 'whole'
-          ? decodeRecord(t, fingerprint, columnLists)
-          : decodeSummary(t, fingerprint, columnLists, (name) => this.wholeRecord(dropId, id, name, fingerprint, columnLists));
+    for (const [id, fingerprint, text] of rows) {
+      const rec = decodeRecord(text, fingerprint, columnLists);
       if (!rec) {
-        if (kind === 'whole') fromRows.push(id);
-        else wholes.push([id, fingerprint]);
+        fromRows.push(id);
         continue;
       }
       cache.byId.set(id, rec);
       cache.idOf.set(rec.name, id);
     }
-    // Chunks without a summary (a catalog's that a migration could not make one for): whole.
-    for (const [id, fingerprint] of wholes) {
-      const rec = this.wholeRecord(dropId, id, null, fingerprint, columnLists);
-      if (!rec.name) continue;
-      cache.byId.set(id, rec);
-      cache.idOf.set(rec.name, id);
-    }
     for (let i = 0; i < fromRows.length; i += NAMES_PER_QUERY) this.readRows(fromRows.slice(i, i + NAMES_PER_QUERY), cache);
-  }
-
-  /**
-   * The whole record of a chunk: from its record column, else its rows. For a summary's lazy
-   * part this is the row the summary came from, unless another connection has replaced the
-   * chunk since (the kept records are dropped at the next load): then the chunk's row of
-   * now, found by name, is what there is (and an empty record if it is gone).
-   */
-  private wholeRecord(dropId: number, id: number, name: string | null, fingerprint: string, columnLists: Map<string, string[]>): ChunkRecord {
-    const byId = (this.wholeStmt ??= this.db.prepare('SELECT id, fingerprint, record FROM chunks WHERE id = ?').raw());
-    let row = byId.get(id) as [number, string, string | null] | undefined;
-    if (name !== null && row && row[1] !== fingerprint) row = undefined;
-    if (!row && name !== null) row = this.db.prepare('SELECT id, fingerprint, record FROM chunks WHERE drop_id = ? AND name = ?').raw().get(dropId, name) as typeof row;
-    if (row) {
-      const rec = decodeRecord(row[2], row[1], columnLists);
-      if (rec && (name === null || rec.name === name)) return rec;
-      const cache: RecordCache = { dataVersion: 0, byId: new Map(), idOf: new Map(), dirty: new Set() };
-      this.readRows([row[0]], cache);
-      const fromRows = cache.byId.get(row[0]);
-      if (fromRows && (name === null || fromRows.name === name)) return fromRows;
-    }
-    return { ...emptyInspection(), name: name ?? '', dir: '', files: [], series: '', coverage: NO_EXTENT, nameKey: null, nameTs: null, fingerprint, scannedAt: '' };
   }
 
   /** Decodes the chunks of these ids from their rows (an older catalog's, or a record of another format). */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { RFC4180, type PartSpec } from '../../shared/family';
 import { classifyGimFile } from '../formats/gim/name';
-import { backfillRecords, summaryOfRecordText } from './records';
+import { backfillRecords } from './records';
 
 export type Migration = string | ((db: Database.Database) => void);
 
@@ -113,30 +113,6 @@ export const MIGRATIONS: Migration[] = [
   (db) => {
     db.exec('ALTER TABLE chunks ADD COLUMN record TEXT');
     backfillRecords(db);
-  },
-  // 7: what a re-scan of thousands of chunks reads instead of every whole record, each in a
-  // table of its own (a column after chunks.record is reached only through the record's
-  // overflow pages): a chunk's summary (records.ts: the record without files and parts, for
-  // the checks) and its finished report entry (report/json-entries.ts: its JSON, with the key
-  // of what shaped it). Both are derived from the record and go with its row.
-  (db) => {
-    db.exec(`
-      CREATE TABLE chunk_summaries (
-        chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
-        summary TEXT NOT NULL
-      );
-      CREATE TABLE chunk_entries (
-        chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
-        entry_key TEXT NOT NULL,
-        entry BLOB NOT NULL
-      );
-    `);
-    const rows = db.prepare('SELECT id, record FROM chunks').raw().all() as Array<[number, string | null]>;
-    const set = db.prepare('INSERT INTO chunk_summaries (chunk_id, summary) VALUES (?, ?)');
-    for (const [id, record] of rows) {
-      const summary = summaryOfRecordText(record);
-      if (summary !== null) set.run(id, summary);
-    }
   },
 ];
 

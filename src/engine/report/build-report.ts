@@ -4,11 +4,11 @@ import type { Problem, ReportChunk, ScanReport } from '../../shared/report';
 import type { Catalog } from '../catalog/catalog';
 import type { ScanChecked } from '../scan';
 import { dropProblems, resolveJudgement } from '../checks/index';
-import { continuityOrder, type Keyed } from '../checks/order';
+import { continuityOrder } from '../checks/order';
 import type { Judgement } from '../checks/time';
 import { adapterFor } from '../formats/registry';
 import { EngineError } from '../model';
-import { describeSource, type AxisKind } from '../../shared/family';
+import { describeSource } from '../../shared/family';
 import { VERSION } from '../version';
 import { actionFor } from './actions';
 
@@ -19,25 +19,6 @@ const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
  * way, so a scan and its report load and check the drop once.
  */
 export function buildReport(catalog: Catalog, drop: string, judgement: Judgement, checked?: ScanChecked): ScanReport {
-  const frame = reportFrame(catalog, drop, judgement, checked);
-  frame.report.chunks = frame.ordered.map((k) => reportChunkOf(k, frame.axis));
-  return frame.report;
-}
-
-/** A report but for its chunk entries (`chunks` empty, in its place), with the chunks to fill it. */
-export interface ReportFrame {
-  report: ScanReport;
-  dropId: number;
-  axis: AxisKind;
-  /** The chunks in continuity order: `chunks` is reportChunkOf of each. */
-  ordered: Keyed[];
-}
-
-/**
- * Everything of the report except its chunk entries, which depend on nothing but their own
- * chunk and the family's axis (reportChunkOf): report/json-entries.ts keeps each one's JSON.
- */
-export function reportFrame(catalog: Catalog, drop: string, judgement: Judgement, checked?: ScanChecked): ReportFrame {
   const row = catalog.drop(drop);
   if (!row) throw new EngineError('not-found', `${drop} has not been scanned yet`);
   const family = adapterFor(row.format);
@@ -49,6 +30,56 @@ export function reportFrame(catalog: Catalog, drop: string, judgement: Judgement
   const cadence = resolveJudgement(family, ordered, judgement);
   const audit = axis === 'audit-key';
   const position = new Map(ordered.map((k, i) => [k.chunk.name, i]));
+
+  const chunks: ReportChunk[] = ordered.map((k) => {
+    const c = k.chunk;
+    return {
+      name: c.name,
+      hwmFrom: audit ? k.from : null,
+      hwmTo: audit ? k.to : null,
+      createdTs: c.createdTs,
+      maxDataTs: c.maxDataTs ?? (k.source === 'name' ? c.nameTs : null),
+      checksum: c.checksum,
+      coverage: {
+        axis,
+        from: c.coverage.from,
+        to: c.coverage.to,
+        requestedFrom: c.requested?.from ?? null,
+        requestedTo: c.requested?.to ?? null,
+        source: c.coverage.source,
+      },
+      series: c.series,
+      attributes: c.attributes,
+      tables: c.tables.map((t) => ({
+        name: t.name,
+        rows: t.rows,
+        declaredRows: t.declaredRows ?? null,
+        columns: t.columns,
+        bytes: t.bytes,
+        malformedRows: t.malformedRows,
+        checksum: t.checksum,
+        ...(t.declaredIn ? { declaredIn: t.declaredIn } : {}),
+        ...(t.columnTypes ? { columnTypes: t.columnTypes } : {}),
+        parts: (t.parts ?? []).map((p) => ({
+          source: describeSource(p.source),
+          codecs: p.codecs,
+          layout: p.layout,
+          rows: p.rows,
+          ...(p.error ? { error: p.error } : {}),
+        })),
+      })),
+      path: c.dir || c.files[0]?.rel || c.name,
+      hwmFromTs: c.hwmFromTs,
+      hwmToTs: c.hwmToTs,
+      metadata: c.metadata,
+      archive: c.archive,
+      bytes: c.archiveBytes,
+      gimVersion: c.versions.gimVersion ?? null,
+      gimSchemaVersion: c.versions.gimSchemaVersion ?? null,
+      keySource: k.source,
+      files: c.files.map((f) => f.rel),
+    };
+  });
 
   // Every problem carries what to do about it, in the JSON as in the rendered reports.
   const problems: Problem[] = [...records.flatMap((c) => c.problems), ...(reuse?.problems ?? dropProblems(records, family, judgement, catalog.entryProblems(row.id)))].map((p) => ({
@@ -64,7 +95,7 @@ export function reportFrame(catalog: Catalog, drop: string, judgement: Judgement
   const tableNames = new Set(records.flatMap((c) => c.tables.map((t) => t.name.toLowerCase())));
   const keys = ordered.filter((k) => k.to !== null);
   const times = records.map((c) => c.createdTs).filter((t): t is number => t !== null);
-  const report: ScanReport = {
+  return {
     format: row.format ?? 'unknown',
     drop,
     scannedAt: row.last_scanned_at ?? new Date().toISOString(),
@@ -83,7 +114,7 @@ export function reportFrame(catalog: Catalog, drop: string, judgement: Judgement
       firstCreatedTs: extreme(times, Math.min),
       lastCreatedTs: extreme(times, Math.max),
     },
-    chunks: [],
+    chunks,
     problems,
     tool: { name: 'drop-inspector', version: VERSION },
     options: {
@@ -94,63 +125,6 @@ export function reportFrame(catalog: Catalog, drop: string, judgement: Judgement
     },
     axis,
     label: family.label,
-  };
-  return { report, dropId: row.id, axis, ordered };
-}
-
-/**
- * A chunk's report entry: a function of the chunk's record and the family's axis alone (no
- * time, judgement or other chunk), which is what lets its JSON be kept (json-entries.ts).
- * Raise ENTRY_FORMAT there whenever what this returns changes.
- */
-export function reportChunkOf(k: Keyed, axis: AxisKind): ReportChunk {
-  const c = k.chunk;
-  const audit = axis === 'audit-key';
-  return {
-    name: c.name,
-    hwmFrom: audit ? k.from : null,
-    hwmTo: audit ? k.to : null,
-    createdTs: c.createdTs,
-    maxDataTs: c.maxDataTs ?? (k.source === 'name' ? c.nameTs : null),
-    checksum: c.checksum,
-    coverage: {
-      axis,
-      from: c.coverage.from,
-      to: c.coverage.to,
-      requestedFrom: c.requested?.from ?? null,
-      requestedTo: c.requested?.to ?? null,
-      source: c.coverage.source,
-    },
-    series: c.series,
-    attributes: c.attributes,
-    tables: c.tables.map((t) => ({
-      name: t.name,
-      rows: t.rows,
-      declaredRows: t.declaredRows ?? null,
-      columns: t.columns,
-      bytes: t.bytes,
-      malformedRows: t.malformedRows,
-      checksum: t.checksum,
-      ...(t.declaredIn ? { declaredIn: t.declaredIn } : {}),
-      ...(t.columnTypes ? { columnTypes: t.columnTypes } : {}),
-      parts: (t.parts ?? []).map((p) => ({
-        source: describeSource(p.source),
-        codecs: p.codecs,
-        layout: p.layout,
-        rows: p.rows,
-        ...(p.error ? { error: p.error } : {}),
-      })),
-    })),
-    path: c.dir || c.files[0]?.rel || c.name,
-    hwmFromTs: c.hwmFromTs,
-    hwmToTs: c.hwmToTs,
-    metadata: c.metadata,
-    archive: c.archive,
-    bytes: c.archiveBytes,
-    gimVersion: c.versions.gimVersion ?? null,
-    gimSchemaVersion: c.versions.gimSchemaVersion ?? null,
-    keySource: k.source,
-    files: c.files.map((f) => f.rel),
   };
 }
 
