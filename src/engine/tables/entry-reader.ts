@@ -115,14 +115,7 @@ export class EntryReader {
   private async bytes(start: number, end: number): Promise<Buffer> {
     const buf = Buffer.allocUnsafe(end - start);
     const segs = this.segments;
-    // The segment holding `start`.
-    let k = 0;
-    let hi = segs.length - 1;
-    while (k < hi) {
-      const mid = (k + hi + 1) >> 1;
-      if (segs[mid].start <= start) k = mid;
-      else hi = mid - 1;
-    }
+    let k = this.segmentWhere('start', start);
     let pos = start;
     while (pos < end) {
       const segEnd = k + 1 < segs.length ? segs[k + 1].start : Number.POSITIVE_INFINITY;
@@ -161,12 +154,17 @@ export class EntryReader {
 
   /** The segment holding row r (0-based). */
   private segmentOfRow(r: number): number {
+    return this.segmentWhere('firstRow', r);
+  }
+
+  /** The last segment whose `field` (its first byte or first row) is at most `value`. */
+  private segmentWhere(field: 'start' | 'firstRow', value: number): number {
     const segs = this.segments;
     let k = 0;
     let hi = segs.length - 1;
     while (k < hi) {
       const mid = (k + hi + 1) >> 1;
-      if (segs[mid].firstRow <= r) k = mid;
+      if (segs[mid][field] <= value) k = mid;
       else hi = mid - 1;
     }
     return k;
