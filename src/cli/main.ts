@@ -209,7 +209,8 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
       for (const piece of jsonPieces(report)) process.stdout.write(piece);
     } else {
       process.stderr.write(humanSummary(report));
-      process.stderr.write(`  (${outcome.inspected} chunks read, ${outcome.reused} unchanged since the last scan; ${ioSummary(outcome.drop, outcome.io)})\n`);
+      const io = outcome.drop.startsWith('s3://') ? `; ${ioSummary(outcome.io)}` : '';
+      process.stderr.write(`  (${outcome.inspected} chunks read, ${outcome.reused} unchanged since the last scan${io})\n`);
     }
     return report.summary.errors > 0 && !values['exit-zero'] ? 1 : 0;
   } catch (e) {
@@ -221,9 +222,11 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
   }
 }
 
-function ioSummary(drop: string, io: { requests: number; bytesRead: number }): string {
+// Only a bucket's reads are counted (requests and object bytes, issue 9): a local drop's
+// summary says nothing rather than "0.00 MB read" after reading every new chunk.
+function ioSummary(io: { requests: number; bytesRead: number }): string {
   const mb = (io.bytesRead / 1e6).toFixed(io.bytesRead < 1e7 ? 2 : 0);
-  return drop.startsWith('s3://') ? `S3: ${io.requests} requests, ${mb} MB read` : `${mb} MB read`;
+  return `S3: ${io.requests} requests, ${mb} MB read`;
 }
 
 async function serveCommand(args: string[], values: Values): Promise<number> {

@@ -49,6 +49,9 @@ describe('drop-inspector scan', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('WHOLE');
+    // A local drop's reads are not counted: the summary must not claim "0.00 MB read".
+    expect(r.stderr).toMatch(/chunks read, 0 unchanged since the last scan\)/);
+    expect(r.stderr).not.toMatch(/MB read/);
   });
 
   it('exits 2 with a clear message when the scan cannot run', () => {
