@@ -44,7 +44,7 @@ describe('help and wording', () => {
     fireEvent.click(await screen.findByTestId('tab-timeline'));
     const marks = await screen.findByTestId('timeline-legend-marks');
     expect(marks.textContent).toMatch(
-      /N\s*out of name order: sorting by folder name puts it elsewhere than its audit keys do/,
+      /N\s*out of name order: sorting by name puts it elsewhere than its audit keys do/,
     );
     expect(marks.textContent).not.toMatch(/N\s*name order\b/);
     // The key the merged view uses, said without internal file names.

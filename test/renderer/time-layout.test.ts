@@ -1,7 +1,7 @@
 // The app timeline on a time axis: chunks placed by their requested windows, the
 // requested-but-not-delivered part kept for hatching, a missing window as a gap break.
 import { describe, expect, it } from 'vitest';
-import { computeLayout } from '../../src/renderer/views/timeline/layout';
+import { computeLayout, markLabels } from '../../src/renderer/views/timeline/layout';
 import { H, T0, timeReport as report } from '../fixtures/time-report';
 
 describe('timeline layout on a time axis', () => {
@@ -26,5 +26,14 @@ describe('timeline layout on a time axis', () => {
     // The short export is marked partly delivered, not as chunks missing before it (its gap mark
     // comes from the window missing before it).
     expect(L.items[1].marks.map((m) => m.kind)).toEqual(['gap', 'partial']);
+  });
+
+  it('the legend speaks the axis: no audit keys for a time window, a run date or a run time', () => {
+    expect(markLabels('audit-key').order).toMatch(/its audit keys do$/);
+    for (const axis of ['time-range', 'run-date', 'run-time'] as const) expect(markLabels(axis).order).not.toMatch(/audit key/);
+    expect(markLabels('time-range').order).toMatch(/its time window does$/);
+    for (const axis of ['audit-key', 'time-range', 'run-date', 'run-time'] as const) {
+      for (const words of Object.values(markLabels(axis))) if (axis !== 'audit-key') expect(words).not.toMatch(/audit key/);
+    }
   });
 });

@@ -68,7 +68,7 @@ export const GLOSSARY: [term: string, meaning: string][] = [
   ],
   [
     'Name order',
-    'the order of the chunks\u2019 folder names, which is what loaders usually follow. "Out of name order" means sorting by name puts a chunk elsewhere than its audit keys do.',
+    'the order of the chunks\u2019 folder names, which is what loaders usually follow. "Out of name order" means sorting by name puts a chunk elsewhere than its place on the drop\u2019s axis (its audit keys, time window, run date or run time) does.',
   ],
   [
     'Merged view',

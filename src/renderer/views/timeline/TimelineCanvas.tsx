@@ -10,6 +10,7 @@ import {
   type PointerEvent as ReactPointerEvent,
 } from 'react';
 import type { ScanReport } from '../../../shared/report';
+import type { AxisKind } from '../../../shared/family';
 import { coverageOf, isTimeAxis, reportAxis, shortfall } from '../../../shared/coverage-view';
 import { useApp, useAppStore } from '../../state/context';
 import { indexReport, kindLabel } from '../../state/derive';
@@ -24,7 +25,7 @@ import {
   hitTest,
   isVisible,
   MARK_GLYPH,
-  MARK_LABEL,
+  markLabels,
   type MarkKind,
   panBy,
   clampViewport,
@@ -87,7 +88,7 @@ function describeItem(report: ScanReport, item: TimelineItem, axis: 'key' | 'tim
     lines.push(`${p.severity.toUpperCase()}: ${kindLabel(p.kind)}${p.table ? ` (${p.table})` : ''}`);
   }
   if (probs.length > 4) lines.push(`… ${probs.length - 4} more problems`);
-  if (!probs.length && item.marks.length) lines.push(item.marks.map((m) => MARK_LABEL[m.kind]).join(', '));
+  if (!probs.length && item.marks.length) lines.push(item.marks.map((m) => markLabels(reportAxis(report))[m.kind]).join(', '));
   if (!probs.length && !item.marks.length) lines.push('no problems');
   return lines;
 }
@@ -572,12 +573,13 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
           {announce}
         </div>
       </div>
-      <TimelineLegend />
+      <TimelineLegend axis={reportAxis(report)} />
     </div>
   );
 }
 
-function TimelineLegend() {
+function TimelineLegend({ axis }: { axis: AxisKind }) {
+  const labels = markLabels(axis);
   return (
     <ul className="legend" aria-label="Timeline legend">
       <li>
@@ -612,7 +614,7 @@ function TimelineLegend() {
         <dl className="legend-keys" data-testid="timeline-legend-marks">
           {(Object.keys(MARK_GLYPH) as MarkKind[])
             .filter((k) => k !== 'other')
-            .map((k) => [MARK_GLYPH[k], MARK_LABEL[k]] as const)
+            .map((k) => [MARK_GLYPH[k], labels[k]] as const)
             .map(([mark, words]) => (
               <div key={mark}>
                 <dt>{mark}</dt>

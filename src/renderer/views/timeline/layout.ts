@@ -10,6 +10,7 @@
 // shortened and marked as broken. A viewport shows u0..u1 across `width` CSS pixels.
 import type { Problem, ReportChunk, ScanReport, Severity } from '../../../shared/report';
 import { reportAxis, shortfall, timeExtent, type Span } from '../../../shared/coverage-view';
+import type { AxisKind } from '../../../shared/family';
 
 export type Axis = 'key' | 'time';
 
@@ -61,11 +62,24 @@ export const MARK_LABEL: Record<MarkKind, string> = {
   overlap: 'overlaps the chunk before',
   schema: 'a table changed its columns',
   late: 'arrived late',
-  order: 'out of name order: sorting by folder name puts it elsewhere than its audit keys do',
+  order: 'out of name order: sorting by name puts it elsewhere than its place on the axis does',
   rows: 'malformed rows or row counts off',
   table: 'a table missing or collapsed',
   other: 'other problem',
 };
+
+/** Where a chunk's place comes from, per axis: the "order" letter names it in the drop's words. */
+const ORDER_BASIS: Record<AxisKind, string> = {
+  'audit-key': 'its audit keys do',
+  'time-range': 'its time window does',
+  'run-date': 'its run date does',
+  'run-time': 'its run time does',
+};
+
+/** The letters' meanings for a drop on `axis` (only "order" depends on it). */
+export function markLabels(axis: AxisKind): Record<MarkKind, string> {
+  return { ...MARK_LABEL, order: `out of name order: sorting by name puts it elsewhere than ${ORDER_BASIS[axis]}` };
+}
 
 export interface Mark {
   kind: MarkKind;
