@@ -57,4 +57,15 @@ describe('coverage model', () => {
     expect(heads.length).toBeGreaterThan(3);
     expect(new Set(heads).size).toBe(heads.length);
   });
+  it('a request the vendor says holds no data is not marked as collapsed; an unexplained zero is', () => {
+    const many = [100, 110, 120, 0, 130, 0].map((rows, i) => chunk(`export_${(i + 1) * 10}`, (i + 1) * 10, [t('fact', rows)]));
+    const r = {
+      ...report,
+      chunks: many,
+      problems: [{ kind: 'no-data', severity: 'info', chunk: 'export_40', table: null, message: 'no data' }],
+    } as unknown as ScanReport;
+    const m = coverageModel(r);
+    expect(m.cell(0, 3)).toMatchObject({ rows: 0, small: false });
+    expect(m.cell(0, 5)).toMatchObject({ rows: 0, small: true });
+  });
 });

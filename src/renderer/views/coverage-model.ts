@@ -37,6 +37,8 @@ export function isSmall(rows: number, median: number | null): boolean {
 
 const cache = new WeakMap<ScanReport, CoverageModel>();
 
+const EXPLAINED_EMPTY = new Set<string>(['no-data', 'empty-extract']);
+
 export function coverageModel(report: ScanReport): CoverageModel {
   const hit = cache.get(report);
   if (hit) return hit;
@@ -63,7 +65,11 @@ export function coverageModel(report: ScanReport): CoverageModel {
   });
   const schema = new Set<string>();
   const collapsed = new Set<string>();
+  // Chunks the vendor itself says hold nothing (a request with no data, an empty extract):
+  // their zeros are explained, not a collapse worth a ↓.
+  const emptyByVendor = new Set<string>();
   for (const p of report.problems) {
+    if (EXPLAINED_EMPTY.has(p.kind) && p.chunk) emptyByVendor.add(p.chunk);
     if (p.kind === 'schema-change' && p.chunk && p.table) schema.add(`${p.table}\u0000${p.chunk}`);
     // The checks' robust judgement (median and MAD of the trailing days) marks a cell too.
     if (p.kind === 'volume-drop' && p.chunk && p.table) collapsed.add(`${p.table}\u0000${p.chunk}`);
@@ -92,7 +98,7 @@ export function coverageModel(report: ScanReport): CoverageModel {
       if (v === -2) return { state: 'unreadable', rows: null, heat: 0, small: false, schemaChange: sc, columns: cols[ti * C + ci] };
       const max = tables[ti].max;
       const heat = max > 0 ? Math.log1p(v) / Math.log1p(max) : 0;
-      const small = isSmall(v, tables[ti].median) || collapsed.has(`${tables[ti].name}\u0000${chunk.name}`);
+      const small = ((v > 0 || !emptyByVendor.has(chunk.name)) && isSmall(v, tables[ti].median)) || collapsed.has(`${tables[ti].name}\u0000${chunk.name}`);
       return { state: 'rows', rows: v, heat, small, schemaChange: sc, columns: cols[ti * C + ci] };
     },
   };
