@@ -5,6 +5,7 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import { App } from '../../src/renderer/App';
 import { createFakeApi, FAKE_DROP, makeSampleReport, type FakeApiOptions } from './fake-api';
 import { stubCanvas } from './setup-dom';
+import { timeReport } from '../fixtures/time-report';
 
 function renderApp(options: FakeApiOptions = {}) {
   const api = createFakeApi({ initialDrop: FAKE_DROP, ...options });
@@ -109,6 +110,32 @@ describe('selection', () => {
     expect(asc).not.toEqual(before);
     // The chunk with the tiny interaction_fact table has the fewest rows.
     expect(asc[0]).toBe(`chunk-row-${sample.chunks[11].name}`);
+  });
+});
+
+describe('chunk list columns per family', () => {
+  const heads = () => Array.from(document.querySelectorAll('[role="columnheader"]')).map((el) => el.textContent?.replace(/[↕↑↓▲▼]/g, '').trim());
+
+  it('Info Mart: audit keys, checksum and metadata columns', async () => {
+    const { api } = renderApp();
+    await finishedScan(api);
+    fireEvent.click(await screen.findByTestId('tab-chunks'));
+    await screen.findByTestId(`chunk-row-${sample.chunks[0].name}`);
+    expect(heads()).toEqual(expect.arrayContaining(['Audit keys', 'Checksum', 'Metadata']));
+  });
+
+  it('a bulk drop: its window instead of audit keys, and no checksum column for a family without checksum files', async () => {
+    const { api } = renderApp({ reports: { [FAKE_DROP]: timeReport } });
+    await finishedScan(api);
+    fireEvent.click(await screen.findByTestId('tab-chunks'));
+    const row = await screen.findByTestId(`chunk-row-${timeReport.chunks[0].name}`);
+    const h = heads();
+    expect(h).toContain('Window (UTC)');
+    expect(h).toContain('Metadata');
+    expect(h).not.toContain('Audit keys');
+    expect(h).not.toContain('Checksum');
+    expect(row.textContent).toContain('2026-11-01 00:00:00 → 2026-11-01 06:00:00');
+    expect(row.textContent).not.toContain('?..?');
   });
 });
 

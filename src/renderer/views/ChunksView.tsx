@@ -11,7 +11,9 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ReportChunk, ScanReport, Severity } from '../../shared/report';
 import { useApp } from '../state/context';
 import { indexReport, SEVERITY_RANK } from '../state/derive';
-import { formatBytes, formatInt, formatKeyRange, formatUtc } from '../format';
+import { formatBytes, formatInt, formatKeyRange, formatUtc, formatUtcDate } from '../format';
+import { isTimeAxis, reportAxis, timeExtent } from '../../shared/coverage-view';
+import type { AxisKind } from '../../shared/family';
 import { SeverityLabel, StateLabel } from '../components/Icons';
 import { nextFrame, observeRectWithFallback } from '../components/virtual';
 import { ChunkDetail } from './ChunkDetail';
@@ -41,15 +43,10 @@ function rowsOf(report: ScanReport): ChunkRow[] {
 
 const nullsLast = (a: number | null, b: number | null) => (a === null ? (b === null ? 0 : 1) : b === null ? -1 : a - b);
 
-const columns = [
+// The columns every family has; the extent, checksum and metadata columns go between them.
+const [ORDER, NAME, CREATED, SIZE, ...TAIL] = [
   col.accessor('order', { id: 'order', header: '#', cell: (c) => c.getValue() + 1, sortingFn: 'basic' }),
   col.accessor((r) => r.chunk.name, { id: 'name', header: 'Name', cell: (c) => <span className="mono">{c.getValue()}</span> }),
-  col.accessor((r) => r.chunk.hwmFrom, {
-    id: 'keys',
-    header: 'Audit keys',
-    cell: (c) => <span className="mono">{formatKeyRange(c.row.original.chunk.hwmFrom, c.row.original.chunk.hwmTo)}</span>,
-    sortingFn: (a, b) => nullsLast(a.original.chunk.hwmFrom, b.original.chunk.hwmFrom) || nullsLast(a.original.chunk.hwmTo, b.original.chunk.hwmTo),
-  }),
   col.accessor((r) => r.chunk.createdTs, {
     id: 'created',
     header: 'Created (UTC)',
@@ -61,16 +58,6 @@ const columns = [
     header: 'Size',
     cell: (c) => formatBytes(c.getValue()),
     sortingFn: (a, b) => nullsLast(a.original.chunk.bytes, b.original.chunk.bytes),
-  }),
-  col.accessor((r) => r.chunk.checksum, {
-    id: 'checksum',
-    header: 'Checksum',
-    cell: (c) => <StateLabel state={c.getValue()} severityIfBad={c.getValue() === 'missing' ? 'warning' : 'error'} />,
-  }),
-  col.accessor((r) => r.chunk.metadata, {
-    id: 'metadata',
-    header: 'Metadata',
-    cell: (c) => <StateLabel state={c.getValue()} severityIfBad={c.getValue() === 'missing' ? 'warning' : 'error'} />,
   }),
   col.accessor((r) => r.chunk.tables.length, { id: 'tables', header: 'Tables', cell: (c) => formatInt(c.getValue()) }),
   col.accessor('rows', { id: 'rows', header: 'Rows', cell: (c) => formatInt(c.getValue()), sortingFn: (a, b) => nullsLast(a.original.rows, b.original.rows) }),
@@ -92,6 +79,67 @@ const columns = [
   }),
 ];
 
+const KEYS_COLUMN = col.accessor((r) => r.chunk.hwmFrom, {
+    id: 'keys',
+    header: 'Audit keys',
+    cell: (c) => <span className="mono">{formatKeyRange(c.row.original.chunk.hwmFrom, c.row.original.chunk.hwmTo)}</span>,
+    sortingFn: (a, b) => nullsLast(a.original.chunk.hwmFrom, b.original.chunk.hwmFrom) || nullsLast(a.original.chunk.hwmTo, b.original.chunk.hwmTo),
+  });
+
+/** The chunk's place on a time axis, in the axis' words: a window, a day, a run. */
+function extentColumn(axis: AxisKind) {
+  const header = axis === 'run-date' ? 'Day' : axis === 'run-time' ? 'Run (UTC)' : 'Window (UTC)';
+  const text = (c: ReportChunk): string => {
+    const span = timeExtent(c);
+    if (!span) return '—';
+    if (axis === 'run-date') return formatUtcDate(span.from);
+    if (axis === 'run-time' || span.to === span.from) return formatUtc(span.from);
+    return `${formatUtc(span.from)} → ${formatUtc(span.to)}`;
+  };
+  return col.accessor((r) => timeExtent(r.chunk)?.from ?? null, {
+    id: 'extent',
+    header,
+    cell: (c) => <span className="mono">{text(c.row.original.chunk)}</span>,
+    sortingFn: (a, b) => nullsLast(timeExtent(a.original.chunk)?.from ?? null, timeExtent(b.original.chunk)?.from ?? null),
+  });
+}
+
+const CHECKSUM_COLUMN = col.accessor((r) => r.chunk.checksum, {
+    id: 'checksum',
+    header: 'Checksum',
+    cell: (c) => <StateLabel state={c.getValue()} severityIfBad={c.getValue() === 'missing' ? 'warning' : 'error'} />,
+  });
+
+const METADATA_COLUMN = col.accessor((r) => r.chunk.metadata, {
+    id: 'metadata',
+    header: 'Metadata',
+    cell: (c) => <StateLabel state={c.getValue()} severityIfBad={c.getValue() === 'missing' ? 'warning' : 'error'} />,
+  });
+
+/**
+ * The table's columns for this drop: Info Mart's audit keys, checksum and metadata files;
+ * on a time axis the window, day or run instead, and checksum or metadata columns only where
+ * the family has such files (a bulk request's stats; never "missing" for a family without them).
+ */
+function columnsFor(report: ScanReport | null) {
+  const axis = report ? reportAxis(report) : 'audit-key';
+  if (!isTimeAxis(axis)) return [ORDER, NAME, KEYS_COLUMN, CREATED, SIZE, CHECKSUM_COLUMN, METADATA_COLUMN, ...TAIL];
+  const chunks = report?.chunks ?? [];
+  const kinds = new Set(report?.problems.map((p) => p.kind) ?? []);
+  const withChecksums = chunks.some((c) => c.checksum !== 'missing') || kinds.has('checksum-missing');
+  const withMetadata = chunks.some((c) => c.metadata !== 'missing') || kinds.has('metadata-missing');
+  return [
+    ORDER,
+    NAME,
+    extentColumn(axis),
+    CREATED,
+    SIZE,
+    ...(withChecksums ? [CHECKSUM_COLUMN] : []),
+    ...(withMetadata ? [METADATA_COLUMN] : []),
+    ...TAIL,
+  ];
+}
+
 const NUMERIC = new Set(['order', 'size', 'tables', 'rows']);
 
 export function ChunksView() {
@@ -109,6 +157,7 @@ export function ChunkTable() {
   const selectChunk = useApp((s) => s.selectChunk);
   const [sorting, setSorting] = useState<SortingState>([]);
   const data = useMemo(() => (report ? rowsOf(report) : []), [report]);
+  const columns = useMemo(() => columnsFor(report), [report]);
   const table = useReactTable({
     data,
     columns,
