@@ -131,9 +131,10 @@ describe('the analysis store holds exactly the parser cells', () => {
         expect(d[n]).toBe(ours.malformed[i]);
         expect(d[n + 1]).toBe(cells.length > n ? cells.slice(n).join(',') : null);
       });
-      // Once the store is built the CSV is packed (packed-text.ts): CSV and row index gone,
-      // and a fresh reader (another process) reads the same cells from the packed blocks, in
-      // pages that cross blocks and segments, and by scattered rows.
+      // Once the store is built the CSV is packed (packed-text.ts), in the background: CSV
+      // and row index gone, and a fresh reader (another process) reads the same cells from
+      // the packed blocks, in pages that cross blocks and segments, and by scattered rows.
+      await svc.packed();
       const files = readdirSync(e.dir);
       if (e.meta.rows > 0) {
         expect(files.filter((f) => f.endsWith('.csv') || f === 'rows.idx'), table).toEqual([]);

@@ -348,7 +348,11 @@ export class TableCache {
 
 /** Whether the process that made a `.tmp-<key>-<pid>-<random>` folder still runs (on this machine). */
 function builderAlive(name: string): boolean {
-  const pid = Number(/^\.tmp-[^-]*-(\d+)-/.exec(name)?.[1]);
+  return processAlive(Number(/^\.tmp-[^-]*-(\d+)-/.exec(name)?.[1]));
+}
+
+/** Whether process `pid` runs on this machine (an unreadable pid counts as running). */
+export function processAlive(pid: number): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0) return true;
   if (pid === process.pid) return true;
   try {

@@ -130,6 +130,23 @@ function buildIdle(): void {
   idleTimer.unref();
 }
 
+const idleWaiters: Array<() => void> = [];
+
+/**
+ * Null while no query runs on either instance, else a promise of the moment none does:
+ * background work (packing text, text-packer.ts) waits for it, so that it never takes a
+ * core from a sort or a store being built.
+ */
+export function duckBusy(): Promise<void> | null {
+  if (active.query + active.build === 0) return null;
+  return new Promise((resolve) => idleWaiters.push(resolve));
+}
+
+function ended(kind: DuckKind): void {
+  if (--active[kind] === 0 && kind === 'build') buildIdle();
+  if (active.query + active.build === 0) for (const w of idleWaiters.splice(0)) w();
+}
+
 /** Closes the shared instances (tests, shutdown). */
 export async function closeDuck(): Promise<void> {
   const all = [...instances.values()];
@@ -184,13 +201,8 @@ export async function withConnection<T>(
   try {
     con = await (await duck(kind)).connect();
   } catch (e) {
-    active[kind]--;
+    ended(kind);
     throw translateDuckError(e, kind, ctl.what);
-  }
-  if (ctl.onProgress) {
-    // Session settings: DuckDB tracks query progress only with its progress bar on.
-    await con.run('SET enable_progress_bar = true');
-    await con.run('SET enable_progress_bar_print = false');
   }
   const onAbort = (): void => con.interrupt();
   ctl.signal?.addEventListener('abort', onAbort, { once: true });
@@ -205,6 +217,11 @@ export async function withConnection<T>(
       }, 100)
     : null;
   try {
+    if (ctl.onProgress) {
+      // Session settings: DuckDB tracks query progress only with its progress bar on.
+      await con.run('SET enable_progress_bar = true');
+      await con.run('SET enable_progress_bar_print = false');
+    }
     return await work(con);
   } catch (e) {
     if (ctl.signal?.aborted) {
@@ -217,7 +234,7 @@ export async function withConnection<T>(
     if (timer) clearInterval(timer);
     ctl.signal?.removeEventListener('abort', onAbort);
     con.closeSync();
-    if (--active[kind] === 0 && kind === 'build') buildIdle();
+    ended(kind);
   }
 }
 

@@ -145,11 +145,23 @@ export class EntryReader {
     for (let r = from; r < to; ) {
       const k = this.segmentOfRow(r);
       const end = Math.min(to, k + 1 < this.segments.length ? this.segments[k + 1].firstRow : this.rows);
-      const rows = this.packed.has(k) || isPacked(this.dir, k) ? await this.readPacked(k, r, end) : await this.readCsv(r, end);
+      const rows = await this.readSegment(k, r, end);
       for (const x of rows) out.push(x);
       r = end;
     }
     return out;
+  }
+
+  /** Rows [from, to) of segment k, packed or not. */
+  private async readSegment(k: number, from: number, to: number): Promise<ReadRow[]> {
+    if (this.packed.has(k) || isPacked(this.dir, k)) return this.readPacked(k, from, to);
+    try {
+      return await this.readCsv(from, to);
+    } catch (e) {
+      // Packed (and the CSV deleted) between the look and the read: the pack is whole.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && isPacked(this.dir, k)) return this.readPacked(k, from, to);
+      throw e;
+    }
   }
 
   /** The segment holding row r (0-based). */

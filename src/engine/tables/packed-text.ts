@@ -19,13 +19,17 @@
 //
 // Packing writes both files under temporary names and renames the index first and the data
 // last: data[.N].z present means the segment is packed whole. A reader that finds the CSV
-// gone (another process packed it) reads the packed form; one holding the CSV open keeps
-// reading it (POSIX keeps an unlinked file's data while it is open).
+// gone (packed meanwhile, here or by another process) reads the packed form; one holding the
+// CSV open keeps reading it (POSIX keeps an unlinked file's data while it is open). A packing
+// killed midway leaves the CSV (the entry stays whole) and temporary files, which the next
+// packing of that segment removes; killed between the rename and the delete, it leaves both
+// forms, and the next packing deletes the CSV. Packing runs in the background, after the
+// stores answer queries (text-packer.ts).
 import { existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Dialect } from '../../shared/family';
-import { packedFile, packedIndexFile, segmentFile, segmentRows, type EntryMeta } from './cache';
+import { packedFile, packedIndexFile, processAlive, segmentFile, segmentRows, type EntryMeta } from './cache';
 import { parseRecords } from './csv-cells';
 import type { ReadRow } from './entry-reader';
 
@@ -40,22 +44,59 @@ export const isPacked = (entryDir: string, k: number): boolean =>
 
 const tmpName = (f: string): string => `${f}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
 
+/** Temporary files of segment k's packing left by a process that is gone (killed midway). */
+async function removeDeadTemps(entryDir: string, k: number): Promise<void> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(entryDir);
+  } catch {
+    return;
+  }
+  for (const f of [packedFile(k), packedIndexFile(k)]) {
+    for (const n of names) {
+      const pid = n.startsWith(`${f}.`) && n.endsWith('.tmp') ? Number(n.slice(f.length + 1).split('.')[0]) : NaN;
+      if (Number.isSafeInteger(pid) && !processAlive(pid))
+        await fsp.rm(path.join(entryDir, n), { force: true }).catch(() => undefined);
+    }
+  }
+}
+
 /**
  * Packs segment k of a built entry (idempotent; a no-op for an empty segment) and deletes
- * its CSV; the row index goes with the last CSV segment.
+ * its CSV; the row index goes with the last CSV segment. `pause` is asked before every
+ * block: a promise it returns is waited for (background packing yields to queries).
  */
 export async function packSegment(
   entryDir: string,
   meta: EntryMeta,
   k: number,
   signal?: AbortSignal,
+  pause?: () => Promise<void> | null,
+): Promise<void> {
+  if (segmentRows(meta, k) === 0) return;
+  await removeDeadTemps(entryDir, k);
+  if (!isPacked(entryDir, k)) await writePacked(entryDir, meta, k, signal, pause);
+  if (!isPacked(entryDir, k)) throw new Error(`packing segment ${k} of ${entryDir} left no packed text`);
+  // Also when packed by a run killed before it deleted the CSV.
+  // A file open elsewhere cannot be deleted on Windows: it then stays (a bigger cache, no harm).
+  await fsp.rm(path.join(entryDir, segmentFile(k)), { force: true }).catch(() => undefined);
+  if (meta.segments.every((_, j) => segmentRows(meta, j) === 0 || isPacked(entryDir, j)))
+    await fsp.rm(path.join(entryDir, 'rows.idx'), { force: true }).catch(() => undefined);
+}
+
+/** Writes data[.N].z and .zx of segment k from its CSV (the CSV stays). */
+async function writePacked(
+  entryDir: string,
+  meta: EntryMeta,
+  k: number,
+  signal: AbortSignal | undefined,
+  pause: (() => Promise<void> | null) | undefined,
 ): Promise<void> {
   const rows = segmentRows(meta, k);
-  if (rows === 0 || isPacked(entryDir, k)) return;
   const seg = meta.segments[k];
   const csv = path.join(entryDir, segmentFile(k));
   let idx: fsp.FileHandle;
-  let src: fsp.FileHandle;
+  let src: fsp.FileHandle | undefined;
   try {
     idx = await fsp.open(path.join(entryDir, 'rows.idx'), 'r');
   } catch (e) {
@@ -100,6 +141,8 @@ export async function packSegment(
         written += b.length;
       };
       for (let b = 0; b < blocks; b++) {
+        const wait = pause?.();
+        if (wait) await wait;
         signal?.throwIfAborted();
         const from = off[b * BLOCK_ROWS] - seg.start;
         const to = off[Math.min(rows, (b + 1) * BLOCK_ROWS)] - seg.start;
@@ -138,13 +181,8 @@ export async function packSegment(
     }
   } finally {
     await idx.close();
-    // src is closed below (after the unlink: the data stays readable for this process).
+    await src?.close();
   }
-  await src!.close();
-  // A file open elsewhere cannot be deleted on Windows: it then stays (a bigger cache, no harm).
-  await fsp.rm(csv, { force: true }).catch(() => undefined);
-  if (meta.segments.every((_, j) => segmentRows(meta, j) === 0 || isPacked(entryDir, j)))
-    await fsp.rm(path.join(entryDir, 'rows.idx'), { force: true }).catch(() => undefined);
 }
 
 async function readFull(fh: fsp.FileHandle, buf: Buffer, pos: number, what: string): Promise<void> {

@@ -59,7 +59,7 @@ import type { DropAdapter } from '../formats/types';
 import type { MergePolicy } from '../../shared/family';
 import { isTableEncoding } from './encoding';
 import { EntryReader, type ReadRow } from './entry-reader';
-import { packSegment } from './packed-text';
+import { TextPacker } from './text-packer';
 import { choosableKeys, keyCandidates, namedKey } from '../../shared/table-keys';
 
 export interface TableServiceOptions {
@@ -82,7 +82,10 @@ export interface TableServiceOptions {
   segmentBytes?: number;
   /** Zip-bomb limits of a first read (default: the scan's, src/engine/parts/limits.ts). */
   limits?: Partial<InflateLimits>;
-  /** Pack a segment's CSV once its analysis store is built (packed-text.ts; default on). */
+  /**
+   * Pack a segment's CSV once its analysis store is built (packed-text.ts; default on), in
+   * the background while DuckDB is idle (text-packer.ts): queries never wait for it.
+   */
   packText?: boolean;
 }
 
@@ -160,6 +163,8 @@ export class TableService implements TableApi {
   private readonly eager: boolean;
   private readonly segmentBytes: number | undefined;
   private readonly packText: boolean;
+  /** Background packing of built segments' text, service-wide (outlives handles). */
+  readonly packer: TextPacker;
   private nextHandle = 1;
 
   constructor(options: TableServiceOptions) {
@@ -172,6 +177,7 @@ export class TableService implements TableApi {
     this.eager = options.eagerAnalysis ?? options.workers !== 0;
     this.segmentBytes = options.segmentBytes;
     this.packText = options.packText ?? true;
+    this.packer = new TextPacker((key) => this.cache.pin(key));
     configureDuck({
       tempDir: path.join(this.cache.dir, '.duckdb-tmp'),
       ...(options.duckMemory ? { memoryLimit: options.duckMemory } : {}),
@@ -837,11 +843,13 @@ export class TableService implements TableApi {
     let a = this.analysing.get(id);
     if (!a) {
       const dir = this.cache.entryDir(p.key);
+      const meta = p.meta!;
       // The CSV is packed once its store is built (packed-text.ts: the cache at ~0.55x the
-      // CSV instead of 1.4x); the grid's reader then reads the packed blocks.
-      a = ensureParquet(dir, p.meta!, k, { signal })
-        .then(async (out) => {
-          if (this.packText) await packSegment(dir, p.meta!, k, signal);
+      // CSV instead of 1.4x), in the background: the store answers first. Queued again on
+      // every use, so a packing killed in an earlier run is finished (a no-op when packed).
+      a = ensureParquet(dir, meta, k, { signal })
+        .then((out) => {
+          if (this.packText) this.packer.add(p.key, dir, meta, k);
           return out;
         })
         .finally(() => this.analysing.delete(id));
@@ -1164,7 +1172,13 @@ export class TableService implements TableApi {
 
   async close(): Promise<void> {
     for (const id of [...this.handles.keys()]) await this.closeTable(id);
+    await this.packer.close();
     await this.runner.close();
+  }
+
+  /** Waits until the background packing of text has nothing left (tests, the bench). */
+  async packed(): Promise<void> {
+    await this.packer.settled();
   }
 
   /** Makes totalRows exact: reads the parts whose row count is not known yet. */
