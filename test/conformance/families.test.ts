@@ -73,6 +73,9 @@ for (const family of FAMILIES) {
       const fileBytes = before.filter((l) => !l.includes('/ ')).reduce((s, l) => s + Number(l.split(' ').at(-3)), 0);
       expect(report.summary.bytes).toBeGreaterThan(0);
       expect(report.summary.bytes).toBeLessThanOrEqual(fileBytes);
+      // …and every chunk's, which add up to the drop's (a daily dump's size was unknown).
+      for (const c of report.chunks) expect(c.bytes, c.name).toBeGreaterThan(0);
+      expect(report.chunks.reduce((s, c) => s + (c.bytes ?? 0), 0)).toBe(report.summary.bytes);
       expect(snapshot(m.root)).toEqual(before);
     });
 

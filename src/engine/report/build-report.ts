@@ -7,7 +7,7 @@ import { dropProblems, resolveJudgement } from '../checks/index';
 import { continuityOrder } from '../checks/order';
 import type { Judgement } from '../checks/time';
 import { adapterFor } from '../formats/registry';
-import { EngineError } from '../model';
+import { EngineError, type ChunkRecord } from '../model';
 import { describeSource } from '../../shared/family';
 import { VERSION } from '../version';
 import { actionFor } from './actions';
@@ -24,6 +24,10 @@ export function buildReport(catalog: Catalog, drop: string, judgement: Judgement
   const family = adapterFor(row.format);
   if (!family) throw new EngineError('catalog-too-new', `${drop} was scanned as ${row.format}, a family this version does not know`);
   const axis = family.axis;
+  // A chunk's size: its archive's; for a family without one archive per chunk (daily dumps,
+  // extracts), its files'. An archive family's chunk whose archive is missing has none (null).
+  const filesBytes = (c: ChunkRecord): number => c.files.reduce((t, f) => t + f.size, 0);
+  const chunkBytes = (c: ChunkRecord): number | null => c.archiveBytes ?? (axis === 'run-date' || axis === 'run-time' ? filesBytes(c) : null);
   const reuse = checked && checked.judgement === judgement ? checked : undefined;
   const records = reuse?.records ?? catalog.loadChunks(row.id);
   const ordered = continuityOrder(records, axis);
@@ -73,7 +77,7 @@ export function buildReport(catalog: Catalog, drop: string, judgement: Judgement
       hwmToTs: c.hwmToTs,
       metadata: c.metadata,
       archive: c.archive,
-      bytes: c.archiveBytes,
+      bytes: chunkBytes(c),
       gimVersion: c.versions.gimVersion ?? null,
       gimSchemaVersion: c.versions.gimSchemaVersion ?? null,
       keySource: k.source,
@@ -107,8 +111,7 @@ export function buildReport(catalog: Catalog, drop: string, judgement: Judgement
       errors: problems.filter((p) => p.severity === 'error').length,
       warnings: problems.filter((p) => p.severity === 'warning').length,
       infos: problems.filter((p) => p.severity === 'info').length,
-      // The archives' size; a family without one archive per chunk (daily dumps, extracts): its files'.
-      bytes: records.reduce((s, c) => s + (c.archiveBytes ?? c.files.reduce((t, f) => t + f.size, 0)), 0),
+      bytes: records.reduce((s, c) => s + (c.archiveBytes ?? filesBytes(c)), 0),
       hwmFrom: audit ? extreme(keys.map((k) => k.from ?? k.to!), Math.min) : null,
       hwmTo: audit ? extreme(keys.map((k) => k.to!), Math.max) : null,
       firstCreatedTs: extreme(times, Math.min),

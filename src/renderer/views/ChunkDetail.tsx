@@ -308,8 +308,9 @@ function WindowFacts({ chunk }: { chunk: Chunk }) {
       ) : null}
       <dt>Created</dt>
       <dd className="mono">{formatUtc(chunk.createdTs)} UTC</dd>
-      {cov.axis === 'time-range' || chunk.archive !== 'ok' ? (
-        // Archive-based families (bulk request ZIPs); file-based ones have no archive state.
+      {cov.axis === 'time-range' || (chunk.archive !== 'ok' && chunk.archive !== 'missing') ? (
+        // Archive-based families (bulk request ZIPs); file-based ones (daily dumps, extracts)
+        // have no archive, so 'missing' there is no news: only a damaged or encrypted one is.
         <>
           <dt>Archive</dt>
           <dd>
