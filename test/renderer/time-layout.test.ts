@@ -36,4 +36,23 @@ describe('timeline layout on a time axis', () => {
       for (const words of Object.values(markLabels(axis))) if (axis !== 'audit-key') expect(words).not.toMatch(/audit key/);
     }
   });
+
+  it('runs on a schedule (instants) hold the axis until the next is due: a missing run is the only break', () => {
+    const at = (h: number) => T0 + h * H;
+    const run = (name: string, h: number) => ({
+      ...report.chunks[0],
+      name,
+      coverage: { axis: 'run-time', from: at(h), to: at(h), requestedFrom: null, requestedTo: null },
+    });
+    const runs = {
+      ...report,
+      axis: 'run-time',
+      chunks: [run('a', 0), run('b', 6), run('c', 12), run('e', 24)],
+      problems: [{ kind: 'gap', severity: 'error', chunk: 'e', table: null, message: 'no run for 12 h' }],
+      options: { ...report.options, cadenceSeconds: 6 * H },
+    } as typeof report;
+    const L = computeLayout(runs, 'time');
+    expect(L.items.map((i) => i.u1 > i.u0)).toEqual([true, true, true, true]);
+    expect(L.breaks.map((b) => [b.kind, b.from, b.to])).toEqual([['gap', at(18), at(24)]]);
+  });
 });

@@ -292,6 +292,16 @@ export function computeLayout(report: ScanReport, axis: Axis, problemsByChunk?: 
     prevTo = r.to;
   }
   raws.sort((a, b) => a.from! - b.from! || a.to! - b.to! || a.index - b.index);
+  // Runs on a schedule are instants (from = to): nothing would count as covered, and the whole
+  // axis would read as one silence. Each run is drawn holding the axis until the next is due
+  // (the judged cadence, else the median step between run times), so a missing run is a break.
+  if (raws.length > 1 && raws.every((r) => r.from === r.to)) {
+    const times = [...new Set(raws.map((r) => r.from!))].sort((a, b) => a - b);
+    const steps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+    const cadence = report.options?.cadenceSeconds;
+    const step = finite(cadence) && cadence > 0 ? cadence : steps.length ? steps[Math.floor(steps.length / 2)] : 0;
+    if (step > 0) for (const r of raws) r.to = r.from! + step;
+  }
 
   // Every chunk boundary splits the axis into pieces: covered by some chunk, or a break.
   const bounds = [...new Set(raws.flatMap((r) => [r.from!, r.to!]))].sort((a, b) => a - b);
