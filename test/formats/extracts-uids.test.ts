@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Dialect } from '../../src/shared/family';
+import { OrphanBatch } from '../../src/engine/formats/extracts/orphans';
 import { UidColumnReader, UidSet, uidHash, uidHashBytes } from '../../src/engine/formats/extracts/uids';
 import { RecordParser } from '../../src/engine/tables/csv-cells';
 
@@ -119,6 +120,45 @@ describe('UidColumnReader', () => {
   });
 });
 
+describe('OrphanBatch', () => {
+  it('tells the ids absent from the set, each time, in record order, in any chunking', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'dd', 'e"e', 'f\ng', ''), fc.boolean()), { minLength: 55, maxLength: 200 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 8 }),
+        (rows, cuts) => {
+          const dialect: Dialect = { delimiter: ',', quote: '"', header: false };
+          // The seed's flattened form: every field quoted, the id second (its column found
+          // from values that look like ids: every id here starts with _gid_).
+          const lines = rows.map(([v, q], i) => `"${i}","_gid_${v.replace(/"/g, '""')}${q ? i : ''}","x"`);
+          const bytes = enc.encode(lines.join('\n') + '\n');
+          const ids = reference(bytes, dialect, 1);
+          const set = new UidSet();
+          ids.forEach((id, i) => i % 3 === 0 && set.add(id));
+          const want = ids.filter((id) => !set.has(id));
+          const got: string[] = [];
+          const batch = new OrphanBatch(set, (id) => void got.push(id));
+          const r = new UidColumnReader(dialect, (b, from, to, h) => batch.id(b, from, to, h));
+          let at = 0;
+          for (const c of [...cuts.map((x) => Math.floor(x * bytes.length)).sort((a, b) => a - b), bytes.length]) {
+            if (c <= at) continue;
+            const chunk = Buffer.from(bytes.subarray(at, c));
+            batch.begin(chunk);
+            r.push(chunk);
+            batch.end();
+            chunk.fill(0x21);
+            at = c;
+          }
+          r.finish();
+          expect(got).toEqual(want);
+          set.dispose();
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('UidSet', () => {
   it('answers as a Set of the same ids', () => {
     fc.assert(
@@ -134,6 +174,33 @@ describe('UidSet', () => {
         },
       ),
     );
+  });
+
+  it('hasHashes answers as hasHash does, id by id', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ maxLength: 8 }), { maxLength: 300 }),
+        fc.array(fc.string({ maxLength: 8 }), { maxLength: 60 }),
+        (ids, probes) => {
+          const s = new UidSet();
+          for (const id of ids.slice(0, ids.length >> 1)) s.add(id);
+          const all = [...ids, ...probes];
+          const hashes = Float64Array.from(all, uidHash);
+          const present = new Uint8Array(all.length).fill(7);
+          s.hasHashes(hashes, all.length, present);
+          expect([...present]).toEqual(all.map((x) => (s.has(x) ? 1 : 0)));
+          s.dispose();
+        },
+      ),
+    );
+    // A big table (probe runs across it), half the probes absent.
+    const s = new UidSet();
+    for (let i = 0; i < 200_000; i++) s.add(`_gid_${i}==`);
+    const hashes = Float64Array.from({ length: 20_000 }, (_, k) => uidHash(k % 2 ? `_gid_${k * 9}==` : `_gid_y${k}==`));
+    const present = new Uint8Array(hashes.length);
+    s.hasHashes(hashes, hashes.length, present);
+    expect([...present]).toEqual(Array.from(hashes, (_, k) => (k % 2 && k * 9 < 200_000 ? 1 : 0)));
+    s.dispose();
   });
 
   it('a million ids: all found, absent ones not', () => {

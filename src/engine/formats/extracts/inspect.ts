@@ -29,6 +29,7 @@ import {
 import { parseCountFile } from './count-file';
 import { ROLE } from './discover';
 import { classifyExtractFile, tableName, type ExtractFile } from './name';
+import { OrphanBatch } from './orphans';
 import { UidColumnReader, uidHashBytes, UidSet } from './uids';
 
 const COUNT_FILE_MAX = 64 * 1024;
@@ -372,14 +373,18 @@ async function readOnce(root: string, part: PartSpec, opts: PartReadOptions, o: 
     }
     counter = streamCounter(layout, { jsonId })!;
     sinks = [counter.push.bind(counter)];
-    if (layout.kind === 'dsv' && (o.uids || o.orphansOf)) {
+    if (layout.kind === 'dsv' && o.uids) {
       const into = o.uids;
-      const against = o.orphansOf;
-      ids = new UidColumnReader(layout.dialect, (b, from, to, h) => {
-        if (into) into.addHash(h);
-        else if (against && !against.hasHash(h)) orphan(Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('utf8'));
-      });
+      ids = new UidColumnReader(layout.dialect, (_b, _from, _to, h) => into.addHash(h));
       sinks.push(ids.push.bind(ids));
+    } else if (layout.kind === 'dsv' && o.orphansOf) {
+      const batch = new OrphanBatch(o.orphansOf, orphan);
+      const reader = (ids = new UidColumnReader(layout.dialect, (b, from, to, h) => batch.id(b, from, to, h)));
+      sinks.push((c) => {
+        batch.begin(c);
+        reader.push(c);
+        batch.end();
+      });
     }
     for (const sink of sinks) sink(bytes);
   };
