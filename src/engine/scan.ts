@@ -240,8 +240,12 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
     req.onRecorded?.(batch.map((b) => b.chunk.name));
   };
   try {
+    // Largest first (by the adapter's work estimate): the workers take the chunks in this
+    // order, so the last ones taken are small and no worker idles long while another
+    // finishes a big one (a scan of a few big chunks ended with one core idle for most of one).
+    const byWork = todo.map((c) => ({ c, w: adapter.workOf(c) })).sort((a, b) => b.w - a.w).map((x) => x.c);
     const inspecting = Promise.all(
-      todo.map(async (c) => {
+      byWork.map(async (c) => {
         let result: ChunkInspection;
         let counted = 0;
         try {
