@@ -64,6 +64,7 @@ export function jsonStringAt(b: Uint8Array, from: number, to: number): string {
 function stringEnd(b: Uint8Array, i: number, to: number): number {
   i++;
   for (;;) {
+    // Plain string bytes (most of a record) skipped by one table look each.
     if (i >= to) return -1;
     const c = b[i];
     if (c === QUOTE) return i;
@@ -106,6 +107,9 @@ export class RecordShape {
   idTo = -1;
   /** After learn(): the raw contents [from, to) of each top-level key, in order, flat. */
   readonly keySpans: number[] = [];
+  /** The byte length of each key of the shape (nested ones too), in order; nKeys of them. */
+  private keyLens = new Int32Array(64);
+  private nKeys = 0;
 
   /** Whether b[from, to) is a JSON object of the reference shape (and so adds no key). */
   match(b: Uint8Array, from: number, to: number): boolean {
@@ -148,6 +152,8 @@ export class RecordShape {
     const idOrdinal = write ? -1 : this.idOrdinal;
     this.idFrom = -1;
     let p = 0;
+    /** Keys read so far (at any depth). */
+    let nKeys = 0;
     let ordinal = -1;
     let i = from;
     while (i < to && isWs(b[i])) i++;
@@ -161,21 +167,33 @@ export class RecordShape {
       key: for (;;) {
         // At a key of the object `depth` levels down.
         if (i >= to || b[i] !== QUOTE) return false;
-        const ks = i + 1;
-        const ke = stringEnd(b, i, to);
-        if (ke < 0) return false;
-        i = ke + 1;
-        if (depth === 1) {
-          ordinal++;
-          if (write) this.keySpans.push(ks, ke);
-        }
+        if (depth === 1) ordinal++;
         if (write) {
+          const ks = i + 1;
+          const ke = stringEnd(b, i, to);
+          if (ke < 0) return false;
+          i = ke + 1;
+          if (depth === 1) this.keySpans.push(ks, ke);
+          if (nKeys === this.keyLens.length) {
+            const l = new Int32Array(nKeys * 2);
+            l.set(this.keyLens);
+            this.keyLens = l;
+          }
+          this.keyLens[nKeys++] = ke - ks;
           for (let x = ks; x < ke; x++) this.mark(p++, b[x], true);
         } else {
-          // The key's bytes against the shape's, in a plain loop (the usual case: a match).
-          if (p + (ke - ks) > this.len) return false;
+          // The key's bytes against the shape's (as many as the shape's key has), then the
+          // closing quote. No validation needed: the shape's key bytes are the contents of a
+          // valid string up to its end, so the same bytes then a quote are that string.
+          if (nKeys === this.nKeys) return false;
+          const kl = this.keyLens[nKeys++];
+          const x = i + 1;
+          if (x + kl >= to || p + kl > this.len) return false;
           const tape = this.tape;
-          for (let x = ks; x < ke; x++) if (tape[p++] !== b[x]) return false;
+          for (let j = 0; j < kl; j++) if (tape[p + j] !== b[x + j]) return false;
+          if (b[x + kl] !== QUOTE) return false;
+          p += kl;
+          i = x + kl + 1;
         }
         while (i < to && isWs(b[i])) i++;
         if (i >= to || b[i] !== COLON) return false;
@@ -224,8 +242,10 @@ export class RecordShape {
     }
     while (i < to && isWs(b[i])) i++;
     if (i !== to) return false;
-    if (write) this.len = p;
-    else if (p !== this.len) return false;
+    if (write) {
+      this.len = p;
+      this.nKeys = nKeys;
+    } else if (p !== this.len) return false;
     return true;
   }
 
