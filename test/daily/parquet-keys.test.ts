@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FOOTER_FETCH, readParquetFooter } from '../../src/engine/parquet/footer';
+import { FOOTER_FETCH, footerFetch, readParquetFooter } from '../../src/engine/parquet/footer';
 import { readIntKeys } from '../../src/engine/parquet/int-keys';
 import { duplicateKeys, duplicatesOf, generalDuplicates } from '../../src/engine/parquet/keys';
 import { LocalStore } from '../../src/engine/storage/local-store';
@@ -129,6 +129,7 @@ describe('reads per Parquet object', () => {
     const size = statSync(path.join(dir, name)).size;
     const { store, reads } = countingStore();
     const f = await readParquetFooter(store, name, size);
+    expect(size).toBeGreaterThan(16 * FOOTER_FETCH);
     expect(reads).toEqual([[size - FOOTER_FETCH, size]]);
     const groups = f.metadata.row_groups.map((g) => g.columns[0].meta_data!);
     expect(groups.length).toBe(2);
@@ -138,20 +139,41 @@ describe('reads per Parquet object', () => {
     expect(keyBytes).toBeLessThan(size / 4);
   });
 
+  it('key chunks of one object side by side (a table of few columns, small row groups): one read for all of them', async () => {
+    // Every 50,000th key repeats the one before, across row groups too.
+    const name = await write('narrow.parquet', 'SELECT (CASE WHEN i % 50000 = 1 THEN i - 1 ELSE i END)::BIGINT AS k FROM range(300000) t(i)', 'COMPRESSION snappy, ROW_GROUP_SIZE 50000');
+    const size = statSync(path.join(dir, name)).size;
+    expect(size).toBeGreaterThan(FOOTER_FETCH);
+    const { store, reads } = countingStore();
+    const f = await readParquetFooter(store, name, size);
+    const groups = f.metadata.row_groups.map((g) => g.columns[0].meta_data!);
+    expect(groups.length).toBe(6);
+    const d = await duplicateKeys(store, [{ rel: name, size, metadata: f.metadata, file: f.file }], 'k');
+    expect(d!.duplicates).toBe(6);
+    const first = groups[0];
+    const last = groups[groups.length - 1];
+    const from = Math.min(Number(first.dictionary_page_offset ?? first.data_page_offset), Number(first.data_page_offset));
+    expect(reads).toEqual([
+      [size - footerFetch(size), size],
+      [from, Number(last.data_page_offset) + Number(last.total_compressed_size)],
+    ]);
+  });
+
   it('a footer bigger than the first suffix read: exactly one more read, of the rest', async () => {
-    const cols = Array.from({ length: 400 }, (_, c) => `i + ${c} AS a_rather_long_column_name_to_grow_the_footer_${c}`).join(', ');
+    const cols = Array.from({ length: 1200 }, (_, c) => `i + ${c} AS a_rather_long_column_name_to_grow_the_footer_${c}`).join(', ');
     const name = await write('wide.parquet', `SELECT i::BIGINT AS k, ${cols} FROM range(10) t(i)`);
     const size = statSync(path.join(dir, name)).size;
     const { store, reads } = countingStore();
     const f = await readParquetFooter(store, name, size);
-    expect(f.columns.length).toBe(401);
+    expect(f.columns.length).toBe(1201);
     expect(f.rows).toBe(10);
     const metaLen = (await store.read(name, size - 8, size - 4)).readUInt32LE(0);
     reads.pop();
-    expect(metaLen + 8).toBeGreaterThan(FOOTER_FETCH);
+    const tail = footerFetch(size);
+    expect(metaLen + 8).toBeGreaterThan(tail);
     expect(reads).toEqual([
-      [size - FOOTER_FETCH, size],
-      [size - metaLen - 8, size - FOOTER_FETCH],
+      [size - tail, size],
+      [size - metaLen - 8, size - tail],
     ]);
   });
 });
