@@ -175,8 +175,9 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
 
   const catalogFile = values.catalog ? path.resolve(values.catalog) : defaultCatalogPath();
   // Checked before the catalog is opened or the scan runs: opening creates the file, and the
-  // drop is read-only.
-  const drop = await resolveDrop(args[0]);
+  // drop is read-only. An S3 prefix is proved by the scan's listing (a catalog cannot lie in
+  // a bucket): a probe first would cost a request and a second SDK client.
+  const drop = await resolveDrop(args[0], { probe: false });
   refuseInsideDrop(catalogFile, drop, 'the catalog', 'choose another with --catalog');
   const output = asReport && values.output ? refuseInsideDrop(values.output, drop, 'the report', 'write it outside the drop (-o)') : null;
   const catalog = new Catalog(catalogFile);

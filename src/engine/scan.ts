@@ -75,13 +75,16 @@ export const SAVE_BATCH = { chunks: 256, ms: 250 };
 
 /**
  * Resolves and checks the drop: a folder, or s3://bucket/prefix/ (listed once to prove it
- * exists and may be read). Every path from a user or the UI goes through here.
+ * exists and may be read). Every path from a user or the UI goes through here. A scan passes
+ * `probe: false` for S3: its own listing proves the prefix (discoverDrop fails the same way),
+ * so a scan does not pay a request and an SDK client more for it.
  */
-export async function resolveDrop(dropPath: string): Promise<string> {
+export async function resolveDrop(dropPath: string, opts: { probe?: boolean } = {}): Promise<string> {
   if (typeof dropPath !== 'string' || !dropPath.trim()) throw new EngineError('bad-request', 'no drop folder given');
   if (isS3Url(dropPath)) {
     const loc = parseS3Url(dropPath);
     if (!loc) throw new EngineError('bad-request', `${dropPath.trim()} is not an S3 location: use s3://bucket/prefix/`);
+    if (opts.probe === false) return s3UrlOf(loc);
     const store = new S3Store(loc);
     try {
       await store.probe();
@@ -120,6 +123,7 @@ export async function discoverDrop(
     const store = opts.store ?? openStore(drop);
     try {
       const listed = await store.list({ signal });
+      if (!listed.files.length) throw new EngineError('not-found', `no such prefix: ${store.location} holds no objects`);
       walk = { files: fileEntriesOf(store, listed.files), unreadable: [], outsideLinks: [], special: [] };
     } finally {
       if (!opts.store) store.close();
@@ -146,22 +150,45 @@ export async function discoverDrop(
 /** Chunks of an S3 drop inspected side by side (requests stay bounded by the store). */
 const S3_CHUNKS_AT_ONCE = 4;
 
+/** The one worker of an S3 scan, started before it has a job. */
+async function warmPool(): Promise<import('./workers/pool').ScanPool> {
+  const { ScanPool } = await import('./workers/pool');
+  const pool = new ScanPool(1, S3_CHUNKS_AT_ONCE);
+  pool.warm();
+  return pool;
+}
+
 export async function scanDrop(dropPath: string, req: ScanRequest): Promise<ScanOutcome> {
   const started = Date.now();
-  const drop = await resolveDrop(dropPath);
+  const drop = await resolveDrop(dropPath, { probe: false });
   if (req.catalog.file !== ':memory:') refuseInsideDrop(req.catalog.file, drop, 'the catalog', 'choose another with --catalog');
+  // An S3 scan's worker starts first, then the store loads the SDK (~0.3 s, on this thread)
+  // and lists the prefix: the worker loads meanwhile on the other core instead of after
+  // (~0.3 s before it can send its first request). A scan that finds nothing to read stops
+  // it unused (an unchanged re-scan pays its start on the other core).
+  const early = isS3Url(drop) && !req.pool ? await warmPool() : null;
   // An S3 drop is read through one store for the whole scan, workers included (they read
   // through it over their ports: one SDK, one client, one bound on requests in flight).
-  const shared = isS3Url(drop) ? openStore(drop) : undefined;
-  const io: StoreStats = shared ? shared.stats : { requests: 0, bytesRead: 0 };
+  let shared: DropStore | undefined;
   try {
-    return await scanWith(drop, req, shared, io, started);
+    shared = isS3Url(drop) ? openStore(drop) : undefined;
+    const io: StoreStats = shared ? shared.stats : { requests: 0, bytesRead: 0 };
+    return await scanWith(drop, req, shared, io, started, early);
   } finally {
     shared?.close();
+    // Closed by scanWith once used; closing again is a no-op.
+    void early?.close();
   }
 }
 
-async function scanWith(drop: string, req: ScanRequest, shared: DropStore | undefined, io: StoreStats, started: number): Promise<ScanOutcome> {
+async function scanWith(
+  drop: string,
+  req: ScanRequest,
+  shared: DropStore | undefined,
+  io: StoreStats,
+  started: number,
+  early: import('./workers/pool').ScanPool | null,
+): Promise<ScanOutcome> {
   const progress: Omit<ScanProgress, 'jobId'> = {
     drop,
     phase: 'discovering',
@@ -217,9 +244,10 @@ async function scanWith(drop: string, req: ScanRequest, shared: DropStore | unde
   // The worker pool (and node:worker_threads) is loaded only when there is a chunk to read:
   // an unchanged re-scan's process does without.
   const workers = todo.length ? await import('./workers/pool') : null;
+  if (!workers) void early?.close();
   const pool =
     req.pool ??
-    (workers && (shared ? new workers.ScanPool(1, S3_CHUNKS_AT_ONCE) : new workers.ScanPool(Math.min(workers.defaultPoolSize(), Math.max(1, todo.length)))));
+    (workers && (early ?? (shared ? new workers.ScanPool(1, S3_CHUNKS_AT_ONCE) : new workers.ScanPool(Math.min(workers.defaultPoolSize(), Math.max(1, todo.length))))));
   let lastEmit = 0;
   const onAbort = (): void => void pool?.close(abortError());
   req.signal?.addEventListener('abort', onAbort, { once: true });

@@ -2,11 +2,12 @@
 // the local copy, exit 1, the request and byte counters in the summary, a re-scan of an
 // unchanged bucket that reads no object bodies, and one-line errors with exit 2.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FOOTER_FETCH } from '../../src/engine/parquet/footer';
 import { closeDailyGenerator, writeDailyDrop, type Manifest } from '../fixtures/daily-drop';
 import { freePort, isolatedCliEnv, motoUnavailable, startMoto, uploadDir, type Moto } from './moto';
 import { ACCESS_DENIED, startFaultProxy, type FaultProxy } from './fault-proxy';
@@ -87,6 +88,26 @@ describe.skipIf(!!skip)('drop-inspector on s3:// (moto_server)', () => {
     expect(Number(m1![1])).toBeGreaterThan(8);
     const again = await run(['scan', 's3://customer-bucket/analytics-export/', '--catalog', cat, '--quiet']);
     expect(again.stderr).toContain('0 chunks read, 8 unchanged since the last scan; S3: 1 requests, 0.00 MB read');
+  });
+
+  it('a cold scan costs one listing request and one GET per object: no probe, no HEAD; small Parquet objects are read whole, key columns included', async () => {
+    const objects: number[] = [];
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(d, e.name));
+        else objects.push(statSync(path.join(d, e.name)).size);
+      }
+    };
+    walk(path.join(work, 'drop', 'analytics-export'));
+    expect(objects.length).toBeGreaterThan(30);
+    expect(Math.max(...objects)).toBeLessThanOrEqual(FOOTER_FETCH);
+    for (const keys of ['1000000', '0']) {
+      const r = await run(['scan', 's3://customer-bucket/analytics-export/', '--catalog', path.join(work, `count-${keys}.sqlite`), '--quiet', '--key-check-rows', keys]);
+      const m = /S3: (\d+) requests, ([\d.]+) MB read/.exec(r.stderr);
+      expect(m, r.stderr).not.toBeNull();
+      expect(Number(m![1]), `--key-check-rows ${keys}`).toBe(objects.length + 1);
+      expect(Number(m![2]) * 1e6).toBeCloseTo(objects.reduce((a, b) => a + b, 0), -4);
+    }
   });
 
   it('one-line errors, exit 2: no such bucket, no such prefix, no credentials, access denied, network down', async () => {

@@ -69,6 +69,19 @@ export class ScanPool {
     });
   }
 
+  /**
+   * Starts the workers before there is a job for them (an S3 scan, while it lists the
+   * prefix): a worker takes ~0.3 s to load before it can read. A worker that cannot start
+   * fails the jobs given to it, as without warming.
+   */
+  warm(): void {
+    try {
+      while (!this.closed && this.workers.length < this.size) this.spawn();
+    } catch {
+      /* reported by run() */
+    }
+  }
+
   private spawn(): Worker {
     const entry = workerEntry();
     const w = new Worker(entry.file, { workerData: entry.workerData });
