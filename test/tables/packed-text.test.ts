@@ -6,7 +6,7 @@
 // a packing killed midway (or between its rename and the CSV's delete) leaves a whole entry
 // that the next packing finishes.
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, readdirSync, readlinkSync, rmSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,6 +140,18 @@ describe('packed text', () => {
     return { dir, key, cache, meta, want, open };
   }
 
+  /** Files of `dir` this process holds open although they are deleted (Linux). */
+  const deletedOpen = (dir: string): string[] =>
+    readdirSync('/proc/self/fd')
+      .map((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`);
+        } catch {
+          return '';
+        }
+      })
+      .filter((l) => l.startsWith(dir) && l.endsWith(' (deleted)'));
+
   const cellsOf = async (r: EntryReader, rows: number[]): Promise<string[][]> =>
     (await r.readRows(rows)).map((x) => x.cells);
 
@@ -156,7 +168,7 @@ describe('packed text', () => {
     let blocks = 0;
     const packer = new TextPacker(
       (k) => cache.pin(k),
-      () => undefined,
+      (_key, k, all) => held.released(k, all),
       () => {
         if (++blocks % 7 !== 0) return null;
         const fresh = open();
@@ -201,6 +213,10 @@ describe('packed text', () => {
     expect(seen.packed).toBeGreaterThan(0);
     expect(readdirSync(dir).filter((f) => f.endsWith('.csv') || f === 'rows.idx' || f.endsWith('.tmp'))).toEqual([]);
     expect(await cellsOf(held, scattered)).toEqual(scattered.map((r) => want[r]));
+    // Told of each pack, the reader let the deleted CSV and row index go (their space freed).
+    await new Promise((r) => setTimeout(r, 50));
+    if (process.platform === 'linux')
+      expect(deletedOpen(dir)).toEqual([]);
     await held.close();
     // Closed while a segment packs: stops at the next block, leaves no temporary file.
     const second = await builtEntry('cache-closed');

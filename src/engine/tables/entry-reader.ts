@@ -128,8 +128,43 @@ export class EntryReader {
     return buf;
   }
 
+  /** Reads running (a released file is closed when none is). */
+  private reading = 0;
+  private toClose: Array<Promise<fsp.FileHandle>> = [];
+
+  /**
+   * Segment k was packed (here, in the background): the reader reads it packed from now on,
+   * and lets its CSV (and, once every segment is packed, the row index) go, closed as soon
+   * as no read is running, so that the deleted file's disk space is given back.
+   */
+  released(k: number, allPacked: boolean): void {
+    this.packedSeen = true;
+    for (const name of [segmentFile(k), ...(allPacked ? ['rows.idx'] : [])]) {
+      const f = this.files.get(name);
+      if (!f) continue;
+      this.files.delete(name);
+      this.toClose.push(f);
+    }
+    this.closeReleased();
+  }
+
+  private closeReleased(): void {
+    if (this.reading > 0 || !this.toClose.length) return;
+    for (const f of this.toClose.splice(0)) void f.then((h) => h.close()).catch(() => undefined);
+  }
+
   /** Rows [from, from + count) (0-based, clipped to what is readable). */
   async readRange(from: number, count: number): Promise<ReadRow[]> {
+    this.reading++;
+    try {
+      return await this.readRangeNow(from, count);
+    } finally {
+      this.reading--;
+      this.closeReleased();
+    }
+  }
+
+  private async readRangeNow(from: number, count: number): Promise<ReadRow[]> {
     const to = Math.min(this.readable, from + count);
     if (from < 0 || to <= from) return [];
     if (!this.packedSeen) {
@@ -236,7 +271,7 @@ export class EntryReader {
 
   async close(): Promise<void> {
     this.closed = true;
-    const all = [...this.files.values()];
+    const all = [...this.files.values(), ...this.toClose.splice(0)];
     this.files.clear();
     const packed = [...this.packed.values()];
     this.packed.clear();

@@ -100,7 +100,14 @@ export class TableService implements TableApi {
     void this.cache.reclaim().catch(() => undefined); // folders of builds killed in an earlier run
     this.runner = new BuildRunner(options.workers ?? undefined, options.workers === 0);
     this.eager = options.eagerAnalysis ?? options.workers !== 0;
-    this.packer = new TextPacker((key) => this.cache.pin(key));
+    this.packer = new TextPacker(
+      (key) => this.cache.pin(key),
+      (key, k, allPacked) => {
+        // The open readers let the deleted CSV go (its disk space back while the table stays open).
+        for (const h of this.handles.values())
+          for (const p of h.parts) if (p.key === key) p.reader?.released(k, allPacked);
+      },
+    );
     this.builds = new PartBuilds({
       cache: this.cache,
       runner: this.runner,

@@ -11,8 +11,8 @@
 // what the killed one left. Failures are not the user's: the segment keeps its CSV (a bigger
 // cache), and the error is kept for diagnostics.
 import { duckBusy } from './duck';
-import type { EntryMeta } from './cache';
-import { packSegment } from './packed-text';
+import { segmentRows, type EntryMeta } from './cache';
+import { isPacked, packSegment } from './packed-text';
 
 interface Job {
   id: string;
@@ -35,12 +35,13 @@ export class TextPacker {
 
   /**
    * @param pin keeps the entry from eviction while its packing waits or runs
-   * @param onPacked told after each segment is packed (readers may let the CSV go)
+   * @param onPacked told after each segment is packed, and whether the entry's every segment
+   *   now is (readers let the deleted CSV and row index go)
    * @param pause asked before every block (default: wait while DuckDB works)
    */
   constructor(
     private readonly pin: (key: string) => () => void,
-    private readonly onPacked: (key: string, k: number) => void = () => undefined,
+    private readonly onPacked: (key: string, k: number, allPacked: boolean) => void = () => undefined,
     private readonly pause: () => Promise<void> | null = duckBusy,
   ) {}
 
@@ -74,7 +75,8 @@ export class TextPacker {
         try {
           await packSegment(job.dir, job.meta, job.k, this.control.signal, this.yieldTo);
           this.packed++;
-          this.onPacked(job.id.slice(0, job.id.lastIndexOf(':')), job.k);
+          const all = job.meta.segments.every((_, j) => segmentRows(job.meta, j) === 0 || isPacked(job.dir, j));
+          this.onPacked(job.id.slice(0, job.id.lastIndexOf(':')), job.k, all);
         } catch (e) {
           if (!this.control.signal.aborted) this.lastError = `${job.dir} segment ${job.k}: ${(e as Error).message}`;
         } finally {
