@@ -35,14 +35,7 @@ export class PartBuilds {
       // first MiB does not.
       void peekRows(p.source, firstRows, limits).then(
         (first) => {
-          if (p.first || p.meta) return;
-          p.first = first;
-          p.headerFields = first.header.length;
-          if (!p.columnsExact) {
-            p.columns = first.header;
-            p.columnsExact = true;
-          }
-          this.wake(p);
+          if (!p.first && !p.meta) this.takeFirstRows(p, first);
         },
         () => undefined, // the build reports the error
       );
@@ -60,15 +53,7 @@ export class PartBuilds {
           segmentBytes,
         },
         {
-          onFirstRows: (first) => {
-            p.first = first;
-            p.headerFields = first.header.length;
-            if (!p.columnsExact) {
-              p.columns = first.header;
-              p.columnsExact = true;
-            }
-            this.wake(p);
-          },
+          onFirstRows: (first) => this.takeFirstRows(p, first),
           onProgress: (pr) => {
             if (pr.headerFields >= 0) p.headerFields = pr.headerFields;
             p.progressRows = pr.rows;
@@ -117,6 +102,17 @@ export class PartBuilds {
       );
     p.building.catch(() => undefined);
     return p.building;
+  }
+
+  /** The first page arrived (from the peek or the build): its header names the columns until the build knows them. */
+  private takeFirstRows(p: Part, first: NonNullable<Part['first']>): void {
+    p.first = first;
+    p.headerFields = first.header.length;
+    if (!p.columnsExact) {
+      p.columns = first.header;
+      p.columnsExact = true;
+    }
+    this.wake(p);
   }
 
   private wake(p: Part): void {
