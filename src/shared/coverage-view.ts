@@ -97,3 +97,31 @@ export function timeSpanOf(r: ScanReport): { from: number; to: number; undeliver
   }
   return { from, to, undelivered: Math.max(0, to - from - covered) };
 }
+
+const utc = (s: number): string => new Date(s * 1000).toISOString().slice(0, 19).replace('T', ' ');
+
+/**
+ * What a chunk covers, in its axis' words, for the detail pane and the timeline's tooltip:
+ * a day for run dates, an instant for run times, a window otherwise.
+ */
+export function coverageLabel(cov: ChunkCoverage): { label: string; text: string } {
+  const label =
+    cov.axis === 'run-date' ? 'Run date' : cov.axis === 'run-time' ? 'Run' : cov.requestedFrom !== null ? 'Delivered' : 'Covers';
+  const text =
+    cov.axis === 'run-date' && finite(cov.from)
+      ? new Date(cov.from * 1000).toISOString().slice(0, 10)
+      : !finite(cov.to)
+        ? 'nothing readable'
+        : !finite(cov.from) || cov.from === cov.to
+          ? `${utc(cov.to)} UTC`
+          : `${utc(cov.from)} → ${utc(cov.to)} UTC`;
+  return { label, text };
+}
+
+/**
+ * Whether a chunk's archive state is worth showing: archive-based families (bulk request
+ * ZIPs) always; file-based ones (daily dumps, extracts) have no archive, so 'missing' there
+ * is no news: only a damaged or encrypted one is.
+ */
+export const showsArchive = (c: ReportChunk, cov: ChunkCoverage): boolean =>
+  cov.axis === 'time-range' || (c.archive !== 'ok' && c.archive !== 'missing');

@@ -1,6 +1,6 @@
 import { Fragment, useState } from 'react';
 import type { ScanReport } from '../../shared/report';
-import { coverageOf, isTimeAxis, shortfall } from '../../shared/coverage-view';
+import { coverageLabel, coverageOf, isTimeAxis, shortfall, showsArchive } from '../../shared/coverage-view';
 import { useApp } from '../state/context';
 import { indexReport, kindLabel } from '../state/derive';
 import { formatBytes, formatInt, formatKeyRange, formatUtc } from '../format';
@@ -277,7 +277,6 @@ function WindowFacts({ chunk }: { chunk: Chunk }) {
   const cov = coverageOf(chunk)!;
   const missing = shortfall(chunk).reduce((s, x) => s + x.to - x.from, 0);
   const attrs = Object.entries(chunk.attributes ?? {}).filter(([, v]) => v !== null && v !== '' && v !== false);
-  const day = (s: number): string => new Date(s * 1000).toISOString().slice(0, 10);
   return (
     <dl className="kv" data-testid="chunk-window">
       {cov.requestedFrom !== null || cov.requestedTo !== null ? (
@@ -288,15 +287,9 @@ function WindowFacts({ chunk }: { chunk: Chunk }) {
           </dd>
         </>
       ) : null}
-      <dt>{cov.axis === 'run-date' ? 'Run date' : cov.axis === 'run-time' ? 'Run' : cov.requestedFrom !== null ? 'Delivered' : 'Covers'}</dt>
+      <dt>{coverageLabel(cov).label}</dt>
       <dd className="mono">
-        {cov.axis === 'run-date' && cov.from !== null
-          ? day(cov.from)
-          : cov.to === null
-            ? 'nothing readable'
-            : cov.from === cov.to
-              ? `${formatUtc(cov.from)} UTC`
-              : `${formatUtc(cov.from)} → ${formatUtc(cov.to)} UTC`}
+        {coverageLabel(cov).text}
         {missing > 0 ? <span className="sev-error"> ({(missing / 3600).toFixed(1)} h not delivered)</span> : null}
         {chunk.coverage?.source ? <span className="muted"> (from {chunk.coverage.source})</span> : null}
       </dd>
@@ -308,9 +301,7 @@ function WindowFacts({ chunk }: { chunk: Chunk }) {
       ) : null}
       <dt>Created</dt>
       <dd className="mono">{formatUtc(chunk.createdTs)} UTC</dd>
-      {cov.axis === 'time-range' || (chunk.archive !== 'ok' && chunk.archive !== 'missing') ? (
-        // Archive-based families (bulk request ZIPs); file-based ones (daily dumps, extracts)
-        // have no archive, so 'missing' there is no news: only a damaged or encrypted one is.
+      {showsArchive(chunk, cov) ? (
         <>
           <dt>Archive</dt>
           <dd>

@@ -11,7 +11,7 @@ import {
 } from 'react';
 import type { ScanReport } from '../../../shared/report';
 import type { AxisKind } from '../../../shared/family';
-import { coverageOf, isTimeAxis, reportAxis, shortfall } from '../../../shared/coverage-view';
+import { coverageLabel, coverageOf, isTimeAxis, reportAxis, shortfall, showsArchive } from '../../../shared/coverage-view';
 import { useApp, useAppStore } from '../../state/context';
 import { indexReport, kindLabel } from '../../state/derive';
 import { formatInt, formatKeyRange, formatUtc } from '../../format';
@@ -72,10 +72,11 @@ function describeItem(report: ScanReport, item: TimelineItem, axis: 'key' | 'tim
   const lines = [c.name];
   if (cov && isTimeAxis(cov.axis)) {
     if (cov.requestedFrom !== null || cov.requestedTo !== null) lines.push(`requested ${formatUtc(cov.requestedFrom)} → ${formatUtc(cov.requestedTo)} UTC`);
-    lines.push(`${cov.requestedFrom !== null ? 'delivered' : 'covers'} ${cov.to === null ? 'nothing readable' : `${formatUtc(cov.from)} → ${formatUtc(cov.to)} UTC`}`);
+    const { label, text } = coverageLabel(cov);
+    lines.push(`${label.toLowerCase()} ${text}`);
     const missing = shortfall(c).reduce((s, x) => s + x.to - x.from, 0);
     if (missing > 0) lines.push(`${(missing / 3600).toFixed(1)} h requested but not delivered (hatched)`);
-    lines.push(`created ${formatUtc(c.createdTs)} UTC · archive ${c.archive}`);
+    lines.push(`created ${formatUtc(c.createdTs)} UTC${showsArchive(c, cov) ? ` · archive ${c.archive}` : ''}`);
   } else {
     lines.push(`audit keys ${formatKeyRange(c.hwmFrom, c.hwmTo)}${c.keySource === 'name' ? ' (from the name)' : ''}`);
     lines.push(`created ${formatUtc(c.createdTs)} UTC`);
