@@ -12,9 +12,18 @@ export function saveExport(exported: ExportedReport, doc: Document = document): 
   } else {
     href = `data:${type};charset=utf-8,${encodeURIComponent(exported.content)}`;
   }
+  try {
+    clickDownload(href, exported.fileName || 'drop-report', doc);
+  } finally {
+    if (revoke) setTimeout(revoke, 10_000);
+  }
+}
+
+/** Follows `href` as a download through a hidden <a download> (a save dialog in Electron). */
+export function clickDownload(href: string, fileName: string, doc: Document = document): void {
   const a = doc.createElement('a');
   a.href = href;
-  a.download = exported.fileName || 'drop-report';
+  a.download = fileName;
   a.rel = 'noopener';
   a.style.display = 'none';
   doc.body.appendChild(a);
@@ -22,6 +31,5 @@ export function saveExport(exported: ExportedReport, doc: Document = document): 
     a.click();
   } finally {
     a.remove();
-    if (revoke) setTimeout(revoke, 10_000);
   }
 }

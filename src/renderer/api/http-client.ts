@@ -10,6 +10,7 @@ import {
   type CallResponse,
 } from '../../shared/http-protocol';
 import { ApiError, API_ERROR_CODES } from './errors';
+import { clickDownload } from './download';
 
 export const TOKEN_STORAGE_KEY = 'drop-inspector.token';
 
@@ -38,17 +39,7 @@ export interface HttpApiOptions {
 
 /** Points a hidden <a download> at the URL and clicks it: the browser streams the file to disk. */
 export function downloadUrl(url: string, doc: Document = document): void {
-  const a = doc.createElement('a');
-  a.href = url;
-  a.download = '';
-  a.rel = 'noopener';
-  a.style.display = 'none';
-  doc.body.appendChild(a);
-  try {
-    a.click();
-  } finally {
-    a.remove();
-  }
+  clickDownload(url, '', doc);
 }
 
 const CLOSED = 2;
