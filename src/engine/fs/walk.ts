@@ -77,39 +77,48 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
   // Real paths of folders already entered: a symlink back up the tree is entered once only.
   const seen = new Set<string>();
   let calls = 0;
-  const tick = async (): Promise<void> => {
-    if (++calls % STAT_BATCH === 0) {
-      await new Promise((r) => setImmediate(r));
-      options.signal?.throwIfAborted();
-    }
+  // Real paths are kept as latin1 strings: one char per byte, so any name (UTF-8 or not)
+  // compares exactly, and no Buffer is made per folder.
+  const realRootL = realRoot.toString('latin1');
+  const rootPrefixL = realRootL.endsWith('/') ? realRootL : `${realRootL}/`;
+  const inside = (real: Buffer): boolean => {
+    const r = real.toString('latin1');
+    return r === realRootL || (r.length > rootPrefixL.length && r.startsWith(rootPrefixL));
   };
-  const rootPrefix = realRoot[realRoot.length - 1] === 0x2f ? realRoot : Buffer.concat([realRoot, SLASH]);
-  const inside = (real: Buffer): boolean => real.equals(realRoot) || (real.length > rootPrefix.length && real.subarray(0, rootPrefix.length).equals(rootPrefix));
 
-  // `real`: the folder's real path when its parent's real path and a plain (not linked)
-  // entry give it; otherwise (a link, an entry of unknown type) it is resolved here. A real
-  // path per folder was 3000 realpath calls (~18,000 readlink system calls) for 3000 chunks.
-  async function visit(abs: Buffer, rel: string, depth: number, knownReal?: Buffer): Promise<void> {
+  // `abs`: a string while every name on the way is plain ASCII (the common case: a string
+  // path is what the fs binding takes without a copy), else the bytes. `knownReal`: the
+  // folder's real path when its parent's real path and a plain (not linked) entry give it;
+  // otherwise (a link, an entry of unknown type) it is resolved here. A real path per folder
+  // was 3000 realpath calls (~18,000 readlink system calls) for 3000 chunks.
+  async function visit(abs: string | Buffer, rel: string, depth: number, knownReal?: string): Promise<void> {
     options.signal?.throwIfAborted();
     let entries: Dirent<Buffer>[];
-    let realDir: Buffer;
+    let realDir: string;
     try {
-      realDir = knownReal ?? realpathSync.native(abs, { encoding: 'buffer' });
-      const real = realDir.toString('latin1');
-      if (seen.has(real)) return;
-      seen.add(real);
+      realDir = knownReal ?? realpathSync.native(abs, { encoding: 'buffer' }).toString('latin1');
+      if (seen.has(realDir)) return;
+      seen.add(realDir);
       entries = readdirSync(abs, { encoding: 'buffer', withFileTypes: true });
     } catch (e) {
       out.unreadable.push(unreadable(rel || '.', e, 'folder'));
       return;
     }
-    await tick();
-    entries.sort((a, b) => Buffer.compare(a.name, b.name));
-    const subdirs: Array<[Buffer, string, Buffer | undefined]> = [];
-    const realPrefix = realDir[realDir.length - 1] === 0x2f ? realDir : Buffer.concat([realDir, SLASH]);
-    for (const d of entries) {
-      const name = escapeName(d.name).text;
-      const childAbs = Buffer.concat([abs, SLASH, d.name]);
+    if (++calls % STAT_BATCH === 0) await pause();
+    // Names in byte order. An ASCII name's text is its bytes, so a folder of ASCII names
+    // (nearly every folder) sorts by text, which orders them the same.
+    const names = entries.map((d) => (isAscii(d.name) ? d.name.toString('latin1') : null));
+    const order = entries.map((_, i) => i);
+    if (names.every((n) => n !== null)) order.sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+    else order.sort((a, b) => Buffer.compare(entries[a].name, entries[b].name));
+    const subdirs: Array<[string | Buffer, string, string | undefined]> = [];
+    const realPrefix = realDir.endsWith('/') ? realDir : `${realDir}/`;
+    const absText = typeof abs === 'string' ? (abs.endsWith('/') ? abs : `${abs}/`) : null;
+    for (const i of order) {
+      const d = entries[i];
+      const ascii = names[i];
+      const name = ascii ?? escapeName(d.name).text;
+      const childAbs = absText !== null && ascii !== null ? absText + ascii : Buffer.concat([typeof abs === 'string' ? Buffer.from(abs) : abs, SLASH, d.name]);
       const childRel = rel ? `${rel}/${name}` : name;
       let st: Stats | undefined;
       try {
@@ -123,7 +132,7 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
         // Dirent types come free with the listing; only files need a stat (size, mtime), and
         // links and file systems without d_type need one to learn what they are.
         if (d.isDirectory()) {
-          if (depth < maxDepth && !skip(name)) subdirs.push([childAbs, childRel, Buffer.concat([realPrefix, d.name])]);
+          if (depth < maxDepth && !skip(name)) subdirs.push([childAbs, childRel, realPrefix + (ascii ?? d.name.toString('latin1'))]);
           continue;
         }
         if (d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice()) {
@@ -136,7 +145,7 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
         if (code !== 'ENOENT') out.unreadable.push(unreadable(childRel, e, d.isDirectory() ? 'folder' : 'entry'));
         continue; // ENOENT: a dangling link or a file that vanished since the listing
       }
-      await tick();
+      if (++calls % STAT_BATCH === 0) await pause();
       if (!st) continue;
       if (st.isDirectory()) {
         if (depth < maxDepth && !skip(name)) subdirs.push([childAbs, childRel, undefined]);
@@ -148,9 +157,21 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
     }
     for (const [childAbs, childRel, childReal] of subdirs) await visit(childAbs, childRel, depth + 1, childReal);
   }
+  // The yield every STAT_BATCH calls (a sync check per call: an awaited call per file cost a
+  // promise each).
+  const pause = async (): Promise<void> => {
+    await new Promise((r) => setImmediate(r));
+    options.signal?.throwIfAborted();
+  };
 
-  await visit(Buffer.from(root), '', 0, realRoot);
+  await visit(isAscii(Buffer.from(root)) ? root : Buffer.from(root), '', 0, realRootL);
   return out;
+}
+
+/** Every byte below 0x80: the name's latin1 text is its UTF-8 text. */
+function isAscii(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] > 0x7f) return false;
+  return true;
 }
 
 const SLASH = Buffer.from('/');
