@@ -54,5 +54,6 @@ export function schemaProblems(ordered: Keyed[]): Problem[] {
 }
 
 function same(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  // Loaded records share one array per distinct column list (catalog/records.ts).
+  return a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 }

@@ -42,6 +42,21 @@ function validSequence(b: Uint8Array, i: number): number {
   }
 }
 
+/**
+ * The last segment of a drop-relative path (rel: '/'-separated, no trailing '/', as the walk
+ * and the S3 listing make it): path.posix.basename's answer without its generality, for
+ * discovery's per-file loops over thousands of files.
+ */
+export function baseOfRel(rel: string): string {
+  return rel.slice(rel.lastIndexOf('/') + 1);
+}
+
+/** The folder of a drop-relative path, '' at the root (path.posix.dirname gives '.'). */
+export function dirOfRel(rel: string): string {
+  const i = rel.lastIndexOf('/');
+  return i < 0 ? '' : rel.slice(0, i);
+}
+
 /** The bytes of a name shown by escapeName. */
 export function unescapeName(text: string): Buffer {
   const parts: Buffer[] = [];

@@ -1,6 +1,6 @@
 // Builds the contract's report document from the catalog: chunks in continuity order,
 // chunk problems and cross-chunk problems together, counted in the summary.
-import type { Problem, ReportChunk, ScanReport } from '../../shared/report';
+import type { Problem, ReportChunk, ReportPart, ReportTable, ScanReport } from '../../shared/report';
 import type { Catalog } from '../catalog/catalog';
 import type { ScanChecked } from '../scan';
 import { dropProblems, resolveJudgement } from '../checks/index';
@@ -54,24 +54,7 @@ export function buildReport(catalog: Catalog, drop: string, judgement: Judgement
       },
       series: c.series,
       attributes: c.attributes,
-      tables: c.tables.map((t) => ({
-        name: t.name,
-        rows: t.rows,
-        declaredRows: t.declaredRows ?? null,
-        columns: t.columns,
-        bytes: t.bytes,
-        malformedRows: t.malformedRows,
-        checksum: t.checksum,
-        ...(t.declaredIn ? { declaredIn: t.declaredIn } : {}),
-        ...(t.columnTypes ? { columnTypes: t.columnTypes } : {}),
-        parts: (t.parts ?? []).map((p) => ({
-          source: describeSource(p.source),
-          codecs: p.codecs,
-          layout: p.layout,
-          rows: p.rows,
-          ...(p.error ? { error: p.error } : {}),
-        })),
-      })),
+      tables: c.tables.map(reportTable),
       path: c.dir || c.files[0]?.rel || c.name,
       hwmFromTs: c.hwmFromTs,
       hwmToTs: c.hwmToTs,
@@ -129,6 +112,31 @@ export function buildReport(catalog: Catalog, drop: string, judgement: Judgement
     axis,
     label: family.label,
   };
+}
+
+/**
+ * A table as the report shows it. Optional fields are assigned in the document's key order,
+ * not spread in: a 3000-chunk report maps 18,000 tables and their parts, once per process,
+ * before the JIT has warmed up, where each spread was an object made and copied.
+ */
+function reportTable(t: ChunkRecord['tables'][number]): ReportTable {
+  const out: ReportTable = {
+    name: t.name,
+    rows: t.rows,
+    declaredRows: t.declaredRows ?? null,
+    columns: t.columns,
+    bytes: t.bytes,
+    malformedRows: t.malformedRows,
+    checksum: t.checksum,
+  };
+  if (t.declaredIn) out.declaredIn = t.declaredIn;
+  if (t.columnTypes) out.columnTypes = t.columnTypes;
+  out.parts = (t.parts ?? []).map((p) => {
+    const part: ReportPart = { source: describeSource(p.source), codecs: p.codecs, layout: p.layout, rows: p.rows };
+    if (p.error) part.error = p.error;
+    return part;
+  });
+  return out;
 }
 
 /** Math.min/max over any number of values (spreading 100k arguments overflows the stack). */

@@ -2,7 +2,7 @@
 // request when its central directory names an exportinfo/exportstats/globalexportstats
 // member; once a drop is one, every other .zip in it is claimed too, so a truncated or
 // unreadable request is reported by the inspector instead of being ignored.
-import path from 'node:path';
+import { baseOfRel, dirOfRel } from '../../fs/names';
 import type { FileEntry } from '../../fs/walk';
 import { fingerprintOf, type ChunkCandidate, type DropAdapter } from '../types';
 import type { Extent } from '../../../shared/family';
@@ -77,12 +77,12 @@ export const bulkAdapter: DropAdapter = {
   discover(files) {
     const zips = new Set(candidates(files));
     const stray = files.filter((f) => !zips.has(f));
-    const stemOf = (f: FileEntry): string => path.posix.basename(f.rel).replace(/\.zip$/i, '');
+    const stemOf = (f: FileEntry): string => baseOfRel(f.rel).replace(/\.zip$/i, '');
     const stems = new Map<string, number>();
     for (const f of zips) stems.set(stemOf(f), (stems.get(stemOf(f)) ?? 0) + 1);
     const chunks: ChunkCandidate[] = [];
     for (const f of zips) {
-      const dir = path.posix.dirname(f.rel) === '.' ? '' : path.posix.dirname(f.rel);
+      const dir = dirOfRel(f.rel);
       const stem = stemOf(f);
       const window = nameWindow(stem);
       chunks.push({

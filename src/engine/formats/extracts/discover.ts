@@ -2,7 +2,7 @@
 // job name and run timestamp, in one folder): its main data file, its flattened files, their
 // confirmation files. Partial uploads (.part, .tmp, .filepart) are never a run: they ride
 // along with the job's run before them (or after, if none) and are reported as in transfer.
-import path from 'node:path';
+import { baseOfRel, dirOfRel } from '../../fs/names';
 import type { FileEntry } from '../../fs/walk';
 import { fingerprintOf, type ChunkCandidate, type DropAdapter } from '../types';
 import { classifyExtractFile, parseRunName, type ExtractFile } from './name';
@@ -40,7 +40,7 @@ export const extractsAdapter: DropAdapter = {
 
   recognise(files) {
     return files.filter((f) => {
-      const c = classifyExtractFile(path.posix.basename(f.rel));
+      const c = classifyExtractFile(baseOfRel(f.rel));
       return c !== null && c.kind !== 'partial';
     }).length;
   },
@@ -56,8 +56,8 @@ export const extractsAdapter: DropAdapter = {
       run.files[`${role}:${n[role]}`] = f;
     };
     for (const f of files) {
-      const dir = path.posix.dirname(f.rel) === '.' ? '' : path.posix.dirname(f.rel);
-      const c = classifyExtractFile(path.posix.basename(f.rel));
+      const dir = dirOfRel(f.rel);
+      const c = classifyExtractFile(baseOfRel(f.rel));
       if (!c) {
         stray.push(f);
         continue;

@@ -1,6 +1,6 @@
 // Groups an Info Mart drop's files into chunks, whether chunks are folders
 // (export_X/export_X.zip …), flat files side by side, or nested per day or month.
-import path from 'node:path';
+import { baseOfRel, dirOfRel } from '../../fs/names';
 import type { FileEntry } from '../../fs/walk';
 import { fingerprintOf, type ChunkCandidate, type DropAdapter } from '../types';
 import { classifyGimFile, parseGimName } from './name';
@@ -26,7 +26,7 @@ export const gimAdapter: DropAdapter = {
   checks: [nameOrderProblems],
 
   recognise(files) {
-    return files.filter((f) => classifyGimFile(path.posix.basename(f.rel)) !== null).length;
+    return files.filter((f) => classifyGimFile(baseOfRel(f.rel)) !== null).length;
   },
 
   discover(files) {
@@ -34,8 +34,8 @@ export const gimAdapter: DropAdapter = {
     const byDir = new Map<string, FileEntry[]>();
     const stray: FileEntry[] = [];
     for (const f of files) {
-      const dir = path.posix.dirname(f.rel) === '.' ? '' : path.posix.dirname(f.rel);
-      const c = classifyGimFile(path.posix.basename(f.rel));
+      const dir = dirOfRel(f.rel);
+      const c = classifyGimFile(baseOfRel(f.rel));
       if (!c) {
         (byDir.get(dir) ?? byDir.set(dir, []).get(dir)!).push(f);
         continue;
@@ -65,7 +65,7 @@ export const gimAdapter: DropAdapter = {
     const chunks: ChunkCandidate[] = [];
     for (const g of groups.values()) {
       const parsed = parseGimName(g.stem);
-      const folder = path.posix.basename(g.dir);
+      const folder = baseOfRel(g.dir);
       // A folder named for the export is the chunk's name; in a flat drop the archive's stem is.
       let name = folder.toLowerCase().startsWith('export_') && stemsInDir.get(g.dir) === 1 ? folder : g.stem;
       names.set(name, (names.get(name) ?? 0) + 1);

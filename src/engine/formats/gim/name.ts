@@ -36,6 +36,8 @@ const SUFFIXES: Array<[string, GimFileRole]> = [
 
 export function classifyGimFile(fileName: string): { stem: string; role: GimFileRole } | null {
   const lower = fileName.toLowerCase();
+  // The stem is the name's beginning: a name not starting export_ has no stem of ours.
+  if (!lower.startsWith('export_')) return null;
   for (const [suffix, role] of SUFFIXES) {
     if (lower.endsWith(suffix)) {
       const stem = fileName.slice(0, fileName.length - suffix.length);
