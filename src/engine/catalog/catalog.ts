@@ -4,9 +4,10 @@
 // recorded or not at all. Statements are prepared once per catalog. Loaded chunk records are
 // kept per drop and only what was written since is re-read (another process's commit, seen
 // by PRAGMA data_version, drops the kept records).
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Problem } from '../../shared/report';
 import type { ChunkCandidate, ChunkInspection } from '../formats/types';
 import { EngineError, type ChunkRecord, type StoredFile } from '../model';
@@ -32,6 +33,29 @@ export interface DropRow {
 }
 
 const json = (v: unknown): string => JSON.stringify(v);
+
+// Every CLI run opens the catalog first, so its start counts (an unchanged re-scan is mostly
+// start). better-sqlite3 is required, not imported: an ESM import of a CommonJS package is
+// parsed for its export names first. And its addon is opened by path: left to find it, the
+// package loads `bindings`, which works out the package root from a stack trace and tries
+// its candidate folders one by one, on every start.
+const requireCjs = createRequire(import.meta.url);
+const Database = requireCjs('better-sqlite3') as typeof BetterSqlite3;
+
+let installedAddon: string | undefined | null = null;
+/**
+ * The addon npm installed (build/Release), when `bindings` would pick that one too (it looks
+ * in build/ and build/Debug/ first); otherwise undefined, and `bindings` searches.
+ */
+function installedAddonPath(): string | undefined {
+  if (installedAddon === null) {
+    const build = path.join(path.dirname(requireCjs.resolve('better-sqlite3/package.json')), 'build');
+    const release = path.join(build, 'Release', 'better_sqlite3.node');
+    const earlier = [path.join(build, 'better_sqlite3.node'), path.join(build, 'Debug', 'better_sqlite3.node')];
+    installedAddon = existsSync(release) && !earlier.some((f) => existsSync(f)) ? release : undefined;
+  }
+  return installedAddon;
+}
 
 // The columns each chunk write fills, in the order of the rows' values (writeChunk).
 const CHUNK_COLUMNS = [
@@ -66,15 +90,16 @@ interface RecordCache {
 const NAMES_PER_QUERY = 500;
 
 export class Catalog {
-  readonly db: Database.Database;
+  readonly db: BetterSqlite3.Database;
   private readonly cache = new Map<number, RecordCache>();
   private stmts: ReturnType<Catalog['prepareWrites']> | null = null;
 
   constructor(readonly file: string, options: CatalogOptions = {}) {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    const nativeBinding = options.nativeBinding ?? installedAddonPath();
     this.db = new Database(file, {
       readonly: options.readonly ?? false,
-      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      ...(nativeBinding ? { nativeBinding } : {}),
     });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
