@@ -9,6 +9,7 @@ import type { Dialect } from '../../src/shared/family';
 import { OrphanBatch } from '../../src/engine/formats/extracts/orphans';
 import { UidColumnReader, UidSet, uidHash, uidHashBytes } from '../../src/engine/formats/extracts/uids';
 import { RecordParser } from '../../src/engine/tables/csv-cells';
+import { CSV_SIMD_AVAILABLE, CsvRecordCounter } from '../../src/engine/csv/record-counter';
 
 const enc = new TextEncoder();
 
@@ -20,8 +21,13 @@ function reference(bytes: Uint8Array, dialect: Dialect, col: number): string[] {
   return ids;
 }
 
-function read(bytes: Uint8Array, dialect: Dialect, cuts: number[]): { ids: string[]; column: number } {
+/**
+ * `withEnds`: the record counter reads each chunk first and the reader jumps along its
+ * terminators (as the extracts inspector reads), instead of finding the records' ends itself.
+ */
+function read(bytes: Uint8Array, dialect: Dialect, cuts: number[], withEnds = false): { ids: string[]; column: number } {
   const ids: string[] = [];
+  const counter = withEnds ? new CsvRecordCounter({ dialect, recordEnds: true }) : null;
   const r = new UidColumnReader(
     dialect,
     (b, from, to, hash) => {
@@ -35,11 +41,13 @@ function read(bytes: Uint8Array, dialect: Dialect, cuts: number[]): { ids: strin
     if (c <= at) continue;
     // A fresh copy per chunk, reused after the call: the reader must not keep a view of it.
     const chunk = Buffer.from(bytes.subarray(at, c));
-    r.push(chunk);
+    counter?.push(chunk);
+    r.push(chunk, counter?.recordEnds);
     chunk.fill(0x21);
     at = c;
   }
   r.finish();
+  counter?.finish();
   return { ids, column: r.column };
 }
 
@@ -61,7 +69,14 @@ const piece = fc.constantFrom(
   '',
 );
 
-describe('UidColumnReader', () => {
+describe.each([
+  ['finding the records\' ends itself', false],
+  ['along the record counter\'s terminators', true],
+])('UidColumnReader, %s', (_, withEnds) => {
+  it('has the SIMD kernel to list the terminators', () => {
+    expect(CSV_SIMD_AVAILABLE).toBe(true);
+  });
+
   it('reads the id column exactly as the cell parser does, in any chunking', () => {
     fc.assert(
       fc.property(
@@ -83,7 +98,7 @@ describe('UidColumnReader', () => {
             );
           }
           const bytes = enc.encode(lines.join(rows.length % 2 ? '\r\n' : '\n'));
-          const got = read(bytes, dialect, cuts);
+          const got = read(bytes, dialect, cuts, withEnds);
           expect(got.column).toBe(uidAt);
           expect(got.ids).toEqual(reference(bytes, dialect, uidAt));
         },
@@ -98,12 +113,13 @@ describe('UidColumnReader', () => {
     const bytes = enc.encode(text);
     const want = reference(bytes, dialect, 1);
     expect(want).toEqual(['a"b', 'c', '', 'q\n', '', 'u\n']);
-    for (let k = 1; k < bytes.length; k++) expect(read(bytes, dialect, [k / bytes.length]).ids).toEqual(want);
+    for (let k = 1; k < bytes.length; k++) expect(read(bytes, dialect, [k / bytes.length], withEnds).ids).toEqual(want);
     expect(
       read(
         bytes,
         dialect,
         Array.from({ length: bytes.length }, (_, k) => k / bytes.length),
+        withEnds,
       ).ids,
     ).toEqual(want);
   });
@@ -113,7 +129,7 @@ describe('UidColumnReader', () => {
     const bytes = enc.encode(rows.join('\r\n') + '\r\n');
     const dialect: Dialect = { delimiter: ',', quote: '"', header: false };
     for (const cuts of [[], [0.001, 0.5, 0.5001], Array.from({ length: 50 }, (_, k) => k / 50 + 0.003)]) {
-      const got = read(bytes, dialect, cuts);
+      const got = read(bytes, dialect, cuts, withEnds);
       expect(got.column).toBe(1);
       expect(got.ids).toEqual(Array.from({ length: 300 }, (_, i) => `_gid_${i}"x`));
     }

@@ -112,6 +112,29 @@ export interface CsvCountOptions {
   simd?: boolean;
   /** Skip plain data 4 bytes at a time (default true); false forces the JS byte loop and no SIMD (for tests). */
   wordSkip?: boolean;
+  /** List each chunk's record terminators in recordEnds (where the SIMD kernel counts). */
+  recordEnds?: boolean;
+}
+
+/**
+ * The record terminators of the last push()'s chunk (CsvCountOptions.recordEnds), as the
+ * SIMD kernel walks them anyway: a reader of a record's first fields (the extracts' account
+ * ids, formats/extracts/uids.ts) jumps from one to the next instead of looking for the
+ * record's end again in every record.
+ */
+export interface RecordEnds {
+  /**
+   * Offsets in the chunk of every terminator outside quotes at or after `from`, ascending:
+   * blank lines' too, a CRLF by its CR or by its LF.
+   */
+  ends: Int32Array;
+  count: number;
+  /** Where the listing starts in the chunk (its length: nothing listed, as for the header or without the kernel). */
+  from: number;
+  /** The state after the chunk's last byte: UNQUOTED 0, QUOTED 1, QUOTE_PENDING 2. */
+  mode: number;
+  /** A field starts after the chunk's last byte (mode 0 only). */
+  atFieldStart: boolean;
 }
 
 const LF = 0x0a;
@@ -141,8 +164,8 @@ const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 // ---- WebAssembly SIMD kernel (simd-kernel.wat; its header describes the memory layout) ----
 /** Bytes copied into the kernel's memory and scanned per call. */
 const K_SLICE = 64 * 1024;
-/** Byte offset of the malformed-record samples (f64 triples) the kernel writes (after the 17 f64 of state). */
-const K_SAMPLES = 136;
+/** Byte offset of the malformed-record samples (f64 triples) the kernel writes (after the 18 f64 of state). */
+const K_SAMPLES = 144;
 /** Records ending within one call, at most: one per 2 bytes (a byte and its LF), plus one begun before. */
 const K_SAMPLE_CAP = K_SLICE / 2 + 2;
 /**
@@ -150,12 +173,16 @@ const K_SAMPLE_CAP = K_SLICE / 2 + 2;
  * its first 4 KiB, chosen per copy (see kernelScan()).
  */
 const K_DATA = (K_SAMPLES + 24 * K_SAMPLE_CAP + 4095) & ~4095;
+/** Byte offset of the terminator addresses the kernel writes (i32 each, at most one per byte). */
+const K_ENDS = K_DATA + 4096 + K_SLICE;
 
 interface Kernel {
-  scan(p: number, n: number, sp: number): number;
+  scan(p: number, n: number, sp: number, tp: number): number;
   bytes: Uint8Array;
-  /** The state block (f64 0..16), then the samples. */
+  /** The state block (f64 0..17), then the samples. */
   f64: Float64Array;
+  /** The terminator addresses of the last call (from K_ENDS). */
+  ends: Int32Array;
 }
 
 /** The parts of the WebAssembly JS API used here (this project's TS libs do not declare it). */
@@ -174,12 +201,13 @@ function loadKernel(): Kernel | null {
     if (!wasm.validate(bin)) return null; // no SIMD (or no Wasm at all)
     const exports = new wasm.Instance(new wasm.Module(bin)).exports;
     const memory = exports.memory as { buffer: ArrayBuffer; grow(pages: number): number };
-    const pages = Math.ceil((K_DATA + 4096 + K_SLICE) / 65536) - memory.buffer.byteLength / 65536;
+    const pages = Math.ceil((K_ENDS + 4 * K_SLICE) / 65536) - memory.buffer.byteLength / 65536;
     if (pages > 0) memory.grow(pages); // once: the views below stay valid
     return {
       scan: exports.scan as Kernel['scan'],
       bytes: new Uint8Array(memory.buffer),
       f64: new Float64Array(memory.buffer, 0, K_DATA >> 3),
+      ends: new Int32Array(memory.buffer, K_ENDS, K_SLICE),
     };
   } catch {
     return null;
@@ -248,6 +276,8 @@ export class CsvRecordCounter {
   private header: string[] | null = null;
 
   private finished: CsvCountResult | null = null;
+  /** The last chunk's terminators (null unless options.recordEnds). */
+  readonly recordEnds: RecordEnds | null;
 
   constructor(options: CsvCountOptions = {}) {
     const dialect = options.dialect ?? RFC4180;
@@ -263,6 +293,7 @@ export class CsvRecordCounter {
     this.kernel = options.simd !== false && options.wordSkip !== false ? KERNEL : null;
     this.maxHeaderBytes = options.maxHeaderBytes ?? 1024 * 1024;
     this.maxSamples = options.maxMalformedSamples ?? 20;
+    this.recordEnds = options.recordEnds ? { ends: new Int32Array(1024), count: 0, from: 0, mode: UNQUOTED, atFieldStart: true } : null;
   }
 
   push(chunk: Uint8Array): void {
@@ -272,6 +303,11 @@ export class CsvRecordCounter {
     this.total += len;
     // A plain Uint8Array view keeps the hot loop monomorphic whether callers pass Buffers or not.
     let b = chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, len);
+    const ends = this.recordEnds;
+    if (ends) {
+      ends.count = 0;
+      ends.from = len;
+    }
     if (!this.bomResolved) {
       const earlier = this.bomMatched; // BOM bytes matched in earlier chunks
       let i = 0;
@@ -286,22 +322,27 @@ export class CsvRecordCounter {
       } else if (i < len) {
         // Not a BOM: the bytes matched so far are data (those of this chunk are still in b).
         this.bomResolved = true;
-        if (earlier > 0) this.feed(Uint8Array.from(BOM.slice(0, earlier)));
+        if (earlier > 0) this.feed(Uint8Array.from(BOM.slice(0, earlier)), -1);
       } else {
         return; // this chunk is all a BOM prefix; wait for more
       }
     }
-    this.feed(b);
+    this.feed(b, len - b.length);
+    if (ends) {
+      ends.mode = this.mode;
+      ends.atFieldStart = this.atFieldStart;
+    }
   }
 
-  private feed(b: Uint8Array): void {
+  /** `base`: where b starts in the pushed chunk (-1: not in it, its terminators are not listed). */
+  private feed(b: Uint8Array, base: number): void {
     const n = b.length;
     let o = 0;
     if (this.kernel) {
       // The header goes through scan(), which keeps its bytes and, with a kernel, returns
       // right after the header's terminator; the kernel counts the rest.
       while (o < n && this.headerFields < 0) o += this.scan(b.subarray(o, o + SLICE));
-      if (o < n) this.kernelScan(this.kernel, b, o);
+      if (o < n) this.kernelScan(this.kernel, b, o, base);
       return;
     }
     // In slices: scan() then runs often enough for V8 to give it regular optimized code soon,
@@ -314,7 +355,7 @@ export class CsvRecordCounter {
    * slice by slice, and takes the state and the malformed-record samples back. The kernel's
    * state is the byte loop's (mode, atFieldStart, ...) and its counts are held as exact f64.
    */
-  private kernelScan(k: Kernel, b: Uint8Array, o: number): void {
+  private kernelScan(k: Kernel, b: Uint8Array, o: number, base: number): void {
     const s = k.f64;
     s[0] = this.mode;
     s[1] = this.atFieldStart ? 1 : 0;
@@ -340,14 +381,31 @@ export class CsvRecordCounter {
     // offset in its ArrayBuffer is known, and big buffers start at or just after a page
     // boundary: put the copy half a page away from the source, on a 64-byte boundary.
     const at = K_DATA + ((b.byteOffset + o + 2048 - K_DATA) & 4095 & ~63);
+    const list = base >= 0 ? this.recordEnds : null;
+    if (list) list.from = base + o;
     while (o < n) {
       const e = Math.min(o + K_SLICE, n);
       k.bytes.set(b.subarray(o, e), at); // (o moves by K_SLICE, a multiple of 4096: at stays right)
       const left = this.maxSamples - this.samples.length; // (NaN: none, like noteMalformed)
       s[7] = left > 0 ? Math.min(Math.ceil(left), K_SAMPLE_CAP) : 0;
-      const got = k.scan(at, e - o, K_SAMPLES);
+      const got = k.scan(at, e - o, K_SAMPLES, K_ENDS);
       for (let j = 0, x = K_SAMPLES >> 3; j < got; j++, x += 3)
         this.samples.push({ record: s[x], fields: s[x + 1], line: s[x + 2] });
+      if (list) {
+        // Kernel addresses to offsets in the pushed chunk.
+        const m = s[17];
+        let out = list.ends;
+        let c = list.count;
+        if (c + m > out.length) {
+          out = new Int32Array(Math.max(out.length * 2, c + m));
+          out.set(list.ends.subarray(0, c));
+          list.ends = out;
+        }
+        const bias = base + o - at;
+        const src = k.ends;
+        for (let j = 0; j < m; j++) out[c++] = src[j] + bias;
+        list.count = c;
+      }
       o = e;
     }
     this.mode = s[0];
@@ -638,7 +696,7 @@ export class CsvRecordCounter {
     if (!this.bomResolved) {
       // Fewer than 3 bytes in all, a prefix of a BOM: they are data.
       this.bomResolved = true;
-      if (this.bomMatched > 0) this.feed(Uint8Array.from(BOM.slice(0, this.bomMatched)));
+      if (this.bomMatched > 0) this.feed(Uint8Array.from(BOM.slice(0, this.bomMatched)), -1);
     }
     if (this.mode === QUOTE_PENDING) this.mode = UNQUOTED; // a quote at EOF closes the field
     const unterminated = this.mode === QUOTED;

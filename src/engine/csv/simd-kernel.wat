@@ -7,7 +7,7 @@
 ;; of the tests); only the representation of the state between bytes differs.
 ;;
 ;; Memory layout (set by the JS side; only the state block is fixed):
-;;   [0, 136)          state, 17 f64 (integers held exactly, < 2^53), read on entry, written on exit:
+;;   [0, 144)          state, 18 f64 (integers held exactly, < 2^53), read on entry, written on exit:
 ;;                      0 q        0 unquoted, 1 quoted, 2 quoted and the last byte was a `"` that
 ;;                                 the next byte resolves (`""` or the closing quote); the JS
 ;;                                 modes UNQUOTED, QUOTED, QUOTE_PENDING have the same numbers
@@ -26,9 +26,14 @@
 ;;                     96 recBreaks  line breaks before the current record
 ;;                    104 nLF, 112 nCRLF, 120 nCR   terminators outside quotes
 ;;                    128 quote    the quote byte, or -1 when fields are never quoted (input only)
+;;                    136 ends     terminators written to [$tp, ...) by this call (output only)
 ;;   [$sp, ...)        malformed-record samples written by this call: f64 triples (record,
 ;;                     fields, line); the return value is how many (at most "left").
 ;;   [$p, $p + $n)     the bytes to scan.
+;;   [$tp, ...)        the address of every record terminator outside quotes, i32 each, in
+;;                     order (blank lines' too; a CRLF by its CR or its LF, whichever the path
+;;                     walks): a reader of the records' first fields (the extracts' account ids)
+;;                     jumps from one to the next instead of looking for the ends again.
 ;;
 ;; How: 64 bytes at a time, four v128 loads compared with i8x16.eq against LF, CR, the quote and
 ;; the delimiter, turned into 64-bit masks with i8x16.bitmask. (`"` below stands for the quote
@@ -75,8 +80,8 @@
         (global.set $ns (i32.add (global.get $ns) (i32.const 1)))
         (global.set $left (i32.sub (global.get $left) (i32.const 1))))))
 
-  (func (export "scan") (param $p i32) (param $n i32) (param $sp i32) (result i32)
-    (local $end i32) (local $stop i32) (local $c i32)
+  (func (export "scan") (param $p i32) (param $n i32) (param $sp i32) (param $tp i32) (result i32)
+    (local $tw i32) (local $end i32) (local $stop i32) (local $c i32)
     (local $q i32) (local $fs i32) (local $rs i32) (local $acr i32) (local $qcr i32) (local $delim i32)
     (local $quote i32) (local $vQM v128) (local $qm i64)
     (local $hdr i64) (local $delims i64) (local $records i64) (local $breaks i64) (local $recBreaks i64)
@@ -108,6 +113,7 @@
     (local.set $nCR (i64.trunc_f64_s (f64.load offset=120 (i32.const 0))))
     (global.set $sp (local.get $sp))
     (global.set $ns (i32.const 0))
+    (local.set $tw (local.get $tp))
 
     (local.set $vLF (i8x16.splat (i32.const 0x0a)))
     (local.set $vCR (i8x16.splat (i32.const 0x0d)))
@@ -207,6 +213,8 @@
                   (local.set $below (i64.and (local.get $dl) (i64.sub (local.get $bit) (i64.const 1))))
                   (local.set $dl (i64.xor (local.get $dl) (local.get $below)))
                   (local.set $breaks (i64.add (local.get $breaks) (i64.const 1)))
+                  (i32.store (local.get $tw) (i32.add (local.get $p) (i32.wrap_i64 (local.get $t))))
+                  (local.set $tw (i32.add (local.get $tw) (i32.const 4)))
                   ;; a record ended, unless the terminator (LF, or the CR of a CRLF) is at the record start: an empty line
                   (if (i64.ne
                         (i64.sub (local.get $t) (i64.and (i64.shr_u (local.get $cr) (local.get $t)) (i64.const 1)))
@@ -322,6 +330,8 @@
                 (local.set $qb (i64.xor (local.get $qb) (local.get $f)))
                 (local.set $breaks (i64.add (local.get $breaks) (i64.add (i64.popcnt (local.get $f)) (i64.const 1))))
                 (local.set $after (i64.add (local.get $t) (i64.const 1)))
+                (i32.store (local.get $tw) (i32.add (local.get $p) (i32.wrap_i64 (local.get $t))))
+                (local.set $tw (i32.add (local.get $tw) (i32.const 4)))
                 (if (i64.ne (i64.and (local.get $lf) (local.get $bit)) (i64.const 0))
                   (then (local.set $nLF (i64.add (local.get $nLF) (i64.const 1))))
                   (else
@@ -409,6 +419,8 @@
                   (br $next))
                 ;; a terminator (LF, or CR: $acr is set for it)
                 (local.set $breaks (i64.add (local.get $breaks) (i64.const 1)))
+                (i32.store (local.get $tw) (local.get $p))
+                (local.set $tw (i32.add (local.get $tw) (i32.const 4)))
                 (if (i32.eqz (local.get $rs))
                   (then
                     (local.set $records (i64.add (local.get $records) (i64.const 1)))
@@ -459,4 +471,6 @@
     (f64.store offset=104 (i32.const 0) (f64.convert_i64_s (local.get $nLF)))
     (f64.store offset=112 (i32.const 0) (f64.convert_i64_s (local.get $nCRLF)))
     (f64.store offset=120 (i32.const 0) (f64.convert_i64_s (local.get $nCR)))
+    (f64.store offset=136 (i32.const 0)
+      (f64.convert_i32_u (i32.shr_u (i32.sub (local.get $tw) (local.get $tp)) (i32.const 2))))
     (global.get $ns)))

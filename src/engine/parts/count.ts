@@ -7,7 +7,7 @@ import { ParquetUnreadable, readParquetFooter } from '../parquet/footer';
 import { sharedStore } from '../storage/open';
 import { ObjectChanged } from '../storage/types';
 import { syntheticColumns } from '../csv/header';
-import { CsvRecordCounter, type MalformedRecord } from '../csv/record-counter';
+import { CsvRecordCounter, type MalformedRecord, type RecordEnds } from '../csv/record-counter';
 import type { TableErrorKind } from '../formats/types';
 import { JsonRecordCounter, type JsonIdOption } from '../json/records';
 import { PartReadError, readPart, type PartFailure, type PartReadOptions } from './read';
@@ -57,11 +57,13 @@ export function emptyCount(): PartCount {
 export interface StreamCounter {
   push(chunk: Uint8Array): void;
   finish(failure?: PartReadError | null): PartCount;
+  /** DSV with hooks.recordEnds: the last pushed chunk's record terminators. */
+  readonly recordEnds?: RecordEnds | null;
 }
 
 /** The streaming counter of a byte layout (DSV, JSON lines, JSON array); null for Parquet (footer). */
-export function streamCounter(layout: Layout, hooks: { jsonId?: JsonIdOption } = {}): StreamCounter | null {
-  if (layout.kind === 'dsv') return dsvCounter(layout.dialect);
+export function streamCounter(layout: Layout, hooks: { jsonId?: JsonIdOption; recordEnds?: boolean } = {}): StreamCounter | null {
+  if (layout.kind === 'dsv') return dsvCounter(layout.dialect, hooks.recordEnds === true);
   if (layout.kind === 'jsonl' || layout.kind === 'json-array') return jsonCounter(layout.kind, hooks.jsonId);
   return null;
 }
@@ -78,9 +80,10 @@ async function countStreamed(root: string, part: PartSpec, opts: PartReadOptions
   return counter.finish(null);
 }
 
-function dsvCounter(dialect: Dialect): StreamCounter {
-  const counter = new CsvRecordCounter({ dialect });
+function dsvCounter(dialect: Dialect, recordEnds = false): StreamCounter {
+  const counter = new CsvRecordCounter({ dialect, recordEnds });
   return {
+    recordEnds: counter.recordEnds,
     push: (c) => counter.push(c),
     finish(e) {
       const out = emptyCount();

@@ -371,18 +371,20 @@ async function readOnce(root: string, part: PartSpec, opts: PartReadOptions, o: 
       jsonId = { key: /^uid$/i, onId: (b, from, to) => into.addHash(uidHashBytes(b, from, to)) };
       res.uidColumn = 0;
     }
-    counter = streamCounter(layout, { jsonId })!;
-    sinks = [counter.push.bind(counter)];
+    // The id reader (after the counter, on the same chunk) jumps along the counter's record ends.
+    const c = (counter = streamCounter(layout, { jsonId, recordEnds: layout.kind === 'dsv' && (o.uids !== null || o.orphansOf !== null) })!);
+    sinks = [c.push.bind(c)];
+    const ends = c.recordEnds ?? null;
     if (layout.kind === 'dsv' && o.uids) {
       const into = o.uids;
-      ids = new UidColumnReader(layout.dialect, (_b, _from, _to, h) => into.addHash(h));
-      sinks.push(ids.push.bind(ids));
+      const reader = (ids = new UidColumnReader(layout.dialect, (_b, _from, _to, h) => into.addHash(h)));
+      sinks.push((chunk) => reader.push(chunk, ends));
     } else if (layout.kind === 'dsv' && o.orphansOf) {
       const batch = new OrphanBatch(o.orphansOf, orphan);
       const reader = (ids = new UidColumnReader(layout.dialect, (b, from, to, h) => batch.id(b, from, to, h)));
-      sinks.push((c) => {
-        batch.begin(c);
-        reader.push(c);
+      sinks.push((chunk) => {
+        batch.begin(chunk);
+        reader.push(chunk, ends);
         batch.end();
       });
     }

@@ -3,6 +3,7 @@
 // the main file is an orphan. A hash collision can only hide an orphan (never invent one);
 // with 52 bits and millions of accounts the odds are ~1e-9 per row.
 import type { Dialect } from '../../../shared/family';
+import type { RecordEnds } from '../../csv/record-counter';
 import { RecordParser } from '../../tables/csv-cells';
 
 /**
@@ -223,6 +224,7 @@ const FIELD_START = 0;
 const UNQUOTED = 1;
 const QUOTED = 2;
 const QUOTE_PENDING = 3;
+const NO_ENDS = new Int32Array(0);
 
 /**
  * The account-id column of DSV records, read as the bytes stream by (beside the record
@@ -321,17 +323,22 @@ export class UidColumnReader {
     this.sample.length = 0;
   }
 
-  push(chunk: Uint8Array): void {
+  /**
+   * `ends`: the record counter's terminators of this same chunk (CsvRecordCounter, option
+   * recordEnds), counted by the same record rules: past the id the scanner jumps to the next
+   * of them instead of looking for the record's end itself.
+   */
+  push(chunk: Uint8Array, ends: RecordEnds | null = null): void {
     if (!this.decided) {
       const before = this.parser.offset;
       this.parser.push(chunk);
       if (!this.decided) return;
       // The parser stopped just past the deciding record: the scanner reads on from there.
       const used = this.parser.offset - before;
-      if (this.col >= 0 && used < chunk.length) this.scan(chunk, used);
+      if (this.col >= 0 && used < chunk.length) this.scan(chunk, used, ends);
       return;
     }
-    if (this.col >= 0) this.scan(chunk, 0);
+    if (this.col >= 0) this.scan(chunk, 0, ends);
   }
 
   finish(): void {
@@ -425,7 +432,7 @@ export class UidColumnReader {
    * looking at the bytes between. Why: the byte loop over whole records cost more than
    * inflating them.
    */
-  private scan(b: Uint8Array, from: number): void {
+  private scan(b: Uint8Array, from: number, list: RecordEnds | null): void {
     const bb = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.length);
     const n = b.length;
     const delim = this.delim;
@@ -433,6 +440,11 @@ export class UidColumnReader {
     const col = this.col;
     let mode = this.mode;
     let i = from;
+    // The counter's terminators: b[endsFrom..] has no other (none listed: endsFrom n).
+    const ends = list ? list.ends : NO_ENDS;
+    const ne = list ? list.count : 0;
+    const endsFrom = list ? list.from : n;
+    let ep = 0;
     // The next LF, CR and quote at or after the scan's position (n: none left in the chunk);
     // found again only once the scan has passed them.
     let nLF = -1;
@@ -455,6 +467,21 @@ export class UidColumnReader {
         }
         this.atRecordStart = false;
         mode = FIELD_START;
+      }
+      if (this.field > col && i >= endsFrom) {
+        // Past the id, with the counter's terminators: the record ends at the next one.
+        while (ep < ne && ends[ep] < i) ep++;
+        if (ep === ne) {
+          // It goes on in the next chunk, in the state the counter ended this one in.
+          mode = list!.mode === 1 ? QUOTED : list!.mode === 2 ? QUOTE_PENDING : list!.atFieldStart ? FIELD_START : UNQUOTED;
+          break;
+        }
+        const end = ends[ep++];
+        i = end + 1;
+        this.endRecord();
+        mode = FIELD_START;
+        if (b[end] === CR) this.afterCR = true;
+        continue;
       }
       if (mode === FIELD_START) {
         if (b[i] === QUOTE) {
