@@ -5,6 +5,9 @@
 // nested objects with a UID inside, arrays of objects, empty objects, numbers at their
 // grammar's edges, whitespace, integer-like keys (which JSON.parse orders first), and records
 // broken by one byte (a strict scanner must never take a broken record for a good one).
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,6 +17,10 @@ import {
   type JsonLayout,
 } from '../../src/engine/json/records';
 import { RecordShape } from '../../src/engine/json/shape';
+import { ShapeLines, SHAPE_KERNEL_AVAILABLE } from '../../src/engine/json/shape-wasm';
+import { SHAPE_KERNEL_WASM_BASE64 } from '../../src/engine/json/shape-kernel.wasm';
+
+const require = createRequire(import.meta.url);
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
@@ -286,7 +293,18 @@ describe('JSON counter fast path', () => {
     const s = new RecordShape();
     const learn = (t: string): void =>
       void expect(s.learn(enc.encode(t), 0, enc.encode(t).length)).toBe(true);
-    const match = (t: string): boolean => s.match(enc.encode(t), 0, enc.encode(t).length);
+    // The JS scanner and the WebAssembly kernel (JSON lines in bulk: a line without LF in it)
+    // answer alike.
+    const lines = new ShapeLines(s);
+    const match = (t: string): boolean => {
+      const js = s.match(enc.encode(t), 0, enc.encode(t).length);
+      if (!t.includes('\n')) {
+        const b = enc.encode(`${t}\n`);
+        expect(lines.take(b, 0, null), t).toBe(js ? b.length : 0);
+        expect(lines.records, t).toBe(js ? 1 : 0);
+      }
+      return js;
+    };
     learn('{"a":0}');
     const bad = [
       '{"a":01}',
@@ -374,5 +392,38 @@ describe('JSON counter fast path', () => {
     expect(got).toEqual(reference(bytes, 'jsonl'));
     expect(got.keys).toEqual(['UID', 'n', 'profile.UID', 'profile.likes', 'profile.age', 'tags', 'new.k']);
     expect(got.ids[700]).toBe('_gid_700');
+  });
+});
+
+describe('shape kernel (shape-kernel.wat)', () => {
+  it('is available on this Node.js (else the tests above compared the JS scanner with itself)', () => {
+    expect(SHAPE_KERNEL_AVAILABLE).toBe(true);
+  });
+
+  let wabtInstalled = true;
+  try {
+    require.resolve('wabt');
+  } catch {
+    wabtInstalled = false;
+  }
+  it.skipIf(!wabtInstalled)(
+    `the committed shape-kernel.wasm.ts is a fresh compile of shape-kernel.wat${wabtInstalled ? '' : ' (SKIPPED: devDependency wabt is not installed)'}`,
+    () => {
+      const root = fileURLToPath(new URL('../..', import.meta.url));
+      const fresh = execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--print', 'shape-kernel'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      expect(fresh.trim(), 'stale: run node scripts/build-wasm.mjs').toBe(SHAPE_KERNEL_WASM_BASE64);
+    },
+  );
+
+  it('lines cut by the 256 KiB slices, longer than a slice, and more records than its id room: as the JS path', () => {
+    const rec = (i: number): string => JSON.stringify({ UID: `_gid_${i}`, n: i });
+    const parts: string[] = [];
+    for (let i = 0; i < 40000; i++) parts.push(i === 20000 ? JSON.stringify({ UID: 'long', pad: 'x'.repeat(300 * 1024) }) : rec(i));
+    const bytes = enc.encode(parts.join('\n') + '\n{}\n' + '{}\n'.repeat(40000) + rec(1));
+    expect(counted(bytes, 'jsonl', [])).toEqual(reference(bytes, 'jsonl'));
+    expect(counted(bytes, 'jsonl', [0.1, 0.5, 0.77])).toEqual(reference(bytes, 'jsonl'));
   });
 });

@@ -12,6 +12,7 @@
 //   file malformed (unterminated).
 
 import { jsonStringAt, RecordShape } from './shape';
+import { ShapeLines } from './shape-wasm';
 
 export type JsonLayout = 'jsonl' | 'json-array';
 
@@ -76,6 +77,11 @@ export class JsonRecordSplitter {
   /** Bytes that are neither a record nor separators (after ']', between values, a second top-level value). */
   stray = 0;
   private bomChecked = false;
+  /**
+   * JSON lines: takes whole lines from b[i] in bulk (counting them in `records`) and returns
+   * where it stopped; the line there is read as usual (JsonRecordCounter's shape fast path).
+   */
+  fastLines: ((b: Uint8Array, i: number) => number) | null = null;
 
   constructor(
     private readonly layout: JsonLayout,
@@ -112,7 +118,12 @@ export class JsonRecordSplitter {
       this.endRecord(b, 0, e);
       i = e + 1;
     }
+    const fast = this.fastLines;
     while (i < n) {
+      if (fast) {
+        i = fast(b, i);
+        if (i >= n) return;
+      }
       const e = buf.indexOf(LF, i);
       if (e < 0) {
         this.inRecord = true;
@@ -289,6 +300,17 @@ export class JsonRecordCounter {
     private readonly id?: JsonIdOption,
   ) {
     this.splitter = new JsonRecordSplitter(layout, (bytes, from, to, n) => this.record(bytes, from, to, n));
+    if (layout === 'jsonl') {
+      // Lines of the shape are taken in bulk by the WebAssembly kernel (json/shape-wasm.ts).
+      const lines = new ShapeLines(this.shape);
+      const onId = this.id ? (b: Uint8Array, from: number, to: number): void => this.emitId(b, from, to) : null;
+      const splitter = this.splitter;
+      splitter.fastLines = (b, i) => {
+        const stop = lines.take(b, i, onId);
+        splitter.records += lines.records;
+        return stop;
+      };
+    }
   }
 
   private record(b: Uint8Array, from: number, to: number, n: number): void {

@@ -110,6 +110,13 @@ export class RecordShape {
   /** The byte length of each key of the shape (nested ones too), in order; nKeys of them. */
   private keyLens = new Int32Array(64);
   private nKeys = 0;
+  /** Bumped by every learn(): a copy of the shape (json/shape-wasm.ts) is made again. */
+  version = 0;
+
+  /** The learned shape (null: none): the tape (marks and key bytes) and each key's byte length. */
+  get learned(): { tape: Uint8Array; len: number; keyLens: Int32Array; nKeys: number } | null {
+    return this.len < 0 ? null : { tape: this.tape, len: this.len, keyLens: this.keyLens, nKeys: this.nKeys };
+  }
 
   /** Whether b[from, to) is a JSON object of the reference shape (and so adds no key). */
   match(b: Uint8Array, from: number, to: number): boolean {
@@ -121,6 +128,7 @@ export class RecordShape {
    * when the scanner does not read it (then no record matches until the next learn()).
    */
   learn(b: Uint8Array, from: number, to: number): boolean {
+    this.version++;
     this.len = 0;
     this.keySpans.length = 0;
     const ok = this.run(b, from, to, true);
