@@ -7,6 +7,7 @@ import type { ScanProgress } from '../shared/api';
 import type { Catalog, ChunkToSave } from './catalog/catalog';
 import { entryProblems } from './checks/entries';
 import { dropProblems } from './checks/index';
+import { continuityOrder, type Keyed } from './checks/order';
 import type { Judgement } from './checks/time';
 import { resolveCoverage } from './coverage';
 import { ADAPTERS, recogniseDrop } from './formats/registry';
@@ -60,6 +61,8 @@ export interface ScanOutcome {
 /** The records a finished scan checked, the judgement and the problems found (drop-level). */
 export interface ScanChecked {
   records: ChunkRecord[];
+  /** The records in continuity order, on the family's axis. */
+  ordered: Keyed[];
   judgement: Judgement;
   problems: Problem[];
 }
@@ -336,7 +339,8 @@ async function scanWith(
   progress.phase = 'checking';
   emit();
   const records = req.catalog.loadChunks(dropRow.id);
-  const problems = dropProblems(records, adapter, req.cadence, entries);
+  const ordered = continuityOrder(records, adapter.axis);
+  const problems = dropProblems(records, adapter, req.cadence, entries, ordered);
   // The drop's error and warning counts (recent drops) include each chunk's own problems.
   req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, records.flatMap((c) => c.problems));
   progress.phase = 'done';
@@ -350,7 +354,7 @@ async function scanWith(
     reused: chunks.length - todo.length,
     removed,
     io: { ...io },
-    checked: { records, judgement: req.cadence, problems },
+    checked: { records, ordered, judgement: req.cadence, problems },
   };
 }
 

@@ -43,9 +43,18 @@ export function resolveJudgement(family: FamilyChecks, ordered: Keyed[], j: Judg
   };
 }
 
-/** `entries`: the walk's problems (entryProblems); unreadable ones explain breaks in the extents. */
-export function dropProblems(chunks: ChunkRecord[], family: FamilyChecks, j: Judgement, entries: Problem[] = []): Problem[] {
-  const ordered = continuityOrder(chunks, family.axis);
+/**
+ * `entries`: the walk's problems (entryProblems); unreadable ones explain breaks in the extents.
+ * `ordered`: the chunks' continuityOrder, when the caller has it (a scan sorts once for its
+ * checks and its report).
+ */
+export function dropProblems(
+  chunks: ChunkRecord[],
+  family: FamilyChecks,
+  j: Judgement,
+  entries: Problem[] = [],
+  ordered: Keyed[] = continuityOrder(chunks, family.axis),
+): Problem[] {
   const ctx = resolveJudgement(family, ordered, j);
   const inOrder = ordered.map((k) => k.chunk);
   const continuity = continuityProblems(ordered, ctx);

@@ -30,7 +30,7 @@ export function buildReport(catalog: Catalog, drop: string, judgement: Judgement
   const chunkBytes = (c: ChunkRecord): number | null => c.archiveBytes ?? (axis === 'run-date' || axis === 'run-time' ? filesBytes(c) : null);
   const reuse = checked && checked.judgement === judgement ? checked : undefined;
   const records = reuse?.records ?? catalog.loadChunks(row.id);
-  const ordered = continuityOrder(records, axis);
+  const ordered = reuse?.ordered ?? continuityOrder(records, axis);
   const cadence = resolveJudgement(family, ordered, judgement);
   const audit = axis === 'audit-key';
   const position = new Map(ordered.map((k, i) => [k.chunk.name, i]));
