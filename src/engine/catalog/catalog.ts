@@ -326,10 +326,10 @@ export class Catalog {
     // No ORDER BY: sorting by id put every record through a temporary b-tree (an 18 MB temp
     // file for 3000 chunks); loadChunks orders by id itself.
     const rows = this.db.prepare(`SELECT c.id, c.fingerprint, c.record FROM chunks c WHERE c.drop_id = ?${only}`).raw().all(dropId, ...(names ?? [])) as Array<[number, string, string | null]>;
-    const columnLists = new Map<string, string[]>();
+    const texts = new Map<string, unknown>();
     const fromRows: number[] = [];
     for (const [id, fingerprint, text] of rows) {
-      const rec = decodeRecord(text, fingerprint, columnLists);
+      const rec = decodeRecord(text, fingerprint, texts);
       if (!rec) {
         fromRows.push(id);
         continue;

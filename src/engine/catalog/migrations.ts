@@ -114,6 +114,8 @@ export const MIGRATIONS: Migration[] = [
     db.exec('ALTER TABLE chunks ADD COLUMN record TEXT');
     backfillRecords(db);
   },
+  // 7: record format 2 (records.ts: parts' layouts and archives as shared texts).
+  backfillRecords,
 ];
 
 function backfillInfoMartParts(db: Database.Database): void {
