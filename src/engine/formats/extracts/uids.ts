@@ -430,7 +430,9 @@ export class UidColumnReader {
    * column); past the id only the record's end matters, and a quote that opens a field before
    * it: the scan jumps from one LF, CR or quote to the next (found by indexOf, native), never
    * looking at the bytes between. Why: the byte loop over whole records cost more than
-   * inflating them.
+   * inflating them. With the record counter's terminators (`list`) a record's end is the next
+   * of them, and a record whose fields up to the id are plain is read whole in a fast lane
+   * (locals only, no state kept between its bytes); the state machine reads the others.
    */
   private scan(b: Uint8Array, from: number, list: RecordEnds | null): void {
     const bb = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.length);
@@ -464,6 +466,63 @@ export class UidColumnReader {
           if (c === CR) this.afterCR = true;
           i++;
           continue; // an empty line: not a record
+        }
+        if (i >= endsFrom) {
+          // Fast lane: a record read whole here, in locals, while its fields up to the id are
+          // plain (unquoted, or quoted without `""` and closed right before a delimiter) and
+          // its end is listed; anything else (and a record the chunk cuts) goes through the
+          // state machine below, from the record's start.
+          fast: {
+            let j = i;
+            for (let f = 0; f < col; f++) {
+              if (b[j] === QUOTE) {
+                j++;
+                while (j < n && b[j] !== QUOTE) j++;
+                j++;
+              } else {
+                while (j < n) {
+                  const d = b[j];
+                  if (d === delim || d === LF || d === CR) break;
+                  j++;
+                }
+              }
+              if (j >= n || b[j] !== delim) break fast;
+              j++;
+            }
+            let a = HASH_A0;
+            let h = HASH_H0;
+            let from: number;
+            let to: number;
+            if (j < n && b[j] === QUOTE) {
+              from = to = j + 1;
+              while (to < n) {
+                const d = b[to];
+                if (d === QUOTE) break;
+                a = Math.imul(a ^ d, 0x01000193);
+                h = Math.imul(h ^ d, 0x5bd1e995) ^ (h >>> 15);
+                to++;
+              }
+              if (to + 1 >= n) break fast;
+              const d = b[to + 1];
+              if (d !== delim && d !== LF && d !== CR) break fast;
+            } else {
+              from = to = j;
+              while (to < n) {
+                const d = b[to];
+                if (d === delim || d === LF || d === CR) break;
+                a = Math.imul(a ^ d, 0x01000193);
+                h = Math.imul(h ^ d, 0x5bd1e995) ^ (h >>> 15);
+                to++;
+              }
+              if (to >= n) break fast;
+            }
+            while (ep < ne && ends[ep] < to) ep++;
+            if (ep === ne) break fast;
+            const end = ends[ep++];
+            this.onId(b, from, to, (a >>> 0) * 0x100000 + ((h >>> 0) & 0xfffff));
+            i = end + 1;
+            continue; // at the next record's start
+          }
         }
         this.atRecordStart = false;
         mode = FIELD_START;
