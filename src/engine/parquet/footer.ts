@@ -4,7 +4,7 @@
 // footer's length and its metadata in the common case; only a bigger footer costs one more
 // read (of exactly the rest). A file no bigger than FOOTER_FETCH is read whole in that one
 // request, so its key column costs nothing more.
-import { parquetMetadataAsync, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import type { DropStore } from '../storage/types';
 import { parquetTypeName } from './types';
 
@@ -65,10 +65,18 @@ export function asyncBufferOf(store: DropStore, rel: string, size: number, signa
 
 export class ParquetUnreadable extends Error {}
 
+/**
+ * hyparquet, loaded at the first footer read: every scan worker's part counter can read
+ * Parquet, few drops hold any (an extract drop's worker never needs it).
+ */
+let hyparquetLib: Promise<typeof import('hyparquet')> | null = null;
+const loadHyparquet = (): Promise<typeof import('hyparquet')> => (hyparquetLib ??= import('hyparquet'));
+
 export async function readParquetFooter(store: DropStore, rel: string, size: number, signal?: AbortSignal, version?: string): Promise<ParquetFooter> {
   if (size < 12) throw new ParquetUnreadable(`not a Parquet file: ${size} bytes, too short for a footer`);
   let metadata: FileMetaData;
   const file = asyncBufferOf(store, rel, size, signal, version);
+  const { parquetMetadataAsync, parquetSchema } = await loadHyparquet();
   try {
     metadata = await parquetMetadataAsync(file, { initialFetchSize: footerFetch(size) });
   } catch (e) {
