@@ -1,7 +1,7 @@
 // DuckDB sees exactly our cells: for plain files read by DuckDB's own CSV reader and for
 // messy ones sent through the canonical CSV, every cell of the analysis store is compared
 // with what our parser returns. Also: encodings end to end, invalid bytes counted.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readSync, closeSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,9 +9,9 @@ import {
   closeDuck,
   queryRows,
   withConnection,
-  sqlString,
 } from '../../src/engine/tables/analysis';
-import { segmentParquet, segmentRows, type EntryMeta } from '../../src/engine/tables/cache';
+import { segmentStore, segmentRows, TableCache, type EntryMeta } from '../../src/engine/tables/cache';
+import { attachedStores, attachStore, storeAlias } from '../../src/engine/tables/duck';
 import { TableService } from '../../src/engine/tables/table-service';
 import { removeDir, scan, tempDir, type Scanned } from '../engine/harness';
 import { chunkName, writeCustomDrop } from './custom-drop';
@@ -86,6 +86,18 @@ function entries(): Array<{ dir: string; meta: EntryMeta }> {
     }));
 }
 
+/** The DuckDB database file's magic bytes (at offset 8). */
+function magic(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    readSync(fd, b, 0, 4, 8);
+    return b.toString('latin1');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function allRows(handle: string, from = svc): Promise<{ rows: string[][]; malformed: boolean[] }> {
   const p = await from.getRows(handle, { offset: 0, limit: 100_000 });
   return { rows: p.rows, malformed: p.malformed };
@@ -108,17 +120,28 @@ describe('the analysis store holds exactly the parser cells', () => {
       const e = entries().find((x) => x.meta.source.member === `${table}.csv`)!;
       expect(e.meta.plain).toBe(plain);
       const n = Math.max(1, e.meta.headerFields);
-      // Typed columns (store.ts) read back as their exact text.
+      // The store is a DuckDB database file per segment (not Parquet), attached once built.
+      const stores = e.meta.segments.map((_, k) => path.join(e.dir, segmentStore(k)));
+      for (const f of stores) {
+        expect(magic(f), f).toBe('DUCK');
+        expect(attachedStores()).toContain(f);
+        expect(existsSync(`${f}.wal`)).toBe(false);
+      }
+      // Typed columns (store.ts) read back as their exact text; in record order by rowid
+      // (the scopes' __p): compared row by row with our parser's rows below.
       const cols = Array.from({ length: n }, (_, i) => `coalesce(CAST(c${i} AS VARCHAR), '') AS c${i}`).join(', ');
       const duck = await withConnection({}, (con) =>
         queryRows(
           con,
-          e.meta.segments
-            .map(
-              (_, k) =>
-                `SELECT ${k} AS seg, file_row_number AS r, ${cols}, __malformed, __extra FROM read_parquet(${sqlString(path.join(e.dir, segmentParquet(k)))}, file_row_number=true)`,
-            )
+          stores
+            .map((f, k) => `SELECT ${k} AS seg, rowid AS r, ${cols}, __malformed, __extra FROM ${storeAlias(f)}.t`)
             .join(' UNION ALL ') + ' ORDER BY seg, r',
+        ),
+      );
+      // rowid runs 0.. in each segment.
+      e.meta.segments.forEach((_, k) =>
+        expect(duck.filter((r) => r[0] === k).map((r) => Number(r[1]))).toEqual(
+          Array.from({ length: segmentRows(e.meta, k) }, (_, i) => i),
         ),
       );
       expect(duck.length).toBe(ours.rows.length);
@@ -317,5 +340,26 @@ describe('column statistics', () => {
       await svc4.close();
       s4.catalog.close();
     }
+  });
+});
+
+describe('eviction', () => {
+  it('detaches the stores of an evicted entry from DuckDB before deleting it', async () => {
+    const e = entries().find((x) => x.meta.source.member === 'plain_lf.csv')!;
+    const stores = e.meta.segments.map((_, k) => path.join(e.dir, segmentStore(k)));
+    for (const f of stores) await attachStore(f); // attached by the first describe already: shared
+    const attachedNames = async (): Promise<string[]> =>
+      (await withConnection({}, (con) => queryRows(con, 'SELECT database_name FROM duckdb_databases()'))).map((r) =>
+        String(r[0]),
+      );
+    const names = await attachedNames();
+    for (const f of stores) expect(names).toContain(storeAlias(f));
+    // Another cache object on the folder pins nothing: everything goes.
+    await svc.close();
+    await new TableCache({ dir: cacheDir(), maxBytes: 1 }).evict();
+    expect(existsSync(e.dir)).toBe(false);
+    expect(attachedStores().filter((f) => f.startsWith(e.dir))).toEqual([]);
+    const after = await attachedNames();
+    for (const f of stores) expect(after).not.toContain(storeAlias(f));
   });
 });

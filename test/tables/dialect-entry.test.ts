@@ -1,10 +1,11 @@
 // A table in another dialect through the first read and the analysis store: the cache
-// entry's rows (EntryReader) and DuckDB's cells (data.parquet, built with the dialect's read
+// entry's rows (EntryReader) and DuckDB's cells (data.duckdb, built with the dialect's read
 // options) are exactly our parser's, for plain and messy files, with and without a header;
 // another dialect of the same member is another cache entry.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analysisStats, closeDuck, ensureParquet, queryRows, sqlString, withConnection } from '../../src/engine/tables/analysis';
+import { analysisStats, closeDuck, ensureStore, queryRows, withConnection } from '../../src/engine/tables/analysis';
+import { attachStore, storeAlias } from '../../src/engine/tables/duck';
 import { buildEntry } from '../../src/engine/tables/build';
 import { entryKey, TableCache, type EntrySource } from '../../src/engine/tables/cache';
 import { parseCsv } from '../../src/engine/tables/csv-cells';
@@ -77,12 +78,13 @@ describe('a table in another dialect', () => {
       const cells: string[][] = [];
       const before = analysisStats.duckdbCsv;
       for (let k = 0; k < meta.segments.length; k++) {
-        const pq = await ensureParquet(dir, meta, k);
+        const store = await ensureStore(dir, meta, k);
+        await attachStore(store);
         const rows = await withConnection({}, (con) =>
           // Typed columns (store.ts) as their exact text; the store's own columns only.
           queryRows(
             con,
-            `SELECT ${Array.from({ length: Math.max(1, meta.headerFields) }, (_, i) => `coalesce(CAST(c${i} AS VARCHAR), '')`).join(', ')} FROM read_parquet(${sqlString(pq)}, file_row_number=true) ORDER BY file_row_number`,
+            `SELECT ${Array.from({ length: Math.max(1, meta.headerFields) }, (_, i) => `coalesce(CAST(c${i} AS VARCHAR), '')`).join(', ')} FROM ${storeAlias(store)}.t ORDER BY rowid`,
           ),
         );
         for (const r of rows) cells.push(r.map((v) => String(v)));

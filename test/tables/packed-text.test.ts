@@ -10,14 +10,14 @@ import { copyFileSync, cpSync, existsSync, readdirSync, readlinkSync, rmSync, un
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeDuck, ensureParquet } from '../../src/engine/tables/analysis';
+import { closeDuck, ensureStore } from '../../src/engine/tables/analysis';
 import { buildEntry } from '../../src/engine/tables/build';
 import {
   entryKey,
   packedFile,
   packedIndexFile,
   segmentFile,
-  segmentParquet,
+  segmentStore,
   segmentRows,
   TableCache,
   type EntrySource,
@@ -92,7 +92,7 @@ describe('packed text', () => {
       const csvRows = await before.readRange(0, meta.rows);
       expect(csvRows.map((r) => r.cells)).toEqual(want.rows);
       for (let k = 0; k < meta.segments.length; k++) {
-        await ensureParquet(dir, meta, k);
+        await ensureStore(dir, meta, k);
         await packSegment(dir, meta, k);
         await packSegment(dir, meta, k); // idempotent
       }
@@ -120,7 +120,7 @@ describe('packed text', () => {
       }
       // A packed segment without its store cannot be rebuilt from: the entry is damaged.
       expect(cache.readMeta(key)).not.toBeNull();
-      rmSync(path.join(dir, segmentParquet(1)));
+      rmSync(path.join(dir, segmentStore(1)));
       expect(cache.readMeta(key)).toBeNull();
       expect(existsSync(dir)).toBe(false);
     });
@@ -134,7 +134,7 @@ describe('packed text', () => {
     const key = entryKey(src);
     const meta = await buildEntry({ cacheDir, cacheMaxBytes: 1e10, key, source: src, segmentBytes: 20_000 });
     const dir = cache.entryDir(key);
-    for (let k = 0; k < meta.segments.length; k++) await ensureParquet(dir, meta, k);
+    for (let k = 0; k < meta.segments.length; k++) await ensureStore(dir, meta, k);
     const want = parseCsv(Buffer.from(members['messy.csv'])).rows;
     const open = (): EntryReader => new EntryReader(dir, RFC4180, meta.headerFields, meta.rows, true, meta.segments);
     return { dir, key, cache, meta, want, open };

@@ -14,7 +14,7 @@ import { promises as fsp } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnStats, FilterSpec, SortSpec, ViewSpec } from '../../shared/table-api';
 import { EngineError } from '../model';
-import { queryPositions, queryRows, queryToPositions, sqlString } from './duck';
+import { queryPositions, queryRows, queryToPositions, sqlString, storeAlias } from './duck';
 import { colName, storedText, type SegmentInfo, type StoreType } from './store';
 
 export {
@@ -31,16 +31,19 @@ export {
   type DuckConfig,
   type QueryControl,
 } from './duck';
-export { analysisStats, colName, ensureParquet, readSegmentInfo, type SegmentInfo } from './store';
+export { analysisStats, colName, ensureStore, readSegmentInfo, type SegmentInfo } from './store';
 
 // ---------------------------------------------------------------------------------------------
 // Scope relations and views.
 
-/** One chunk's part of a scope: its entry's parquet and how its columns map to the scope's. */
+/** One chunk's part of a scope: its entry's stores and how its columns map to the scope's. */
 export interface ScopePart {
   chunk: string;
-  /** The entry's segment stores, with the position of each one's first row in the scope's natural order. */
-  pieces: Array<{ parquet: string; base: number; info: SegmentInfo }>;
+  /**
+   * The entry's segment stores (database files attached to the query instance: duck.ts
+   * attachStore), with the position of each one's first row in the scope's natural order.
+   */
+  pieces: Array<{ store: string; base: number; info: SegmentInfo }>;
   /** For each scope column (without the chunk column): the entry column index, or -1. */
   columnMap: number[];
 }
@@ -113,7 +116,8 @@ export function scopeSql(parts: ScopePart[], columnCount: number, withChunk: boo
           return `${colName(m)} AS ${u}`;
         })
         .join(', ');
-      return `SELECT CAST(file_row_number AS BIGINT) + ${x.base} AS __p, ${part} AS __part, ${sqlString(p.chunk)} AS __chunk${mapped ? ', ' + mapped : ''}, __malformed, __extra FROM read_parquet(${sqlString(x.parquet)}, file_row_number=true)`;
+      // rowid: the record's row in the segment (store.ts).
+      return `SELECT rowid + ${x.base} AS __p, ${part} AS __part, ${sqlString(p.chunk)} AS __chunk${mapped ? ', ' + mapped : ''}, __malformed, __extra FROM ${storeAlias(x.store)}.t`;
     }),
   );
   const empty = `SELECT CAST(0 AS BIGINT) AS __p, 0 AS __part, '' AS __chunk${cols

@@ -4,7 +4,7 @@
 //                   data.N.csv     cut into segments of ~64 MiB at record starts
 //                   rows.idx       Float64 LE: start offset of every data record, then the end offset
 //                   meta.json      EntryMeta (written last: an entry without it is incomplete)
-//                   data[.N].parquet  the analysis store (store.ts), a file per segment, on first need,
+//                   data[.N].duckdb   the analysis store (store.ts), a DuckDB database per segment, on first need,
 //                   data[.N].types.json  with its column types
 //                   data[.N].z, .zx  the segment's CSV packed (packed-text.ts) once its analysis
 //                                 store is built: the CSV (and, with the last, rows.idx) deleted
@@ -23,8 +23,11 @@ import path from 'node:path';
 import type { Dialect } from '../../shared/family';
 import type { TableEncoding } from '../../shared/table-api';
 import type { PartSpec } from '../../shared/family';
+import { detachUnder } from './duck';
 
-export const CACHE_FORMAT = 3;
+// 4: the analysis store is a DuckDB database file per segment (was Parquet): entries of
+// format 3 get other keys, are built again, and age out.
+export const CACHE_FORMAT = 4;
 /** Default size of a data segment (see EntryMeta.segments). */
 export const SEGMENT_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 ** 3;
@@ -127,7 +130,7 @@ export interface Segment {
 }
 
 export const segmentFile = (k: number): string => (k === 0 ? 'data.csv' : `data.${k}.csv`);
-export const segmentParquet = (k: number): string => (k === 0 ? 'data.parquet' : `data.${k}.parquet`);
+export const segmentStore = (k: number): string => (k === 0 ? 'data.duckdb' : `data.${k}.duckdb`);
 /** Segment k's packed text (packed-text.ts): the blocks, and their index. */
 export const packedFile = (k: number): string => (k === 0 ? 'data.z' : `data.${k}.z`);
 export const packedIndexFile = (k: number): string => (k === 0 ? 'data.zx' : `data.${k}.zx`);
@@ -141,7 +144,7 @@ function entryWhole(dir: string, meta: EntryMeta): boolean {
   return meta.segments.every((_, k) => {
     if (segmentRows(meta, k) === 0) return true;
     if (existsSync(path.join(dir, segmentFile(k)))) return true;
-    return existsSync(path.join(dir, packedFile(k))) && existsSync(path.join(dir, segmentParquet(k)));
+    return existsSync(path.join(dir, packedFile(k))) && existsSync(path.join(dir, segmentStore(k)));
   });
 }
 
@@ -213,7 +216,10 @@ export class TableCache {
       const meta = JSON.parse(readFileSync(file, 'utf8')) as EntryMeta;
       if (meta.format !== CACHE_FORMAT || meta.key !== key) return null;
       if (!entryWhole(this.entryDir(key), meta)) {
-        // Damaged (files deleted by hand): removed, so that the rebuild can take its place.
+        // Damaged (files deleted by hand): removed, so that the rebuild can take its place
+        // (its stores detached first where this process has them: on POSIX the removal does
+        // not wait for that).
+        void detachUnder(this.entryDir(key)).catch(() => undefined);
         rmSync(this.entryDir(key), { recursive: true, force: true });
         return null;
       }
@@ -338,6 +344,8 @@ export class TableCache {
     for (const it of items.sort((a, b) => a.usedMs - b.usedMs)) {
       if (total <= this.maxBytes) break;
       if (keepSet.has(it.key)) continue;
+      // Its stores are attached to DuckDB if this process queried them: detached first.
+      await detachUnder(it.dir).catch(() => undefined);
       await fsp.rm(it.dir, { recursive: true, force: true }).catch(() => undefined);
       total -= it.bytes;
       freed += it.bytes;

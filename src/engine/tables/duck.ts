@@ -8,6 +8,7 @@
 // user). A sort, statistic or merge of a 10M-row table then runs within that bound; what
 // still cannot (a disk full of spill files, say) fails as 'too-large' with the limit named,
 // never as an internal error.
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -151,8 +152,67 @@ function ended(kind: DuckKind): void {
 export async function closeDuck(): Promise<void> {
   const all = [...instances.values()];
   instances.clear();
+  attached.clear();
   for (const i of all) (await i.catch(() => null))?.closeSync();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Analysis stores (store.ts: a DuckDB database file per segment) attached to the query
+// instance. An ATTACH is the instance's, seen by every connection of it, so each file is
+// attached once (READ_ONLY: other processes may attach it too) and stays until its entry
+// goes (detachUnder, before the cache deletes the folder) or the instance closes.
+
+/** The attached stores of the query instance: file → its ATTACH (resolving once done). */
+const attached = new Map<string, Promise<void>>();
+
+/** The name a store file is attached as (fixed per path: the scope SQL names it). */
+export const storeAlias = (file: string): string =>
+  `s_${createHash('sha1').update(path.resolve(file)).digest('hex').slice(0, 20)}`;
+
+/** Attaches the store `file` to the query instance (once: later calls share the first). */
+export function attachStore(file: string): Promise<void> {
+  const key = path.resolve(file);
+  let a = attached.get(key);
+  if (!a) {
+    a = (async () => {
+      const con = await (await duck('query')).connect();
+      try {
+        await con.run(`ATTACH IF NOT EXISTS ${sqlString(key)} AS ${storeAlias(key)} (READ_ONLY)`);
+      } finally {
+        con.closeSync();
+      }
+    })();
+    attached.set(key, a);
+    a.catch(() => attached.delete(key));
+  }
+  return a;
+}
+
+/**
+ * Detaches every store under `dir` (an entry about to be deleted: on Windows an attached
+ * file cannot be, and elsewhere its disk space would stay taken while it is open). A query
+ * still reading one finishes on what it holds.
+ */
+export async function detachUnder(dir: string): Promise<void> {
+  const prefix = path.resolve(dir) + path.sep;
+  const files = [...attached.keys()].filter((f) => f.startsWith(prefix));
+  if (!files.length) return;
+  const inst = instances.get('query');
+  for (const f of files) {
+    const a = attached.get(f);
+    attached.delete(f);
+    if (!inst || !(await a!.then(() => true, () => false))) continue;
+    const con = await (await inst).connect();
+    try {
+      await con.run(`DETACH DATABASE IF EXISTS ${storeAlias(f)}`);
+    } finally {
+      con.closeSync();
+    }
+  }
+}
+
+/** Files attached to the query instance now (tests, diagnostics). */
+export const attachedStores = (): string[] => [...attached.keys()];
 
 export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 

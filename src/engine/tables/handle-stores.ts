@@ -1,4 +1,5 @@
-// A handle's analysis stores (store.ts: typed Parquet per segment of every part) and the SQL
+// A handle's analysis stores (store.ts: a typed DuckDB database per segment of every part,
+// attached to the query instance once built) and the SQL
 // scope over them that the views, statistics, merge and export query. A segment's store is
 // built once, shared by the handles that need it; once built, its text is queued for packing
 // in the background (text-packer.ts): the store answers first.
@@ -6,10 +7,11 @@ import path from 'node:path';
 import type { ViewSpec } from '../../shared/table-api';
 import { CHUNK_COLUMN } from '../../shared/table-api';
 import { scopeSql, type ScopePart, type ScopeSql, type ViewContext } from './analysis';
-import { segmentParquet, type TableCache } from './cache';
+import { segmentStore, type TableCache } from './cache';
+import { attachStore } from './duck';
 import type { PartBuilds } from './part-builds';
 import { bases } from './row-reads';
-import { ensureParquet, readSegmentInfo } from './store';
+import { ensureStore, readSegmentInfo } from './store';
 import type { TableEvents } from './table-events';
 import { abortable, columnMap, now, type Handle, type Part } from './table-handle';
 import type { TextPacker } from './text-packer';
@@ -54,9 +56,11 @@ export class HandleStores {
       // The CSV is packed once its store is built (packed-text.ts: the cache at ~0.55x the
       // CSV instead of 1.4x), in the background: the store answers first. Queued again on
       // every use, so a packing killed in an earlier run is finished (a no-op when packed).
-      a = ensureParquet(dir, meta, k, { signal })
-        .then((out) => {
+      a = ensureStore(dir, meta, k, { signal })
+        .then(async (out) => {
           this.packer?.add(p.key, dir, meta, k);
+          // Attached before any scope names it (scope() follows ensureAnalysis).
+          await attachStore(out);
           return out;
         })
         .finally(() => this.analysing.delete(id));
@@ -70,7 +74,7 @@ export class HandleStores {
     const parts: ScopePart[] = h.parts.map((p, i) => ({
       chunk: p.chunk,
       pieces: p.meta!.segments.map((seg, k) => ({
-        parquet: path.join(this.cache.entryDir(p.key), segmentParquet(k)),
+        store: path.join(this.cache.entryDir(p.key), segmentStore(k)),
         base: bs[i] + seg.firstRow,
         info: readSegmentInfo(this.cache.entryDir(p.key), k, Math.max(1, p.meta!.headerFields)),
       })),
