@@ -100,7 +100,7 @@ async function main() {
       const page = await time('page ' + f, () => svc.getRows(h.handle, { offset: off, limit: 100 }));
       if (page.rows[0][1] !== String(100000001 + off)) throw new Error('wrong page at ' + off);
     }
-    // The analysis store (typed parquet, once per member, reused across runs).
+    // The analysis store (typed DuckDB database per segment, once per member, reused across runs).
     await time('analysis', () => svc.getRows(h.handle, { offset: 0, limit: 1, filter: [{ op: 'malformed' }] }));
     for (const c of [P.text, P.num]) {
       await time('sort ' + c + ' first', () => svc.getRows(h.handle, { offset: 0, limit: 100, sort: { column: c } }));
@@ -301,7 +301,7 @@ async function main(): Promise<void> {
     ['first rows (open → first page)', svc.firstRows, NaN],
     ['first full read (ours: read + index; DuckDB: unzip -p + import)', svc.firstRead, extractS * 1000 + duck.import],
     ...FRACTIONS.map((f): [string, number, number] => [`page at ${f * 100}%`, svc[`page ${f}`], duck[`page ${f}`]]),
-    ['analysis store (typed parquet, once per member)', svc.analysis, NaN],
+    ['analysis store (typed, once per member)', svc.analysis, NaN],
     ['text packing still running after the last operation (background)', svc.packing, NaN],
     ...[TEXT_COL, NUM_COL].flatMap((c): Array<[string, number, number]> => [
       [`sort by ${c} (${c === TEXT_COL ? 'text' : 'number'}): first page`, svc[`sort ${c} first`], duck[`sort ${c} first`]],
