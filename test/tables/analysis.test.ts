@@ -127,18 +127,23 @@ describe('the analysis store holds exactly the parser cells', () => {
         expect(attachedStores()).toContain(f);
         expect(existsSync(`${f}.wal`)).toBe(false);
       }
-      // Typed columns (store.ts) read back as their exact text; in record order by rowid
-      // (the scopes' __p): compared row by row with our parser's rows below.
+      // Typed columns (store.ts) read back as their exact text; in record order by __r (the
+      // scopes' __p, and the table's rowid): compared row by row with our parser's rows below.
       const cols = Array.from({ length: n }, (_, i) => `coalesce(CAST(c${i} AS VARCHAR), '') AS c${i}`).join(', ');
       const duck = await withConnection({}, (con) =>
         queryRows(
           con,
           stores
-            .map((f, k) => `SELECT ${k} AS seg, rowid AS r, ${cols}, __malformed, __extra FROM ${storeAlias(f)}.t`)
+            .map((f, k) => `SELECT ${k} AS seg, __r AS r, rowid AS i, ${cols}, __malformed, __extra FROM ${storeAlias(f)}.t`)
             .join(' UNION ALL ') + ' ORDER BY seg, r',
         ),
+      ).then((rows) =>
+        rows.map((r) => {
+          expect(r[2], 'rowid = __r').toBe(r[1]);
+          return [r[0], r[1], ...r.slice(3)];
+        }),
       );
-      // rowid runs 0.. in each segment.
+      // __r runs 0.. in each segment, as the rowid does.
       e.meta.segments.forEach((_, k) =>
         expect(duck.filter((r) => r[0] === k).map((r) => Number(r[1]))).toEqual(
           Array.from({ length: segmentRows(e.meta, k) }, (_, i) => i),

@@ -116,8 +116,8 @@ export function scopeSql(parts: ScopePart[], columnCount: number, withChunk: boo
           return `${colName(m)} AS ${u}`;
         })
         .join(', ');
-      // rowid: the record's row in the segment (store.ts).
-      return `SELECT rowid + ${x.base} AS __p, ${part} AS __part, ${sqlString(p.chunk)} AS __chunk${mapped ? ', ' + mapped : ''}, __malformed, __extra FROM ${storeAlias(x.store)}.t`;
+      // __r: the record's row in the segment (store.ts).
+      return `SELECT __r + ${x.base} AS __p, ${part} AS __part, ${sqlString(p.chunk)} AS __chunk${mapped ? ', ' + mapped : ''}, __malformed, __extra FROM ${storeAlias(x.store)}.t`;
     }),
   );
   const empty = `SELECT CAST(0 AS BIGINT) AS __p, 0 AS __part, '' AS __chunk${cols
