@@ -110,6 +110,8 @@ export class ShapeLines {
     k.i32[2] = l.len;
     k.i32[3] = l.nKeys;
     this.synced = s.version;
+    // The one kernel instance is shared: remember which matcher's shape it now holds.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     holder = this;
     return true;
   }
