@@ -56,6 +56,7 @@
 import { RFC4180, type Dialect } from '../../shared/family';
 import { decodeRecordFields, dialectBytes } from './header';
 import { SIMD_KERNEL_WASM_BASE64 } from './simd-kernel.wasm';
+import { instantiateKernel } from '../wasm/instantiate';
 
 export interface MalformedRecord {
   /** 1-based data record number, header excluded. */
@@ -185,21 +186,11 @@ interface Kernel {
   ends: Int32Array;
 }
 
-/** The parts of the WebAssembly JS API used here (this project's TS libs do not declare it). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
-
 /** Instantiated once per thread, synchronously (a ~2 KB module); null without Wasm SIMD. */
 function loadKernel(): Kernel | null {
   try {
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    if (!wasm) return null;
-    const bin = Uint8Array.from(atob(SIMD_KERNEL_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    if (!wasm.validate(bin)) return null; // no SIMD (or no Wasm at all)
-    const exports = new wasm.Instance(new wasm.Module(bin)).exports;
+    const exports = instantiateKernel(SIMD_KERNEL_WASM_BASE64);
+    if (!exports) return null;
     const memory = exports.memory as { buffer: ArrayBuffer; grow(pages: number): number };
     const pages = Math.ceil((K_ENDS + 4 * K_SLICE) / 65536) - memory.buffer.byteLength / 65536;
     if (pages > 0) memory.grow(pages); // once: the views below stay valid

@@ -7,6 +7,7 @@
 // shape, not valid, cut by the chunk's end) goes through the JS path as before.
 import type { RecordShape } from './shape';
 import { SHAPE_KERNEL_WASM_BASE64 } from './shape-kernel.wasm';
+import { instantiateKernel } from '../wasm/instantiate';
 
 // The kernel's memory (shape-kernel.wat describes it): state words at 0, then these regions.
 const K_KEYLENS = 1024;
@@ -26,21 +27,11 @@ interface Kernel {
   i32: Int32Array;
 }
 
-/** The parts of the WebAssembly JS API used here (this project's TS libs do not declare it). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
-
 /** Instantiated once per thread, synchronously (a ~2.5 KB module); null without Wasm SIMD. */
 function loadKernel(): Kernel | null {
   try {
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    if (!wasm) return null;
-    const bin = Uint8Array.from(atob(SHAPE_KERNEL_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    if (!wasm.validate(bin)) return null;
-    const exports = new wasm.Instance(new wasm.Module(bin)).exports;
+    const exports = instantiateKernel(SHAPE_KERNEL_WASM_BASE64);
+    if (!exports) return null;
     const memory = exports.memory as { buffer: ArrayBuffer };
     if (memory.buffer.byteLength < K_DATA + K_SLICE + 64) return null;
     return { lines: exports.lines as Kernel['lines'], bytes: new Uint8Array(memory.buffer), i32: new Int32Array(memory.buffer, 0, K_DATA >> 2) };
