@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { itIsAFreshCompile } from '../wasm-freshness';
 import { decodeRecordFields } from '../../src/engine/csv/header';
 import {
   CSV_SIMD_AVAILABLE,
@@ -838,23 +837,7 @@ describe('SIMD kernel (simd-kernel.wat)', () => {
     expect(CSV_SIMD_AVAILABLE).toBe(true);
   });
 
-  let wabtInstalled = true;
-  try {
-    require.resolve('wabt');
-  } catch {
-    wabtInstalled = false;
-  }
-  it.skipIf(!wabtInstalled)(
-    `the committed simd-kernel.wasm.ts is a fresh compile of simd-kernel.wat${wabtInstalled ? '' : ' (SKIPPED: devDependency wabt is not installed)'}`,
-    () => {
-      const root = fileURLToPath(new URL('../..', import.meta.url));
-      const fresh = execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--print'], {
-        cwd: root,
-        encoding: 'utf8',
-      });
-      expect(fresh.trim(), 'stale: run node scripts/build-wasm.mjs').toBe(SIMD_KERNEL_WASM_BASE64);
-    },
-  );
+  itIsAFreshCompile('simd-kernel', SIMD_KERNEL_WASM_BASE64);
 
   // The kernel reads 64-byte blocks (four 16-byte vectors) from where it takes over: after the
   // header's terminator, at each chunk start, and one byte after a CR that ended a byte-loop

@@ -5,11 +5,9 @@
 // nested objects with a UID inside, arrays of objects, empty objects, numbers at their
 // grammar's edges, whitespace, integer-like keys (which JSON.parse orders first), and records
 // broken by one byte (a strict scanner must never take a broken record for a good one).
-import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { itIsAFreshCompile } from '../wasm-freshness';
 import {
   addKeys,
   JsonRecordCounter,
@@ -20,7 +18,6 @@ import { RecordShape } from '../../src/engine/json/shape';
 import { ShapeLines, SHAPE_KERNEL_AVAILABLE } from '../../src/engine/json/shape-wasm';
 import { SHAPE_KERNEL_WASM_BASE64 } from '../../src/engine/json/shape-kernel.wasm';
 
-const require = createRequire(import.meta.url);
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
@@ -400,23 +397,7 @@ describe('shape kernel (shape-kernel.wat)', () => {
     expect(SHAPE_KERNEL_AVAILABLE).toBe(true);
   });
 
-  let wabtInstalled = true;
-  try {
-    require.resolve('wabt');
-  } catch {
-    wabtInstalled = false;
-  }
-  it.skipIf(!wabtInstalled)(
-    `the committed shape-kernel.wasm.ts is a fresh compile of shape-kernel.wat${wabtInstalled ? '' : ' (SKIPPED: devDependency wabt is not installed)'}`,
-    () => {
-      const root = fileURLToPath(new URL('../..', import.meta.url));
-      const fresh = execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--print', 'shape-kernel'], {
-        cwd: root,
-        encoding: 'utf8',
-      });
-      expect(fresh.trim(), 'stale: run node scripts/build-wasm.mjs').toBe(SHAPE_KERNEL_WASM_BASE64);
-    },
-  );
+  itIsAFreshCompile('shape-kernel', SHAPE_KERNEL_WASM_BASE64);
 
   it('lines cut by the 256 KiB slices, longer than a slice, and more records than its id room: as the JS path', () => {
     const rec = (i: number): string => JSON.stringify({ UID: `_gid_${i}`, n: i });
