@@ -13,6 +13,8 @@ import { EngineError } from '../../src/engine/model';
 import { closeDuck, duckMemoryDefault, translateDuckError } from '../../src/engine/tables/duck';
 import { readSegmentInfo } from '../../src/engine/tables/store';
 import { TableService } from '../../src/engine/tables/table-service';
+import { topNStats } from '../../src/engine/tables/top-n';
+import type { FilterSpec } from '../../src/shared/table-api';
 import { removeDir, scan, tempDir, type Scanned } from '../engine/harness';
 import { chunkName, writeCustomDrop } from './custom-drop';
 
@@ -162,6 +164,47 @@ describe('the typed analysis store', () => {
     expect(f.totalRows).toBe(rows.filter((r) => r[COL.NAME] === '').length);
     expect(f.rows[0][1]).toBe(String(rows.filter((r) => r[COL.NAME] === '').at(-1)![0]));
     await svc.closeTable(h.handle);
+  });
+
+  it('a first page bounded from one store equals the full sort: ties, empties, both directions, filters', async () => {
+    type Case = { sort: { column: string; desc?: boolean }; offset: number; limit: number; filter?: FilterSpec[]; keep?: (r: string[]) => boolean; bounded: boolean; branch?: number };
+    const cases: Case[] = [
+      { sort: { column: 'ID' }, offset: 0, limit: 100, bounded: true, branch: 0 },
+      // Chunk 1 holds the greatest ids but only 2,000 rows: the bound comes from chunk 0.
+      { sort: { column: 'ID', desc: true }, offset: 9_900, limit: 100, bounded: true, branch: 0 },
+      // Bounded from the store its first page lies in (chunk 1: the greatest ids).
+      { sort: { column: 'ID', desc: true }, offset: 0, limit: 100, bounded: true, branch: 1 },
+      // DOUBLE with ~24 rows per value and every 7th cell empty.
+      { sort: { column: 'AMOUNT' }, offset: 9_000, limit: 1_000, bounded: true },
+      { sort: { column: 'AMOUNT', desc: true }, offset: 0, limit: 300, bounded: true },
+      { sort: { column: 'WHEN', desc: true }, offset: 400, limit: 100, bounded: true },
+      { sort: { column: 'ID', desc: true }, offset: 0, limit: 100, filter: [{ column: 'NAME', op: 'contains', value: 'a' }], keep: (r) => r[COL.NAME].includes('a'), bounded: true },
+      // The store with the most keys holds only 10 rows of the view: no bound, same answer.
+      { sort: { column: 'ID' }, offset: 0, limit: 100, filter: [{ column: 'ID', op: 'gt', value: '21990' }], keep: (r) => Number(r[COL.ID]) > 21990, bounded: false },
+      // Text keys are not bounded.
+      { sort: { column: 'NAME' }, offset: 0, limit: 100, bounded: false },
+    ];
+    for (const c of cases) {
+      const h = await svc.openTable(drop(), { table: 'facts', scope: 'all' });
+      const before = topNStats.bounded;
+      const got = await svc.getRows(h.handle, { offset: c.offset, limit: c.limit, sort: c.sort, filter: c.filter });
+      expect(topNStats.bounded - before, JSON.stringify(c)).toBe(c.bounded ? 1 : 0);
+      if (c.branch !== undefined) expect(topNStats.lastBranch, JSON.stringify(c)).toBe(c.branch);
+      const col = COL[c.sort.column as keyof typeof COL];
+      const cmp = c.sort.column === 'WHEN' || c.sort.column === 'NAME' ? byCodePoint : byNumber;
+      const truth = rows
+        .map((r, i) => ({ r, i }))
+        .filter((x) => !c.keep || c.keep(x.r))
+        .sort((a, b) => {
+          const x = a.r[col];
+          const y = b.r[col];
+          if ((x === '') !== (y === '')) return x === '' ? 1 : -1;
+          return (x === '' ? 0 : cmp(x, y) * (c.sort.desc ? -1 : 1)) || a.i - b.i;
+        });
+      expect(got.totalRows, JSON.stringify(c)).toBe(truth.length);
+      expect(got.rowNumbers, JSON.stringify(c)).toEqual(truth.slice(c.offset, c.offset + c.limit).map((x) => x.i));
+      await svc.closeTable(h.handle);
+    }
   });
 
   it('statistics of typed columns: exact min/max text, numeric histogram; filters on typed columns', async () => {

@@ -14,7 +14,7 @@ import { promises as fsp } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnStats, FilterSpec, SortSpec, ViewSpec } from '../../shared/table-api';
 import { EngineError } from '../model';
-import { queryPositions, queryRows, queryToPositions, sqlString, storeAlias } from './duck';
+import { queryRows, queryToPositions, sqlString, storeAlias } from './duck';
 import { colName, storedText, type SegmentInfo, type StoreType } from './store';
 
 export {
@@ -66,6 +66,13 @@ export interface ScopeSql {
   facts: ColumnFacts[];
   /** The scope has a chunk column (all / merged). */
   withChunk: boolean;
+  /**
+   * The relation's branches, one per segment store: its SELECT, and per data column (by
+   * index of cols) its non-empty cells and, where the store recorded them and the column
+   * keeps its store type in the scope, its least and greatest value as text. top-n.ts
+   * bounds a first page from one of them.
+   */
+  branches: Array<{ sql: string; nonEmpty: number[]; min: Array<string | null>; max: Array<string | null> }>;
 }
 
 const NUMERIC_TYPES = new Set<StoreType>(['BIGINT', 'DOUBLE']);
@@ -103,7 +110,7 @@ export function scopeSql(parts: ScopePart[], columnCount: number, withChunk: boo
     }
     return { type: type ?? 'VARCHAR', nonEmpty, numeric, time };
   });
-  const selects = parts.flatMap((p, part) =>
+  const branches = parts.flatMap((p, part) =>
     p.pieces.map((x) => {
       const mapped = cols
         .map((u, j) => {
@@ -117,17 +124,25 @@ export function scopeSql(parts: ScopePart[], columnCount: number, withChunk: boo
         })
         .join(', ');
       // __r: the record's row in the segment (store.ts).
-      return `SELECT __r + ${x.base} AS __p, ${part} AS __part, ${sqlString(p.chunk)} AS __chunk${mapped ? ', ' + mapped : ''}, __malformed, __extra FROM ${storeAlias(x.store)}.t`;
+      const sql = `SELECT __r + ${x.base} AS __p, ${part} AS __part, ${sqlString(p.chunk)} AS __chunk${mapped ? ', ' + mapped : ''}, __malformed, __extra FROM ${storeAlias(x.store)}.t`;
+      const nonEmpty = cols.map((_, j) => (p.columnMap[j] < 0 ? 0 : (x.info.nonEmpty[p.columnMap[j]] ?? 0)));
+      const ends = (of: Array<string | null> | undefined): Array<string | null> =>
+        cols.map((_, j) => {
+          const m = p.columnMap[j];
+          return m < 0 || facts[j].type !== (x.info.types[m] ?? 'VARCHAR') ? null : (of?.[m] ?? null);
+        });
+      return { sql, nonEmpty, min: ends(x.info.min), max: ends(x.info.max) };
     }),
   );
   const empty = `SELECT CAST(0 AS BIGINT) AS __p, 0 AS __part, '' AS __chunk${cols
     .map((u, j) => (facts[j].type === 'VARCHAR' ? `, '' AS ${u}` : `, NULL::${facts[j].type} AS ${u}`))
     .join('')}, false AS __malformed, NULL::VARCHAR AS __extra WHERE false`;
-  return { relation: selects.length ? selects.join('\nUNION ALL\n') : empty, cols, facts, withChunk };
+  const relation = branches.length ? branches.map((b) => b.sql).join('\nUNION ALL\n') : empty;
+  return { relation, cols, facts, withChunk, branches };
 }
 
 /** The scope's type of an SQL column (the chunk column and __extra are text). */
-function typeOf(scope: ScopeSql, c: string): StoreType {
+export function typeOf(scope: ScopeSql, c: string): StoreType {
   const i = scope.cols.indexOf(c);
   return i < 0 ? 'VARCHAR' : scope.facts[i].type;
 }
@@ -222,7 +237,7 @@ export interface ViewContext {
   restrict: string | null;
 }
 
-function columnSql(ctx: ViewContext, column: string): string {
+export function columnSql(ctx: ViewContext, column: string): string {
   if (column === '__chunk') return '__chunk';
   const i = ctx.names.indexOf(column);
   if (i < 0) throw new EngineError('bad-request', `no column ${JSON.stringify(column)}`);
@@ -313,16 +328,18 @@ export function baseSql(ctx: ViewContext): string {
     : r;
 }
 
-export function whereSql(ctx: ViewContext, view: ViewSpec): string {
+/** The view's WHERE clause ('' for none), with `extra` conditions (each safe under AND). */
+export function whereSql(ctx: ViewContext, view: ViewSpec, extra: string[] = []): string {
   const conds = (view.filter ?? []).map((f) => filterSql(ctx, f));
   if (view.search && view.search !== '') conds.push(filterSql(ctx, { op: 'contains', value: view.search }));
+  conds.push(...extra);
   return conds.length ? `WHERE ${conds.join(' AND ')}` : '';
 }
 
 /** The sort keys of a view: its sort, then its thenBy keys. */
-const sortKeys = (view: ViewSpec): SortSpec[] => (view.sort ? [view.sort, ...(view.thenBy ?? [])] : []);
+export const sortKeys = (view: ViewSpec): SortSpec[] => (view.sort ? [view.sort, ...(view.thenBy ?? [])] : []);
 
-function sortKeySql(ctx: ViewContext, sort: SortSpec): string {
+export function sortKeySql(ctx: ViewContext, sort: SortSpec): string {
   const c = columnSql(ctx, sort.column);
   const dir = sort.desc ? 'DESC' : 'ASC';
   // The chunk column sorts in continuity order (names are not: keys are not zero-padded).
@@ -343,7 +360,7 @@ export function orderSql(ctx: ViewContext, view: ViewSpec): string {
   return `ORDER BY ${[...sortKeys(view).map((k) => sortKeySql(ctx, k)), '__p'].join(', ')}`;
 }
 
-async function ensureKinds(con: DuckDBConnection, ctx: ViewContext, view: ViewSpec): Promise<void> {
+export async function ensureKinds(con: DuckDBConnection, ctx: ViewContext, view: ViewSpec): Promise<void> {
   const need: string[] = [];
   for (const c of columnsNeedingKinds(ctx, view)) {
     // A view needs only whether a column is numeric; where the stores tell, no scan (the
@@ -379,23 +396,6 @@ export async function viewPositions(
   return queryToPositions(con, viewSql(ctx, view), file);
 }
 
-/** The first `n` positions of the view (a top-N query: no full sort) and the view's row count. */
-export async function viewHead(
-  con: DuckDBConnection,
-  ctx: ViewContext,
-  view: ViewSpec,
-  n: number,
-  knownRows: number | null,
-): Promise<{ positions: Float64Array; rows: number }> {
-  await ensureKinds(con, ctx, view);
-  const positions = await queryPositions(con, `${viewSql(ctx, view)} LIMIT ${Math.max(0, Math.floor(n))}`);
-  let rows = knownRows;
-  if (rows === null) {
-    const [[r]] = await queryRows(con, `SELECT count(*) FROM ${baseSql(ctx)} ${whereSql(ctx, view)}`);
-    rows = Number(r);
-  }
-  return { positions, rows };
-}
 
 /**
  * Writes the view as CSV rows (no header) to `file` with DuckDB's writer: CRLF, fields

@@ -277,6 +277,13 @@ export interface SegmentInfo {
   numeric: Array<boolean | null>;
   /** Every non-empty cell reads as a timestamp (true for TIMESTAMP); null = not known (scan). */
   time: Array<boolean | null>;
+  /**
+   * A typed column's least and greatest value as text (CAST AS VARCHAR), null for text
+   * columns and all-empty ones; absent in stores built before it was recorded. top-n.ts
+   * picks the store to bound a first page from by them.
+   */
+  min?: Array<string | null>;
+  max?: Array<string | null>;
 }
 
 export const segmentInfoFile = (k: number): string => (k === 0 ? 'data.types.json' : `data.${k}.types.json`);
@@ -396,11 +403,13 @@ async function writeTyped(
     exprs.push(`coalesce(sum(${cols.map((_, i) => `strlen(${text(i)})`).join(' + ')}), 0)`);
     const at = plans.map((p, i) => {
       const c = cols[i];
-      const slot = { ne: exprs.length, flags: -1, num: -1, time: -1 };
+      const slot = { ne: exprs.length, flags: -1, num: -1, time: -1, lo: -1 };
       exprs.push(p.type === 'VARCHAR' ? `count(*) FILTER (WHERE ${c} <> '')` : `count(${c})`);
       if (p.type !== 'VARCHAR') {
         slot.flags = exprs.length;
         exprs.push(`count(x${i})`);
+        slot.lo = exprs.length;
+        exprs.push(`CAST(min(${c}) AS VARCHAR)`, `CAST(max(${c}) AS VARCHAR)`);
       }
       if (p.type === 'VARCHAR' && p.checkNumber) {
         slot.num = exprs.length;
@@ -423,11 +432,14 @@ async function writeTyped(
       for (const p of flagged) Object.assign(p, { type: 'VARCHAR', checkNumber: true, checkTime: true });
       continue;
     }
-    const info: SegmentInfo = { types: [], nonEmpty: [], numeric: [], time: [] };
+    const info: Required<SegmentInfo> = { types: [], nonEmpty: [], numeric: [], time: [], min: [], max: [] };
     plans.forEach((p, i) => {
       const ne = Number(r[at[i].ne]);
       info.types.push(p.type);
       info.nonEmpty.push(ne);
+      const bound = (v: unknown): string | null => (at[i].lo < 0 || v === null || v === undefined ? null : String(v));
+      info.min.push(bound(r[at[i].lo]));
+      info.max.push(bound(r[at[i].lo + 1]));
       if (p.type !== 'VARCHAR') {
         info.numeric.push(p.type !== 'TIMESTAMP');
         info.time.push(p.type === 'TIMESTAMP');
