@@ -13,9 +13,10 @@ import type { ScanReport } from '../../../shared/report';
 import type { AxisKind } from '../../../shared/family';
 import { coverageLabel, coverageOf, isTimeAxis, reportAxis, shortfall, showsArchive } from '../../../shared/coverage-view';
 import { useApp, useAppStore } from '../../state/context';
-import { indexReport, kindLabel } from '../../state/derive';
+import { indexReport } from '../../state/derive';
 import { formatInt, formatKeyRange, formatUtc } from '../../format';
 import { binAt, zoomToBin, type Bin } from './bins';
+import { problemLine } from './problem-line';
 import { drawTimeline, FALLBACK_PALETTE, readPalette, type Palette } from './draw';
 import {
   computeLayout,
@@ -86,7 +87,7 @@ function describeItem(report: ScanReport, item: TimelineItem, axis: 'key' | 'tim
   const probs = idx.problemsByChunk.get(c.name) ?? [];
   for (const i of probs.slice(0, 4)) {
     const p = report.problems[i];
-    lines.push(`${p.severity.toUpperCase()}: ${kindLabel(p.kind)}${p.table ? ` (${p.table})` : ''}`);
+    lines.push(problemLine(p));
   }
   if (probs.length > 4) lines.push(`… ${probs.length - 4} more problems`);
   if (!probs.length && item.marks.length) lines.push(item.marks.map((m) => markLabels(reportAxis(report))[m.kind]).join(', '));
