@@ -16,6 +16,7 @@ import { jsonPieces } from '../engine/report/render-json';
 import { resolveDrop, scanDrop } from '../engine/scan';
 import { VERSION } from '../engine/version';
 import type { ScanReport } from '../shared/report';
+import { quietWhenStdoutCloses } from './closed-stdout';
 import { progressPrinter } from './progress';
 import { humanSummary } from './summary';
 
@@ -301,6 +302,7 @@ if (process.env.DROP_INSPECTOR_STATS) {
   });
 }
 
+quietWhenStdoutCloses();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -104,6 +104,27 @@ describe('drop-inspector --help', () => {
   });
 });
 
+describe('a reader that stops early', () => {
+  it('rows --csv | head: the CLI stops quietly, no EPIPE stack trace', async () => {
+    // 2 chunks x 4000 rows is ~1 MB of CSV: far more than a pipe holds, so writes hit EPIPE.
+    const big = await writeGimDrop(path.join(work, 'big'), { seed: 5, chunks: 2, rowsPerTable: 4000 });
+    const args = [CLI, 'rows', big.root, 'INTERACTION_FACT', '--csv', '--limit', '100000', '--catalog', path.join(work, 'c-pipe.sqlite')];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    let got = 0;
+    child.stderr.on('data', (d) => (err += d));
+    // Like head -c 10: read a little, then close the pipe.
+    child.stdout.once('data', (d: Buffer) => {
+      got = d.length;
+      child.stdout.destroy();
+    });
+    const code = await new Promise<number | null>((r) => child.once('close', (c) => r(c)));
+    expect(got).toBeGreaterThan(0);
+    expect(err).not.toMatch(/EPIPE|Error|at /);
+    expect(code).toBe(0);
+  });
+});
+
 describe('drop-inspector report', () => {
   it('--exit-zero writes the report and exits 0 even with error-severity problems', () => {
     const out = path.join(work, 'exit-zero.md');
