@@ -107,7 +107,7 @@ describe('drop-inspector --help', () => {
 describe('a reader that stops early', () => {
   it('rows --csv | head: the CLI stops quietly, no EPIPE stack trace', async () => {
     // 2 chunks x 4000 rows is ~1 MB of CSV: far more than a pipe holds, so writes hit EPIPE.
-    const big = await writeGimDrop(path.join(work, 'big'), { seed: 5, chunks: 2, rowsPerTable: 4000 });
+    const big = await writeGimDrop(path.join(work, 'pipe-big'), { seed: 5, chunks: 2, rowsPerTable: 4000 });
     const args = [CLI, 'rows', big.root, 'INTERACTION_FACT', '--csv', '--limit', '100000', '--catalog', path.join(work, 'c-pipe.sqlite')];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
