@@ -19,7 +19,7 @@ import { isS3Url, parseS3Url, s3UrlOf } from './storage/location';
 import { fileEntriesOf, openStore } from './storage/open';
 import { S3Store } from './storage/s3-store';
 import type { DropStore, StoreStats } from './storage/types';
-import { EngineError, type ChunkRecord } from './model';
+import { EngineError, type ChunkSummary } from './model';
 import type { ScanPool } from './workers/pool';
 import { SEVERITY_OF, type Problem } from '../shared/report';
 
@@ -53,15 +53,18 @@ export interface ScanOutcome {
   io: StoreStats;
   /**
    * What the checks ran on and found, for a report under the same judgement (buildReport's
-   * `checked`): a 3000-chunk drop is not loaded and checked twice.
+   * and reportJson's `checked`): a 3000-chunk drop is not loaded and checked twice.
    */
   checked?: ScanChecked;
 }
 
-/** The records a finished scan checked, the judgement and the problems found (drop-level). */
+/** The chunks a finished scan checked, the judgement and the problems found (drop-level). */
 export interface ScanChecked {
-  records: ChunkRecord[];
-  /** The records in continuity order, on the family's axis. */
+  /** The chunks' summaries, in the order they were recorded. */
+  summaries: ChunkSummary[];
+  /** Each summary's report entry, as JSON text in UTF-8 (catalog/summary.ts). */
+  entries: Map<ChunkSummary, Uint8Array>;
+  /** The summaries in continuity order, on the family's axis. */
   ordered: Keyed[];
   judgement: Judgement;
   problems: Problem[];
@@ -313,10 +316,10 @@ async function scanWith(
       }),
     );
     inspecting.catch(() => undefined); // awaited below; not unhandled if the load throws first
-    // The workers have their jobs (pool.run spawns them at once): the records the checks
+    // The workers have their jobs (pool.run spawns them at once): the summaries the checks
     // need are loaded meanwhile, on this thread, instead of after them (a fresh process's
     // one full read; only the chunks recorded from here on are read again after).
-    if (todo.length) req.catalog.loadChunks(dropRow.id);
+    if (todo.length) req.catalog.loadSummaries(dropRow.id, adapter.axis);
     await inspecting;
     flush();
   } catch (e) {
@@ -338,11 +341,12 @@ async function scanWith(
 
   progress.phase = 'checking';
   emit();
-  const records = req.catalog.loadChunks(dropRow.id);
-  const ordered = continuityOrder(records, adapter.axis);
-  const problems = dropProblems(records, adapter, req.cadence, entries, ordered);
+  const loaded = req.catalog.loadSummaries(dropRow.id, adapter.axis);
+  const summaries = loaded.map((l) => l.summary);
+  const ordered = continuityOrder(summaries, adapter.axis);
+  const problems = dropProblems(summaries, adapter, req.cadence, entries, ordered);
   // The drop's error and warning counts (recent drops) include each chunk's own problems.
-  req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, records.flatMap((c) => c.problems));
+  req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, summaries.flatMap((c) => c.problems));
   progress.phase = 'done';
   emit();
   return {
@@ -354,7 +358,7 @@ async function scanWith(
     reused: chunks.length - todo.length,
     removed,
     io: { ...io },
-    checked: { records, ordered, judgement: req.cadence, problems },
+    checked: { summaries, entries: new Map(loaded.map((l) => [l.summary, l.entry])), ordered, judgement: req.cadence, problems },
   };
 }
 

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/engine/catalog/catalog';
 import { cadenceOf } from '../../src/engine/options';
-import { buildReport } from '../../src/engine/report/build-report';
+import { reportJson } from '../../src/engine/report/build-report';
+import type { ScanReport } from '../../src/shared/report';
 import { discoverDrop, scanDrop } from '../../src/engine/scan';
 import { inspectGimChunk } from '../../src/engine/formats/gim/inspect';
 import { wholeReadCalls } from '../../src/engine/fs/read-whole';
@@ -68,30 +69,34 @@ describe('scan cost per chunk', () => {
     // Besides the saves, a scan has three transactions (entry problems, removals, its end).
     expect(perChunk.transactions).toBe(3 + 12);
     expect(batched.transactions).toBe(3 + 3);
-    // The inserts are prepared once per catalog, however many chunks and batches.
-    const inserts = (p: string[]) => p.filter((s) => /INSERT INTO chunk/.test(s)).length;
-    expect(inserts(perChunk.prepared)).toBe(3);
-    expect(inserts(batched.prepared)).toBe(3);
+    // The inserts (chunk, tables, problems, summary) are prepared once per catalog, however
+    // many chunks and batches; so are the shared texts' statements.
+    const inserts = (p: string[]) => p.filter((s) => /INSERT INTO (chunk|shared_texts)/.test(s)).length;
+    expect(inserts(perChunk.prepared)).toBe(5);
+    expect(inserts(batched.prepared)).toBe(5);
   });
 
-  it('a re-scan reads back only the chunks that changed; the report reuses what the scan loaded', async () => {
+  it('a re-scan reads back only the chunks that changed; the JSON report reuses what the scan loaded', async () => {
     const work = fresh();
     const drop = path.join(work, 'drop');
     const m = await writeGimDrop(drop, { seed: 42, chunks: 10, rowsPerTable: 20 });
     const catalog = new Catalog(path.join(work, 'catalog.sqlite'));
+    // The JSON report as `scan --json` writes it (compact: from the stored entries, whatever the size).
+    const report = (o: Awaited<ReturnType<typeof scanDrop>>): ScanReport => {
+      const pieces = [...reportJson(catalog, o.drop, cadence, o.checked, { compact: true }).pieces];
+      return JSON.parse(Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))).toString()) as ScanReport;
+    };
     try {
-      const reads = (p: string[]) => p.filter((s) => /FROM chunks c WHERE c\.drop_id/.test(s));
-      const first = await counting(catalog, async () => {
-        const o = await scanDrop(drop, { catalog, cadence });
-        return buildReport(catalog, o.drop, cadence, o.checked);
-      });
+      const reads = (p: string[]) => p.filter((s) => /FROM chunks c .*WHERE c\.drop_id/.test(s));
+      const first = await counting(catalog, async () => report(await scanDrop(drop, { catalog, cadence })));
       expect(first.result.chunks).toHaveLength(10);
       // One full read before anything is recorded (what is known), then the chunks the scan
       // recorded, by name, for the checks; the report reads nothing again.
       expect(reads(first.prepared)).toHaveLength(2);
       expect(reads(first.prepared)[0]).not.toMatch(/IN \(/);
       expect(reads(first.prepared)[1]).toMatch(/c\.name IN \((\?, ){9}\?\)/);
-      // Records are read whole from their column, never decoded from the rows of a current catalog.
+      // Summaries and entries, not records: never decoded from the rows of a current catalog.
+      expect(reads(first.prepared).every((s) => /s\.summary/.test(s) && !/record/.test(s))).toBe(true);
       expect(first.prepared.filter((s) => /FROM chunk_tables/.test(s))).toEqual([]);
 
       const c = m.chunks[4];
@@ -99,7 +104,7 @@ describe('scan cost per chunk', () => {
       utimesSync(xml, new Date(), new Date());
       const again = await counting(catalog, async () => {
         const o = await scanDrop(drop, { catalog, cadence });
-        return { o, report: buildReport(catalog, o.drop, cadence, o.checked) };
+        return { o, report: report(o) };
       });
       expect(again.result.o).toMatchObject({ inspected: 1, reused: 9 });
       // Only the touched chunk is read back, by name.

@@ -3,17 +3,21 @@
 // transaction (saveChunks), so a scan killed part-way leaves every chunk either fully
 // recorded or not at all. Statements are prepared once per catalog. Loaded chunk records are
 // kept per drop and only what was written since is re-read (another process's commit, seen
-// by PRAGMA data_version, drops the kept records).
+// by PRAGMA data_version, drops the kept records); so are the chunks' summaries and report
+// entries (summary.ts), which is what a scan loads.
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Problem } from '../../shared/report';
 import type { ChunkCandidate, ChunkInspection } from '../formats/types';
-import { EngineError, type ChunkRecord, type StoredFile } from '../model';
-import { NO_EXTENT, type Extent } from '../../shared/family';
+import { EngineError, type ChunkRecord, type ChunkSummary, type StoredFile } from '../model';
+import { NO_EXTENT, type AxisKind, type Extent } from '../../shared/family';
+import { adapterFor } from '../formats/registry';
 import { MIGRATIONS } from './migrations';
 import { decodeRecord, decodeRows, encodeRecord, type Row } from './records';
+import { decodeSummary, SharedTexts, summaryTexts } from './summary';
+import { reportChunk } from '../report/chunk-entry';
 
 export interface CatalogOptions {
   /** Path of an addon built for another ABI (Electron); see src/main/native-sqlite.ts. */
@@ -78,12 +82,22 @@ export interface ChunkToSave {
   coverage?: Extent;
 }
 
-/** A drop's loaded records, by chunk id, and the names written since they were loaded. */
-interface RecordCache {
+/** What is kept of a drop's chunks (records, or summaries), by chunk id, and the names written since. */
+interface Kept<T> {
   dataVersion: number;
-  byId: Map<number, ChunkRecord>;
+  byId: Map<number, T>;
   idOf: Map<string, number>;
   dirty: Set<string>;
+}
+
+/**
+ * A chunk as a scan loads it: its summary for the checks and its report entry's JSON text,
+ * as UTF-8 bytes (read as a blob: 12 MB for 3000 chunks, written out as they are, never made
+ * into strings the collector copies and the writer encodes back).
+ */
+export interface LoadedChunk {
+  summary: ChunkSummary;
+  entry: Uint8Array;
 }
 
 /** SQLite's default limit on bound parameters is 32766; stay well below it. */
@@ -91,7 +105,11 @@ const NAMES_PER_QUERY = 500;
 
 export class Catalog {
   readonly db: BetterSqlite3.Database;
-  private readonly cache = new Map<number, RecordCache>();
+  private readonly cache = new Map<number, Kept<ChunkRecord>>();
+  /** Summaries by drop, for the axis they were made for. */
+  private readonly summaries = new Map<number, Kept<LoadedChunk> & { axis: AxisKind }>();
+  private readonly axes = new Map<number, AxisKind | null>();
+  private shared: SharedTexts | null = null;
   private stmts: ReturnType<Catalog['prepareWrites']> | null = null;
 
   constructor(readonly file: string, options: CatalogOptions = {}) {
@@ -139,6 +157,7 @@ export class Catalog {
   }
 
   ensureDrop(dropPath: string, format: string): DropRow {
+    this.axes.clear();
     this.db
       .prepare('INSERT INTO drops (path, format) VALUES (?, ?) ON CONFLICT(path) DO UPDATE SET format = excluded.format')
       .run(dropPath, format);
@@ -189,11 +208,31 @@ export class Catalog {
   saveChunks(dropId: number, items: ChunkToSave[]): void {
     if (!items.length) return;
     const st = (this.stmts ??= this.prepareWrites());
-    this.db.transaction(() => {
-      for (const it of items) this.writeChunk(st, dropId, it);
-    })();
-    const cache = this.cache.get(dropId);
-    if (cache) for (const it of items) cache.dirty.add(it.chunk.name);
+    try {
+      this.db.transaction(() => {
+        for (const it of items) this.writeChunk(st, dropId, it);
+      })();
+    } catch (e) {
+      // Shared texts added in the transaction are gone with it.
+      this.shared?.forget();
+      throw e;
+    }
+    this.markDirty(dropId, items.map((it) => it.chunk.name));
+  }
+
+  /** Chunks written or removed: what is kept of them is read again on the next load. */
+  private markDirty(dropId: number, names: string[]): void {
+    for (const kept of [this.cache.get(dropId), this.summaries.get(dropId)]) if (kept) for (const n of names) kept.dirty.add(n);
+  }
+
+  /** The axis of the drop's family (null for a family this version does not know). */
+  private axisOf(dropId: number): AxisKind | null {
+    let axis = this.axes.get(dropId);
+    if (axis === undefined) {
+      const format = this.db.prepare('SELECT format FROM drops WHERE id = ?').pluck().get(dropId) as string | null | undefined;
+      this.axes.set(dropId, (axis = adapterFor(format)?.axis ?? null));
+    }
+    return axis;
   }
 
   private prepareWrites() {
@@ -202,6 +241,7 @@ export class Catalog {
       chunk: this.db.prepare(`INSERT INTO chunks (${CHUNK_COLUMNS.join(', ')}) VALUES (${CHUNK_COLUMNS.map(() => '?').join(', ')})`),
       table: this.db.prepare(`INSERT INTO chunk_tables (${TABLE_COLUMNS.join(', ')}) VALUES (${TABLE_COLUMNS.map(() => '?').join(', ')})`),
       problem: this.db.prepare(`INSERT INTO chunk_problems (${PROBLEM_COLUMNS.join(', ')}) VALUES (${PROBLEM_COLUMNS.map(() => '?').join(', ')})`),
+      summary: this.db.prepare('INSERT INTO chunk_summaries (chunk_id, summary, entry) VALUES (?, ?, ?)'),
     };
   }
 
@@ -230,10 +270,15 @@ export class Catalog {
     const problems: Row[] = r.problems.map((p, i) => ({
       chunk_id: 0, seq: i, kind: p.kind, severity: p.severity, tbl: p.table, message: p.message, detail: p.detail ? json(p.detail) : null,
     }));
-    // The whole record, decoded from exactly the rows written beside it (records.ts).
-    row.record = encodeRecord(decodeRows([row], tables, problems).get(0)!);
+    // The whole record, decoded from exactly the rows written beside it (records.ts), and its
+    // summary and report entry from that record (summary.ts).
+    const rec = decodeRows([row], tables, problems).get(0)!;
+    row.record = encodeRecord(rec);
+    const axis = this.axisOf(dropId);
+    const texts = axis ? summaryTexts(rec, axis, (this.shared ??= new SharedTexts(this.db))) : null;
     st.del.run(dropId, c.name);
     const chunkId = Number(st.chunk.run(bound(row, CHUNK_COLUMNS)).lastInsertRowid);
+    if (texts) st.summary.run(chunkId, texts.summary, texts.entry);
     for (const t of tables) st.table.run(bound({ ...t, chunk_id: chunkId }, TABLE_COLUMNS));
     for (const p of problems) st.problem.run(bound({ ...p, chunk_id: chunkId }, PROBLEM_COLUMNS));
   }
@@ -243,8 +288,7 @@ export class Catalog {
     const names = (this.db.prepare('SELECT name FROM chunks WHERE drop_id = ?').pluck().all(dropId) as string[]).filter((n) => !keep.has(n));
     const del = (this.stmts ??= this.prepareWrites()).del;
     this.db.transaction(() => names.forEach((n) => del.run(dropId, n)))();
-    const cache = this.cache.get(dropId);
-    if (cache) for (const n of names) cache.dirty.add(n);
+    this.markDirty(dropId, names);
     return names.length;
   }
 
@@ -298,30 +342,86 @@ export class Catalog {
    * the records.
    */
   loadChunks(dropId: number): ChunkRecord[] {
+    const kept = this.kept(this.cache.get(dropId), (k) => this.cache.set(dropId, k), (names, k) => this.readRecords(dropId, names, k));
+    return [...kept.byId.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  }
+
+  /**
+   * Every chunk recorded for the drop as a scan needs it: its summary (the checks) and its
+   * report entry's text, made for the family's `axis`; in the order they were recorded, and
+   * kept between calls as loadChunks keeps records. Callers must not modify them.
+   */
+  loadSummaries(dropId: number, axis: AxisKind): LoadedChunk[] {
+    const was = this.summaries.get(dropId);
+    const kept = this.kept(
+      was?.axis === axis ? was : undefined,
+      (k) => this.summaries.set(dropId, Object.assign(k, { axis })),
+      (names, k) => this.readSummaries(dropId, names, k, axis),
+    );
+    return [...kept.byId.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  }
+
+  /**
+   * What is kept of a drop's chunks, brought up to date: all read again after another
+   * connection's commit (data_version), else the chunks written since read again, by name.
+   */
+  private kept<T>(kept: Kept<T> | undefined, keep: (k: Kept<T>) => void, read: (names: string[] | null, k: Kept<T>) => void): Kept<T> {
     const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
-    let cache = this.cache.get(dropId);
-    if (!cache || cache.dataVersion !== dataVersion) {
-      cache = { dataVersion, byId: new Map(), idOf: new Map(), dirty: new Set() };
-      this.cache.set(dropId, cache);
-      this.readRecords(dropId, null, cache);
-    } else if (cache.dirty.size) {
-      const names = [...cache.dirty];
-      cache.dirty.clear();
+    if (!kept || kept.dataVersion !== dataVersion) {
+      kept = { dataVersion, byId: new Map(), idOf: new Map(), dirty: new Set() };
+      keep(kept);
+      read(null, kept);
+    } else if (kept.dirty.size) {
+      const names = [...kept.dirty];
+      kept.dirty.clear();
       for (const n of names) {
-        const id = cache.idOf.get(n);
-        if (id !== undefined) cache.byId.delete(id);
-        cache.idOf.delete(n);
+        const id = kept.idOf.get(n);
+        if (id !== undefined) kept.byId.delete(id);
+        kept.idOf.delete(n);
       }
-      for (let i = 0; i < names.length; i += NAMES_PER_QUERY) this.readRecords(dropId, names.slice(i, i + NAMES_PER_QUERY), cache);
+      for (let i = 0; i < names.length; i += NAMES_PER_QUERY) read(names.slice(i, i + NAMES_PER_QUERY), kept);
     }
-    return [...cache.byId.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+    return kept;
+  }
+
+  /**
+   * Reads the drop's chunk summaries and entries (all, or those named); a chunk without a
+   * summary of this format and axis is summarised from its record (a ChunkRecord is a
+   * ChunkSummary) and its entry made from it.
+   */
+  private readSummaries(dropId: number, names: string[] | null, kept: Kept<LoadedChunk>, axis: AxisKind): void {
+    const only = names ? ` AND c.name IN (${names.map(() => '?').join(', ')})` : '';
+    // From a table of their own: a chunk's row holds its record first, and reading a column
+    // after it walked the record's overflow pages (19 MB for 3000 chunks) on the way.
+    const rows = this.db
+      .prepare(`SELECT c.id, c.name, s.summary, CAST(s.entry AS BLOB) FROM chunks c LEFT JOIN chunk_summaries s ON s.chunk_id = c.id WHERE c.drop_id = ?${only}`)
+      .raw()
+      .all(dropId, ...(names ?? [])) as Array<[number, string, string | null, Uint8Array | null]>;
+    const shared = (this.shared ??= new SharedTexts(this.db));
+    const fromRecords: string[] = [];
+    for (const [id, name, summaryText, entry] of rows) {
+      const summary = entry === null ? null : decodeSummary(summaryText, axis, shared);
+      if (!summary) {
+        fromRecords.push(name);
+        continue;
+      }
+      kept.byId.set(id, { summary, entry: entry! });
+      kept.idOf.set(name, id);
+    }
+    if (!fromRecords.length) return;
+    const records: Kept<ChunkRecord> = { dataVersion: kept.dataVersion, byId: new Map(), idOf: new Map(), dirty: new Set() };
+    for (let i = 0; i < fromRecords.length; i += NAMES_PER_QUERY) this.readRecords(dropId, fromRecords.slice(i, i + NAMES_PER_QUERY), records);
+    for (const [id, rec] of records.byId) {
+      kept.byId.set(id, { summary: rec, entry: Buffer.from(JSON.stringify(reportChunk(rec, axis))) });
+      kept.idOf.set(rec.name, id);
+    }
   }
 
   /**
    * Reads the drop's chunks (all, or those named) into the cache: each from its record column,
    * and from its rows where that is missing or of another format (records.ts).
    */
-  private readRecords(dropId: number, names: string[] | null, cache: RecordCache): void {
+  private readRecords(dropId: number, names: string[] | null, cache: Kept<ChunkRecord>): void {
     const only = names ? ` AND c.name IN (${names.map(() => '?').join(', ')})` : '';
     // No ORDER BY: sorting by id put every record through a temporary b-tree (an 18 MB temp
     // file for 3000 chunks); loadChunks orders by id itself.
@@ -341,7 +441,7 @@ export class Catalog {
   }
 
   /** Decodes the chunks of these ids from their rows (an older catalog's, or a record of another format). */
-  private readRows(ids: number[], cache: RecordCache): void {
+  private readRows(ids: number[], cache: Kept<ChunkRecord>): void {
     const list = ids.map(() => '?').join(', ');
     const chunks = this.db.prepare(`SELECT * FROM chunks WHERE id IN (${list}) ORDER BY id`).all(...ids) as Row[];
     const tables = this.db.prepare(`SELECT * FROM chunk_tables WHERE chunk_id IN (${list}) ORDER BY chunk_id, seq`).all(...ids) as Row[];

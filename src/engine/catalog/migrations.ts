@@ -5,7 +5,9 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { RFC4180, type PartSpec } from '../../shared/family';
 import { classifyGimFile } from '../formats/gim/name';
+import { adapterFor } from '../formats/registry';
 import { backfillRecords } from './records';
+import { backfillSummaries } from './summary';
 
 export type Migration = string | ((db: Database.Database) => void);
 
@@ -116,6 +118,20 @@ export const MIGRATIONS: Migration[] = [
   },
   // 7: record format 2 (records.ts: parts' layouts and archives as shared texts).
   backfillRecords,
+  // 8: each chunk's summary (what the checks need) and report entry as JSON text (summary.ts),
+  // so an unchanged re-scan neither decodes whole records nor serialises its report again;
+  // what summaries share (tables' shapes, column lists), each distinct text once.
+  (db) => {
+    db.exec(`
+      CREATE TABLE chunk_summaries (
+        chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+        summary TEXT NOT NULL,
+        entry TEXT NOT NULL
+      );
+      CREATE TABLE shared_texts (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+    `);
+    backfillSummaries(db, (format) => adapterFor(format)?.axis ?? null);
+  },
 ];
 
 function backfillInfoMartParts(db: Database.Database): void {

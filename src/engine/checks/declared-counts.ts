@@ -1,9 +1,9 @@
 // A table whose records differ from the count its vendor declares (a stats file, a
 // record-count or confirmation file). Generic: families only fill declaredRows/declaredIn.
 import { SEVERITY_OF, type Problem } from '../../shared/report';
-import type { ChunkRecord } from '../model';
+import type { ChunkSummary } from '../model';
 
-export function declaredCountProblems(chunks: ChunkRecord[]): Problem[] {
+export function declaredCountProblems(chunks: ChunkSummary[]): Problem[] {
   const problems: Problem[] = [];
   for (const c of chunks) {
     for (const t of c.tables) {

@@ -3,7 +3,7 @@
 // order by time, and the late/stale checks, are misled by it. A few minutes of skew are
 // tolerated (clocks of two machines are never equal).
 import { SEVERITY_OF, type Problem } from '../../shared/report';
-import type { ChunkRecord } from '../model';
+import type { ChunkSummary } from '../model';
 import type { Cadence } from './time';
 
 /** Seconds past the as-of time still taken for clock skew. */
@@ -11,7 +11,7 @@ export const FUTURE_TOLERANCE_SECONDS = 300;
 
 const iso = (ts: number): string => new Date(ts * 1000).toISOString().replace('.000Z', 'Z');
 
-export function futureDatedProblems(chunks: ChunkRecord[], c: Pick<Cadence, 'asOf'>): Problem[] {
+export function futureDatedProblems(chunks: ChunkSummary[], c: Pick<Cadence, 'asOf'>): Problem[] {
   const limit = c.asOf + FUTURE_TOLERANCE_SECONDS;
   const problems: Problem[] = [];
   for (const chunk of chunks) {

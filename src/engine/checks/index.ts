@@ -3,7 +3,7 @@
 // so a report re-judges time without re-reading anything.
 import type { Problem } from '../../shared/report';
 import type { CheckContext, DropAdapter } from '../formats/types';
-import type { ChunkRecord } from '../model';
+import type { ChunkSummary } from '../model';
 import { continuityProblems } from './continuity';
 import { declaredCountProblems } from './declared-counts';
 import { foldGapsIntoUnreadable } from './entries';
@@ -49,7 +49,7 @@ export function resolveJudgement(family: FamilyChecks, ordered: Keyed[], j: Judg
  * checks and its report).
  */
 export function dropProblems(
-  chunks: ChunkRecord[],
+  chunks: ChunkSummary[],
   family: FamilyChecks,
   j: Judgement,
   entries: Problem[] = [],

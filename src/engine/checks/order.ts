@@ -2,10 +2,11 @@
 // seconds; for audit keys metadata first, the name as fallback), then time, then name.
 // Never string order: keys are not zero-padded.
 import type { AxisKind, ExtentSource } from '../../shared/family';
-import type { ChunkRecord } from '../model';
+import type { ChunkSummary } from '../model';
 
-export interface Keyed {
-  chunk: ChunkRecord;
+/** A chunk with its extent on the axis: a record, or the summary the checks need (C). */
+export interface Keyed<C extends ChunkSummary = ChunkSummary> {
+  chunk: C;
   /** The extent continuity is judged on: the requested one where the family has it, else the delivered. */
   from: number | null;
   to: number | null;
@@ -15,7 +16,7 @@ export interface Keyed {
   series: string;
 }
 
-export function keysOf(c: ChunkRecord, axis: AxisKind = 'audit-key'): Keyed {
+export function keysOf<C extends ChunkSummary>(c: C, axis: AxisKind = 'audit-key'): Keyed<C> {
   const series = c.series ?? '';
   if (axis === 'audit-key') {
     const time = c.createdTs ?? c.maxDataTs ?? c.nameTs;
@@ -29,7 +30,7 @@ export function keysOf(c: ChunkRecord, axis: AxisKind = 'audit-key'): Keyed {
 const cmpNullLast = (a: number | null, b: number | null): number =>
   a === b ? 0 : a === null ? 1 : b === null ? -1 : a - b;
 
-export function continuityOrder(chunks: ChunkRecord[], axis: AxisKind = 'audit-key'): Keyed[] {
+export function continuityOrder<C extends ChunkSummary>(chunks: C[], axis: AxisKind = 'audit-key'): Keyed<C>[] {
   return chunks
     .map((c) => keysOf(c, axis))
     .sort(
@@ -43,7 +44,7 @@ export function continuityOrder(chunks: ChunkRecord[], axis: AxisKind = 'audit-k
 }
 
 /** The order a consumer following "process the export folders in order by folder name" uses. */
-export function nameOrder(chunks: ChunkRecord[]): ChunkRecord[] {
+export function nameOrder<C extends ChunkSummary>(chunks: C[]): C[] {
   return [...chunks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

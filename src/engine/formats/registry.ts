@@ -18,13 +18,17 @@ export function adapterFor(format: string | null | undefined): DropAdapter | nul
   return ADAPTERS.find((a) => a.format === format) ?? null;
 }
 
-/** The family claiming most files, or null when none claims any. */
+/** The family claiming most files (the first of those on a tie), or null when none claims any. */
 export function recogniseDrop(files: FileEntry[]): DropAdapter | null {
   let best: DropAdapter | null = null;
   let bestScore = 0;
   for (const a of ADAPTERS) {
     const score = a.recognise(files);
     if (score > bestScore) [best, bestScore] = [a, score];
+    // A family claiming every file cannot be outscored, and it wins a tie: the others are not
+    // asked (each would look at every file's name; a drop with a file no family claims, such
+    // as the bench's marker, still asks them all).
+    if (bestScore === files.length) break;
   }
   return best;
 }

@@ -5,7 +5,7 @@
 import type { FileEntry } from '../fs/walk';
 import type { ArchiveState, ChecksumState, MetadataState, Problem } from '../../shared/report';
 import type { AxisKind, Dialect, Extent, MergePolicy, PartSpec } from '../../shared/family';
-import type { ChunkRecord } from '../model';
+import type { ChunkSummary } from '../model';
 
 export interface ChunkCandidate {
   /** Name in the report: folder name, or the archive's base name in a flat drop. */
@@ -196,7 +196,7 @@ export interface CheckContext {
 }
 
 /** A family's own check over all chunks (beside the generic ones in checks/). */
-export type CrossChunkCheck = (chunks: ChunkRecord[], ctx: CheckContext) => Problem[];
+export type CrossChunkCheck = (chunks: ChunkSummary[], ctx: CheckContext) => Problem[];
 
 export interface DropAdapter {
   format: string;

@@ -93,13 +93,27 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
   // was 3000 realpath calls (~18,000 readlink system calls) for 3000 chunks.
   async function visit(abs: string | Buffer, rel: string, depth: number, knownReal?: string): Promise<void> {
     options.signal?.throwIfAborted();
-    let entries: Dirent<Buffer>[];
+    let entries: Array<Dirent | Dirent<Buffer>>;
+    // Each entry's name as text where it is plain ASCII, else null (its bytes: entries[i].name).
+    let names: Array<string | null>;
     let realDir: string;
     try {
       realDir = knownReal ?? realpathSync.native(abs, { encoding: 'buffer' }).toString('latin1');
       if (seen.has(realDir)) return;
       seen.add(realDir);
-      entries = readdirSync(abs, { encoding: 'buffer', withFileTypes: true });
+      // Listed as text first: a byte of 0x80 or more decodes to a character that is not ASCII
+      // (U+FFFD where it is not UTF-8), so a folder whose names all read as printable ASCII
+      // (nearly every folder) has exactly those bytes, and no Buffer is made per name. Any
+      // other folder is listed again as bytes.
+      const listed = readdirSync(abs, { withFileTypes: true });
+      if (!listed.some((d) => NOT_ASCII.test(d.name))) {
+        entries = listed;
+        names = listed.map((d) => d.name);
+      } else {
+        const raw = readdirSync(abs, { encoding: 'buffer', withFileTypes: true });
+        entries = raw;
+        names = raw.map((d) => (isAscii(d.name) ? d.name.toString('latin1') : null));
+      }
     } catch (e) {
       out.unreadable.push(unreadable(rel || '.', e, 'folder'));
       return;
@@ -107,18 +121,17 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
     if (++calls % STAT_BATCH === 0) await pause();
     // Names in byte order. An ASCII name's text is its bytes, so a folder of ASCII names
     // (nearly every folder) sorts by text, which orders them the same.
-    const names = entries.map((d) => (isAscii(d.name) ? d.name.toString('latin1') : null));
     const order = entries.map((_, i) => i);
     if (names.every((n) => n !== null)) order.sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
-    else order.sort((a, b) => Buffer.compare(entries[a].name, entries[b].name));
+    else order.sort((a, b) => Buffer.compare(bytesOf(entries[a]), bytesOf(entries[b])));
     const subdirs: Array<[string | Buffer, string, string | undefined]> = [];
     const realPrefix = realDir.endsWith('/') ? realDir : `${realDir}/`;
     const absText = typeof abs === 'string' ? (abs.endsWith('/') ? abs : `${abs}/`) : null;
     for (const i of order) {
       const d = entries[i];
       const ascii = names[i];
-      const name = ascii ?? escapeName(d.name).text;
-      const childAbs = absText !== null && ascii !== null ? absText + ascii : Buffer.concat([typeof abs === 'string' ? Buffer.from(abs) : abs, SLASH, d.name]);
+      const name = ascii ?? escapeName(bytesOf(d)).text;
+      const childAbs = absText !== null && ascii !== null ? absText + ascii : Buffer.concat([typeof abs === 'string' ? Buffer.from(abs) : abs, SLASH, ascii !== null ? Buffer.from(ascii, 'latin1') : bytesOf(d)]);
       const childRel = rel ? `${rel}/${name}` : name;
       let st: Stats | undefined;
       try {
@@ -132,7 +145,7 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
         // Dirent types come free with the listing; only files need a stat (size, mtime), and
         // links and file systems without d_type need one to learn what they are.
         if (d.isDirectory()) {
-          if (depth < maxDepth && !skip(name)) subdirs.push([childAbs, childRel, realPrefix + (ascii ?? d.name.toString('latin1'))]);
+          if (depth < maxDepth && !skip(name)) subdirs.push([childAbs, childRel, realPrefix + (ascii ?? bytesOf(d).toString('latin1'))]);
           continue;
         }
         if (d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice()) {
@@ -167,6 +180,12 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
   await visit(isAscii(Buffer.from(root)) ? root : Buffer.from(root), '', 0, realRootL);
   return out;
 }
+
+/** A character that is not printable ASCII. */
+const NOT_ASCII = /[^ -~]/;
+
+/** The bytes of a name listed as bytes (a folder with a name that is not plain ASCII). */
+const bytesOf = (d: Dirent | Dirent<Buffer>): Buffer => d.name as Buffer;
 
 /** Every byte below 0x80: the name's latin1 text is its UTF-8 text. */
 function isAscii(b: Uint8Array): boolean {

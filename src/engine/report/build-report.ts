@@ -1,75 +1,94 @@
 // Builds the contract's report document from the catalog: chunks in continuity order,
-// chunk problems and cross-chunk problems together, counted in the summary.
-import type { Problem, ReportChunk, ReportPart, ReportTable, ScanReport } from '../../shared/report';
-import type { Catalog } from '../catalog/catalog';
+// chunk problems and cross-chunk problems together, counted in the summary. reportJson writes
+// the same document as JSON text from the chunks' summaries and stored entries (the CLI's
+// `scan --json`), without decoding a whole record of a chunk that has not changed.
+import type { Problem, ReportSummary, ScanReport } from '../../shared/report';
+import type { Catalog, DropRow } from '../catalog/catalog';
 import type { ScanChecked } from '../scan';
 import { dropProblems, resolveJudgement } from '../checks/index';
-import { continuityOrder } from '../checks/order';
+import { continuityOrder, type Keyed } from '../checks/order';
 import type { Judgement } from '../checks/time';
 import { adapterFor } from '../formats/registry';
-import { EngineError, type ChunkRecord } from '../model';
-import { describeSource } from '../../shared/family';
+import type { DropAdapter } from '../formats/types';
+import { EngineError, type ChunkSummary } from '../model';
 import { VERSION } from '../version';
 import { actionFor } from './actions';
+import { filesBytes, reportChunk } from './chunk-entry';
+import { jsonBytes, jsonPieces, PRETTY_MAX_CHUNKS } from './render-json';
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
 
 /**
- * `checked`: what a scan just checked (ScanOutcome.checked); used when it was judged the same
- * way, so a scan and its report load and check the drop once.
+ * `checked`: what a scan just checked (ScanOutcome.checked); its drop-level problems are used
+ * when it was judged the same way, so a scan and its report run the checks once.
  */
 export function buildReport(catalog: Catalog, drop: string, judgement: Judgement, checked?: ScanChecked): ScanReport {
+  const { row, family } = scannedDrop(catalog, drop);
+  const records = catalog.loadChunks(row.id);
+  const ordered = continuityOrder(records, family.axis);
+  const reuse = checked && checked.judgement === judgement ? checked : undefined;
+  const report = reportFrame(catalog, row, family, records, ordered, judgement, reuse?.problems);
+  report.chunks = ordered.map((k) => reportChunk(k.chunk, family.axis));
+  return report;
+}
+
+/**
+ * The report as JSON text in pieces, exactly jsonPieces(buildReport(…)), and its summary.
+ * A report of many chunks (written compact) is made from the chunks' summaries and their
+ * stored entries' text (catalog.loadSummaries: what the scan just checked, with `checked`);
+ * a small one (pretty-printed) is built whole. `compact`: made from the stored entries
+ * whatever the size (then exactly JSON.stringify(buildReport(…)) and a newline).
+ */
+export function reportJson(
+  catalog: Catalog,
+  drop: string,
+  judgement: Judgement,
+  checked?: ScanChecked,
+  opts: { compact?: boolean } = {},
+): { summary: ReportSummary; pieces: Iterable<string | Uint8Array> } {
+  const { row, family } = scannedDrop(catalog, drop);
+  const reuse = checked && checked.judgement === judgement ? checked : undefined;
+  const loaded = reuse ? null : catalog.loadSummaries(row.id, family.axis);
+  const summaries = reuse?.summaries ?? loaded!.map((l) => l.summary);
+  if (!opts.compact && summaries.length <= PRETTY_MAX_CHUNKS) {
+    const report = buildReport(catalog, drop, judgement, checked);
+    return { summary: report.summary, pieces: jsonPieces(report) };
+  }
+  const entries = reuse?.entries ?? new Map(loaded!.map((l) => [l.summary, l.entry]));
+  const ordered = reuse?.ordered ?? continuityOrder(summaries, family.axis);
+  const report = reportFrame(catalog, row, family, summaries, ordered, judgement, reuse?.problems);
+  return { summary: report.summary, pieces: jsonBytes(report, ordered.map((k) => entries.get(k.chunk)!)) };
+}
+
+function scannedDrop(catalog: Catalog, drop: string): { row: DropRow; family: DropAdapter } {
   const row = catalog.drop(drop);
   if (!row) throw new EngineError('not-found', `${drop} has not been scanned yet`);
   const family = adapterFor(row.format);
   if (!family) throw new EngineError('catalog-too-new', `${drop} was scanned as ${row.format}, a family this version does not know`);
+  return { row, family };
+}
+
+/**
+ * The report without its chunk entries (`chunks` empty, in its place among the keys):
+ * everything else is made from the chunks' summaries. `dropLevel`: the cross-chunk problems,
+ * when a scan just found them under the same judgement.
+ */
+function reportFrame(
+  catalog: Catalog,
+  row: DropRow,
+  family: DropAdapter,
+  records: ChunkSummary[],
+  ordered: Keyed[],
+  judgement: Judgement,
+  dropLevel: Problem[] | undefined,
+): ScanReport {
   const axis = family.axis;
-  // A chunk's size: its archive's; for a family without one archive per chunk (daily dumps,
-  // extracts), its files'. An archive family's chunk whose archive is missing has none (null).
-  const filesBytes = (c: ChunkRecord): number => c.files.reduce((t, f) => t + f.size, 0);
-  const chunkBytes = (c: ChunkRecord): number | null => c.archiveBytes ?? (axis === 'run-date' || axis === 'run-time' ? filesBytes(c) : null);
-  const reuse = checked && checked.judgement === judgement ? checked : undefined;
-  const records = reuse?.records ?? catalog.loadChunks(row.id);
-  const ordered = reuse?.ordered ?? continuityOrder(records, axis);
   const cadence = resolveJudgement(family, ordered, judgement);
   const audit = axis === 'audit-key';
   const position = new Map(ordered.map((k, i) => [k.chunk.name, i]));
 
-  const chunks: ReportChunk[] = ordered.map((k) => {
-    const c = k.chunk;
-    return {
-      name: c.name,
-      hwmFrom: audit ? k.from : null,
-      hwmTo: audit ? k.to : null,
-      createdTs: c.createdTs,
-      maxDataTs: c.maxDataTs ?? (k.source === 'name' ? c.nameTs : null),
-      checksum: c.checksum,
-      coverage: {
-        axis,
-        from: c.coverage.from,
-        to: c.coverage.to,
-        requestedFrom: c.requested?.from ?? null,
-        requestedTo: c.requested?.to ?? null,
-        source: c.coverage.source,
-      },
-      series: c.series,
-      attributes: c.attributes,
-      tables: c.tables.map(reportTable),
-      path: c.dir || c.files[0]?.rel || c.name,
-      hwmFromTs: c.hwmFromTs,
-      hwmToTs: c.hwmToTs,
-      metadata: c.metadata,
-      archive: c.archive,
-      bytes: chunkBytes(c),
-      gimVersion: c.versions.gimVersion ?? null,
-      gimSchemaVersion: c.versions.gimSchemaVersion ?? null,
-      keySource: k.source,
-      files: c.files.map((f) => f.rel),
-    };
-  });
-
   // Every problem carries what to do about it, in the JSON as in the rendered reports.
-  const problems: Problem[] = [...records.flatMap((c) => c.problems), ...(reuse?.problems ?? dropProblems(records, family, judgement, catalog.entryProblems(row.id)))].map((p) => ({
+  const problems: Problem[] = [...records.flatMap((c) => c.problems), ...(dropLevel ?? dropProblems(records, family, judgement, catalog.entryProblems(row.id), ordered))].map((p) => ({
     ...p,
     action: p.action ?? actionFor(p, family.format),
   }));
@@ -84,7 +103,7 @@ export function buildReport(catalog: Catalog, drop: string, judgement: Judgement
   const times = records.map((c) => c.createdTs).filter((t): t is number => t !== null);
   return {
     format: row.format ?? 'unknown',
-    drop,
+    drop: row.path,
     scannedAt: row.last_scanned_at ?? new Date().toISOString(),
     summary: {
       chunks: records.length,
@@ -100,7 +119,7 @@ export function buildReport(catalog: Catalog, drop: string, judgement: Judgement
       firstCreatedTs: extreme(times, Math.min),
       lastCreatedTs: extreme(times, Math.max),
     },
-    chunks,
+    chunks: [],
     problems,
     tool: { name: 'drop-inspector', version: VERSION },
     options: {
@@ -112,31 +131,6 @@ export function buildReport(catalog: Catalog, drop: string, judgement: Judgement
     axis,
     label: family.label,
   };
-}
-
-/**
- * A table as the report shows it. Optional fields are assigned in the document's key order,
- * not spread in: a 3000-chunk report maps 18,000 tables and their parts, once per process,
- * before the JIT has warmed up, where each spread was an object made and copied.
- */
-function reportTable(t: ChunkRecord['tables'][number]): ReportTable {
-  const out: ReportTable = {
-    name: t.name,
-    rows: t.rows,
-    declaredRows: t.declaredRows ?? null,
-    columns: t.columns,
-    bytes: t.bytes,
-    malformedRows: t.malformedRows,
-    checksum: t.checksum,
-  };
-  if (t.declaredIn) out.declaredIn = t.declaredIn;
-  if (t.columnTypes) out.columnTypes = t.columnTypes;
-  out.parts = (t.parts ?? []).map((p) => {
-    const part: ReportPart = { source: describeSource(p.source), codecs: p.codecs, layout: p.layout, rows: p.rows };
-    if (p.error) part.error = p.error;
-    return part;
-  });
-  return out;
 }
 
 /** Math.min/max over any number of values (spreading 100k arguments overflows the stack). */

@@ -15,6 +15,8 @@ export function renderJson(r: ScanReport): string {
 /** About how much text jsonPieces gathers before it hands a piece on. */
 const PIECE_CHARS = 1 << 18;
 
+const COMMA = Buffer.from(',');
+
 /**
  * renderJson's text in pieces of about PIECE_CHARS, for writing as they come: a 3000-chunk
  * report is 12 MB, and one string of it (then one buffer of it) cost more than the text
@@ -25,6 +27,34 @@ export function* jsonPieces(r: ScanReport): Generator<string> {
     yield renderJson(r);
     return;
   }
+  // Without entries every piece is text.
+  for (const piece of compactPieces(r)) yield piece as string;
+}
+
+/**
+ * The same text, compact, with `entries` (each chunk's entry as JSON text in UTF-8) in place
+ * of r.chunks, in UTF-8 pieces: report/build-report.ts reportJson, a report of more than
+ * PRETTY_MAX_CHUNKS chunks from the catalog's stored entries, written without making a
+ * string of any of them.
+ */
+export function* jsonBytes(r: ScanReport, entries: readonly Uint8Array[]): Generator<Uint8Array> {
+  let held: Uint8Array[] = [];
+  let size = 0;
+  for (const piece of compactPieces(r, entries)) {
+    const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    held.push(bytes);
+    size += bytes.length;
+    if (size >= PIECE_CHARS) {
+      yield Buffer.concat(held, size);
+      held = [];
+      size = 0;
+    }
+  }
+  if (size) yield Buffer.concat(held, size);
+}
+
+/** The compact text in pieces; with `entries`, each of them is a piece of its own, in place of r.chunks' JSON. */
+function* compactPieces(r: ScanReport, entries?: readonly Uint8Array[]): Generator<string | Uint8Array> {
   let piece = '{';
   let first = true;
   for (const [key, value] of Object.entries(r)) {
@@ -37,11 +67,20 @@ export function* jsonPieces(r: ScanReport): Generator<string> {
       continue;
     }
     piece += '[';
-    for (let i = 0; i < value.length; i++) {
-      piece += `${i ? ',' : ''}${JSON.stringify(value[i]) ?? 'null'}`;
-      if (piece.length >= PIECE_CHARS) {
-        yield piece;
-        piece = '';
+    if (key === 'chunks' && entries) {
+      for (let i = 0; i < entries.length; i++) {
+        if (i) yield COMMA;
+        else if (piece) yield piece;
+        yield entries[i];
+      }
+      piece = '';
+    } else {
+      for (let i = 0; i < value.length; i++) {
+        piece += `${i ? ',' : ''}${JSON.stringify(value[i]) ?? 'null'}`;
+        if (piece.length >= PIECE_CHARS) {
+          yield piece;
+          piece = '';
+        }
       }
     }
     piece += ']';

@@ -3,7 +3,7 @@
 // and the retention window (info). Missing days, lateness and schema changes are the
 // generic checks' (run-date axis).
 import { SEVERITY_OF, type Problem } from '../../../shared/report';
-import type { ChunkRecord } from '../../model';
+import type { ChunkSummary } from '../../model';
 import type { CheckContext, CrossChunkCheck } from '../types';
 import { groupDigits } from '../../../shared/numbers';
 
@@ -14,15 +14,15 @@ export const DEFAULT_RETENTION_SECONDS = 30 * DAY;
 const MIN_HISTORY = 4;
 const WINDOW = 14;
 
-const seriesOf = (c: ChunkRecord): string => (c as { series?: string }).series ?? c.name.split('/').slice(0, -1).join('/');
-const dayOf = (c: ChunkRecord): number | null => c.coverage?.from ?? c.nameTs ?? null;
+const seriesOf = (c: ChunkSummary): string => (c as { series?: string }).series ?? c.name.split('/').slice(0, -1).join('/');
+const dayOf = (c: ChunkSummary): number | null => c.coverage?.from ?? c.nameTs ?? null;
 const iso = (ts: number | null): string => (ts === null ? '?' : new Date(ts * 1000).toISOString().slice(0, 10));
-const location = (c: ChunkRecord): string => String(c.attributes?.location ?? '');
+const location = (c: ChunkSummary): string => String(c.attributes?.location ?? '');
 /** An object as the report names it: its s3:// URL, or its path in a local drop. */
-const objectRef = (c: ChunkRecord, rel: string): string => (location(c).startsWith('s3://') ? `${location(c)}${rel}` : rel);
+const objectRef = (c: ChunkSummary, rel: string): string => (location(c).startsWith('s3://') ? `${location(c)}${rel}` : rel);
 
-function bySeries(chunks: ChunkRecord[]): ChunkRecord[][] {
-  const m = new Map<string, ChunkRecord[]>();
+function bySeries(chunks: ChunkSummary[]): ChunkSummary[][] {
+  const m = new Map<string, ChunkSummary[]>();
   for (const c of chunks) (m.get(seriesOf(c)) ?? m.set(seriesOf(c), []).get(seriesOf(c))!).push(c);
   return [...m.values()];
 }

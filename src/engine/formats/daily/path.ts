@@ -51,10 +51,11 @@ const PART_NAME = /^(part|data|chunk|file|run)[-_.]?\d*|^\d+(_part_\d+)?$|^[0-9a
 
 /** Reads one file's place in a daily drop, or null when its path holds no run date or no table. */
 export function classifyDailyFile(rel: string): DailyFile | null {
-  const segs = rel.split('/');
-  const name = segs[segs.length - 1];
-  const kind = tableFileKind(name);
+  // The name's kind first: most files of a drop of another family are no table file, and
+  // are turned down without splitting their paths.
+  const kind = tableFileKind(rel.slice(rel.lastIndexOf('/') + 1));
   if (!kind) return null;
+  const segs = rel.split('/');
   // The last date segment among the folders is the run date.
   let di = -1;
   let day: number | null = null;

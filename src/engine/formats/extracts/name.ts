@@ -48,6 +48,9 @@ export interface RunName {
 const STAMP = /(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?Z?|(\d{4})-(\d{2})-(\d{2})T(\d{2})[-:]?(\d{2})(?:[-:]?(\d{2}))?Z?/;
 
 export function parseRunName(base: string): RunName | null {
+  // Both forms have a 'T': a name without one (every file of an Info Mart drop) is not
+  // searched (the pattern would be tried at every position of it).
+  if (!base.includes('T')) return null;
   const m = STAMP.exec(base);
   if (!m) return null;
   const job = base.slice(0, m.index).replace(/[._-]+$/, '');

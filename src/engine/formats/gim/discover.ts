@@ -26,7 +26,9 @@ export const gimAdapter: DropAdapter = {
   checks: [nameOrderProblems],
 
   recognise(files) {
-    return files.filter((f) => classifyGimFile(baseOfRel(f.rel)) !== null).length;
+    let n = 0;
+    for (const f of files) if (classifyGimFile(baseOfRel(f.rel)) !== null) n++;
+    return n;
   },
 
   discover(files) {

@@ -3,10 +3,10 @@
 // boundary is reported once.
 import { SEVERITY_OF, type Problem } from '../../../shared/report';
 import { nameOrder } from '../../checks/order';
-import type { ChunkRecord } from '../../model';
+import type { ChunkSummary } from '../../model';
 import type { CrossChunkCheck } from '../types';
 
-export const nameOrderProblems: CrossChunkCheck = (ordered: ChunkRecord[]): Problem[] => {
+export const nameOrderProblems: CrossChunkCheck = (ordered: ChunkSummary[]): Problem[] => {
   const keyed = ordered.filter((c) => c.coverage.to !== null);
   const rank = new Map(keyed.map((c, i) => [c.name, i]));
   const byName = nameOrder(keyed);
