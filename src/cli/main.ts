@@ -197,11 +197,15 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
       onProgress: values.quiet || values.json ? undefined : (p) => bar.update(p),
     });
     bar.done();
+    scanTimings = outcome.timings;
+    const reportStart = performance.now();
+    const reported = (): void => void (scanTimings.report = Math.round((performance.now() - reportStart) * 10) / 10);
     if (values.json && !asReport) {
       // From the chunks' summaries and stored entries: an unchanged drop's 3000 records are
       // neither decoded nor serialised again.
       const { summary, pieces } = reportJson(catalog, outcome.drop, cadence, outcome.checked);
       for (const piece of pieces) process.stdout.write(piece);
+      reported();
       return summary.errors > 0 && !values['exit-zero'] ? 1 : 0;
     }
     const report: ScanReport = buildReport(catalog, outcome.drop, cadence, outcome.checked);
@@ -218,6 +222,7 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
       const io = outcome.drop.startsWith('s3://') ? `; ${ioSummary(outcome.io)}` : '';
       process.stderr.write(`  (${outcome.inspected} chunks read, ${outcome.reused} unchanged since the last scan${io})\n`);
     }
+    reported();
     return report.summary.errors > 0 && !values['exit-zero'] ? 1 : 0;
   } catch (e) {
     bar.done();
@@ -298,11 +303,17 @@ function peakRssMB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-// For `npm run bench` and the hostile corpus: peak memory of the whole process, worker threads included.
+/** A scan command's phases (ScanOutcome.timings, and `report`: writing its output), for DROP_INSPECTOR_STATS. */
+let scanTimings: Record<string, number> = {};
+
+// For `npm run bench` and the hostile corpus: peak memory of the whole process, worker
+// threads included; the milliseconds from the process's start to this module's (`bootMs`:
+// node and the CLI's modules), and from there to the exit (`wallMs`), with the scan's phases.
 if (process.env.DROP_INSPECTOR_STATS) {
   const t0 = Date.now();
+  const bootMs = Math.round(performance.now());
   process.once('exit', () => {
-    process.stderr.write(`DROP_INSPECTOR_STATS ${JSON.stringify({ maxRssMB: peakRssMB(), wallMs: Date.now() - t0 })}\n`);
+    process.stderr.write(`DROP_INSPECTOR_STATS ${JSON.stringify({ maxRssMB: peakRssMB(), bootMs, wallMs: Date.now() - t0, phases: scanTimings })}\n`);
   });
 }
 

@@ -11,6 +11,7 @@ import { continuityOrder, type Keyed } from './checks/order';
 import type { Judgement } from './checks/time';
 import { resolveCoverage } from './coverage';
 import { ADAPTERS, recogniseDrop } from './formats/registry';
+import { PhaseClock } from './phase-clock';
 import { emptyInspection, readOptionsTag, revisionTag, type ChunkCandidate, type ChunkInspection, type DropAdapter, type ReadOptions } from './formats/types';
 import { walkDrop, type WalkResult } from './fs/walk';
 import { DEFAULT_MAX_MEMBER_BYTES } from './parts/limits';
@@ -20,6 +21,7 @@ import { fileEntriesOf, openStore } from './storage/open';
 import { S3Store } from './storage/s3-store';
 import type { DropStore, StoreStats } from './storage/types';
 import { EngineError, type ChunkSummary } from './model';
+import type { InspectPool } from './workers/messages';
 import type { ScanPool } from './workers/pool';
 import { SEVERITY_OF, type Problem } from '../shared/report';
 
@@ -56,6 +58,10 @@ export interface ScanOutcome {
    * and reportJson's `checked`): a 3000-chunk drop is not loaded and checked twice.
    */
   checked?: ScanChecked;
+  /** Wall milliseconds by phase (resolve, walk, recognise, discover, compare, inspect, load, check). */
+  timings: Record<string, number>;
+  /** Worker threads the chunks were read in (0: none, or read on the scan's own thread). */
+  threads: number;
 }
 
 /** The chunks a finished scan checked, the judgement and the problems found (drop-level). */
@@ -121,7 +127,7 @@ export async function resolveDrop(dropPath: string, opts: { probe?: boolean } = 
 export async function discoverDrop(
   drop: string,
   signal?: AbortSignal,
-  opts: { followLinks?: boolean; io?: StoreStats; store?: DropStore } = {},
+  opts: { followLinks?: boolean; io?: StoreStats; store?: DropStore; clock?: PhaseClock } = {},
 ): Promise<{ adapter: DropAdapter; chunks: ChunkCandidate[]; walk: WalkResult }> {
   let walk: WalkResult;
   if (isS3Url(drop)) {
@@ -139,6 +145,7 @@ export async function discoverDrop(
       }
     }
   } else walk = await walkDrop(drop, { signal, followLinks: opts.followLinks });
+  opts.clock?.mark('walk');
   const { files, unreadable } = walk;
   const root = unreadable.find((u) => u.rel === '.');
   if (root) throw new EngineError('unreadable', `${drop} cannot be listed: ${root.error}`);
@@ -150,8 +157,18 @@ export async function discoverDrop(
         (unreadable.length ? `; ${unreadable.length} entr${unreadable.length === 1 ? 'y' : 'ies'} could not be read: ${unreadable.slice(0, 3).map((u) => `${u.rel} (${u.error})`).join(', ')}` : ''),
     );
   }
-  return { adapter, chunks: adapter.discover(files).chunks, walk };
+  opts.clock?.mark('recognise');
+  const { chunks } = adapter.discover(files);
+  opts.clock?.mark('discover');
+  return { adapter, chunks, walk };
 }
+
+/**
+ * At most this many chunks, of at most this much work (adapter.workOf: about the bytes read
+ * and inflated) in all, are inspected on the coordinating thread instead of in workers.
+ */
+const INLINE_MAX_CHUNKS = 2;
+const INLINE_MAX_WORK = 32 << 20;
 
 /** Chunks of an S3 drop inspected side by side (requests stay bounded by the store). */
 const S3_CHUNKS_AT_ONCE = 4;
@@ -166,7 +183,9 @@ async function warmPool(): Promise<import('./workers/pool').ScanPool> {
 
 export async function scanDrop(dropPath: string, req: ScanRequest): Promise<ScanOutcome> {
   const started = Date.now();
+  const clock = new PhaseClock();
   const drop = await resolveDrop(dropPath, { probe: false });
+  clock.mark('resolve');
   if (req.catalog.file !== ':memory:') refuseInsideDrop(req.catalog.file, drop, 'the catalog', 'choose another with --catalog');
   // An S3 scan's worker starts first, then the store loads the SDK (~0.3 s, on this thread)
   // and lists the prefix: the worker loads meanwhile on the other core instead of after
@@ -179,7 +198,7 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
   try {
     shared = isS3Url(drop) ? openStore(drop) : undefined;
     const io: StoreStats = shared ? shared.stats : { requests: 0, bytesRead: 0 };
-    return await scanWith(drop, req, shared, io, started, early);
+    return await scanWith(drop, req, shared, io, started, early, clock);
   } finally {
     shared?.close();
     // Closed by scanWith once used; closing again is a no-op.
@@ -194,6 +213,7 @@ async function scanWith(
   io: StoreStats,
   started: number,
   early: import('./workers/pool').ScanPool | null,
+  clock: PhaseClock,
 ): Promise<ScanOutcome> {
   const progress: Omit<ScanProgress, 'jobId'> = {
     drop,
@@ -218,7 +238,7 @@ async function scanWith(
   };
   emit();
 
-  const { adapter, chunks, walk } = await discoverDrop(drop, req.signal, { followLinks: req.followLinks, io, store: shared });
+  const { adapter, chunks, walk } = await discoverDrop(drop, req.signal, { followLinks: req.followLinks, io, store: shared, clock });
   // Other reading options read other results: chunks read with others are read again.
   const tag = readOptionsTag(req.read) + revisionTag(adapter);
   if (tag) for (const c of chunks) c.fingerprint += tag;
@@ -228,6 +248,7 @@ async function scanWith(
   const known = req.catalog.fingerprints(dropRow.id);
   const todo: ChunkCandidate[] = chunks.filter((c) => req.verify || known.get(c.name) !== c.fingerprint);
   const removed = req.catalog.removeChunksExcept(dropRow.id, new Set(chunks.map((c) => c.name)));
+  clock.mark('compare');
 
   progress.phase = 'scanning';
   progress.chunksTotal = chunks.length;
@@ -247,13 +268,17 @@ async function scanWith(
   // An S3 scan's workers mostly wait on requests the coordinator makes (the SDK is here):
   // one worker holding a few days at once keeps requests overlapping across days, and a
   // second thread's start (~0.3 s of CPU) buys nothing a 2-core machine serving them has.
-  // The worker pool (and node:worker_threads) is loaded only when there is a chunk to read:
-  // an unchanged re-scan's process does without.
-  const workers = todo.length ? await import('./workers/pool') : null;
+  // A local scan with little to read (a re-scan finding one new chunk) reads it here: a
+  // worker's start would be most of its time. The worker pool (and node:worker_threads) is
+  // loaded only when there is a chunk for it: an unchanged re-scan's process does without.
+  const inline = !req.pool && !shared && !early && todo.length > 0 && todo.length <= INLINE_MAX_CHUNKS && workTotal <= INLINE_MAX_WORK;
+  const workers = todo.length && !inline ? await import('./workers/pool') : null;
   if (!workers) void early?.close();
-  const pool =
+  const pool: InspectPool | null =
     req.pool ??
-    (workers && (early ?? (shared ? new workers.ScanPool(1, S3_CHUNKS_AT_ONCE) : new workers.ScanPool(Math.min(workers.defaultPoolSize(), Math.max(1, todo.length))))));
+    (inline
+      ? new (await import('./workers/inline-pool')).InlinePool()
+      : workers && (early ?? (shared ? new workers.ScanPool(1, S3_CHUNKS_AT_ONCE) : new workers.ScanPool(Math.min(workers.defaultPoolSize(), Math.max(1, todo.length))))));
   let lastEmit = 0;
   const onAbort = (): void => void pool?.close(abortError());
   req.signal?.addEventListener('abort', onAbort, { once: true });
@@ -320,8 +345,10 @@ async function scanWith(
     // need are loaded meanwhile, on this thread, instead of after them (a fresh process's
     // one full read; only the chunks recorded from here on are read again after).
     if (todo.length) req.catalog.loadSummaries(dropRow.id, adapter.axis);
+    clock.mark('load');
     await inspecting;
     flush();
+    clock.mark('inspect');
   } catch (e) {
     stopped = true;
     // Chunks read whole before the scan stopped are kept: the next scan reuses them.
@@ -343,10 +370,12 @@ async function scanWith(
   emit();
   const loaded = req.catalog.loadSummaries(dropRow.id, adapter.axis);
   const summaries = loaded.map((l) => l.summary);
+  clock.mark('load');
   const ordered = continuityOrder(summaries, adapter.axis);
   const problems = dropProblems(summaries, adapter, req.cadence, entries, ordered);
   // The drop's error and warning counts (recent drops) include each chunk's own problems.
   req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, summaries.flatMap((c) => c.problems));
+  clock.mark('check');
   progress.phase = 'done';
   emit();
   return {
@@ -359,6 +388,8 @@ async function scanWith(
     removed,
     io: { ...io },
     checked: { summaries, entries: new Map(loaded.map((l) => [l.summary, l.entry])), ordered, judgement: req.cadence, problems },
+    timings: clock.phases,
+    threads: pool?.threads ?? 0,
   };
 }
 

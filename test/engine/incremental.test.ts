@@ -27,6 +27,7 @@ describe('incremental scans', () => {
     const first = await scan(drop, { catalogFile });
     first.catalog.close();
     expect(first.outcome).toMatchObject({ chunks: 8, inspected: 8, reused: 0 });
+    expect(first.outcome.threads).toBeGreaterThan(0);
 
     const again = await scan(drop, { catalogFile });
     again.catalog.close();
@@ -64,6 +65,15 @@ describe('incremental scans', () => {
     const added = await scan(drop, { catalogFile });
     added.catalog.close();
     expect(added.outcome).toMatchObject({ inspected: 1, chunks: 8 });
+    // One small chunk is read on the scan's own thread, and recorded as a worker records it.
+    expect(added.outcome.threads).toBe(0);
+    const byWorkers = await scan(drop, { catalogFile: path.join(fresh(), 'catalog.sqlite') });
+    byWorkers.catalog.close();
+    expect(byWorkers.outcome).toMatchObject({ inspected: 8 });
+    expect(byWorkers.outcome.threads).toBeGreaterThan(0);
+    const entry = (r: typeof added, name: string) => ({ ...r.report.chunks.find((c) => c.name === name), scannedAt: null });
+    expect(entry(added, m2.chunks[8].name)).toEqual(entry(byWorkers, m2.chunks[8].name));
+    expect(entry(added, m2.chunks[8].name).tables?.length).toBeGreaterThan(0);
 
     const verified = await scan(drop, { catalogFile, verify: true });
     verified.catalog.close();

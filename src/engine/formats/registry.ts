@@ -23,11 +23,10 @@ export function recogniseDrop(files: FileEntry[]): DropAdapter | null {
   let best: DropAdapter | null = null;
   let bestScore = 0;
   for (const a of ADAPTERS) {
-    const score = a.recognise(files);
+    const score = a.recognise(files, bestScore);
     if (score > bestScore) [best, bestScore] = [a, score];
     // A family claiming every file cannot be outscored, and it wins a tie: the others are not
-    // asked (each would look at every file's name; a drop with a file no family claims, such
-    // as the bench's marker, still asks them all).
+    // asked; the others asked stop once they cannot outscore it (claims.ts).
     if (bestScore === files.length) break;
   }
   return best;

@@ -214,8 +214,12 @@ export interface DropAdapter {
   checks?: CrossChunkCheck[];
   /** The primary key of a table for the merged view, where the family knows it. */
   keyOf?(table: string, columns: string[]): string[] | null;
-  /** How many of these files the adapter would claim (used to recognise the family). */
-  recognise(files: FileEntry[]): number;
+  /**
+   * How many of these files the adapter would claim (used to recognise the family). With
+   * `beat`, it may stop as soon as it cannot claim more than that (the best family so far
+   * claims `beat`), returning any number up to it (claims.ts countClaims).
+   */
+  recognise(files: FileEntry[], beat?: number): number;
   discover(files: FileEntry[]): { chunks: ChunkCandidate[]; stray: FileEntry[] };
   /** Bytes the inspection of a chunk reads, for progress. */
   workOf(chunk: ChunkCandidate): number;

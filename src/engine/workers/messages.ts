@@ -21,3 +21,18 @@ export type WorkerReply =
   | { id: number; type: 'done'; result: ChunkInspection }
   | { id: number; type: 'error'; message: string }
   | StoreRequest;
+
+/** What a scan needs of whoever inspects its chunks: the worker pool (pool.ts) or the coordinator itself (inline-pool.ts). */
+export interface InspectPool {
+  /** With `store`, the job reads the drop through it (storage/bridge.ts). */
+  run(
+    job: Omit<InspectJob, 'id' | 'bridged'>,
+    onBytes: (n: number) => void,
+    onIo?: (d: { requests: number; bytesRead: number }) => void,
+    store?: import('../storage/types').DropStore,
+  ): Promise<ChunkInspection>;
+  /** Stops it; jobs not finished reject with `reason`. */
+  close(reason?: Error): Promise<void>;
+  /** Threads it runs (0: the coordinator's own). */
+  readonly threads: number;
+}

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { ChunkInspection } from '../formats/types';
 import { StoreServer } from '../storage/bridge';
 import type { DropStore } from '../storage/types';
-import type { InspectJob, WorkerReply } from './messages';
+import type { InspectJob, InspectPool, WorkerReply } from './messages';
 
 /** Where the worker entry lives: next to the bundle (out/cli, out/main) or as TS source (tests). */
 function workerEntry(): { file: string; workerData?: unknown } {
@@ -42,7 +42,7 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-export class ScanPool {
+export class ScanPool implements InspectPool {
   private workers: Worker[] = [];
   private queue: Pending[] = [];
   /** Jobs in hand, by worker. */
@@ -59,6 +59,10 @@ export class ScanPool {
     readonly size = defaultPoolSize(),
     readonly jobsPerWorker = 1,
   ) {}
+
+  get threads(): number {
+    return this.size;
+  }
 
   /** With `store`, the worker reads the drop through it (see storage/bridge.ts). */
   run(job: Omit<InspectJob, 'id' | 'bridged'>, onBytes: (n: number) => void, onIo?: Pending['onIo'], store?: DropStore): Promise<ChunkInspection> {

@@ -4,6 +4,7 @@ import type { FileEntry } from '../../fs/walk';
 import type { ChunkCandidate, DropAdapter } from '../types';
 import { dailyChecks } from './checks';
 import { dailyKeyColumns } from './keys';
+import { countClaims } from '../claims';
 import { classifyDailyFile } from './path';
 
 const DAY = 86_400;
@@ -31,8 +32,8 @@ export const dailyAdapter: DropAdapter = {
   // columns too; a key column that cannot be decoded is named under keysNotChecked.
   revision: 2,
 
-  recognise(files) {
-    return files.filter((f) => classifyDailyFile(f.rel) !== null).length;
+  recognise(files, beat) {
+    return countClaims(files, (f) => classifyDailyFile(f.rel) !== null, beat);
   },
 
   discover(files) {

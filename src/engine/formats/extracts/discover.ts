@@ -5,6 +5,7 @@
 import { baseOfRel, dirOfRel } from '../../fs/names';
 import type { FileEntry } from '../../fs/walk';
 import { fingerprintOf, type ChunkCandidate, type DropAdapter } from '../types';
+import { countClaims } from '../claims';
 import { classifyExtractFile, parseRunName, type ExtractFile } from './name';
 
 interface Run {
@@ -38,11 +39,15 @@ export const extractsAdapter: DropAdapter = {
     return uid ? [uid] : null;
   },
 
-  recognise(files) {
-    return files.filter((f) => {
-      const c = classifyExtractFile(baseOfRel(f.rel));
-      return c !== null && c.kind !== 'partial';
-    }).length;
+  recognise(files, beat) {
+    return countClaims(
+      files,
+      (f) => {
+        const c = classifyExtractFile(baseOfRel(f.rel));
+        return c !== null && c.kind !== 'partial';
+      },
+      beat,
+    );
   },
 
   discover(files) {

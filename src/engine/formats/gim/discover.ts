@@ -3,6 +3,7 @@
 import { baseOfRel, dirOfRel } from '../../fs/names';
 import type { FileEntry } from '../../fs/walk';
 import { fingerprintOf, type ChunkCandidate, type DropAdapter } from '../types';
+import { countClaims } from '../claims';
 import { classifyGimFile, parseGimName } from './name';
 import { nameOrderProblems } from './name-order';
 
@@ -25,10 +26,8 @@ export const gimAdapter: DropAdapter = {
   cadence: { cadenceSeconds: 8 * 3600, graceSeconds: 4 * 3600 },
   checks: [nameOrderProblems],
 
-  recognise(files) {
-    let n = 0;
-    for (const f of files) if (classifyGimFile(baseOfRel(f.rel)) !== null) n++;
-    return n;
+  recognise(files, beat) {
+    return countClaims(files, (f) => classifyGimFile(baseOfRel(f.rel)) !== null, beat);
   },
 
   discover(files) {
