@@ -4,7 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { ScanProgress } from '../shared/api';
-import type { Catalog, ChunkToSave } from './catalog/catalog';
+import type { Catalog, ChunkToSave, LoadedChunk } from './catalog/catalog';
 import { entryProblems } from './checks/entries';
 import { dropProblems } from './checks/index';
 import { continuityOrder, type Keyed } from './checks/order';
@@ -68,8 +68,8 @@ export interface ScanOutcome {
 export interface ScanChecked {
   /** The chunks' summaries, in the order they were recorded. */
   summaries: ChunkSummary[];
-  /** Each summary's report entry, as JSON text in UTF-8 (catalog/summary.ts). */
-  entries: Map<ChunkSummary, Uint8Array>;
+  /** Each summary as loaded: its chunk's id and where its report entry is (catalog.ts LoadedChunk). */
+  loaded: Map<ChunkSummary, LoadedChunk>;
   /** The summaries in continuity order, on the family's axis. */
   ordered: Keyed[];
   judgement: Judgement;
@@ -387,7 +387,7 @@ async function scanWith(
     reused: chunks.length - todo.length,
     removed,
     io: { ...io },
-    checked: { summaries, entries: new Map(loaded.map((l) => [l.summary, l.entry])), ordered, judgement: req.cadence, problems },
+    checked: { summaries, loaded: new Map(loaded.map((l) => [l.summary, l])), ordered, judgement: req.cadence, problems },
     timings: clock.phases,
     threads: pool?.threads ?? 0,
   };

@@ -191,3 +191,23 @@ describe('the JSON report from stored entries', () => {
     }
   });
 });
+
+describe('the JSON report when a stored entry is gone', () => {
+  it('is the report built from the records, and never a document missing a chunk', async () => {
+    const work = fresh();
+    const m = await writeGimDrop(path.join(work, 'drop'), { seed: 12, chunks: 5 });
+    const catalog = new Catalog(path.join(work, 'catalog.sqlite'));
+    try {
+      const cadence = cadenceOf({ asOf: Math.max(...m.chunks.map((c) => c.createdTs)) + 60 });
+      const o = await scanDrop(m.root, { catalog, cadence });
+      // The scan's loaded summaries still name it; its stored entry is gone.
+      const n = catalog.db.prepare('DELETE FROM chunk_summaries WHERE chunk_id = (SELECT min(chunk_id) FROM chunk_summaries)').run().changes;
+      expect(n).toBe(1);
+      const text = fromEntries(catalog, o, cadence);
+      expect(text).toBe(fromRecords(catalog, o, cadence));
+      expect(JSON.parse(text).chunks).toHaveLength(5);
+    } finally {
+      catalog.close();
+    }
+  });
+});

@@ -91,13 +91,23 @@ interface Kept<T> {
 }
 
 /**
- * A chunk as a scan loads it: its summary for the checks and its report entry's JSON text,
- * as UTF-8 bytes (read as a blob: 12 MB for 3000 chunks, written out as they are, never made
- * into strings the collector copies and the writer encodes back).
+ * A chunk as a scan loads it: its summary for the checks, and where its report entry's JSON
+ * text is. A stored entry is not read here: the report joins them all in one query
+ * (storedEntries), 12 MB for 3000 chunks that were otherwise read into 3000 buffers, then
+ * copied into pieces.
  */
 export interface LoadedChunk {
+  id: number;
   summary: ChunkSummary;
-  entry: Uint8Array;
+  /** The entry made from the chunk's record (no stored summary of this format), else null: stored. */
+  entry: Uint8Array | null;
+}
+
+/** '0,1,…,n-1': positions in order, as group_concat writes them. */
+function inOrder(n: number): string {
+  let s = '0';
+  for (let i = 1; i < n; i++) s += `,${i}`;
+  return s;
 }
 
 /** SQLite's default limit on bound parameters is 32766; stay well below it. */
@@ -394,27 +404,50 @@ export class Catalog {
     // From a table of their own: a chunk's row holds its record first, and reading a column
     // after it walked the record's overflow pages (19 MB for 3000 chunks) on the way.
     const rows = this.db
-      .prepare(`SELECT c.id, c.name, s.summary, CAST(s.entry AS BLOB) FROM chunks c LEFT JOIN chunk_summaries s ON s.chunk_id = c.id WHERE c.drop_id = ?${only}`)
+      .prepare(`SELECT c.id, c.name, s.summary, s.entry IS NOT NULL FROM chunks c LEFT JOIN chunk_summaries s ON s.chunk_id = c.id WHERE c.drop_id = ?${only}`)
       .raw()
-      .all(dropId, ...(names ?? [])) as Array<[number, string, string | null, Uint8Array | null]>;
+      .all(dropId, ...(names ?? [])) as Array<[number, string, string | null, number | null]>;
     const shared = (this.shared ??= new SharedTexts(this.db));
     const fromRecords: string[] = [];
-    for (const [id, name, summaryText, entry] of rows) {
-      const summary = entry === null ? null : decodeSummary(summaryText, axis, shared);
+    for (const [id, name, summaryText, hasEntry] of rows) {
+      const summary = hasEntry ? decodeSummary(summaryText, axis, shared) : null;
       if (!summary) {
         fromRecords.push(name);
         continue;
       }
-      kept.byId.set(id, { summary, entry: entry! });
+      kept.byId.set(id, { id, summary, entry: null });
       kept.idOf.set(name, id);
     }
     if (!fromRecords.length) return;
     const records: Kept<ChunkRecord> = { dataVersion: kept.dataVersion, byId: new Map(), idOf: new Map(), dirty: new Set() };
     for (let i = 0; i < fromRecords.length; i += NAMES_PER_QUERY) this.readRecords(dropId, fromRecords.slice(i, i + NAMES_PER_QUERY), records);
     for (const [id, rec] of records.byId) {
-      kept.byId.set(id, { summary: rec, entry: Buffer.from(JSON.stringify(reportChunk(rec, axis))) });
+      kept.byId.set(id, { id, summary: rec, entry: Buffer.from(JSON.stringify(reportChunk(rec, axis))) });
       kept.idOf.set(rec.name, id);
     }
+  }
+
+  /**
+   * The stored report entries of these chunks, in this order, joined by commas (UTF-8): one
+   * query, one buffer. Null when one of them has none (removed since it was loaded).
+   */
+  storedEntries(ids: readonly number[]): Uint8Array | null {
+    if (!ids.length) return Buffer.alloc(0);
+    // The ids' array drives the join (a rowid lookup each), so rows come in its order; an
+    // ORDER BY inside group_concat sorted 12 MB of entries for nothing (31 ms vs 8 for 3000).
+    // SQLite leaves an aggregate's order unspecified, so the positions are concatenated in
+    // the same pass and checked, and the sorted query is the fallback.
+    const list = JSON.stringify(ids);
+    const [n, keys, text] = this.db
+      .prepare("SELECT count(*), group_concat(j.key, ','), CAST(group_concat(s.entry, ',') AS BLOB) FROM json_each(?) j JOIN chunk_summaries s ON s.chunk_id = j.value")
+      .raw()
+      .get(list) as [number, string | null, Uint8Array | null];
+    if (n !== ids.length || !text) return null;
+    if (keys === inOrder(ids.length)) return text;
+    return this.db
+      .prepare("SELECT CAST(group_concat(s.entry, ',' ORDER BY j.key) AS BLOB) FROM json_each(?) j JOIN chunk_summaries s ON s.chunk_id = j.value")
+      .pluck()
+      .get(list) as Uint8Array;
   }
 
   /**

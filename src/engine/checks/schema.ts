@@ -15,7 +15,8 @@ export function schemaProblems(ordered: Keyed[]): Problem[] {
       last.set(key, { chunk: chunk.name, columns: t.columns, types });
       if (!before) continue;
       if (same(before.columns, t.columns)) {
-        const retyped = before.types && types ? t.columns.filter((c, i) => before.types![i] !== types[i]) : [];
+        // Loaded summaries share one array per distinct type list too: the same array, no change.
+        const retyped = before.types && types && before.types !== types ? t.columns.filter((c, i) => before.types![i] !== types[i]) : [];
         if (!retyped.length) continue;
         const changes = retyped.map((c) => `${c} ${before.types![t.columns.indexOf(c)]} → ${types![t.columns.indexOf(c)]}`);
         problems.push({

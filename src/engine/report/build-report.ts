@@ -3,7 +3,7 @@
 // the same document as JSON text from the chunks' summaries and stored entries (the CLI's
 // `scan --json`), without decoding a whole record of a chunk that has not changed.
 import type { Problem, ReportSummary, ScanReport } from '../../shared/report';
-import type { Catalog, DropRow } from '../catalog/catalog';
+import type { Catalog, DropRow, LoadedChunk } from '../catalog/catalog';
 import type { ScanChecked } from '../scan';
 import { dropProblems, resolveJudgement } from '../checks/index';
 import { continuityOrder, type Keyed } from '../checks/order';
@@ -54,10 +54,37 @@ export function reportJson(
     const report = buildReport(catalog, drop, judgement, checked);
     return { summary: report.summary, pieces: jsonPieces(report) };
   }
-  const entries = reuse?.entries ?? new Map(loaded!.map((l) => [l.summary, l.entry]));
+  const byChunk = reuse?.loaded ?? new Map(loaded!.map((l) => [l.summary, l]));
   const ordered = reuse?.ordered ?? continuityOrder(summaries, family.axis);
+  const text = chunkText(catalog, ordered.map((k) => byChunk.get(k.chunk)!));
+  if (!text) {
+    // A stored entry went missing since the summaries were loaded: the document from the records.
+    const report = buildReport(catalog, drop, judgement);
+    return { summary: report.summary, pieces: [`${JSON.stringify(report)}\n`] };
+  }
   const report = reportFrame(catalog, row, family, summaries, ordered, judgement, reuse?.problems);
-  return { summary: report.summary, pieces: jsonBytes(report, ordered.map((k) => entries.get(k.chunk)!)) };
+  return { summary: report.summary, pieces: jsonBytes(report, text) };
+}
+
+const COMMA = Buffer.from(',');
+
+/**
+ * The chunks' entries as JSON text, commas between them: the stored ones in one query, or
+ * (where some were made from records) each on its own. Null when a stored one is gone.
+ */
+function chunkText(catalog: Catalog, list: LoadedChunk[]): Uint8Array[] | null {
+  if (list.every((l) => l.entry === null)) {
+    const joined = catalog.storedEntries(list.map((l) => l.id));
+    return joined && [joined];
+  }
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i].entry ?? catalog.storedEntries([list[i].id]);
+    if (!entry) return null;
+    if (i) out.push(COMMA);
+    out.push(entry);
+  }
+  return out;
 }
 
 function scannedDrop(catalog: Catalog, drop: string): { row: DropRow; family: DropAdapter } {

@@ -15,8 +15,6 @@ export function renderJson(r: ScanReport): string {
 /** About how much text jsonPieces gathers before it hands a piece on. */
 const PIECE_CHARS = 1 << 18;
 
-const COMMA = Buffer.from(',');
-
 /**
  * renderJson's text in pieces of about PIECE_CHARS, for writing as they come: a 3000-chunk
  * report is 12 MB, and one string of it (then one buffer of it) cost more than the text
@@ -32,16 +30,23 @@ export function* jsonPieces(r: ScanReport): Generator<string> {
 }
 
 /**
- * The same text, compact, with `entries` (each chunk's entry as JSON text in UTF-8) in place
- * of r.chunks, in UTF-8 pieces: report/build-report.ts reportJson, a report of more than
- * PRETTY_MAX_CHUNKS chunks from the catalog's stored entries, written without making a
- * string of any of them.
+ * The same text, compact, with `chunkText` (the chunks' entries as JSON text in UTF-8,
+ * commas between them included) in place of r.chunks, in UTF-8 pieces:
+ * report/build-report.ts reportJson, a report from the catalog's stored entries, written
+ * without making a string of any of them. A piece of PIECE_CHARS or more goes out as it is.
  */
-export function* jsonBytes(r: ScanReport, entries: readonly Uint8Array[]): Generator<Uint8Array> {
+export function* jsonBytes(r: ScanReport, chunkText: readonly Uint8Array[]): Generator<Uint8Array> {
   let held: Uint8Array[] = [];
   let size = 0;
-  for (const piece of compactPieces(r, entries)) {
+  for (const piece of compactPieces(r, chunkText)) {
     const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    if (bytes.length >= PIECE_CHARS) {
+      if (size) yield Buffer.concat(held, size);
+      held = [];
+      size = 0;
+      yield bytes;
+      continue;
+    }
     held.push(bytes);
     size += bytes.length;
     if (size >= PIECE_CHARS) {
@@ -53,8 +58,8 @@ export function* jsonBytes(r: ScanReport, entries: readonly Uint8Array[]): Gener
   if (size) yield Buffer.concat(held, size);
 }
 
-/** The compact text in pieces; with `entries`, each of them is a piece of its own, in place of r.chunks' JSON. */
-function* compactPieces(r: ScanReport, entries?: readonly Uint8Array[]): Generator<string | Uint8Array> {
+/** The compact text in pieces; with `chunkText`, its pieces stand in for r.chunks' JSON inside the brackets. */
+function* compactPieces(r: ScanReport, chunkText?: readonly Uint8Array[]): Generator<string | Uint8Array> {
   let piece = '{';
   let first = true;
   for (const [key, value] of Object.entries(r)) {
@@ -67,12 +72,9 @@ function* compactPieces(r: ScanReport, entries?: readonly Uint8Array[]): Generat
       continue;
     }
     piece += '[';
-    if (key === 'chunks' && entries) {
-      for (let i = 0; i < entries.length; i++) {
-        if (i) yield COMMA;
-        else if (piece) yield piece;
-        yield entries[i];
-      }
+    if (key === 'chunks' && chunkText) {
+      yield piece;
+      yield* chunkText;
       piece = '';
     } else {
       for (let i = 0; i < value.length; i++) {
