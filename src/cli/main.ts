@@ -11,7 +11,7 @@ import { refuseInsideDrop } from '../engine/fs/write-guard';
 import { EngineError } from '../engine/model';
 import { cadenceOf, parseDuration } from '../engine/options';
 import { readOptionsFrom } from './read-options';
-import { buildReport, reportJson } from '../engine/report/build-report';
+import { buildReport, reportJson, reportOverview } from '../engine/report/build-report';
 import { resolveDrop, scanDrop } from '../engine/scan';
 import { VERSION } from '../engine/version';
 import type { ScanReport } from '../shared/report';
@@ -208,20 +208,23 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
       reported();
       return summary.errors > 0 && !values['exit-zero'] ? 1 : 0;
     }
-    const report: ScanReport = buildReport(catalog, outcome.drop, cadence, outcome.checked);
-    if (asReport) {
-      // Loaded here: the renderers are the largest part of the CLI, and only `report` needs them.
-      const { renderReport } = await import('../engine/report/index');
-      const out = renderReport(report, format as 'md');
-      if (output) {
-        writeFileSync(output, out.content);
-        process.stderr.write(`wrote ${values.output} (${report.summary.errors} errors, ${report.summary.warnings} warnings)\n`);
-      } else process.stdout.write(out.content);
-    } else {
-      process.stderr.write(humanSummary(report));
+    if (!asReport) {
+      // The summary needs no chunk entries: made from the summaries the scan checked.
+      const { report, extents } = reportOverview(catalog, outcome.drop, cadence, outcome.checked);
+      process.stderr.write(humanSummary(report, extents));
       const io = outcome.drop.startsWith('s3://') ? `; ${ioSummary(outcome.io)}` : '';
       process.stderr.write(`  (${outcome.inspected} chunks read, ${outcome.reused} unchanged since the last scan${io})\n`);
+      reported();
+      return report.summary.errors > 0 && !values['exit-zero'] ? 1 : 0;
     }
+    const report: ScanReport = buildReport(catalog, outcome.drop, cadence, outcome.checked);
+    // Loaded here: the renderers are the largest part of the CLI, and only `report` needs them.
+    const { renderReport } = await import('../engine/report/index');
+    const out = renderReport(report, format as 'md');
+    if (output) {
+      writeFileSync(output, out.content);
+      process.stderr.write(`wrote ${values.output} (${report.summary.errors} errors, ${report.summary.warnings} warnings)\n`);
+    } else process.stdout.write(out.content);
     reported();
     return report.summary.errors > 0 && !values['exit-zero'] ? 1 : 0;
   } catch (e) {

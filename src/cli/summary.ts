@@ -4,12 +4,18 @@ import { groupDigits } from '../shared/numbers';
 
 const ts = (s: number | null): string => (s === null ? '?' : new Date(s * 1000).toISOString().replace('T', ' ').replace('.000Z', ' UTC'));
 
+/** A chunk's extent on the axis: requested where there is one, else delivered. */
+export interface ChunkExtent {
+  from: number | null;
+  to: number | null;
+}
+
 /** The drop's extent on its axis: audit keys, or the first and last times or days. */
-function extent(r: ScanReport): string {
+function extent(r: ScanReport, extents: ChunkExtent[]): string {
   const axis = r.axis ?? 'audit-key';
   if (axis === 'audit-key') return `audit keys ${r.summary.hwmFrom ?? '?'}..${r.summary.hwmTo ?? '?'}`;
-  const from = r.chunks.map((c) => c.coverage?.requestedFrom ?? c.coverage?.from ?? null).filter((v): v is number => v !== null);
-  const to = r.chunks.map((c) => c.coverage?.requestedTo ?? c.coverage?.to ?? null).filter((v): v is number => v !== null);
+  const from = extents.map((e) => e.from).filter((v): v is number => v !== null);
+  const to = extents.map((e) => e.to).filter((v): v is number => v !== null);
   const first = from.length ? from.reduce((a, b) => Math.min(a, b)) : null;
   const last = to.length ? to.reduce((a, b) => Math.max(a, b)) : null;
   if (axis === 'run-date') {
@@ -19,7 +25,11 @@ function extent(r: ScanReport): string {
   return `${axis === 'run-time' ? 'runs' : 'windows'} ${ts(first)} → ${ts(last)}`;
 }
 
-export function humanSummary(r: ScanReport): string {
+/** `extents`: the chunks' (reportOverview gives them with a report without chunk entries). */
+export function humanSummary(
+  r: ScanReport,
+  extents: ChunkExtent[] = r.chunks.map((c) => ({ from: c.coverage?.requestedFrom ?? c.coverage?.from ?? null, to: c.coverage?.requestedTo ?? c.coverage?.to ?? null })),
+): string {
   const s = r.summary;
   const lines: string[] = [];
   const verdict =
@@ -29,7 +39,7 @@ export function humanSummary(r: ScanReport): string {
   lines.push(`${r.drop}`);
   lines.push(`  ${verdict}`);
   lines.push(
-    `  ${s.chunks} chunks (${r.label ?? r.format}), ${s.tables} tables, ${groupDigits(s.rows)} rows, ${extent(r)}, created ${ts(s.firstCreatedTs)} → ${ts(s.lastCreatedTs)}`,
+    `  ${s.chunks} chunks (${r.label ?? r.format}), ${s.tables} tables, ${groupDigits(s.rows)} rows, ${extent(r, extents)}, created ${ts(s.firstCreatedTs)} → ${ts(s.lastCreatedTs)}`,
   );
   const byKind = new Map<string, number>();
   for (const p of r.problems) byKind.set(p.kind, (byKind.get(p.kind) ?? 0) + 1);

@@ -87,6 +87,26 @@ function chunkText(catalog: Catalog, list: LoadedChunk[]): Uint8Array[] | null {
   return out;
 }
 
+/**
+ * The report without its chunk entries (`chunks` empty) and each chunk's extent on the axis
+ * (requested where there is one, else delivered), in report order: what `scan`'s human
+ * summary prints, made from the summaries the scan checked, not 3000 records.
+ */
+export function reportOverview(
+  catalog: Catalog,
+  drop: string,
+  judgement: Judgement,
+  checked?: ScanChecked,
+): { report: ScanReport; extents: Array<{ from: number | null; to: number | null }> } {
+  const { row, family } = scannedDrop(catalog, drop);
+  const reuse = checked && checked.judgement === judgement ? checked : undefined;
+  const summaries = reuse?.summaries ?? catalog.loadSummaries(row.id, family.axis).map((l) => l.summary);
+  const ordered = reuse?.ordered ?? continuityOrder(summaries, family.axis);
+  const report = reportFrame(catalog, row, family, summaries, ordered, judgement, reuse?.problems);
+  const extents = ordered.map(({ chunk: c }) => ({ from: c.requested?.from ?? c.coverage.from, to: c.requested?.to ?? c.coverage.to }));
+  return { report, extents };
+}
+
 function scannedDrop(catalog: Catalog, drop: string): { row: DropRow; family: DropAdapter } {
   const row = catalog.drop(drop);
   if (!row) throw new EngineError('not-found', `${drop} has not been scanned yet`);
