@@ -181,8 +181,11 @@ describe('the typed analysis store', () => {
       { sort: { column: 'ID', desc: true }, offset: 0, limit: 100, filter: [{ column: 'NAME', op: 'contains', value: 'a' }], keep: (r) => r[COL.NAME].includes('a'), bounded: true },
       // The store with the most keys holds only 10 rows of the view: no bound, same answer.
       { sort: { column: 'ID' }, offset: 0, limit: 100, filter: [{ column: 'ID', op: 'gt', value: '21990' }], keep: (r) => Number(r[COL.ID]) > 21990, bounded: false },
-      // Text keys are not bounded.
-      { sort: { column: 'NAME' }, offset: 0, limit: 100, bounded: false },
+      // Text keys, empty cells last in both directions; numeric text ('auto': numbers) is not bounded.
+      { sort: { column: 'NAME' }, offset: 0, limit: 100, bounded: true },
+      { sort: { column: 'NAME', desc: true }, offset: 0, limit: 500, bounded: true },
+      { sort: { column: 'NAME' }, offset: 300, limit: 100, filter: [{ column: 'NAME', op: 'contains', value: 'e' }], keep: (r) => r[COL.NAME].includes('e'), bounded: true },
+      { sort: { column: 'PADDED' }, offset: 0, limit: 100, bounded: false },
     ];
     for (const c of cases) {
       const h = await svc.openTable(drop(), { table: 'facts', scope: 'all' });
