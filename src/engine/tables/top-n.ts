@@ -9,9 +9,9 @@
 // store alone holds n rows of the view whose key is at most v, the view's n-th key is at
 // most v, so every row of the first n has key <= v (ties included, and no empty key: at
 // least n non-empty keys come first). A store with fewer such rows gives no bound.
-// Text keys are bounded the same way, in the order ORDER BY gives them (binary): on the
-// 10M/30M-row bench tables the text sort's first page was the one operation past 2× DuckDB's
-// time on its own single table.
+// Text keys are bounded the same way, in the order ORDER BY gives them (binary): unbounded,
+// the text sort's first page took 2.2-2.4× DuckDB's time on its own single table (10M/30M
+// bench tables); bounded, 0.5-1×.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SortSpec, ViewSpec } from '../../shared/table-api';
 import {
@@ -51,8 +51,8 @@ function boundKey(ctx: ViewContext, key: SortSpec, c: string, type: StoreType): 
 /**
  * The condition `key <= v` (`>=` descending) that every row of the view's first `n` meets,
  * from the store with the most non-empty keys; null when no bound applies or pays: one
- * store, a restricted scope (the merged view), a key that is not a typed column, a store
- * with fewer than `n` rows of the view, a non-finite DOUBLE bound.
+ * store, a restricted scope (the merged view), a key that is neither a typed column nor text
+ * in text order, a store with fewer than `n` rows of the view, a non-finite DOUBLE bound.
  */
 export async function topNBound(
   con: DuckDBConnection,
