@@ -40,8 +40,8 @@ const BOUNDABLE = new Set<StoreType>(['BIGINT', 'DOUBLE', 'TIMESTAMP']);
  * its text order (nullif(c, ''): empty cells last). Text as numbers ('auto' on numeric
  * text) sorts on an expression per row, and is not bounded.
  */
-function boundKey(ctx: ViewContext, key: SortSpec, c: string, type: StoreType): 'typed' | 'text' | null {
-  const dir = key.desc ? 'DESC' : 'ASC';
+function boundKey(ctx: ViewContext, key: SortSpec, c: string, type: StoreType, dir: string): 'typed' | 'text' | null {
+  if (c === '__chunk') return null;
   const sql = sortKeySql(ctx, key);
   if (BOUNDABLE.has(type)) return sql === `${c} ${dir} NULLS LAST` ? 'typed' : null;
   if (type === 'VARCHAR') return sql === `nullif(${c}, '') ${dir} NULLS LAST` ? 'text' : null;
@@ -66,7 +66,7 @@ export async function topNBound(
   const c = columnSql(ctx, key.column);
   const type = typeOf(scope, c);
   const dir = key.desc ? 'DESC' : 'ASC';
-  const kind = c === '__chunk' ? null : boundKey(ctx, key, c, type);
+  const kind = boundKey(ctx, key, c, type, dir);
   if (!kind) return null;
   const j = scope.cols.indexOf(c);
   const best = boundingBranch(scope.branches, j, type, key.desc === true, n);
