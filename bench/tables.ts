@@ -328,7 +328,9 @@ async function main(): Promise<void> {
     `cache: ${(svc.cacheBytes / 1e6).toFixed(0)} MB = ${(svc.cacheBytes / csvBytes).toFixed(2)}× the CSV (target ≤ 0.7)${svc.packError ? `; packing failed: ${svc.packError}` : ''}`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
-  rmSync(work, { recursive: true, force: true });
+  // BENCH_KEEP=1 leaves the catalog and cache for a look at one operation by hand.
+  if (process.env.BENCH_KEEP) process.stdout.write(`kept: ${work}\n`);
+  else rmSync(work, { recursive: true, force: true });
 }
 
 main().catch((e) => {

@@ -16,6 +16,7 @@ import type { ColumnStats, FilterSpec, SortSpec, ViewSpec } from '../../shared/t
 import { EngineError } from '../model';
 import { queryRows, queryToPositions, sqlString, storeAlias } from './duck';
 import { colName, storedText, type SegmentInfo, type StoreType } from './store';
+import { viewRelation } from './branch-prune';
 
 export {
   closeDuck,
@@ -73,6 +74,8 @@ export interface ScopeSql {
    * bounds a first page from one of them.
    */
   branches: Array<{ sql: string; nonEmpty: number[]; min: Array<string | null>; max: Array<string | null> }>;
+  /** The relation with the scope's columns and no rows (no branch, or none a view can use). */
+  none: string;
 }
 
 const NUMERIC_TYPES = new Set<StoreType>(['BIGINT', 'DOUBLE']);
@@ -138,7 +141,7 @@ export function scopeSql(parts: ScopePart[], columnCount: number, withChunk: boo
     .map((u, j) => (facts[j].type === 'VARCHAR' ? `, '' AS ${u}` : `, NULL::${facts[j].type} AS ${u}`))
     .join('')}, false AS __malformed, NULL::VARCHAR AS __extra WHERE false`;
   const relation = branches.length ? branches.map((b) => b.sql).join('\nUNION ALL\n') : empty;
-  return { relation, cols, facts, withChunk, branches };
+  return { relation, cols, facts, withChunk, branches, none: empty };
 }
 
 /** The scope's type of an SQL column (the chunk column and __extra are text). */
@@ -321,8 +324,8 @@ export function columnsNeedingKinds(ctx: ViewContext, view: ViewSpec): string[] 
   return [...out].filter((c) => !ctx.kinds.has(c));
 }
 
-export function baseSql(ctx: ViewContext): string {
-  const r = `(${ctx.scope.relation})`;
+export function baseSql(ctx: ViewContext, view: Pick<ViewSpec, 'filter'>): string {
+  const r = `(${viewRelation(ctx, view)})`;
   return ctx.restrict
     ? `(SELECT * FROM ${r} WHERE __p IN (SELECT __p FROM read_parquet(${sqlString(ctx.restrict)})))`
     : r;
@@ -382,7 +385,7 @@ export async function ensureKinds(con: DuckDBConnection, ctx: ViewContext, view:
 }
 
 function viewSql(ctx: ViewContext, view: ViewSpec): string {
-  return `SELECT __p FROM ${baseSql(ctx)} ${whereSql(ctx, view)} ${orderSql(ctx, view)}`;
+  return `SELECT __p FROM ${baseSql(ctx, view)} ${whereSql(ctx, view)} ${orderSql(ctx, view)}`;
 }
 
 /** The view's positions (scope natural order numbers), in view order, into `file`. */
@@ -428,7 +431,7 @@ export async function exportCsv(
   // join, whose order is not the scan's: it keeps the ORDER BY.
   const natural = sortKeys(view).length === 0 && ctx.restrict === null;
   if (natural) await con.run('SET preserve_insertion_order = true');
-  const sql = `SELECT ${cells} FROM ${baseSql(ctx)} ${whereSql(ctx, view)} ${natural ? '' : orderSql(ctx, view)}`;
+  const sql = `SELECT ${cells} FROM ${baseSql(ctx, view)} ${whereSql(ctx, view)} ${natural ? '' : orderSql(ctx, view)}`;
   const [[n]] = await queryRows(
     con,
     `COPY (${sql}) TO ${sqlString(file)} (FORMAT csv, HEADER ${header ? 'true' : 'false'}, NEW_LINE '\r\n', QUOTE '"', ESCAPE '"', DELIMITER ',')`,
@@ -548,7 +551,7 @@ export async function columnStatistics(
   const type = typeOf(scope, c);
   const text = textSql(scope, c);
   const nonEmpty = `NOT ${emptySql(scope, c)}`;
-  const from = `${baseSql(ctx)} ${whereSql(ctx, { filter: view.filter, search: view.search })}`;
+  const from = `${baseSql(ctx, view)} ${whereSql(ctx, { filter: view.filter, search: view.search })}`;
   const isTimeText = kind.kind === 'time' && !kind.numeric;
   const numExpr = kind.numeric
     ? numSql(scope, c)

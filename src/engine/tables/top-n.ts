@@ -27,6 +27,7 @@ import {
   type ViewContext,
 } from './analysis';
 import { queryPositions, queryRows, sqlString } from './duck';
+import { viewBranches } from './branch-prune';
 import type { StoreType } from './store';
 
 /** How many first pages were bounded in this process (tests, diagnostics). */
@@ -69,7 +70,7 @@ export async function topNBound(
   const kind = boundKey(ctx, key, c, type, dir);
   if (!kind) return null;
   const j = scope.cols.indexOf(c);
-  const best = boundingBranch(scope.branches, j, type, key.desc === true, n);
+  const best = boundingBranch(viewBranches(ctx, view), j, type, key.desc === true, n);
   if (!best) return null;
   // A text column's empty cells are '' (never NULL) and sort last, as NULLs do.
   const present = kind === 'text' ? `${c} <> ''` : `${c} IS NOT NULL`;
@@ -140,11 +141,11 @@ export async function viewHead(
   const bound = await topNBound(con, ctx, view, limit);
   const positions = await queryPositions(
     con,
-    `SELECT __p FROM ${baseSql(ctx)} ${whereSql(ctx, view, bound ? [bound] : [])} ${orderSql(ctx, view)} LIMIT ${limit}`,
+    `SELECT __p FROM ${baseSql(ctx, view)} ${whereSql(ctx, view, bound ? [bound] : [])} ${orderSql(ctx, view)} LIMIT ${limit}`,
   );
   let rows = knownRows;
   if (rows === null) {
-    const [[r]] = await queryRows(con, `SELECT count(*) FROM ${baseSql(ctx)} ${whereSql(ctx, view)}`);
+    const [[r]] = await queryRows(con, `SELECT count(*) FROM ${baseSql(ctx, view)} ${whereSql(ctx, view)}`);
     rows = Number(r);
   }
   return { positions, rows };

@@ -1,0 +1,72 @@
+// The branches of a scope that can hold a row of a view. A range filter on a typed number
+// column (an id below X, an amount from Y) rules out every store whose recorded least or
+// greatest value lies beyond it, so the query names only the stores that can answer.
+//
+// Why not leave it to DuckDB's zone maps: they skip the rows, but each branch of the UNION
+// ALL still costs a pipeline, and an ordered write pays for every one of them. A 1M-row
+// export of a 10M-row table kept in 15 stores took 720-850 ms over all 15 branches and
+// 450-620 ms over the 2 that hold its rows (DuckDB on its own imported table: 370-570 ms).
+//
+// The decision is the one filterSql makes: a comparison is numeric only when the column's
+// kind is known numeric and the value is a finite number; otherwise it compares text, and
+// nothing is pruned. Empty cells (NULL in a typed store) never pass a comparison.
+import type { FilterSpec, ViewSpec } from '../../shared/table-api';
+import type { ScopeSql, ViewContext } from './analysis';
+
+type Branch = ScopeSql['branches'][number];
+
+/** The branches the last pruned relation kept (tests: that a filter ruled stores out). */
+export const pruneStats = { lastBranches: -1 };
+
+/** The scope's branches that may hold rows of the view (all of them when nothing rules one out). */
+export function viewBranches(ctx: ViewContext, view: Pick<ViewSpec, 'filter'>): Branch[] {
+  const tests = (view.filter ?? []).map((f) => rangeTest(ctx, f)).filter((t) => t !== null);
+  if (tests.length === 0) return ctx.scope.branches;
+  return ctx.scope.branches.filter((b) => tests.every((t) => t(b)));
+}
+
+/** The scope's relation over the view's branches (the scope's empty relation when none is left). */
+export function viewRelation(ctx: ViewContext, view: Pick<ViewSpec, 'filter'>): string {
+  const branches = viewBranches(ctx, view);
+  pruneStats.lastBranches = branches.length;
+  if (branches === ctx.scope.branches) return ctx.scope.relation;
+  return branches.length ? branches.map((b) => b.sql).join('\nUNION ALL\n') : ctx.scope.none;
+}
+
+/** For a numeric range filter on a typed number column: whether a branch can pass it; else null. */
+function rangeTest(ctx: ViewContext, f: FilterSpec): ((b: Branch) => boolean) | null {
+  if (f.op !== 'gt' && f.op !== 'gte' && f.op !== 'lt' && f.op !== 'lte') return null;
+  if (!f.column || f.column === '__chunk') return null;
+  const j = ctx.names.indexOf(f.column);
+  if (j < 0) return null;
+  const c = ctx.scope.cols[j];
+  const type = ctx.scope.facts[j].type;
+  const v = f.value ?? '';
+  const num = Number(v);
+  if (!ctx.kinds.get(c)?.numeric || v.trim() === '' || !Number.isFinite(num)) return null;
+  if (type !== 'BIGINT' && type !== 'DOUBLE') return null;
+  const op = f.op;
+  return (b) => {
+    if (b.nonEmpty[j] === 0) return false; // every cell NULL: no comparison holds
+    const lo = exactNumber(b.min[j]);
+    const hi = exactNumber(b.max[j]);
+    if (lo === null || hi === null) return true; // not recorded: keep the branch
+    if (op === 'lt') return lo < num;
+    if (op === 'lte') return lo <= num;
+    if (op === 'gt') return hi > num;
+    return hi >= num;
+  };
+}
+
+/**
+ * A recorded end as a number, where the double is the value itself: DuckDB prints a DOUBLE
+ * as its shortest round trip, and a BIGINT within 2^53 converts exactly; a greater BIGINT
+ * could round across the filter's value, so its branch is kept.
+ */
+function exactNumber(text: string | null): number | null {
+  if (text === null) return null;
+  const x = Number(text);
+  if (!Number.isFinite(x)) return null;
+  if (/^-?\d+$/.test(text) && !Number.isSafeInteger(x)) return null;
+  return x;
+}
