@@ -16,7 +16,7 @@ import type { ColumnStats, FilterSpec, SortSpec, ViewSpec } from '../../shared/t
 import { EngineError } from '../model';
 import { queryRows, queryToPositions, sqlString, storeAlias } from './duck';
 import { colName, storedText, type SegmentInfo, type StoreType } from './store';
-import { viewRelation } from './branch-prune';
+import { numericOperand, viewRelation } from './branch-prune';
 
 export {
   closeDuck,
@@ -296,9 +296,8 @@ function filterSql(ctx: ViewContext, f: FilterSpec): string {
       case 'lt':
       case 'lte': {
         const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[f.op];
-        const k = ctx.kinds.get(c);
-        const num = Number(v);
-        if (k?.numeric && v.trim() !== '' && Number.isFinite(num)) return `${numSql(scope, c)} ${op} ${num}`;
+        const num = numericOperand(ctx, c, v);
+        if (num !== null) return `${numSql(scope, c)} ${op} ${num}`;
         return `${text} <> '' AND ${text} ${op} ${sqlString(v)}`;
       }
       default:

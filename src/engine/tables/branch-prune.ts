@@ -7,9 +7,9 @@
 // export of a 10M-row table kept in 15 stores took 720-850 ms over all 15 branches and
 // 450-620 ms over the 2 that hold its rows (DuckDB on its own imported table: 370-570 ms).
 //
-// The decision is the one filterSql makes: a comparison is numeric only when the column's
-// kind is known numeric and the value is a finite number; otherwise it compares text, and
-// nothing is pruned. Empty cells (NULL in a typed store) never pass a comparison.
+// The decision is the one filterSql makes (numericOperand): a comparison is numeric only
+// when the column's kind is known numeric and the value is a finite number; otherwise it
+// compares text, and nothing is pruned. Empty cells (NULL in a typed store) never pass a comparison.
 import type { FilterSpec, ViewSpec } from '../../shared/table-api';
 import type { ScopeSql, ViewContext } from './analysis';
 
@@ -33,6 +33,16 @@ export function viewRelation(ctx: ViewContext, view: Pick<ViewSpec, 'filter'>): 
   return branches.length ? branches.map((b) => b.sql).join('\nUNION ALL\n') : ctx.scope.none;
 }
 
+/**
+ * The number a gt/gte/lt/lte filter on SQL column `c` compares with, or null when it compares
+ * text: the column's kind must be known numeric and the value a finite number (filterSql and
+ * the pruning take the same decision from here).
+ */
+export function numericOperand(ctx: ViewContext, c: string, v: string): number | null {
+  const num = Number(v);
+  return ctx.kinds.get(c)?.numeric && v.trim() !== '' && Number.isFinite(num) ? num : null;
+}
+
 /** For a numeric range filter on a typed number column: whether a branch can pass it; else null. */
 function rangeTest(ctx: ViewContext, f: FilterSpec): ((b: Branch) => boolean) | null {
   if (f.op !== 'gt' && f.op !== 'gte' && f.op !== 'lt' && f.op !== 'lte') return null;
@@ -41,10 +51,8 @@ function rangeTest(ctx: ViewContext, f: FilterSpec): ((b: Branch) => boolean) | 
   if (j < 0) return null;
   const c = ctx.scope.cols[j];
   const type = ctx.scope.facts[j].type;
-  const v = f.value ?? '';
-  const num = Number(v);
-  if (!ctx.kinds.get(c)?.numeric || v.trim() === '' || !Number.isFinite(num)) return null;
-  if (type !== 'BIGINT' && type !== 'DOUBLE') return null;
+  const num = numericOperand(ctx, c, f.value ?? '');
+  if (num === null || (type !== 'BIGINT' && type !== 'DOUBLE')) return null;
   const op = f.op;
   return (b) => {
     if (b.nonEmpty[j] === 0) return false; // every cell NULL: no comparison holds
