@@ -16,7 +16,7 @@ import type { ColumnStats, FilterSpec, SortSpec, ViewSpec } from '../../shared/t
 import { EngineError } from '../model';
 import { queryRows, queryToPositions, sqlString, storeAlias } from './duck';
 import { colName, storedText, type SegmentInfo, type StoreType } from './store';
-import { numericOperand, viewRelation } from './branch-prune';
+import { numericOperand, unionOf, viewRelation } from './branch-prune';
 
 export {
   closeDuck,
@@ -140,8 +140,7 @@ export function scopeSql(parts: ScopePart[], columnCount: number, withChunk: boo
   const empty = `SELECT CAST(0 AS BIGINT) AS __p, 0 AS __part, '' AS __chunk${cols
     .map((u, j) => (facts[j].type === 'VARCHAR' ? `, '' AS ${u}` : `, NULL::${facts[j].type} AS ${u}`))
     .join('')}, false AS __malformed, NULL::VARCHAR AS __extra WHERE false`;
-  const relation = branches.length ? branches.map((b) => b.sql).join('\nUNION ALL\n') : empty;
-  return { relation, cols, facts, withChunk, branches, none: empty };
+  return { relation: unionOf(branches, empty), cols, facts, withChunk, branches, none: empty };
 }
 
 /** The scope's type of an SQL column (the chunk column and __extra are text). */

@@ -29,8 +29,12 @@ export function viewBranches(ctx: ViewContext, view: Pick<ViewSpec, 'filter'>): 
 export function viewRelation(ctx: ViewContext, view: Pick<ViewSpec, 'filter'>): string {
   const branches = viewBranches(ctx, view);
   pruneStats.lastBranches = branches.length;
-  if (branches === ctx.scope.branches) return ctx.scope.relation;
-  return branches.length ? branches.map((b) => b.sql).join('\nUNION ALL\n') : ctx.scope.none;
+  return branches === ctx.scope.branches ? ctx.scope.relation : unionOf(branches, ctx.scope.none);
+}
+
+/** The UNION ALL of branches, or `none` (a relation with the same columns and no rows). */
+export function unionOf(branches: Array<{ sql: string }>, none: string): string {
+  return branches.length ? branches.map((b) => b.sql).join('\nUNION ALL\n') : none;
 }
 
 /**
