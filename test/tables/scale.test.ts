@@ -168,18 +168,24 @@ describe('the typed analysis store', () => {
   });
 
   it('a first page bounded from one store equals the full sort: ties, empties, both directions, filters', async () => {
-    type Case = { sort: { column: string; desc?: boolean }; offset: number; limit: number; filter?: FilterSpec[]; keep?: (r: string[]) => boolean; bounded: boolean; branch?: number };
+    // kept: the stores the bounded query read (a store whose least id, greatest descending,
+    // is beyond the bound is left out).
+    type Case = { sort: { column: string; desc?: boolean }; offset: number; limit: number; filter?: FilterSpec[]; keep?: (r: string[]) => boolean; bounded: boolean; branch?: number; kept?: number };
     const cases: Case[] = [
-      { sort: { column: 'ID' }, offset: 0, limit: 100, bounded: true, branch: 0 },
+      { sort: { column: 'ID' }, offset: 0, limit: 100, bounded: true, branch: 0, kept: 1 },
       // Chunk 1 holds the greatest ids but only 2,000 rows: the bound comes from chunk 0.
-      { sort: { column: 'ID', desc: true }, offset: 9_900, limit: 100, bounded: true, branch: 0 },
+      { sort: { column: 'ID', desc: true }, offset: 9_900, limit: 100, bounded: true, branch: 0, kept: 2 },
       // Bounded from the store its first page lies in (chunk 1: the greatest ids).
-      { sort: { column: 'ID', desc: true }, offset: 0, limit: 100, bounded: true, branch: 1 },
+      { sort: { column: 'ID', desc: true }, offset: 0, limit: 100, bounded: true, branch: 1, kept: 1 },
+      // The bound is chunk 1's least id (its 2,000 rows are the first page), one above chunk
+      // 0's greatest; a row more and chunk 0 bounds it, and both are read.
+      { sort: { column: 'ID', desc: true }, offset: 1_900, limit: 100, bounded: true, branch: 1, kept: 1 },
+      { sort: { column: 'ID', desc: true }, offset: 1_900, limit: 101, bounded: true, branch: 0, kept: 2 },
       // DOUBLE with ~24 rows per value and every 7th cell empty.
-      { sort: { column: 'AMOUNT' }, offset: 9_000, limit: 1_000, bounded: true },
-      { sort: { column: 'AMOUNT', desc: true }, offset: 0, limit: 300, bounded: true },
-      { sort: { column: 'WHEN', desc: true }, offset: 400, limit: 100, bounded: true },
-      { sort: { column: 'ID', desc: true }, offset: 0, limit: 100, filter: [{ column: 'NAME', op: 'contains', value: 'a' }], keep: (r) => r[COL.NAME].includes('a'), bounded: true },
+      { sort: { column: 'AMOUNT' }, offset: 9_000, limit: 1_000, bounded: true, kept: 2 },
+      { sort: { column: 'AMOUNT', desc: true }, offset: 0, limit: 300, bounded: true, kept: 2 },
+      { sort: { column: 'WHEN', desc: true }, offset: 400, limit: 100, bounded: true, kept: 2 },
+      { sort: { column: 'ID', desc: true }, offset: 0, limit: 100, filter: [{ column: 'NAME', op: 'contains', value: 'a' }], keep: (r) => r[COL.NAME].includes('a'), bounded: true, kept: 1 },
       // The store with the most keys holds only 10 rows of the view: no bound, same answer.
       { sort: { column: 'ID' }, offset: 0, limit: 100, filter: [{ column: 'ID', op: 'gt', value: '21990' }], keep: (r) => Number(r[COL.ID]) > 21990, bounded: false },
       // Text keys, empty cells last in both directions; numeric text ('auto': numbers) is not bounded.
@@ -194,6 +200,7 @@ describe('the typed analysis store', () => {
       const got = await svc.getRows(h.handle, { offset: c.offset, limit: c.limit, sort: c.sort, filter: c.filter });
       expect(topNStats.bounded - before, JSON.stringify(c)).toBe(c.bounded ? 1 : 0);
       if (c.branch !== undefined) expect(topNStats.lastBranch, JSON.stringify(c)).toBe(c.branch);
+      if (c.kept !== undefined) expect(topNStats.lastKept, JSON.stringify(c)).toBe(c.kept);
       const col = COL[c.sort.column as keyof typeof COL];
       const cmp = c.sort.column === 'WHEN' || c.sort.column === 'NAME' ? byCodePoint : byNumber;
       const truth = rows

@@ -16,7 +16,7 @@ import type { ColumnStats, FilterSpec, SortSpec, ViewSpec } from '../../shared/t
 import { EngineError } from '../model';
 import { queryRows, queryToPositions, sqlString, storeAlias } from './duck';
 import { colName, storedText, type SegmentInfo, type StoreType } from './store';
-import { numericOperand, unionOf, viewRelation } from './branch-prune';
+import { numericOperand, unionOf, viewRelation, type BranchTest } from './branch-prune';
 
 export {
   closeDuck,
@@ -322,8 +322,8 @@ export function columnsNeedingKinds(ctx: ViewContext, view: ViewSpec): string[] 
   return [...out].filter((c) => !ctx.kinds.has(c));
 }
 
-export function baseSql(ctx: ViewContext, view: Pick<ViewSpec, 'filter'>): string {
-  const r = `(${viewRelation(ctx, view)})`;
+export function baseSql(ctx: ViewContext, view: Pick<ViewSpec, 'filter'>, also?: BranchTest): string {
+  const r = `(${viewRelation(ctx, view, also)})`;
   return ctx.restrict
     ? `(SELECT * FROM ${r} WHERE __p IN (SELECT __p FROM read_parquet(${sqlString(ctx.restrict)})))`
     : r;

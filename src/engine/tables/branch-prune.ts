@@ -18,16 +18,23 @@ type Branch = ScopeSql['branches'][number];
 /** The branches the last pruned relation kept (tests: that a filter ruled stores out). */
 export const pruneStats = { lastBranches: -1 };
 
-/** The scope's branches that may hold rows of the view (all of them when nothing rules one out). */
-export function viewBranches(ctx: ViewContext, view: Pick<ViewSpec, 'filter'>): Branch[] {
+/** Whether a branch can hold a row that passes some condition (false: leave it out). */
+export type BranchTest = (b: Branch) => boolean;
+
+/**
+ * The scope's branches that may hold rows of the view (all of them when nothing rules one
+ * out), and pass `also` where given (a sort's first-page bound, top-n.ts).
+ */
+export function viewBranches(ctx: ViewContext, view: Pick<ViewSpec, 'filter'>, also?: BranchTest): Branch[] {
   const tests = (view.filter ?? []).map((f) => rangeTest(ctx, f)).filter((t) => t !== null);
+  if (also) tests.push(also);
   if (tests.length === 0) return ctx.scope.branches;
   return ctx.scope.branches.filter((b) => tests.every((t) => t(b)));
 }
 
 /** The scope's relation over the view's branches (the scope's empty relation when none is left). */
-export function viewRelation(ctx: ViewContext, view: Pick<ViewSpec, 'filter'>): string {
-  const branches = viewBranches(ctx, view);
+export function viewRelation(ctx: ViewContext, view: Pick<ViewSpec, 'filter'>, also?: BranchTest): string {
+  const branches = viewBranches(ctx, view, also);
   pruneStats.lastBranches = branches.length;
   return branches === ctx.scope.branches ? ctx.scope.relation : unionOf(branches, ctx.scope.none);
 }
