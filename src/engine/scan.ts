@@ -12,6 +12,7 @@ import type { Judgement } from './checks/time';
 import { resolveCoverage } from './coverage';
 import { ADAPTERS, recogniseDrop } from './formats/registry';
 import { PhaseClock } from './phase-clock';
+import { WorkMeter } from './work-meter';
 import { emptyInspection, readOptionsTag, revisionTag, type ChunkCandidate, type ChunkInspection, type DropAdapter, type ReadOptions } from './formats/types';
 import { walkDrop, type WalkResult } from './fs/walk';
 import { DEFAULT_MAX_MEMBER_BYTES } from './parts/limits';
@@ -258,10 +259,9 @@ async function scanWith(
   // work behind it (hashing and inflating: an archive is read about twice) is scaled to them.
   const workTotal = todo.reduce((s, c) => s + adapter.workOf(c), 0);
   progress.bytesTotal = todo.reduce((s, c) => s + bytesOf(c), 0);
-  let workDone = 0;
-  const addWork = (n: number): void => {
-    workDone += n;
-    progress.bytesDone = workTotal > 0 ? Math.min(progress.bytesTotal, Math.round((workDone / workTotal) * progress.bytesTotal)) : 0;
+  const meter = new WorkMeter(todo.map((c) => ({ name: c.name, work: adapter.workOf(c) })));
+  const showWork = (): void => {
+    progress.bytesDone = Math.round(meter.fraction() * progress.bytesTotal);
   };
   emit();
 
@@ -306,13 +306,12 @@ async function scanWith(
     const inspecting = Promise.all(
       byWork.map(async (c) => {
         let result: ChunkInspection;
-        let counted = 0;
         try {
           result = await pool!.run(
             { format: adapter.format, root: drop, chunk: c, verify: !!req.verify, maxMemberBytes: req.maxMemberBytes ?? DEFAULT_MAX_MEMBER_BYTES, read: req.read },
             (n) => {
-              counted += n;
-              addWork(n);
+              meter.add(c.name, n);
+              showWork();
               if (Date.now() - lastEmit > 100) {
                 lastEmit = Date.now();
                 emit();
@@ -334,7 +333,8 @@ async function scanWith(
         }
         req.signal?.throwIfAborted();
         if (stopped) return;
-        addWork(Math.max(0, adapter.workOf(c) - counted));
+        meter.finish(c.name);
+        showWork();
         pending.push({ chunk: c, result, scannedAt: new Date().toISOString(), coverage: resolveCoverage(adapter.axis, c, result) });
         if (pending.length >= batching.chunks) flush();
         else flushTimer ??= setTimeout(flush, batching.ms);

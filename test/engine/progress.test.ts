@@ -8,10 +8,14 @@ import { cadenceOf } from '../../src/engine/options';
 import { scanDrop } from '../../src/engine/scan';
 import type { ScanProgress } from '../../src/shared/api';
 import { writeGimDrop } from '../fixtures/gim-drop';
+import { closeDailyGenerator, writeDailyDrop } from '../fixtures/daily-drop';
 import { removeDir, tempDir } from './harness';
 
 const work = tempDir('di-progress-');
-afterAll(() => removeDir(work));
+afterAll(async () => {
+  await closeDailyGenerator();
+  removeDir(work);
+});
 
 function sizeOf(dir: string): number {
   let n = 0;
@@ -37,6 +41,27 @@ describe('scan progress', () => {
         expect(last.bytesDone).toBe(last.bytesTotal);
         for (const p of seen) expect(p.bytesDone).toBeLessThanOrEqual(p.bytesTotal);
       }
+    } finally {
+      catalog.close();
+    }
+  });
+
+  it('does not fill up while the chunks read more than their estimate (a daily dump: footers estimated, key columns read too)', async () => {
+    const days = 8;
+    const dailyDir = path.join(work, 'daily');
+    await writeDailyDrop(dailyDir, { days, reviewRows: 20_000 });
+    const catalog = new Catalog(path.join(work, 'daily.sqlite'));
+    try {
+      const seen: ScanProgress[] = [];
+      await scanDrop(dailyDir, { catalog, cadence: cadenceOf({}), saveBatch: { chunks: 1, ms: 0 }, onProgress: (p) => seen.push({ ...p, jobId: '' }) });
+      const scanning = seen.filter((p) => p.phase === 'scanning' && p.bytesTotal > 0);
+      const half = scanning.filter((p) => p.chunksDone <= days / 2);
+      expect(half.length).toBeGreaterThan(0);
+      // Before: the bar was full (and "0 s left") once the first day or two were read.
+      for (const p of half) expect(p.bytesDone / p.bytesTotal, JSON.stringify(p)).toBeLessThan(0.9);
+      for (let i = 1; i < seen.length; i++) expect(seen[i].bytesDone).toBeGreaterThanOrEqual(seen[i - 1].bytesDone);
+      const last = seen.filter((p) => p.bytesTotal > 0).pop()!;
+      expect(last.bytesDone).toBe(last.bytesTotal);
     } finally {
       catalog.close();
     }
