@@ -4,7 +4,7 @@ import type { ScanReport } from '../../shared/report';
 import type { AxisKind } from '../../shared/family';
 import { reportAxis } from '../../shared/coverage-view';
 import { useApp } from '../state/context';
-import { formatCompact, formatInt } from '../format';
+import { formatCompact, formatInt, plural } from '../format';
 import { observeRectWithFallback } from '../components/virtual';
 import { columnHead, coverageModel, type Cell, type CoverageModel } from './coverage-model';
 
@@ -39,7 +39,7 @@ function describe(model: CoverageModel, report: ScanReport, ti: number, ci: numb
   let what: string;
   if (cell.state === 'absent') what = 'absent (no changes exported, or missing)';
   else if (cell.state === 'unreadable') what = 'unreadable';
-  else what = `${formatInt(cell.rows)} rows${median}${cell.small ? ' — unusually small' : ''}`;
+  else what = `${cell.rows === null ? '— rows' : plural(cell.rows, 'row')}${median}${cell.small ? ' — unusually small' : ''}`;
   return `${t.name} in ${c.name}: ${what}${cell.schemaChange ? ' — columns changed here' : ''}`;
 }
 

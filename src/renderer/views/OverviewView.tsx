@@ -107,8 +107,15 @@ export function OverviewView() {
         <section className="panel" aria-label="Problems, most severe first">
           <div className="panel-head">
             <h2>Problems</h2>
-            <button type="button" className="btn btn-small btn-quiet" data-testid="rescan-verify" disabled={scanning} onClick={() => void rescan({ verify: true })}>
-              Re-hash every archive
+            <button
+              type="button"
+              className="btn btn-small btn-quiet"
+              data-testid="rescan-verify"
+              disabled={scanning}
+              title="Reads every chunk's files again (checksums, archives, counts), even those unchanged since the last scan"
+              onClick={() => void rescan({ verify: true })}
+            >
+              Re-read every chunk
             </button>
           </div>
           <ProblemList indices={idx.problemsBySeverity} label="Problems, most severe first" emptyText="No problems: every chunk is present, intact and on time." />

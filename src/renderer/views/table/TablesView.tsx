@@ -11,7 +11,7 @@ import {
   type TableSummary,
 } from '../../../shared/table-api';
 import type { Dialect } from '../../../shared/family';
-import { formatBytes, formatInt } from '../../format';
+import { formatBytes, formatInt, plural } from '../../format';
 import { ErrorMessage } from '../../components/ErrorBanner';
 import { describeView, scopeKey } from '../../state/table-store';
 import { useTables } from './context';
@@ -90,11 +90,11 @@ function TablePicker({ onCollapse }: { onCollapse: () => void }) {
                 aria-current={current ? 'true' : undefined}
                 onClick={() => void open({ table: t.table })}
                 data-testid={`table-item-${t.table}`}
-                title={`${t.table}: ${formatInt(t.totalRows)} rows in ${t.chunks.length} chunk${t.chunks.length === 1 ? '' : 's'}`}
+                title={`${t.table}: ${plural(t.totalRows, 'row')} in ${plural(t.chunks.length, 'chunk')}`}
               >
                 <span className="tp-name mono">{t.table}</span>
                 <span className="tp-meta small muted">
-                  {formatInt(t.totalRows)} rows · {t.chunks.length} chunk{t.chunks.length === 1 ? '' : 's'}
+                  {plural(t.totalRows, 'row')} · {plural(t.chunks.length, 'chunk')}
                   {unreadable ? <span className="sev-error"> · {unreadable} unreadable</span> : null}
                 </span>
               </button>
@@ -130,7 +130,7 @@ function ScopePicker({ summary }: { summary: TableSummary | undefined }) {
         }}
       >
         <option value="all">
-          All chunks, one after another{summary ? ` (${formatInt(summary.totalRows)} rows)` : ''}
+          All chunks, one after another{summary ? ` (${plural(summary.totalRows, 'row')})` : ''}
         </option>
         <option value="merged">Merged by key — the latest chunk wins</option>
         <optgroup label="One chunk">
@@ -141,7 +141,7 @@ function ScopePicker({ summary }: { summary: TableSummary | undefined }) {
               : [])
           ).map((c) => (
             <option key={c.chunk} value={`chunk:${c.chunk}`} disabled={!!c.error}>
-              {c.chunk} {c.error ? '(unreadable)' : c.rows !== null ? `(${formatInt(c.rows)} rows)` : ''}
+              {c.chunk} {c.error ? '(unreadable)' : c.rows !== null ? `(${plural(c.rows, 'row')})` : ''}
             </option>
           ))}
         </optgroup>

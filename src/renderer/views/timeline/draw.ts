@@ -394,7 +394,9 @@ function drawAxis(ctx: CanvasRenderingContext2D, layout: TimelineLayout, vp: Vie
   ctx.textAlign = 'center';
   for (const t of ticks(layout, vp)) {
     ctx.fillRect(t.x, g.axisY, 1, 4);
-    ctx.fillText(t.label, Math.max(24, Math.min(vp.width - 24, t.x)), g.axisY + 12);
+    // Kept whole inside the canvas: a label near either edge moves in by its own half-width.
+    const half = ctx.measureText(t.label).width / 2 + 2;
+    ctx.fillText(t.label, Math.max(half, Math.min(vp.width - half, t.x)), g.axisY + 12);
   }
 }
 

@@ -61,7 +61,7 @@ export const MARK_LABEL: Record<MarkKind, string> = {
   duplicate: 'duplicate of another chunk',
   overlap: 'overlaps the chunk before',
   schema: 'a table changed its columns',
-  late: 'arrived late',
+  late: 'arrived late, or is the newest and the next is overdue (stale)',
   order: 'out of name order: sorting by name puts it elsewhere than its place on the axis does',
   rows: 'malformed rows or row counts off',
   table: 'a table missing or collapsed',
