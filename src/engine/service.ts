@@ -50,6 +50,8 @@ interface Job {
   drop: string;
   controller: AbortController;
   done: Promise<void>;
+  /** Its latest progress (null before the first). */
+  progress(): ScanProgress | null;
 }
 
 const FORMATS: ReportFormat[] = ['json', 'md', 'csv', 'html'];
@@ -119,7 +121,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
         if (cancelled) emit({ type: 'report-updated', drop });
       })
       .finally(() => jobs.delete(id));
-    jobs.set(id, { id, drop, controller, done });
+    jobs.set(id, { id, drop, controller, done, progress: () => last });
     return { jobId: id };
   }
 
@@ -152,7 +154,11 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
 
     async getReport(dropPath: string, opts: ScanOptions = {}): Promise<ScanReport> {
       const drop = await resolveDrop(dropPath);
-      return buildReport(catalog, drop, judged(drop, opts));
+      // Asked for while a scan records chunks (the app refreshes on each batch): the chunks
+      // so far, without the checks that need them all.
+      const p = [...jobs.values()].find((j) => j.drop === drop)?.progress();
+      const recording = p && p.phase === 'scanning' ? { recorded: p.chunksDone, total: p.chunksTotal } : undefined;
+      return buildReport(catalog, drop, judged(drop, opts), undefined, recording);
     },
 
     async getJudgement(dropPath: string): Promise<JudgementSettings> {

@@ -135,4 +135,10 @@ export interface ScanReport {
   /** The family's continuity axis and its name for people. */
   axis?: AxisKind;
   label?: string;
+  /**
+   * Set while a scan is still recording the drop's chunks (a report asked for meanwhile):
+   * what is left out and why. The problems are then those of the chunks recorded so far;
+   * the checks that compare chunks (gaps, order, lateness, schema, volume) wait for the end.
+   */
+  incomplete?: string;
 }

@@ -6,6 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEngineService, type EngineService } from '../../src/engine/service';
 import type { EngineEvent } from '../../src/shared/api';
 import { writeGimDrop } from '../fixtures/gim-drop';
+import { buildReport } from '../../src/engine/report/build-report';
+import { cadenceOf } from '../../src/engine/options';
+import type { ScanReport } from '../../src/shared/report';
 import { removeDir, tempDir } from './harness';
 
 let service: EngineService | null = null;
@@ -58,6 +61,46 @@ describe('engine service', () => {
     await expect(service!.exportReport(m.root, 'pdf' as 'md')).rejects.toMatchObject({ code: 'bad-request' });
     const recent = await service!.recentDrops();
     expect(recent[0]).toMatchObject({ path: m.root, format: 'gim', chunks: 5, errors: report.summary.errors, warnings: report.summary.warnings });
+  });
+
+  it('a report asked for while a scan records chunks: the chunks so far, without the checks that compare them', async () => {
+    const { work, events } = setup();
+    // 40 chunks, none missing: a cold scan records the biggest first, so until it ends the
+    // recorded ones have holes between them that are not gaps.
+    const m = await writeGimDrop(path.join(work, 'drop'), { seed: 12, chunks: 40, rowsPerTable: 6000 });
+    const interim: ScanReport[] = [];
+    service!.onEvent((e) => {
+      const p = events.filter((x) => x.type === 'scan-progress').pop();
+      if (e.type === 'report-updated' && p?.type === 'scan-progress' && p.progress.phase === 'scanning')
+        void service!.getReport(m.root).then((r) => interim.push(r), () => undefined);
+    });
+    await service!.startScan(m.root);
+    await until(() => events.some((e) => e.type === 'scan-progress' && e.progress.phase === 'done'));
+    const whole = await service!.getReport(m.root);
+    expect(whole.incomplete).toBeUndefined();
+    expect(whole.problems.filter((p) => p.kind === 'gap')).toEqual([]);
+    // The scan takes seconds: it records chunks in batches (at most 250 ms apart) before its end.
+    expect(interim.some((x) => x.chunks.length < 40), interim.map((x) => x.chunks.length).join()).toBe(true);
+    for (const r of interim.filter((x) => x.chunks.length < 40)) {
+      expect(r.incomplete).toMatch(/of 40 chunks recorded/);
+      expect(r.problems.filter((p) => ['gap', 'overlap', 'out-of-order', 'late', 'stale', 'schema-change'].includes(p.kind))).toEqual([]);
+    }
+
+    // A drop with a missing chunk, judged as if 3 of its 5 chunks were recorded: its
+    // chunks' own problems, no gap, and the report says what waits; recorded whole: the gap.
+    const g = await writeGimDrop(path.join(work, 'gap'), { seed: 8, chunks: 6, defects: { 3: ['missing'], 1: ['checksum-mismatch'] } });
+    await service!.startScan(g.root);
+    await until(() => events.filter((e) => e.type === 'scan-progress' && e.progress.phase === 'done').length === 2);
+    const all = buildReport(service!.catalog, g.root, cadenceOf({}));
+    const part = buildReport(service!.catalog, g.root, cadenceOf({}), undefined, { recorded: 3, total: 5 });
+    expect(all.problems.map((p) => p.kind)).toContain('gap');
+    expect(part.problems.map((p) => p.kind)).not.toContain('gap');
+    expect(part.problems.map((p) => p.kind)).toContain('checksum-mismatch');
+    expect(part.incomplete).toMatch(/3 of 5 chunks recorded; the checks that compare chunks \(gaps/);
+    expect(all.incomplete).toBeUndefined();
+    expect(buildReport(service!.catalog, g.root, cadenceOf({}), undefined, { recorded: 5, total: 5 }).problems).toEqual(all.problems);
+    const { renderReport } = await import('../../src/engine/report/index');
+    expect(renderReport(part, 'md').content).toContain('3 of 5 chunks recorded');
   });
 
   it('maps bad paths to clear error codes', async () => {

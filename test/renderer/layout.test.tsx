@@ -38,6 +38,16 @@ describe('timeline layout', () => {
     expect(gaps[0].chunk).toBe(report.chunks[4].name);
   });
 
+  it('while a scan is still recording chunks, an empty stretch of keys is not called missing', () => {
+    // The chunks so far, without the gap problem (interimProblems): the break is keys not read yet.
+    const interim = { ...report, incomplete: 'a scan is still reading the drop: 7 of 9 chunks recorded', problems: report.problems.filter((p) => p.kind !== 'gap') };
+    const l = computeLayout(interim, 'key');
+    expect(l.breaks.filter((b) => b.kind === 'gap')).toEqual([]);
+    const b = l.breaks.find((x) => x.from === 202340)!;
+    expect(b.kind).toBe('silence');
+    expect(breakLabel(b, 'key')).toBe('202340..203100 not read yet');
+  });
+
   it('keeps a small gap visible and shortens huge pieces (broken axis)', () => {
     const widths = layout.items.map((i) => i.u1 - i.u0).sort((a, b) => a - b);
     const typical = widths[Math.floor(widths.length / 2)];

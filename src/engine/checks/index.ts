@@ -72,6 +72,19 @@ export function dropProblems(
 }
 
 /**
+ * The drop-level problems that hold while a scan is still recording chunks: those of one
+ * chunk at a time (declared counts, future dates) and of the drop's entries. Gaps, order,
+ * lateness, schema and volume compare chunks with one another, and chunks not recorded yet
+ * would make false alarms of them: a cold scan records the biggest chunks first, so an
+ * interim report of a whole drop showed "missing" days between them.
+ */
+export function interimProblems(chunks: ChunkSummary[], family: FamilyChecks, j: Judgement, entries: Problem[] = [], ordered: Keyed[] = continuityOrder(chunks, family.axis)): Problem[] {
+  const ctx = resolveJudgement(family, ordered, j);
+  const inOrder = ordered.map((k) => k.chunk);
+  return foldGapsIntoUnreadable([...declaredCountProblems(inOrder), ...futureDatedProblems(inOrder, ctx)], entries);
+}
+
+/**
  * On a time-range axis (bulk exports) the silence between two requests around a missing
  * window is that window: the gap says it, with the times, as an error; a late warning on the
  * same pair would report it twice. On an audit-key axis a silence is a fact of its own (keys

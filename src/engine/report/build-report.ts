@@ -5,7 +5,7 @@
 import type { Problem, ReportSummary, ScanReport } from '../../shared/report';
 import type { Catalog, DropRow, LoadedChunk } from '../catalog/catalog';
 import type { ScanChecked } from '../scan';
-import { dropProblems, resolveJudgement } from '../checks/index';
+import { dropProblems, interimProblems, resolveJudgement } from '../checks/index';
 import { continuityOrder, type Keyed } from '../checks/order';
 import type { Judgement } from '../checks/time';
 import { adapterFor } from '../formats/registry';
@@ -18,17 +18,33 @@ import { jsonBytes, jsonPieces, PRETTY_MAX_CHUNKS } from './render-json';
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
 
+/** A scan of the drop still under way: chunks recorded (reused ones included) of those found. */
+export interface Recording {
+  recorded: number;
+  total: number;
+}
+
 /**
  * `checked`: what a scan just checked (ScanOutcome.checked); its drop-level problems are used
  * when it was judged the same way, so a scan and its report run the checks once.
+ * `recording`: a scan is still recording chunks; while some are missing, only the problems
+ * that hold chunk by chunk are given (interimProblems), and the report says what waits for
+ * the scan's end (`incomplete`).
  */
-export function buildReport(catalog: Catalog, drop: string, judgement: Judgement, checked?: ScanChecked): ScanReport {
+export function buildReport(catalog: Catalog, drop: string, judgement: Judgement, checked?: ScanChecked, recording?: Recording): ScanReport {
   const { row, family } = scannedDrop(catalog, drop);
   const records = catalog.loadChunks(row.id);
   const ordered = continuityOrder(records, family.axis);
   const reuse = checked && checked.judgement === judgement ? checked : undefined;
-  const report = reportFrame(catalog, row, family, records, ordered, judgement, reuse?.problems);
+  const partial = !reuse && recording !== undefined && recording.recorded < recording.total;
+  const dropLevel = partial ? interimProblems(records, family, judgement, catalog.entryProblems(row.id), ordered) : reuse?.problems;
+  const report = reportFrame(catalog, row, family, records, ordered, judgement, dropLevel);
   report.chunks = ordered.map((k) => reportChunk(k.chunk, family.axis));
+  if (partial) {
+    report.incomplete =
+      `a scan is still reading the drop: ${recording.recorded} of ${recording.total} chunks recorded; ` +
+      'the checks that compare chunks (gaps, order, lateness, schema and volume changes) run when it ends';
+  }
   return report;
 }
 

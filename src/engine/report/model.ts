@@ -500,6 +500,7 @@ export function overviewOf(r: ScanReport): Overview {
     ['Chunks created', formatSpan(s.firstCreatedTs, s.lastCreatedTs)],
     ['Data up to', formatTs(lastData)],
   ];
+  if (r.incomplete) facts.push(['Incomplete', r.incomplete]);
   if (r.options) {
     facts.push([
       'Expected cadence',

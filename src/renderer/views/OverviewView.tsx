@@ -101,6 +101,11 @@ export function OverviewView() {
           {report.scannedAt ? `Scanned ${report.scannedAt.replace('T', ' ').slice(0, 19)} UTC` : null}
         </span>
       </div>
+      {report.incomplete ? (
+        <p className="muted small" data-testid="report-incomplete">
+          So far: {report.incomplete}.
+        </p>
+      ) : null}
       <OverviewStats />
       <TimelineCanvas height={170} compact />
       <div className="split">
@@ -118,7 +123,7 @@ export function OverviewView() {
               Re-read every chunk
             </button>
           </div>
-          <ProblemList indices={idx.problemsBySeverity} label="Problems, most severe first" emptyText="No problems: every chunk is present, intact and on time." />
+          <ProblemList indices={idx.problemsBySeverity} label="Problems, most severe first" emptyText={report.incomplete ? 'No problems in the chunks read so far.' : 'No problems: every chunk is present, intact and on time.'} />
         </section>
         <ChunkDetail />
       </div>

@@ -80,6 +80,7 @@ export function useFilteredProblems(): number[] {
 export function ProblemsView() {
   const indices = useFilteredProblems();
   const total = useApp((s) => s.report?.problems.length ?? 0);
+  const incomplete = useApp((s) => s.report?.incomplete);
   return (
     <div className="problems-view">
       <ProblemFilters />
@@ -89,7 +90,7 @@ export function ProblemsView() {
           <p className="muted small" data-testid="problems-count">
             Showing {indices.length} of {total} problems
           </p>
-          <ProblemList indices={indices} label="Problems" emptyText={total ? 'No problem matches the filter.' : 'No problems: the drop is whole.'} />
+          <ProblemList indices={indices} label="Problems" emptyText={total ? 'No problem matches the filter.' : incomplete ? 'No problems in the chunks read so far.' : 'No problems: the drop is whole.'} />
         </section>
         <ChunkDetail />
       </div>

@@ -414,8 +414,9 @@ export function computeLayout(report: ScanReport, axis: Axis, problemsByChunk?: 
   const firstFrom = new Map<number, TimelineItem>();
   for (const it of items) if (!firstFrom.has(it.from)) firstFrom.set(it.from, it);
   // Requests follow each other on a time-range axis (bulk windows), so any empty stretch there is
-  // undelivered time: a gap, as on Info Mart's keys.
-  const gapAxis = axis === 'key' || reportAxis(report) === 'time-range';
+  // undelivered time: a gap, as on Info Mart's keys. Not while a scan is still recording
+  // chunks (report.incomplete): the stretch may be chunks not read yet.
+  const gapAxis = (axis === 'key' || reportAxis(report) === 'time-range') && !report.incomplete;
   for (const s of segments) {
     if (!s.isBreak) continue;
     const after = firstFrom.get(s.d1) ?? null;
@@ -756,7 +757,8 @@ export function ticks(layout: TimelineLayout, vp: Viewport): Tick[] {
 
 /** The label drawn over a break: the missing range, or the silence. */
 export function breakLabel(b: TimelineBreak, axis: Axis): string {
-  if (axis === 'key') return `missing ${b.from}..${b.to}`;
+  // A silence on the key axis: keys of chunks a running scan has not recorded yet.
+  if (axis === 'key') return b.kind === 'gap' ? `missing ${b.from}..${b.to}` : `${b.from}..${b.to} not read yet`;
   const secs = b.to - b.from;
   if (b.kind === 'gap' && secs % 86400 === 0 && b.from % 86400 === 0) {
     const days = secs / 86400;
