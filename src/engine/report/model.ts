@@ -51,6 +51,12 @@ export interface Verdict {
 
 /** The verdict, counted from the problems listed (not from the summary). */
 export function verdictOf(r: ScanReport): Verdict {
+  const v = wholeVerdictOf(r);
+  // A report made while a scan still records chunks says so in its one line.
+  return r.incomplete ? { ...v, line: `${v.line} — so far: ${r.incomplete}` } : v;
+}
+
+function wholeVerdictOf(r: ScanReport): Verdict {
   const bySeverity = { error: 0, warning: 0, info: 0 } as Record<Severity, number>;
   const byKind = new Map<string, { n: number; rank: number }>();
   for (const p of r.problems) {

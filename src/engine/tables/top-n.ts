@@ -97,15 +97,17 @@ export async function topNBound(
   // descending excludes the empty cells by itself, ascending must say so.
   if (kind === 'text') return { where: `${present} AND ${c} ${op} ${sqlString(v)}` };
   // A constant the planner folds, so each store's scan can use its zone maps.
+  const where = `${c} ${op} CAST(${sqlString(v)} AS ${type})`;
+  if (orderedText(type, v) === null) return { where };
   const desc = key.desc === true;
   const keeps: BranchTest = (b) => {
     if (b.nonEmpty[j] === 0) return false; // every key NULL: none is within the bound
     const end = orderedText(type, desc ? b.max[j] : b.min[j]);
-    if (end === null || orderedText(type, v) === null) return true; // not recorded or not comparable: keep
+    if (end === null) return true; // not recorded or not comparable: keep
     const d = compareText(type, end, v);
     return desc ? d >= 0 : d <= 0;
   };
-  return { where: `${c} ${op} CAST(${sqlString(v)} AS ${type})`, keeps };
+  return { where, keeps };
 }
 
 /**

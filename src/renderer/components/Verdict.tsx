@@ -23,8 +23,7 @@ export function Verdict({ large }: { large?: boolean }) {
       data-problems={v.problems}
     >
       <StatusIcon kind={kind} size={large ? 26 : 16} />
-      {/* "Whole" is for a drop checked whole; chunks so far without problems are not that yet. */}
-      <span className="verdict-text">{report.incomplete && v.problems === 0 ? 'No problems' : v.text}</span>
+      <span className="verdict-text">{v.text}</span>
       {rechecking ? (
         <span
           className="verdict-partial"

@@ -39,7 +39,8 @@ function count(n: number, one: string): string {
   return `${n} ${n === 1 ? one : `${one}s`}`;
 }
 
-export function verdictOf(problems: Problem[]): Verdict {
+/** `incomplete`: a scan is still recording chunks (ScanReport.incomplete): none yet is not "Whole". */
+export function verdictOf(problems: Problem[], incomplete = false): Verdict {
   let errors = 0;
   let warnings = 0;
   let infos = 0;
@@ -50,7 +51,7 @@ export function verdictOf(problems: Problem[]): Verdict {
   }
   const n = problems.length;
   let text: string;
-  if (n === 0) text = 'Whole';
+  if (n === 0) text = incomplete ? 'No problems' : 'Whole';
   else {
     text = `${count(n, 'problem')}: ${count(errors, 'error')}, ${count(warnings, 'warning')}`;
     if (infos) text += `, ${infos} info`;
@@ -124,7 +125,7 @@ export function indexReport(report: ScanReport): ReportIndex {
     worstByChunk,
     problemsBySeverity,
     kinds,
-    verdict: verdictOf(report.problems),
+    verdict: verdictOf(report.problems, !!report.incomplete),
     tableNames: [...tableSet].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })),
     rowsByChunk,
     gapRanges,
