@@ -257,9 +257,10 @@ async function scanWith(
   progress.chunksDone = progress.chunksReused;
   // Progress speaks the drop's bytes (what a person compares with the folder's size); the
   // work behind it (hashing and inflating: an archive is read about twice) is scaled to them.
-  const workTotal = todo.reduce((s, c) => s + adapter.workOf(c), 0);
+  const estimates = todo.map((c) => ({ c, name: c.name, work: adapter.workOf(c) }));
+  const workTotal = estimates.reduce((s, e) => s + e.work, 0);
   progress.bytesTotal = todo.reduce((s, c) => s + bytesOf(c), 0);
-  const meter = new WorkMeter(todo.map((c) => ({ name: c.name, work: adapter.workOf(c) })));
+  const meter = new WorkMeter(estimates);
   const showWork = (): void => {
     progress.bytesDone = Math.round(meter.fraction() * progress.bytesTotal);
   };
@@ -302,7 +303,7 @@ async function scanWith(
     // Largest first (by the adapter's work estimate): the workers take the chunks in this
     // order, so the last ones taken are small and no worker idles long while another
     // finishes a big one (a scan of a few big chunks ended with one core idle for most of one).
-    const byWork = todo.map((c) => ({ c, w: adapter.workOf(c) })).sort((a, b) => b.w - a.w).map((x) => x.c);
+    const byWork = [...estimates].sort((a, b) => b.work - a.work).map((x) => x.c);
     const inspecting = Promise.all(
       byWork.map(async (c) => {
         let result: ChunkInspection;

@@ -63,6 +63,8 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
   // does not keep the event from the others.
   const listeners = new Set<(e: EngineEvent) => void>();
   const jobs = new Map<string, Job>();
+  /** The scan running on a drop, if any (one at a time per drop). */
+  const jobOf = (drop: string): Job | undefined => [...jobs.values()].find((j) => j.drop === drop);
   const watches = new Map<string, NodeJS.Timeout>();
   const emit = (e: EngineEvent): void => {
     for (const l of [...listeners]) {
@@ -94,7 +96,8 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
 
   async function startScan(dropPath: string, opts: ScanOptions = {}): Promise<{ jobId: string }> {
     const drop = await resolveDrop(dropPath);
-    for (const j of jobs.values()) if (j.drop === drop) return { jobId: j.id };
+    const running = jobOf(drop);
+    if (running) return { jobId: running.id };
     const id = randomUUID();
     const controller = new AbortController();
     let last: ScanProgress | null = null;
@@ -156,7 +159,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       const drop = await resolveDrop(dropPath);
       // Asked for while a scan records chunks (the app refreshes on each batch): the chunks
       // so far, without the checks that need them all.
-      const p = [...jobs.values()].find((j) => j.drop === drop)?.progress();
+      const p = jobOf(drop)?.progress();
       const recording = p && p.phase === 'scanning' ? { recorded: p.chunksDone, total: p.chunksTotal } : undefined;
       return buildReport(catalog, drop, judged(drop, opts), undefined, recording);
     },
@@ -197,7 +200,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       // arrive. A scan of an unchanged drop only stats its files. An S3 prefix is listed each
       // time (requests are billed): once a minute is enough there.
       const timer = setInterval(() => {
-        if ([...jobs.values()].some((j) => j.drop === drop)) return;
+        if (jobOf(drop)) return;
         void startScan(drop).catch(() => undefined);
       }, options.watchIntervalMs ?? (isS3Url(drop) ? 60_000 : 5000));
       timer.unref();

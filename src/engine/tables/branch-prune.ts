@@ -1,6 +1,7 @@
 // The branches of a scope that can hold a row of a view. A range filter on a typed number
 // column (an id below X, an amount from Y) rules out every store whose recorded least or
-// greatest value lies beyond it, so the query names only the stores that can answer.
+// greatest value lies beyond it, so the query names only the stores that can answer; so
+// does a sort's first-page bound (boundTest, for top-n.ts).
 //
 // Why not leave it to DuckDB's zone maps: they skip the rows, but each branch of the UNION
 // ALL still costs a pipeline, and an ordered write pays for every one of them. A 1M-row
@@ -12,6 +13,7 @@
 // compares text, and nothing is pruned. Empty cells (NULL in a typed store) never pass a comparison.
 import type { FilterSpec, ViewSpec } from '../../shared/table-api';
 import type { ScopeSql, ViewContext } from './analysis';
+import type { StoreType } from './store';
 
 type Branch = ScopeSql['branches'][number];
 
@@ -55,7 +57,7 @@ export function numericOperand(ctx: ViewContext, c: string, v: string): number |
 }
 
 /** For a numeric range filter on a typed number column: whether a branch can pass it; else null. */
-function rangeTest(ctx: ViewContext, f: FilterSpec): ((b: Branch) => boolean) | null {
+function rangeTest(ctx: ViewContext, f: FilterSpec): BranchTest | null {
   if (f.op !== 'gt' && f.op !== 'gte' && f.op !== 'lt' && f.op !== 'lte') return null;
   if (!f.column || f.column === '__chunk') return null;
   const j = ctx.names.indexOf(f.column);
@@ -88,4 +90,39 @@ function exactNumber(text: string | null): number | null {
   if (!Number.isFinite(x)) return null;
   if (/^-?\d+$/.test(text) && !Number.isSafeInteger(x)) return null;
   return x;
+}
+
+/**
+ * For a sort's first-page bound `key <= v` (`>= v` descending) on typed column j: whether a
+ * branch can hold a key within it, from its recorded least (greatest) key; null when `v`'s
+ * text does not order exactly (then nothing is ruled out).
+ */
+export function boundTest(j: number, type: StoreType, desc: boolean, v: string): BranchTest | null {
+  if (orderedText(type, v) === null) return null;
+  return (b) => {
+    if (b.nonEmpty[j] === 0) return false; // every key NULL: none is within the bound
+    const end = orderedText(type, desc ? b.max[j] : b.min[j]);
+    if (end === null) return true; // not recorded or not comparable: keep
+    const d = compareText(type, end, v);
+    return desc ? d >= 0 : d <= 0;
+  };
+}
+
+/** Orders two values of a typed column by their text (CAST AS VARCHAR). */
+export function compareText(type: StoreType, a: string, b: string): number {
+  if (type === 'BIGINT') return BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0;
+  if (type === 'DOUBLE') return Number(a) - Number(b);
+  return a < b ? -1 : a > b ? 1 : 0; // TIMESTAMP text: fixed-width fields, most significant first
+}
+
+/**
+ * A typed value's text where compareText orders it exactly, else null: a BIGINT's digits,
+ * a finite DOUBLE (DuckDB prints its shortest round trip), a TIMESTAMP of a four-digit year
+ * (a BC or five-digit year's text does not order as its time).
+ */
+function orderedText(type: StoreType, t: string | null): string | null {
+  if (t === null) return null;
+  if (type === 'BIGINT') return /^-?\d+$/.test(t) ? t : null;
+  if (type === 'DOUBLE') return Number.isFinite(Number(t)) && t.trim() !== '' ? t : null;
+  return /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(t) ? t : null;
 }

@@ -35,7 +35,7 @@ import {
   type ViewContext,
 } from './analysis';
 import { queryPositions, queryRows, sqlString } from './duck';
-import { pruneStats, viewBranches, type BranchTest } from './branch-prune';
+import { boundTest, compareText, pruneStats, viewBranches, type BranchTest } from './branch-prune';
 import type { StoreType } from './store';
 
 /** How many first pages were bounded in this process (tests, diagnostics). */
@@ -98,35 +98,7 @@ export async function topNBound(
   if (kind === 'text') return { where: `${present} AND ${c} ${op} ${sqlString(v)}` };
   // A constant the planner folds, so each store's scan can use its zone maps.
   const where = `${c} ${op} CAST(${sqlString(v)} AS ${type})`;
-  if (orderedText(type, v) === null) return { where };
-  const desc = key.desc === true;
-  const keeps: BranchTest = (b) => {
-    if (b.nonEmpty[j] === 0) return false; // every key NULL: none is within the bound
-    const end = orderedText(type, desc ? b.max[j] : b.min[j]);
-    if (end === null) return true; // not recorded or not comparable: keep
-    const d = compareText(type, end, v);
-    return desc ? d >= 0 : d <= 0;
-  };
-  return { where, keeps };
-}
-
-/**
- * A typed value's text where compareText orders it exactly, else null: a BIGINT's digits,
- * a finite DOUBLE (DuckDB prints its shortest round trip), a TIMESTAMP of a four-digit year
- * (a BC or five-digit year's text does not order as its time).
- */
-function orderedText(type: StoreType, t: string | null): string | null {
-  if (t === null) return null;
-  if (type === 'BIGINT') return /^-?\d+$/.test(t) ? t : null;
-  if (type === 'DOUBLE') return Number.isFinite(Number(t)) && t.trim() !== '' ? t : null;
-  return /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(t) ? t : null;
-}
-
-/** Orders two values of a typed column by their text (CAST AS VARCHAR). */
-function compareText(type: StoreType, a: string, b: string): number {
-  if (type === 'BIGINT') return BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0;
-  if (type === 'DOUBLE') return Number(a) - Number(b);
-  return a < b ? -1 : a > b ? 1 : 0; // TIMESTAMP text: fixed-width fields, most significant first
+  return { where, keeps: boundTest(j, type, key.desc === true, v) ?? undefined };
 }
 
 /**
