@@ -551,5 +551,8 @@ describe('renderReport and reportFileName', () => {
     for (const f of ['json', 'md', 'csv', 'html'] as const)
       expect(renderReport(empty, f).content.length).toBeGreaterThan(0);
     expect(verdictOf(empty).line).toBe('EMPTY: no chunks found');
+    // Exported from the app before a running scan has recorded a chunk: found, not recorded.
+    const early: ScanReport = { ...empty, incomplete: 'a scan is still reading the drop: 0 of 3000 chunks recorded' };
+    expect(verdictOf(early).line).toBe('EMPTY: no chunks recorded yet — so far: a scan is still reading the drop: 0 of 3000 chunks recorded');
   });
 });

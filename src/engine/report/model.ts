@@ -79,7 +79,8 @@ function wholeVerdictOf(r: ScanReport): Verdict {
   }
   if (r.chunks.length === 0) {
     const extra = r.problems.length ? `; ${kinds.join(', ')} (${counts.join(', ')})` : '';
-    return { status: 'EMPTY', worst, line: `EMPTY: no chunks found${extra}` };
+    // Mid-scan (incomplete) the chunks are found, none recorded yet.
+    return { status: 'EMPTY', worst, line: `EMPTY: ${r.incomplete ? 'no chunks recorded yet' : 'no chunks found'}${extra}` };
   }
   if (bySeverity.warning > 0) {
     return {
