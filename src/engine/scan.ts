@@ -248,7 +248,7 @@ async function scanWith(
   req.catalog.saveEntryProblems(dropRow.id, entries);
   const known = req.catalog.fingerprints(dropRow.id);
   const todo: ChunkCandidate[] = chunks.filter((c) => req.verify || known.get(c.name) !== c.fingerprint);
-  const removed = req.catalog.removeChunksExcept(dropRow.id, new Set(chunks.map((c) => c.name)));
+  const removed = req.catalog.removeChunksExcept(dropRow.id, new Set(chunks.map((c) => c.name)), known.keys());
   clock.mark('compare');
 
   progress.phase = 'scanning';

@@ -44,6 +44,11 @@ describe('catalog migration', () => {
           expect(t.parts[0].rows).toBe(t.rows);
         }
       }
+      // A re-scan's fingerprint question is answered from an index (migration 9), not by
+      // reading every chunk's row with its record.
+      const plan = catalog.db.prepare('EXPLAIN QUERY PLAN SELECT name, fingerprint FROM chunks WHERE drop_id = ?').all(row.id) as Array<{ detail: string }>;
+      expect(plan.map((p) => p.detail).join('; ')).toMatch(/USING COVERING INDEX chunks_fingerprints/);
+      expect(catalog.fingerprints(row.id)).toEqual(new Map(chunks.map((c) => [c.name, c.fingerprint])));
       const now = buildReport(catalog, old.drop, cadenceOf({ asOf: Date.parse(old.options.asOf) / 1000 }));
       const contract = (r: ScanReport) => ({
         format: r.format,

@@ -132,6 +132,10 @@ export const MIGRATIONS: Migration[] = [
     `);
     backfillSummaries(db, (format) => adapterFor(format)?.axis ?? null);
   },
+  // 9: a re-scan's first question (which chunks, with which fingerprints) answered from an
+  // index: the chunks' rows hold their records, so scanning them for two short columns read
+  // every row's page (24 MB for 3000 chunks, ~10 ms); the index is ~0.3 MB.
+  'CREATE INDEX chunks_fingerprints ON chunks(drop_id, name, fingerprint);',
 ];
 
 function backfillInfoMartParts(db: Database.Database): void {

@@ -5,10 +5,10 @@
 import type { FileEntry } from '../fs/walk';
 
 /** The files `claims` takes, counted until the count cannot exceed `beat` any more (then some number up to `beat`). */
-export function countClaims(files: readonly FileEntry[], claims: (f: FileEntry) => boolean, beat = 0): number {
+export function countClaims(files: readonly FileEntry[], claims: (f: FileEntry, i: number) => boolean, beat = 0): number {
   let n = 0;
   for (let i = 0; i < files.length; i++) {
-    if (claims(files[i])) n++;
+    if (claims(files[i], i)) n++;
     else if (n + files.length - i - 1 <= beat) return n;
   }
   return n;

@@ -66,20 +66,22 @@ export function reportJson(
   const reuse = checked && checked.judgement === judgement ? checked : undefined;
   const loaded = reuse ? null : catalog.loadSummaries(row.id, family.axis);
   const summaries = reuse?.summaries ?? loaded!.map((l) => l.summary);
-  if (!opts.compact && summaries.length <= PRETTY_MAX_CHUNKS) {
-    const report = buildReport(catalog, drop, judgement, checked);
-    return { summary: report.summary, pieces: jsonPieces(report) };
-  }
+  const pretty = !opts.compact && summaries.length <= PRETTY_MAX_CHUNKS;
   const byChunk = reuse?.loaded ?? new Map(loaded!.map((l) => [l.summary, l]));
   const ordered = reuse?.ordered ?? continuityOrder(summaries, family.axis);
   const text = chunkText(catalog, ordered.map((k) => byChunk.get(k.chunk)!));
   if (!text) {
     // A stored entry went missing since the summaries were loaded: the document from the records.
     const report = buildReport(catalog, drop, judgement);
-    return { summary: report.summary, pieces: [`${JSON.stringify(report)}\n`] };
+    return { summary: report.summary, pieces: pretty ? jsonPieces(report) : [`${JSON.stringify(report)}\n`] };
   }
   const report = reportFrame(catalog, row, family, summaries, ordered, judgement, reuse?.problems);
-  return { summary: report.summary, pieces: jsonBytes(report, text) };
+  if (!pretty) return { summary: report.summary, pieces: jsonBytes(report, text) };
+  // A small report is pretty-printed, so its entries are objects again: parsed from their
+  // stored text (each is JSON.stringify of reportChunk: the same document as buildReport's),
+  // not made from records decoded whole (most of a 100-request drop's unchanged re-scan).
+  report.chunks = JSON.parse(`[${Buffer.concat(text).toString('utf8')}]`) as ScanReport['chunks'];
+  return { summary: report.summary, pieces: jsonPieces(report) };
 }
 
 const COMMA = Buffer.from(',');
