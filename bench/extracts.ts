@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const CLI = path.join(root, 'out/cli/drop-inspector.mjs');
+// The installed command (bench/lib.ts CLI).
+const CLI = path.join(root, 'bin/drop-inspector');
 const MB = Number(process.env.BENCH_EXTRACT_MB ?? 1000);
 const RUNS = 8;
 const dataDir = path.join(root, 'bench/.data');
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
   const lines = Number(shell.stdout.trim());
   const catalog = path.join(work, 'catalog.sqlite');
   const asOf = new Date((START + (RUNS - 1) * CADENCE + 600) * 1000).toISOString();
-  const scan = timed([process.execPath, CLI, 'scan', drop, '--json', '--catalog', catalog, '--exit-zero', '--as-of', asOf]);
+  const scan = timed([CLI, 'scan', drop, '--json', '--catalog', catalog, '--exit-zero', '--as-of', asOf]);
   if (scan.status !== 0) throw new Error(`drop-inspector failed (${scan.status}): ${scan.stderr.slice(-2000)}`);
   const report = JSON.parse(scan.stdout) as { problems: Array<{ kind: string; severity: string }>; summary: { rows: number } };
   const bad = report.problems.filter((p) => p.severity !== 'info');

@@ -56,7 +56,7 @@ async function measure(chunks: number, csvMB: number, goals: 'big' | 'many'): Pr
 
   // Bare process start, for reading the re-scan figures with and without it.
   const nodeStart = Math.min(...[0, 1, 2].map(() => seconds(() => execFileSync(process.execPath, ['-e', '0']))));
-  const cliStart = Math.min(...[0, 1, 2].map(() => seconds(() => execFileSync(process.execPath, [CLI, '--version']))));
+  const cliStart = Math.min(...[0, 1, 2].map(() => seconds(() => execFileSync(CLI, ['--version']))));
   const catalog = path.join(work, 'catalog.sqlite');
   const cold = cli(['scan', drop, '--json', '--catalog', catalog]);
   const warm = cli(['scan', drop, '--json', '--catalog', catalog]);

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Entry point of `npx drop-inspector`: runs the bundled CLI, building it first when the
-// checkout has not been built yet (esbuild takes well under a second).
+// The CLI's entry point where bin/drop-inspector (the installed command, a POSIX shell
+// script) cannot run, e.g. `node bin/drop-inspector.mjs …` on Windows: runs the bundled CLI,
+// building it first when the checkout has not been built yet (esbuild takes well under a
+// second).
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';

@@ -320,6 +320,14 @@ if (process.env.DROP_INSPECTOR_STATS) {
   });
 }
 
+// bin/drop-inspector starts a command that reads only local files without NODE_EXTRA_CA_CERTS
+// (Node 20 parses them at every start; see there) and hands the value over: what this
+// process starts gets it back, as it would have without the launcher.
+if (process.env.DROP_INSPECTOR_EXTRA_CA_CERTS !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS ??= process.env.DROP_INSPECTOR_EXTRA_CA_CERTS;
+  delete process.env.DROP_INSPECTOR_EXTRA_CA_CERTS;
+}
+
 quietWhenStdoutCloses();
 main(process.argv.slice(2)).then(
   (code) => {
