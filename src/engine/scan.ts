@@ -10,15 +10,14 @@ import { dropProblems } from './checks/index';
 import { continuityOrder, type Keyed } from './checks/order';
 import type { Judgement } from './checks/time';
 import { resolveCoverage } from './coverage';
-import { ADAPTERS, recogniseDrop } from './formats/registry';
+import { discoverIn, listDrop, listingRecord, listingText, unchangedFamily } from './drop-listing';
 import { PhaseClock } from './phase-clock';
 import { WorkMeter } from './work-meter';
 import { emptyInspection, readOptionsTag, revisionTag, type ChunkCandidate, type ChunkInspection, type DropAdapter, type ReadOptions } from './formats/types';
-import { walkDrop, type WalkResult } from './fs/walk';
 import { DEFAULT_MAX_MEMBER_BYTES } from './parts/limits';
 import { refuseInsideDrop } from './fs/write-guard';
 import { isS3Url, parseS3Url, s3UrlOf } from './storage/location';
-import { fileEntriesOf, openStore } from './storage/open';
+import { openStore } from './storage/open';
 import { S3Store } from './storage/s3-store';
 import type { DropStore, StoreStats } from './storage/types';
 import { EngineError, type ChunkSummary } from './model';
@@ -124,45 +123,7 @@ export async function resolveDrop(dropPath: string, opts: { probe?: boolean } = 
   }
 }
 
-/** The drop's family and its chunks as they are on disk now (a walk; nothing is read). */
-export async function discoverDrop(
-  drop: string,
-  signal?: AbortSignal,
-  opts: { followLinks?: boolean; io?: StoreStats; store?: DropStore; clock?: PhaseClock } = {},
-): Promise<{ adapter: DropAdapter; chunks: ChunkCandidate[]; walk: WalkResult }> {
-  let walk: WalkResult;
-  if (isS3Url(drop)) {
-    // A bucket prefix is listed, not walked: no links, special files or unreadable folders.
-    const store = opts.store ?? openStore(drop);
-    try {
-      const listed = await store.list({ signal });
-      if (!listed.files.length) throw new EngineError('not-found', `no such prefix: ${store.location} holds no objects`);
-      walk = { files: fileEntriesOf(store, listed.files), unreadable: [], outsideLinks: [], special: [] };
-    } finally {
-      if (!opts.store) store.close();
-      if (opts.io && !opts.store) {
-        opts.io.requests += store.stats.requests;
-        opts.io.bytesRead += store.stats.bytesRead;
-      }
-    }
-  } else walk = await walkDrop(drop, { signal, followLinks: opts.followLinks });
-  opts.clock?.mark('walk');
-  const { files, unreadable } = walk;
-  const root = unreadable.find((u) => u.rel === '.');
-  if (root) throw new EngineError('unreadable', `${drop} cannot be listed: ${root.error}`);
-  const adapter = recogniseDrop(files);
-  if (!adapter) {
-    throw new EngineError(
-      'unknown-format',
-      `${drop} holds no drop this version recognises (${files.length} file${files.length === 1 ? '' : 's'}; looked for ${ADAPTERS.map((a) => a.label).join(', ')})` +
-        (unreadable.length ? `; ${unreadable.length} entr${unreadable.length === 1 ? 'y' : 'ies'} could not be read: ${unreadable.slice(0, 3).map((u) => `${u.rel} (${u.error})`).join(', ')}` : ''),
-    );
-  }
-  opts.clock?.mark('recognise');
-  const { chunks } = adapter.discover(files);
-  opts.clock?.mark('discover');
-  return { adapter, chunks, walk };
-}
+export { discoverDrop } from './drop-listing';
 
 /**
  * At most this many chunks, of at most this much work (adapter.workOf: about the bytes read
@@ -239,21 +200,36 @@ async function scanWith(
   };
   emit();
 
-  const { adapter, chunks, walk } = await discoverDrop(drop, req.signal, { followLinks: req.followLinks, io, store: shared, clock });
+  const walk = await listDrop(drop, req.signal, { followLinks: req.followLinks, io, store: shared, clock });
   // Other reading options read other results: chunks read with others are read again.
-  const tag = readOptionsTag(req.read) + revisionTag(adapter);
-  if (tag) for (const c of chunks) c.fingerprint += tag;
+  const tagOf = (a: DropAdapter): string => readOptionsTag(req.read) + revisionTag(a);
+  const files = listingText(walk.files);
+  const before = req.catalog.drop(drop);
+  const known = before ? req.catalog.fingerprints(before.id) : new Map<string, string>();
+  // The same files as at the last complete scan, read the same way: the same family and
+  // chunks, none to read (unless --verify), none removed.
+  const same = before && !req.verify ? unchangedFamily(req.catalog, before.id, files, known, tagOf) : null;
+  let adapter: DropAdapter;
+  let chunks: ChunkCandidate[] | null = null;
+  if (same) adapter = same;
+  else {
+    ({ adapter, chunks } = discoverIn(drop, walk, clock));
+    const tag = tagOf(adapter);
+    if (tag) for (const c of chunks) c.fingerprint += tag;
+    // Forgotten before the chunks change: a scan that stops part-way leaves none to trust.
+    if (before) req.catalog.saveDropListing(before.id, null);
+  }
   const dropRow = req.catalog.ensureDrop(drop, adapter.format);
   const entries = entryProblems(walk);
   req.catalog.saveEntryProblems(dropRow.id, entries);
-  const known = req.catalog.fingerprints(dropRow.id);
-  const todo: ChunkCandidate[] = chunks.filter((c) => req.verify || known.get(c.name) !== c.fingerprint);
-  const removed = req.catalog.removeChunksExcept(dropRow.id, new Set(chunks.map((c) => c.name)), known.keys());
+  const todo: ChunkCandidate[] = chunks ? chunks.filter((c) => req.verify || known.get(c.name) !== c.fingerprint) : [];
+  const removed = chunks ? req.catalog.removeChunksExcept(dropRow.id, new Set(chunks.map((c) => c.name)), known.keys()) : 0;
+  const found = chunks ? chunks.length : known.size;
   clock.mark('compare');
 
   progress.phase = 'scanning';
-  progress.chunksTotal = chunks.length;
-  progress.chunksReused = chunks.length - todo.length;
+  progress.chunksTotal = found;
+  progress.chunksReused = found - todo.length;
   progress.chunksDone = progress.chunksReused;
   // Progress speaks the drop's bytes (what a person compares with the folder's size); the
   // work behind it (hashing and inflating: an archive is read about twice) is scaled to them.
@@ -375,7 +351,8 @@ async function scanWith(
   const ordered = continuityOrder(summaries, adapter.axis);
   const problems = dropProblems(summaries, adapter, req.cadence, entries, ordered);
   // The drop's error and warning counts (recent drops) include each chunk's own problems.
-  req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, summaries.flatMap((c) => c.problems));
+  const listing = chunks ? listingRecord(adapter.format, tagOf(adapter), files, chunks) : undefined;
+  req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, summaries.flatMap((c) => c.problems), listing);
   clock.mark('check');
   progress.phase = 'done';
   emit();
@@ -383,9 +360,9 @@ async function scanWith(
     drop,
     dropId: dropRow.id,
     format: adapter.format,
-    chunks: chunks.length,
+    chunks: found,
     inspected: todo.length,
-    reused: chunks.length - todo.length,
+    reused: found - todo.length,
     removed,
     io: { ...io },
     checked: { summaries, loaded: new Map(loaded.map((l) => [l.summary, l])), ordered, judgement: req.cadence, problems },

@@ -305,7 +305,14 @@ export class Catalog {
   }
 
   /** Records the cross-chunk problems of a finished scan; counts include `chunkProblems`. */
-  finishScan(dropId: number, at: string, complete: boolean, problems: Problem[], chunkProblems: Problem[] = []): void {
+  finishScan(
+    dropId: number,
+    at: string,
+    complete: boolean,
+    problems: Problem[],
+    chunkProblems: Problem[] = [],
+    listing?: { format: string; key: string; files: string; chunks: string },
+  ): void {
     const all = [...problems, ...chunkProblems];
     const errors = all.filter((p) => p.severity === 'error').length;
     const warnings = all.filter((p) => p.severity === 'warning').length;
@@ -323,7 +330,25 @@ export class Catalog {
       problems.forEach((p, i) =>
         ins.run(dropId, i, p.kind, p.severity, p.chunk, p.previous ?? null, p.table, p.message, p.detail ? json(p.detail) : null),
       );
+      // With the scan's end: a kill before it leaves no listing, and the next scan reads all.
+      if (complete && listing) this.saveDropListing(dropId, listing);
     })();
+  }
+
+  /** The listing the drop's last complete scan left (drop-listing.ts), if any. */
+  dropListing(dropId: number): { format: string; key: string; files: string; chunks: string } | undefined {
+    return this.db.prepare('SELECT format, key, files, chunks FROM drop_listings WHERE drop_id = ?').get(dropId) as
+      | { format: string; key: string; files: string; chunks: string }
+      | undefined;
+  }
+
+  /** Keeps a complete scan's listing, or forgets it (null) before a scan changes the drop's chunks. */
+  saveDropListing(dropId: number, listing: { format: string; key: string; files: string; chunks: string } | null): void {
+    if (!listing) this.db.prepare('DELETE FROM drop_listings WHERE drop_id = ?').run(dropId);
+    else
+      this.db
+        .prepare('INSERT INTO drop_listings (drop_id, format, key, files, chunks) VALUES (?, ?, ?, ?, ?) ON CONFLICT(drop_id) DO UPDATE SET format = excluded.format, key = excluded.key, files = excluded.files, chunks = excluded.chunks')
+        .run(dropId, listing.format, listing.key, listing.files, listing.chunks);
   }
 
   /** Replaces the problems the last walk found about the drop's entries (entryProblems). */
