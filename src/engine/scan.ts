@@ -10,7 +10,7 @@ import { dropProblems } from './checks/index';
 import { continuityOrder, type Keyed } from './checks/order';
 import type { Judgement } from './checks/time';
 import { resolveCoverage } from './coverage';
-import { discoverIn, listDrop, listingRecord, listingText, unchangedFamily } from './drop-listing';
+import { discoverIn, listDrop, listingRecord, listingDigest, unchangedFamily } from './drop-listing';
 import { PhaseClock } from './phase-clock';
 import { WorkMeter } from './work-meter';
 import { emptyInspection, readOptionsTag, revisionTag, type ChunkCandidate, type ChunkInspection, type DropAdapter, type ReadOptions } from './formats/types';
@@ -58,7 +58,7 @@ export interface ScanOutcome {
    * and reportJson's `checked`): a 3000-chunk drop is not loaded and checked twice.
    */
   checked?: ScanChecked;
-  /** Wall milliseconds by phase (resolve, walk, recognise, discover, compare, inspect, load, check). */
+  /** Wall milliseconds by phase (resolve, walk, listing, recognise, discover, compare, inspect, load, check). */
   timings: Record<string, number>;
   /** Worker threads the chunks were read in (0: none, or read on the scan's own thread). */
   threads: number;
@@ -203,17 +203,18 @@ async function scanWith(
   const walk = await listDrop(drop, req.signal, { followLinks: req.followLinks, io, store: shared, clock });
   // Other reading options read other results: chunks read with others are read again.
   const tagOf = (a: DropAdapter): string => readOptionsTag(req.read) + revisionTag(a);
-  const files = listingText(walk.files);
+  const files = listingDigest(walk.files);
   const before = req.catalog.drop(drop);
   const known = before ? req.catalog.fingerprints(before.id) : new Map<string, string>();
   // The same files as at the last complete scan, read the same way: the same family and
   // chunks, none to read (unless --verify), none removed.
   const same = before && !req.verify ? unchangedFamily(req.catalog, before.id, files, known, tagOf) : null;
+  clock.mark('listing');
   let adapter: DropAdapter;
   let chunks: ChunkCandidate[] | null = null;
   if (same) adapter = same;
   else {
-    ({ adapter, chunks } = discoverIn(drop, walk, clock));
+    ({ adapter, chunks } = discoverIn(drop, walk, clock, before?.format));
     const tag = tagOf(adapter);
     if (tag) for (const c of chunks) c.fingerprint += tag;
     // Forgotten before the chunks change: a scan that stops part-way leaves none to trust.

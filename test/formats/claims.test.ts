@@ -31,6 +31,25 @@ describe('countClaims', () => {
 });
 
 describe('recogniseDrop', () => {
+  it('gives the same family with any hint (the family last recognised, asked first), ties included', () => {
+    const gim = (i: number) => {
+      const stem = `export_${1000 + i}_2016_07_12_00_08_14`;
+      return [`${stem}/${stem}.zip`, `${stem}/${stem}.zip.sha1`, `${stem}/${stem}.extracted.xml`];
+    };
+    const daily = (i: number) => [`analytics-export/2025-01-${String((i % 28) + 1).padStart(2, '0')}/T${i}.parquet`];
+    const extract = (i: number) => [`accounts_delta_202511${String((i % 28) + 1).padStart(2, '0')}T0200.csv.gz`, `accounts_delta_202511${String((i % 28) + 1).padStart(2, '0')}T0200.count`];
+    const stray = (i: number) => [`notes-${i}.txt`];
+    const makers = [gim, daily, extract, stray];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(3), fc.nat(40)), { maxLength: 30 }), (picks) => {
+        const files = [...new Set(picks.flatMap(([k, i]) => makers[k](i)))].sort().map(entry);
+        const plain = recogniseDrop(files)?.format ?? null;
+        for (const hint of ['gim', 'daily', 'extracts', 'bulk', 'unknown', null]) expect(recogniseDrop(files, hint)?.format ?? null).toBe(plain);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('an Info Mart drop with a stray file is still Info Mart', () => {
     const files = [entry('.bench-complete')];
     for (let i = 0; i < 50; i++) {

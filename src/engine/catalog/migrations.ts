@@ -136,8 +136,9 @@ export const MIGRATIONS: Migration[] = [
   // index: the chunks' rows hold their records, so scanning them for two short columns read
   // every row's page (24 MB for 3000 chunks, ~10 ms); the index is ~0.3 MB.
   'CREATE INDEX chunks_fingerprints ON chunks(drop_id, name, fingerprint);',
-  // 10: the listing of a drop's last complete scan (drop-listing.ts): a re-scan finding the
-  // same files skips recognising and grouping them again.
+  // 10: the listing of a drop's last complete scan (drop-listing.ts: digests of its files and
+  // of its chunks' fingerprints): a re-scan finding the same files skips recognising and
+  // grouping them again.
   `
   CREATE TABLE drop_listings (
     drop_id INTEGER PRIMARY KEY REFERENCES drops(id) ON DELETE CASCADE,

@@ -3,6 +3,7 @@
 // member; once a drop is one, every other .zip in it is claimed too, so a truncated or
 // unreadable request is reported by the inspector instead of being ignored.
 import { baseOfRel, dirOfRel } from '../../fs/names';
+import { countClaims } from '../claims';
 import type { FileEntry } from '../../fs/walk';
 import { fingerprintOf, type ChunkCandidate, type DropAdapter } from '../types';
 import type { Extent } from '../../../shared/family';
@@ -67,7 +68,10 @@ export const bulkAdapter: DropAdapter = {
   cadence: 'infer',
   keyOf: bulkKeyOf,
 
-  recognise(files) {
+  recognise(files, beat = 0) {
+    // It claims ZIPs only: where the drop's ZIPs cannot outscore the best family so far, none
+    // is looked into (the siblings' index below was 6 ms of a 3000-chunk Info Mart re-scan).
+    if (beat > 0 && countClaims(files, isZip, beat) <= beat) return 0;
     // One request ZIP makes the drop a bulk drop (and every candidate ZIP its chunk): peek
     // until the first one, not every archive (a re-scan of 100 requests spent 24 ms here).
     const zips = candidates(files);
