@@ -114,7 +114,7 @@ function digest(text: string): string {
 export function unchangedFamily(
   catalog: Catalog,
   dropId: number,
-  files: string,
+  filesDigest: string,
   known: Map<string, string>,
   tagOf: (adapter: DropAdapter) => string,
 ): DropAdapter | null {
@@ -122,11 +122,11 @@ export function unchangedFamily(
   if (!last) return null;
   const adapter = adapterFor(last.format);
   if (!adapter || last.key !== listingKey(last.format, tagOf(adapter))) return null;
-  if (last.files !== files || last.chunks !== chunksDigest(known)) return null;
+  if (last.files !== filesDigest || last.chunks !== chunksDigest(known)) return null;
   return adapter;
 }
 
 /** What a complete scan leaves for the next one to compare with (unchangedFamily). */
-export function listingRecord(format: string, tag: string, files: string, chunks: readonly ChunkCandidate[]): { format: string; key: string; files: string; chunks: string } {
-  return { format, key: listingKey(format, tag), files, chunks: chunksDigest(chunks.map((c) => [c.name, c.fingerprint] as const)) };
+export function listingRecord(format: string, tag: string, filesDigest: string, chunks: readonly ChunkCandidate[]): { format: string; key: string; files: string; chunks: string } {
+  return { format, key: listingKey(format, tag), files: filesDigest, chunks: chunksDigest(chunks.map((c) => [c.name, c.fingerprint] as const)) };
 }

@@ -123,8 +123,6 @@ export async function resolveDrop(dropPath: string, opts: { probe?: boolean } = 
   }
 }
 
-export { discoverDrop } from './drop-listing';
-
 /**
  * At most this many chunks, of at most this much work (adapter.workOf: about the bytes read
  * and inflated) in all, are inspected on the coordinating thread instead of in workers.
@@ -203,12 +201,12 @@ async function scanWith(
   const walk = await listDrop(drop, req.signal, { followLinks: req.followLinks, io, store: shared, clock });
   // Other reading options read other results: chunks read with others are read again.
   const tagOf = (a: DropAdapter): string => readOptionsTag(req.read) + revisionTag(a);
-  const files = listingDigest(walk.files);
+  const filesDigest = listingDigest(walk.files);
   const before = req.catalog.drop(drop);
   const known = before ? req.catalog.fingerprints(before.id) : new Map<string, string>();
   // The same files as at the last complete scan, read the same way: the same family and
   // chunks, none to read (unless --verify), none removed.
-  const same = before && !req.verify ? unchangedFamily(req.catalog, before.id, files, known, tagOf) : null;
+  const same = before && !req.verify ? unchangedFamily(req.catalog, before.id, filesDigest, known, tagOf) : null;
   clock.mark('listing');
   let adapter: DropAdapter;
   let chunks: ChunkCandidate[] | null = null;
@@ -352,7 +350,7 @@ async function scanWith(
   const ordered = continuityOrder(summaries, adapter.axis);
   const problems = dropProblems(summaries, adapter, req.cadence, entries, ordered);
   // The drop's error and warning counts (recent drops) include each chunk's own problems.
-  const listing = chunks ? listingRecord(adapter.format, tagOf(adapter), files, chunks) : undefined;
+  const listing = chunks ? listingRecord(adapter.format, tagOf(adapter), filesDigest, chunks) : undefined;
   req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, summaries.flatMap((c) => c.problems), listing);
   clock.mark('check');
   progress.phase = 'done';

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeGimDrop } from '../fixtures/gim-drop';
-import { discoverDrop } from '../../src/engine/scan';
+import { discoverDrop } from '../../src/engine/drop-listing';
 import { InlinePool } from '../../src/engine/workers/inline-pool';
 import { ScanPool } from '../../src/engine/workers/pool';
 import { removeDir, tempDir } from './harness';
