@@ -75,3 +75,28 @@ describe('smaller cases', () => {
     expect(report.problems.filter((p) => !/empty-extract|archive-missing|schema-change/.test(p.kind)).map((p) => p.message)).toEqual([]);
   });
 });
+
+describe('confirmation files of encrypted runs', () => {
+  it('a PGP run confirmed under any spelling is held against its count, in every style the runs rotate through', async () => {
+    const { writeExtractDrop } = await import('../fixtures/extract-drop');
+    // The fixture rotates each run's format and confirmation spelling by its index; one of
+    // them confirms x.psv.gz.pgp as x.psv.gz.ctl (the file before it was encrypted), which
+    // was reported as having no confirmation file.
+    const tried: string[] = [];
+    for (let at = 1; at <= 8; at++) {
+      const dir = tempDir('di-ext-pgp-ctl-');
+      dirs.push(dir);
+      const m = await writeExtractDrop(dir, { seed: 60 + at, runs: 10, defects: { [at]: ['pgp'] } });
+      const run = m.runs.find((r) => r.defects.includes('pgp'))!;
+      if (!run.main.file.endsWith('.pgp')) continue; // a zipped run is not encrypted by the fixture
+      tried.push(run.main.file);
+      const { report, catalog } = await scan(m.root, { asOf: m.asOf });
+      catalog.close();
+      const mine = report.problems.filter((p) => p.chunk === run.name);
+      expect(mine.map((p) => p.kind), `${run.main.file}`).toEqual(['encrypted']);
+      const t = report.chunks.find((c) => c.name === run.name)!.tables.find((x) => x.name === m.job)!;
+      expect(t.declaredRows, `${run.main.file}`).toBe(run.main.rows.length);
+    }
+    expect(tried.length).toBeGreaterThanOrEqual(6);
+  });
+});

@@ -247,10 +247,19 @@ export async function inspectExtractRun(chunk: ChunkCandidate, ctx: InspectConte
   return out;
 }
 
-/** Names a confirmation file may use for a data file: its name, its name without codecs, its stem. */
+/**
+ * Names a confirmation file may use for a data file: its name, its name with its codec and
+ * container extensions stripped from the end one at a time (x.psv.gz.pgp, x.psv.gz, x.psv:
+ * a vendor may confirm the file as it was before encrypting it), and its stem.
+ */
 function namesOf(base: string, cls: DataFile): string[] {
-  const stem = cls.plainName.replace(/\.[^.]+$/, '');
-  return [base, cls.plainName, stem].map((x) => x.toLowerCase());
+  const names = [base];
+  for (let n = base; n.length > cls.plainName.length && n.includes('.'); ) {
+    n = n.slice(0, n.lastIndexOf('.'));
+    if (n.length >= cls.plainName.length) names.push(n);
+  }
+  names.push(cls.plainName, cls.plainName.replace(/\.[^.]+$/, ''));
+  return [...new Set(names.map((x) => x.toLowerCase()))];
 }
 
 function attachDeclared(
