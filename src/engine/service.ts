@@ -36,6 +36,8 @@ export interface EngineServiceOptions {
   tableCacheDir?: string;
   /** Folders the folder browser may show besides the home folder and known drops' folders. */
   browseRoots?: string[];
+  /** How a scan batches finished chunks into transactions (default scan.ts SAVE_BATCH; tests). */
+  saveBatch?: { chunks: number; ms: number };
 }
 
 export interface EngineService extends DropInspectorApi {
@@ -106,6 +108,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       verify: opts.verify,
       signal: controller.signal,
       cadence: judged(drop, opts),
+      saveBatch: options.saveBatch,
       onProgress: (p) => emit({ type: 'scan-progress', progress: (last = { ...p, jobId: id }) }),
       onRecorded: () => emit({ type: 'report-updated', drop }),
     })

@@ -19,7 +19,7 @@ afterEach(async () => {
   dirs.splice(0).forEach(removeDir);
 });
 
-function setup(opts: { watchIntervalMs?: number } = {}): { work: string; events: EngineEvent[] } {
+function setup(opts: { watchIntervalMs?: number; saveBatch?: { chunks: number; ms: number } } = {}): { work: string; events: EngineEvent[] } {
   const work = tempDir('di-svc-');
   dirs.push(work);
   service = createEngineService({ catalogPath: path.join(work, 'catalog.sqlite'), ...opts });
@@ -64,7 +64,9 @@ describe('engine service', () => {
   });
 
   it('a report asked for while a scan records chunks: the chunks so far, without the checks that compare them', async () => {
-    const { work, events } = setup();
+    // Four chunks a transaction: a scan of 40 records them in ten batches however fast the
+    // machine is (with the default, a quick run recorded all 40 in one).
+    const { work, events } = setup({ saveBatch: { chunks: 4, ms: 60_000 } });
     // 40 chunks, none missing: a cold scan records the biggest first, so until it ends the
     // recorded ones have holes between them that are not gaps.
     const m = await writeGimDrop(path.join(work, 'drop'), { seed: 12, chunks: 40, rowsPerTable: 6000 });
@@ -79,7 +81,7 @@ describe('engine service', () => {
     const whole = await service!.getReport(m.root);
     expect(whole.incomplete).toBeUndefined();
     expect(whole.problems.filter((p) => p.kind === 'gap')).toEqual([]);
-    // The scan takes seconds: it records chunks in batches (at most 250 ms apart) before its end.
+    // Reports were asked for between the batches, before the scan's end.
     expect(interim.some((x) => x.chunks.length < 40), interim.map((x) => x.chunks.length).join()).toBe(true);
     for (const r of interim.filter((x) => x.chunks.length < 40)) {
       expect(r.incomplete).toMatch(/of 40 chunks recorded/);
