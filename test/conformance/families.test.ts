@@ -1,7 +1,7 @@
 // One conformance suite every drop family passes (test/fixtures/families.ts lists them):
 // a clean drop is whole with exact counts, every planted defect is found with no false
-// alarm, chunks come in continuity order, a scan stopped part-way resumes to the same
-// report, and nothing inside the drop is written.
+// alarm (no unexpected error or warning), chunks come in continuity order, a scan stopped
+// part-way resumes to the same report, and nothing inside the drop is written.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, lstatSync } from 'node:fs';
 import path from 'node:path';
@@ -90,6 +90,9 @@ for (const family of FAMILIES) {
       const allowedKinds = new Set([...m.expectedProblems, ...m.incidentalProblems].map((p) => p.kind));
       const unexpected = report.problems.filter((p) => p.severity === 'error' && !allowed.has(key(p)) && !allowedKinds.has(p.kind));
       expect(unexpected).toEqual([]);
+      // No false warning either, on its chunk (a PGP extract confirmed under its name before
+      // encryption was warned "has no confirmation file", and only errors were held here).
+      expect(report.problems.filter((p) => p.severity === 'warning' && !allowed.has(key(p)))).toEqual([]);
       expect(report.chunks.map((c) => c.name)).toEqual(m.chunks.map((c) => c.name));
       expect(snapshot(m.root)).toEqual(before);
     });
