@@ -86,7 +86,8 @@ function listingKey(format: string, tag: string): string {
 /**
  * The listing's digest: each file's path, size and version, in the walk's order. A digest,
  * not the text: 3000 chunks' files and fingerprints are ~1.2 MB of text, and writing it at
- * every scan's end cost more than hashing it (~1.5 ms; SHA-1: two listings agree by accident never, and nobody forges one).
+ * every scan's end cost more than hashing it (~1.5 ms). SHA-1 is enough: the question is
+ * whether two listings differ, and nobody gains by forging one.
  */
 export function listingDigest(files: readonly FileEntry[]): string {
   let s = '';
