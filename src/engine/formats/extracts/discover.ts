@@ -27,7 +27,9 @@ export const extractsAdapter: DropAdapter = {
   merge: 'upsert-by-key',
   cadence: 'infer',
   // 2: failed and encrypted files name the file to transfer again (detail.file).
-  revision: 2,
+  // 3: a confirmation file naming its data file before encryption or compression
+  //    (x.psv.gz.ctl for x.psv.gz.pgp) is attached; such runs were warned count-missing.
+  revision: 3,
 
   keyOf(table, columns) {
     // The account id: UID in the main file; flattened rows have their own row id first.
