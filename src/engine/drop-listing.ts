@@ -4,7 +4,7 @@
 // so recognising and grouping 9000 files again (~50 ms of a 3000-chunk re-scan) is skipped.
 import { createHash } from 'node:crypto';
 import { EngineError } from './model';
-import type { Catalog } from './catalog/catalog';
+import type { Catalog, DropListing } from './catalog/catalog';
 import { ADAPTERS, adapterFor, recogniseDrop } from './formats/registry';
 import { versionOf, type ChunkCandidate, type DropAdapter } from './formats/types';
 import { walkDrop, type FileEntry, type WalkResult } from './fs/walk';
@@ -128,6 +128,6 @@ export function unchangedFamily(
 }
 
 /** What a complete scan leaves for the next one to compare with (unchangedFamily). */
-export function listingRecord(format: string, tag: string, filesDigest: string, chunks: readonly ChunkCandidate[]): { format: string; key: string; files: string; chunks: string } {
+export function listingRecord(format: string, tag: string, filesDigest: string, chunks: readonly ChunkCandidate[]): DropListing {
   return { format, key: listingKey(format, tag), files: filesDigest, chunks: chunksDigest(chunks.map((c) => [c.name, c.fingerprint] as const)) };
 }

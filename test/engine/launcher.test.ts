@@ -40,26 +40,21 @@ function started(args: string[], env: Record<string, string | undefined>, launch
   return r.stdout.trimEnd().split('\n');
 }
 
+/** What `node` is started with, given NODE_EXTRA_CA_CERTS set and these arguments. */
+const withCa = (args: string[]): string[] => started(args, { NODE_EXTRA_CA_CERTS: '/etc/proxy-ca.pem' });
+const HANDED_OVER = ['NODE_EXTRA_CA_CERTS=(unset)', 'DROP_INSPECTOR_EXTRA_CA_CERTS=/etc/proxy-ca.pem'];
+const KEPT = ['NODE_EXTRA_CA_CERTS=/etc/proxy-ca.pem', 'DROP_INSPECTOR_EXTRA_CA_CERTS=(unset)'];
+
 describe('bin/drop-inspector', () => {
   it('starts a local command without NODE_EXTRA_CA_CERTS, handing the value over', () => {
     for (const args of [['scan', '/data/drop', '--json'], ['--version'], ['rows', './drop', 'accounts', '--merged'], ['report', 'drop', '--format', 'md']]) {
-      expect(started(args, { NODE_EXTRA_CA_CERTS: '/etc/proxy-ca.pem' })).toEqual([
-        'NODE_EXTRA_CA_CERTS=(unset)',
-        'DROP_INSPECTOR_EXTRA_CA_CERTS=/etc/proxy-ca.pem',
-        BUNDLE,
-        ...args,
-      ]);
+      expect(withCa(args)).toEqual([...HANDED_OVER, BUNDLE, ...args]);
     }
   });
 
   it('keeps it for a command that may open a connection: an S3 location anywhere, or serve', () => {
     for (const args of [['scan', 's3://bucket/analytics-export/'], ['rows', 'S3://Bucket/p/', 'orders'], ['serve'], ['serve', './drop', '--port', '0'], ['report', '--format', 'md', 's3://b/']]) {
-      expect(started(args, { NODE_EXTRA_CA_CERTS: '/etc/proxy-ca.pem' })).toEqual([
-        'NODE_EXTRA_CA_CERTS=/etc/proxy-ca.pem',
-        'DROP_INSPECTOR_EXTRA_CA_CERTS=(unset)',
-        BUNDLE,
-        ...args,
-      ]);
+      expect(withCa(args)).toEqual([...KEPT, BUNDLE, ...args]);
     }
   });
 

@@ -82,6 +82,18 @@ export interface ChunkToSave {
   coverage?: Extent;
 }
 
+/**
+ * What a drop's last complete scan left for the next one to compare with (drop-listing.ts):
+ * its family, the key of how it read (release, revisions, read options), and digests of its
+ * files and of its chunks' fingerprints.
+ */
+export interface DropListing {
+  format: string;
+  key: string;
+  files: string;
+  chunks: string;
+}
+
 /** What is kept of a drop's chunks (records, or summaries), by chunk id, and the names written since. */
 interface Kept<T> {
   dataVersion: number;
@@ -311,7 +323,7 @@ export class Catalog {
     complete: boolean,
     problems: Problem[],
     chunkProblems: Problem[] = [],
-    listing?: { format: string; key: string; files: string; chunks: string },
+    listing?: DropListing,
   ): void {
     const all = [...problems, ...chunkProblems];
     const errors = all.filter((p) => p.severity === 'error').length;
@@ -336,14 +348,12 @@ export class Catalog {
   }
 
   /** The listing the drop's last complete scan left (drop-listing.ts), if any. */
-  dropListing(dropId: number): { format: string; key: string; files: string; chunks: string } | undefined {
-    return this.db.prepare('SELECT format, key, files, chunks FROM drop_listings WHERE drop_id = ?').get(dropId) as
-      | { format: string; key: string; files: string; chunks: string }
-      | undefined;
+  dropListing(dropId: number): DropListing | undefined {
+    return this.db.prepare('SELECT format, key, files, chunks FROM drop_listings WHERE drop_id = ?').get(dropId) as DropListing | undefined;
   }
 
   /** Keeps a complete scan's listing, or forgets it (null) before a scan changes the drop's chunks. */
-  saveDropListing(dropId: number, listing: { format: string; key: string; files: string; chunks: string } | null): void {
+  saveDropListing(dropId: number, listing: DropListing | null): void {
     if (!listing) this.db.prepare('DELETE FROM drop_listings WHERE drop_id = ?').run(dropId);
     else
       this.db
