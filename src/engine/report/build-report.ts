@@ -91,16 +91,13 @@ const COMMA = Buffer.from(',');
  * (where some were made from records) each on its own. Null when a stored one is gone.
  */
 function chunkText(catalog: Catalog, list: LoadedChunk[]): Uint8Array[] | null {
-  if (list.every((l) => l.entry === null)) {
-    const joined = catalog.storedEntries(list.map((l) => l.id));
-    return joined && [joined];
-  }
+  if (list.every((l) => l.entry === null)) return catalog.storedEntries(list.map((l) => l.id));
   const out: Uint8Array[] = [];
   for (let i = 0; i < list.length; i++) {
-    const entry = list[i].entry ?? catalog.storedEntries([list[i].id]);
+    const entry = list[i].entry ? [list[i].entry!] : catalog.storedEntries([list[i].id]);
     if (!entry) return null;
     if (i) out.push(COMMA);
-    out.push(entry);
+    out.push(...entry);
   }
   return out;
 }
