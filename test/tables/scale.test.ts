@@ -167,16 +167,24 @@ describe('the typed analysis store', () => {
     await svc.closeTable(h.handle);
   });
 
-  it('a first page bounded from one store equals the full sort: ties, empties, both directions, filters', async () => {
+  it('a first page merged from the stores\' heads or bounded from one store equals the full sort: ties, empties, both directions, filters', async () => {
     // kept: the stores the bounded query read (a store whose least id, greatest descending,
     // is beyond the bound is left out).
-    type Case = { sort: { column: string; desc?: boolean }; offset: number; limit: number; filter?: FilterSpec[]; keep?: (r: string[]) => boolean; bounded: boolean; branch?: number; kept?: number };
+    // heads: merged from the stores' recorded heads, no query (a first page of at most
+    // HEAD_ROWS rows, by one typed column, unfiltered); the others are past them.
+    type Case = { sort: { column: string; desc?: boolean }; offset: number; limit: number; filter?: FilterSpec[]; keep?: (r: string[]) => boolean; bounded: boolean; heads?: boolean; branch?: number; kept?: number };
     const cases: Case[] = [
-      { sort: { column: 'ID' }, offset: 0, limit: 100, bounded: true, branch: 0, kept: 1 },
+      { sort: { column: 'ID' }, offset: 0, limit: 100, bounded: false, heads: true },
+      { sort: { column: 'ID', desc: true }, offset: 0, limit: 100, bounded: false, heads: true },
+      // Ties: ~24 rows per AMOUNT, ~133 per WHEN (in both stores), in position order.
+      { sort: { column: 'AMOUNT' }, offset: 0, limit: 100, bounded: false, heads: true },
+      { sort: { column: 'WHEN' }, offset: 0, limit: 100, bounded: false, heads: true },
+      { sort: { column: 'WHEN', desc: true }, offset: 56, limit: 200, bounded: false, heads: true },
+      { sort: { column: 'ID' }, offset: 200, limit: 100, bounded: true, branch: 0, kept: 1 },
       // Chunk 1 holds the greatest ids but only 2,000 rows: the bound comes from chunk 0.
       { sort: { column: 'ID', desc: true }, offset: 9_900, limit: 100, bounded: true, branch: 0, kept: 2 },
       // Bounded from the store its first page lies in (chunk 1: the greatest ids).
-      { sort: { column: 'ID', desc: true }, offset: 0, limit: 100, bounded: true, branch: 1, kept: 1 },
+      { sort: { column: 'ID', desc: true }, offset: 200, limit: 100, bounded: true, branch: 1, kept: 1 },
       // The bound is chunk 1's least id (its 2,000 rows are the first page), one above chunk
       // 0's greatest; a row more and chunk 0 bounds it, and both are read.
       { sort: { column: 'ID', desc: true }, offset: 1_900, limit: 100, bounded: true, branch: 1, kept: 1 },
@@ -197,8 +205,10 @@ describe('the typed analysis store', () => {
     for (const c of cases) {
       const h = await svc.openTable(drop(), { table: 'facts', scope: 'all' });
       const before = topNStats.bounded;
+      const merged = topNStats.fromHeads;
       const got = await svc.getRows(h.handle, { offset: c.offset, limit: c.limit, sort: c.sort, filter: c.filter });
       expect(topNStats.bounded - before, JSON.stringify(c)).toBe(c.bounded ? 1 : 0);
+      expect(topNStats.fromHeads - merged, JSON.stringify(c)).toBe(c.heads ? 1 : 0);
       if (c.branch !== undefined) expect(topNStats.lastBranch, JSON.stringify(c)).toBe(c.branch);
       if (c.kept !== undefined) expect(topNStats.lastKept, JSON.stringify(c)).toBe(c.kept);
       const col = COL[c.sort.column as keyof typeof COL];

@@ -73,7 +73,17 @@ export interface ScopeSql {
    * keeps its store type in the scope, its least and greatest value as text. top-n.ts
    * bounds a first page from one of them.
    */
-  branches: Array<{ sql: string; nonEmpty: number[]; min: Array<string | null>; max: Array<string | null> }>;
+  branches: Array<{
+    sql: string;
+    nonEmpty: number[];
+    min: Array<string | null>;
+    max: Array<string | null>;
+    /** The store's file (its heads beside it: store-heads.ts), and its first row's position (__p of __r 0). */
+    store: string;
+    base: number;
+    /** Per data column, the store's column where it keeps the scope's type (else -1). */
+    typed: number[];
+  }>;
   /** The relation with the scope's columns and no rows (no branch, or none a view can use). */
   none: string;
 }
@@ -134,7 +144,11 @@ export function scopeSql(parts: ScopePart[], columnCount: number, withChunk: boo
           const m = p.columnMap[j];
           return m < 0 || facts[j].type !== (x.info.types[m] ?? 'VARCHAR') ? null : (of?.[m] ?? null);
         });
-      return { sql, nonEmpty, min: ends(x.info.min), max: ends(x.info.max) };
+      const typed = cols.map((_, j) => {
+        const m = p.columnMap[j];
+        return m < 0 || facts[j].type !== (x.info.types[m] ?? 'VARCHAR') ? -1 : m;
+      });
+      return { sql, nonEmpty, min: ends(x.info.min), max: ends(x.info.max), store: x.store, base: x.base, typed };
     }),
   );
   const empty = `SELECT CAST(0 AS BIGINT) AS __p, 0 AS __part, '' AS __chunk${cols

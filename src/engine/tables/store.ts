@@ -36,6 +36,7 @@ import { segmentContent, segmentFile, segmentStore, segmentRows, type EntryMeta 
 import { RFC4180, type Dialect } from '../../shared/family';
 import { RecordParser } from './csv-cells';
 import { queryRows, sqlString, withConnection, type QueryControl } from './duck';
+import { headExprs, headsOf, writeHeads, type ColumnHeads } from './store-heads';
 
 export const colName = (i: number): string => `c${i}`;
 
@@ -78,6 +79,7 @@ export async function ensureStore(
         if (rows === 0 || meta.headerFields === 0) {
           const empty = Array.from({ length: n }, (_, i) => `NULL::VARCHAR AS ${colName(i)}`).join(', ');
           await writeStore(con, tmp, `SELECT CAST(0 AS BIGINT) AS __r, ${empty}, false AS __malformed, NULL::VARCHAR AS __extra WHERE false`, async () => undefined);
+          await writeHeads(out, new Map(), n);
           await writeInfo(infoFile, textInfo(n, false));
           return;
         }
@@ -87,6 +89,7 @@ export async function ensureStore(
             const got = await writeTyped(con, csv, false, n, tmp);
             if (got.rows === rows && got.content === segmentContent(meta, k)) {
               analysisStats.duckdbCsv++;
+              await writeHeads(out, got.heads, n);
               await writeInfo(infoFile, got.info);
               return;
             }
@@ -108,6 +111,7 @@ export async function ensureStore(
           if (got.rows !== rows)
             throw new Error(`the analysis store of ${src} holds ${got.rows} rows, the segment ${rows}`);
           analysisStats.canonical++;
+          await writeHeads(out, got.heads, n);
           await writeInfo(infoFile, got.info);
         } finally {
           await fsp.rm(canon, { force: true });
@@ -383,7 +387,7 @@ async function writeTyped(
   canonical: boolean,
   n: number,
   file: string,
-): Promise<{ rows: number; content: number; info: SegmentInfo }> {
+): Promise<{ rows: number; content: number; info: SegmentInfo; heads: Map<number, ColumnHeads> }> {
   const plans = await proposeTypes(con, source, n);
   const cols = Array.from({ length: n }, (_, i) => colName(i));
   const extra = canonical
@@ -403,13 +407,15 @@ async function writeTyped(
     exprs.push(`coalesce(sum(${cols.map((_, i) => `strlen(${text(i)})`).join(' + ')}), 0)`);
     const at = plans.map((p, i) => {
       const c = cols[i];
-      const slot = { ne: exprs.length, flags: -1, num: -1, time: -1, lo: -1 };
+      const slot = { ne: exprs.length, flags: -1, num: -1, time: -1, lo: -1, heads: -1 };
       exprs.push(p.type === 'VARCHAR' ? `count(*) FILTER (WHERE ${c} <> '')` : `count(${c})`);
       if (p.type !== 'VARCHAR') {
         slot.flags = exprs.length;
         exprs.push(`count(x${i})`);
         slot.lo = exprs.length;
         exprs.push(`CAST(min(${c}) AS VARCHAR)`, `CAST(max(${c}) AS VARCHAR)`);
+        slot.heads = exprs.length;
+        exprs.push(...headExprs(c));
       }
       if (p.type === 'VARCHAR' && p.checkNumber) {
         slot.num = exprs.length;
@@ -433,7 +439,10 @@ async function writeTyped(
       continue;
     }
     const info: Required<SegmentInfo> = { types: [], nonEmpty: [], numeric: [], time: [], min: [], max: [] };
+    const heads = new Map<number, ColumnHeads>();
     plans.forEach((p, i) => {
+      const h = at[i].heads < 0 ? null : headsOf(r.slice(at[i].heads, at[i].heads + 4));
+      if (h) heads.set(i, h);
       const ne = Number(r[at[i].ne]);
       info.types.push(p.type);
       info.nonEmpty.push(ne);
@@ -448,6 +457,6 @@ async function writeTyped(
         info.time.push(ne > 0 && p.checkTime && Number(r[at[i].time]) === 0);
       }
     });
-    return { rows: Number(r[0]), content: Number(r[1]), info };
+    return { rows: Number(r[0]), content: Number(r[1]), info, heads };
   }
 }

@@ -37,9 +37,10 @@ import {
 import { queryPositions, queryRows, sqlString } from './duck';
 import { boundTest, compareText, pruneStats, viewBranches, type BranchTest } from './branch-prune';
 import type { StoreType } from './store';
+import { HEAD_ROWS, mergeHeads, readHeads, type HeadSource } from './store-heads';
 
 /** How many first pages were bounded in this process (tests, diagnostics). */
-export const topNStats = { bounded: 0, lastBranch: -1, lastKept: -1 };
+export const topNStats = { bounded: 0, lastBranch: -1, lastKept: -1, fromHeads: 0 };
 
 /** Types whose sort key is the column itself (sortKeySql), and whose text casts back exactly. */
 const BOUNDABLE = new Set<StoreType>(['BIGINT', 'DOUBLE', 'TIMESTAMP']);
@@ -141,6 +142,11 @@ export async function viewHead(
 ): Promise<{ positions: Float64Array; rows: number }> {
   await ensureKinds(con, ctx, view);
   const limit = Math.max(0, Math.floor(n));
+  const merged = headsFirstPage(ctx, view, limit);
+  if (merged) {
+    topNStats.fromHeads++;
+    return { positions: merged, rows: knownRows ?? (await viewCount(con, ctx, view)) };
+  }
   const bound = await topNBound(con, ctx, view, limit);
   const from = baseSql(ctx, view, bound?.keeps);
   if (bound?.keeps) topNStats.lastKept = pruneStats.lastBranches;
@@ -148,10 +154,35 @@ export async function viewHead(
     con,
     `SELECT __p FROM ${from} ${whereSql(ctx, view, bound ? [bound.where] : [])} ${orderSql(ctx, view)} LIMIT ${limit}`,
   );
-  let rows = knownRows;
-  if (rows === null) {
-    const [[r]] = await queryRows(con, `SELECT count(*) FROM ${baseSql(ctx, view)} ${whereSql(ctx, view)}`);
-    rows = Number(r);
+  return { positions, rows: knownRows ?? (await viewCount(con, ctx, view)) };
+}
+
+async function viewCount(con: DuckDBConnection, ctx: ViewContext, view: ViewSpec): Promise<number> {
+  const [[r]] = await queryRows(con, `SELECT count(*) FROM ${baseSql(ctx, view)} ${whereSql(ctx, view)}`);
+  return Number(r);
+}
+
+/**
+ * The first `n` positions of a view sorted by one typed column and nothing else (no filter,
+ * search or restricted scope), merged from the heads its stores recorded (store-heads.ts):
+ * no query at all. null where that does not apply or the heads cannot tell (then the query).
+ */
+function headsFirstPage(ctx: ViewContext, view: ViewSpec, n: number): Float64Array | null {
+  const keys = sortKeys(view);
+  if (keys.length !== 1 || n < 1 || n > HEAD_ROWS || ctx.restrict !== null) return null;
+  if ((view.filter && view.filter.length) || (view.search && view.search !== '')) return null;
+  const [key] = keys;
+  const c = columnSql(ctx, key.column);
+  const type = typeOf(ctx.scope, c);
+  const desc = key.desc === true;
+  if (boundKey(ctx, key, c, type, desc ? 'DESC' : 'ASC') !== 'typed') return null;
+  const j = ctx.scope.cols.indexOf(c);
+  const sources: HeadSource[] = [];
+  for (const b of ctx.scope.branches) {
+    if (b.nonEmpty[j] === 0) continue;
+    const heads = b.typed[j] < 0 ? null : readHeads(b.store, b.typed[j]);
+    if (!heads) return null;
+    sources.push({ head: desc ? heads.desc : heads.asc, base: b.base, nonEmpty: b.nonEmpty[j] });
   }
-  return { positions, rows };
+  return mergeHeads(sources, type, desc, n);
 }
