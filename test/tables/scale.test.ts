@@ -10,7 +10,7 @@ import { rowsCommand } from '../../src/cli/rows-command';
 import { statsCommand } from '../../src/cli/stats-command';
 import { parseFilter, parseSort, parseView } from '../../src/cli/view-args';
 import { EngineError } from '../../src/engine/model';
-import { closeDuck, duckMemoryDefault, translateDuckError } from '../../src/engine/tables/duck';
+import { closeDuck, duckMemoryDefault, queryRows, translateDuckError, withConnection } from '../../src/engine/tables/duck';
 import { readSegmentInfo } from '../../src/engine/tables/store';
 import { TableService } from '../../src/engine/tables/table-service';
 import { pruneStats } from '../../src/engine/tables/branch-prune';
@@ -265,6 +265,22 @@ describe('the typed analysis store', () => {
     const b = await svc.openTable(drop(), { table: 'broken', scope: { chunk: chunkName(1) } });
     await svc.exportView(b.handle, {}, path.join(work, 'broken.csv'));
     expect(readFileSync(path.join(work, 'broken.csv'), 'utf8')).toBe('A,B\r\n1,x\r\n2,y,extra\r\n3,"q""uote"\r\n');
+  });
+
+  it('a natural-order export runs on one thread (two at once too), in order, and the threads come back', async () => {
+    const threads = async (): Promise<string> => String((await withConnection({}, (con) => queryRows(con, "SELECT current_setting('threads')")))[0][0]);
+    const before = await threads();
+    const h = await svc.openTable(drop(), { table: 'facts', scope: 'all' });
+    const files = [path.join(work, 'n1.csv'), path.join(work, 'n2.csv')];
+    const views = [{ filter: [{ column: 'AMOUNT', op: 'not-empty' as const }] }, {}];
+    // Both across the two chunks' stores; one starts while the other runs.
+    const done = await Promise.all(views.map((v, i) => svc.exportView(h.handle, v, files[i])));
+    const back = files.map((f) => Papa.parse<string[]>(readFileSync(f, 'utf8'), { skipEmptyLines: true }).data.slice(1).map((r) => r.slice(1)));
+    expect(back[0]).toEqual(rows.filter((r) => r[COL.AMOUNT] !== ''));
+    expect(back[1]).toEqual(rows);
+    expect(done.map((d) => d.rows)).toEqual([back[0].length, N]);
+    expect(await threads()).toBe(before);
+    await svc.closeTable(h.handle);
   });
 
   it('a range filter on a typed column reads only the stores that can hold its rows, with the same answer', async () => {
