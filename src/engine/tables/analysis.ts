@@ -139,15 +139,11 @@ export function scopeSql(parts: ScopePart[], columnCount: number, withChunk: boo
       // __r: the record's row in the segment (store.ts).
       const sql = `SELECT __r + ${x.base} AS __p, ${part} AS __part, ${sqlString(p.chunk)} AS __chunk${mapped ? ', ' + mapped : ''}, __malformed, __extra FROM ${storeAlias(x.store)}.t`;
       const nonEmpty = cols.map((_, j) => (p.columnMap[j] < 0 ? 0 : (x.info.nonEmpty[p.columnMap[j]] ?? 0)));
-      const ends = (of: Array<string | null> | undefined): Array<string | null> =>
-        cols.map((_, j) => {
-          const m = p.columnMap[j];
-          return m < 0 || facts[j].type !== (x.info.types[m] ?? 'VARCHAR') ? null : (of?.[m] ?? null);
-        });
       const typed = cols.map((_, j) => {
         const m = p.columnMap[j];
         return m < 0 || facts[j].type !== (x.info.types[m] ?? 'VARCHAR') ? -1 : m;
       });
+      const ends = (of: Array<string | null> | undefined): Array<string | null> => typed.map((m) => (m < 0 ? null : (of?.[m] ?? null)));
       return { sql, nonEmpty, min: ends(x.info.min), max: ends(x.info.max), store: x.store, base: x.base, typed };
     }),
   );

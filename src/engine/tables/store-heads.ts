@@ -60,11 +60,12 @@ export function headsOf(results: readonly unknown[]): ColumnHeads | null {
 export async function writeHeads(store: string, heads: ReadonlyMap<number, ColumnHeads>, columns: number): Promise<void> {
   // A column no longer typed in a rebuilt store keeps no heads from the last build.
   for (let m = 0; m < columns; m++) {
+    const file = headsFile(store, m);
     const h = heads.get(m);
-    if (h) await fsp.writeFile(headsFile(store, m), JSON.stringify(h));
-    else await fsp.rm(headsFile(store, m), { force: true });
+    if (h) await fsp.writeFile(file, JSON.stringify(h));
+    else await fsp.rm(file, { force: true });
+    cache.delete(file);
   }
-  for (let m = 0; m < columns; m++) cache.delete(headsFile(store, m));
 }
 
 const cache = new Map<string, ColumnHeads | null>();
