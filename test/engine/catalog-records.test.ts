@@ -3,7 +3,7 @@
 // another format loads the same from the rows; what another connection writes is seen.
 import { cpSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/engine/catalog/catalog';
 import { decodeRows, type Row } from '../../src/engine/catalog/records';
 import type { ChunkRecord } from '../../src/engine/model';
@@ -12,15 +12,9 @@ import { buildReport } from '../../src/engine/report/build-report';
 import { scanDrop } from '../../src/engine/scan';
 import { FAMILIES } from '../fixtures/families';
 import { writeGimDrop } from '../fixtures/gim-drop';
-import { removeDir, tempDir } from './harness';
+import { freshDirs, removeDir } from './harness';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeDir));
-const fresh = (): string => {
-  const d = tempDir('di-records-');
-  dirs.push(d);
-  return d;
-};
+const fresh = freshDirs('di-records-');
 
 /** The drop's records decoded from its rows alone (the first releases' reading). */
 function fromRows(catalog: Catalog, dropId: number): ChunkRecord[] {

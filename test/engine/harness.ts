@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { Catalog } from '../../src/engine/catalog/catalog';
 import { cadenceOf } from '../../src/engine/options';
 import { buildReport } from '../../src/engine/report/build-report';
@@ -14,6 +15,17 @@ export function tempDir(prefix = 'di-test-'): string {
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** A maker of temp folders for one test file: each call a new one, all removed after its tests. */
+export function freshDirs(prefix: string): () => string {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach(removeDir));
+  return () => {
+    const d = tempDir(prefix);
+    dirs.push(d);
+    return d;
+  };
 }
 
 export interface Scanned {

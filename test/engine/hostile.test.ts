@@ -5,20 +5,14 @@ import { createWriteStream, mkdirSync, readdirSync, symlinkSync, writeFileSync, 
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import yazl from 'yazl';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gimAdapter } from '../../src/engine/formats/gim/discover';
 import { inspectGimChunk } from '../../src/engine/formats/gim/inspect';
 import { walkDrop } from '../../src/engine/fs/walk';
 import { writeGimDrop } from '../fixtures/gim-drop';
-import { removeDir, scan, tempDir } from './harness';
+import { freshDirs, scan } from './harness';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeDir));
-const fresh = (): string => {
-  const d = tempDir('di-hostile-');
-  dirs.push(d);
-  return d;
-};
+const fresh = freshDirs('di-hostile-');
 
 /** Writes one Info Mart chunk whose zip holds the given members (streams allowed). */
 async function writeChunk(root: string, name: string, members: Array<[string, Buffer | (() => Readable)]>, xml?: string): Promise<void> {

@@ -6,7 +6,7 @@
 // summaries missing, of another format or another axis, and from a catalog migrated to them.
 import { cpSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/engine/catalog/catalog';
 import { MIGRATIONS } from '../../src/engine/catalog/migrations';
 import { cadenceOf } from '../../src/engine/options';
@@ -16,15 +16,9 @@ import { scanDrop, type ScanOutcome } from '../../src/engine/scan';
 import type { ScanReport } from '../../src/shared/report';
 import { FAMILIES } from '../fixtures/families';
 import { writeGimDrop } from '../fixtures/gim-drop';
-import { removeDir, tempDir } from './harness';
+import { freshDirs } from './harness';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeDir));
-const fresh = (): string => {
-  const d = tempDir('di-rjson-');
-  dirs.push(d);
-  return d;
-};
+const fresh = freshDirs('di-rjson-');
 
 /** reportJson's pieces as one text, compact (from the stored entries, whatever the drop's size). */
 function fromEntries(catalog: Catalog, o: ScanOutcome, j: Judgement, checked = o.checked): string {

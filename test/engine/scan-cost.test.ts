@@ -2,7 +2,7 @@
 // noisy): catalog transactions and prepared statements, and what a re-scan reads back.
 import fs, { utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/engine/catalog/catalog';
 import { cadenceOf } from '../../src/engine/options';
 import { reportJson } from '../../src/engine/report/build-report';
@@ -13,15 +13,9 @@ import { inspectGimChunk } from '../../src/engine/formats/gim/inspect';
 import { wholeReadCalls } from '../../src/engine/fs/read-whole';
 import { vi } from 'vitest';
 import { writeGimDrop } from '../fixtures/gim-drop';
-import { removeDir, tempDir } from './harness';
+import { freshDirs } from './harness';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeDir));
-const fresh = (): string => {
-  const d = tempDir('di-cost-');
-  dirs.push(d);
-  return d;
-};
+const fresh = freshDirs('di-cost-');
 const cadence = cadenceOf({ asOf: 4102444800 });
 
 /** Counts the catalog's transactions and prepared statements (SQL text kept) while `fn` runs. */

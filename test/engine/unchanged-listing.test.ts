@@ -3,7 +3,7 @@
 // anything that could make the catalog disagree with the files sends it the long way.
 import { appendFileSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/engine/catalog/catalog';
 import { cadenceOf } from '../../src/engine/options';
 import { buildReport } from '../../src/engine/report/build-report';
@@ -11,15 +11,9 @@ import { scanDrop, type ScanOutcome } from '../../src/engine/scan';
 import type { ReadOptions } from '../../src/engine/formats/types';
 import { writeGimDrop, type GimDropManifest } from '../fixtures/gim-drop';
 import { writeExtractDrop } from '../fixtures/extract-drop';
-import { removeDir, tempDir } from './harness';
+import { freshDirs } from './harness';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeDir));
-const fresh = (): string => {
-  const d = tempDir('di-listing-');
-  dirs.push(d);
-  return d;
-};
+const fresh = freshDirs('di-listing-');
 const cadence = cadenceOf({ asOf: 4102444800 });
 
 /** A scan into the catalog file; `shortcut`: it took the recorded listing (no recognise phase). */
