@@ -60,6 +60,8 @@ export interface ScanOutcome {
   checked?: ScanChecked;
   /** Wall milliseconds by phase (resolve, walk, listing, recognise, discover, compare, inspect, load, check). */
   timings: Record<string, number>;
+  /** Minor page faults by phase (PhaseClock): fresh memory, most of some phases' time on a VM. */
+  faults: Record<string, number>;
   /** Worker threads the chunks were read in (0: none, or read on the scan's own thread). */
   threads: number;
 }
@@ -74,6 +76,8 @@ export interface ScanChecked {
   ordered: Keyed[];
   judgement: Judgement;
   problems: Problem[];
+  /** The catalog's revision of the drop's chunks the summaries were loaded at (catalog.ts chunksRev). */
+  rev?: number;
 }
 
 export { DEFAULT_MAX_MEMBER_BYTES };
@@ -346,6 +350,7 @@ async function scanWith(
   emit();
   const loaded = req.catalog.loadSummaries(dropRow.id, adapter.axis);
   const summaries = loaded.map((l) => l.summary);
+  const rev = req.catalog.loadedRev(dropRow.id, adapter.axis);
   clock.mark('load');
   const ordered = continuityOrder(summaries, adapter.axis);
   const problems = dropProblems(summaries, adapter, req.cadence, entries, ordered);
@@ -364,8 +369,9 @@ async function scanWith(
     reused: found - todo.length,
     removed,
     io: { ...io },
-    checked: { summaries, loaded: new Map(loaded.map((l) => [l.summary, l])), ordered, judgement: req.cadence, problems },
+    checked: { summaries, loaded: new Map(loaded.map((l) => [l.summary, l])), ordered, judgement: req.cadence, problems, rev },
     timings: clock.phases,
+    faults: clock.faults,
     threads: pool?.threads ?? 0,
   };
 }

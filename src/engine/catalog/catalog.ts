@@ -5,6 +5,7 @@
 // kept per drop and only what was written since is re-read (another process's commit, seen
 // by PRAGMA data_version, drops the kept records); so are the chunks' summaries and report
 // entries (summary.ts), which is what a scan loads.
+import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -133,8 +134,8 @@ const COMMA = Buffer.from(',');
 export class Catalog {
   readonly db: BetterSqlite3.Database;
   private readonly cache = new Map<number, Kept<ChunkRecord>>();
-  /** Summaries by drop, for the axis they were made for. */
-  private readonly summaries = new Map<number, Kept<LoadedChunk> & { axis: AxisKind }>();
+  /** Summaries by drop, for the axis they were made for, and the chunksRev they were read at. */
+  private readonly summaries = new Map<number, Kept<LoadedChunk> & { axis: AxisKind; rev: number }>();
   private readonly axes = new Map<number, AxisKind | null>();
   private shared: SharedTexts | null = null;
   private stmts: ReturnType<Catalog['prepareWrites']> | null = null;
@@ -238,6 +239,7 @@ export class Catalog {
     try {
       this.db.transaction(() => {
         for (const it of items) this.writeChunk(st, dropId, it);
+        st.rev.run(revStamp(), dropId);
       })();
     } catch (e) {
       // Shared texts added in the transaction are gone with it.
@@ -269,6 +271,7 @@ export class Catalog {
       table: this.db.prepare(`INSERT INTO chunk_tables (${TABLE_COLUMNS.join(', ')}) VALUES (${TABLE_COLUMNS.map(() => '?').join(', ')})`),
       problem: this.db.prepare(`INSERT INTO chunk_problems (${PROBLEM_COLUMNS.join(', ')}) VALUES (${PROBLEM_COLUMNS.map(() => '?').join(', ')})`),
       summary: this.db.prepare('INSERT INTO chunk_summaries (chunk_id, summary, entry) VALUES (?, ?, ?)'),
+      rev: this.db.prepare('UPDATE drops SET chunks_rev = ? WHERE id = ?'),
     };
   }
 
@@ -315,8 +318,11 @@ export class Catalog {
     // `recorded`: the drop's chunk names as the caller just read them (fingerprints' keys).
     const names = [...(recorded ?? (this.db.prepare('SELECT name FROM chunks WHERE drop_id = ?').pluck().all(dropId) as string[]))].filter((n) => !keep.has(n));
     if (!names.length) return 0;
-    const del = (this.stmts ??= this.prepareWrites()).del;
-    this.db.transaction(() => names.forEach((n) => del.run(dropId, n)))();
+    const st = (this.stmts ??= this.prepareWrites());
+    this.db.transaction(() => {
+      names.forEach((n) => st.del.run(dropId, n));
+      st.rev.run(revStamp(), dropId);
+    })();
     this.markDirty(dropId, names);
     return names.length;
   }
@@ -404,13 +410,32 @@ export class Catalog {
    * kept between calls as loadChunks keeps records. Callers must not modify them.
    */
   loadSummaries(dropId: number, axis: AxisKind): LoadedChunk[] {
-    const was = this.summaries.get(dropId);
-    const kept = this.kept(
-      was?.axis === axis ? was : undefined,
-      (k) => this.summaries.set(dropId, Object.assign(k, { axis })),
-      (names, k) => this.readSummaries(dropId, names, k, axis),
-    );
-    return [...kept.byId.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+    // One read transaction: the revision is the one of the chunks read (another process's
+    // commit between the two would name entries the summaries do not hold).
+    return this.db.transaction(() => {
+      const was = this.summaries.get(dropId);
+      const kept = this.kept(
+        was?.axis === axis ? was : undefined,
+        (k) => this.summaries.set(dropId, Object.assign(k, { axis, rev: 0 })),
+        (names, k) => this.readSummaries(dropId, names, k, axis),
+      );
+      this.summaries.get(dropId)!.rev = this.chunksRev(dropId);
+      return [...kept.byId.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+    })();
+  }
+
+  /**
+   * The stamp of the last change to the drop's chunks (each saveChunks and removeChunksExcept
+   * sets a new one, in its own transaction); 0 for a drop not recorded or never changed.
+   */
+  chunksRev(dropId: number): number {
+    return (this.db.prepare('SELECT chunks_rev FROM drops WHERE id = ?').pluck().get(dropId) as number | undefined) ?? 0;
+  }
+
+  /** The chunksRev the drop's summaries were last loaded at (loadSummaries), if they were. */
+  loadedRev(dropId: number, axis: AxisKind): number | undefined {
+    const kept = this.summaries.get(dropId);
+    return kept?.axis === axis ? kept.rev : undefined;
   }
 
   /**
@@ -535,4 +560,13 @@ export class Catalog {
       cache.idOf.set(rec.name, id);
     }
   }
+}
+
+/**
+ * A new stamp for a drop's chunks: random, not a count, because what is named by it (the
+ * report's entries file beside the catalog) can outlive the catalog, and a catalog made again
+ * would count the same numbers for other chunks under the same drop ids.
+ */
+function revStamp(): number {
+  return randomInt(1, 2 ** 47);
 }

@@ -148,6 +148,10 @@ export const MIGRATIONS: Migration[] = [
     chunks TEXT NOT NULL
   );
   `,
+  // 11: a stamp of the last change to a drop's chunks (catalog.ts chunksRev), set anew in the
+  // transaction that makes each: what the report's entries file (report/entries-file.ts) was
+  // written from is named by it.
+  'ALTER TABLE drops ADD COLUMN chunks_rev INTEGER NOT NULL DEFAULT 0;',
 ];
 
 function backfillInfoMartParts(db: Database.Database): void {

@@ -14,7 +14,9 @@ import { EngineError, type ChunkSummary } from '../model';
 import { VERSION } from '../version';
 import { actionFor } from './actions';
 import { filesBytes, reportChunk } from './chunk-entry';
+import { ENTRIES_FILE_MIN_CHUNKS, entriesFileOf, entriesKey, readEntries, writeEntries } from './entries-file';
 import { jsonBytes, jsonPieces, PRETTY_MAX_CHUNKS } from './render-json';
+import { isInsideDrop } from '../fs/write-guard';
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
 
@@ -53,7 +55,10 @@ export function buildReport(catalog: Catalog, drop: string, judgement: Judgement
  * A report of many chunks (written compact) is made from the chunks' summaries and their
  * stored entries' text (catalog.loadSummaries: what the scan just checked, with `checked`);
  * a small one (pretty-printed) is built whole. `compact`: made from the stored entries
- * whatever the size (then exactly JSON.stringify(buildReport(…)) and a newline).
+ * whatever the size (then exactly JSON.stringify(buildReport(…)) and a newline). Of 500
+ * chunks or more, it is read from the drop's entries file when that holds these chunks'
+ * entries (entries-file.ts), and written there when not: a piece is then valid only until the
+ * next is asked for (write or copy each first).
  */
 export function reportJson(
   catalog: Catalog,
@@ -69,7 +74,16 @@ export function reportJson(
   const pretty = !opts.compact && summaries.length <= PRETTY_MAX_CHUNKS;
   const byChunk = reuse?.loaded ?? new Map(loaded!.map((l) => [l.summary, l]));
   const ordered = reuse?.ordered ?? continuityOrder(summaries, family.axis);
-  const text = chunkText(catalog, ordered.map((k) => byChunk.get(k.chunk)!));
+  const list = ordered.map((k) => byChunk.get(k.chunk)!);
+  // A report of many chunks, from the entries file when it holds these chunks' entries.
+  const kept = pretty || summaries.length < ENTRIES_FILE_MIN_CHUNKS ? null : keptEntries(catalog, row, family, list, reuse ? reuse.rev : catalog.loadedRev(row.id, family.axis));
+  const stored = kept?.read();
+  if (stored) {
+    const report = reportFrame(catalog, row, family, summaries, ordered, judgement, reuse?.problems);
+    return { summary: report.summary, pieces: jsonBytes(report, stored) };
+  }
+  const text = chunkText(catalog, list);
+  if (text) kept?.write(text);
   if (!text) {
     // A stored entry went missing since the summaries were loaded: the document from the records.
     const report = buildReport(catalog, drop, judgement);
@@ -85,6 +99,29 @@ export function reportJson(
 }
 
 const COMMA = Buffer.from(',');
+
+/**
+ * The drop's entries file (entries-file.ts) for these chunks in this order, loaded at `rev`:
+ * null where there is none to keep (a catalog in memory or opened read-only, summaries not
+ * loaded from it, a file that would be inside the drop).
+ */
+function keptEntries(
+  catalog: Catalog,
+  row: DropRow,
+  family: DropAdapter,
+  list: readonly LoadedChunk[],
+  rev: number | undefined,
+): { read: () => Iterable<Uint8Array> | null; write: (text: readonly Uint8Array[]) => void } | null {
+  const file = entriesFileOf(catalog.file, row.id);
+  if (!file || rev === undefined || isInsideDrop(file, row.path)) return null;
+  const key = entriesKey(row.id, family.axis, rev, list.map((l) => l.id));
+  return {
+    read: () => readEntries(file, key),
+    write: (text) => {
+      if (!catalog.db.readonly) writeEntries(file, key, text);
+    },
+  };
+}
 
 /**
  * The chunks' entries as JSON text, commas between them: the stored ones in one query, or

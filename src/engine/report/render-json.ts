@@ -35,11 +35,13 @@ export function* jsonPieces(r: ScanReport): Generator<string> {
  * report/build-report.ts reportJson, a report from the catalog's stored entries, written
  * without making a string of any of them. A piece of PIECE_CHARS or more goes out as it is.
  */
-export function* jsonBytes(r: ScanReport, chunkText: readonly Uint8Array[]): Generator<Uint8Array> {
+export function* jsonBytes(r: ScanReport, chunkText: Iterable<Uint8Array>): Generator<Uint8Array> {
   let held: Uint8Array[] = [];
   let size = 0;
   for (const piece of compactPieces(r, chunkText)) {
     const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    // A piece this long goes out as it is, before the next is asked for: the entries file's
+    // pieces (entries-file.ts) are all this long but its last, and share one buffer.
     if (bytes.length >= PIECE_CHARS) {
       if (size) yield Buffer.concat(held, size);
       held = [];
@@ -59,7 +61,7 @@ export function* jsonBytes(r: ScanReport, chunkText: readonly Uint8Array[]): Gen
 }
 
 /** The compact text in pieces; with `chunkText`, its pieces stand in for r.chunks' JSON inside the brackets. */
-function* compactPieces(r: ScanReport, chunkText?: readonly Uint8Array[]): Generator<string | Uint8Array> {
+function* compactPieces(r: ScanReport, chunkText?: Iterable<Uint8Array>): Generator<string | Uint8Array> {
   let piece = '{';
   let first = true;
   for (const [key, value] of Object.entries(r)) {

@@ -1,0 +1,237 @@
+// The report's entries file (report/entries-file.ts): a report of many chunks is written from
+// the file beside the catalog when the file was made from the same chunks, and it is exactly
+// the report built from the records whether or not the file is used: after a change to the
+// drop, with the file damaged, renamed from another key or left from a catalog made again,
+// from a catalog opened read-only (which writes nothing), never inside the drop.
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Catalog } from '../../src/engine/catalog/catalog';
+import { cadenceOf } from '../../src/engine/options';
+import { buildReport, reportJson } from '../../src/engine/report/build-report';
+import { ENTRIES_FILE_MIN_CHUNKS, entriesFileOf, entriesKey, readEntries, writeEntries } from '../../src/engine/report/entries-file';
+import type { Judgement } from '../../src/engine/checks/time';
+import { scanDrop, type ScanOutcome } from '../../src/engine/scan';
+import type { ScanReport } from '../../src/shared/report';
+import { writeGimDrop, type GimDropManifest } from '../fixtures/gim-drop';
+import { freshDirs } from './harness';
+
+const fresh = freshDirs('di-entries-');
+const cadence = cadenceOf({ asOf: 4102444800 });
+
+/** Pieces as one text, each copied as it comes (as the CLI writes each before the next: the file's share one buffer). */
+function text(pieces: Iterable<string | Uint8Array>): string {
+  const copies: Buffer[] = [];
+  for (const p of pieces) copies.push(typeof p === 'string' ? Buffer.from(p) : Buffer.from(p));
+  return Buffer.concat(copies).toString();
+}
+
+/** reportJson's compact text. */
+const fromEntries = (catalog: Catalog, o: ScanOutcome | null, j: Judgement, drop?: string): string =>
+  text(reportJson(catalog, o?.drop ?? drop!, j, o?.checked, { compact: true }).pieces);
+
+const fromRecords = (catalog: Catalog, drop: string, j: Judgement): string => `${JSON.stringify(buildReport(catalog, drop, j))}\n`;
+
+const withoutTimes = (t: string): unknown => ({ ...(JSON.parse(t) as ScanReport), scannedAt: null });
+
+/** The header line of an entries file, and its key. */
+const keyOf = (file: string): string => readFileSync(file, 'latin1').split('\n', 1)[0].split(' ').pop()!;
+
+/** Every file below a folder, with its size and modification time: a drop's state. */
+function tree(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .map((d) => path.join(d.parentPath, d.name))
+    .map((f) => `${path.relative(dir, f)} ${statSync(f).size} ${statSync(f).mtimeMs}`)
+    .sort();
+}
+
+/** A scan with a catalog of its own (as the CLI's): its outcome and its compact report. */
+async function scanned(file: string, drop: string): Promise<{ o: ScanOutcome; report: string; built: string; entries: string }> {
+  const catalog = new Catalog(file);
+  try {
+    const o = await scanDrop(drop, { catalog, cadence });
+    const entries = entriesFileOf(file, catalog.drop(o.drop)!.id)!;
+    return { o, report: fromEntries(catalog, o, cadence), built: fromRecords(catalog, o.drop, cadence), entries };
+  } finally {
+    catalog.close();
+  }
+}
+
+describe('the report entries file', () => {
+  // One drop of many small chunks for the whole file, copied where a test changes it.
+  let source: string;
+  let m: GimDropManifest;
+  beforeAll(async () => {
+    source = path.join(fresh(), 'drop');
+    m = await writeGimDrop(source, { seed: 11, chunks: ENTRIES_FILE_MIN_CHUNKS + 10, tables: ['a', 'b', 'c', 'd', 'e'], rowsPerTable: 2, nasty: false, extras: false, absentEvery: 0 });
+  }, 120_000);
+
+  const copy = (): { drop: string; file: string } => {
+    const work = fresh();
+    const drop = path.join(work, 'drop');
+    cpSync(source, drop, { recursive: true, preserveTimestamps: true });
+    return { drop, file: path.join(work, 'catalog.sqlite') };
+  };
+
+  it('is written by the first scan, read by the next, and either way the report is the one built from the records', async () => {
+    const { drop, file } = copy();
+    const before = tree(drop);
+    const cold = await scanned(file, drop);
+    expect(cold.report).toBe(cold.built);
+    expect(JSON.parse(cold.report).chunks).toHaveLength(m.chunks.length);
+    const entries = cold.entries;
+    expect(existsSync(entries)).toBe(true);
+    const written = statSync(entries);
+    // More than one piece of the buffer it is read through (1 MiB).
+    expect(written.size).toBeGreaterThan(1 << 20);
+
+    const again = await scanned(file, drop);
+    expect(again.o).toMatchObject({ inspected: 0 });
+    expect(again.report).toBe(again.built);
+    expect(withoutTimes(again.report)).toEqual(withoutTimes(cold.report));
+    // Read, not written again.
+    expect(statSync(entries)).toMatchObject({ ino: written.ino, mtimeMs: written.mtimeMs });
+    // Read indeed: a mark put into the file (same length) is in the report.
+    const body = readFileSync(entries, 'latin1');
+    const name = m.chunks[3].name;
+    expect(body).toContain(`"${name}"`);
+    writeFileSync(entries, body.replace(`"${name}"`, `"${name.replace(/.$/, '~')}"`), 'latin1');
+    const marked = await scanned(file, drop);
+    expect(marked.report).toContain(`"${name.replace(/.$/, '~')}"`);
+    expect(tree(drop)).toEqual(before);
+  }, 60_000);
+
+  it('is not used once a chunk is changed, removed or added: written again for the new chunks', async () => {
+    const { drop, file } = copy();
+    const first = await scanned(file, drop);
+    const entries = first.entries;
+    let key = keyOf(entries);
+    const expectNew = (s: { o: ScanOutcome; report: string; built: string }): void => {
+      expect(s.report).toBe(s.built);
+      expect(keyOf(entries)).not.toBe(key);
+      key = keyOf(entries);
+      // And the new file is the one the next report reads.
+      const catalog = new Catalog(file);
+      try {
+        expect(fromEntries(catalog, null, cadence, s.o.drop)).toBe(fromRecords(catalog, s.o.drop, cadence));
+      } finally {
+        catalog.close();
+      }
+    };
+    const c = m.chunks[7];
+    utimesSync(path.join(drop, c.dir, `${path.basename(c.dir)}.extracted.xml`), new Date(), new Date());
+    const changed = await scanned(file, drop);
+    expect(changed.o).toMatchObject({ inspected: 1 });
+    expectNew(changed);
+
+    rmSync(path.join(drop, m.chunks[20].dir), { recursive: true });
+    const removed = await scanned(file, drop);
+    expect(removed.o).toMatchObject({ removed: 1 });
+    expect(JSON.parse(removed.report).chunks).toHaveLength(m.chunks.length - 1);
+    expectNew(removed);
+
+    // One new chunk at the end: the next run of the export.
+    const extra = path.join(fresh(), 'drop');
+    const m2 = await writeGimDrop(extra, { seed: 11, chunks: m.chunks.length + 1, tables: ['a', 'b', 'c', 'd', 'e'], rowsPerTable: 2, nasty: false, extras: false, absentEvery: 0 });
+    const last = m2.chunks[m2.chunks.length - 1];
+    cpSync(path.join(extra, last.dir), path.join(drop, last.dir), { recursive: true, preserveTimestamps: true });
+    const added = await scanned(file, drop);
+    expect(added.o).toMatchObject({ inspected: 1, chunks: m.chunks.length });
+    expect(JSON.parse(added.report).chunks.map((e: { name: string }) => e.name)).toContain(last.name);
+    expectNew(added);
+  }, 120_000);
+
+  it('damaged, of another key or left from a catalog made again, is not read: the report is built and the file made again', async () => {
+    const { drop, file } = copy();
+    const first = await scanned(file, drop);
+    const entries = first.entries;
+    const good = readFileSync(entries);
+    const nl = good.indexOf(0x0a);
+    const damages: Array<[string, Buffer]> = [
+      ['truncated', good.subarray(0, good.length - 100)],
+      ['longer', Buffer.concat([good, Buffer.from(',{}')])],
+      ['garbage header', Buffer.concat([Buffer.from('not an entries file\n'), good.subarray(nl + 1)])],
+      ['no header', good.subarray(nl + 1)],
+      ['empty', Buffer.alloc(0)],
+      ['another key', Buffer.concat([Buffer.from(good.subarray(0, nl).toString().replace(/\/[^/]+$/, '/AAAA')), good.subarray(nl)])],
+    ];
+    for (const [what, bytes] of damages) {
+      writeFileSync(entries, bytes);
+      const s = await scanned(file, drop);
+      expect(s.report, what).toBe(s.built);
+      expect(readFileSync(entries).equals(good), what).toBe(true);
+    }
+    // A file left beside a catalog deleted and made again: the same drop id, other chunks.
+    const renamed = path.join(fresh(), 'drop');
+    cpSync(drop, renamed, { recursive: true, preserveTimestamps: true });
+    // As many chunks, read in as many batches (a count of changes would come out the same),
+    // one of them truncated.
+    const dir = path.join(renamed, m.chunks[4].dir);
+    const zip = readdirSync(dir).find((f) => f.endsWith('.zip'))!;
+    writeFileSync(path.join(dir, zip), readFileSync(path.join(dir, zip)).subarray(0, 200));
+    const stamp = (): number => {
+      const catalog = new Catalog(file);
+      try {
+        return catalog.chunksRev(catalog.recentDrops()[0].id);
+      } finally {
+        catalog.close();
+      }
+    };
+    const was = stamp();
+    rmSync(file);
+    const other = await scanned(file, renamed);
+    // The new catalog's chunks are named by another stamp, kept while they are unchanged.
+    expect(stamp()).not.toBe(was);
+    const kept = stamp();
+    await scanned(file, renamed);
+    expect(stamp()).toBe(kept);
+    expect(other.entries).toBe(entries);
+    expect(other.report).toBe(other.built);
+    expect(JSON.parse(other.report).chunks).toHaveLength(m.chunks.length);
+    expect(other.report).toMatch(/"truncated"|"corrupt/);
+  }, 120_000);
+
+  it('is never written by a catalog opened read-only, and a report from one is the built one', async () => {
+    const { drop, file } = copy();
+    const first = await scanned(file, drop);
+    const entries = first.entries;
+    rmSync(path.dirname(entries), { recursive: true });
+    const ro = new Catalog(file, { readonly: true });
+    try {
+      expect(fromEntries(ro, null, cadence, first.o.drop)).toBe(fromRecords(ro, first.o.drop, cadence));
+    } finally {
+      ro.close();
+    }
+    expect(existsSync(path.dirname(entries))).toBe(false);
+  }, 60_000);
+});
+
+describe('the entries file, read and written', () => {
+  it('gives back what was written under the same key, in pieces, and nothing under another', () => {
+    const file = path.join(fresh(), 'x.entries', 'drop-1.json');
+    const key = entriesKey(1, 'audit-key', 5, [3, 1, 2]);
+    expect(entriesKey(1, 'audit-key', 5, [1, 2, 3])).not.toBe(key);
+    expect(entriesKey(1, 'audit-key', 6, [3, 1, 2])).not.toBe(key);
+    expect(entriesKey(2, 'audit-key', 5, [3, 1, 2])).not.toBe(key);
+    const big = Buffer.alloc(2.5 * (1 << 20) + 7, 'x');
+    expect(writeEntries(file, key, [Buffer.from('{"a":1}'), big])).toBe(true);
+    const pieces = readEntries(file, key)!;
+    // Each piece copied before the next is asked for (they share one buffer).
+    const got = [...(function* () {
+      for (const p of pieces) yield Buffer.from(p);
+    })()];
+    expect(got.map((p) => p.length)).toEqual([1 << 20, 1 << 20, big.length + 7 - 2 * (1 << 20)]);
+    expect(Buffer.concat(got).equals(Buffer.concat([Buffer.from('{"a":1}'), big]))).toBe(true);
+    expect(readEntries(file, entriesKey(1, 'audit-key', 6, [3, 1, 2]))).toBeNull();
+    expect(readEntries(`${file}.missing`, key)).toBeNull();
+    expect(readdirSync(path.dirname(file))).toEqual(['drop-1.json']);
+  });
+
+  it('cannot be written where no file can be (false, nothing left behind), and none is kept for a catalog in memory', () => {
+    const dir = fresh();
+    writeFileSync(path.join(dir, 'blocker'), '');
+    expect(writeEntries(path.join(dir, 'blocker', 'drop-1.json'), 'k', [Buffer.from('[]')])).toBe(false);
+    expect(readdirSync(dir)).toEqual(['blocker']);
+    expect(entriesFileOf(':memory:', 1)).toBeNull();
+  });
+});
