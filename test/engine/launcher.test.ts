@@ -23,7 +23,7 @@ beforeAll(async () => {
   mkdirSync(fakeBin);
   writeFileSync(
     path.join(fakeBin, 'node'),
-    '#!/bin/sh\nprintf \'%s\\n\' "NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS-(unset)}" "DROP_INSPECTOR_EXTRA_CA_CERTS=${DROP_INSPECTOR_EXTRA_CA_CERTS-(unset)}" "$@"\n',
+    '#!/bin/sh\nprintf \'%s\\n\' "NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS-(unset)}" "DROP_INSPECTOR_EXTRA_CA_CERTS=${DROP_INSPECTOR_EXTRA_CA_CERTS-(unset)}" "GLIBC_TUNABLES=${GLIBC_TUNABLES-(unset)}" "$@"\n',
   );
   chmodSync(path.join(fakeBin, 'node'), 0o755);
   drop = await writeGimDrop(path.join(work, 'drop'), { seed: 5, chunks: 2, rowsPerTable: 5 });
@@ -35,6 +35,7 @@ function started(args: string[], env: Record<string, string | undefined>, launch
   const base: NodeJS.ProcessEnv = { ...process.env, PATH: `${fakeBin}:${process.env.PATH}` };
   delete base.NODE_EXTRA_CA_CERTS;
   delete base.DROP_INSPECTOR_EXTRA_CA_CERTS;
+  delete base.GLIBC_TUNABLES;
   const r = spawnSync(launcher, args, { env: { ...base, ...env }, encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout.trimEnd().split('\n');
@@ -46,7 +47,10 @@ const HANDED_OVER = ['NODE_EXTRA_CA_CERTS=(unset)', 'DROP_INSPECTOR_EXTRA_CA_CER
 const KEPT = ['NODE_EXTRA_CA_CERTS=/etc/proxy-ca.pem', 'DROP_INSPECTOR_EXTRA_CA_CERTS=(unset)'];
 /** A scan's (or a report's) short process starts with a small young generation; other commands with V8's own. */
 const SCAN_HEAP = '--max-semi-space-size=2';
-const heapOf = (args: string[]): string[] => (args[0] === 'scan' || args[0] === 'report' ? [SCAN_HEAP] : []);
+/** And glibc's allocator keeps its memory (blocks up to 32 MB in the heap, 256 MB free before it trims). */
+const SCAN_MALLOC = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456';
+const short = (args: string[]): boolean => args[0] === 'scan' || args[0] === 'report';
+const heapOf = (args: string[]): string[] => [`GLIBC_TUNABLES=${short(args) ? SCAN_MALLOC : '(unset)'}`, ...(short(args) ? [SCAN_HEAP] : [])];
 
 describe('bin/drop-inspector', () => {
   it('starts a local command without NODE_EXTRA_CA_CERTS, handing the value over', () => {
@@ -65,6 +69,7 @@ describe('bin/drop-inspector', () => {
     expect(started(['scan', '/data/a drop', '--catalog', '/tmp/x y.sqlite'], {})).toEqual([
       'NODE_EXTRA_CA_CERTS=(unset)',
       'DROP_INSPECTOR_EXTRA_CA_CERTS=(unset)',
+      `GLIBC_TUNABLES=${SCAN_MALLOC}`,
       SCAN_HEAP,
       BUNDLE,
       'scan',
@@ -72,6 +77,11 @@ describe('bin/drop-inspector', () => {
       '--catalog',
       '/tmp/x y.sqlite',
     ]);
+  });
+
+  it("puts its allocator settings after the user's own", () => {
+    expect(started(['report', 'drop'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' })).toContain(`GLIBC_TUNABLES=glibc.malloc.arena_max=2:${SCAN_MALLOC}`);
+    expect(started(['rows', 'drop', 't'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' })).toContain('GLIBC_TUNABLES=glibc.malloc.arena_max=2');
   });
 
   it('finds the bundle through the links npm makes (node_modules/.bin, a global bin folder)', () => {
