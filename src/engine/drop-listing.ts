@@ -95,39 +95,31 @@ export function listingDigest(files: readonly FileEntry[]): string {
   return digest(s);
 }
 
-/** Chunk names and fingerprints, by name (the catalog's, or the ones a scan found), digested. */
-export function chunksDigest(fingerprints: Iterable<readonly [string, string]>): string {
-  const rows = [...fingerprints].map(([name, fp]) => `${name}\t${fp}\n`);
-  rows.sort();
-  return digest(rows.join(''));
-}
-
 function digest(text: string): string {
   return createHash('sha1').update(text).digest('base64');
 }
 
 /**
  * The family of a drop whose files are exactly those of its last complete scan, read the same
- * way, with its catalog chunks exactly as that scan left them (so none was removed, replaced
- * or recorded unstable since: an unstable chunk's fingerprint matches no listing, and is read
- * again); else null. `tagOf`: the read options' tag for a family (readOptionsTag + revisionTag).
+ * way, with its catalog chunks exactly as that scan left them (none added, removed, replaced
+ * or changed by anything since: the catalog's triggers give them a new stamp, chunksRev);
+ * else null. `tagOf`: the read options' tag for a family (readOptionsTag + revisionTag).
  */
-export function unchangedFamily(
-  catalog: Catalog,
-  dropId: number,
-  filesDigest: string,
-  known: Map<string, string>,
-  tagOf: (adapter: DropAdapter) => string,
-): DropAdapter | null {
+export function unchangedFamily(catalog: Catalog, dropId: number, filesDigest: string, tagOf: (adapter: DropAdapter) => string): DropAdapter | null {
   const last = catalog.dropListing(dropId);
   if (!last) return null;
   const adapter = adapterFor(last.format);
   if (!adapter || last.key !== listingKey(last.format, tagOf(adapter))) return null;
-  if (last.files !== filesDigest || last.chunks !== chunksDigest(known)) return null;
+  if (last.files !== filesDigest || last.rev === null || last.rev !== catalog.chunksRev(dropId)) return null;
   return adapter;
 }
 
-/** What a complete scan leaves for the next one to compare with (unchangedFamily). */
-export function listingRecord(format: string, tag: string, filesDigest: string, chunks: readonly ChunkCandidate[]): DropListing {
-  return { format, key: listingKey(format, tag), files: filesDigest, chunks: chunksDigest(chunks.map((c) => [c.name, c.fingerprint] as const)) };
+/**
+ * What a complete scan leaves for the next one to compare with (unchangedFamily), or nothing
+ * when a chunk it recorded is one the next scan must read again (`unstable`: read while its
+ * files changed; its catalog fingerprint matches no listing, and the chunks' stamp would not
+ * say so).
+ */
+export function listingRecord(format: string, tag: string, filesDigest: string, unstable: boolean): DropListing | undefined {
+  return unstable ? undefined : { format, key: listingKey(format, tag), files: filesDigest, rev: null };
 }

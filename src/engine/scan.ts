@@ -207,10 +207,11 @@ async function scanWith(
   const tagOf = (a: DropAdapter): string => readOptionsTag(req.read) + revisionTag(a);
   const filesDigest = listingDigest(walk.files);
   const before = req.catalog.drop(drop);
-  const known = before ? req.catalog.fingerprints(before.id) : new Map<string, string>();
   // The same files as at the last complete scan, read the same way: the same family and
   // chunks, none to read (unless --verify), none removed.
-  const same = before && !req.verify ? unchangedFamily(req.catalog, before.id, filesDigest, known, tagOf) : null;
+  const same = before && !req.verify ? unchangedFamily(req.catalog, before.id, filesDigest, tagOf) : null;
+  // What the catalog holds of each chunk: asked only when the chunks are compared.
+  const known = before && !same ? req.catalog.fingerprints(before.id) : new Map<string, string>();
   clock.mark('listing');
   let adapter: DropAdapter;
   let chunks: ChunkCandidate[] | null = null;
@@ -227,7 +228,14 @@ async function scanWith(
   req.catalog.saveEntryProblems(dropRow.id, entries);
   const todo: ChunkCandidate[] = chunks ? chunks.filter((c) => req.verify || known.get(c.name) !== c.fingerprint) : [];
   const removed = chunks ? req.catalog.removeChunksExcept(dropRow.id, new Set(chunks.map((c) => c.name)), known.keys()) : 0;
-  const found = chunks ? chunks.length : known.size;
+  let found: number;
+  if (chunks) found = chunks.length;
+  else {
+    // Unchanged: the chunks are the catalog's, counted as the checks load them (kept for them).
+    clock.mark('compare');
+    found = req.catalog.loadSummaries(dropRow.id, adapter.axis).length;
+    clock.mark('load');
+  }
   clock.mark('compare');
 
   progress.phase = 'scanning';
@@ -267,6 +275,8 @@ async function scanWith(
   let pending: ChunkToSave[] = [];
   let flushTimer: NodeJS.Timeout | null = null;
   let stopped = false;
+  // A chunk recorded to be read again (ChunkInspection.unstable): no listing is kept.
+  let unstable = false;
   const flush = (): void => {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
@@ -315,6 +325,7 @@ async function scanWith(
         if (stopped) return;
         meter.finish(c.name);
         showWork();
+        if (result.unstable) unstable = true;
         pending.push({ chunk: c, result, scannedAt: new Date().toISOString(), coverage: resolveCoverage(adapter.axis, c, result) });
         if (pending.length >= batching.chunks) flush();
         else flushTimer ??= setTimeout(flush, batching.ms);
@@ -355,7 +366,7 @@ async function scanWith(
   const ordered = continuityOrder(summaries, adapter.axis);
   const problems = dropProblems(summaries, adapter, req.cadence, entries, ordered);
   // The drop's error and warning counts (recent drops) include each chunk's own problems.
-  const listing = chunks ? listingRecord(adapter.format, tagOf(adapter), filesDigest, chunks) : undefined;
+  const listing = chunks ? listingRecord(adapter.format, tagOf(adapter), filesDigest, unstable) : undefined;
   req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, summaries.flatMap((c) => c.problems), listing);
   clock.mark('check');
   progress.phase = 'done';

@@ -157,9 +157,9 @@ describe('the JSON report from stored entries', () => {
     try {
       const o = await scanDrop(drop, { catalog: made, cadence });
       expected = fromEntries(made, o, cadence);
-      // Back to schema 7: no summaries, no shared texts (nor the later fingerprint index, listings and chunks' stamp).
+      // Back to schema 7: no summaries, no shared texts (nor the later fingerprint index, listings and chunks' stamp with its triggers).
       expect(MIGRATIONS).toHaveLength(11);
-      made.db.exec('DROP TABLE chunk_summaries; DROP TABLE shared_texts; DROP INDEX chunks_fingerprints; DROP TABLE drop_listings; ALTER TABLE drops DROP COLUMN chunks_rev; PRAGMA user_version = 7;');
+      made.db.exec('DROP TABLE chunk_summaries; DROP TABLE shared_texts; DROP INDEX chunks_fingerprints; DROP TABLE drop_listings; DROP TRIGGER chunks_added; DROP TRIGGER chunks_changed; DROP TRIGGER chunks_removed; ALTER TABLE drops DROP COLUMN chunks_rev; PRAGMA user_version = 7;');
     } finally {
       made.close();
     }

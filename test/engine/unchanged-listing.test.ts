@@ -9,6 +9,9 @@ import { cadenceOf } from '../../src/engine/options';
 import { buildReport } from '../../src/engine/report/build-report';
 import { scanDrop, type ScanOutcome } from '../../src/engine/scan';
 import type { ReadOptions } from '../../src/engine/formats/types';
+import { InlinePool } from '../../src/engine/workers/inline-pool';
+import type { InspectPool } from '../../src/engine/workers/messages';
+import type { ScanPool } from '../../src/engine/workers/pool';
 import { writeGimDrop, type GimDropManifest } from '../fixtures/gim-drop';
 import { writeExtractDrop } from '../fixtures/extract-drop';
 import { freshDirs } from './harness';
@@ -17,7 +20,7 @@ const fresh = freshDirs('di-listing-');
 const cadence = cadenceOf({ asOf: 4102444800 });
 
 /** A scan into the catalog file; `shortcut`: it took the recorded listing (no recognise phase). */
-async function scanned(drop: string, file: string, opts: { verify?: boolean; read?: ReadOptions; signal?: AbortSignal } = {}) {
+async function scanned(drop: string, file: string, opts: { verify?: boolean; read?: ReadOptions; signal?: AbortSignal; pool?: ScanPool } = {}) {
   const catalog = new Catalog(file);
   try {
     const outcome: ScanOutcome = await scanDrop(drop, { catalog, cadence, ...opts });
@@ -90,6 +93,26 @@ describe('a re-scan of an unchanged listing', () => {
     db.db.prepare("UPDATE chunks SET fingerprint = 'unstable:' || fingerprint WHERE name = ?").run(m.chunks[2].name);
     db.close();
     expect(await scanned(m.root, file)).toMatchObject({ shortcut: false, outcome: { inspected: 1 } });
+    expect(await scanned(m.root, file)).toMatchObject({ shortcut: true, outcome: { inspected: 0 } });
+  });
+
+  it('a scan that records a chunk to be read again (its inspection failed) keeps no listing: the next one reads it', async () => {
+    const work = fresh();
+    const m = await writeGimDrop(path.join(work, 'drop'), { seed: 35, chunks: 4 });
+    const file = path.join(work, 'catalog.sqlite');
+    const inline = new InlinePool();
+    const failing: InspectPool = {
+      threads: 0,
+      run: (job, onBytes, onIo) => (job.chunk.name === m.chunks[1].name ? Promise.reject(new Error('the worker died')) : inline.run(job, onBytes, onIo)),
+      close: (reason) => inline.close(reason),
+    };
+    const first = await scanned(m.root, file, { pool: failing as unknown as ScanPool });
+    expect(first.outcome).toMatchObject({ inspected: 4 });
+    expect(first.report.problems.map((p) => `${p.kind}@${p.chunk}`)).toContain(`archive-corrupt@${m.chunks[1].name}`);
+    expect(first.listing).toBeUndefined();
+    const next = await scanned(m.root, file);
+    expect(next).toMatchObject({ shortcut: false, outcome: { inspected: 1 } });
+    expect(next.report.problems.map((p) => p.kind)).not.toContain('archive-corrupt');
     expect(await scanned(m.root, file)).toMatchObject({ shortcut: true, outcome: { inspected: 0 } });
   });
 

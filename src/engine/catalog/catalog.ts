@@ -5,7 +5,6 @@
 // kept per drop and only what was written since is re-read (another process's commit, seen
 // by PRAGMA data_version, drops the kept records); so are the chunks' summaries and report
 // entries (summary.ts), which is what a scan loads.
-import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -85,14 +84,15 @@ export interface ChunkToSave {
 
 /**
  * What a drop's last complete scan left for the next one to compare with (drop-listing.ts):
- * its family, the key of how it read (release, revisions, read options), and digests of its
- * files and of its chunks' fingerprints.
+ * its family, the key of how it read (release, revisions, read options), a digest of its
+ * files, and the stamp its chunks had then.
  */
 export interface DropListing {
   format: string;
   key: string;
   files: string;
-  chunks: string;
+  /** The drop's chunksRev when the listing was kept (saveDropListing): null when it is being saved. */
+  rev: number | null;
 }
 
 /** What is kept of a drop's chunks (records, or summaries), by chunk id, and the names written since. */
@@ -239,7 +239,6 @@ export class Catalog {
     try {
       this.db.transaction(() => {
         for (const it of items) this.writeChunk(st, dropId, it);
-        st.rev.run(revStamp(), dropId);
       })();
     } catch (e) {
       // Shared texts added in the transaction are gone with it.
@@ -271,7 +270,6 @@ export class Catalog {
       table: this.db.prepare(`INSERT INTO chunk_tables (${TABLE_COLUMNS.join(', ')}) VALUES (${TABLE_COLUMNS.map(() => '?').join(', ')})`),
       problem: this.db.prepare(`INSERT INTO chunk_problems (${PROBLEM_COLUMNS.join(', ')}) VALUES (${PROBLEM_COLUMNS.map(() => '?').join(', ')})`),
       summary: this.db.prepare('INSERT INTO chunk_summaries (chunk_id, summary, entry) VALUES (?, ?, ?)'),
-      rev: this.db.prepare('UPDATE drops SET chunks_rev = ? WHERE id = ?'),
     };
   }
 
@@ -318,11 +316,8 @@ export class Catalog {
     // `recorded`: the drop's chunk names as the caller just read them (fingerprints' keys).
     const names = [...(recorded ?? (this.db.prepare('SELECT name FROM chunks WHERE drop_id = ?').pluck().all(dropId) as string[]))].filter((n) => !keep.has(n));
     if (!names.length) return 0;
-    const st = (this.stmts ??= this.prepareWrites());
-    this.db.transaction(() => {
-      names.forEach((n) => st.del.run(dropId, n));
-      st.rev.run(revStamp(), dropId);
-    })();
+    const del = (this.stmts ??= this.prepareWrites()).del;
+    this.db.transaction(() => names.forEach((n) => del.run(dropId, n)))();
     this.markDirty(dropId, names);
     return names.length;
   }
@@ -360,16 +355,23 @@ export class Catalog {
 
   /** The listing the drop's last complete scan left (drop-listing.ts), if any. */
   dropListing(dropId: number): DropListing | undefined {
-    return this.db.prepare('SELECT format, key, files, chunks FROM drop_listings WHERE drop_id = ?').get(dropId) as DropListing | undefined;
+    return this.db.prepare('SELECT format, key, files, chunks_rev AS rev FROM drop_listings WHERE drop_id = ?').get(dropId) as DropListing | undefined;
   }
 
-  /** Keeps a complete scan's listing, or forgets it (null) before a scan changes the drop's chunks. */
+  /**
+   * Keeps a complete scan's listing, at the drop's chunksRev as it is now (so call it where
+   * the chunks are as that scan left them: finishScan's transaction), or forgets it (null)
+   * before a scan changes the drop's chunks.
+   */
   saveDropListing(dropId: number, listing: DropListing | null): void {
     if (!listing) this.db.prepare('DELETE FROM drop_listings WHERE drop_id = ?').run(dropId);
     else
       this.db
-        .prepare('INSERT INTO drop_listings (drop_id, format, key, files, chunks) VALUES (?, ?, ?, ?, ?) ON CONFLICT(drop_id) DO UPDATE SET format = excluded.format, key = excluded.key, files = excluded.files, chunks = excluded.chunks')
-        .run(dropId, listing.format, listing.key, listing.files, listing.chunks);
+        .prepare(
+          `INSERT INTO drop_listings (drop_id, format, key, files, chunks_rev) VALUES (?, ?, ?, ?, (SELECT chunks_rev FROM drops WHERE id = ?))
+           ON CONFLICT(drop_id) DO UPDATE SET format = excluded.format, key = excluded.key, files = excluded.files, chunks_rev = excluded.chunks_rev`,
+        )
+        .run(dropId, listing.format, listing.key, listing.files, dropId);
   }
 
   /** Replaces the problems the last walk found about the drop's entries (entryProblems). */
@@ -425,8 +427,9 @@ export class Catalog {
   }
 
   /**
-   * The stamp of the last change to the drop's chunks (each saveChunks and removeChunksExcept
-   * sets a new one, in its own transaction); 0 for a drop not recorded or never changed.
+   * The stamp of the last change to the drop's chunks or their summaries (set anew by the
+   * catalog's triggers, migration 11, in the transaction of the change); 0 for a drop not
+   * recorded or never changed.
    */
   chunksRev(dropId: number): number {
     return (this.db.prepare('SELECT chunks_rev FROM drops WHERE id = ?').pluck().get(dropId) as number | undefined) ?? 0;
@@ -562,11 +565,3 @@ export class Catalog {
   }
 }
 
-/**
- * A new stamp for a drop's chunks: random, not a count, because what is named by it (the
- * report's entries file beside the catalog) can outlive the catalog, and a catalog made again
- * would count the same numbers for other chunks under the same drop ids.
- */
-function revStamp(): number {
-  return randomInt(1, 2 ** 47);
-}

@@ -148,11 +148,31 @@ export const MIGRATIONS: Migration[] = [
     chunks TEXT NOT NULL
   );
   `,
-  // 11: a stamp of the last change to a drop's chunks (catalog.ts chunksRev), set anew in the
-  // transaction that makes each: what the report's entries file (report/entries-file.ts) was
-  // written from is named by it.
-  'ALTER TABLE drops ADD COLUMN chunks_rev INTEGER NOT NULL DEFAULT 0;',
+  // 11: a stamp of the last change to a drop's chunks (catalog.ts chunksRev), set anew by
+  // triggers on every row of its chunks or their summaries that is added, changed or removed,
+  // by whatever writes it. The report's entries file (report/entries-file.ts) is named by it,
+  // and a listing (drop-listing.ts) holds the one it was kept at instead of a digest of the
+  // chunks' fingerprints, which took a query and a hash of 3000 of them at every re-scan.
+  // Random, not a count: what is named by it (the entries file beside the catalog) can outlive
+  // the catalog, and a catalog made again would count the same numbers for other chunks.
+  `
+  ALTER TABLE drops ADD COLUMN chunks_rev INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE drop_listings DROP COLUMN chunks;
+  ALTER TABLE drop_listings ADD COLUMN chunks_rev INTEGER;
+  DELETE FROM drop_listings;
+  CREATE TRIGGER chunks_added AFTER INSERT ON chunks BEGIN ${stamp('NEW.drop_id')} END;
+  CREATE TRIGGER chunks_changed AFTER UPDATE ON chunks BEGIN ${stamp('OLD.drop_id')} ${stamp('NEW.drop_id')} END;
+  CREATE TRIGGER chunks_removed AFTER DELETE ON chunks BEGIN ${stamp('OLD.drop_id')} END;
+  CREATE TRIGGER summaries_added AFTER INSERT ON chunk_summaries BEGIN ${stamp('(SELECT drop_id FROM chunks WHERE id = NEW.chunk_id)')} END;
+  CREATE TRIGGER summaries_changed AFTER UPDATE ON chunk_summaries BEGIN ${stamp('(SELECT drop_id FROM chunks WHERE id = NEW.chunk_id)')} END;
+  CREATE TRIGGER summaries_removed AFTER DELETE ON chunk_summaries BEGIN ${stamp('(SELECT drop_id FROM chunks WHERE id = OLD.chunk_id)')} END;
+  `,
 ];
+
+/** A trigger's statement giving a drop's chunks a new stamp: 1 to 2^47 (a safe integer in JS). */
+function stamp(dropId: string): string {
+  return `UPDATE drops SET chunks_rev = abs(random() % 140737488355328) + 1 WHERE id = ${dropId};`;
+}
 
 function backfillInfoMartParts(db: Database.Database): void {
   const chunks = db.prepare('SELECT id, files FROM chunks').all() as Array<{ id: number; files: string }>;

@@ -7,7 +7,7 @@
 // buffer again and again, the same text costs ~15 ms.
 //
 // The file is derived data, never the truth: it names what it was made from (its key: the
-// drop, the revision of its chunks (catalog.ts chunksRev), the entries' order, the formats
+// drop, the stamp of its chunks (catalog.ts chunksRev), the entries' order, the formats
 // of summaries, entries and schema) and holds its length, and a file that does not match in
 // every one of them is not read; the report is then made from the catalog and the file written
 // again. It is replaced whole (written aside, then renamed), so a reader sees one file or the
