@@ -1,7 +1,7 @@
 // The CLI as scripts use it: stdout carries only the document, exit codes per the contract,
 // messages on stderr; a scan killed part-way leaves a consistent catalog.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -122,6 +122,18 @@ describe('a reader that stops early', () => {
     expect(got).toBeGreaterThan(0);
     expect(err).not.toMatch(/EPIPE|Error|at /);
     expect(code).toBe(0);
+  });
+
+  it.runIf(existsSync('/dev/full'))('an output that cannot be written (a full disk) is one line and exit status 2, no stack trace', async () => {
+    const m = await writeGimDrop(path.join(work, 'full-disk'), { seed: 6, chunks: 2 });
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'scan', m.root, '--json', '--catalog', path.join(work, 'c-full.sqlite')], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+      expect(r.stderr).toBe('drop-inspector: cannot write the output: ENOSPC: no space left on device, write\n');
+      expect(r.status).toBe(2);
+    } finally {
+      closeSync(fd);
+    }
   });
 });
 
