@@ -211,7 +211,7 @@ async function scanWith(
   // chunks, none to read (unless --verify), none removed.
   const same = before && !req.verify ? unchangedFamily(req.catalog, before.id, filesDigest, tagOf) : null;
   // What the catalog holds of each chunk: asked only when the chunks are compared.
-  const known = before && !same ? req.catalog.fingerprints(before.id) : new Map<string, string>();
+  const { known, rev: knownRev } = before && !same ? req.catalog.fingerprintsAt(before.id) : { known: new Map<string, string>(), rev: 0 };
   clock.mark('listing');
   let adapter: DropAdapter;
   let chunks: ChunkCandidate[] | null = null;
@@ -224,6 +224,8 @@ async function scanWith(
     if (before) req.catalog.saveDropListing(before.id, null);
   }
   const dropRow = req.catalog.ensureDrop(drop, adapter.format);
+  // The listing this scan keeps vouches for the chunks it compared and recorded: none changed by another.
+  if (!same) req.catalog.watchChunks(dropRow.id, knownRev);
   const entries = entryProblems(walk);
   req.catalog.saveEntryProblems(dropRow.id, entries);
   const todo: ChunkCandidate[] = chunks ? chunks.filter((c) => req.verify || known.get(c.name) !== c.fingerprint) : [];

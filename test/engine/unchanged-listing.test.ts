@@ -116,6 +116,39 @@ describe('a re-scan of an unchanged listing', () => {
     expect(await scanned(m.root, file)).toMatchObject({ shortcut: true, outcome: { inspected: 0 } });
   });
 
+  it("a scan keeps no listing when another connection changed the drop's chunks meanwhile (two processes, one catalog)", async () => {
+    const work = fresh();
+    const m = await writeGimDrop(path.join(work, 'drop'), { seed: 36, chunks: 4 });
+    const file = path.join(work, 'catalog.sqlite');
+    await scanned(m.root, file);
+    for (const c of [m.chunks[1], m.chunks[2]]) utimesSync(zipOf(m, m.chunks.indexOf(c)), new Date(), new Date());
+    // While this scan reads chunk 1, another process records chunk 2 (as its own scan would).
+    const inline = new InlinePool();
+    const other: InspectPool = {
+      threads: 0,
+      run: async (job, onBytes, onIo) => {
+        if (job.chunk.name === m.chunks[1].name) {
+          const elsewhere = new Catalog(file);
+          try {
+            elsewhere.db.prepare("UPDATE chunks SET scanned_at = '2030-01-01T00:00:00.000Z' WHERE name = ?").run(m.chunks[3].name);
+          } finally {
+            elsewhere.close();
+          }
+        }
+        return inline.run(job, onBytes, onIo);
+      },
+      close: (reason) => inline.close(reason),
+    };
+    const during = await scanned(m.root, file, { pool: other as unknown as ScanPool });
+    expect(during.outcome).toMatchObject({ inspected: 2 });
+    expect(during.listing).toBeUndefined();
+    // So the next scan compares every chunk again (reading none: all are as recorded), and keeps one.
+    const next = await scanned(m.root, file);
+    expect(next).toMatchObject({ shortcut: false, outcome: { inspected: 0 } });
+    expect(next.listing).toBeDefined();
+    expect(await scanned(m.root, file)).toMatchObject({ shortcut: true });
+  });
+
   it('a scan stopped part-way leaves no listing: the next one goes the long way and completes it', async () => {
     const work = fresh();
     const m = await writeGimDrop(path.join(work, 'drop'), { seed: 34, chunks: 6 });

@@ -137,6 +137,8 @@ export class Catalog {
   /** Summaries by drop, for the axis they were made for, and the chunksRev they were read at. */
   private readonly summaries = new Map<number, Kept<LoadedChunk> & { axis: AxisKind; rev: number }>();
   private readonly axes = new Map<number, AxisKind | null>();
+  /** Watched drops (watchChunks): the stamp this connection left their chunks at, null once another changed them. */
+  private readonly watched = new Map<number, number | null>();
   private shared: SharedTexts | null = null;
   private stmts: ReturnType<Catalog['prepareWrites']> | null = null;
 
@@ -224,6 +226,32 @@ export class Catalog {
     return new Map(rows);
   }
 
+  /** The drop's chunk fingerprints (as fingerprints) and their stamp (chunksRev), read in one transaction. */
+  fingerprintsAt(dropId: number): { known: Map<string, string>; rev: number } {
+    return this.db.transaction(() => ({ known: this.fingerprints(dropId), rev: this.chunksRev(dropId) }))();
+  }
+
+  /**
+   * From now on, notes whether anything but this connection changes the drop's chunks, which
+   * had stamp `rev` when the caller read them (fingerprintsAt; 0 for a drop not recorded then):
+   * saveDropListing keeps a scan's listing only when nothing did. Two processes may scan one
+   * drop into one catalog; the listing of one must not vouch for chunks the other recorded.
+   */
+  watchChunks(dropId: number, rev: number): void {
+    this.watched.set(dropId, rev);
+  }
+
+  /** Runs a transaction that changes the drop's chunks, following their stamp where it is watched. */
+  private changeChunks(dropId: number, change: () => void): void {
+    const [before, after] = this.db.transaction(() => {
+      const was = this.chunksRev(dropId);
+      change();
+      return [was, this.chunksRev(dropId)];
+    })();
+    const watched = this.watched.get(dropId);
+    if (watched !== undefined) this.watched.set(dropId, watched === before ? after : null);
+  }
+
   /** Records one chunk whole (one transaction); `coverage` is its resolved extent (see coverage.ts). */
   saveChunk(dropId: number, c: ChunkCandidate, r: ChunkInspection, scannedAt: string, coverage?: Extent): void {
     this.saveChunks(dropId, [{ chunk: c, result: r, scannedAt, coverage }]);
@@ -237,9 +265,9 @@ export class Catalog {
     if (!items.length) return;
     const st = (this.stmts ??= this.prepareWrites());
     try {
-      this.db.transaction(() => {
+      this.changeChunks(dropId, () => {
         for (const it of items) this.writeChunk(st, dropId, it);
-      })();
+      });
     } catch (e) {
       // Shared texts added in the transaction are gone with it.
       this.shared?.forget();
@@ -317,7 +345,7 @@ export class Catalog {
     const names = [...(recorded ?? (this.db.prepare('SELECT name FROM chunks WHERE drop_id = ?').pluck().all(dropId) as string[]))].filter((n) => !keep.has(n));
     if (!names.length) return 0;
     const del = (this.stmts ??= this.prepareWrites()).del;
-    this.db.transaction(() => names.forEach((n) => del.run(dropId, n)))();
+    this.changeChunks(dropId, () => names.forEach((n) => del.run(dropId, n)));
     this.markDirty(dropId, names);
     return names.length;
   }
@@ -360,10 +388,17 @@ export class Catalog {
 
   /**
    * Keeps a complete scan's listing, at the drop's chunksRev as it is now (so call it where
-   * the chunks are as that scan left them: finishScan's transaction), or forgets it (null)
-   * before a scan changes the drop's chunks.
+   * the chunks are as that scan left them: finishScan's transaction; not kept when another
+   * connection changed them since watchChunks), or forgets it (null) before a scan changes
+   * the drop's chunks.
    */
   saveDropListing(dropId: number, listing: DropListing | null): void {
+    if (listing) {
+      // Kept only for chunks this connection watched and alone changed (watchChunks).
+      const watched = this.watched.get(dropId);
+      this.watched.delete(dropId);
+      if (watched !== this.chunksRev(dropId)) listing = null;
+    }
     if (!listing) this.db.prepare('DELETE FROM drop_listings WHERE drop_id = ?').run(dropId);
     else
       this.db
