@@ -4,7 +4,7 @@
 // so recognising and grouping 9000 files again (~50 ms of a 3000-chunk re-scan) is skipped.
 import { createHash } from 'node:crypto';
 import { EngineError } from './model';
-import type { Catalog, DropListing } from './catalog/catalog';
+import type { Catalog, NewListing } from './catalog/catalog';
 import { ADAPTERS, adapterFor, recogniseDrop } from './formats/registry';
 import { versionOf, type ChunkCandidate, type DropAdapter } from './formats/types';
 import { walkDrop, type FileEntry, type WalkResult } from './fs/walk';
@@ -120,6 +120,6 @@ export function unchangedFamily(catalog: Catalog, dropId: number, filesDigest: s
  * files changed; its catalog fingerprint matches no listing, and the chunks' stamp would not
  * say so).
  */
-export function listingRecord(format: string, tag: string, filesDigest: string, unstable: boolean): DropListing | undefined {
-  return unstable ? undefined : { format, key: listingKey(format, tag), files: filesDigest, rev: null };
+export function listingRecord(format: string, tag: string, filesDigest: string, unstable: boolean): NewListing | undefined {
+  return unstable ? undefined : { format, key: listingKey(format, tag), files: filesDigest };
 }

@@ -91,9 +91,12 @@ export interface DropListing {
   format: string;
   key: string;
   files: string;
-  /** The drop's chunksRev when the listing was kept (saveDropListing): null when it is being saved. */
+  /** The drop's chunksRev when the listing was kept (saveDropListing); a null one matches no stamp. */
   rev: number | null;
 }
+
+/** A listing as a scan leaves it: the catalog adds the stamp (saveDropListing). */
+export type NewListing = Omit<DropListing, 'rev'>;
 
 /** What is kept of a drop's chunks (records, or summaries), by chunk id, and the names written since. */
 interface Kept<T> {
@@ -357,7 +360,7 @@ export class Catalog {
     complete: boolean,
     problems: Problem[],
     chunkProblems: Problem[] = [],
-    listing?: DropListing,
+    listing?: NewListing,
   ): void {
     const all = [...problems, ...chunkProblems];
     const errors = all.filter((p) => p.severity === 'error').length;
@@ -392,7 +395,7 @@ export class Catalog {
    * connection changed them since watchChunks), or forgets it (null) before a scan changes
    * the drop's chunks.
    */
-  saveDropListing(dropId: number, listing: DropListing | null): void {
+  saveDropListing(dropId: number, listing: NewListing | null): void {
     if (listing) {
       // Kept only for chunks this connection watched and alone changed (watchChunks).
       const watched = this.watched.get(dropId);
