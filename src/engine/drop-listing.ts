@@ -110,7 +110,7 @@ export function unchangedFamily(catalog: Catalog, dropId: number, filesDigest: s
   if (!last) return null;
   const adapter = adapterFor(last.format);
   if (!adapter || last.key !== listingKey(last.format, tagOf(adapter))) return null;
-  if (last.files !== filesDigest || last.rev === null || last.rev !== catalog.chunksRev(dropId)) return null;
+  if (last.files !== filesDigest || last.rev !== catalog.chunksRev(dropId)) return null;
   return adapter;
 }
 
