@@ -45,16 +45,29 @@ function tree(dir: string): string[] {
     .sort();
 }
 
-/** A scan with a catalog of its own (as the CLI's): its outcome and its compact report. */
-async function scanned(file: string, drop: string): Promise<{ o: ScanOutcome; report: string; built: string; entries: string }> {
-  const catalog = new Catalog(file);
+/** `use` with a connection of its own to the catalog file (as a process of its own would have), closed after. */
+function withCatalog<T>(file: string, use: (catalog: Catalog) => T, options?: { readonly: boolean }): T {
+  const catalog = new Catalog(file, options);
+  let closeNow = true;
   try {
+    const out = use(catalog);
+    if (out instanceof Promise) {
+      closeNow = false;
+      return out.finally(() => catalog.close()) as T;
+    }
+    return out;
+  } finally {
+    if (closeNow) catalog.close();
+  }
+}
+
+/** A scan with a catalog of its own (as the CLI's): its outcome and its compact report. */
+function scanned(file: string, drop: string): Promise<{ o: ScanOutcome; report: string; built: string; entries: string }> {
+  return withCatalog(file, async (catalog) => {
     const o = await scanDrop(drop, { catalog, cadence });
     const entries = entriesFileOf(file, catalog.drop(o.drop)!.id)!;
     return { o, report: fromEntries(catalog, o, cadence), built: fromRecords(catalog, o.drop, cadence), entries };
-  } finally {
-    catalog.close();
-  }
+  });
 }
 
 describe('the report entries file', () => {
@@ -111,12 +124,7 @@ describe('the report entries file', () => {
       expect(keyOf(entries)).not.toBe(key);
       key = keyOf(entries);
       // And the new file is the one the next report reads.
-      const catalog = new Catalog(file);
-      try {
-        expect(fromEntries(catalog, null, cadence, s.o.drop)).toBe(fromRecords(catalog, s.o.drop, cadence));
-      } finally {
-        catalog.close();
-      }
+      withCatalog(file, (catalog) => expect(fromEntries(catalog, null, cadence, s.o.drop)).toBe(fromRecords(catalog, s.o.drop, cadence)));
     };
     const c = m.chunks[7];
     utimesSync(path.join(drop, c.dir, `${path.basename(c.dir)}.extracted.xml`), new Date(), new Date());
@@ -169,14 +177,7 @@ describe('the report entries file', () => {
     const dir = path.join(renamed, m.chunks[4].dir);
     const zip = readdirSync(dir).find((f) => f.endsWith('.zip'))!;
     writeFileSync(path.join(dir, zip), readFileSync(path.join(dir, zip)).subarray(0, 200));
-    const stamp = (): number => {
-      const catalog = new Catalog(file);
-      try {
-        return catalog.chunksRev(catalog.recentDrops()[0].id);
-      } finally {
-        catalog.close();
-      }
-    };
+    const stamp = (): number => withCatalog(file, (catalog) => catalog.chunksRev(catalog.recentDrops()[0].id));
     const was = stamp();
     rmSync(file);
     const other = await scanned(file, renamed);
@@ -196,12 +197,7 @@ describe('the report entries file', () => {
     const first = await scanned(file, drop);
     const entries = first.entries;
     rmSync(path.dirname(entries), { recursive: true });
-    const ro = new Catalog(file, { readonly: true });
-    try {
-      expect(fromEntries(ro, null, cadence, first.o.drop)).toBe(fromRecords(ro, first.o.drop, cadence));
-    } finally {
-      ro.close();
-    }
+    withCatalog(file, (ro) => expect(fromEntries(ro, null, cadence, first.o.drop)).toBe(fromRecords(ro, first.o.drop, cadence)), { readonly: true });
     expect(existsSync(path.dirname(entries))).toBe(false);
   }, 60_000);
 });

@@ -83,12 +83,13 @@ export function reportJson(
     return { summary: report.summary, pieces: jsonBytes(report, stored) };
   }
   const text = chunkText(catalog, list);
-  if (text) kept?.write(text);
   if (!text) {
     // A stored entry went missing since the summaries were loaded: the document from the records.
     const report = buildReport(catalog, drop, judgement);
     return { summary: report.summary, pieces: pretty ? jsonPieces(report) : [`${JSON.stringify(report)}\n`] };
   }
+  // Kept for the next report of these chunks (`kept` is null for a small or pretty one).
+  kept?.write(text);
   const report = reportFrame(catalog, row, family, summaries, ordered, judgement, reuse?.problems);
   if (!pretty) return { summary: report.summary, pieces: jsonBytes(report, text) };
   // A small report is pretty-printed, so its entries are objects again: parsed from their

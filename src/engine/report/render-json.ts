@@ -41,7 +41,8 @@ export function* jsonBytes(r: ScanReport, chunkText: Iterable<Uint8Array>): Gene
   for (const piece of compactPieces(r, chunkText)) {
     const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
     // A piece this long goes out as it is, before the next is asked for: the entries file's
-    // pieces (entries-file.ts) are all this long but its last, and share one buffer.
+    // pieces (entries-file.ts) share one buffer and are all this long but the last, which
+    // may be held with what follows it (nothing is read into the buffer after it).
     if (bytes.length >= PIECE_CHARS) {
       if (size) yield Buffer.concat(held, size);
       held = [];
