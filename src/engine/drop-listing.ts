@@ -87,17 +87,25 @@ function listingKey(format: string, tag: string): string {
  * The listing's digest: each file's path, size and version, in the walk's order. A digest,
  * not the text: 3000 chunks' files and fingerprints are ~1.2 MB of text, and writing it at
  * every scan's end cost more than hashing it (~1.5 ms). SHA-1 is enough: the question is
- * whether two listings differ, and nobody gains by forging one.
+ * whether two listings differ, and nobody gains by forging one. Hashed LISTING_PIECE files at
+ * a time: one 0.6 MB text of 9000 files took ~10 ms to build and hash, in pieces ~6.
  */
 export function listingDigest(files: readonly FileEntry[]): string {
+  const hash = createHash('sha1');
   let s = '';
-  for (const f of files) s += `${f.rel}\t${f.size}\t${versionOf(f)}\n`;
-  return digest(s);
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
+    s += `${f.rel}\t${f.size}\t${versionOf(f)}\n`;
+    if (i % LISTING_PIECE === LISTING_PIECE - 1) {
+      hash.update(s);
+      s = '';
+    }
+  }
+  return hash.update(s).digest('base64');
 }
 
-function digest(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
-}
+/** Files hashed at a time by listingDigest (the digest is the same for any piece size). */
+const LISTING_PIECE = 256;
 
 /**
  * The family of a drop whose files are exactly those of its last complete scan, read the same

@@ -1,12 +1,15 @@
 // A re-scan that finds exactly the files of the last complete scan takes the family and the
 // chunks recorded then (drop-listing.ts) instead of recognising and grouping the files again;
 // anything that could make the catalog disagree with the files sends it the long way.
+import { createHash } from 'node:crypto';
 import { appendFileSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/engine/catalog/catalog';
 import { cadenceOf } from '../../src/engine/options';
 import { buildReport } from '../../src/engine/report/build-report';
+import { listingDigest } from '../../src/engine/drop-listing';
+import type { FileEntry } from '../../src/engine/fs/walk';
 import { scanDrop, type ScanOutcome } from '../../src/engine/scan';
 import type { ReadOptions } from '../../src/engine/formats/types';
 import { InlinePool } from '../../src/engine/workers/inline-pool';
@@ -181,5 +184,20 @@ describe('a re-scan of an unchanged listing', () => {
     const again = await scanned(m.root, file);
     expect(again).toMatchObject({ shortcut: true, outcome: { inspected: 0, chunks: first.outcome.chunks, format: first.outcome.format } });
     expect({ ...again.report, scannedAt: '' }).toEqual({ ...first.report, scannedAt: '' });
+  });
+});
+
+describe('the listing digest', () => {
+  // Catalogs keep the digests earlier releases made: hashed in pieces, it must stay the hash
+  // of the whole text (one line per file), whatever the number of files and pieces.
+  it('is the SHA-1 of the listing text, for any number of files', () => {
+    const entry = (i: number): FileEntry => ({ rel: `export_${i}/export_${i}.zip`, abs: `/d/export_${i}/export_${i}.zip`, size: 1000 + i, mtimeMs: 1_500_000_000_000 + i });
+    for (const n of [0, 1, 255, 256, 257, 1000]) {
+      const files = Array.from({ length: n }, (_, i) => entry(i));
+      const text = files.map((f) => `${f.rel}\t${f.size}\t${f.mtimeMs}\n`).join('');
+      expect(listingDigest(files)).toBe(createHash('sha1').update(text).digest('base64'));
+    }
+    const versioned: FileEntry = { ...entry(1), version: '"etag-1"' };
+    expect(listingDigest([versioned])).toBe(createHash('sha1').update(`${versioned.rel}\t${versioned.size}\t"etag-1"\n`).digest('base64'));
   });
 });
