@@ -5,6 +5,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { ScanProgress } from '../shared/api';
 import type { Catalog, ChunkToSave, LoadedChunk } from './catalog/catalog';
+import type { ChunksSince } from './catalog/lineage';
 import { entryProblems } from './checks/entries';
 import { dropProblems } from './checks/index';
 import { continuityOrder, type Keyed } from './checks/order';
@@ -78,6 +79,11 @@ export interface ScanChecked {
   problems: Problem[];
   /** The catalog's revision of the drop's chunks the summaries were loaded at (catalog.ts chunksRev). */
   rev?: number;
+  /**
+   * How the chunks came to be at `rev` when this scan's connection alone changed them since
+   * it compared them (catalog.ts chunksSince): a report reuses the entries of the others.
+   */
+  since?: ChunksSince;
 }
 
 export { DEFAULT_MAX_MEMBER_BYTES };
@@ -364,6 +370,7 @@ async function scanWith(
   const loaded = req.catalog.loadSummaries(dropRow.id, adapter.axis);
   const summaries = loaded.map((l) => l.summary);
   const rev = req.catalog.loadedRev(dropRow.id, adapter.axis);
+  const since = rev === undefined ? undefined : req.catalog.chunksSince(dropRow.id);
   clock.mark('load');
   const ordered = continuityOrder(summaries, adapter.axis);
   const problems = dropProblems(summaries, adapter, req.cadence, entries, ordered);
@@ -382,7 +389,7 @@ async function scanWith(
     reused: found - todo.length,
     removed,
     io: { ...io },
-    checked: { summaries, loaded: new Map(loaded.map((l) => [l.summary, l])), ordered, judgement: req.cadence, problems, rev },
+    checked: { summaries, loaded: new Map(loaded.map((l) => [l.summary, l])), ordered, judgement: req.cadence, problems, rev, ...(since?.to === rev ? { since } : {}) },
     timings: clock.phases,
     faults: clock.faults,
     threads: pool?.threads ?? 0,

@@ -9,9 +9,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/engine/catalog/catalog';
 import { cadenceOf } from '../../src/engine/options';
 import { buildReport, reportJson } from '../../src/engine/report/build-report';
-import { ENTRIES_FILE_MIN_CHUNKS, entriesFileOf, entriesKey, readEntries, writeEntries } from '../../src/engine/report/entries-file';
+import { ENTRIES_FILE_MIN_CHUNKS, entriesFileOf, entriesKey, readEntries, spliceEntries, writeEntries, type SpliceSpec } from '../../src/engine/report/entries-file';
 import type { Judgement } from '../../src/engine/checks/time';
 import { scanDrop, type ScanOutcome } from '../../src/engine/scan';
+import { InlinePool } from '../../src/engine/workers/inline-pool';
+import type { InspectPool } from '../../src/engine/workers/messages';
+import type { ScanPool } from '../../src/engine/workers/pool';
 import type { ScanReport } from '../../src/shared/report';
 import { writeGimDrop, type GimDropManifest } from '../fixtures/gim-drop';
 import { freshDirs } from './harness';
@@ -34,8 +37,8 @@ const fromRecords = (catalog: Catalog, drop: string, j: Judgement): string => `$
 
 const withoutTimes = (t: string): unknown => ({ ...(JSON.parse(t) as ScanReport), scannedAt: null });
 
-/** The header line of an entries file, and its key. */
-const keyOf = (file: string): string => readFileSync(file, 'latin1').split('\n', 1)[0].split(' ').pop()!;
+/** The key in an entries file's header line (MAGIC, length, key, the index's length). */
+const keyOf = (file: string): string => readFileSync(file, 'latin1').split('\n', 1)[0].split(' ').at(-2)!;
 
 /** Every file below a folder, with its size and modification time: a drop's state. */
 function tree(dir: string): string[] {
@@ -149,6 +152,80 @@ describe('the report entries file', () => {
     expectNew(added);
   }, 120_000);
 
+  /** A chunk of the next run of the export (the drop's chunks and one more, same seed), put into `drop`; its name. */
+  async function nextRun(drop: string): Promise<string> {
+    const extra = path.join(fresh(), 'drop');
+    const m2 = await writeGimDrop(extra, { seed: 11, chunks: m.chunks.length + 1, tables: ['a', 'b', 'c', 'd', 'e'], rowsPerTable: 2, nasty: false, extras: false, absentEvery: 0 });
+    const last = m2.chunks[m2.chunks.length - 1];
+    cpSync(path.join(extra, last.dir), path.join(drop, last.dir), { recursive: true, preserveTimestamps: true });
+    return last.name;
+  }
+
+  /** Marks chunk i's entry in the file (same length: the file stays valid); the mark. */
+  function mark(entries: string, i: number): string {
+    const name = m.chunks[i].name;
+    const marked = name.replace(/.$/, '~');
+    const body = readFileSync(entries, 'latin1');
+    expect(body).toContain(`"${name}"`);
+    writeFileSync(entries, body.replace(`"${name}"`, `"${marked}"`), 'latin1');
+    return marked;
+  }
+
+  it('after a scan that recorded a new chunk, is spliced: the other entries copied from it, the new one from the catalog', async () => {
+    const { drop, file } = copy();
+    const first = await scanned(file, drop);
+    const name = await nextRun(drop);
+    const added = await scanned(file, drop);
+    expect(added.o).toMatchObject({ inspected: 1, chunks: m.chunks.length + 1 });
+    expect(added.report).toBe(added.built);
+    expect(JSON.parse(added.report).chunks.map((e: { name: string }) => e.name)).toContain(name);
+    // The spliced file is the one the next report reads whole.
+    const unchanged = await scanned(file, drop);
+    expect(unchanged.report).toBe(unchanged.built);
+    expect(withoutTimes(unchanged.report)).toEqual(withoutTimes(added.report));
+
+    // Copied indeed: a mark put into an old entry is in the spliced report; the new chunk's
+    // entry (and a changed chunk's) comes from the catalog.
+    const again = copy();
+    await scanned(again.file, again.drop);
+    const marked = mark(first.entries.replace(file, again.file), 5);
+    await nextRun(again.drop);
+    const c = m.chunks[9];
+    utimesSync(path.join(again.drop, c.dir, `${path.basename(c.dir)}.extracted.xml`), new Date(), new Date());
+    const spliced = await scanned(again.file, again.drop);
+    expect(spliced.o).toMatchObject({ inspected: 2 });
+    expect(spliced.report).toContain(`"${marked}"`);
+    expect(spliced.report.replace(`"${marked}"`, `"${m.chunks[5].name}"`)).toBe(spliced.built);
+  }, 120_000);
+
+  it('is not spliced when another connection changed the chunks during the scan: the report is made from the catalog', async () => {
+    const { drop, file } = copy();
+    const first = await scanned(file, drop);
+    const marked = mark(first.entries, 5);
+    const name = await nextRun(drop);
+    // While the scan reads the new chunk, another process changes chunk 7's entry.
+    const other = m.chunks[7].name;
+    const inline = new InlinePool();
+    const pool: InspectPool = {
+      threads: 0,
+      run: async (job, onBytes, onIo) => {
+        if (job.chunk.name === name)
+          withCatalog(file, (elsewhere) =>
+            elsewhere.db.prepare("UPDATE chunk_summaries SET entry = replace(entry, ?, ?) WHERE chunk_id = (SELECT id FROM chunks WHERE name = ?)").run(`"${other}"`, `"${other}-elsewhere"`, other),
+          );
+        return inline.run(job, onBytes, onIo);
+      },
+      close: (reason) => inline.close(reason),
+    };
+    const during = await withCatalog(file, async (catalog) => {
+      const o = await scanDrop(drop, { catalog, cadence, pool: pool as unknown as ScanPool });
+      return fromEntries(catalog, o, cadence);
+    });
+    // The catalog's entries, not the file's: the other's change is there, the mark is not.
+    expect(during).toContain(`"${other}-elsewhere"`);
+    expect(during).not.toContain(`"${marked}"`);
+  }, 120_000);
+
   it('damaged, of another key or left from a catalog made again, is not read: the report is built and the file made again', async () => {
     const { drop, file } = copy();
     const first = await scanned(file, drop);
@@ -161,7 +238,8 @@ describe('the report entries file', () => {
       ['garbage header', Buffer.concat([Buffer.from('not an entries file\n'), good.subarray(nl + 1)])],
       ['no header', good.subarray(nl + 1)],
       ['empty', Buffer.alloc(0)],
-      ['another key', Buffer.concat([Buffer.from(good.subarray(0, nl).toString().replace(/\/[^/]+$/, '/AAAA')), good.subarray(nl)])],
+      // The same header, but for the key's last part (the chunks' order).
+      ['another key', Buffer.concat([Buffer.from(good.subarray(0, nl).toString().replace(/\/[^/ ]+( \d+)$/, '/AAAA$1')), good.subarray(nl)])],
     ];
     for (const [what, bytes] of damages) {
       writeFileSync(entries, bytes);
@@ -210,7 +288,7 @@ describe('the entries file, read and written', () => {
     expect(entriesKey(1, 'audit-key', 6, [3, 1, 2])).not.toBe(key);
     expect(entriesKey(2, 'audit-key', 5, [3, 1, 2])).not.toBe(key);
     const big = Buffer.alloc(2.5 * (1 << 20) + 7, 'x');
-    expect(writeEntries(file, key, [Buffer.from('{"a":1}'), big])).toBe(true);
+    expect(writeEntries(file, key, [Buffer.from('{"a":1}'), big], { ids: [3], lengths: [7 + big.length] })).toBe(true);
     const pieces = readEntries(file, key)!;
     // Each piece copied before the next is asked for (they share one buffer).
     const got = [...(function* () {
@@ -226,8 +304,80 @@ describe('the entries file, read and written', () => {
   it('cannot be written where no file can be (false, nothing left behind), and none is kept for a catalog in memory', () => {
     const dir = fresh();
     writeFileSync(path.join(dir, 'blocker'), '');
-    expect(writeEntries(path.join(dir, 'blocker', 'drop-1.json'), 'k', [Buffer.from('[]')])).toBe(false);
+    expect(writeEntries(path.join(dir, 'blocker', 'drop-1.json'), 'k', [Buffer.from('[]')], { ids: [1], lengths: [2] })).toBe(false);
     expect(readdirSync(dir)).toEqual(['blocker']);
     expect(entriesFileOf(':memory:', 1)).toBeNull();
+  });
+
+  /** Entries of these ids (each its own text, some over a piece of the buffer), written at stamp `rev`. */
+  function fileOf(entries: Map<number, string>, ids: number[], rev: number): string {
+    const file = path.join(fresh(), 'x.entries', 'drop-1.json');
+    const texts = ids.map((id) => Buffer.from(entries.get(id)!));
+    const joined = texts.flatMap((t, i) => (i ? [Buffer.from(','), t] : [t]));
+    expect(writeEntries(file, entriesKey(1, 'audit-key', rev, ids), joined, { ids, lengths: texts.map((t) => t.length) })).toBe(true);
+    return file;
+  }
+  const entry = (id: number, size = 20): string => JSON.stringify({ id, pad: 'é'.repeat(size) });
+  /** A splice's text, each piece copied as it comes (they share one buffer), and the chunks it asked the catalog for. */
+  function spliced(file: string, spec: Partial<SpliceSpec> & { ids: number[] }, catalog: Map<number, string>): { text: string | null; asked: number[] } {
+    const asked: number[] = [];
+    const fresh: SpliceSpec['fresh'] = (ids, lengths) => {
+      asked.push(...ids);
+      const texts = ids.map((id) => Buffer.from(catalog.get(id)!));
+      lengths.push(...texts.map((t) => t.length));
+      return texts.flatMap((t, i) => (i ? [Buffer.from(','), t] : [t]));
+    };
+    const pieces = spliceEntries(file, { dropId: 1, axis: 'audit-key', from: 5, rev: 6, written: new Set(), fresh, keep: true, ...spec });
+    return { text: pieces && text(pieces), asked };
+  }
+
+  it('is spliced: the entries of chunks not written since come from the file, the others from the catalog; the new file is read next', () => {
+    // Entries of 0.4 MiB and more: runs that cross the 1 MiB buffer's edges.
+    const old = new Map([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((id) => [id, entry(id, id % 3 === 0 ? 300_000 : 20)]));
+    const file = fileOf(old, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 5);
+    // The catalog now: chunk 4 written again (another text), 11 new, 7 removed; a new order.
+    const now = new Map(old);
+    now.set(4, entry(40, 100));
+    now.set(11, entry(11, 350_000));
+    now.delete(7);
+    const ids = [1, 2, 11, 3, 5, 4, 6, 8, 9, 10];
+    const s = spliced(file, { ids, written: new Set([4, 11]) }, now);
+    expect(s.asked).toEqual([11, 4]);
+    expect(s.text).toBe(ids.map((id) => now.get(id)).join(','));
+    // The file now holds the new stamp's entries (read whole), and splices on from there.
+    expect(text(readEntries(file, entriesKey(1, 'audit-key', 6, ids))!)).toBe(s.text);
+    expect(readEntries(file, entriesKey(1, 'audit-key', 5, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))).toBeNull();
+    now.set(12, entry(12));
+    const next = spliced(file, { from: 6, rev: 7, ids: [...ids, 12], written: new Set([12]) }, now);
+    expect(next).toEqual({ text: [...ids, 12].map((id) => now.get(id)).join(','), asked: [12] });
+    expect(readdirSync(path.dirname(file))).toEqual(['drop-1.json']);
+  });
+
+  it('is not spliced from another stamp, drop or format, a damaged file, nor when most entries would come from the catalog', () => {
+    const old = new Map([1, 2, 3, 4, 5, 6, 7, 8].map((id) => [id, entry(id)]));
+    const ids = [1, 2, 3, 4, 5, 6, 7, 8];
+    const file = fileOf(old, ids, 5);
+    const good = readFileSync(file);
+    const none = { text: null, asked: [] };
+    expect(spliced(file, { ids, from: 4 }, old)).toEqual(none);
+    expect(spliced(file, { ids, dropId: 2 }, old)).toEqual(none);
+    expect(spliced(file, { ids, axis: 'run-date' }, old)).toEqual(none);
+    // 3 of 8 would come from the catalog: made whole instead.
+    expect(spliced(file, { ids, written: new Set([1, 2, 3]) }, old).text).toBeNull();
+    const nl = good.indexOf(0x0a);
+    const damages: Array<[string, Buffer]> = [
+      ['truncated', good.subarray(0, good.length - 3)],
+      ['an index of other lengths', Buffer.from(good.toString('latin1').replace('[1,2,3,4,5,6,7,8,', '[1,2,3,4,5,6,7,9,').replace(/,(\d+)\]/, (_, n) => `,${Number(n) + 1}]`), 'latin1')],
+      ['format 1', Buffer.concat([Buffer.from(good.subarray(0, nl).toString().replace(' entries 2 ', ' entries ').replace(/ \d+$/, '')), good.subarray(nl)])],
+    ];
+    for (const [what, bytes] of damages) {
+      writeFileSync(file, bytes);
+      expect(spliced(file, { ids }, old).text, what).toBeNull();
+      expect(readFileSync(file).equals(bytes), what).toBe(true);
+    }
+    // Spliced but not kept (a catalog opened read-only): the file stays as it was.
+    writeFileSync(file, good);
+    expect(spliced(file, { ids, keep: false }, old).text).toBe(ids.map((id) => old.get(id)).join(','));
+    expect(readFileSync(file).equals(good)).toBe(true);
   });
 });

@@ -14,6 +14,7 @@ import type { ChunkCandidate, ChunkInspection } from '../formats/types';
 import { EngineError, type ChunkRecord, type ChunkSummary, type StoredFile } from '../model';
 import { NO_EXTENT, type AxisKind, type Extent } from '../../shared/family';
 import { adapterFor } from '../formats/registry';
+import { ChunkLineages, type ChunksSince } from './lineage';
 import { MIGRATIONS } from './migrations';
 import { decodeRecord, decodeRows, encodeRecord, type Row } from './records';
 import { decodeSummary, SharedTexts, summaryTexts } from './summary';
@@ -140,8 +141,8 @@ export class Catalog {
   /** Summaries by drop, for the axis they were made for, and the chunksRev they were read at. */
   private readonly summaries = new Map<number, Kept<LoadedChunk> & { axis: AxisKind; rev: number }>();
   private readonly axes = new Map<number, AxisKind | null>();
-  /** Watched drops (watchChunks): the stamp this connection left their chunks at, null once another changed them. */
-  private readonly watched = new Map<number, number | null>();
+  /** Watched drops (watchChunks): how this connection alone changed their chunks since (lineage.ts). */
+  private readonly lineages = new ChunkLineages();
   private shared: SharedTexts | null = null;
   private stmts: ReturnType<Catalog['prepareWrites']> | null = null;
 
@@ -241,18 +242,28 @@ export class Catalog {
    * drop into one catalog; the listing of one must not vouch for chunks the other recorded.
    */
   watchChunks(dropId: number, rev: number): void {
-    this.watched.set(dropId, rev);
+    this.lineages.start(dropId, rev);
   }
 
-  /** Runs a transaction that changes the drop's chunks, following their stamp where it is watched. */
-  private changeChunks(dropId: number, change: () => void): void {
-    const [before, after] = this.db.transaction(() => {
+  /**
+   * How the drop's chunks came to be as they are now, when this connection alone changed them
+   * since watchChunks: the stamp they had then, and the chunks written since (lineage.ts).
+   */
+  chunksSince(dropId: number): ChunksSince | undefined {
+    return this.lineages.at(dropId, this.chunksRev(dropId));
+  }
+
+  /**
+   * Runs a transaction that changes the drop's chunks (`change` gives the ids of those it
+   * wrote), following their stamp where they are watched.
+   */
+  private changeChunks(dropId: number, change: () => number[] | void): void {
+    const [before, after, written] = this.db.transaction(() => {
       const was = this.chunksRev(dropId);
-      change();
-      return [was, this.chunksRev(dropId)];
+      const ids = change();
+      return [was, this.chunksRev(dropId), ids ?? []] as const;
     })();
-    const watched = this.watched.get(dropId);
-    if (watched !== undefined) this.watched.set(dropId, watched === before ? after : null);
+    this.lineages.follow(dropId, before, after, written);
   }
 
   /** Records one chunk whole (one transaction); `coverage` is its resolved extent (see coverage.ts). */
@@ -268,9 +279,7 @@ export class Catalog {
     if (!items.length) return;
     const st = (this.stmts ??= this.prepareWrites());
     try {
-      this.changeChunks(dropId, () => {
-        for (const it of items) this.writeChunk(st, dropId, it);
-      });
+      this.changeChunks(dropId, () => items.map((it) => this.writeChunk(st, dropId, it)));
     } catch (e) {
       // Shared texts added in the transaction are gone with it.
       this.shared?.forget();
@@ -304,7 +313,8 @@ export class Catalog {
     };
   }
 
-  private writeChunk(st: ReturnType<Catalog['prepareWrites']>, dropId: number, { chunk: c, result: r, scannedAt, coverage = r.coverage ?? NO_EXTENT }: ChunkToSave): void {
+  /** Writes one chunk's rows (within the caller's transaction); its new id. */
+  private writeChunk(st: ReturnType<Catalog['prepareWrites']>, dropId: number, { chunk: c, result: r, scannedAt, coverage = r.coverage ?? NO_EXTENT }: ChunkToSave): number {
     const files: StoredFile[] = [
       ...Object.entries(c.files).flatMap(([role, f]) => (f ? [{ rel: f.rel, size: f.size, mtimeMs: f.mtimeMs, role }] : [])),
       ...c.extraFiles.map((f) => ({ rel: f.rel, size: f.size, mtimeMs: f.mtimeMs, role: c.extraRole ?? 'extra' })),
@@ -340,6 +350,7 @@ export class Catalog {
     if (texts) st.summary.run(chunkId, texts.summary, texts.entry);
     for (const t of tables) st.table.run(bound({ ...t, chunk_id: chunkId }, TABLE_COLUMNS));
     for (const p of problems) st.problem.run(bound({ ...p, chunk_id: chunkId }, PROBLEM_COLUMNS));
+    return chunkId;
   }
 
   /** Forgets chunks whose files are gone from the drop. */
@@ -398,9 +409,7 @@ export class Catalog {
   saveDropListing(dropId: number, listing: NewListing | null): void {
     if (listing) {
       // Kept only for chunks this connection watched and alone changed (watchChunks).
-      const watched = this.watched.get(dropId);
-      this.watched.delete(dropId);
-      if (watched !== this.chunksRev(dropId)) listing = null;
+      if (!this.chunksSince(dropId)) listing = null;
     }
     if (!listing) this.db.prepare('DELETE FROM drop_listings WHERE drop_id = ?').run(dropId);
     else
@@ -540,9 +549,10 @@ export class Catalog {
   /**
    * The stored report entries of these chunks, in this order, joined by commas (UTF-8), in
    * pieces of ENTRIES_PER_PIECE entries: one query a piece, all in one snapshot. Null when
-   * one of them has none (removed since it was loaded).
+   * one of them has none (removed since it was loaded). `lengths`, when given, gets each
+   * entry's length in bytes, in the same order (the entries file's index).
    */
-  storedEntries(ids: readonly number[]): Uint8Array[] | null {
+  storedEntries(ids: readonly number[], lengths?: number[]): Uint8Array[] | null {
     if (!ids.length) return [];
     // The ids' array drives the join (a rowid lookup each), so rows come in its order; an
     // ORDER BY inside group_concat sorted 12 MB of entries for nothing (31 ms vs 8 for 3000).
@@ -550,18 +560,25 @@ export class Catalog {
     // the same pass and checked, and the sorted query is the fallback. In pieces: one
     // group_concat of 3000 entries grew a 12 MB text by doubling, then copied it twice
     // (CAST, then into a Buffer): ~50 ms of a 3000-chunk report, mostly fresh memory
-    // faulted in, against ~25 for pieces of 64.
-    const joined = this.db.prepare("SELECT count(*), group_concat(j.key, ','), CAST(group_concat(s.entry, ',') AS BLOB) FROM json_each(?) j JOIN chunk_summaries s ON s.chunk_id = j.value").raw();
-    const sorted = this.db.prepare("SELECT CAST(group_concat(s.entry, ',' ORDER BY j.key) AS BLOB) FROM json_each(?) j JOIN chunk_summaries s ON s.chunk_id = j.value").pluck();
+    // faulted in, against ~25 for pieces of 64. octet_length is the stored length (the
+    // record's header has it): no entry is read twice for it.
+    const joined = this.db
+      .prepare("SELECT count(*), group_concat(j.key, ','), CAST(group_concat(s.entry, ',') AS BLOB), group_concat(octet_length(s.entry), ',') FROM json_each(?) j JOIN chunk_summaries s ON s.chunk_id = j.value")
+      .raw();
+    const sorted = this.db
+      .prepare("SELECT CAST(group_concat(s.entry, ',' ORDER BY j.key) AS BLOB), group_concat(octet_length(s.entry), ',' ORDER BY j.key) FROM json_each(?) j JOIN chunk_summaries s ON s.chunk_id = j.value")
+      .raw();
     return this.db.transaction(() => {
       const pieces: Uint8Array[] = [];
       for (let at = 0; at < ids.length; at += ENTRIES_PER_PIECE) {
         const part = ids.slice(at, at + ENTRIES_PER_PIECE);
         const list = JSON.stringify(part);
-        const [n, keys, text] = joined.get(list) as [number, string | null, Uint8Array | null];
+        let [n, keys, text, sizes] = joined.get(list) as [number, string | null, Uint8Array | null, string | null];
         if (n !== part.length || !text) return null;
+        if (keys !== inOrder(part.length)) [text, sizes] = sorted.get(list) as [Uint8Array, string];
         if (at) pieces.push(COMMA);
-        pieces.push(keys === inOrder(part.length) ? text : (sorted.get(list) as Uint8Array));
+        pieces.push(text!);
+        if (lengths) for (const size of sizes!.split(',')) lengths.push(Number(size));
       }
       return pieces;
     })();

@@ -4,6 +4,7 @@
 // `scan --json`), without decoding a whole record of a chunk that has not changed.
 import type { Problem, ReportSummary, ScanReport } from '../../shared/report';
 import type { Catalog, DropRow, LoadedChunk } from '../catalog/catalog';
+import type { ChunksSince } from '../catalog/lineage';
 import type { ScanChecked } from '../scan';
 import { dropProblems, interimProblems, resolveJudgement } from '../checks/index';
 import { continuityOrder, type Keyed } from '../checks/order';
@@ -14,7 +15,7 @@ import { EngineError, type ChunkSummary } from '../model';
 import { VERSION } from '../version';
 import { actionFor } from './actions';
 import { filesBytes, reportChunk } from './chunk-entry';
-import { ENTRIES_FILE_MIN_CHUNKS, entriesFileOf, entriesKey, readEntries, writeEntries } from './entries-file';
+import { ENTRIES_FILE_MIN_CHUNKS, entriesFileOf, entriesKey, readEntries, spliceEntries, writeEntries } from './entries-file';
 import { jsonBytes, jsonPieces, PRETTY_MAX_CHUNKS } from './render-json';
 import { isInsideDrop } from '../fs/write-guard';
 
@@ -77,19 +78,21 @@ export function reportJson(
   const list = ordered.map((k) => byChunk.get(k.chunk)!);
   // A report of many chunks, from the entries file when it holds these chunks' entries.
   const kept = pretty || summaries.length < ENTRIES_FILE_MIN_CHUNKS ? null : keptEntries(catalog, row, family, list, reuse ? reuse.rev : catalog.loadedRev(row.id, family.axis));
-  const stored = kept?.read();
+  // Else, after a scan that wrote a few chunks, the file's other entries with the new ones.
+  const stored = kept?.read() ?? (reuse?.since ? kept?.splice(reuse.since) : null);
   if (stored) {
     const report = reportFrame(catalog, row, family, summaries, ordered, judgement, reuse?.problems);
     return { summary: report.summary, pieces: jsonBytes(report, stored) };
   }
-  const text = chunkText(catalog, list);
+  const lengths: number[] = [];
+  const text = chunkText(catalog, list, lengths);
   if (!text) {
     // A stored entry went missing since the summaries were loaded: the document from the records.
     const report = buildReport(catalog, drop, judgement);
     return { summary: report.summary, pieces: pretty ? jsonPieces(report) : [`${JSON.stringify(report)}\n`] };
   }
   // Kept for the next report of these chunks (`kept` is null for a small or pretty one).
-  kept?.write(text);
+  kept?.write(text, lengths);
   const report = reportFrame(catalog, row, family, summaries, ordered, judgement, reuse?.problems);
   if (!pretty) return { summary: report.summary, pieces: jsonBytes(report, text) };
   // A small report is pretty-printed, so its entries are objects again: parsed from their
@@ -112,14 +115,33 @@ function keptEntries(
   family: DropAdapter,
   list: readonly LoadedChunk[],
   rev: number | undefined,
-): { read: () => Iterable<Uint8Array> | null; write: (text: readonly Uint8Array[]) => void } | null {
+): {
+  read: () => Iterable<Uint8Array> | null;
+  splice: (since: ChunksSince) => Iterable<Uint8Array> | null;
+  write: (text: readonly Uint8Array[], lengths: number[]) => void;
+} | null {
   const file = entriesFileOf(catalog.file, row.id);
   if (!file || rev === undefined || isInsideDrop(file, row.path)) return null;
-  const key = entriesKey(row.id, family.axis, rev, list.map((l) => l.id));
+  const ids = list.map((l) => l.id);
+  const key = entriesKey(row.id, family.axis, rev, ids);
+  const byId = new Map(list.map((l) => [l.id, l]));
   return {
     read: () => readEntries(file, key),
-    write: (text) => {
-      if (!catalog.db.readonly) writeEntries(file, key, text);
+    splice: (since) =>
+      since.to !== rev
+        ? null
+        : spliceEntries(file, {
+            dropId: row.id,
+            axis: family.axis,
+            from: since.from,
+            rev,
+            ids,
+            written: since.written,
+            fresh: (fresh, lengths) => chunkText(catalog, fresh.map((id) => byId.get(id)!), lengths),
+            keep: !catalog.db.readonly,
+          }),
+    write: (text, lengths) => {
+      if (!catalog.db.readonly) writeEntries(file, key, text, { ids, lengths });
     },
   };
 }
@@ -127,13 +149,16 @@ function keptEntries(
 /**
  * The chunks' entries as JSON text, commas between them: the stored ones in one query, or
  * (where some were made from records) each on its own. Null when a stored one is gone.
+ * `lengths` gets each entry's length in bytes, in order.
  */
-function chunkText(catalog: Catalog, list: LoadedChunk[]): Uint8Array[] | null {
-  if (list.every((l) => l.entry === null)) return catalog.storedEntries(list.map((l) => l.id));
+function chunkText(catalog: Catalog, list: LoadedChunk[], lengths: number[]): Uint8Array[] | null {
+  if (list.every((l) => l.entry === null)) return catalog.storedEntries(list.map((l) => l.id), lengths);
   const out: Uint8Array[] = [];
   for (let i = 0; i < list.length; i++) {
-    const entry = list[i].entry ? [list[i].entry!] : catalog.storedEntries([list[i].id]);
+    const made = list[i].entry;
+    const entry = made ? [made] : catalog.storedEntries([list[i].id], lengths);
     if (!entry) return null;
+    if (made) lengths.push(made.length);
     if (i) out.push(COMMA);
     out.push(...entry);
   }

@@ -12,6 +12,16 @@
 // every one of them is not read; the report is then made from the catalog and the file written
 // again. It is replaced whole (written aside, then renamed), so a reader sees one file or the
 // other, and a failure to read or write it only costs the time it would have saved.
+//
+// A drop that gained (or changed) a few chunks since has its report spliced (spliceEntries):
+// the file's index gives each entry's place, so the entries of the chunks not written since
+// are copied from the file, and only the new ones come from the catalog. That holds only when
+// the catalog's connection itself took the chunks from the file's stamp to theirs, writing
+// exactly the chunks it names (catalog/lineage.ts); else the report is made whole.
+//
+// The file: a header line (MAGIC, the text's length, the key, the index's length), the index
+// (JSON: the chunk ids in order, then each entry's length in bytes), then the text (the
+// entries joined by commas).
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -23,13 +33,25 @@ import { VERSION } from '../version';
 /** Reports of fewer chunks are not worth a file: made from the catalog in a few ms. */
 export const ENTRIES_FILE_MIN_CHUNKS = 500;
 
-/** The buffer a file is read through: each piece but the last is this long. */
+/** The buffer a file is read (and a splice written) through: each piece but the last is this long. */
 const PIECE_BYTES = 1 << 20;
 
 /** The header line's most bytes (its key is ~120). */
 const HEADER_MAX = 512;
 
-const MAGIC = 'drop-inspector chunk entries';
+/** Format 2: with the index. A file of format 1 (or any other) is not read, and is made again. */
+const MAGIC = 'drop-inspector chunk entries 2';
+
+/** A splice is made when at most this share of the entries must come from the catalog. */
+const SPLICE_MAX_FRESH = 0.25;
+
+const COMMA = Buffer.from(',');
+
+/** The chunk ids of a file's entries, in order, and each entry's length in bytes. */
+export interface EntriesIndex {
+  ids: number[];
+  lengths: number[];
+}
 
 /** Where a drop's entries file is kept, for a catalog file (none for one in memory). */
 export function entriesFileOf(catalogFile: string, dropId: number): string | null {
@@ -40,7 +62,50 @@ export function entriesFileOf(catalogFile: string, dropId: number): string | nul
 /** What entries were made from: the same key, the same text. `ids`: the chunks in report order. */
 export function entriesKey(dropId: number, axis: AxisKind, rev: number, ids: readonly number[]): string {
   const order = createHash('sha1').update(ids.join(',')).digest('base64url');
-  return `${VERSION}/${SUMMARY_FORMAT}/${MIGRATIONS.length}/${axis}/${dropId}/${rev}/${order}`;
+  return `${keyStem(dropId, axis)}/${rev}/${order}`;
+}
+
+/** A key without its stamp and order: what entries of another stamp must share to be spliced. */
+function keyStem(dropId: number, axis: AxisKind): string {
+  return `${VERSION}/${SUMMARY_FORMAT}/${MIGRATIONS.length}/${axis}/${dropId}`;
+}
+
+/** An open entries file whose header was read and checked against its size. */
+interface Opened {
+  fd: number;
+  key: string;
+  /** Where the index starts, and its length. */
+  indexAt: number;
+  indexLength: number;
+  /** Where the text starts, and its length. */
+  textAt: number;
+  textLength: number;
+}
+
+/** The file opened with its header read, or null (missing, another format, a size its header does not say). */
+function openEntries(file: string): Opened | null {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const head = Buffer.alloc(HEADER_MAX);
+    const n = readSync(fd, head, 0, HEADER_MAX, 0);
+    const end = head.subarray(0, n).indexOf(0x0a);
+    const m = end < 0 ? null : /^(.+) (\d+) (\S+) (\d+)$/.exec(head.subarray(0, end).toString('utf8'));
+    if (m && m[1] === MAGIC) {
+      const [textLength, indexLength] = [Number(m[2]), Number(m[4])];
+      const indexAt = end + 1;
+      const textAt = indexAt + indexLength;
+      if (fstatSync(fd).size === textAt + textLength) return { fd, key: m[3], indexAt, indexLength, textAt, textLength };
+    }
+  } catch {
+    /* unreadable: as if missing */
+  }
+  closeSync(fd);
+  return null;
 }
 
 /**
@@ -49,28 +114,13 @@ export function entriesKey(dropId: number, axis: AxisKind, rev: number, ids: rea
  * (the buffer is filled again): the caller writes each before it asks for the next.
  */
 export function readEntries(file: string, key: string): Iterable<Uint8Array> | null {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
+  const f = openEntries(file);
+  if (!f) return null;
+  if (f.key !== key) {
+    closeSync(f.fd);
     return null;
   }
-  let handed = false;
-  try {
-    const head = Buffer.alloc(HEADER_MAX);
-    const n = readSync(fd, head, 0, HEADER_MAX, 0);
-    const end = head.subarray(0, n).indexOf(0x0a);
-    if (end < 0) return null;
-    const m = /^(.+) (\d+) (\S+)$/.exec(head.subarray(0, end).toString('utf8'));
-    const start = end + 1;
-    if (!m || m[1] !== MAGIC || m[3] !== key || fstatSync(fd).size !== start + Number(m[2])) return null;
-    handed = true;
-    return pieces(fd, start, Number(m[2]));
-  } catch {
-    return null;
-  } finally {
-    if (!handed) closeSync(fd);
-  }
+  return pieces(f.fd, f.textAt, f.textLength);
 }
 
 function* pieces(fd: number, start: number, length: number): Generator<Uint8Array> {
@@ -78,46 +128,233 @@ function* pieces(fd: number, start: number, length: number): Generator<Uint8Arra
   try {
     for (let at = 0; at < length; ) {
       const want = Math.min(buf.length, length - at);
-      let got = 0;
-      while (got < want) {
-        const n = readSync(fd, buf, got, want - got, start + at + got);
-        // Shorter than its header says: changed since it was checked. A replaced file is a
-        // new one (renamed over it), so only a damaged disk or a hand gets here.
-        if (n === 0) throw new Error(`the report's entries file ended early (${at + got} of ${length} bytes)`);
-        got += n;
-      }
-      at += got;
-      yield buf.subarray(0, got);
+      readFully(fd, buf, 0, want, start + at);
+      at += want;
+      yield buf.subarray(0, want);
     }
   } finally {
     closeSync(fd);
   }
 }
 
+/** Reads exactly `length` bytes at `position` into buf at `offset`. */
+function readFully(fd: number, buf: Buffer, offset: number, length: number, position: number): void {
+  for (let got = 0; got < length; ) {
+    const n = readSync(fd, buf, offset + got, length - got, position + got);
+    // Shorter than its header says: changed since it was checked. A replaced file is a new
+    // one (renamed over it), so only a damaged disk or a hand gets here.
+    if (n === 0) throw new Error(`the report's entries file ended early (${position + got} bytes)`);
+    got += n;
+  }
+}
+
+/** The header and index of a file of these entries. */
+function headOf(key: string, index: EntriesIndex, textLength: number): Buffer {
+  const json = Buffer.from(JSON.stringify([...index.ids, ...index.lengths]));
+  return Buffer.concat([Buffer.from(`${MAGIC} ${textLength} ${key} ${json.length}\n`), json]);
+}
+
 /**
  * Replaces the file with these entries under this key (written aside, renamed over it), or
- * leaves things as they were when it cannot (a read-only or full disk): false then.
+ * leaves things as they were when it cannot (a read-only or full disk): false then. `index`:
+ * the chunks of the entries, in order, and each one's length.
  */
-export function writeEntries(file: string, key: string, text: readonly Uint8Array[]): boolean {
+export function writeEntries(file: string, key: string, text: readonly Uint8Array[], index: EntriesIndex): boolean {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     const length = text.reduce((s, t) => s + t.length, 0);
     const fd = openSync(tmp, 'w', 0o600);
     try {
-      writeSync(fd, `${MAGIC} ${length} ${key}\n`);
-      for (const t of text) for (let at = 0; at < t.length; ) at += writeSync(fd, t, at);
+      writeAll(fd, headOf(key, index, length));
+      for (const t of text) writeAll(fd, t);
     } finally {
       closeSync(fd);
     }
     renameSync(tmp, file);
     return true;
   } catch {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      /* nothing more to undo */
-    }
+    removeQuietly(tmp);
     return false;
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+}
+
+function removeQuietly(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    /* nothing more to undo */
+  }
+}
+
+/** What a splice needs besides the old file: the new entries' order and where the others come from. */
+export interface SpliceSpec {
+  dropId: number;
+  axis: AxisKind;
+  /** The stamp the chunks had when the connection began to change them (ChunksSince.from). */
+  from: number;
+  /** Their stamp now: the new file's key is made of it. */
+  rev: number;
+  /** The chunks in report order. */
+  ids: readonly number[];
+  /** Chunks written since `from`: their entries come from `fresh`, whatever the file holds. */
+  written: ReadonlySet<number>;
+  /** These chunks' entries, in this order, joined by commas (storedEntries), each one's length pushed onto `lengths`; null when one is gone. */
+  fresh: (ids: number[], lengths: number[]) => Uint8Array[] | null;
+  /** Whether the spliced file may be written (not from a catalog opened read-only). */
+  keep: boolean;
+}
+
+/** A run of the new text: bytes of the old file's text (offset, length), or bytes in hand. */
+type Segment = { at: number; length: number } | Uint8Array;
+
+/**
+ * The entries of spec.ids in pieces: those of chunks not written since spec.from copied from
+ * the file (which must hold the entries at stamp spec.from, of the same drop and formats), the
+ * others from spec.fresh; the new file written as they are handed over and renamed into place
+ * at the end (when spec.keep). Null when the file cannot give them (another stamp, drop or
+ * format; damaged; too many entries would come from the catalog). Pieces share one buffer,
+ * as readEntries's: each is valid until the next is asked for.
+ */
+export function spliceEntries(file: string, spec: SpliceSpec): Iterable<Uint8Array> | null {
+  const f = openEntries(file);
+  if (!f) return null;
+  let handed = false;
+  try {
+    const parts = f.key.split('/');
+    if (parts.slice(0, -2).join('/') !== keyStem(spec.dropId, spec.axis) || parts[parts.length - 2] !== String(spec.from)) return null;
+    const index = Buffer.alloc(f.indexLength);
+    readFully(f.fd, index, 0, f.indexLength, f.indexAt);
+    const flat = JSON.parse(index.toString('utf8')) as number[];
+    const n = flat.length / 2;
+    if (!Number.isInteger(n)) return null;
+    // Where each old entry is in the old text.
+    const place = new Map<number, { at: number; length: number }>();
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      place.set(flat[i], { at, length: flat[n + i] });
+      at += flat[n + i] + 1;
+    }
+    if (n > 0 && at - 1 !== f.textLength) return null;
+    const freshIds = spec.ids.filter((id) => spec.written.has(id) || !place.has(id));
+    if (freshIds.length > spec.ids.length * SPLICE_MAX_FRESH) return null;
+    const freshLengths: number[] = [];
+    const freshText = freshIds.length ? spec.fresh(freshIds, freshLengths) : [];
+    if (!freshText || freshLengths.length !== freshIds.length) return null;
+    const freshEntries = splitEntries(Buffer.concat(freshText), freshLengths);
+    if (!freshEntries) return null;
+    // The new text as runs, neighbours in the old text (with the comma between) as one run.
+    const segments: Segment[] = [];
+    const lengths: number[] = [];
+    let k = 0;
+    for (let i = 0; i < spec.ids.length; i++) {
+      const id = spec.ids[i];
+      const old = spec.written.has(id) ? undefined : place.get(id);
+      const last = segments[segments.length - 1];
+      if (i) {
+        if (old && last && !(last instanceof Uint8Array) && last.at + last.length + 1 === old.at) {
+          last.length += 1 + old.length;
+          lengths.push(old.length);
+          continue;
+        }
+        segments.push(COMMA);
+      }
+      if (old) {
+        segments.push({ ...old });
+        lengths.push(old.length);
+      } else {
+        const entry = freshEntries[k++];
+        segments.push(entry);
+        lengths.push(entry.length);
+      }
+    }
+    const textLength = segments.reduce((s, g) => s + g.length, 0);
+    const key = entriesKey(spec.dropId, spec.axis, spec.rev, spec.ids);
+    handed = true;
+    return splice(f, segments, spec.keep ? { file, head: headOf(key, { ids: [...spec.ids], lengths }, textLength) } : null);
+  } catch {
+    return null;
+  } finally {
+    if (!handed) closeSync(f.fd);
+  }
+}
+
+/** Entries joined by commas, cut at their lengths; null when the lengths do not add up to the text. */
+function splitEntries(text: Buffer, lengths: number[]): Buffer[] | null {
+  const out: Buffer[] = [];
+  let at = 0;
+  for (const length of lengths) {
+    if (at + length > text.length || (at + length < text.length && text[at + length] !== 0x2c)) return null;
+    out.push(text.subarray(at, at + length));
+    at += length + 1;
+  }
+  return at - 1 === text.length || (lengths.length === 0 && text.length === 0) ? out : null;
+}
+
+function* splice(f: Opened, segments: Segment[], keep: { file: string; head: Buffer } | null): Generator<Uint8Array> {
+  const buf = Buffer.allocUnsafeSlow(PIECE_BYTES);
+  let pos = 0;
+  const tmp = keep ? `${keep.file}.${process.pid}.tmp` : null;
+  let out: number | null = null;
+  // The new file is a by-product: a failure to write it ends it, not the report.
+  const save = (bytes: Uint8Array): void => {
+    if (out === null) return;
+    try {
+      writeAll(out, bytes);
+    } catch {
+      closeSync(out);
+      out = null;
+      removeQuietly(tmp!);
+    }
+  };
+  let done = false;
+  try {
+    if (keep) {
+      try {
+        mkdirSync(path.dirname(keep.file), { recursive: true });
+        out = openSync(tmp!, 'w', 0o600);
+      } catch {
+        out = null;
+      }
+      save(keep.head);
+    }
+    for (const g of segments) {
+      let from = 0;
+      const length = g.length;
+      while (from < length) {
+        const n = Math.min(length - from, buf.length - pos);
+        if (g instanceof Uint8Array) buf.set(g.subarray(from, from + n), pos);
+        else readFully(f.fd, buf, pos, n, f.textAt + g.at + from);
+        pos += n;
+        from += n;
+        if (pos === buf.length) {
+          save(buf);
+          yield buf;
+          pos = 0;
+        }
+      }
+    }
+    if (pos) {
+      const last = buf.subarray(0, pos);
+      save(last);
+      yield last;
+    }
+    done = true;
+  } finally {
+    closeSync(f.fd);
+    if (out !== null) {
+      closeSync(out);
+      if (done) {
+        try {
+          renameSync(tmp!, keep!.file);
+        } catch {
+          removeQuietly(tmp!);
+        }
+      } else removeQuietly(tmp!);
+    }
   }
 }
