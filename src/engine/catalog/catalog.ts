@@ -573,11 +573,11 @@ export class Catalog {
       for (let at = 0; at < ids.length; at += ENTRIES_PER_PIECE) {
         const part = ids.slice(at, at + ENTRIES_PER_PIECE);
         const list = JSON.stringify(part);
-        let [n, keys, text, sizes] = joined.get(list) as [number, string | null, Uint8Array | null, string | null];
-        if (n !== part.length || !text) return null;
-        if (keys !== inOrder(part.length)) [text, sizes] = sorted.get(list) as [Uint8Array, string];
+        const [n, keys, unordered, unorderedSizes] = joined.get(list) as [number, string | null, Uint8Array | null, string | null];
+        if (n !== part.length || !unordered) return null;
+        const [text, sizes] = keys === inOrder(part.length) ? [unordered, unorderedSizes] : (sorted.get(list) as [Uint8Array, string]);
         if (at) pieces.push(COMMA);
-        pieces.push(text!);
+        pieces.push(text);
         if (lengths) for (const size of sizes!.split(',')) lengths.push(Number(size));
       }
       return pieces;
