@@ -89,6 +89,12 @@ describe('the report entries file', () => {
     return { drop, file: path.join(work, 'catalog.sqlite') };
   };
 
+  /** A copy of the drop scanned once into a catalog of its own: where they are, and the entries file that scan wrote. */
+  const scannedCopy = async (): Promise<{ drop: string; file: string; entries: string }> => {
+    const c = copy();
+    return { ...c, entries: (await scanned(c.file, c.drop)).entries };
+  };
+
   it('is written by the first scan, read by the next, and either way the report is the one built from the records', async () => {
     const { drop, file } = copy();
     const before = tree(drop);
@@ -118,9 +124,7 @@ describe('the report entries file', () => {
   }, 60_000);
 
   it('is not used once a chunk is changed, removed or added: written again for the new chunks', async () => {
-    const { drop, file } = copy();
-    const first = await scanned(file, drop);
-    const entries = first.entries;
+    const { drop, file, entries } = await scannedCopy();
     let key = keyOf(entries);
     const expectNew = (s: { o: ScanOutcome; report: string; built: string }): void => {
       expect(s.report).toBe(s.built);
@@ -172,8 +176,7 @@ describe('the report entries file', () => {
   }
 
   it('after a scan that recorded a new chunk, is spliced: the other entries copied from it, the new one from the catalog', async () => {
-    const { drop, file } = copy();
-    const first = await scanned(file, drop);
+    const { drop, file } = await scannedCopy();
     const name = await nextRun(drop);
     const added = await scanned(file, drop);
     expect(added.o).toMatchObject({ inspected: 1, chunks: m.chunks.length + 1 });
@@ -186,9 +189,8 @@ describe('the report entries file', () => {
 
     // Copied indeed: a mark put into an old entry is in the spliced report; the new chunk's
     // entry (and a changed chunk's) comes from the catalog.
-    const again = copy();
-    await scanned(again.file, again.drop);
-    const marked = mark(first.entries.replace(file, again.file), 5);
+    const again = await scannedCopy();
+    const marked = mark(again.entries, 5);
     await nextRun(again.drop);
     const c = m.chunks[9];
     utimesSync(path.join(again.drop, c.dir, `${path.basename(c.dir)}.extracted.xml`), new Date(), new Date());
@@ -199,9 +201,8 @@ describe('the report entries file', () => {
   }, 120_000);
 
   it('is not spliced when another connection changed the chunks during the scan: the report is made from the catalog', async () => {
-    const { drop, file } = copy();
-    const first = await scanned(file, drop);
-    const marked = mark(first.entries, 5);
+    const { drop, file, entries } = await scannedCopy();
+    const marked = mark(entries, 5);
     const name = await nextRun(drop);
     // While the scan reads the new chunk, another process changes chunk 7's entry.
     const other = m.chunks[7].name;
@@ -227,9 +228,7 @@ describe('the report entries file', () => {
   }, 120_000);
 
   it('damaged, of another key or left from a catalog made again, is not read: the report is built and the file made again', async () => {
-    const { drop, file } = copy();
-    const first = await scanned(file, drop);
-    const entries = first.entries;
+    const { drop, file, entries } = await scannedCopy();
     const good = readFileSync(entries);
     const nl = good.indexOf(0x0a);
     const damages: Array<[string, Buffer]> = [
