@@ -317,7 +317,7 @@ describe('the entries file, read and written', () => {
     return file;
   }
   const entry = (id: number, size = 20): string => JSON.stringify({ id, pad: 'é'.repeat(size) });
-  /** A splice's text, each piece copied as it comes (they share one buffer), and the chunks it asked the catalog for. */
+  /** The text of the file a splice made (null: none made), and the chunks it asked the catalog for. */
   function spliced(file: string, spec: Partial<SpliceSpec> & { ids: number[] }, catalog: Map<number, string>): { text: string | null; asked: number[] } {
     const asked: number[] = [];
     const fresh: SpliceSpec['fresh'] = (ids, lengths) => {
@@ -326,11 +326,13 @@ describe('the entries file, read and written', () => {
       lengths.push(...texts.map((t) => t.length));
       return texts.flatMap((t, i) => (i ? [Buffer.from(','), t] : [t]));
     };
-    const pieces = spliceEntries(file, { dropId: 1, axis: 'audit-key', from: 5, rev: 6, written: new Set(), fresh, keep: true, ...spec });
-    return { text: pieces && text(pieces), asked };
+    const full: SpliceSpec = { dropId: 1, axis: 'audit-key', from: 5, rev: 6, written: new Set(), fresh, ...spec };
+    if (!spliceEntries(file, full)) return { text: null, asked };
+    // Read whole under the new stamp's key.
+    return { text: text(readEntries(file, entriesKey(full.dropId, full.axis, full.rev, full.ids))!), asked };
   }
 
-  it('is spliced: the entries of chunks not written since come from the file, the others from the catalog; the new file is read next', () => {
+  it('is spliced: the entries of chunks not written since come from the file, the others from the catalog; the new file is the one read', () => {
     // Entries of 0.4 MiB and more: runs that cross the 1 MiB buffer's edges.
     const old = new Map([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((id) => [id, entry(id, id % 3 === 0 ? 300_000 : 20)]));
     const file = fileOf(old, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 5);
@@ -374,9 +376,17 @@ describe('the entries file, read and written', () => {
       expect(spliced(file, { ids }, old).text, what).toBeNull();
       expect(readFileSync(file).equals(bytes), what).toBe(true);
     }
-    // Spliced but not kept (a catalog opened read-only): the file stays as it was.
-    writeFileSync(file, good);
-    expect(spliced(file, { ids, keep: false }, old).text).toBe(ids.map((id) => old.get(id)).join(','));
-    expect(readFileSync(file).equals(good)).toBe(true);
+  });
+
+  it('leaves nothing aside, and removes what a writer killed midway left (its process gone), not what a running one writes', () => {
+    const old = new Map([1, 2].map((id) => [id, entry(id)]));
+    const file = fileOf(old, [1, 2], 5);
+    const dir = path.dirname(file);
+    // No process has this id (above Linux's pid_max); the parent of this one runs.
+    writeFileSync(`${file}.4194999.tmp`, 'half a file');
+    writeFileSync(`${file}.${process.ppid}.tmp`, 'being written');
+    writeFileSync(path.join(dir, 'drop-2.json.4194999.tmp'), "another drop's");
+    expect(spliced(file, { ids: [1, 2] }, old).text).toBe(`${old.get(1)},${old.get(2)}`);
+    expect(readdirSync(dir).sort()).toEqual(['drop-1.json', `drop-1.json.${process.ppid}.tmp`, 'drop-2.json.4194999.tmp']);
   });
 });

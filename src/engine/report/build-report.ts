@@ -78,8 +78,8 @@ export function reportJson(
   const list = ordered.map((k) => byChunk.get(k.chunk)!);
   // A report of many chunks, from the entries file when it holds these chunks' entries.
   const kept = pretty || summaries.length < ENTRIES_FILE_MIN_CHUNKS ? null : keptEntries(catalog, row, family, list, reuse ? reuse.rev : catalog.loadedRev(row.id, family.axis));
-  // Else, after a scan that wrote a few chunks, the file's other entries with the new ones.
-  const stored = kept?.read() ?? (reuse?.since ? kept?.splice(reuse.since) : null);
+  // Else, after a scan that wrote a few chunks, the file spliced: its other entries with the new ones.
+  const stored = kept?.read() ?? (reuse?.since && kept?.splice(reuse.since) ? kept.read() : null);
   if (stored) {
     const report = reportFrame(catalog, row, family, summaries, ordered, judgement, reuse?.problems);
     return { summary: report.summary, pieces: jsonBytes(report, stored) };
@@ -117,7 +117,8 @@ function keptEntries(
   rev: number | undefined,
 ): {
   read: () => Iterable<Uint8Array> | null;
-  splice: (since: ChunksSince) => Iterable<Uint8Array> | null;
+  /** Makes the file hold these chunks' entries from the one of `since.from` (spliceEntries); whether it does. */
+  splice: (since: ChunksSince) => boolean;
   write: (text: readonly Uint8Array[], lengths: number[]) => void;
 } | null {
   const file = entriesFileOf(catalog.file, row.id);
@@ -128,18 +129,17 @@ function keptEntries(
   return {
     read: () => readEntries(file, key),
     splice: (since) =>
-      since.to !== rev
-        ? null
-        : spliceEntries(file, {
-            dropId: row.id,
-            axis: family.axis,
-            from: since.from,
-            rev,
-            ids,
-            written: since.written,
-            fresh: (fresh, lengths) => chunkText(catalog, fresh.map((id) => byId.get(id)!), lengths),
-            keep: !catalog.db.readonly,
-          }),
+      since.to === rev &&
+      !catalog.db.readonly &&
+      spliceEntries(file, {
+        dropId: row.id,
+        axis: family.axis,
+        from: since.from,
+        rev,
+        ids,
+        written: since.written,
+        fresh: (fresh, lengths) => chunkText(catalog, fresh.map((id) => byId.get(id)!), lengths),
+      }),
     write: (text, lengths) => {
       if (!catalog.db.readonly) writeEntries(file, key, text, { ids, lengths });
     },

@@ -13,17 +13,18 @@
 // again. It is replaced whole (written aside, then renamed), so a reader sees one file or the
 // other, and a failure to read or write it only costs the time it would have saved.
 //
-// A drop that gained (or changed) a few chunks since has its report spliced (spliceEntries):
+// A drop that gained (or changed) a few chunks since has its file spliced (spliceEntries):
 // the file's index gives each entry's place, so the entries of the chunks not written since
-// are copied from the file, and only the new ones come from the catalog. That holds only when
-// the catalog's connection itself took the chunks from the file's stamp to theirs, writing
-// exactly the chunks it names (catalog/lineage.ts); else the report is made whole.
+// are copied from the file, only the new ones come from the catalog, and the report is read
+// from the new file. That holds only when the catalog's connection itself took the chunks
+// from the file's stamp to theirs, writing exactly the chunks it names (catalog/lineage.ts);
+// else the report is made whole.
 //
 // The file: a header line (MAGIC, the text's length, the key, the index's length), the index
 // (JSON: the chunk ids in order, then each entry's length in bytes), then the text (the
 // entries joined by commas).
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { AxisKind } from '../../shared/family';
 import { MIGRATIONS } from '../catalog/migrations';
@@ -33,7 +34,7 @@ import { VERSION } from '../version';
 /** Reports of fewer chunks are not worth a file: made from the catalog in a few ms. */
 export const ENTRIES_FILE_MIN_CHUNKS = 500;
 
-/** The buffer a file is read (and a splice written) through: each piece but the last is this long. */
+/** The buffer a file is read (and a splice copied) through: each piece but the last is this long. */
 const PIECE_BYTES = 1 << 20;
 
 /** The header line's most bytes (its key is ~120). */
@@ -160,14 +161,26 @@ function headOf(key: string, index: EntriesIndex, textLength: number): Buffer {
  * the chunks of the entries, in order, and each one's length.
  */
 export function writeEntries(file: string, key: string, text: readonly Uint8Array[], index: EntriesIndex): boolean {
+  const length = text.reduce((s, t) => s + t.length, 0);
+  return replaceFile(file, (out) => {
+    writeAll(out, headOf(key, index, length));
+    for (const t of text) writeAll(out, t);
+  });
+}
+
+/**
+ * Writes a file aside (`write` fills it) and renames it over `file`; false, nothing left
+ * behind, when it cannot. What a process killed while writing left aside (its pid gone) is
+ * removed first.
+ */
+function replaceFile(file: string, write: (fd: number) => void): boolean {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    const length = text.reduce((s, t) => s + t.length, 0);
+    removeOrphans(file);
     const fd = openSync(tmp, 'w', 0o600);
     try {
-      writeAll(fd, headOf(key, index, length));
-      for (const t of text) writeAll(fd, t);
+      write(fd);
     } finally {
       closeSync(fd);
     }
@@ -176,6 +189,26 @@ export function writeEntries(file: string, key: string, text: readonly Uint8Arra
   } catch {
     removeQuietly(tmp);
     return false;
+  }
+}
+
+/** Files aside of `file` whose writer is no longer running (killed mid-write): removed. */
+function removeOrphans(file: string): void {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  for (const name of readdirSync(dir)) {
+    const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length, -'.tmp'.length)) : NaN;
+    if (Number.isInteger(pid) && pid !== process.pid && !running(pid)) removeQuietly(path.join(dir, name));
+  }
+}
+
+/** Whether a process of this id runs (signal 0 asks without sending; EPERM: it runs as another user). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -205,33 +238,30 @@ export interface SpliceSpec {
   written: ReadonlySet<number>;
   /** These chunks' entries, in this order, joined by commas (storedEntries), each one's length pushed onto `lengths`; null when one is gone. */
   fresh: (ids: number[], lengths: number[]) => Uint8Array[] | null;
-  /** Whether the spliced file may be written (not from a catalog opened read-only). */
-  keep: boolean;
 }
 
 /** A run of the new text: bytes of the old file's text (offset, length), or bytes in hand. */
 type Segment = { at: number; length: number } | Uint8Array;
 
 /**
- * The entries of spec.ids in pieces: those of chunks not written since spec.from copied from
- * the file (which must hold the entries at stamp spec.from, of the same drop and formats), the
- * others from spec.fresh; the new file written as they are handed over and renamed into place
- * at the end (when spec.keep). Null when the file cannot give them (another stamp, drop or
- * format; damaged; too many entries would come from the catalog). Pieces share one buffer,
- * as readEntries's: each is valid until the next is asked for.
+ * Replaces the file (which must hold the entries at stamp spec.from, of the same drop and
+ * formats) with the entries of spec.ids at stamp spec.rev: those of chunks not written since
+ * copied from it, the others from spec.fresh. The new file is whole before anything reads it
+ * (written aside, renamed): a report read from it and cut short (`| head`) leaves nothing
+ * behind. False, the file as it was, when it cannot (another stamp, drop or format; damaged;
+ * too many entries would come from the catalog; a disk that takes no file).
  */
-export function spliceEntries(file: string, spec: SpliceSpec): Iterable<Uint8Array> | null {
+export function spliceEntries(file: string, spec: SpliceSpec): boolean {
   const f = openEntries(file);
-  if (!f) return null;
-  let handed = false;
+  if (!f) return false;
   try {
     const parts = f.key.split('/');
-    if (parts.slice(0, -2).join('/') !== keyStem(spec.dropId, spec.axis) || parts[parts.length - 2] !== String(spec.from)) return null;
+    if (parts.slice(0, -2).join('/') !== keyStem(spec.dropId, spec.axis) || parts[parts.length - 2] !== String(spec.from)) return false;
     const index = Buffer.alloc(f.indexLength);
     readFully(f.fd, index, 0, f.indexLength, f.indexAt);
     const flat = JSON.parse(index.toString('utf8')) as number[];
     const n = flat.length / 2;
-    if (!Number.isInteger(n)) return null;
+    if (!Number.isInteger(n)) return false;
     // Where each old entry is in the old text.
     const place = new Map<number, { at: number; length: number }>();
     let at = 0;
@@ -239,14 +269,14 @@ export function spliceEntries(file: string, spec: SpliceSpec): Iterable<Uint8Arr
       place.set(flat[i], { at, length: flat[n + i] });
       at += flat[n + i] + 1;
     }
-    if (n > 0 && at - 1 !== f.textLength) return null;
+    if (n > 0 && at - 1 !== f.textLength) return false;
     const freshIds = spec.ids.filter((id) => spec.written.has(id) || !place.has(id));
-    if (freshIds.length > spec.ids.length * SPLICE_MAX_FRESH) return null;
+    if (freshIds.length > spec.ids.length * SPLICE_MAX_FRESH) return false;
     const freshLengths: number[] = [];
     const freshText = freshIds.length ? spec.fresh(freshIds, freshLengths) : [];
-    if (!freshText || freshLengths.length !== freshIds.length) return null;
+    if (!freshText || freshLengths.length !== freshIds.length) return false;
     const freshEntries = splitEntries(Buffer.concat(freshText), freshLengths);
-    if (!freshEntries) return null;
+    if (!freshEntries) return false;
     // The new text as runs, neighbours in the old text (with the comma between) as one run.
     const segments: Segment[] = [];
     const lengths: number[] = [];
@@ -273,13 +303,15 @@ export function spliceEntries(file: string, spec: SpliceSpec): Iterable<Uint8Arr
       }
     }
     const textLength = segments.reduce((s, g) => s + g.length, 0);
-    const key = entriesKey(spec.dropId, spec.axis, spec.rev, spec.ids);
-    handed = true;
-    return splice(f, segments, spec.keep ? { file, head: headOf(key, { ids: [...spec.ids], lengths }, textLength) } : null);
+    const head = headOf(entriesKey(spec.dropId, spec.axis, spec.rev, spec.ids), { ids: [...spec.ids], lengths }, textLength);
+    return replaceFile(file, (out) => {
+      writeAll(out, head);
+      copySegments(f, segments, out);
+    });
   } catch {
-    return null;
+    return false;
   } finally {
-    if (!handed) closeSync(f.fd);
+    closeSync(f.fd);
   }
 }
 
@@ -295,66 +327,19 @@ function splitEntries(text: Buffer, lengths: number[]): Buffer[] | null {
   return at - 1 === text.length || (lengths.length === 0 && text.length === 0) ? out : null;
 }
 
-function* splice(f: Opened, segments: Segment[], keep: { file: string; head: Buffer } | null): Generator<Uint8Array> {
+/** Writes the segments to `out`, the old file's runs through one buffer. */
+function copySegments(f: Opened, segments: Segment[], out: number): void {
   const buf = Buffer.allocUnsafeSlow(PIECE_BYTES);
-  let pos = 0;
-  const tmp = keep ? `${keep.file}.${process.pid}.tmp` : null;
-  let out: number | null = null;
-  // The new file is a by-product: a failure to write it ends it, not the report.
-  const save = (bytes: Uint8Array): void => {
-    if (out === null) return;
-    try {
-      writeAll(out, bytes);
-    } catch {
-      closeSync(out);
-      out = null;
-      removeQuietly(tmp!);
+  for (const g of segments) {
+    if (g instanceof Uint8Array) {
+      writeAll(out, g);
+      continue;
     }
-  };
-  let done = false;
-  try {
-    if (keep) {
-      try {
-        mkdirSync(path.dirname(keep.file), { recursive: true });
-        out = openSync(tmp!, 'w', 0o600);
-      } catch {
-        out = null;
-      }
-      save(keep.head);
-    }
-    for (const g of segments) {
-      let from = 0;
-      const length = g.length;
-      while (from < length) {
-        const n = Math.min(length - from, buf.length - pos);
-        if (g instanceof Uint8Array) buf.set(g.subarray(from, from + n), pos);
-        else readFully(f.fd, buf, pos, n, f.textAt + g.at + from);
-        pos += n;
-        from += n;
-        if (pos === buf.length) {
-          save(buf);
-          yield buf;
-          pos = 0;
-        }
-      }
-    }
-    if (pos) {
-      const last = buf.subarray(0, pos);
-      save(last);
-      yield last;
-    }
-    done = true;
-  } finally {
-    closeSync(f.fd);
-    if (out !== null) {
-      closeSync(out);
-      if (done) {
-        try {
-          renameSync(tmp!, keep!.file);
-        } catch {
-          removeQuietly(tmp!);
-        }
-      } else removeQuietly(tmp!);
+    for (let from = 0; from < g.length; ) {
+      const n = Math.min(g.length - from, buf.length);
+      readFully(f.fd, buf, 0, n, f.textAt + g.at + from);
+      writeAll(out, buf.subarray(0, n));
+      from += n;
     }
   }
 }
