@@ -236,14 +236,15 @@ async function scanWith(
   req.catalog.saveEntryProblems(dropRow.id, entries);
   const todo: ChunkCandidate[] = chunks ? chunks.filter((c) => req.verify || known.get(c.name) !== c.fingerprint) : [];
   const removed = chunks ? req.catalog.removeChunksExcept(dropRow.id, new Set(chunks.map((c) => c.name)), known.keys()) : 0;
-  let found: number;
-  if (chunks) found = chunks.length;
-  else {
-    // Unchanged: the chunks are the catalog's, counted as the checks load them (kept for them).
+  // Unchanged: the chunks are the catalog's, loaded here for the checks (nothing is read or
+  // recorded before they run), and counted as loaded.
+  let unchanged: LoadedChunk[] | null = null;
+  if (!chunks) {
     clock.mark('compare');
-    found = req.catalog.loadSummaries(dropRow.id, adapter.axis).length;
+    unchanged = req.catalog.loadSummaries(dropRow.id, adapter.axis);
     clock.mark('load');
   }
+  const found = chunks ? chunks.length : unchanged!.length;
   clock.mark('compare');
 
   progress.phase = 'scanning';
@@ -367,10 +368,10 @@ async function scanWith(
 
   progress.phase = 'checking';
   emit();
-  const loaded = req.catalog.loadSummaries(dropRow.id, adapter.axis);
+  const loaded = unchanged ?? req.catalog.loadSummaries(dropRow.id, adapter.axis);
   const summaries = loaded.map((l) => l.summary);
   const rev = req.catalog.loadedRev(dropRow.id, adapter.axis);
-  const since = rev === undefined ? undefined : req.catalog.chunksSince(dropRow.id);
+  const since = req.catalog.chunksSince(dropRow.id);
   clock.mark('load');
   const ordered = continuityOrder(summaries, adapter.axis);
   const problems = dropProblems(summaries, adapter, req.cadence, entries, ordered);
@@ -389,7 +390,7 @@ async function scanWith(
     reused: found - todo.length,
     removed,
     io: { ...io },
-    checked: { summaries, loaded: new Map(loaded.map((l) => [l.summary, l])), ordered, judgement: req.cadence, problems, rev, ...(since?.to === rev ? { since } : {}) },
+    checked: { summaries, loaded: new Map(loaded.map((l) => [l.summary, l])), ordered, judgement: req.cadence, problems, rev, ...(since && since.to === rev ? { since } : {}) },
     timings: clock.phases,
     faults: clock.faults,
     threads: pool?.threads ?? 0,

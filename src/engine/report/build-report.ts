@@ -106,8 +106,8 @@ const COMMA = Buffer.from(',');
 
 /**
  * The drop's entries file (entries-file.ts) for these chunks in this order, loaded at `rev`:
- * null where there is none to keep (a catalog in memory or opened read-only, summaries not
- * loaded from it, a file that would be inside the drop).
+ * null where there is none to keep (a catalog in memory, summaries not loaded from it, a file
+ * that would be inside the drop). A catalog opened read-only reads it, and never writes it.
  */
 function keptEntries(
   catalog: Catalog,
@@ -126,11 +126,12 @@ function keptEntries(
   const ids = list.map((l) => l.id);
   const key = entriesKey(row.id, family.axis, rev, ids);
   const byId = new Map(list.map((l) => [l.id, l]));
+  const writable = !catalog.db.readonly;
   return {
     read: () => readEntries(file, key),
+    // `since` leads to `rev` (ScanChecked.since).
     splice: (since) =>
-      since.to === rev &&
-      !catalog.db.readonly &&
+      writable &&
       spliceEntries(file, {
         dropId: row.id,
         axis: family.axis,
@@ -141,7 +142,7 @@ function keptEntries(
         fresh: (fresh, lengths) => chunkText(catalog, fresh.map((id) => byId.get(id)!), lengths),
       }),
     write: (text, lengths) => {
-      if (!catalog.db.readonly) writeEntries(file, key, text, { ids, lengths });
+      if (writable) writeEntries(file, key, text, { ids, lengths });
     },
   };
 }
