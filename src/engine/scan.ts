@@ -7,7 +7,7 @@ import type { ScanProgress } from '../shared/api';
 import type { Catalog, ChunkToSave, LoadedChunk } from './catalog/catalog';
 import type { ChunksSince } from './catalog/lineage';
 import { entryProblems } from './checks/entries';
-import { dropProblems } from './checks/index';
+import { checkDrop, judgeTime } from './checks/index';
 import { continuityOrder, type Keyed } from './checks/order';
 import type { Judgement } from './checks/time';
 import { resolveCoverage } from './coverage';
@@ -25,6 +25,9 @@ import { EngineError, type ChunkSummary } from './model';
 import type { InspectPool } from './workers/messages';
 import type { ScanPool } from './workers/pool';
 import { SEVERITY_OF, type Problem } from '../shared/report';
+import { frameTotals } from './report/build-report';
+import { ENTRIES_FILE_MIN_CHUNKS, entriesKey } from './report/entries-file';
+import { judgedAgain, keptVerdict, makeVerdict, verdictKey, type Verdict } from './report/verdict';
 
 export interface ScanRequest {
   catalog: Catalog;
@@ -67,17 +70,35 @@ export interface ScanOutcome {
   threads: number;
 }
 
-/** The chunks a finished scan checked, the judgement and the problems found (drop-level). */
-export interface ScanChecked {
+/**
+ * The chunks a finished scan checked, the judgement and the problems found (drop-level). A
+ * scan that judged a kept verdict again (report/verdict.ts) has the verdict, not the chunks.
+ */
+export type ScanChecked = CheckedCommon & (CheckedChunks | CheckedVerdict);
+
+/** A scan that loaded and checked the chunks. */
+interface CheckedChunks {
   /** The chunks' summaries, in the order they were recorded. */
   summaries: ChunkSummary[];
   /** Each summary as loaded: its chunk's id and where its report entry is (catalog.ts LoadedChunk). */
   loaded: Map<ChunkSummary, LoadedChunk>;
   /** The summaries in continuity order, on the family's axis. */
   ordered: Keyed[];
+  verdict?: undefined;
+}
+
+/** A scan of unchanged chunks that judged the last scan's verdict again instead. */
+interface CheckedVerdict {
+  verdict: Verdict;
+  summaries?: undefined;
+  loaded?: undefined;
+  ordered?: undefined;
+}
+
+interface CheckedCommon {
   judgement: Judgement;
   problems: Problem[];
-  /** The catalog's revision of the drop's chunks the summaries were loaded at (catalog.ts chunksRev). */
+  /** The catalog's revision of the drop's chunks the summaries were loaded (or the verdict made) at (catalog.ts chunksRev). */
   rev?: number;
   /**
    * How the chunks came to be at `rev` when this scan's connection alone changed them since
@@ -236,20 +257,49 @@ async function scanWith(
   req.catalog.saveEntryProblems(dropRow.id, entries);
   const todo: ChunkCandidate[] = chunks ? chunks.filter((c) => req.verify || known.get(c.name) !== c.fingerprint) : [];
   const removed = chunks ? req.catalog.removeChunksExcept(dropRow.id, new Set(chunks.map((c) => c.name)), known.keys()) : 0;
-  // Unchanged: the chunks are the catalog's, loaded here for the checks (nothing is read or
-  // recorded before they run), and counted as loaded.
+  // Unchanged: the chunks are the catalog's. What the last scan concluded of them is judged
+  // again as of now, where it was kept (report/verdict.ts); else they are loaded here for the
+  // checks (nothing is read or recorded before they run), and counted as loaded.
+  const key = verdictKey(adapter.format, req.cadence, entries);
   let unchanged: LoadedChunk[] | null = null;
   if (!chunks) {
     clock.mark('compare');
+    const rev = req.catalog.chunksRev(dropRow.id);
+    const verdict = keptVerdict(req.catalog, dropRow.id, key, rev, req.cadence.asOf);
+    clock.mark('load');
+    if (verdict) {
+      progress.phase = 'checking';
+      progress.chunksTotal = progress.chunksReused = progress.chunksDone = verdict.order.length;
+      emit();
+      const problems = judgedAgain(verdict, adapter, req.cadence);
+      req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, verdict.chunkProblems);
+      clock.mark('check');
+      progress.phase = 'done';
+      emit();
+      return {
+        drop,
+        dropId: dropRow.id,
+        format: adapter.format,
+        chunks: verdict.order.length,
+        inspected: 0,
+        reused: verdict.order.length,
+        removed: 0,
+        io: { ...io },
+        checked: { judgement: req.cadence, problems, rev, verdict },
+        timings: clock.phases,
+        faults: clock.faults,
+        threads: 0,
+      };
+    }
     unchanged = req.catalog.loadSummaries(dropRow.id, adapter.axis);
     clock.mark('load');
   }
-  const found = chunks ? chunks.length : unchanged!.length;
+  const count = chunks ? chunks.length : unchanged!.length;
   clock.mark('compare');
 
   progress.phase = 'scanning';
-  progress.chunksTotal = found;
-  progress.chunksReused = found - todo.length;
+  progress.chunksTotal = count;
+  progress.chunksReused = count - todo.length;
   progress.chunksDone = progress.chunksReused;
   // Progress speaks the drop's bytes (what a person compares with the folder's size); the
   // work behind it (hashing and inflating: an archive is read about twice) is scaled to them.
@@ -374,10 +424,14 @@ async function scanWith(
   const since = req.catalog.chunksSince(dropRow.id);
   clock.mark('load');
   const ordered = continuityOrder(summaries, adapter.axis);
-  const problems = dropProblems(summaries, adapter, req.cadence, entries, ordered);
+  const found = checkDrop(summaries, adapter, req.cadence, entries, ordered);
+  const problems = [...found.timeless, ...judgeTime(found.facts, adapter, found.ctx)];
   // The drop's error and warning counts (recent drops) include each chunk's own problems.
   const listing = chunks ? listingRecord(adapter.format, tagOf(adapter), filesDigest, unstable) : undefined;
-  req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, summaries.flatMap((c) => c.problems), listing);
+  // Kept for the next scan of the same chunks (at the stamp they were loaded at: one another
+  // connection moved since is never used).
+  const verdict = rev === undefined ? undefined : { rev, key, body: JSON.stringify(makeVerdict(summaries, ordered, found, frameTotals(summaries, ordered, adapter.axis), entriesKeyOf(loaded, ordered, dropRow.id, adapter.axis, rev))) };
+  req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, summaries.flatMap((c) => c.problems), listing, verdict);
   clock.mark('check');
   progress.phase = 'done';
   emit();
@@ -385,9 +439,9 @@ async function scanWith(
     drop,
     dropId: dropRow.id,
     format: adapter.format,
-    chunks: found,
+    chunks: count,
     inspected: todo.length,
-    reused: found - todo.length,
+    reused: count - todo.length,
     removed,
     io: { ...io },
     checked: { summaries, loaded: new Map(loaded.map((l) => [l.summary, l])), ordered, judgement: req.cadence, problems, rev, ...(since && since.to === rev ? { since } : {}) },
@@ -431,4 +485,14 @@ function bytesOf(c: ChunkCandidate): number {
   let n = 0;
   for (const size of seen.values()) n += size;
   return n;
+}
+
+/**
+ * The key the report's entries file has for these chunks in report order (entries-file.ts),
+ * where the report is made from one: of many chunks, all with stored entries.
+ */
+function entriesKeyOf(loaded: LoadedChunk[], ordered: Keyed[], dropId: number, axis: DropAdapter['axis'], rev: number): string | null {
+  if (loaded.length < ENTRIES_FILE_MIN_CHUNKS || loaded.some((l) => l.entry !== null)) return null;
+  const idOf = new Map(loaded.map((l) => [l.summary, l.id]));
+  return entriesKey(dropId, axis, rev, ordered.map((k) => idOf.get(k.chunk)!));
 }

@@ -109,6 +109,8 @@ describe('the report entries file', () => {
 
     const again = await scanned(file, drop);
     expect(again.o).toMatchObject({ inspected: 0 });
+    // Judged from the last scan's verdict (report/verdict.ts): its frame, the file's entries.
+    expect(again.o.checked?.verdict?.entries).toBe(keyOf(entries));
     expect(again.report).toBe(again.built);
     expect(withoutTimes(again.report)).toEqual(withoutTimes(cold.report));
     // Read, not written again.

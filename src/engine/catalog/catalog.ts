@@ -96,6 +96,13 @@ export interface DropListing {
   rev: number | null;
 }
 
+/** A scan's verdict as the catalog keeps it (report/verdict.ts reads the body): made at the chunks' stamp `rev`. */
+export interface KeptVerdict {
+  rev: number;
+  key: string;
+  body: string;
+}
+
 /** A listing as a scan leaves it: the catalog adds the stamp (saveDropListing). */
 export type NewListing = Omit<DropListing, 'rev'>;
 
@@ -364,7 +371,11 @@ export class Catalog {
     return names.length;
   }
 
-  /** Records the cross-chunk problems of a finished scan; counts include `chunkProblems`. */
+  /**
+   * Records the cross-chunk problems of a finished scan; counts include `chunkProblems`.
+   * `listing`: kept for the next scan (saveDropListing). `verdict`: what the scan concluded
+   * of the chunks as they were at stamp `rev` (report/verdict.ts), kept in place of the last.
+   */
   finishScan(
     dropId: number,
     at: string,
@@ -372,6 +383,7 @@ export class Catalog {
     problems: Problem[],
     chunkProblems: Problem[] = [],
     listing?: NewListing,
+    verdict?: KeptVerdict,
   ): void {
     const all = [...problems, ...chunkProblems];
     const errors = all.filter((p) => p.severity === 'error').length;
@@ -392,7 +404,20 @@ export class Catalog {
       );
       // With the scan's end: a kill before it leaves no listing, and the next scan reads all.
       if (complete && listing) this.saveDropListing(dropId, listing);
+      if (complete && verdict) {
+        this.db
+          .prepare(
+            `INSERT INTO drop_verdicts (drop_id, chunks_rev, key, body) VALUES (?, ?, ?, ?)
+             ON CONFLICT(drop_id) DO UPDATE SET chunks_rev = excluded.chunks_rev, key = excluded.key, body = excluded.body`,
+          )
+          .run(dropId, verdict.rev, verdict.key, verdict.body);
+      }
     })();
+  }
+
+  /** The verdict the drop's last complete scan kept (finishScan), if any. */
+  verdict(dropId: number): KeptVerdict | undefined {
+    return this.db.prepare('SELECT chunks_rev AS rev, key, body FROM drop_verdicts WHERE drop_id = ?').get(dropId) as KeptVerdict | undefined;
   }
 
   /** The listing the drop's last complete scan left (drop-listing.ts), if any. */

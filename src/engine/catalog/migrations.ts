@@ -167,6 +167,16 @@ export const MIGRATIONS: Migration[] = [
   CREATE TRIGGER summaries_changed AFTER UPDATE ON chunk_summaries BEGIN ${stamp('(SELECT drop_id FROM chunks WHERE id = NEW.chunk_id)')} END;
   CREATE TRIGGER summaries_removed AFTER DELETE ON chunk_summaries BEGIN ${stamp('(SELECT drop_id FROM chunks WHERE id = OLD.chunk_id)')} END;
   `,
+  // 12: what a drop's last complete scan concluded (report/verdict.ts), at the stamp of the
+  // chunks it judged: an unchanged re-scan reports from it instead of loading every chunk.
+  `
+  CREATE TABLE drop_verdicts (
+    drop_id INTEGER PRIMARY KEY REFERENCES drops(id) ON DELETE CASCADE,
+    chunks_rev INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  `,
 ];
 
 /** A trigger's statement giving a drop's chunks a new stamp: 1 to 2^47 (a safe integer in JS). */

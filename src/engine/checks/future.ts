@@ -11,7 +11,26 @@ export const FUTURE_TOLERANCE_SECONDS = 300;
 
 const iso = (ts: number): string => new Date(ts * 1000).toISOString().replace('.000Z', 'Z');
 
-export function futureDatedProblems(chunks: ChunkSummary[], c: Pick<Cadence, 'asOf'>): Problem[] {
+/** A chunk's dates, as the check judges them. */
+export type ChunkDates = Pick<ChunkSummary, 'name' | 'createdTs' | 'maxDataTs' | 'nameTs'>;
+
+/**
+ * The chunks that are future-dated at `asOf` or at any earlier time, with their dates: the
+ * check's facts, which judge any as-of time from `asOf` on (an as-of time only moves forward
+ * past a date) without the other chunks (report/verdict.ts).
+ */
+export function futureCandidates(chunks: ChunkSummary[], asOf: number): ChunkDates[] {
+  const limit = asOf + FUTURE_TOLERANCE_SECONDS;
+  const out: ChunkDates[] = [];
+  for (const c of chunks) {
+    if ((c.createdTs ?? -Infinity) > limit || (c.maxDataTs ?? -Infinity) > limit || (c.nameTs ?? -Infinity) > limit) {
+      out.push({ name: c.name, createdTs: c.createdTs, maxDataTs: c.maxDataTs, nameTs: c.nameTs });
+    }
+  }
+  return out;
+}
+
+export function futureDatedProblems(chunks: ChunkDates[], c: Pick<Cadence, 'asOf'>): Problem[] {
   const limit = c.asOf + FUTURE_TOLERANCE_SECONDS;
   const problems: Problem[] = [];
   for (const chunk of chunks) {

@@ -7,13 +7,13 @@ import type { ChunkSummary } from '../model';
 import { continuityProblems } from './continuity';
 import { declaredCountProblems } from './declared-counts';
 import { foldGapsIntoUnreadable } from './entries';
-import { futureDatedProblems } from './future';
+import { futureCandidates, futureDatedProblems, type ChunkDates } from './future';
 import { continuityOrder, type Keyed } from './order';
 import { schemaProblems } from './schema';
-import { inferCadence, timeProblems, DEFAULT_CADENCE_SECONDS, type Judgement } from './time';
+import { inferCadence, lateProblems, newestOfSeries, staleProblems, DEFAULT_CADENCE_SECONDS, type Judgement, type NewestChunk } from './time';
 
 /** What the checks need of a family. */
-export type FamilyChecks = Pick<DropAdapter, 'axis' | 'cadence' | 'checks'>;
+export type FamilyChecks = Pick<DropAdapter, 'axis' | 'cadence' | 'checks' | 'timedChecks'>;
 
 /** The schedule in force: the user's, else the family's, else inferred from the chunks. */
 export function resolveJudgement(family: FamilyChecks, ordered: Keyed[], j: Judgement): CheckContext & { cadenceSource: 'given' | 'family' | 'inferred' | 'default' } {
@@ -43,11 +43,76 @@ export function resolveJudgement(family: FamilyChecks, ordered: Keyed[], j: Judg
   };
 }
 
+/** The schedule a drop's chunks were judged by (resolveJudgement). */
+export type ResolvedJudgement = ReturnType<typeof resolveJudgement>;
+
+/**
+ * What the as-of time judges, gathered from the chunks: each series' newest chunk (stale),
+ * the chunks dated after `asOf` (future-dated), and each timed family check's facts by id.
+ * Valid for any as-of time from `asOf` on.
+ */
+export interface TimeFacts {
+  asOf: number;
+  newest: NewestChunk[];
+  future: ChunkDates[];
+  family: Record<string, unknown>;
+}
+
+/**
+ * A drop's chunks checked: the problems the as-of time does not change (`timeless`, in their
+ * order), and the facts that judge the others (judgeTime). Together, exactly dropProblems.
+ */
+export interface Checked {
+  timeless: Problem[];
+  facts: TimeFacts;
+  ctx: ResolvedJudgement;
+}
+
 /**
  * `entries`: the walk's problems (entryProblems); unreadable ones explain breaks in the extents.
  * `ordered`: the chunks' continuityOrder, when the caller has it (a scan sorts once for its
  * checks and its report).
  */
+export function checkDrop(
+  chunks: ChunkSummary[],
+  family: FamilyChecks,
+  j: Judgement,
+  entries: Problem[] = [],
+  ordered: Keyed[] = continuityOrder(chunks, family.axis),
+): Checked {
+  const ctx = resolveJudgement(family, ordered, j);
+  const { asOf: _asOf, ...timeless } = ctx;
+  const inOrder = ordered.map((k) => k.chunk);
+  const continuity = continuityProblems(ordered, ctx);
+  const problems = foldGapsIntoUnreadable(
+    [
+      ...continuity,
+      ...schemaProblems(ordered),
+      ...declaredCountProblems(inOrder),
+      ...withoutSilencesOfGaps(lateProblems(ordered, ctx), continuity, family.axis),
+      ...(family.checks ?? []).flatMap((check) => check(inOrder, timeless)),
+    ],
+    entries,
+  );
+  const facts: TimeFacts = {
+    asOf: j.asOf,
+    newest: newestOfSeries(ordered),
+    future: futureCandidates(inOrder, j.asOf),
+    family: Object.fromEntries((family.timedChecks ?? []).map((c) => [c.id, c.facts(inOrder, timeless)])),
+  };
+  return { timeless: problems, facts, ctx };
+}
+
+/** The problems the as-of time judges (stale, future-dated, the family's timed checks), from their facts. */
+export function judgeTime(facts: TimeFacts, family: FamilyChecks, ctx: CheckContext): Problem[] {
+  return [
+    ...staleProblems(facts.newest, ctx),
+    ...futureDatedProblems(facts.future, ctx),
+    ...(family.timedChecks ?? []).flatMap((c) => (c.id in facts.family ? c.judge(facts.family[c.id], ctx) : [])),
+  ];
+}
+
+/** Every cross-chunk problem of the drop as of `j.asOf`: checkDrop's timeless ones, then judgeTime's. */
 export function dropProblems(
   chunks: ChunkSummary[],
   family: FamilyChecks,
@@ -55,20 +120,8 @@ export function dropProblems(
   entries: Problem[] = [],
   ordered: Keyed[] = continuityOrder(chunks, family.axis),
 ): Problem[] {
-  const ctx = resolveJudgement(family, ordered, j);
-  const inOrder = ordered.map((k) => k.chunk);
-  const continuity = continuityProblems(ordered, ctx);
-  return foldGapsIntoUnreadable(
-    [
-      ...continuity,
-      ...schemaProblems(ordered),
-      ...declaredCountProblems(inOrder),
-      ...withoutSilencesOfGaps(timeProblems(ordered, ctx), continuity, family.axis),
-      ...futureDatedProblems(inOrder, ctx),
-      ...(family.checks ?? []).flatMap((check) => check(inOrder, ctx)),
-    ],
-    entries,
-  );
+  const checked = checkDrop(chunks, family, j, entries, ordered);
+  return [...checked.timeless, ...judgeTime(checked.facts, family, checked.ctx)];
 }
 
 /**

@@ -51,40 +51,70 @@ export function inferCadence(ordered: Keyed[]): number | null {
 }
 
 export function timeProblems(ordered: Keyed[], c: CheckContext | (Cadence & { axis?: AxisKind })): Problem[] {
+  return [...lateProblems(ordered, c), ...staleProblems(newestOfSeries(ordered), c)];
+}
+
+/** Silences between consecutive chunks of a series longer than the schedule explains (not judged by the as-of time). */
+export function lateProblems(ordered: Keyed[], c: Omit<Cadence, 'asOf'> & { axis?: AxisKind }): Problem[] {
   const axis = c.axis ?? 'audit-key';
+  if (axis !== 'audit-key' && axis !== 'time-range') return [];
   const word = CHUNK_WORD[axis];
   const limit = c.cadenceSeconds + c.graceSeconds;
   const problems: Problem[] = [];
   for (const group of bySeries(ordered)) {
     const timed = group.filter((k) => k.time !== null).sort((a, b) => a.time! - b.time!);
-    if (axis === 'audit-key' || axis === 'time-range') {
-      for (let i = 1; i < timed.length; i++) {
-        const silence = timed[i].time! - timed[i - 1].time!;
-        if (silence > limit) {
-          problems.push({
-            kind: 'late',
-            severity: SEVERITY_OF.late,
-            chunk: timed[i].chunk.name,
-            previous: timed[i - 1].chunk.name,
-            table: null,
-            message: `no ${word} for ${formatSpan(silence)} before this one (expected every ${formatSpan(c.cadenceSeconds)})`,
-            detail: { fromTs: timed[i - 1].time, toTs: timed[i].time, silenceSeconds: silence, cadenceSeconds: c.cadenceSeconds },
-          });
-        }
+    for (let i = 1; i < timed.length; i++) {
+      const silence = timed[i].time! - timed[i - 1].time!;
+      if (silence > limit) {
+        problems.push({
+          kind: 'late',
+          severity: SEVERITY_OF.late,
+          chunk: timed[i].chunk.name,
+          previous: timed[i - 1].chunk.name,
+          table: null,
+          message: `no ${word} for ${formatSpan(silence)} before this one (expected every ${formatSpan(c.cadenceSeconds)})`,
+          detail: { fromTs: timed[i - 1].time, toTs: timed[i].time, silenceSeconds: silence, cadenceSeconds: c.cadenceSeconds },
+        });
       }
     }
-    const newest = timed[timed.length - 1];
-    if (newest && c.asOf - newest.time! > limit) {
-      problems.push({
-        kind: 'stale',
-        severity: SEVERITY_OF.stale,
-        chunk: newest.chunk.name,
-        previous: null,
-        table: null,
-        message: `the newest ${word}${newest.series ? ` of ${newest.series}` : ''} is ${formatSpan(c.asOf - newest.time!)} old as of ${formatTs(c.asOf)} (expected every ${formatSpan(c.cadenceSeconds)})`,
-        detail: { newestTs: newest.time, asOf: c.asOf, cadenceSeconds: c.cadenceSeconds },
-      });
-    }
+  }
+  return problems;
+}
+
+/** A series' newest timed chunk: what the stale check judges (kept between scans, report/verdict.ts). */
+export interface NewestChunk {
+  name: string;
+  series: string;
+  time: number;
+}
+
+/** Each series' newest timed chunk (the last of equal times, as a stable sort leaves them). */
+export function newestOfSeries(ordered: Keyed[]): NewestChunk[] {
+  const out: NewestChunk[] = [];
+  for (const group of bySeries(ordered)) {
+    let newest: Keyed | undefined;
+    for (const k of group) if (k.time !== null && (!newest || k.time >= newest.time!)) newest = k;
+    if (newest) out.push({ name: newest.chunk.name, series: newest.series, time: newest.time! });
+  }
+  return out;
+}
+
+/** A series whose newest chunk is older than the schedule allows, as of `c.asOf`. */
+export function staleProblems(newest: NewestChunk[], c: CheckContext | (Cadence & { axis?: AxisKind })): Problem[] {
+  const word = CHUNK_WORD[c.axis ?? 'audit-key'];
+  const limit = c.cadenceSeconds + c.graceSeconds;
+  const problems: Problem[] = [];
+  for (const n of newest) {
+    if (c.asOf - n.time <= limit) continue;
+    problems.push({
+      kind: 'stale',
+      severity: SEVERITY_OF.stale,
+      chunk: n.name,
+      previous: null,
+      table: null,
+      message: `the newest ${word}${n.series ? ` of ${n.series}` : ''} is ${formatSpan(c.asOf - n.time)} old as of ${formatTs(c.asOf)} (expected every ${formatSpan(c.cadenceSeconds)})`,
+      detail: { newestTs: n.time, asOf: c.asOf, cadenceSeconds: c.cadenceSeconds },
+    });
   }
   return problems;
 }

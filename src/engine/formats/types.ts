@@ -195,8 +195,26 @@ export interface CheckContext {
   retentionSeconds?: number;
 }
 
-/** A family's own check over all chunks (beside the generic ones in checks/). */
-export type CrossChunkCheck = (chunks: ChunkSummary[], ctx: CheckContext) => Problem[];
+/**
+ * What a check that does not depend on the as-of time sees: everything but it. Such a check's
+ * findings hold until the chunks change, so an unchanged re-scan reuses them (report/verdict.ts).
+ */
+export type TimelessContext = Omit<CheckContext, 'asOf'>;
+
+/** A family's own check over all chunks (beside the generic ones in checks/): never judged by the as-of time. */
+export type CrossChunkCheck = (chunks: ChunkSummary[], ctx: TimelessContext) => Problem[];
+
+/**
+ * A family's check that depends on the as-of time, in two steps: `facts` gathers what it
+ * needs of the chunks (small, JSON, kept between scans), `judge` judges them at an as-of time.
+ * An unchanged re-scan judges the kept facts again without loading the chunks. `id` names the
+ * facts where they are kept (unique among the family's timed checks).
+ */
+export interface TimedCheck<F = unknown> {
+  id: string;
+  facts(chunks: ChunkSummary[], ctx: TimelessContext): F;
+  judge(facts: F, ctx: CheckContext): Problem[];
+}
 
 export interface DropAdapter {
   format: string;
@@ -212,6 +230,8 @@ export interface DropAdapter {
   cadence: { cadenceSeconds: number; graceSeconds: number } | 'infer';
   /** Family checks, run after the generic ones. */
   checks?: CrossChunkCheck[];
+  /** Family checks judged by the as-of time, run after `checks`. */
+  timedChecks?: TimedCheck[];
   /** The primary key of a table for the merged view, where the family knows it. */
   keyOf?(table: string, columns: string[]): string[] | null;
   /**

@@ -6,7 +6,7 @@ import type { Problem, ReportSummary, ScanReport } from '../../shared/report';
 import type { Catalog, DropRow, LoadedChunk } from '../catalog/catalog';
 import type { ChunksSince } from '../catalog/lineage';
 import type { ScanChecked } from '../scan';
-import { dropProblems, interimProblems, resolveJudgement } from '../checks/index';
+import { dropProblems, interimProblems, resolveJudgement, type ResolvedJudgement } from '../checks/index';
 import { continuityOrder, type Keyed } from '../checks/order';
 import type { Judgement } from '../checks/time';
 import { adapterFor } from '../formats/registry';
@@ -18,6 +18,7 @@ import { filesBytes, reportChunk } from './chunk-entry';
 import { ENTRIES_FILE_MIN_CHUNKS, entriesFileOf, entriesKey, readEntries, spliceEntries, writeEntries } from './entries-file';
 import { jsonBytes, jsonPieces, PRETTY_MAX_CHUNKS } from './render-json';
 import { isInsideDrop } from '../fs/write-guard';
+import type { Verdict } from './verdict';
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
 
@@ -70,14 +71,22 @@ export function reportJson(
 ): { summary: ReportSummary; pieces: Iterable<string | Uint8Array> } {
   const { row, family } = scannedDrop(catalog, drop);
   const reuse = checked && checked.judgement === judgement ? checked : undefined;
-  const loaded = reuse ? null : catalog.loadSummaries(row.id, family.axis);
+  // A scan that judged its verdict again: the frame from it, the entries from their file.
+  if (reuse?.verdict) {
+    const stored = verdictEntries(catalog, row, reuse.verdict, opts);
+    if (stored) {
+      const report = verdictFrame(row, family, reuse.verdict, judgement, reuse.problems);
+      return { summary: report.summary, pieces: jsonBytes(report, stored) };
+    }
+  }
+  const loaded = reuse?.summaries ? null : catalog.loadSummaries(row.id, family.axis);
   const summaries = reuse?.summaries ?? loaded!.map((l) => l.summary);
   const pretty = !opts.compact && summaries.length <= PRETTY_MAX_CHUNKS;
   const byChunk = reuse?.loaded ?? new Map(loaded!.map((l) => [l.summary, l]));
   const ordered = reuse?.ordered ?? continuityOrder(summaries, family.axis);
   const list = ordered.map((k) => byChunk.get(k.chunk)!);
   // A report of many chunks, from the entries file when it holds these chunks' entries.
-  const kept = pretty || summaries.length < ENTRIES_FILE_MIN_CHUNKS ? null : keptEntries(catalog, row, family, list, reuse ? reuse.rev : catalog.loadedRev(row.id, family.axis));
+  const kept = pretty || summaries.length < ENTRIES_FILE_MIN_CHUNKS ? null : keptEntries(catalog, row, family, list, reuse?.summaries ? reuse.rev : catalog.loadedRev(row.id, family.axis));
   // Else, after a scan that wrote a few chunks, the file spliced: its other entries with the new ones.
   const stored = kept?.read() ?? (reuse?.since && kept?.splice(reuse.since) ? kept.read() : null);
   if (stored) {
@@ -103,6 +112,14 @@ export function reportJson(
 }
 
 const COMMA = Buffer.from(',');
+
+/** A verdict's chunk entries from the drop's entries file, where it holds them (compact reports only). */
+function verdictEntries(catalog: Catalog, row: DropRow, v: Verdict, opts: { compact?: boolean }): Iterable<Uint8Array> | null {
+  const file = entriesFileOf(catalog.file, row.id);
+  if (!file || !v.entries || isInsideDrop(file, row.path)) return null;
+  if (!opts.compact && v.order.length <= PRETTY_MAX_CHUNKS) return null;
+  return readEntries(file, v.entries);
+}
 
 /**
  * The drop's entries file (entries-file.ts) for these chunks in this order, loaded at `rev`:
@@ -179,6 +196,7 @@ export function reportOverview(
 ): { report: ScanReport; extents: Array<{ from: number | null; to: number | null }> } {
   const { row, family } = scannedDrop(catalog, drop);
   const reuse = checked && checked.judgement === judgement ? checked : undefined;
+  if (reuse?.verdict) return { report: verdictFrame(row, family, reuse.verdict, judgement, reuse.problems), extents: [reuse.verdict.extent] };
   const summaries = reuse?.summaries ?? catalog.loadSummaries(row.id, family.axis).map((l) => l.summary);
   const ordered = reuse?.ordered ?? continuityOrder(summaries, family.axis);
   const report = reportFrame(catalog, row, family, summaries, ordered, judgement, reuse?.problems);
@@ -208,42 +226,74 @@ function reportFrame(
   judgement: Judgement,
   dropLevel: Problem[] | undefined,
 ): ScanReport {
-  const axis = family.axis;
   const cadence = resolveJudgement(family, ordered, judgement);
-  const audit = axis === 'audit-key';
-  const position = new Map(ordered.map((k, i) => [k.chunk.name, i]));
+  const problems = [...records.flatMap((c) => c.problems), ...(dropLevel ?? dropProblems(records, family, judgement, catalog.entryProblems(row.id), ordered))];
+  return assembleFrame(row, family, frameTotals(records, ordered, family.axis), new Map(ordered.map((k, i) => [k.chunk.name, i])), problems, cadence);
+}
 
+/** The report's frame from a verdict (verdict.ts): its totals and order, and `dropLevel` judged as of now. */
+export function verdictFrame(row: DropRow, family: DropAdapter, v: Verdict, judgement: Judgement, dropLevel: Problem[]): ScanReport {
+  const position = new Map(v.order.map((name, i) => [name, i]));
+  return assembleFrame(row, family, v.totals, position, [...v.chunkProblems, ...dropLevel], { ...v.ctx, asOf: judgement.asOf });
+}
+
+/** The summary's figures that come from the chunks themselves, not their problems. */
+export type FrameTotals = Omit<ReportSummary, 'problems' | 'errors' | 'warnings' | 'infos'>;
+
+export function frameTotals(records: ChunkSummary[], ordered: Keyed[], axis: DropAdapter['axis']): FrameTotals {
+  const audit = axis === 'audit-key';
+  const tableNames = new Set(records.flatMap((c) => c.tables.map((t) => t.name.toLowerCase())));
+  const keys = ordered.filter((k) => k.to !== null);
+  const times = records.map((c) => c.createdTs).filter((t): t is number => t !== null);
+  return {
+    chunks: records.length,
+    tables: tableNames.size,
+    rows: records.reduce((s, c) => s + c.tables.reduce((t, x) => t + (x.rows ?? 0), 0), 0),
+    bytes: records.reduce((s, c) => s + (c.archiveBytes ?? filesBytes(c)), 0),
+    hwmFrom: audit ? extreme(keys.map((k) => k.from ?? k.to!), Math.min) : null,
+    hwmTo: audit ? extreme(keys.map((k) => k.to!), Math.max) : null,
+    firstCreatedTs: extreme(times, Math.min),
+    lastCreatedTs: extreme(times, Math.max),
+  };
+}
+
+/**
+ * The frame from its parts: `problems` (the chunks' own, then the drop's) each given what to
+ * do about it and sorted by their chunk's `position` in the report, then severity.
+ */
+function assembleFrame(
+  row: DropRow,
+  family: DropAdapter,
+  totals: FrameTotals,
+  position: Map<string, number>,
+  found: Problem[],
+  cadence: Omit<ResolvedJudgement, 'axis'>,
+): ScanReport {
   // Every problem carries what to do about it, in the JSON as in the rendered reports.
-  const problems: Problem[] = [...records.flatMap((c) => c.problems), ...(dropLevel ?? dropProblems(records, family, judgement, catalog.entryProblems(row.id), ordered))].map((p) => ({
-    ...p,
-    action: p.action ?? actionFor(p, family.format),
-  }));
+  const problems: Problem[] = found.map((p) => ({ ...p, action: p.action ?? actionFor(p, family.format) }));
   problems.sort(
     (a, b) =>
       (position.get(a.chunk ?? '') ?? Infinity) - (position.get(b.chunk ?? '') ?? Infinity) ||
       SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
   );
-
-  const tableNames = new Set(records.flatMap((c) => c.tables.map((t) => t.name.toLowerCase())));
-  const keys = ordered.filter((k) => k.to !== null);
-  const times = records.map((c) => c.createdTs).filter((t): t is number => t !== null);
+  const { hwmFrom, hwmTo, firstCreatedTs, lastCreatedTs, ...counted } = totals;
   return {
     format: row.format ?? 'unknown',
     drop: row.path,
     scannedAt: row.last_scanned_at ?? new Date().toISOString(),
     summary: {
-      chunks: records.length,
-      tables: tableNames.size,
-      rows: records.reduce((s, c) => s + c.tables.reduce((t, x) => t + (x.rows ?? 0), 0), 0),
+      chunks: counted.chunks,
+      tables: counted.tables,
+      rows: counted.rows,
       problems: problems.length,
       errors: problems.filter((p) => p.severity === 'error').length,
       warnings: problems.filter((p) => p.severity === 'warning').length,
       infos: problems.filter((p) => p.severity === 'info').length,
-      bytes: records.reduce((s, c) => s + (c.archiveBytes ?? filesBytes(c)), 0),
-      hwmFrom: audit ? extreme(keys.map((k) => k.from ?? k.to!), Math.min) : null,
-      hwmTo: audit ? extreme(keys.map((k) => k.to!), Math.max) : null,
-      firstCreatedTs: extreme(times, Math.min),
-      lastCreatedTs: extreme(times, Math.max),
+      bytes: counted.bytes,
+      hwmFrom,
+      hwmTo,
+      firstCreatedTs,
+      lastCreatedTs,
     },
     chunks: [],
     problems,
@@ -254,7 +304,7 @@ function reportFrame(
       asOf: new Date(cadence.asOf * 1000).toISOString(),
       cadenceSource: cadence.cadenceSource,
     },
-    axis,
+    axis: family.axis,
     label: family.label,
   };
 }

@@ -4,7 +4,7 @@
 // generic checks' (run-date axis).
 import { SEVERITY_OF, type Problem } from '../../../shared/report';
 import type { ChunkSummary } from '../../model';
-import type { CheckContext, CrossChunkCheck } from '../types';
+import type { CheckContext, CrossChunkCheck, TimedCheck } from '../types';
 import { groupDigits } from '../../../shared/numbers';
 
 const DAY = 86_400;
@@ -104,42 +104,57 @@ export const volumeDrops: CrossChunkCheck = (chunks) => {
   return out;
 };
 
-/** Dumps older than the retention window still present; fewer days kept than it promises. */
-export const retention: CrossChunkCheck = (chunks, ctx: CheckContext) => {
-  const keep = ctx.retentionSeconds ?? DEFAULT_RETENTION_SECONDS;
-  const days = Math.round(keep / DAY);
-  const out: Problem[] = [];
-  for (const list of bySeries(chunks)) {
-    const dated = list.filter((c) => dayOf(c) !== null);
-    if (!dated.length) continue;
-    const newest = dayOf(dated[dated.length - 1])!;
-    const oldest = dayOf(dated[0])!;
-    const cutoff = Math.floor(ctx.asOf / DAY) * DAY - keep;
-    const expired = dated.filter((c) => dayOf(c)! < cutoff);
-    const series = seriesOf(dated[0]);
-    if (expired.length) {
-      out.push({
-        kind: 'retention',
-        severity: SEVERITY_OF.retention,
-        chunk: expired[expired.length - 1].name,
-        table: null,
-        message: `${expired.length} dump${expired.length === 1 ? ' is' : 's are'} older than the ${days}-day retention window and still present (${iso(dayOf(expired[0]))} … ${iso(dayOf(expired[expired.length - 1]))})`,
-        detail: { series, retentionDays: days, expired: expired.length, oldest: iso(oldest) },
-      });
+/** A series' dated dumps, oldest first, as the retention check judges them. */
+interface RetentionSeries {
+  series: string;
+  dumps: Array<{ name: string; day: number }>;
+}
+
+/**
+ * Dumps older than the retention window still present; fewer days kept than it promises.
+ * Judged by the as-of time: its facts are each series' dated dumps (names and days).
+ */
+export const retention: TimedCheck<RetentionSeries[]> = {
+  id: 'retention',
+  facts: (chunks) =>
+    bySeries(chunks).flatMap((list) => {
+      const dumps = list.filter((c) => dayOf(c) !== null).map((c) => ({ name: c.name, day: dayOf(c)! }));
+      return dumps.length ? [{ series: seriesOf(list[0]), dumps }] : [];
+    }),
+  judge: (facts, ctx: CheckContext) => {
+    const keep = ctx.retentionSeconds ?? DEFAULT_RETENTION_SECONDS;
+    const days = Math.round(keep / DAY);
+    const out: Problem[] = [];
+    for (const { series, dumps } of facts) {
+      const newest = dumps[dumps.length - 1].day;
+      const oldest = dumps[0].day;
+      const cutoff = Math.floor(ctx.asOf / DAY) * DAY - keep;
+      const expired = dumps.filter((c) => c.day < cutoff);
+      if (expired.length) {
+        out.push({
+          kind: 'retention',
+          severity: SEVERITY_OF.retention,
+          chunk: expired[expired.length - 1].name,
+          table: null,
+          message: `${expired.length} dump${expired.length === 1 ? ' is' : 's are'} older than the ${days}-day retention window and still present (${iso(expired[0].day)} … ${iso(expired[expired.length - 1].day)})`,
+          detail: { series, retentionDays: days, expired: expired.length, oldest: iso(oldest) },
+        });
+      }
+      const span = Math.round((newest - oldest) / DAY) + 1;
+      if (span < days && oldest > cutoff + DAY) {
+        out.push({
+          kind: 'retention',
+          severity: SEVERITY_OF.retention,
+          chunk: dumps[0].name,
+          table: null,
+          message: `only ${span} day${span === 1 ? '' : 's'} kept (${iso(oldest)} … ${iso(newest)}); the retention window promises ${days}`,
+          detail: { series, retentionDays: days, keptDays: span, oldest: iso(oldest), newest: iso(newest) },
+        });
+      }
     }
-    const span = Math.round((newest - oldest) / DAY) + 1;
-    if (span < days && oldest > cutoff + DAY) {
-      out.push({
-        kind: 'retention',
-        severity: SEVERITY_OF.retention,
-        chunk: dated[0].name,
-        table: null,
-        message: `only ${span} day${span === 1 ? '' : 's'} kept (${iso(oldest)} … ${iso(newest)}); the retention window promises ${days}`,
-        detail: { series, retentionDays: days, keptDays: span, oldest: iso(oldest), newest: iso(newest) },
-      });
-    }
-  }
-  return out;
+    return out;
+  },
 };
 
-export const dailyChecks: CrossChunkCheck[] = [missingTables, volumeDrops, retention];
+export const dailyChecks: CrossChunkCheck[] = [missingTables, volumeDrops];
+export const dailyTimedChecks: TimedCheck[] = [retention as TimedCheck];

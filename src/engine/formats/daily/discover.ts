@@ -2,7 +2,7 @@
 // every table file of that date inside it.
 import type { FileEntry } from '../../fs/walk';
 import type { ChunkCandidate, DropAdapter } from '../types';
-import { dailyChecks } from './checks';
+import { dailyChecks, dailyTimedChecks } from './checks';
 import { dailyKeyColumns } from './keys';
 import { countClaims } from '../claims';
 import { classifyDailyFile } from './path';
@@ -27,6 +27,7 @@ export const dailyAdapter: DropAdapter = {
   // Seed 003: "delivered within 24 hours of the scheduled run".
   cadence: { cadenceSeconds: DAY, graceSeconds: DAY },
   checks: dailyChecks,
+  timedChecks: dailyTimedChecks,
   keyOf: dailyKeyColumns,
   // 2: keys checked in tables of up to 1,000,000 rows (was 250,000), gzip-compressed key
   // columns too; a key column that cannot be decoded is named under keysNotChecked.
