@@ -138,8 +138,10 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'scan':
+      endWhenDone = true;
       return scanCommand(rest, values, false);
     case 'report':
+      endWhenDone = true;
       return scanCommand(rest, values, true);
     case 'serve':
       return serveCommand(rest, values);
@@ -322,6 +324,8 @@ function written(piece: string | Uint8Array): Promise<void> {
 
 /** A scan command's phases (ScanOutcome.timings, and `report`: writing its output), for DROP_INSPECTOR_STATS. */
 let scanTimings: Record<string, number> = {};
+/** Set by a command that leaves nothing running when it returns (scan, report). */
+let endWhenDone = false;
 /** The same phases' minor page faults (ScanOutcome.faults). */
 let scanFaults: Record<string, number> = {};
 
@@ -349,6 +353,10 @@ quietWhenStdoutCloses();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // A scan's process is done once its output is written and its catalog closed. Left to
+    // end by itself, Node tears down the whole heap first (~70 MB after a 3000-chunk scan):
+    // about 10 ms of a 0.3 s re-scan, for nothing.
+    if (endWhenDone) process.exit();
   },
   (e: unknown) => {
     const err = e as Error;
