@@ -240,7 +240,12 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
     throw e;
   } finally {
     process.off('SIGINT', onSigint);
-    catalog.close();
+    // The catalog is not closed: the process ends once the output is written (endWhenDone),
+    // and what the scan recorded is committed, in the catalog's write-ahead log, which the
+    // next connection reads as it finds it. Closing the last connection copies the log into
+    // the database and syncs both to disk first: ~10 ms here after a 3000-chunk re-scan that
+    // recorded one chunk (~110 pages), for nothing a reader needs. SQLite copies the log on
+    // its own when a commit leaves it over 1000 pages (wal_autocheckpoint): it stays bounded.
   }
 }
 

@@ -54,6 +54,25 @@ describe('drop-inspector scan', () => {
     expect(r.stderr).not.toMatch(/MB read/);
   });
 
+  it("ends without closing its catalog: what it recorded is in the catalog's log, read by the next connection and scan", () => {
+    const file = path.join(work, 'left-open.sqlite');
+    const first = run(['scan', clean.root, '--json', '--catalog', file, '--as-of', asOf(clean)]);
+    expect(first.status).toBe(0);
+    // Not checkpointed at close (main.ts): the recorded chunks are in the write-ahead log.
+    expect(existsSync(`${file}-wal`)).toBe(true);
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect((db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n).toBe(clean.chunks.length);
+    } finally {
+      db.close();
+    }
+    const again = run(['scan', clean.root, '--catalog', file, '--as-of', asOf(clean)]);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toContain(`(0 chunks read, ${clean.chunks.length} unchanged since the last scan)`);
+    expect(JSON.parse(run(['scan', clean.root, '--json', '--catalog', file, '--as-of', asOf(clean)]).stdout).chunks).toEqual(JSON.parse(first.stdout).chunks);
+  });
+
   it('exits 2 with a clear message when the scan cannot run', () => {
     const missing = run(['scan', path.join(work, 'nope'), '--catalog', path.join(work, 'c3.sqlite')]);
     expect(missing.status).toBe(2);
