@@ -7,6 +7,7 @@ import { EngineError } from './model';
 import type { Catalog, NewListing } from './catalog/catalog';
 import { ADAPTERS, adapterFor, recogniseDrop } from './formats/registry';
 import { versionOf, type ChunkCandidate, type DropAdapter } from './formats/types';
+import type { KeptFolders } from './fs/kept-folders';
 import { walkDrop, type FileEntry, type WalkResult } from './fs/walk';
 import type { PhaseClock } from './phase-clock';
 import { isS3Url } from './storage/location';
@@ -19,6 +20,8 @@ export interface ListOptions {
   io?: StoreStats;
   store?: DropStore;
   clock?: PhaseClock;
+  /** The folders the drop's last walk kept (walk.ts `kept`); none for a bucket. */
+  kept?: KeptFolders;
 }
 
 /** The drop's files as they are now: a walk, or the bucket prefix listed (nothing is read). */
@@ -38,7 +41,7 @@ export async function listDrop(drop: string, signal?: AbortSignal, opts: ListOpt
         opts.io.bytesRead += store.stats.bytesRead;
       }
     }
-  } else walk = await walkDrop(drop, { signal, followLinks: opts.followLinks });
+  } else walk = await walkDrop(drop, { signal, followLinks: opts.followLinks, kept: opts.kept });
   opts.clock?.mark('walk');
   const root = walk.unreadable.find((u) => u.rel === '.');
   if (root) throw new EngineError('unreadable', `${drop} cannot be listed: ${root.error}`);

@@ -14,8 +14,17 @@ import { resolveCoverage } from './coverage';
 import { discoverIn, listDrop, listingRecord, listingDigest, unchangedFamily } from './drop-listing';
 import { PhaseClock } from './phase-clock';
 import { WorkMeter } from './work-meter';
-import { emptyInspection, readOptionsTag, revisionTag, type ChunkCandidate, type ChunkInspection, type DropAdapter, type ReadOptions } from './formats/types';
+import {
+  emptyInspection,
+  readOptionsTag,
+  revisionTag,
+  type ChunkCandidate,
+  type ChunkInspection,
+  type DropAdapter,
+  type ReadOptions,
+} from './formats/types';
 import { DEFAULT_MAX_MEMBER_BYTES } from './parts/limits';
+import { KeptFolders } from './fs/kept-folders';
 import { refuseInsideDrop } from './fs/write-guard';
 import { isS3Url, parseS3Url, s3UrlOf } from './storage/location';
 import { openStore } from './storage/open';
@@ -62,7 +71,7 @@ export interface ScanOutcome {
    * and reportJson's `checked`): a 3000-chunk drop is not loaded and checked twice.
    */
   checked?: ScanChecked;
-  /** Wall milliseconds by phase (resolve, walk, listing, recognise, discover, compare, inspect, load, check). */
+  /** Wall milliseconds by phase (resolve, folders, walk, listing, recognise, discover, compare, inspect, load, check). */
   timings: Record<string, number>;
   /** Minor page faults by phase (PhaseClock): fresh memory, most of some phases' time on a VM. */
   faults: Record<string, number>;
@@ -123,10 +132,15 @@ export const SAVE_BATCH = { chunks: 256, ms: 250 };
  * so a scan does not pay a request and an SDK client more for it.
  */
 export async function resolveDrop(dropPath: string, opts: { probe?: boolean } = {}): Promise<string> {
-  if (typeof dropPath !== 'string' || !dropPath.trim()) throw new EngineError('bad-request', 'no drop folder given');
+  if (typeof dropPath !== 'string' || !dropPath.trim())
+    throw new EngineError('bad-request', 'no drop folder given');
   if (isS3Url(dropPath)) {
     const loc = parseS3Url(dropPath);
-    if (!loc) throw new EngineError('bad-request', `${dropPath.trim()} is not an S3 location: use s3://bucket/prefix/`);
+    if (!loc)
+      throw new EngineError(
+        'bad-request',
+        `${dropPath.trim()} is not an S3 location: use s3://bucket/prefix/`,
+      );
     if (opts.probe === false) return s3UrlOf(loc);
     const store = new S3Store(loc);
     try {
@@ -177,7 +191,8 @@ export async function scanDrop(dropPath: string, req: ScanRequest): Promise<Scan
   const clock = new PhaseClock();
   const drop = await resolveDrop(dropPath, { probe: false });
   clock.mark('resolve');
-  if (req.catalog.file !== ':memory:') refuseInsideDrop(req.catalog.file, drop, 'the catalog', 'choose another with --catalog');
+  if (req.catalog.file !== ':memory:')
+    refuseInsideDrop(req.catalog.file, drop, 'the catalog', 'choose another with --catalog');
   // An S3 scan's worker starts first, then the store loads the SDK (~0.3 s, on this thread)
   // and lists the prefix: the worker loads meanwhile on the other core instead of after
   // (~0.3 s before it can send its first request). A scan that finds nothing to read stops
@@ -224,21 +239,35 @@ async function scanWith(
     progress.storageRequests = io.requests;
     progress.storageBytes = io.bytesRead;
     const rate = progress.bytesDone / Math.max(1, progress.elapsedMs);
-    progress.etaMs = progress.phase === 'scanning' && progress.bytesDone > 0 ? Math.round((progress.bytesTotal - progress.bytesDone) / rate) : null;
+    progress.etaMs =
+      progress.phase === 'scanning' && progress.bytesDone > 0
+        ? Math.round((progress.bytesTotal - progress.bytesDone) / rate)
+        : null;
     req.onProgress?.({ ...progress });
   };
   emit();
 
-  const walk = await listDrop(drop, req.signal, { followLinks: req.followLinks, io, store: shared, clock });
+  const before = req.catalog.drop(drop);
+  // A local drop's folders unchanged since its last walk are not listed again (kept-folders.ts).
+  const kept = shared ? undefined : KeptFolders.parse(before ? req.catalog.dropFolders(before.id) : null);
+  clock.mark('folders');
+  const walk = await listDrop(drop, req.signal, {
+    followLinks: req.followLinks,
+    io,
+    store: shared,
+    clock,
+    kept,
+  });
+  const folders = walk.folders?.changed ? walk.folders.kept.text() : undefined;
   // Other reading options read other results: chunks read with others are read again.
   const tagOf = (a: DropAdapter): string => readOptionsTag(req.read) + revisionTag(a);
   const filesDigest = listingDigest(walk.files);
-  const before = req.catalog.drop(drop);
   // The same files as at the last complete scan, read the same way: the same family and
   // chunks, none to read (unless --verify), none removed.
   const same = before && !req.verify ? unchangedFamily(req.catalog, before.id, filesDigest, tagOf) : null;
   // What the catalog holds of each chunk: asked only when the chunks are compared.
-  const { known, rev: knownRev } = before && !same ? req.catalog.fingerprintsAt(before.id) : { known: new Map<string, string>(), rev: 0 };
+  const { known, rev: knownRev } =
+    before && !same ? req.catalog.fingerprintsAt(before.id) : { known: new Map<string, string>(), rev: 0 };
   clock.mark('listing');
   let adapter: DropAdapter;
   let chunks: ChunkCandidate[] | null = null;
@@ -255,8 +284,12 @@ async function scanWith(
   if (!same) req.catalog.watchChunks(dropRow.id, knownRev);
   const entries = entryProblems(walk);
   req.catalog.saveEntryProblems(dropRow.id, entries);
-  const todo: ChunkCandidate[] = chunks ? chunks.filter((c) => req.verify || known.get(c.name) !== c.fingerprint) : [];
-  const removed = chunks ? req.catalog.removeChunksExcept(dropRow.id, new Set(chunks.map((c) => c.name)), known.keys()) : 0;
+  const todo: ChunkCandidate[] = chunks
+    ? chunks.filter((c) => req.verify || known.get(c.name) !== c.fingerprint)
+    : [];
+  const removed = chunks
+    ? req.catalog.removeChunksExcept(dropRow.id, new Set(chunks.map((c) => c.name)), known.keys())
+    : 0;
   // Unchanged: the chunks are the catalog's. What the last scan concluded of them is judged
   // again as of now, where it was kept (report/verdict.ts); else they are loaded here for the
   // checks (nothing is read or recorded before they run), and counted as loaded.
@@ -272,7 +305,16 @@ async function scanWith(
       progress.chunksTotal = progress.chunksReused = progress.chunksDone = verdict.order.length;
       emit();
       const problems = judgedAgain(verdict, adapter, req.cadence);
-      req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, verdict.chunkProblems);
+      req.catalog.finishScan(
+        dropRow.id,
+        new Date().toISOString(),
+        true,
+        problems,
+        verdict.chunkProblems,
+        undefined,
+        undefined,
+        folders,
+      );
       clock.mark('check');
       progress.phase = 'done';
       emit();
@@ -318,14 +360,24 @@ async function scanWith(
   // A local scan with little to read (a re-scan finding one new chunk) reads it here: a
   // worker's start would be most of its time. The worker pool (and node:worker_threads) is
   // loaded only when there is a chunk for it: an unchanged re-scan's process does without.
-  const inline = !req.pool && !shared && !early && todo.length > 0 && todo.length <= INLINE_MAX_CHUNKS && workTotal <= INLINE_MAX_WORK;
+  const inline =
+    !req.pool &&
+    !shared &&
+    !early &&
+    todo.length > 0 &&
+    todo.length <= INLINE_MAX_CHUNKS &&
+    workTotal <= INLINE_MAX_WORK;
   const workers = todo.length && !inline ? await import('./workers/pool') : null;
   if (!workers) void early?.close();
   const pool: InspectPool | null =
     req.pool ??
     (inline
       ? new (await import('./workers/inline-pool')).InlinePool()
-      : workers && (early ?? (shared ? new workers.ScanPool(1, S3_CHUNKS_AT_ONCE) : new workers.ScanPool(Math.min(workers.defaultPoolSize(), Math.max(1, todo.length))))));
+      : workers &&
+        (early ??
+          (shared
+            ? new workers.ScanPool(1, S3_CHUNKS_AT_ONCE)
+            : new workers.ScanPool(Math.min(workers.defaultPoolSize(), Math.max(1, todo.length))))));
   let lastEmit = 0;
   const onAbort = (): void => void pool?.close(abortError());
   req.signal?.addEventListener('abort', onAbort, { once: true });
@@ -357,7 +409,14 @@ async function scanWith(
         let result: ChunkInspection;
         try {
           result = await pool!.run(
-            { format: adapter.format, root: drop, chunk: c, verify: !!req.verify, maxMemberBytes: req.maxMemberBytes ?? DEFAULT_MAX_MEMBER_BYTES, read: req.read },
+            {
+              format: adapter.format,
+              root: drop,
+              chunk: c,
+              verify: !!req.verify,
+              maxMemberBytes: req.maxMemberBytes ?? DEFAULT_MAX_MEMBER_BYTES,
+              read: req.read,
+            },
             (n) => {
               meter.add(c.name, n);
               showWork();
@@ -377,7 +436,8 @@ async function scanWith(
           );
         } catch (e) {
           if (req.signal?.aborted) throw abortError();
-          if (workers && e instanceof workers.WorkerStartError) throw new EngineError('internal', `the scan cannot run: ${e.message}`);
+          if (workers && e instanceof workers.WorkerStartError)
+            throw new EngineError('internal', `the scan cannot run: ${e.message}`);
           result = failedInspection(c, e as Error);
         }
         req.signal?.throwIfAborted();
@@ -385,7 +445,12 @@ async function scanWith(
         meter.finish(c.name);
         showWork();
         if (result.unstable) unstable = true;
-        pending.push({ chunk: c, result, scannedAt: new Date().toISOString(), coverage: resolveCoverage(adapter.axis, c, result) });
+        pending.push({
+          chunk: c,
+          result,
+          scannedAt: new Date().toISOString(),
+          coverage: resolveCoverage(adapter.axis, c, result),
+        });
         if (pending.length >= batching.chunks) flush();
         else flushTimer ??= setTimeout(flush, batching.ms);
       }),
@@ -407,7 +472,16 @@ async function scanWith(
     } catch {
       /* the catalog itself failed: nothing more to keep */
     }
-    req.catalog.finishScan(dropRow.id, new Date().toISOString(), false, []);
+    req.catalog.finishScan(
+      dropRow.id,
+      new Date().toISOString(),
+      false,
+      [],
+      [],
+      undefined,
+      undefined,
+      folders,
+    );
     progress.phase = 'cancelled';
     emit();
     throw req.signal?.aborted ? abortError() : e;
@@ -430,8 +504,32 @@ async function scanWith(
   const listing = chunks ? listingRecord(adapter.format, tagOf(adapter), filesDigest, unstable) : undefined;
   // Kept for the next scan of the same chunks (at the stamp they were loaded at: one another
   // connection moved since is never used).
-  const verdict = rev === undefined ? undefined : { rev, key, body: JSON.stringify(makeVerdict(summaries, ordered, found, frameTotals(summaries, ordered, adapter.axis), entriesKeyOf(loaded, ordered, dropRow.id, adapter.axis, rev))) };
-  req.catalog.finishScan(dropRow.id, new Date().toISOString(), true, problems, summaries.flatMap((c) => c.problems), listing, verdict);
+  const verdict =
+    rev === undefined
+      ? undefined
+      : {
+          rev,
+          key,
+          body: JSON.stringify(
+            makeVerdict(
+              summaries,
+              ordered,
+              found,
+              frameTotals(summaries, ordered, adapter.axis),
+              entriesKeyOf(loaded, ordered, dropRow.id, adapter.axis, rev),
+            ),
+          ),
+        };
+  req.catalog.finishScan(
+    dropRow.id,
+    new Date().toISOString(),
+    true,
+    problems,
+    summaries.flatMap((c) => c.problems),
+    listing,
+    verdict,
+    folders,
+  );
   clock.mark('check');
   progress.phase = 'done';
   emit();
@@ -444,7 +542,15 @@ async function scanWith(
     reused: count - todo.length,
     removed,
     io: { ...io },
-    checked: { summaries, loaded: new Map(loaded.map((l) => [l.summary, l])), ordered, judgement: req.cadence, problems, rev, ...(since && since.to === rev ? { since } : {}) },
+    checked: {
+      summaries,
+      loaded: new Map(loaded.map((l) => [l.summary, l])),
+      ordered,
+      judgement: req.cadence,
+      problems,
+      rev,
+      ...(since && since.to === rev ? { since } : {}),
+    },
     timings: clock.phases,
     faults: clock.faults,
     threads: pool?.threads ?? 0,
@@ -491,8 +597,19 @@ function bytesOf(c: ChunkCandidate): number {
  * The key the report's entries file has for these chunks in report order (entries-file.ts),
  * where the report is made from one: of many chunks, all with stored entries.
  */
-function entriesKeyOf(loaded: LoadedChunk[], ordered: Keyed[], dropId: number, axis: DropAdapter['axis'], rev: number): string | null {
+function entriesKeyOf(
+  loaded: LoadedChunk[],
+  ordered: Keyed[],
+  dropId: number,
+  axis: DropAdapter['axis'],
+  rev: number,
+): string | null {
   if (loaded.length < ENTRIES_FILE_MIN_CHUNKS || loaded.some((l) => l.entry !== null)) return null;
   const idOf = new Map(loaded.map((l) => [l.summary, l.id]));
-  return entriesKey(dropId, axis, rev, ordered.map((k) => idOf.get(k.chunk)!));
+  return entriesKey(
+    dropId,
+    axis,
+    rev,
+    ordered.map((k) => idOf.get(k.chunk)!),
+  );
 }

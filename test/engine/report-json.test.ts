@@ -157,15 +157,15 @@ describe('the JSON report from stored entries', () => {
     try {
       const o = await scanDrop(drop, { catalog: made, cadence });
       expected = fromEntries(made, o, cadence);
-      // Back to schema 7: no summaries, no shared texts (nor the later fingerprint index, listings, chunks' stamp with its triggers and verdicts).
-      expect(MIGRATIONS).toHaveLength(12);
-      made.db.exec('DROP TABLE drop_verdicts; DROP TABLE chunk_summaries; DROP TABLE shared_texts; DROP INDEX chunks_fingerprints; DROP TABLE drop_listings; DROP TRIGGER chunks_added; DROP TRIGGER chunks_changed; DROP TRIGGER chunks_removed; ALTER TABLE drops DROP COLUMN chunks_rev; PRAGMA user_version = 7;');
+      // Back to schema 7: no summaries, no shared texts (nor the later fingerprint index, listings, chunks' stamp with its triggers, verdicts and kept folders).
+      expect(MIGRATIONS).toHaveLength(13);
+      made.db.exec('DROP TABLE drop_folders; DROP TABLE drop_verdicts; DROP TABLE chunk_summaries; DROP TABLE shared_texts; DROP INDEX chunks_fingerprints; DROP TABLE drop_listings; DROP TRIGGER chunks_added; DROP TRIGGER chunks_changed; DROP TRIGGER chunks_removed; ALTER TABLE drops DROP COLUMN chunks_rev; PRAGMA user_version = 7;');
     } finally {
       made.close();
     }
     const migrated = new Catalog(file);
     try {
-      expect(migrated.db.pragma('user_version', { simple: true })).toBe(12);
+      expect(migrated.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
       expect(migrated.db.prepare('SELECT count(*) FROM chunks c LEFT JOIN chunk_summaries s ON s.chunk_id = c.id WHERE s.summary IS NULL').pluck().get()).toBe(0);
       const prepared: string[] = [];
       const prep = migrated.db.prepare.bind(migrated.db);

@@ -375,6 +375,7 @@ export class Catalog {
    * Records the cross-chunk problems of a finished scan; counts include `chunkProblems`.
    * `listing`: kept for the next scan (saveDropListing). `verdict`: what the scan concluded
    * of the chunks as they were at stamp `rev` (report/verdict.ts), kept in place of the last.
+   * `folders`: the folders the scan's walk found to keep (saveDropFolders), where they changed.
    */
   finishScan(
     dropId: number,
@@ -384,6 +385,7 @@ export class Catalog {
     chunkProblems: Problem[] = [],
     listing?: NewListing,
     verdict?: KeptVerdict,
+    folders?: string,
   ): void {
     const all = [...problems, ...chunkProblems];
     const errors = all.filter((p) => p.severity === 'error').length;
@@ -412,12 +414,29 @@ export class Catalog {
           )
           .run(dropId, verdict.rev, verdict.key, verdict.body);
       }
+      if (folders !== undefined) this.saveDropFolders(dropId, folders);
     })();
   }
 
   /** The verdict the drop's last complete scan kept (finishScan), if any. */
   verdict(dropId: number): KeptVerdict | undefined {
     return this.db.prepare('SELECT chunks_rev AS rev, key, body FROM drop_verdicts WHERE drop_id = ?').get(dropId) as KeptVerdict | undefined;
+  }
+
+  /** The folders the drop's last walk kept (fs/kept-folders.ts: their stored text), if any. */
+  dropFolders(dropId: number): string | null {
+    return (this.db.prepare('SELECT body FROM drop_folders WHERE drop_id = ?').pluck().get(dropId) as string | undefined) ?? null;
+  }
+
+  /**
+   * Keeps the folders a walk of the drop found (fs/kept-folders.ts), in place of the last. Each
+   * is checked against the folder itself before it is used, so any scan's, complete or not,
+   * may be kept, whichever connection wrote the chunks.
+   */
+  saveDropFolders(dropId: number, body: string): void {
+    this.db
+      .prepare('INSERT INTO drop_folders (drop_id, body) VALUES (?, ?) ON CONFLICT(drop_id) DO UPDATE SET body = excluded.body')
+      .run(dropId, body);
   }
 
   /** The listing the drop's last complete scan left (drop-listing.ts), if any. */

@@ -177,6 +177,14 @@ export const MIGRATIONS: Migration[] = [
     body TEXT NOT NULL
   );
   `,
+  // 13: the folders a drop's last walk may trust at the next (fs/kept-folders.ts): each one's
+  // entries, device, inode and times, so an unchanged folder is stat'ed, not listed again.
+  `
+  CREATE TABLE drop_folders (
+    drop_id INTEGER PRIMARY KEY REFERENCES drops(id) ON DELETE CASCADE,
+    body TEXT NOT NULL
+  );
+  `,
 ];
 
 /** A trigger's statement giving a drop's chunks a new stamp: 1 to 2^47 (a safe integer in JS). */

@@ -13,6 +13,15 @@
 // (~260 ms for a 1,000-chunk drop, ~30 ms this way); the yields keep a server responsive.
 import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
+import {
+  KEPT_NAME,
+  KeptFolders,
+  keepsFolders,
+  settled,
+  stillListed,
+  type FoldersFound,
+  type KeptFolder,
+} from './kept-folders';
 import { escapeName } from './names';
 
 export interface FileEntry {
@@ -33,6 +42,12 @@ export interface WalkOptions {
   /** Follow symbolic links that lead outside the drop (default: list them, do not follow). */
   followLinks?: boolean;
   signal?: AbortSignal;
+  /**
+   * The folders the last walk of this drop kept (kept-folders.ts; an empty map the first
+   * time): a folder unchanged since is not listed again, and the result's `folders` says
+   * what to keep for the next walk. Unset: every folder is listed, and nothing is kept.
+   */
+  kept?: KeptFolders;
 }
 
 export interface UnreadableEntry {
@@ -53,6 +68,8 @@ export interface WalkResult {
   outsideLinks: Array<{ rel: string; target: string }>;
   /** Entries that are neither files nor folders (FIFOs, sockets, devices): never opened. */
   special: Array<{ rel: string; type: string }>;
+  /** With `kept` given, on a file system where folders may be kept: the folders to keep now. */
+  folders?: FoldersFound;
 }
 
 const STAT_BATCH = 256;
@@ -81,6 +98,12 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
   // compares exactly, and no Buffer is made per folder.
   const realRootL = realRoot.toString('latin1');
   const rootPrefixL = realRootL.endsWith('/') ? realRootL : `${realRootL}/`;
+  // Folders kept from the last walk, where they may be trusted (kept-folders.ts), and those
+  // this walk found to keep: the ones it reused, and the ones it listed that have settled.
+  const kept = options.kept && keepsFolders(root) ? options.kept : undefined;
+  const found = kept ? KeptFolders.empty() : undefined;
+  let reused = 0;
+  let rootDev: number | undefined;
   const inside = (real: Buffer): boolean => {
     const r = real.toString('latin1');
     return r === realRootL || (r.length > rootPrefixL.length && r.startsWith(rootPrefixL));
@@ -101,7 +124,9 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
   // folder's real path when its parent's real path and a plain (not linked) entry give it;
   // otherwise (a link, an entry of unknown type) it is resolved here. A real path per folder
   // was 3000 realpath calls (~18,000 readlink system calls) for 3000 chunks.
-  const todo: Folder[] = [{ abs: isAscii(Buffer.from(root)) ? root : Buffer.from(root), rel: '', depth: 0, knownReal: realRootL }];
+  const todo: Folder[] = [
+    { abs: isAscii(Buffer.from(root)) ? root : Buffer.from(root), rel: '', depth: 0, knownReal: realRootL },
+  ];
   for (let folder = todo.pop(); folder; folder = todo.pop()) {
     options.signal?.throwIfAborted();
     const { abs, rel, depth, knownReal } = folder;
@@ -109,10 +134,30 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
     // Each entry's name as text where it is plain ASCII, else null (its bytes: entries[i].name).
     let names: Array<string | null>;
     let realDir: string;
+    // The folder's own stat, taken before it is listed (a change after it makes its times
+    // newer than those kept), where it may be kept: a plain folder on the root's device.
+    let folderStat: Stats | undefined;
+    let listedAt = 0;
+    let hit: KeptFolder | undefined;
     try {
       realDir = knownReal ?? realpathSync.native(abs, { encoding: 'buffer' }).toString('latin1');
       if (seen.has(realDir)) continue;
       seen.add(realDir);
+      if (found && typeof abs === 'string' && knownReal !== undefined) {
+        listedAt = Date.now();
+        folderStat = statQuietly(abs);
+        if (!rel) rootDev = folderStat?.dev;
+        if (folderStat && folderStat.dev !== rootDev) folderStat = undefined;
+        const k = folderStat && kept!.get(rel);
+        if (k && stillListed(k, folderStat!)) hit = k;
+      }
+      if (hit) {
+        found!.set(rel, hit);
+        reused++;
+        if (++calls % STAT_BATCH === 0) await pause();
+        await walkKept(hit, abs as string, rel, depth, realDir);
+        continue;
+      }
       // Listed as text first: a byte of 0x80 or more decodes to a character that is not ASCII
       // (U+FFFD where it is not UTF-8), so a folder whose names all read as printable ASCII
       // (nearly every folder) has exactly those bytes, and no Buffer is made per name. Any
@@ -134,16 +179,25 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
     // Names in byte order. An ASCII name's text is its bytes, so a folder of ASCII names
     // (nearly every folder) sorts by text, which orders them the same.
     const order = entries.map((_, i) => i);
-    if (names.every((n) => n !== null)) order.sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+    if (names.every((n) => n !== null))
+      order.sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
     else order.sort((a, b) => Buffer.compare(bytesOf(entries[a]), bytesOf(entries[b])));
     const subdirs: Folder[] = [];
     const realPrefix = realDir.endsWith('/') ? realDir : `${realDir}/`;
     const absText = typeof abs === 'string' ? (abs.endsWith('/') ? abs : `${abs}/`) : null;
+    const unreadableBefore = out.unreadable.length;
     for (const i of order) {
       const d = entries[i];
       const ascii = names[i];
       const name = ascii ?? escapeName(bytesOf(d)).text;
-      const childAbs = absText !== null && ascii !== null ? absText + ascii : Buffer.concat([typeof abs === 'string' ? Buffer.from(abs) : abs, SLASH, ascii !== null ? Buffer.from(ascii, 'latin1') : bytesOf(d)]);
+      const childAbs =
+        absText !== null && ascii !== null
+          ? absText + ascii
+          : Buffer.concat([
+              typeof abs === 'string' ? Buffer.from(abs) : abs,
+              SLASH,
+              ascii !== null ? Buffer.from(ascii, 'latin1') : bytesOf(d),
+            ]);
       const childRel = rel ? `${rel}/${name}` : name;
       let st: Stats | undefined;
       try {
@@ -157,7 +211,13 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
         // Dirent types come free with the listing; only files need a stat (size, mtime), and
         // links and file systems without d_type need one to learn what they are.
         if (d.isDirectory()) {
-          if (depth < maxDepth && !skip(name)) subdirs.push({ abs: childAbs, rel: childRel, depth: depth + 1, knownReal: realPrefix + (ascii ?? bytesOf(d).toString('latin1')) });
+          if (depth < maxDepth && !skip(name))
+            subdirs.push({
+              abs: childAbs,
+              rel: childRel,
+              depth: depth + 1,
+              knownReal: realPrefix + (ascii ?? bytesOf(d).toString('latin1')),
+            });
           continue;
         }
         if (d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice()) {
@@ -167,23 +227,111 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
         st = statSync(childAbs, { throwIfNoEntry: false });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT') out.unreadable.push(unreadable(childRel, e, d.isDirectory() ? 'folder' : 'entry'));
+        if (code !== 'ENOENT')
+          out.unreadable.push(unreadable(childRel, e, d.isDirectory() ? 'folder' : 'entry'));
         continue; // ENOENT: a dangling link or a file that vanished since the listing
       }
       if (++calls % STAT_BATCH === 0) await pause();
-      if (!st) continue;
-      if (st.isDirectory()) {
-        if (depth < maxDepth && !skip(name)) subdirs.push({ abs: childAbs, rel: childRel, depth: depth + 1, knownReal: undefined });
-      } else if (st.isFile()) {
-        out.files.push({ rel: childRel, abs: absPrefix + childRel, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
-      } else {
-        out.special.push({ rel: childRel, type: kindOf(st) });
-      }
+      if (st) place(st, childAbs, childRel, name, depth, subdirs);
+    }
+    // Kept for the next walk: a folder of plain files and folders, all listed and read.
+    if (
+      folderStat &&
+      settled(folderStat, listedAt) &&
+      out.unreadable.length === unreadableBefore &&
+      (!rel || KEPT_NAME.test(rel)) &&
+      names.every((n) => n !== null && KEPT_NAME.test(n)) &&
+      entries.every((d) => d.isFile() || d.isDirectory())
+    ) {
+      const files: string[] = [];
+      const dirs: string[] = [];
+      for (const i of order) (entries[i].isDirectory() ? dirs : files).push(names[i]!);
+      found!.set(rel, {
+        dev: folderStat.dev,
+        ino: folderStat.ino,
+        mtimeMs: folderStat.mtimeMs,
+        ctimeMs: folderStat.ctimeMs,
+        files,
+        dirs,
+      });
     }
     // The first subfolder on top: listed next.
     for (let i = subdirs.length - 1; i >= 0; i--) todo.push(subdirs[i]);
   }
+  if (found) out.folders = { kept: found, changed: reused !== kept!.size || found.size !== reused, reused };
   return out;
+
+  /** A stat'ed entry of a folder: a file listed, a subfolder to list, or a special file. */
+  function place(
+    st: Stats,
+    childAbs: string | Buffer,
+    childRel: string,
+    name: string,
+    depth: number,
+    subdirs: Folder[],
+  ): void {
+    if (st.isDirectory()) {
+      if (depth < maxDepth && !skip(name))
+        subdirs.push({ abs: childAbs, rel: childRel, depth: depth + 1, knownReal: undefined });
+    } else if (st.isFile()) {
+      out.files.push({
+        rel: childRel,
+        abs: absPrefix + childRel,
+        size: st.size,
+        mtimeMs: Math.trunc(st.mtimeMs),
+      });
+    } else {
+      out.special.push({ rel: childRel, type: kindOf(st) });
+    }
+  }
+
+  /**
+   * A folder as the last walk listed it (unchanged since): its files stat'ed, its subfolders
+   * queued, in the order listing it would give them.
+   */
+  async function walkKept(
+    k: KeptFolder,
+    abs: string,
+    rel: string,
+    depth: number,
+    realDir: string,
+  ): Promise<void> {
+    const absText = abs.endsWith('/') ? abs : `${abs}/`;
+    const realPrefix = realDir.endsWith('/') ? realDir : `${realDir}/`;
+    const subdirs: Folder[] = [];
+    for (const name of k.files) {
+      const childRel = rel ? `${rel}/${name}` : name;
+      let st: Stats | undefined;
+      try {
+        st = statSync(absText + name, { throwIfNoEntry: false });
+      } catch (e) {
+        out.unreadable.push(unreadable(childRel, e, 'entry'));
+        continue;
+      }
+      if (++calls % STAT_BATCH === 0) await pause();
+      if (st) place(st, absText + name, childRel, name, depth, subdirs);
+    }
+    if (depth < maxDepth) {
+      for (const name of k.dirs)
+        if (!skip(name))
+          subdirs.push({
+            abs: absText + name,
+            rel: rel ? `${rel}/${name}` : name,
+            depth: depth + 1,
+            knownReal: realPrefix + name,
+          });
+    }
+    for (let i = subdirs.length - 1; i >= 0; i--) todo.push(subdirs[i]);
+  }
+}
+
+/** A folder's stat, or nothing where it cannot be had (the listing that follows says why). */
+function statQuietly(abs: string): Stats | undefined {
+  try {
+    return statSync(abs, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /** A folder to list: its path (text, or bytes where a name on the way is not ASCII), drop-relative path, depth, real path when known. */
@@ -230,6 +378,19 @@ function describe(e: NodeJS.ErrnoException): string {
   }
 }
 
-function kindOf(d: { isFIFO(): boolean; isSocket(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean }): string {
-  return d.isFIFO() ? 'FIFO' : d.isSocket() ? 'socket' : d.isBlockDevice() ? 'block device' : d.isCharacterDevice() ? 'character device' : 'special file';
+function kindOf(d: {
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isBlockDevice(): boolean;
+  isCharacterDevice(): boolean;
+}): string {
+  return d.isFIFO()
+    ? 'FIFO'
+    : d.isSocket()
+      ? 'socket'
+      : d.isBlockDevice()
+        ? 'block device'
+        : d.isCharacterDevice()
+          ? 'character device'
+          : 'special file';
 }
