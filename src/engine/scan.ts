@@ -34,7 +34,7 @@ import { EngineError, type ChunkSummary } from './model';
 import type { InspectPool } from './workers/messages';
 import type { ScanPool } from './workers/pool';
 import { SEVERITY_OF, type Problem } from '../shared/report';
-import { frameTotals } from './report/build-report';
+import { frameTotals, type FrameTotals } from './report/build-report';
 import { ENTRIES_FILE_MIN_CHUNKS, entriesKey } from './report/entries-file';
 import { judgedAgain, keptVerdict, makeVerdict, verdictKey, type Verdict } from './report/verdict';
 
@@ -93,6 +93,8 @@ interface CheckedChunks {
   loaded: Map<ChunkSummary, LoadedChunk>;
   /** The summaries in continuity order, on the family's axis. */
   ordered: Keyed[];
+  /** The report's totals of these summaries (build-report.ts frameTotals). */
+  totals: FrameTotals;
   verdict?: undefined;
 }
 
@@ -504,6 +506,7 @@ async function scanWith(
   const listing = chunks ? listingRecord(adapter.format, tagOf(adapter), filesDigest, unstable) : undefined;
   // Kept for the next scan of the same chunks (at the stamp they were loaded at: one another
   // connection moved since is never used).
+  const totals = frameTotals(summaries, ordered, adapter.axis);
   const verdict =
     rev === undefined
       ? undefined
@@ -515,7 +518,7 @@ async function scanWith(
               summaries,
               ordered,
               found,
-              frameTotals(summaries, ordered, adapter.axis),
+              totals,
               entriesKeyOf(loaded, ordered, dropRow.id, adapter.axis, rev),
             ),
           ),
@@ -546,6 +549,7 @@ async function scanWith(
       summaries,
       loaded: new Map(loaded.map((l) => [l.summary, l])),
       ordered,
+      totals,
       judgement: req.cadence,
       problems,
       rev,

