@@ -109,6 +109,8 @@ function decode(line: string): KeptFolder | undefined {
   const own = f[0].slice(f[0].lastIndexOf('/') + 1);
   const files = f[5] ? f[5].split('/').map((n) => (n.startsWith(OWN) ? own + n.slice(1) : n)) : [];
   const dirs = f[6] ? f[6].split('/') : [];
+  // A damaged catalog's line never leads the walk up or round ('..', '.', an empty name).
+  if (!files.every(plainName) || !dirs.every(plainName)) return undefined;
   return { dev, ino, mtimeMs, ctimeMs, files, dirs, line };
 }
 
@@ -156,4 +158,8 @@ export function stillListed(k: KeptFolder, st: Stats): boolean {
 /** A folder stat'ed as `st` just before it was listed at `listedAt` (ms) may be trusted next walk. */
 export function settled(st: Stats, listedAt: number): boolean {
   return Math.max(st.mtimeMs, st.ctimeMs) < listedAt - RACY_MS;
+}
+
+function plainName(n: string): boolean {
+  return n !== '' && n !== '.' && n !== '..';
 }
