@@ -102,7 +102,8 @@ const ALL_SEVERITIES: Severity[] = ['error', 'warning', 'info'];
  */
 export function failureCode(p: ScanProgress): ApiErrorShape['code'] {
   const given = (p as ScanProgress & { errorCode?: unknown }).errorCode;
-  if (typeof given === 'string' && (API_ERROR_CODES as readonly string[]).includes(given)) return given as ApiErrorShape['code'];
+  if (typeof given === 'string' && (API_ERROR_CODES as readonly string[]).includes(given))
+    return given as ApiErrorShape['code'];
   const m = (p.error ?? '').toLowerCase();
   if (/recognis|recogniz|unknown (drop )?(family|format)|no known drop/.test(m)) return 'unknown-format';
   if (/newer version|too new|written by .*drop-inspector/.test(m)) return 'catalog-too-new';
@@ -118,6 +119,8 @@ export function createAppStore(api: DropInspectorApi): AppStore {
   let applied = 0;
   let lastFetchAt = -Infinity;
   let throttleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The fetch asked for when the last scan said "done" (handleEvent). */
+  let doneFetch: number | null = null;
   let selectedProblemKey: string | null = null;
   let selectionIsAuto = true;
 
@@ -138,7 +141,8 @@ export function createAppStore(api: DropInspectorApi): AppStore {
       // Until the user picks something, the selection follows the worst problem, so its
       // chunk's detail shows at once (also while a first scan fills the report in).
       if (selectionIsAuto && report.problems.length) {
-        const first = idx.problemsBySeverity.find((i) => report.problems[i].chunk) ?? idx.problemsBySeverity[0];
+        const first =
+          idx.problemsBySeverity.find((i) => report.problems[i].chunk) ?? idx.problemsBySeverity[0];
         if (first !== undefined) {
           nextProblem = first;
           nextChunk = report.problems[first].chunk;
@@ -149,8 +153,14 @@ export function createAppStore(api: DropInspectorApi): AppStore {
       set({ report, selectedChunk: nextChunk, selectedProblem: nextProblem, loadingReport: false });
     }
 
-    /** Fetches the report; failures are shown unless quiet. Resolves to the error, if any. */
-    async function fetchReport(quiet = false): Promise<ApiErrorShape | null> {
+    /**
+     * Fetches the report; failures are shown unless quiet. Resolves to the error, if any.
+     * `onRead`: called with the report as soon as it arrives, before it is applied and drawn.
+     */
+    async function fetchReport(
+      quiet = false,
+      onRead?: (report: ScanReport) => void,
+    ): Promise<ApiErrorShape | null> {
       const drop = get().drop;
       if (!drop) return null;
       const mine = ++issued;
@@ -159,6 +169,7 @@ export function createAppStore(api: DropInspectorApi): AppStore {
         const report = await api.getReport(drop);
         if (get().drop !== drop || mine < applied) return null;
         applied = mine;
+        onRead?.(report);
         applyReport(report);
         return null;
       } catch (e) {
@@ -190,7 +201,12 @@ export function createAppStore(api: DropInspectorApi): AppStore {
     }
 
     /** Starts a scan; resolves to the error, if any (shown unless quiet). */
-    async function startScan(drop: string, options?: ScanOptions, quiet = false): Promise<ApiErrorShape | null> {
+    async function startScan(
+      drop: string,
+      options?: ScanOptions,
+      quiet = false,
+    ): Promise<ApiErrorShape | null> {
+      doneFetch = null;
       set({ scanning: true, progress: null, error: null });
       try {
         const { jobId } = await api.startScan(drop, options);
@@ -299,19 +315,34 @@ export function createAppStore(api: DropInspectorApi): AppStore {
         // What the catalog knows shows at once; the scan then brings it up to date.
         // The catalog is read before the scan starts, so what shows is the last scan's report
         // (never a first scan's partial one), marked "re-checking" until this scan confirms it.
-        await fetchReport(true);
+        // The scan starts as soon as the report has arrived, not once it is drawn: drawing a
+        // 1,000-chunk report took ~250 ms, which the scan waited out.
+        let scan: Promise<ApiErrorShape | null> | null = null;
+        const begin = (): void => {
+          if (!scan && get().drop === drop) scan = startScan(drop, options, true);
+        };
+        await fetchReport(true, () => {
+          set({ rechecking: true });
+          begin();
+        });
         if (get().drop !== drop) return;
-        const catalogued = get().report !== null;
-        if (catalogued) set({ rechecking: true });
-        const scanError = await startScan(drop, options, true);
+        begin();
+        const scanError = await scan!;
         if (get().drop !== drop) return;
         if (scanError) {
           if (get().report) {
             // The catalog still has a report: show it, and say why it is not current.
-            set({ error: { ...scanError, context: `Scanning ${drop} (showing the last catalogued report)` } });
+            set({
+              error: { ...scanError, context: `Scanning ${drop} (showing the last catalogued report)` },
+            });
           } else {
             // Nothing to show: back to the open screen, the path kept for correcting it.
-            set({ drop: null, loadingReport: false, openAttempt: drop, error: { ...scanError, context: `Opening ${drop}` } });
+            set({
+              drop: null,
+              loadingReport: false,
+              openAttempt: drop,
+              error: { ...scanError, context: `Opening ${drop}` },
+            });
           }
         }
         void get().refreshRecent();
@@ -381,7 +412,11 @@ export function createAppStore(api: DropInspectorApi): AppStore {
           }
           // During a scan the engine may say so after every chunk: keep to the refresh rate.
           if (get().scanning) scheduleRefresh();
-          else {
+          else if (doneFetch !== null && applied < doneFetch) {
+            // The engine says so once more as a scan ends, after its "done": the report asked
+            // for then, still on its way, already is the one the scan left.
+            doneFetch = null;
+          } else {
             clearThrottle();
             void fetchReport();
           }
@@ -400,20 +435,29 @@ export function createAppStore(api: DropInspectorApi): AppStore {
               if (get().drop !== drop) return;
               if (get().report) set({ error: { ...err, context: `Scanning ${drop}` } });
               // Nothing to show: back to the open screen, the path kept for correcting it.
-              else set({ drop: null, openAttempt: drop, loadingReport: false, error: { ...err, context: `Opening ${drop}` } });
+              else
+                set({
+                  drop: null,
+                  openAttempt: drop,
+                  loadingReport: false,
+                  error: { ...err, context: `Opening ${drop}` },
+                });
             });
           } else if (p.phase === 'done') {
             // The drop confirmed (or corrected) the catalogued report.
             void fetchReport().then(() => {
               if (get().drop === drop) set({ rechecking: false });
             });
+            doneFetch = issued;
           } else {
             void fetchReport();
           }
           void get().refreshRecent();
         } else {
           set({ progress: p, scanning: true, jobId: p.jobId });
-          scheduleRefresh();
+          // Only once the scan has recorded a chunk is there more to show (a re-scan of an
+          // unchanged drop records none: its report was fetched for nothing, twice).
+          if (p.chunksDone > p.chunksReused) scheduleRefresh();
         }
       },
 
