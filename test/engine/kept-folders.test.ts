@@ -94,8 +94,13 @@ describe('kept folders', () => {
     const broken = KeptFolders.parse(k.text().replace('\t9\t', '\tnine\t'));
     expect(broken.get('export_1')).toBeUndefined();
     // A line naming a way up or round is no folder kept.
-    for (const bad of ['..', '.', '']) expect(KeptFolders.parse(k.text().replace('\texport_1\n', `\texport_1/${bad}\n`)).get('')).toBeUndefined();
-    expect(KeptFolders.parse(k.text().replace('\texport_1\n', '\texport_1/export_2\n')).get('')!.dirs).toEqual(['export_1', 'export_2']);
+    for (const bad of ['..', '.', ''])
+      expect(
+        KeptFolders.parse(k.text().replace('\texport_1\n', `\texport_1/${bad}\n`)).get(''),
+      ).toBeUndefined();
+    expect(
+      KeptFolders.parse(k.text().replace('\texport_1\n', '\texport_1/export_2\n')).get('')!.dirs,
+    ).toEqual(['export_1', 'export_2']);
   });
 
   it('a folder changed just before its listing is listed again next time (a change in the same clock tick would not show)', async () => {
