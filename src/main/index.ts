@@ -99,6 +99,10 @@ const hostApi: DropInspectorApi = {
     setCurrentDrop(drop);
     return requireEngine().getReport(drop, options);
   },
+  openDrop: (drop, options) => {
+    setCurrentDrop(drop);
+    return requireEngine().openDrop(drop, options);
+  },
   exportReport: (drop, format, options) => requireEngine().exportReport(drop, format, options),
   watchDrop: (drop, on) => requireEngine().watchDrop(drop, on),
   pickFolder,

@@ -32,6 +32,7 @@ export const API_SPEC = {
   startScan: ['drop', 'scanOptions?'],
   cancelScan: ['jobId'],
   getReport: ['drop', 'scanOptions?'],
+  openDrop: ['drop', 'scanOptions?'],
   exportReport: ['drop', 'reportFormat', 'scanOptions?'],
   watchDrop: ['drop', 'on'],
   pickFolder: [],

@@ -122,6 +122,14 @@ export interface ApiErrorShape {
   message: string;
 }
 
+/** A drop as openDrop gives it. */
+export interface OpenedDrop {
+  /** The catalogued report (null: the drop was never scanned into this catalog). */
+  report: ScanReport | null;
+  /** The re-check scan. */
+  jobId: string;
+}
+
 /** Where a saved table view went. */
 export interface SavedView {
   saved: boolean;
@@ -140,6 +148,12 @@ export interface DropInspectorApi extends Omit<TableApi, 'onTableEvent' | 'expor
   cancelScan(jobId: string): Promise<void>;
   /** The report from the catalog as it stands (no scan). */
   getReport(drop: string, options?: ScanOptions): Promise<ScanReport>;
+  /**
+   * Opens a drop: the report as the catalog holds it (null where it holds none), read before
+   * a re-check scan starts (or is joined), so it is never that scan's partial one; the scan's
+   * progress arrives as events.
+   */
+  openDrop(drop: string, options?: ScanOptions): Promise<OpenedDrop>;
   exportReport(drop: string, format: ReportFormat, options?: ScanOptions): Promise<ExportedReport>;
   /** Watch the drop and re-scan when chunks arrive. */
   watchDrop(drop: string, on: boolean): Promise<void>;

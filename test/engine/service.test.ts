@@ -1,6 +1,6 @@
 // The engine service as both hosts use it: scan jobs with progress events, the report, the
 // exports, recent drops, cancel, and watching a drop for new chunks.
-import { cpSync } from 'node:fs';
+import { cpSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngineService, type EngineService } from '../../src/engine/service';
@@ -19,7 +19,10 @@ afterEach(async () => {
   dirs.splice(0).forEach(removeDir);
 });
 
-function setup(opts: { watchIntervalMs?: number; saveBatch?: { chunks: number; ms: number } } = {}): { work: string; events: EngineEvent[] } {
+function setup(opts: { watchIntervalMs?: number; saveBatch?: { chunks: number; ms: number } } = {}): {
+  work: string;
+  events: EngineEvent[];
+} {
   const work = tempDir('di-svc-');
   dirs.push(work);
   service = createEngineService({ catalogPath: path.join(work, 'catalog.sqlite'), ...opts });
@@ -39,7 +42,11 @@ const until = async (cond: () => boolean, ms = 60_000): Promise<void> => {
 describe('engine service', () => {
   it('scans with progress events, then serves the report, the exports and the recent drops', async () => {
     const { work, events } = setup();
-    const m = await writeGimDrop(path.join(work, 'drop'), { seed: 8, chunks: 6, defects: { 3: ['missing'] } });
+    const m = await writeGimDrop(path.join(work, 'drop'), {
+      seed: 8,
+      chunks: 6,
+      defects: { 3: ['missing'] },
+    });
     const { jobId } = await service!.startScan(m.root);
     // Asking again while it runs joins the same job.
     expect((await service!.startScan(m.root)).jobId).toBe(jobId);
@@ -60,7 +67,13 @@ describe('engine service', () => {
     }
     await expect(service!.exportReport(m.root, 'pdf' as 'md')).rejects.toMatchObject({ code: 'bad-request' });
     const recent = await service!.recentDrops();
-    expect(recent[0]).toMatchObject({ path: m.root, format: 'gim', chunks: 5, errors: report.summary.errors, warnings: report.summary.warnings });
+    expect(recent[0]).toMatchObject({
+      path: m.root,
+      format: 'gim',
+      chunks: 5,
+      errors: report.summary.errors,
+      warnings: report.summary.warnings,
+    });
   });
 
   it('a report asked for while a scan records chunks: the chunks so far, without the checks that compare them', async () => {
@@ -74,7 +87,10 @@ describe('engine service', () => {
     service!.onEvent((e) => {
       const p = events.filter((x) => x.type === 'scan-progress').pop();
       if (e.type === 'report-updated' && p?.type === 'scan-progress' && p.progress.phase === 'scanning')
-        void service!.getReport(m.root).then((r) => interim.push(r), () => undefined);
+        void service!.getReport(m.root).then(
+          (r) => interim.push(r),
+          () => undefined,
+        );
     });
     await service!.startScan(m.root);
     await until(() => events.some((e) => e.type === 'scan-progress' && e.progress.phase === 'done'));
@@ -82,17 +98,30 @@ describe('engine service', () => {
     expect(whole.incomplete).toBeUndefined();
     expect(whole.problems.filter((p) => p.kind === 'gap')).toEqual([]);
     // Reports were asked for between the batches, before the scan's end.
-    expect(interim.some((x) => x.chunks.length < 40), interim.map((x) => x.chunks.length).join()).toBe(true);
+    expect(
+      interim.some((x) => x.chunks.length < 40),
+      interim.map((x) => x.chunks.length).join(),
+    ).toBe(true);
     for (const r of interim.filter((x) => x.chunks.length < 40)) {
       expect(r.incomplete).toMatch(/of 40 chunks recorded/);
-      expect(r.problems.filter((p) => ['gap', 'overlap', 'out-of-order', 'late', 'stale', 'schema-change'].includes(p.kind))).toEqual([]);
+      expect(
+        r.problems.filter((p) =>
+          ['gap', 'overlap', 'out-of-order', 'late', 'stale', 'schema-change'].includes(p.kind),
+        ),
+      ).toEqual([]);
     }
 
     // A drop with a missing chunk, judged as if 3 of its 5 chunks were recorded: its
     // chunks' own problems, no gap, and the report says what waits; recorded whole: the gap.
-    const g = await writeGimDrop(path.join(work, 'gap'), { seed: 8, chunks: 6, defects: { 3: ['missing'], 1: ['checksum-mismatch'] } });
+    const g = await writeGimDrop(path.join(work, 'gap'), {
+      seed: 8,
+      chunks: 6,
+      defects: { 3: ['missing'], 1: ['checksum-mismatch'] },
+    });
     await service!.startScan(g.root);
-    await until(() => events.filter((e) => e.type === 'scan-progress' && e.progress.phase === 'done').length === 2);
+    await until(
+      () => events.filter((e) => e.type === 'scan-progress' && e.progress.phase === 'done').length === 2,
+    );
     const all = buildReport(service!.catalog, g.root, cadenceOf({}));
     const part = buildReport(service!.catalog, g.root, cadenceOf({}), undefined, { recorded: 3, total: 5 });
     expect(all.problems.map((p) => p.kind)).toContain('gap');
@@ -100,9 +129,49 @@ describe('engine service', () => {
     expect(part.problems.map((p) => p.kind)).toContain('checksum-mismatch');
     expect(part.incomplete).toMatch(/3 of 5 chunks recorded; the checks that compare chunks \(gaps/);
     expect(all.incomplete).toBeUndefined();
-    expect(buildReport(service!.catalog, g.root, cadenceOf({}), undefined, { recorded: 5, total: 5 }).problems).toEqual(all.problems);
+    expect(
+      buildReport(service!.catalog, g.root, cadenceOf({}), undefined, { recorded: 5, total: 5 }).problems,
+    ).toEqual(all.problems);
     const { renderReport } = await import('../../src/engine/report/index');
     expect(renderReport(part, 'md').content).toContain('3 of 5 chunks recorded');
+  });
+
+  it('openDrop: the catalogued report as the last scan left it, then the re-check that finds what arrived since', async () => {
+    const { work, events } = setup();
+    const root = path.join(work, 'drop');
+    const m = await writeGimDrop(root, { seed: 12, chunks: 4 });
+    // Never scanned: no report, and the first scan starts.
+    const first = await service!.openDrop(root);
+    expect(first.report).toBeNull();
+    await until(() =>
+      events.some(
+        (e) => e.type === 'scan-progress' && e.progress.jobId === first.jobId && e.progress.phase === 'done',
+      ),
+    );
+    // A chunk arrives; opening the drop again shows the 4 catalogued chunks, not a partial scan.
+    const held = path.join(work, 'held');
+    cpSync(path.join(root, m.chunks[3].dir), held, { recursive: true });
+    rmSync(path.join(root, m.chunks[3].dir), { recursive: true });
+    const three = await service!.openDrop(root);
+    await until(() =>
+      events.some(
+        (e) => e.type === 'scan-progress' && e.progress.jobId === three.jobId && e.progress.phase === 'done',
+      ),
+    );
+    expect(three.report!.chunks).toHaveLength(4);
+    expect((await service!.getReport(root)).chunks).toHaveLength(3);
+    renameSync(held, path.join(root, m.chunks[3].dir));
+    const again = await service!.openDrop(root);
+    expect(again.report!.chunks).toHaveLength(3);
+    expect(again.report!.incomplete).toBeUndefined();
+    expect(again.jobId).not.toBe(three.jobId);
+    await until(() =>
+      events.some(
+        (e) => e.type === 'scan-progress' && e.progress.jobId === again.jobId && e.progress.phase === 'done',
+      ),
+    );
+    expect((await service!.getReport(root)).chunks).toHaveLength(4);
+    await expect(service!.openDrop(path.join(work, 'nope'))).rejects.toMatchObject({ code: 'not-found' });
   });
 
   it('maps bad paths to clear error codes', async () => {
@@ -110,7 +179,9 @@ describe('engine service', () => {
     await expect(service!.startScan(path.join(work, 'missing'))).rejects.toMatchObject({ code: 'not-found' });
     await expect(service!.getReport(work)).rejects.toMatchObject({ code: 'not-found' });
     const m = await writeGimDrop(path.join(work, 'd'), { seed: 1, chunks: 2 });
-    await expect(service!.startScan(path.join(m.root, m.chunks[0].dir, `${path.basename(m.chunks[0].dir)}.zip`))).rejects.toMatchObject({
+    await expect(
+      service!.startScan(path.join(m.root, m.chunks[0].dir, `${path.basename(m.chunks[0].dir)}.zip`)),
+    ).rejects.toMatchObject({
       code: 'not-a-directory',
     });
   });
@@ -130,13 +201,24 @@ describe('engine service', () => {
     const { work, events } = setup({ watchIntervalMs: 100 });
     const full = await writeGimDrop(path.join(work, 'full'), { seed: 5, chunks: 4 });
     const drop = path.join(work, 'drop');
-    for (const c of full.chunks.slice(0, 3)) cpSync(path.join(full.root, c.dir), path.join(drop, c.dir), { recursive: true, preserveTimestamps: true });
+    for (const c of full.chunks.slice(0, 3))
+      cpSync(path.join(full.root, c.dir), path.join(drop, c.dir), {
+        recursive: true,
+        preserveTimestamps: true,
+      });
     const { jobId } = await service!.startScan(drop);
-    await until(() => events.some((e) => e.type === 'scan-progress' && e.progress.jobId === jobId && e.progress.phase === 'done'));
+    await until(() =>
+      events.some(
+        (e) => e.type === 'scan-progress' && e.progress.jobId === jobId && e.progress.phase === 'done',
+      ),
+    );
     expect((await service!.getReport(drop)).summary.chunks).toBe(3);
     await service!.watchDrop(drop, true);
     const last = full.chunks[3];
-    cpSync(path.join(full.root, last.dir), path.join(drop, last.dir), { recursive: true, preserveTimestamps: true });
+    cpSync(path.join(full.root, last.dir), path.join(drop, last.dir), {
+      recursive: true,
+      preserveTimestamps: true,
+    });
     const end = Date.now() + 30_000;
     while ((await service!.getReport(drop)).summary.chunks !== 4) {
       if (Date.now() > end) throw new Error('the watched drop never picked up the new chunk');
@@ -164,7 +246,15 @@ describe('engine service', () => {
       offs.slice(0, 200).forEach((off) => off());
       const before = got.map((l) => l.length);
       await service!.startScan(m.root, { verify: true });
-      await until(() => got.slice(200).every((l, i) => l.length > before[200 + i] && l.some((e, k) => k >= before[200 + i] && e.type === 'report-updated')));
+      await until(() =>
+        got
+          .slice(200)
+          .every(
+            (l, i) =>
+              l.length > before[200 + i] &&
+              l.some((e, k) => k >= before[200 + i] && e.type === 'report-updated'),
+          ),
+      );
       expect(got.slice(0, 200).map((l) => l.length)).toEqual(before.slice(0, 200));
       await new Promise((r) => setImmediate(r));
       expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);

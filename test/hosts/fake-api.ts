@@ -6,6 +6,7 @@ import type {
   ExportedReport,
   FolderListing,
   JudgementSettings,
+  OpenedDrop,
   RecentDrop,
   ReportFormat,
   SavedView,
@@ -77,6 +78,11 @@ export class FakeApi implements DropInspectorApi {
     return { jobId: `job-${this.nextJob++}` };
   }
 
+  async openDrop(drop: string, options?: ScanOptions): Promise<OpenedDrop> {
+    this.record('openDrop', options === undefined ? [drop] : [drop, options]);
+    return { report: null, jobId: `job-${this.nextJob++}` };
+  }
+
   async cancelScan(jobId: string): Promise<void> {
     this.record('cancelScan', [jobId]);
     if (jobId === 'missing') throw Object.assign(new Error(`No scan job ${jobId}`), { code: 'not-found' });
@@ -118,7 +124,13 @@ export class FakeApi implements DropInspectorApi {
 
   async browseFolder(path: string | null): Promise<FolderListing> {
     this.record('browseFolder', [path]);
-    return { path, parent: null, roots: ['/data'], entries: [{ name: 'drops', path: '/data/drops', looksLikeDrop: false }], truncated: false };
+    return {
+      path,
+      parent: null,
+      roots: ['/data'],
+      entries: [{ name: 'drops', path: '/data/drops', looksLikeDrop: false }],
+      truncated: false,
+    };
   }
 
   async getJudgement(drop: string): Promise<JudgementSettings> {
@@ -156,7 +168,11 @@ export class FakeApi implements DropInspectorApi {
 
   async getRows(handle: string, request: RowsRequest): Promise<RowsPage> {
     this.record('getRows', [handle, request]);
-    const rows = Array.from({ length: Math.min(request.limit, 3) }, (_, i) => [String(request.offset + i), 'a,"b"\nc', '']);
+    const rows = Array.from({ length: Math.min(request.limit, 3) }, (_, i) => [
+      String(request.offset + i),
+      'a,"b"\nc',
+      '',
+    ]);
     return {
       offset: request.offset,
       rows,
@@ -171,7 +187,17 @@ export class FakeApi implements DropInspectorApi {
 
   async columnStats(handle: string, column: string, view?: ViewSpec): Promise<ColumnStats> {
     this.record('columnStats', view ? [handle, column, view] : [handle, column]);
-    return { column, rows: 3, empty: 0, distinct: 3, kind: 'number', min: '0', max: '2', top: [], histogram: null };
+    return {
+      column,
+      rows: 3,
+      empty: 0,
+      distinct: 3,
+      kind: 'number',
+      min: '0',
+      max: '2',
+      top: [],
+      histogram: null,
+    };
   }
 
   async cancel(handle: string): Promise<void> {

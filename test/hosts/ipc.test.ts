@@ -206,6 +206,7 @@ describe('the handle() wrapper rejects foreign senders without calling the handl
         client.startScan(drop),
         client.cancelScan('job-1'),
         client.getReport(drop),
+        client.openDrop(drop),
         client.exportReport(drop, 'json'),
         client.watchDrop(drop, true),
         client.pickFolder(),

@@ -77,6 +77,7 @@ export function createNodeHttpClient(baseUrl: string, token: string): DropInspec
     recentDrops: () => call('recentDrops', []),
     initialDrop: () => call('initialDrop', []),
     startScan: (drop, options) => call('startScan', options === undefined ? [drop] : [drop, options]),
+    openDrop: (drop, options) => call('openDrop', options === undefined ? [drop] : [drop, options]),
     cancelScan: (jobId) => call('cancelScan', [jobId]),
     getReport: (drop, options) => call('getReport', options === undefined ? [drop] : [drop, options]),
     exportReport: (drop, format, options) =>
@@ -91,7 +92,8 @@ export function createNodeHttpClient(baseUrl: string, token: string): DropInspec
     openTable: (drop, request) => call('openTable', [drop, request]),
     tableInfo: (handle) => call('tableInfo', [handle]),
     getRows: (handle, request) => call('getRows', [handle, request]),
-    columnStats: (handle, column, view) => call('columnStats', view === undefined ? [handle, column] : [handle, column, view]),
+    columnStats: (handle, column, view) =>
+      call('columnStats', view === undefined ? [handle, column] : [handle, column, view]),
     cancel: (handle) => call('cancel', [handle]),
     closeTable: (handle) => call('closeTable', [handle]),
     onEvent(listener: (event: EngineEvent) => void): () => void {

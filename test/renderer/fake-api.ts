@@ -15,7 +15,17 @@ import type { Problem, ReportChunk, ReportTable, ScanReport } from '../../src/sh
 import { ApiError } from '../../src/renderer/api/errors';
 import { createFakeTables, type FakeTables, type SavedFakeView } from './fake-tables';
 
-export { HUGE_COLUMNS, HUGE_ROWS, HUGE_TABLE, NASTY_COLUMNS, NASTY_TABLE, UTF16_TABLE, hugeCell, hugeRow, nastyRecords } from './fake-tables';
+export {
+  HUGE_COLUMNS,
+  HUGE_ROWS,
+  HUGE_TABLE,
+  NASTY_COLUMNS,
+  NASTY_TABLE,
+  UTF16_TABLE,
+  hugeCell,
+  hugeRow,
+  nastyRecords,
+} from './fake-tables';
 
 export const FAKE_DROP = '/drops/site-a';
 const T0 = 1468345485; // 2016-07-12 17:44:45 UTC
@@ -26,8 +36,20 @@ function stamp(ts: number): string {
 }
 
 const BASE_COLUMNS: Record<string, string[]> = {
-  interaction_fact: ['INTERACTION_ID', 'START_DATE_TIME_KEY', 'MEDIA_TYPE_KEY', 'CREATE_AUDIT_KEY', 'UPDATE_AUDIT_KEY'],
-  interaction_resource_fact: ['INTERACTION_RESOURCE_ID', 'INTERACTION_ID', 'RESOURCE_KEY', 'CREATE_AUDIT_KEY', 'UPDATE_AUDIT_KEY'],
+  interaction_fact: [
+    'INTERACTION_ID',
+    'START_DATE_TIME_KEY',
+    'MEDIA_TYPE_KEY',
+    'CREATE_AUDIT_KEY',
+    'UPDATE_AUDIT_KEY',
+  ],
+  interaction_resource_fact: [
+    'INTERACTION_RESOURCE_ID',
+    'INTERACTION_ID',
+    'RESOURCE_KEY',
+    'CREATE_AUDIT_KEY',
+    'UPDATE_AUDIT_KEY',
+  ],
   irf_user_data_cust_1: ['INTERACTION_RESOURCE_ID', 'CUSTOM_DATA_1', 'CUSTOM_DATA_2'],
   sm_res_state_fact: ['SM_RES_STATE_FACT_KEY', 'RESOURCE_KEY', 'START_TS', 'END_TS', 'CREATE_AUDIT_KEY'],
   resource_: ['RESOURCE_KEY', 'RESOURCE_NAME', 'RESOURCE_TYPE'],
@@ -35,7 +57,14 @@ const BASE_COLUMNS: Record<string, string[]> = {
 };
 
 function table(name: string, rows: number | null, columns = BASE_COLUMNS[name]): ReportTable {
-  return { name, rows, columns, bytes: rows === null ? null : rows * 120 + 200, malformedRows: 0, checksum: 'ok' };
+  return {
+    name,
+    rows,
+    columns,
+    bytes: rows === null ? null : rows * 120 + 200,
+    malformedRows: 0,
+    checksum: 'ok',
+  };
 }
 
 interface ChunkSpec {
@@ -59,7 +88,11 @@ function chunk(spec: ChunkSpec, prevCreated: number | null): ReportChunk {
     table('sm_res_state_fact', 5400 + (spec.to % 71) * 13),
   ];
   const hasMeta = (spec.metadata ?? 'ok') !== 'missing';
-  const files = [`${name}.zip`, ...(spec.checksum === 'missing' ? [] : [`${name}.zip.sha1`]), ...(hasMeta ? [`${name}.extracted.xml`] : [])];
+  const files = [
+    `${name}.zip`,
+    ...(spec.checksum === 'missing' ? [] : [`${name}.zip.sha1`]),
+    ...(hasMeta ? [`${name}.extracted.xml`] : []),
+  ];
   return {
     name,
     hwmFrom: spec.from,
@@ -154,7 +187,14 @@ export function makeSampleReport(drop = FAKE_DROP): ScanReport {
     },
     { from: 204800, to: 205600, created: T0 + 7 * H8 },
     { from: 205600, to: 206400, created: T0 + 7 * H8 + 30 * 3600 }, // late: 30 h after the previous
-    { from: null, to: 207100, created: T0 + 8 * H8 + 30 * 3600, metadata: 'missing', checksum: 'missing', keySource: 'name' },
+    {
+      from: null,
+      to: 207100,
+      created: T0 + 8 * H8 + 30 * 3600,
+      metadata: 'missing',
+      checksum: 'missing',
+      keySource: 'name',
+    },
     { from: 207100, to: 207900, created: T0 + 9 * H8 + 30 * 3600 },
     {
       from: 207900,
@@ -259,14 +299,49 @@ export function makeBigReport(n: number, drop = '/drops/big'): ScanReport {
     const from = key;
     if (i > 0 && i % 997 === 0) {
       const gapTo = key + 300;
-      problems.push({ kind: 'gap', severity: 'error', chunk: null, previous: chunks[i - 1].name, table: null, message: `audit keys ${key}..${gapTo} are in no chunk`, detail: { from: key, to: gapTo } });
+      problems.push({
+        kind: 'gap',
+        severity: 'error',
+        chunk: null,
+        previous: chunks[i - 1].name,
+        table: null,
+        message: `audit keys ${key}..${gapTo} are in no chunk`,
+        detail: { from: key, to: gapTo },
+      });
       key = gapTo;
     }
     const to = key + 500 + ((i * 37) % 400);
-    const c = chunk({ from: i % 997 === 0 && i > 0 ? key : from, to, created, checksum: i % 1531 === 7 ? 'mismatch' : 'ok' }, prev);
-    if (problems.length && problems[problems.length - 1].chunk === null && problems[problems.length - 1].kind === 'gap') problems[problems.length - 1].chunk = c.name;
-    if (c.checksum === 'mismatch') problems.push({ kind: 'checksum-mismatch', severity: 'error', chunk: c.name, table: null, message: `${c.name}.zip does not match its SHA-1` });
-    if (i % 2111 === 50) problems.push({ kind: 'schema-change', severity: 'warning', chunk: c.name, table: 'interaction_fact', message: 'interaction_fact lost a column' });
+    const c = chunk(
+      {
+        from: i % 997 === 0 && i > 0 ? key : from,
+        to,
+        created,
+        checksum: i % 1531 === 7 ? 'mismatch' : 'ok',
+      },
+      prev,
+    );
+    if (
+      problems.length &&
+      problems[problems.length - 1].chunk === null &&
+      problems[problems.length - 1].kind === 'gap'
+    )
+      problems[problems.length - 1].chunk = c.name;
+    if (c.checksum === 'mismatch')
+      problems.push({
+        kind: 'checksum-mismatch',
+        severity: 'error',
+        chunk: c.name,
+        table: null,
+        message: `${c.name}.zip does not match its SHA-1`,
+      });
+    if (i % 2111 === 50)
+      problems.push({
+        kind: 'schema-change',
+        severity: 'warning',
+        chunk: c.name,
+        table: 'interaction_fact',
+        message: 'interaction_fact lost a column',
+      });
     chunks.push(c);
     prev = created;
     key = to;
@@ -330,12 +405,25 @@ function exportContent(report: ScanReport, format: ReportFormat): ExportedReport
       return {
         fileName: `${base}.csv`,
         mime: 'text/csv',
-        content: ['kind,severity,chunk,table,message', ...report.problems.map((p) => [p.kind, p.severity, p.chunk ?? '', p.table ?? '', JSON.stringify(p.message)].join(','))].join('\n'),
+        content: [
+          'kind,severity,chunk,table,message',
+          ...report.problems.map((p) =>
+            [p.kind, p.severity, p.chunk ?? '', p.table ?? '', JSON.stringify(p.message)].join(','),
+          ),
+        ].join('\n'),
       };
     case 'md':
-      return { fileName: `${base}.md`, mime: 'text/markdown', content: `# Drop report\n\n${report.problems.map((p) => `- **${p.severity}** ${p.kind}: ${p.message}`).join('\n')}\n` };
+      return {
+        fileName: `${base}.md`,
+        mime: 'text/markdown',
+        content: `# Drop report\n\n${report.problems.map((p) => `- **${p.severity}** ${p.kind}: ${p.message}`).join('\n')}\n`,
+      };
     case 'html':
-      return { fileName: `${base}.html`, mime: 'text/html', content: `<!doctype html><title>Drop report</title><h1>${report.problems.length} problems</h1>` };
+      return {
+        fileName: `${base}.html`,
+        mime: 'text/html',
+        content: `<!doctype html><title>Drop report</title><h1>${report.problems.length} problems</h1>`,
+      };
   }
 }
 
@@ -345,8 +433,15 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const calls: { method: string; args: unknown[] }[] = [];
   const stepMs = options.stepMs ?? 0;
   const scanned = new Map<string, number>(); // chunks available per drop
-  if (options.catalogued !== false) for (const d of Object.keys(reports)) scanned.set(d, reports[d].chunks.length);
-  let job: { id: string; drop: string; done: number; timer: ReturnType<typeof setInterval> | null; started: number } | null = null;
+  if (options.catalogued !== false)
+    for (const d of Object.keys(reports)) scanned.set(d, reports[d].chunks.length);
+  let job: {
+    id: string;
+    drop: string;
+    done: number;
+    timer: ReturnType<typeof setInterval> | null;
+    started: number;
+  } | null = null;
   let seq = 0;
 
   function record(method: string, args: unknown[]): void {
@@ -460,7 +555,19 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       if (failure !== undefined) {
         const id = `job-${++seq}`;
         setTimeout(() => {
-          const p: ScanProgress = { jobId: id, drop, phase: 'failed', chunksDone: 0, chunksTotal: 0, bytesDone: 0, bytesTotal: 0, chunksReused: 0, elapsedMs: 3, etaMs: null, error: failure };
+          const p: ScanProgress = {
+            jobId: id,
+            drop,
+            phase: 'failed',
+            chunksDone: 0,
+            chunksTotal: 0,
+            bytesDone: 0,
+            bytesTotal: 0,
+            chunksReused: 0,
+            elapsedMs: 3,
+            etaMs: null,
+            error: failure,
+          };
           emit({ type: 'scan-progress', progress: p });
         }, 0);
         return { jobId: id };
@@ -482,12 +589,26 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       record('cancelScan', [jobId]);
       if (job && job.id === jobId) setTimeout(() => end('cancelled'), 0);
     },
+    async openDrop(drop, opts) {
+      record('openDrop', opts === undefined ? [drop] : [drop, opts]);
+      // As the engine does it: the catalogued report read, then the re-check started.
+      let report: ScanReport | null = null;
+      try {
+        report = await api.getReport(drop, opts);
+      } catch {
+        // no report yet: the scan makes it
+      }
+      const { jobId } = await api.startScan(drop, opts);
+      return { report, jobId };
+    },
     async getReport(drop, opts) {
       record('getReport', opts === undefined ? [drop] : [drop, opts]);
-      if (options.scanFailures?.[drop] !== undefined) throw new ApiError({ code: 'not-found', message: `${drop} has not been scanned yet` });
+      if (options.scanFailures?.[drop] !== undefined)
+        throw new ApiError({ code: 'not-found', message: `${drop} has not been scanned yet` });
       const r = check(drop);
       const done = scanned.get(drop) ?? 0;
-      if (done === 0 && !job) throw new ApiError({ code: 'not-found', message: `${drop} has not been scanned yet` });
+      if (done === 0 && !job)
+        throw new ApiError({ code: 'not-found', message: `${drop} has not been scanned yet` });
       return done >= r.chunks.length ? r : drawable(r, done);
     },
     async exportReport(drop, format, opts) {
@@ -508,13 +629,28 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       const drops = Object.keys(reports);
       const parents = [...new Set(drops.map((d) => d.slice(0, d.lastIndexOf('/')) || '/'))];
       if (path === null) {
-        return { path: null, parent: null, roots: parents, entries: parents.map((p) => ({ name: p, path: p, looksLikeDrop: false })), truncated: false };
+        return {
+          path: null,
+          parent: null,
+          roots: parents,
+          entries: parents.map((p) => ({ name: p, path: p, looksLikeDrop: false })),
+          truncated: false,
+        };
       }
       const kids = drops.filter((d) => (d.slice(0, d.lastIndexOf('/')) || '/') === path);
       if (!parents.includes(path) && !kids.length && !drops.includes(path)) {
-        throw new ApiError({ code: 'forbidden', message: `${path} is outside the folders this browser may show` });
+        throw new ApiError({
+          code: 'forbidden',
+          message: `${path} is outside the folders this browser may show`,
+        });
       }
-      return { path, parent: null, roots: parents, entries: kids.map((d) => ({ name: d.slice(d.lastIndexOf('/') + 1), path: d, looksLikeDrop: true })), truncated: false };
+      return {
+        path,
+        parent: null,
+        roots: parents,
+        entries: kids.map((d) => ({ name: d.slice(d.lastIndexOf('/') + 1), path: d, looksLikeDrop: true })),
+        truncated: false,
+      };
     },
     async getJudgement(drop) {
       record('getJudgement', [drop]);

@@ -153,14 +153,8 @@ export function createAppStore(api: DropInspectorApi): AppStore {
       set({ report, selectedChunk: nextChunk, selectedProblem: nextProblem, loadingReport: false });
     }
 
-    /**
-     * Fetches the report; failures are shown unless quiet. Resolves to the error, if any.
-     * `onRead`: called with the report as soon as it arrives, before it is applied and drawn.
-     */
-    async function fetchReport(
-      quiet = false,
-      onRead?: (report: ScanReport) => void,
-    ): Promise<ApiErrorShape | null> {
+    /** Fetches the report; failures are shown unless quiet. Resolves to the error, if any. */
+    async function fetchReport(quiet = false): Promise<ApiErrorShape | null> {
       const drop = get().drop;
       if (!drop) return null;
       const mine = ++issued;
@@ -169,7 +163,6 @@ export function createAppStore(api: DropInspectorApi): AppStore {
         const report = await api.getReport(drop);
         if (get().drop !== drop || mine < applied) return null;
         applied = mine;
-        onRead?.(report);
         applyReport(report);
         return null;
       } catch (e) {
@@ -312,38 +305,36 @@ export function createAppStore(api: DropInspectorApi): AppStore {
           },
           () => {},
         );
-        // What the catalog knows shows at once; the scan then brings it up to date.
-        // The catalog is read before the scan starts, so what shows is the last scan's report
-        // (never a first scan's partial one), marked "re-checking" until this scan confirms it.
-        // The scan starts as soon as the report has arrived, not once it is drawn: drawing a
-        // 1,000-chunk report took ~250 ms, which the scan waited out.
-        let scan: Promise<ApiErrorShape | null> | null = null;
-        const begin = (): void => {
-          if (!scan && get().drop === drop) scan = startScan(drop, options, true);
-        };
-        await fetchReport(true, () => {
-          set({ rechecking: true });
-          begin();
-        });
-        if (get().drop !== drop) return;
-        begin();
-        const scanError = await scan!;
-        if (get().drop !== drop) return;
-        if (scanError) {
-          if (get().report) {
-            // The catalog still has a report: show it, and say why it is not current.
-            set({
-              error: { ...scanError, context: `Scanning ${drop} (showing the last catalogued report)` },
-            });
-          } else {
-            // Nothing to show: back to the open screen, the path kept for correcting it.
-            set({
-              drop: null,
-              loadingReport: false,
-              openAttempt: drop,
-              error: { ...scanError, context: `Opening ${drop}` },
-            });
+        // What the catalog knows shows at once; the scan then brings it up to date. The engine
+        // reads the catalog before it starts the scan (openDrop), so what shows is the last
+        // scan's report (never a first scan's partial one), marked "re-checking" until this
+        // scan confirms it; the scan does not wait for the report to be drawn here.
+        const mine = ++issued;
+        lastFetchAt = Date.now();
+        doneFetch = null;
+        set({ scanning: true, progress: null, error: null });
+        try {
+          const opened = await api.openDrop(drop, options);
+          if (get().drop !== drop) return;
+          set({ jobId: opened.jobId });
+          if (!opened.report) set({ loadingReport: false });
+          else if (mine >= applied) {
+            applied = mine;
+            set({ rechecking: true });
+            applyReport(opened.report);
           }
+        } catch (e) {
+          if (get().drop !== drop) return;
+          // Nothing to show: back to the open screen, the path kept for correcting it.
+          set({
+            scanning: false,
+            jobId: null,
+            progress: null,
+            drop: null,
+            loadingReport: false,
+            openAttempt: drop,
+            error: { ...toApiError(e), context: `Opening ${drop}` },
+          });
         }
         void get().refreshRecent();
       },
