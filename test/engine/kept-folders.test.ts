@@ -64,24 +64,18 @@ describe('kept folders', () => {
       files: ['a.zip'],
       dirs: ['export_1'],
     });
-    k.set('export_1', {
+    const chunkFolder = {
       dev: 1,
       ino: 9,
       mtimeMs: 4,
       ctimeMs: 5,
       files: ['export_1.zip', 'export_1.zip.sha1', 'other'],
       dirs: [],
-    });
+    };
+    k.set('export_1', { ...chunkFolder });
     const again = KeptFolders.parse(k.text());
     expect(again.size).toBe(2);
-    expect(again.get('export_1')).toMatchObject({
-      dev: 1,
-      ino: 9,
-      mtimeMs: 4,
-      ctimeMs: 5,
-      files: ['export_1.zip', 'export_1.zip.sha1', 'other'],
-      dirs: [],
-    });
+    expect(again.get('export_1')).toMatchObject(chunkFolder);
     expect(again.get('')).toMatchObject({
       mtimeMs: 3.5,
       ctimeMs: 1796411151018.8564,

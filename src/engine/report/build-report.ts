@@ -111,10 +111,9 @@ export function reportJson(
           list,
           reuse?.summaries ? reuse.rev : catalog.loadedRev(row.id, family.axis),
         );
-  // Else, after a scan that wrote a few chunks, the file spliced: its other entries with the new ones.
-  const stored = kept?.read() ?? (reuse?.since && kept?.splice(reuse.since) ? kept.read() : null);
-  if (stored) {
-    const report = reportFrame(
+  // The frame, with the scan's drop-level problems and totals where it checked these summaries.
+  const frame = (): ScanReport =>
+    reportFrame(
       catalog,
       row,
       family,
@@ -124,6 +123,10 @@ export function reportJson(
       reuse?.problems,
       reuse?.summaries ? reuse.totals : undefined,
     );
+  // Else, after a scan that wrote a few chunks, the file spliced: its other entries with the new ones.
+  const stored = kept?.read() ?? (reuse?.since && kept?.splice(reuse.since) ? kept.read() : null);
+  if (stored) {
+    const report = frame();
     return { summary: report.summary, pieces: jsonBytes(report, stored) };
   }
   const lengths: number[] = [];
@@ -135,16 +138,7 @@ export function reportJson(
   }
   // Kept for the next report of these chunks (`kept` is null for a small or pretty one).
   kept?.write(text, lengths);
-  const report = reportFrame(
-    catalog,
-    row,
-    family,
-    summaries,
-    ordered,
-    judgement,
-    reuse?.problems,
-    reuse?.summaries ? reuse.totals : undefined,
-  );
+  const report = frame();
   if (!pretty) return { summary: report.summary, pieces: jsonBytes(report, text) };
   // A small report is pretty-printed, so its entries are objects again: parsed from their
   // stored text (each is JSON.stringify of reportChunk: the same document as buildReport's),
