@@ -99,8 +99,8 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
     });
   }
 
-  async function startScan(dropPath: string, opts: ScanOptions = {}): Promise<{ jobId: string }> {
-    const drop = await resolveDrop(dropPath);
+  /** Starts (or joins) a scan of a resolved drop. */
+  function startScanOf(drop: string, opts: ScanOptions): { jobId: string } {
     const running = jobOf(drop);
     if (running) return { jobId: running.id };
     const id = randomUUID();
@@ -145,6 +145,16 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
     return { jobId: id };
   }
 
+  /** A resolved drop's report from the catalog as it stands. */
+  function reportOf(drop: string, opts: ScanOptions): ScanReport {
+    // Asked for while a scan records chunks (the app refreshes on each batch): the chunks
+    // so far, without the checks that need them all.
+    const p = jobOf(drop)?.progress();
+    const recording =
+      p && p.phase === 'scanning' ? { recorded: p.chunksDone, total: p.chunksTotal } : undefined;
+    return buildReport(catalog, drop, judged(drop, opts), undefined, recording);
+  }
+
   const service: EngineService = {
     catalog,
 
@@ -163,7 +173,9 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       return options.initialDrop ?? null;
     },
 
-    startScan,
+    async startScan(dropPath: string, opts: ScanOptions = {}): Promise<{ jobId: string }> {
+      return startScanOf(await resolveDrop(dropPath), opts);
+    },
 
     async cancelScan(jobId: string) {
       const job = jobs.get(jobId);
@@ -173,16 +185,11 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
     },
 
     async getReport(dropPath: string, opts: ScanOptions = {}): Promise<ScanReport> {
-      const drop = await resolveDrop(dropPath);
-      // Asked for while a scan records chunks (the app refreshes on each batch): the chunks
-      // so far, without the checks that need them all.
-      const p = jobOf(drop)?.progress();
-      const recording =
-        p && p.phase === 'scanning' ? { recorded: p.chunksDone, total: p.chunksTotal } : undefined;
-      return buildReport(catalog, drop, judged(drop, opts), undefined, recording);
+      return reportOf(await resolveDrop(dropPath), opts);
     },
 
     async openDrop(dropPath: string, opts: ScanOptions = {}): Promise<OpenedDrop> {
+      // Resolved once (an S3 drop's resolving lists its prefix: a request each time).
       const drop = await resolveDrop(dropPath);
       // Read whole before the scan starts (both on this thread, one after the other): what
       // shows first is the last scan's report, which the scan then confirms or corrects. The
@@ -192,12 +199,11 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       // the scan makes it anew, and a report asked for after it says what still fails.
       let report: ScanReport | null = null;
       try {
-        report = await service.getReport(drop, opts);
+        report = reportOf(drop, opts);
       } catch {
         // no report yet: the scan makes it
       }
-      const { jobId } = await startScan(drop, opts);
-      return { report, jobId };
+      return { report, jobId: startScanOf(drop, opts).jobId };
     },
 
     async getJudgement(dropPath: string): Promise<JudgementSettings> {
@@ -250,7 +256,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       const timer = setInterval(
         () => {
           if (jobOf(drop)) return;
-          void startScan(drop).catch(() => undefined);
+          void service.startScan(drop).catch(() => undefined);
         },
         options.watchIntervalMs ?? (isS3Url(drop) ? 60_000 : 5000),
       );

@@ -111,18 +111,7 @@ export function reportJson(
           list,
           reuse?.summaries ? reuse.rev : catalog.loadedRev(row.id, family.axis),
         );
-  // The frame, with the scan's drop-level problems and totals where it checked these summaries.
-  const frame = (): ScanReport =>
-    reportFrame(
-      catalog,
-      row,
-      family,
-      summaries,
-      ordered,
-      judgement,
-      reuse?.problems,
-      reuse?.summaries ? reuse.totals : undefined,
-    );
+  const frame = (): ScanReport => checkedFrame(catalog, row, family, summaries, ordered, judgement, reuse);
   // Else, after a scan that wrote a few chunks, the file spliced: its other entries with the new ones.
   const stored = kept?.read() ?? (reuse?.since && kept?.splice(reuse.since) ? kept.read() : null);
   if (stored) {
@@ -234,6 +223,23 @@ function chunkText(catalog: Catalog, list: LoadedChunk[], lengths: number[]): Ui
 }
 
 /**
+ * The frame of these summaries with what a scan under the same judgement found (`reuse`):
+ * its drop-level problems, and its totals where it checked these very summaries.
+ */
+function checkedFrame(
+  catalog: Catalog,
+  row: DropRow,
+  family: DropAdapter,
+  summaries: ChunkSummary[],
+  ordered: Keyed[],
+  judgement: Judgement,
+  reuse: ScanChecked | undefined,
+): ScanReport {
+  const totals = reuse?.summaries === summaries ? reuse.totals : undefined;
+  return reportFrame(catalog, row, family, summaries, ordered, judgement, reuse?.problems, totals);
+}
+
+/**
  * The report without its chunk entries (`chunks` empty) and each chunk's extent on the axis
  * (requested where there is one, else delivered), in report order: what `scan`'s human
  * summary prints, made from the summaries the scan checked, not 3000 records.
@@ -253,16 +259,7 @@ export function reportOverview(
     };
   const summaries = reuse?.summaries ?? catalog.loadSummaries(row.id, family.axis).map((l) => l.summary);
   const ordered = reuse?.ordered ?? continuityOrder(summaries, family.axis);
-  const report = reportFrame(
-    catalog,
-    row,
-    family,
-    summaries,
-    ordered,
-    judgement,
-    reuse?.problems,
-    reuse?.summaries ? reuse.totals : undefined,
-  );
+  const report = checkedFrame(catalog, row, family, summaries, ordered, judgement, reuse);
   const extents = ordered.map(({ chunk: c }) => ({
     from: c.requested?.from ?? c.coverage.from,
     to: c.requested?.to ?? c.coverage.to,

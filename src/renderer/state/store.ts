@@ -194,13 +194,18 @@ export function createAppStore(api: DropInspectorApi): AppStore {
     }
 
     /** Starts a scan; resolves to the error, if any (shown unless quiet). */
+    /** The state of a scan about to be asked for (startScan, openDrop). */
+    function scanAsked(): void {
+      doneFetch = null;
+      set({ scanning: true, progress: null, error: null });
+    }
+
     async function startScan(
       drop: string,
       options?: ScanOptions,
       quiet = false,
     ): Promise<ApiErrorShape | null> {
-      doneFetch = null;
-      set({ scanning: true, progress: null, error: null });
+      scanAsked();
       try {
         const { jobId } = await api.startScan(drop, options);
         if (get().drop === drop) set({ jobId });
@@ -311,8 +316,7 @@ export function createAppStore(api: DropInspectorApi): AppStore {
         // scan confirms it; the scan does not wait for the report to be drawn here.
         const mine = ++issued;
         lastFetchAt = Date.now();
-        doneFetch = null;
-        set({ scanning: true, progress: null, error: null });
+        scanAsked();
         try {
           const opened = await api.openDrop(drop, options);
           if (get().drop !== drop) return;
