@@ -1,123 +1,39 @@
 // Scans a drop into the catalog: discover chunks, skip the unchanged ones, inspect the rest
 // in worker threads, record the results (each chunk whole, a batch per transaction), then
 // run the cross-chunk checks.
-import { promises as fsp } from 'node:fs';
-import path from 'node:path';
-import type { ScanProgress } from '../shared/api';
-import type { Catalog, ChunkToSave, LoadedChunk } from './catalog/catalog';
-import type { ChunksSince } from './catalog/lineage';
+import type { ChunkToSave, LoadedChunk } from './catalog/catalog';
 import { entryProblems } from './checks/entries';
 import { checkDrop, judgeTime } from './checks/index';
-import { continuityOrder, type Keyed } from './checks/order';
-import type { Judgement } from './checks/time';
+import { continuityOrder } from './checks/order';
 import { resolveCoverage } from './coverage';
 import { discoverIn, listDrop, listingRecord, listingDigest, unchangedFamily } from './drop-listing';
-import { PhaseClock } from './phase-clock';
-import { WorkMeter } from './work-meter';
 import {
-  emptyInspection,
   readOptionsTag,
   revisionTag,
   type ChunkCandidate,
   type ChunkInspection,
   type DropAdapter,
-  type ReadOptions,
 } from './formats/types';
-import { DEFAULT_MAX_MEMBER_BYTES } from './parts/limits';
 import { KeptFolders } from './fs/kept-folders';
 import { refuseInsideDrop } from './fs/write-guard';
-import { isS3Url, parseS3Url, s3UrlOf } from './storage/location';
+import { EngineError } from './model';
+import { DEFAULT_MAX_MEMBER_BYTES } from './parts/limits';
+import { PhaseClock } from './phase-clock';
+import { frameTotals } from './report/build-report';
+import { judgedAgain, keptVerdict, makeVerdict, verdictKey } from './report/verdict';
+import { resolveDrop } from './resolve-drop';
+import { abortError, bytesOf, entriesKeyOf, failedInspection } from './scan-chunks';
+import { startingProgress } from './scan-progress';
+import type { ScanOutcome, ScanRequest } from './scan-types';
+import { isS3Url } from './storage/location';
 import { openStore } from './storage/open';
-import { S3Store } from './storage/s3-store';
 import type { DropStore, StoreStats } from './storage/types';
-import { EngineError, type ChunkSummary } from './model';
 import type { InspectPool } from './workers/messages';
-import type { ScanPool } from './workers/pool';
-import { SEVERITY_OF, type Problem } from '../shared/report';
-import { frameTotals, type FrameTotals } from './report/build-report';
-import { ENTRIES_FILE_MIN_CHUNKS, entriesKey } from './report/entries-file';
-import { judgedAgain, keptVerdict, makeVerdict, verdictKey, type Verdict } from './report/verdict';
+import { WorkMeter } from './work-meter';
 
-export interface ScanRequest {
-  catalog: Catalog;
-  verify?: boolean;
-  signal?: AbortSignal;
-  onProgress?: (p: Omit<ScanProgress, 'jobId'>) => void;
-  /** Called after each batch of chunks is recorded, with their names (the UI re-reads the report). */
-  onRecorded?: (names: string[]) => void;
-  /** How finished chunks are batched into transactions (default SAVE_BATCH). */
-  saveBatch?: { chunks: number; ms: number };
-  pool?: ScanPool;
-  maxMemberBytes?: number;
-  cadence: Judgement;
-  /** Follow symbolic links that lead outside the drop (default: reported, not followed). */
-  followLinks?: boolean;
-  /** How files are read (dialect parts, PGP key): part of each chunk's fingerprint. */
-  read?: ReadOptions;
-}
-
-export interface ScanOutcome {
-  drop: string;
-  dropId: number;
-  format: string;
-  chunks: number;
-  inspected: number;
-  reused: number;
-  removed: number;
-  /** What reading the drop cost: requests to its store and object bytes read. */
-  io: StoreStats;
-  /**
-   * What the checks ran on and found, for a report under the same judgement (buildReport's
-   * and reportJson's `checked`): a 3000-chunk drop is not loaded and checked twice.
-   */
-  checked?: ScanChecked;
-  /** Wall milliseconds by phase (resolve, folders, walk, listing, recognise, discover, compare, inspect, load, check). */
-  timings: Record<string, number>;
-  /** Minor page faults by phase (PhaseClock): fresh memory, most of some phases' time on a VM. */
-  faults: Record<string, number>;
-  /** Worker threads the chunks were read in (0: none, or read on the scan's own thread). */
-  threads: number;
-}
-
-/**
- * The chunks a finished scan checked, the judgement and the problems found (drop-level). A
- * scan that judged a kept verdict again (report/verdict.ts) has the verdict, not the chunks.
- */
-export type ScanChecked = CheckedCommon & (CheckedChunks | CheckedVerdict);
-
-/** A scan that loaded and checked the chunks. */
-interface CheckedChunks {
-  /** The chunks' summaries, in the order they were recorded. */
-  summaries: ChunkSummary[];
-  /** Each summary as loaded: its chunk's id and where its report entry is (catalog.ts LoadedChunk). */
-  loaded: Map<ChunkSummary, LoadedChunk>;
-  /** The summaries in continuity order, on the family's axis. */
-  ordered: Keyed[];
-  /** The report's totals of these summaries (build-report.ts frameTotals). */
-  totals: FrameTotals;
-  verdict?: undefined;
-}
-
-/** A scan of unchanged chunks that judged the last scan's verdict again instead. */
-interface CheckedVerdict {
-  verdict: Verdict;
-  summaries?: undefined;
-  loaded?: undefined;
-  ordered?: undefined;
-}
-
-interface CheckedCommon {
-  judgement: Judgement;
-  problems: Problem[];
-  /** The catalog's revision of the drop's chunks the summaries were loaded (or the verdict made) at (catalog.ts chunksRev). */
-  rev?: number;
-  /**
-   * How the chunks came to be at `rev` when this scan's connection alone changed them since
-   * it compared them (catalog.ts chunksSince): a report reuses the entries of the others.
-   */
-  since?: ChunksSince;
-}
-
+// Where scans start, what they are asked and tell: one import for the hosts and tests.
+export { resolveDrop } from './resolve-drop';
+export type { ScanChecked, ScanOutcome, ScanRequest } from './scan-types';
 export { DEFAULT_MAX_MEMBER_BYTES };
 
 /**
@@ -126,49 +42,6 @@ export { DEFAULT_MAX_MEMBER_BYTES };
  * soon, and a kill loses at most one batch of work, never part of a chunk).
  */
 export const SAVE_BATCH = { chunks: 256, ms: 250 };
-
-/**
- * Resolves and checks the drop: a folder, or s3://bucket/prefix/ (listed once to prove it
- * exists and may be read). Every path from a user or the UI goes through here. A scan passes
- * `probe: false` for S3: its own listing proves the prefix (discoverDrop fails the same way),
- * so a scan does not pay a request and an SDK client more for it.
- */
-export async function resolveDrop(dropPath: string, opts: { probe?: boolean } = {}): Promise<string> {
-  if (typeof dropPath !== 'string' || !dropPath.trim())
-    throw new EngineError('bad-request', 'no drop folder given');
-  if (isS3Url(dropPath)) {
-    const loc = parseS3Url(dropPath);
-    if (!loc)
-      throw new EngineError(
-        'bad-request',
-        `${dropPath.trim()} is not an S3 location: use s3://bucket/prefix/`,
-      );
-    if (opts.probe === false) return s3UrlOf(loc);
-    const store = new S3Store(loc);
-    try {
-      await store.probe();
-    } finally {
-      store.close();
-    }
-    return s3UrlOf(loc);
-  }
-  const abs = path.resolve(dropPath);
-  let st;
-  try {
-    st = await fsp.stat(abs);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new EngineError('not-found', `${abs} does not exist`);
-    throw new EngineError('unreadable', `${abs} cannot be read: ${(e as Error).message}`);
-  }
-  if (!st.isDirectory()) throw new EngineError('not-a-directory', `${abs} is not a folder`);
-  try {
-    await fsp.access(abs, fsp.constants.R_OK | fsp.constants.X_OK);
-    return await fsp.realpath(abs);
-  } catch (e) {
-    throw new EngineError('unreadable', `${abs} cannot be read: ${(e as Error).message}`);
-  }
-}
 
 /**
  * At most this many chunks, of at most this much work (adapter.workOf: about the bytes read
@@ -223,19 +96,7 @@ async function scanWith(
   early: import('./workers/pool').ScanPool | null,
   clock: PhaseClock,
 ): Promise<ScanOutcome> {
-  const progress: Omit<ScanProgress, 'jobId'> = {
-    drop,
-    phase: 'discovering',
-    chunksDone: 0,
-    chunksTotal: 0,
-    chunksReused: 0,
-    bytesDone: 0,
-    bytesTotal: 0,
-    elapsedMs: 0,
-    etaMs: null,
-    storageRequests: 0,
-    storageBytes: 0,
-  };
+  const progress = startingProgress(drop);
   const emit = (): void => {
     progress.elapsedMs = Date.now() - started;
     progress.storageRequests = io.requests;
@@ -559,61 +420,4 @@ async function scanWith(
     faults: clock.faults,
     threads: pool?.threads ?? 0,
   };
-}
-
-function abortError(): Error {
-  const e = new Error('the scan was cancelled');
-  e.name = 'AbortError';
-  return e;
-}
-
-/** A chunk whose inspection itself failed (a bug, or the worker died): recorded, retried next scan. */
-function failedInspection(c: ChunkCandidate, e: Error): ChunkInspection {
-  return {
-    ...emptyInspection(),
-    metadata: c.files.metadata ? 'invalid' : 'missing',
-    checksum: 'error',
-    archive: 'corrupt',
-    archiveBytes: c.files.zip?.size ?? null,
-    problems: [
-      {
-        kind: 'archive-corrupt',
-        severity: SEVERITY_OF['archive-corrupt'],
-        chunk: c.name,
-        table: null,
-        message: `could not be inspected: ${e.message.split('\n')[0]}`,
-      },
-    ],
-    unstable: true,
-  };
-}
-
-/** The bytes a chunk's files take in the drop (each file once). */
-function bytesOf(c: ChunkCandidate): number {
-  const seen = new Map<string, number>();
-  for (const f of [...Object.values(c.files), ...c.extraFiles]) if (f) seen.set(f.abs, f.size);
-  let n = 0;
-  for (const size of seen.values()) n += size;
-  return n;
-}
-
-/**
- * The key the report's entries file has for these chunks in report order (entries-file.ts),
- * where the report is made from one: of many chunks, all with stored entries.
- */
-function entriesKeyOf(
-  loaded: LoadedChunk[],
-  ordered: Keyed[],
-  dropId: number,
-  axis: DropAdapter['axis'],
-  rev: number,
-): string | null {
-  if (loaded.length < ENTRIES_FILE_MIN_CHUNKS || loaded.some((l) => l.entry !== null)) return null;
-  const idOf = new Map(loaded.map((l) => [l.summary, l.id]));
-  return entriesKey(
-    dropId,
-    axis,
-    rev,
-    ordered.map((k) => idOf.get(k.chunk)!),
-  );
 }

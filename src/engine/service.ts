@@ -24,6 +24,7 @@ import { isS3Url } from './storage/location';
 import { renderReport, reportFileName } from './report/index';
 import { buildReport } from './report/build-report';
 import { resolveDrop, scanDrop } from './scan';
+import { startingProgress } from './scan-progress';
 import type { TableService } from './tables/table-service';
 import type { ExportResult, ViewSpec } from '../shared/table-api';
 
@@ -121,16 +122,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
         emit({
           type: 'scan-progress',
           progress: {
-            ...(last ?? {
-              drop,
-              chunksDone: 0,
-              chunksTotal: 0,
-              chunksReused: 0,
-              bytesDone: 0,
-              bytesTotal: 0,
-              elapsedMs: 0,
-              etaMs: null,
-            }),
+            ...(last ?? startingProgress(drop)),
             jobId: id,
             phase: cancelled ? 'cancelled' : 'failed',
             ...(cancelled

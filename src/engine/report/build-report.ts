@@ -5,7 +5,7 @@
 import type { Problem, ReportSummary, ScanReport } from '../../shared/report';
 import type { Catalog, DropRow, LoadedChunk } from '../catalog/catalog';
 import type { ChunksSince } from '../catalog/lineage';
-import type { ScanChecked } from '../scan';
+import type { ScanChecked } from '../scan-types';
 import { dropProblems, interimProblems, resolveJudgement, type ResolvedJudgement } from '../checks/index';
 import { continuityOrder, type Keyed } from '../checks/order';
 import type { Judgement } from '../checks/time';

@@ -7,7 +7,7 @@ import type { Catalog } from '../catalog/catalog';
 import { refuseInsideDrop } from '../fs/write-guard';
 import { continuityOrder } from '../checks/order';
 import { EngineError, type ChunkRecord } from '../model';
-import { resolveDrop } from '../scan';
+import { resolveDrop } from '../resolve-drop';
 import { isS3Url } from '../storage/location';
 import { entryKey, isPlainMember, type EntrySource, type TableCache } from './cache';
 import { describeSource, fileOf, RFC4180, type Dialect } from '../../shared/family';
