@@ -11,12 +11,6 @@ import {
 import { ENTRIES_FILE_MIN_CHUNKS, entriesKey } from './report/entries-file';
 import { SEVERITY_OF } from '../shared/report';
 
-export function abortError(): Error {
-  const e = new Error('the scan was cancelled');
-  e.name = 'AbortError';
-  return e;
-}
-
 /** A chunk whose inspection itself failed (a bug, or the worker died): recorded, retried next scan. */
 export function failedInspection(c: ChunkCandidate, e: Error): ChunkInspection {
   return {

@@ -22,7 +22,8 @@ import { PhaseClock } from './phase-clock';
 import { frameTotals } from './report/build-report';
 import { judgedAgain, keptVerdict, makeVerdict, verdictKey } from './report/verdict';
 import { resolveDrop } from './resolve-drop';
-import { abortError, bytesOf, entriesKeyOf, failedInspection } from './scan-chunks';
+import { abortError } from './abort';
+import { bytesOf, entriesKeyOf, failedInspection } from './scan-chunks';
 import { startingProgress } from './scan-progress';
 import type { ScanOutcome, ScanRequest } from './scan-types';
 import { isS3Url } from './storage/location';
@@ -42,6 +43,8 @@ export { DEFAULT_MAX_MEMBER_BYTES };
  * soon, and a kill loses at most one batch of work, never part of a chunk).
  */
 export const SAVE_BATCH = { chunks: 256, ms: 250 };
+
+const scanCancelled = (): Error => abortError('the scan was cancelled');
 
 /**
  * At most this many chunks, of at most this much work (adapter.workOf: about the bytes read
@@ -242,7 +245,7 @@ async function scanWith(
             ? new workers.ScanPool(1, S3_CHUNKS_AT_ONCE)
             : new workers.ScanPool(Math.min(workers.defaultPoolSize(), Math.max(1, todo.length))))));
   let lastEmit = 0;
-  const onAbort = (): void => void pool?.close(abortError());
+  const onAbort = (): void => void pool?.close(scanCancelled());
   req.signal?.addEventListener('abort', onAbort, { once: true });
   // Results waiting to be recorded (SAVE_BATCH); none are taken once the scan has stopped.
   const batching = req.saveBatch ?? SAVE_BATCH;
@@ -298,7 +301,7 @@ async function scanWith(
             shared,
           );
         } catch (e) {
-          if (req.signal?.aborted) throw abortError();
+          if (req.signal?.aborted) throw scanCancelled();
           if (workers && e instanceof workers.WorkerStartError)
             throw new EngineError('internal', `the scan cannot run: ${e.message}`);
           result = failedInspection(c, e as Error);
@@ -347,7 +350,7 @@ async function scanWith(
     );
     progress.phase = 'cancelled';
     emit();
-    throw req.signal?.aborted ? abortError() : e;
+    throw req.signal?.aborted ? scanCancelled() : e;
   } finally {
     req.signal?.removeEventListener('abort', onAbort);
     if (!req.pool) await pool?.close();

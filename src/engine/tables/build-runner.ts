@@ -1,6 +1,7 @@
 // Runs first reads (build.ts) in worker threads (table-worker.ts), a few at a time, with
 // cancellation and progress; or inline on the calling thread (the CLI, where nothing else
 // needs the thread, and wherever no worker entry is found next to the code).
+import { abortError } from '../abort';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -201,12 +202,6 @@ export class BuildRunner {
     this.idle = [];
     await Promise.all(ws.map((w) => w.terminate().catch(() => 0)));
   }
-}
-
-function abortError(): Error {
-  const e = new Error('cancelled');
-  e.name = 'AbortError';
-  return e;
 }
 
 let nextId = 1;

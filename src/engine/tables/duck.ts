@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { abortError } from '../abort';
 import { EngineError } from '../model';
 
 type DuckModule = typeof import('@duckdb/node-api');
@@ -308,9 +309,7 @@ export async function withConnection<T>(
     return await work(con);
   } catch (e) {
     if (ctl.signal?.aborted) {
-      const err = new Error('cancelled');
-      err.name = 'AbortError';
-      throw err;
+      throw abortError();
     }
     throw translateDuckError(e, kind, ctl.what);
   } finally {

@@ -1,5 +1,6 @@
 // What the table service keeps per open table (a handle: a table in a scope) and per part of
 // it (one chunk's member, one cache entry), and the small pure helpers its modules share.
+import { abortError } from '../abort';
 import { promises as fsp } from 'node:fs';
 import type { KeyInfo, TableEncoding, TableScope } from '../../shared/table-api';
 import type { Dialect, MergePolicy } from '../../shared/family';
@@ -124,12 +125,6 @@ export function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
-}
-
-function abortError(): Error {
-  const e = new Error('cancelled');
-  e.name = 'AbortError';
-  return e;
 }
 
 /** Positions [offset, offset + n) of a view's positions file (Float64 LE). */
