@@ -14,6 +14,7 @@ import { closeDuck, duckMemoryDefault, queryRows, translateDuckError, withConnec
 import { readSegmentInfo } from '../../src/engine/tables/store';
 import { TableService } from '../../src/engine/tables/table-service';
 import { pruneStats } from '../../src/engine/tables/branch-prune';
+import { exportSplit } from '../../src/engine/tables/export-split';
 import { topNStats } from '../../src/engine/tables/top-n';
 import type { FilterSpec } from '../../src/shared/table-api';
 import { removeDir, scan, tempDir, type Scanned } from '../engine/harness';
@@ -64,6 +65,11 @@ beforeAll(async () => {
   ]);
   scanned = await scan(drop());
   svc = new TableService({ catalog: scanned.catalog, cacheDir: path.join(work, 'cache'), workers: 1 });
+});
+
+const splitMinRows = exportSplit.minRows;
+afterEach(() => {
+  exportSplit.minRows = splitMinRows;
 });
 
 afterAll(async () => {
@@ -202,6 +208,7 @@ describe('the typed analysis store', () => {
       { sort: { column: 'NAME' }, offset: 300, limit: 100, filter: [{ column: 'NAME', op: 'contains', value: 'e' }], keep: (r) => r[COL.NAME].includes('e'), bounded: true },
       { sort: { column: 'PADDED' }, offset: 0, limit: 100, bounded: false },
     ];
+    exportSplit.minRows = 1000; // cut into runs, inside a store where the cut falls
     for (const c of cases) {
       const h = await svc.openTable(drop(), { table: 'facts', scope: 'all' });
       const before = topNStats.bounded;
@@ -268,6 +275,8 @@ describe('the typed analysis store', () => {
   });
 
   it('a natural-order export runs on one thread (two at once too), in order, and the threads come back', async () => {
+    // Cut into runs written at once (export-split.ts) as a 1M-row view is: lowered to these rows.
+    exportSplit.minRows = 1000;
     const threads = async (): Promise<string> => String((await withConnection({}, (con) => queryRows(con, "SELECT current_setting('threads')")))[0][0]);
     const before = await threads();
     const h = await svc.openTable(drop(), { table: 'facts', scope: 'all' });
@@ -275,31 +284,37 @@ describe('the typed analysis store', () => {
     const views = [{ filter: [{ column: 'AMOUNT', op: 'not-empty' as const }] }, {}];
     // Both across the two chunks' stores; one starts while the other runs.
     const done = await Promise.all(views.map((v, i) => svc.exportView(h.handle, v, files[i])));
+    expect(exportSplit.lastRuns).toBe(2);
     const back = files.map((f) => Papa.parse<string[]>(readFileSync(f, 'utf8'), { skipEmptyLines: true }).data.slice(1).map((r) => r.slice(1)));
     expect(back[0]).toEqual(rows.filter((r) => r[COL.AMOUNT] !== ''));
     expect(back[1]).toEqual(rows);
     expect(done.map((d) => d.rows)).toEqual([back[0].length, N]);
     expect(await threads()).toBe(before);
+    // Nothing is left beside the targets.
+    expect(readdirSync(work).filter((n) => n.endsWith('.part'))).toEqual([]);
     await svc.closeTable(h.handle);
   });
 
   it('a range filter on a typed column reads only the stores that can hold its rows, with the same answer', async () => {
     // Chunk 0 holds ids 1..22,000, chunk 1 22,001..24,000: each filter rules out one chunk,
     // both, or neither (a text comparison is never pruned).
-    const cases: Array<{ filter: FilterSpec[]; keep: (r: string[]) => boolean; stores: number }> = [
+    // runs: a view that is not range-only is cut by its stores' rows (24,000), not its own.
+    const cases: Array<{ filter: FilterSpec[]; keep: (r: string[]) => boolean; stores: number; runs?: number }> = [
       { filter: [{ column: 'ID', op: 'lte', value: '100' }], keep: (r) => Number(r[0]) <= 100, stores: 1 },
       { filter: [{ column: 'ID', op: 'gt', value: '22000' }], keep: (r) => Number(r[0]) > 22_000, stores: 1 },
       { filter: [{ column: 'ID', op: 'gte', value: '22000' }], keep: (r) => Number(r[0]) >= 22_000, stores: 2 },
       { filter: [{ column: 'ID', op: 'gt', value: '24000' }], keep: () => false, stores: 0 },
       { filter: [{ column: 'ID', op: 'lt', value: '22001' }, { column: 'AMOUNT', op: 'gte', value: '0' }], keep: (r) => Number(r[0]) < 22_001 && r[1] !== '', stores: 1 },
-      { filter: [{ column: 'NAME', op: 'gt', value: 'name z' }], keep: (r) => r[4] !== '' && r[4] > 'name z', stores: 2 },
+      { filter: [{ column: 'NAME', op: 'gt', value: 'name z' }], keep: (r) => r[4] !== '' && r[4] > 'name z', stores: 2, runs: 2 },
     ];
+    exportSplit.minRows = 1000; // cut into runs, inside a store where the cut falls
     for (const c of cases) {
       const h = await svc.openTable(drop(), { table: 'facts', scope: 'all' });
       const truth = rows.filter(c.keep);
       const file = path.join(work, 'range.csv');
       const res = await svc.exportView(h.handle, { filter: c.filter }, file);
       expect(pruneStats.lastBranches, JSON.stringify(c)).toBe(c.stores);
+      expect(exportSplit.lastRuns, JSON.stringify(c)).toBe(c.runs ?? (truth.length >= 1000 ? 2 : 1));
       const back = Papa.parse<string[]>(readFileSync(file, 'utf8'), { skipEmptyLines: true }).data;
       expect(res.rows, JSON.stringify(c)).toBe(truth.length);
       expect(back.slice(1).map((r) => r.slice(1)), JSON.stringify(c)).toEqual(truth);

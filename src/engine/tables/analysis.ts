@@ -16,7 +16,8 @@ import type { ColumnStats, FilterSpec, SortSpec, ViewSpec } from '../../shared/t
 import { EngineError } from '../model';
 import { oneThread, queryRows, queryToPositions, sqlString, storeAlias } from './duck';
 import { colName, storedText, type SegmentInfo, type StoreType } from './store';
-import { numericOperand, unionOf, viewRelation, type BranchTest } from './branch-prune';
+import { numericOperand, pruneStats, rangeOnly, unionOf, viewBranches, viewRelation, type BranchTest } from './branch-prune';
+import { splitRuns } from './export-split';
 
 export {
   closeDuck,
@@ -44,7 +45,7 @@ export interface ScopePart {
    * The entry's segment stores (database files attached to the query instance: duck.ts
    * attachStore), with the position of each one's first row in the scope's natural order.
    */
-  pieces: Array<{ store: string; base: number; info: SegmentInfo }>;
+  pieces: Array<{ store: string; base: number; rows: number; info: SegmentInfo }>;
   /** For each scope column (without the chunk column): the entry column index, or -1. */
   columnMap: number[];
 }
@@ -81,6 +82,8 @@ export interface ScopeSql {
     /** The store's file (its heads beside it: store-heads.ts), and its first row's position (__p of __r 0). */
     store: string;
     base: number;
+    /** The store's rows. */
+    rows: number;
     /** Per data column, the store's column where it keeps the scope's type (else -1). */
     typed: number[];
   }>;
@@ -144,7 +147,7 @@ export function scopeSql(parts: ScopePart[], columnCount: number, withChunk: boo
         return m < 0 || facts[j].type !== (x.info.types[m] ?? 'VARCHAR') ? -1 : m;
       });
       const ends = (of: Array<string | null> | undefined): Array<string | null> => typed.map((m) => (m < 0 ? null : (of?.[m] ?? null)));
-      return { sql, nonEmpty, min: ends(x.info.min), max: ends(x.info.max), store: x.store, base: x.base, typed };
+      return { sql, nonEmpty, min: ends(x.info.min), max: ends(x.info.max), store: x.store, base: x.base, rows: x.rows, typed };
     }),
   );
   const empty = `SELECT CAST(0 AS BIGINT) AS __p, 0 AS __part, '' AS __chunk${cols
@@ -408,20 +411,27 @@ export async function viewPositions(
 }
 
 
+/** Runs `work` on a new connection of the query instance; `run` numbers the export's runs (progress). */
+export type Connect = <T>(run: number, work: (con: DuckDBConnection) => Promise<T>) => Promise<T>;
+
 /**
- * Writes the view as CSV rows (no header) to `file` with DuckDB's writer: CRLF, fields
- * quoted where RFC 4180 needs it, empty cells as nothing. Only for scopes without malformed
- * records (their cells are not the store's columns). Returns the rows written.
+ * Writes the view as CSV with DuckDB's writer: CRLF, fields quoted where RFC 4180 needs it,
+ * empty cells as nothing; the header first when `header` names it. Only for scopes without
+ * malformed records (their cells are not the store's columns). A natural-order view is cut
+ * into up to `runs` consecutive runs (export-split.ts), each written to `fileOf(i)` at once
+ * on its own connection; the files in order are the view (the header in the first). Returns
+ * the rows written and the files.
  */
 export async function exportCsv(
-  con: DuckDBConnection,
+  connect: Connect,
   ctx: ViewContext,
   view: ViewSpec,
-  file: string,
+  fileOf: (run: number) => string,
   /** The header's names, written by DuckDB as the first line (plainHeader: only names it writes as they are). */
   header: string[] | null = null,
-): Promise<number> {
-  await ensureKinds(con, ctx, view);
+  runs = 1,
+): Promise<{ rows: number; files: string[] }> {
+  await connect(0, (con) => ensureKinds(con, ctx, view));
   const scope = ctx.scope;
   // BIGINT cells go to the writer as they are (it prints a BIGINT as CAST AS VARCHAR does,
   // which is the cell: store.ts verified it); DOUBLE and TIMESTAMP through storedText.
@@ -436,15 +446,57 @@ export async function exportCsv(
   // ALL of stores: kept by DuckDB with preserve_insertion_order (a session setting) instead
   // of an ORDER BY __p, which sorted every exported row with its cells (a 1M-row view of a
   // 10M-row table: ~1.1-2.4 s sorted, ~0.6 s in order). The merged view's restriction is a
-  // join, whose order is not the scan's: it keeps the ORDER BY.
-  // On one thread (duck.ts oneThread): the ordered writer was the most of a natural export.
+  // join, whose order is not the scan's: it keeps the ORDER BY, and one run.
+  // On one thread each (duck.ts oneThread): the ordered writer was the most of a natural export.
   const natural = sortKeys(view).length === 0 && ctx.restrict === null;
-  if (natural) await con.run('SET preserve_insertion_order = true');
-  const sql = `SELECT ${cells} FROM ${baseSql(ctx, view)} ${whereSql(ctx, view)} ${natural ? '' : orderSql(ctx, view)}`;
-  const copy = (): Promise<unknown[][]> =>
-    queryRows(con, `COPY (${sql}) TO ${sqlString(file)} (FORMAT csv, HEADER ${header ? 'true' : 'false'}, NEW_LINE '\r\n', QUOTE '"', ESCAPE '"', DELIMITER ',')`);
-  const [[n]] = natural ? await oneThread(con, copy) : await copy();
-  return Number(n);
+  const where = whereSql(ctx, view);
+  let relations: string[];
+  if (natural) {
+    const branches = viewBranches(ctx, view);
+    pruneStats.lastBranches = branches.length;
+    // A range-filtered view's rows per store, counted, so that the runs are even.
+    const passing =
+      runs > 1 && branches.length > 0 && rangeOnly(ctx, view)
+        ? await connect(0, (con) => countPerBranch(con, branches, where))
+        : undefined;
+    relations = splitRuns(branches, runs, passing).map((r) => `(${unionOf(r.map((sql) => ({ sql })), scope.none)})`);
+  } else relations = [baseSql(ctx, view)];
+  const copy = (i: number, con: DuckDBConnection): Promise<unknown[][]> =>
+    queryRows(
+      con,
+      `COPY (SELECT ${cells} FROM ${relations[i]} ${where} ${natural ? '' : orderSql(ctx, view)}) TO ${sqlString(fileOf(i))} ` +
+        `(FORMAT csv, HEADER ${header && i === 0 ? 'true' : 'false'}, NEW_LINE '\r\n', QUOTE '"', ESCAPE '"', DELIMITER ',')`,
+    );
+  const counts = await allOrFirstError(
+    relations.map((_, i) =>
+      connect(i, async (con) => {
+        if (!natural) return copy(i, con);
+        await con.run('SET preserve_insertion_order = true');
+        return oneThread(con, () => copy(i, con));
+      }),
+    ),
+  );
+  return { rows: counts.reduce((n, [[c]]) => n + Number(c), 0), files: relations.map((_, i) => fileOf(i)) };
+}
+
+/** The rows of each branch that pass `where`. */
+async function countPerBranch(con: DuckDBConnection, branches: Array<{ sql: string }>, where: string): Promise<number[]> {
+  const sql = branches.map((b, i) => `SELECT ${i} AS b, count(*) AS n FROM (${b.sql}) ${where}`).join('\nUNION ALL\n');
+  const counts = new Array<number>(branches.length).fill(0);
+  for (const [b, n] of await queryRows(con, sql)) counts[Number(b)] = Number(n);
+  return counts;
+}
+
+/**
+ * All of them, settled: the first failure (in time: the others may fail for being cancelled
+ * after it) is thrown only once none still runs, so none writes a file after the caller's
+ * clean-up.
+ */
+async function allOrFirstError<T>(work: Array<Promise<T>>): Promise<T[]> {
+  let first: { e: unknown } | null = null;
+  const done = await Promise.allSettled(work.map((w) => w.catch((e: unknown) => { first ??= { e }; throw e; })));
+  if (first) throw (first as { e: unknown }).e;
+  return done.map((d) => (d as PromiseFulfilledResult<T>).value);
 }
 
 /**

@@ -56,6 +56,15 @@ export function numericOperand(ctx: ViewContext, c: string, v: string): number |
   return ctx.kinds.get(c)?.numeric && v.trim() !== '' && Number.isFinite(num) ? num : null;
 }
 
+/**
+ * The view is only range filters on typed number columns (no search): counting its rows per
+ * store is cheap (zone maps), as export-split.ts does to cut an export into even runs.
+ */
+export function rangeOnly(ctx: ViewContext, view: Pick<ViewSpec, 'filter' | 'search'>): boolean {
+  const filters = view.filter ?? [];
+  return !view.search && filters.length > 0 && filters.every((f) => rangeTest(ctx, f) !== null);
+}
+
 /** For a numeric range filter on a typed number column: whether a branch can pass it; else null. */
 function rangeTest(ctx: ViewContext, f: FilterSpec): BranchTest | null {
   if (f.op !== 'gt' && f.op !== 'gte' && f.op !== 'lt' && f.op !== 'lte') return null;

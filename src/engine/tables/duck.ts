@@ -150,8 +150,12 @@ function ended(kind: DuckKind): void {
   if (active.query + active.build === 0) for (const w of idleWaiters.splice(0)) w();
 }
 
-/** Ordered writes running on the query instance with its threads set to one (oneThread). */
+/** Threads of the query instance. */
+export const queryThreads = (): number => duckConfig.threads ?? Math.max(1, os.availableParallelism());
+
+/** Ordered writes running on the query instance with its threads set to one (oneThread), and that setting. */
 let oneThreadWrites = 0;
+let oneThreadSet: Promise<unknown> | null = null;
 
 /**
  * Runs `work` (an ordered write: a COPY under preserve_insertion_order) with the query
@@ -159,16 +163,21 @@ let oneThreadWrites = 0;
  * CSV writer buffers and orders whole batches, which are the stores' row groups (491,520
  * rows): on 2 cores a 1M-row natural-order export took 1.0-1.4 s with two threads and
  * 0.5-0.6 s with one. The order holds at any thread count (the setting's promise): a query
- * meanwhile only runs on fewer threads.
+ * meanwhile only runs on fewer threads. Writes that start together (an export's runs,
+ * export-split.ts) each wait for the setting; each still runs on its own connection's thread.
  */
 export async function oneThread<T>(con: DuckDBConnection, work: () => Promise<T>): Promise<T> {
-  const threads = duckConfig.threads ?? Math.max(1, os.availableParallelism());
+  const threads = queryThreads();
   if (threads === 1) return work();
-  if (oneThreadWrites++ === 0) await con.run('SET threads = 1');
+  if (oneThreadWrites++ === 0) oneThreadSet = con.run('SET threads = 1');
   try {
+    await oneThreadSet;
     return await work();
   } finally {
-    if (--oneThreadWrites === 0) await con.run(`SET threads = ${threads}`);
+    if (--oneThreadWrites === 0) {
+      oneThreadSet = null;
+      await con.run(`SET threads = ${threads}`);
+    }
   }
 }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ViewSpec } from '../../shared/table-api';
 import { CHUNK_COLUMN } from '../../shared/table-api';
 import { scopeSql, type ScopePart, type ScopeSql, type ViewContext } from './analysis';
-import { segmentStore, type TableCache } from './cache';
+import { segmentRows, segmentStore, type TableCache } from './cache';
 import { attachStore } from './duck';
 import type { PartBuilds } from './part-builds';
 import { bases } from './row-reads';
@@ -76,6 +76,7 @@ export class HandleStores {
       pieces: p.meta!.segments.map((seg, k) => ({
         store: path.join(this.cache.entryDir(p.key), segmentStore(k)),
         base: bs[i] + seg.firstRow,
+        rows: segmentRows(p.meta!, k),
         info: readSegmentInfo(this.cache.entryDir(p.key), k, Math.max(1, p.meta!.headerFields)),
       })),
       columnMap: columnMap(p.columns, h.columns),
