@@ -5,142 +5,28 @@
 // kept per drop and only what was written since is re-read (another process's commit, seen
 // by PRAGMA data_version, drops the kept records); so are the chunks' summaries and report
 // entries (summary.ts), which is what a scan loads.
-import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Problem } from '../../shared/report';
 import type { ChunkCandidate, ChunkInspection } from '../formats/types';
-import { EngineError, type ChunkRecord, type ChunkSummary, type StoredFile } from '../model';
-import { NO_EXTENT, type AxisKind, type Extent } from '../../shared/family';
+import { EngineError, type ChunkRecord } from '../model';
+import type { AxisKind, Extent } from '../../shared/family';
 import { adapterFor } from '../formats/registry';
+import type { CatalogOptions, ChunkToSave, DropListing, DropRow, Kept, KeptVerdict, LoadedChunk, NewListing } from './catalog-types';
+import { prepareChunkWrites, writeChunkRows, type ChunkWrites } from './chunk-writes';
 import { ChunkLineages, type ChunksSince } from './lineage';
 import { MIGRATIONS } from './migrations';
-import { decodeRecord, decodeRows, encodeRecord, type Row } from './records';
-import { decodeSummary, SharedTexts, summaryTexts } from './summary';
+import { decodeRecord, decodeRows, type Row } from './records';
+import { openCatalogDb } from './sqlite-open';
+import { storedEntries } from './stored-entries';
+import { decodeSummary, SharedTexts } from './summary';
 import { reportChunk } from '../report/chunk-entry';
 
-export interface CatalogOptions {
-  /** Path of an addon built for another ABI (Electron); see src/main/native-sqlite.ts. */
-  nativeBinding?: string;
-  readonly?: boolean;
-}
-
-export interface DropRow {
-  id: number;
-  path: string;
-  format: string | null;
-  first_scanned_at: string | null;
-  last_scanned_at: string | null;
-  last_scan_complete: number;
-  errors: number;
-  warnings: number;
-}
+export type { CatalogOptions, ChunkToSave, DropListing, DropRow, KeptVerdict, LoadedChunk, NewListing } from './catalog-types';
 
 const json = (v: unknown): string => JSON.stringify(v);
 
-// Every CLI run opens the catalog first, so its start counts (an unchanged re-scan is mostly
-// start). better-sqlite3 is required, not imported: an ESM import of a CommonJS package is
-// parsed for its export names first. And its addon is opened by path: left to find it, the
-// package loads `bindings`, which works out the package root from a stack trace and tries
-// its candidate folders one by one, on every start.
-const requireCjs = createRequire(import.meta.url);
-const Database = requireCjs('better-sqlite3') as typeof BetterSqlite3;
-
-let installedAddon: string | undefined | null = null;
-/**
- * The addon npm installed (build/Release), when `bindings` would pick that one too (it looks
- * in build/ and build/Debug/ first); otherwise undefined, and `bindings` searches.
- */
-function installedAddonPath(): string | undefined {
-  if (installedAddon === null) {
-    const build = path.join(path.dirname(requireCjs.resolve('better-sqlite3/package.json')), 'build');
-    const release = path.join(build, 'Release', 'better_sqlite3.node');
-    const earlier = [path.join(build, 'better_sqlite3.node'), path.join(build, 'Debug', 'better_sqlite3.node')];
-    installedAddon = existsSync(release) && !earlier.some((f) => existsSync(f)) ? release : undefined;
-  }
-  return installedAddon;
-}
-
-// The columns each chunk write fills, in the order of the rows' values (writeChunk).
-const CHUNK_COLUMNS = [
-  'drop_id', 'name', 'dir', 'fingerprint', 'files', 'name_key', 'name_ts', 'hwm_from', 'hwm_from_ts', 'hwm_to', 'hwm_to_ts',
-  'created_ts', 'max_data_ts', 'versions', 'metadata', 'metadata_error', 'checksum', 'expected_sha1', 'actual_sha1', 'archive', 'archive_bytes',
-  'scanned_at', 'series', 'cov_from', 'cov_to', 'cov_source', 'req_from', 'req_to', 'req_source', 'attributes', 'record',
-];
-const TABLE_COLUMNS = [
-  'chunk_id', 'seq', 'name', 'member', 'rows', 'columns', 'bytes', 'compressed_bytes', 'malformed_rows', 'checksum', 'error',
-  'parts', 'declared_rows', 'declared_in', 'column_types', 'error_kind',
-];
-const PROBLEM_COLUMNS = ['chunk_id', 'seq', 'kind', 'severity', 'tbl', 'message', 'detail'];
-const bound = (row: Row, columns: string[]): unknown[] => columns.map((c) => row[c]);
-
-/** One chunk to record: its candidate, its inspection and its resolved extent (coverage.ts). */
-export interface ChunkToSave {
-  chunk: ChunkCandidate;
-  result: ChunkInspection;
-  scannedAt: string;
-  coverage?: Extent;
-}
-
-/**
- * What a drop's last complete scan left for the next one to compare with (drop-listing.ts):
- * its family, the key of how it read (release, revisions, read options), a digest of its
- * files, and the stamp its chunks had then.
- */
-export interface DropListing {
-  format: string;
-  key: string;
-  files: string;
-  /** The drop's chunksRev when the listing was kept (saveDropListing); a null one matches no stamp. */
-  rev: number | null;
-}
-
-/** A scan's verdict as the catalog keeps it (report/verdict.ts reads the body): made at the chunks' stamp `rev`. */
-export interface KeptVerdict {
-  rev: number;
-  key: string;
-  body: string;
-}
-
-/** A listing as a scan leaves it: the catalog adds the stamp (saveDropListing). */
-export type NewListing = Omit<DropListing, 'rev'>;
-
-/** What is kept of a drop's chunks (records, or summaries), by chunk id, and the names written since. */
-interface Kept<T> {
-  dataVersion: number;
-  byId: Map<number, T>;
-  idOf: Map<string, number>;
-  dirty: Set<string>;
-}
-
-/**
- * A chunk as a scan loads it: its summary for the checks, and where its report entry's JSON
- * text is. A stored entry is not read here: the report joins them all in one query
- * (storedEntries), 12 MB for 3000 chunks that were otherwise read into 3000 buffers, then
- * copied into pieces.
- */
-export interface LoadedChunk {
-  id: number;
-  summary: ChunkSummary;
-  /** The entry made from the chunk's record (no stored summary of this format), else null: stored. */
-  entry: Uint8Array | null;
-}
-
-/** '0,1,…,n-1': positions in order, as group_concat writes them. */
-function inOrder(n: number): string {
-  let s = '0';
-  for (let i = 1; i < n; i++) s += `,${i}`;
-  return s;
-}
-
 /** SQLite's default limit on bound parameters is 32766; stay well below it. */
 const NAMES_PER_QUERY = 500;
-
-/** Report entries a query reads (storedEntries): ~256 kB of text for chunks of six tables. */
-const ENTRIES_PER_PIECE = 64;
-
-const COMMA = Buffer.from(',');
 
 export class Catalog {
   readonly db: BetterSqlite3.Database;
@@ -151,23 +37,10 @@ export class Catalog {
   /** Watched drops (watchChunks): how this connection alone changed their chunks since (lineage.ts). */
   private readonly lineages = new ChunkLineages();
   private shared: SharedTexts | null = null;
-  private stmts: ReturnType<Catalog['prepareWrites']> | null = null;
+  private stmts: ChunkWrites | null = null;
 
   constructor(readonly file: string, options: CatalogOptions = {}) {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    const nativeBinding = options.nativeBinding ?? installedAddonPath();
-    this.db = new Database(file, {
-      readonly: options.readonly ?? false,
-      ...(nativeBinding ? { nativeBinding } : {}),
-    });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    // Reads through a memory map, not a pread per page (a re-scan of 3000 chunks reads
-    // ~9000 pages); sorts and temporary b-trees in memory, not in a temporary file.
-    this.db.pragma('mmap_size = 1073741824');
-    this.db.pragma('temp_store = MEMORY');
+    this.db = openCatalogDb(file, options);
     this.migrate();
   }
 
@@ -284,9 +157,9 @@ export class Catalog {
    */
   saveChunks(dropId: number, items: ChunkToSave[]): void {
     if (!items.length) return;
-    const st = (this.stmts ??= this.prepareWrites());
+    const st = (this.stmts ??= prepareChunkWrites(this.db));
     try {
-      this.changeChunks(dropId, () => items.map((it) => this.writeChunk(st, dropId, it)));
+      this.changeChunks(dropId, () => items.map((it) => writeChunkRows(st, dropId, it, this.axisOf(dropId), () => (this.shared ??= new SharedTexts(this.db)))));
     } catch (e) {
       // Shared texts added in the transaction are gone with it.
       this.shared?.forget();
@@ -310,62 +183,12 @@ export class Catalog {
     return axis;
   }
 
-  private prepareWrites() {
-    return {
-      del: this.db.prepare('DELETE FROM chunks WHERE drop_id = ? AND name = ?'),
-      chunk: this.db.prepare(`INSERT INTO chunks (${CHUNK_COLUMNS.join(', ')}) VALUES (${CHUNK_COLUMNS.map(() => '?').join(', ')})`),
-      table: this.db.prepare(`INSERT INTO chunk_tables (${TABLE_COLUMNS.join(', ')}) VALUES (${TABLE_COLUMNS.map(() => '?').join(', ')})`),
-      problem: this.db.prepare(`INSERT INTO chunk_problems (${PROBLEM_COLUMNS.join(', ')}) VALUES (${PROBLEM_COLUMNS.map(() => '?').join(', ')})`),
-      summary: this.db.prepare('INSERT INTO chunk_summaries (chunk_id, summary, entry) VALUES (?, ?, ?)'),
-    };
-  }
-
-  /** Writes one chunk's rows (within the caller's transaction); its new id. */
-  private writeChunk(st: ReturnType<Catalog['prepareWrites']>, dropId: number, { chunk: c, result: r, scannedAt, coverage = r.coverage ?? NO_EXTENT }: ChunkToSave): number {
-    const files: StoredFile[] = [
-      ...Object.entries(c.files).flatMap(([role, f]) => (f ? [{ rel: f.rel, size: f.size, mtimeMs: f.mtimeMs, role }] : [])),
-      ...c.extraFiles.map((f) => ({ rel: f.rel, size: f.size, mtimeMs: f.mtimeMs, role: c.extraRole ?? 'extra' })),
-    ];
-    const req = r.requested;
-    const row: Row = {
-      id: 0, drop_id: dropId, name: c.name, dir: c.dir,
-      // An unstable result is kept for the report but never reused: a fingerprint no scan can match.
-      fingerprint: r.unstable ? `unstable:${c.fingerprint}` : c.fingerprint,
-      files: json(files), name_key: c.nameKey, name_ts: c.nameTs, hwm_from: r.hwmFrom, hwm_from_ts: r.hwmFromTs, hwm_to: r.hwmTo, hwm_to_ts: r.hwmToTs,
-      created_ts: r.createdTs, max_data_ts: r.maxDataTs, versions: json(r.versions), metadata: r.metadata, metadata_error: r.metadataError,
-      checksum: r.checksum, expected_sha1: r.expectedSha1, actual_sha1: r.actualSha1, archive: r.archive, archive_bytes: r.archiveBytes, scanned_at: scannedAt,
-      series: c.series ?? '', cov_from: coverage.from, cov_to: coverage.to, cov_source: coverage.source,
-      req_from: req?.from ?? null, req_to: req?.to ?? null, req_source: req?.source ?? null, attributes: json(r.attributes ?? {}),
-    };
-    const tables: Row[] = r.tables.map((t, i) => ({
-      chunk_id: 0, seq: i, name: t.name, member: t.member, rows: t.rows, columns: json(t.columns), bytes: t.bytes, compressed_bytes: t.compressedBytes,
-      malformed_rows: t.malformedRows, checksum: t.checksum, error: t.error, parts: json(t.parts ?? []), declared_rows: t.declaredRows ?? null,
-      declared_in: t.declaredIn ?? null, column_types: t.columnTypes ? json(t.columnTypes) : null,
-      error_kind: t.error === null ? null : (t.errorKind ?? 'damaged'),
-    }));
-    const problems: Row[] = r.problems.map((p, i) => ({
-      chunk_id: 0, seq: i, kind: p.kind, severity: p.severity, tbl: p.table, message: p.message, detail: p.detail ? json(p.detail) : null,
-    }));
-    // The whole record, decoded from exactly the rows written beside it (records.ts), and its
-    // summary and report entry from that record (summary.ts).
-    const rec = decodeRows([row], tables, problems).get(0)!;
-    row.record = encodeRecord(rec);
-    const axis = this.axisOf(dropId);
-    const texts = axis ? summaryTexts(rec, axis, (this.shared ??= new SharedTexts(this.db))) : null;
-    st.del.run(dropId, c.name);
-    const chunkId = Number(st.chunk.run(bound(row, CHUNK_COLUMNS)).lastInsertRowid);
-    if (texts) st.summary.run(chunkId, texts.summary, texts.entry);
-    for (const t of tables) st.table.run(bound({ ...t, chunk_id: chunkId }, TABLE_COLUMNS));
-    for (const p of problems) st.problem.run(bound({ ...p, chunk_id: chunkId }, PROBLEM_COLUMNS));
-    return chunkId;
-  }
-
   /** Forgets chunks whose files are gone from the drop. */
   removeChunksExcept(dropId: number, keep: Set<string>, recorded?: Iterable<string>): number {
     // `recorded`: the drop's chunk names as the caller just read them (fingerprints' keys).
     const names = [...(recorded ?? (this.db.prepare('SELECT name FROM chunks WHERE drop_id = ?').pluck().all(dropId) as string[]))].filter((n) => !keep.has(n));
     if (!names.length) return 0;
-    const del = (this.stmts ??= this.prepareWrites()).del;
+    const del = (this.stmts ??= prepareChunkWrites(this.db)).del;
     this.changeChunks(dropId, () => names.forEach((n) => del.run(dropId, n)));
     this.markDirty(dropId, names);
     return names.length;
@@ -590,42 +413,9 @@ export class Catalog {
     }
   }
 
-  /**
-   * The stored report entries of these chunks, in this order, joined by commas (UTF-8), in
-   * pieces of ENTRIES_PER_PIECE entries: one query a piece, all in one snapshot. Null when
-   * one of them has none (removed since it was loaded). `lengths`, when given, gets each
-   * entry's length in bytes, in the same order (the entries file's index).
-   */
+  /** The stored report entries of these chunks, in this order, joined (stored-entries.ts). */
   storedEntries(ids: readonly number[], lengths?: number[]): Uint8Array[] | null {
-    if (!ids.length) return [];
-    // The ids' array drives the join (a rowid lookup each), so rows come in its order; an
-    // ORDER BY inside group_concat sorted 12 MB of entries for nothing (31 ms vs 8 for 3000).
-    // SQLite leaves an aggregate's order unspecified, so the positions are concatenated in
-    // the same pass and checked, and the sorted query is the fallback. In pieces: one
-    // group_concat of 3000 entries grew a 12 MB text by doubling, then copied it twice
-    // (CAST, then into a Buffer): ~50 ms of a 3000-chunk report, mostly fresh memory
-    // faulted in, against ~25 for pieces of 64. octet_length is the stored length (the
-    // record's header has it): no entry is read twice for it.
-    const joined = this.db
-      .prepare("SELECT count(*), group_concat(j.key, ','), CAST(group_concat(s.entry, ',') AS BLOB), group_concat(octet_length(s.entry), ',') FROM json_each(?) j JOIN chunk_summaries s ON s.chunk_id = j.value")
-      .raw();
-    const sorted = this.db
-      .prepare("SELECT CAST(group_concat(s.entry, ',' ORDER BY j.key) AS BLOB), group_concat(octet_length(s.entry), ',' ORDER BY j.key) FROM json_each(?) j JOIN chunk_summaries s ON s.chunk_id = j.value")
-      .raw();
-    return this.db.transaction(() => {
-      const pieces: Uint8Array[] = [];
-      for (let at = 0; at < ids.length; at += ENTRIES_PER_PIECE) {
-        const part = ids.slice(at, at + ENTRIES_PER_PIECE);
-        const list = JSON.stringify(part);
-        const [n, keys, unordered, unorderedSizes] = joined.get(list) as [number, string | null, Uint8Array | null, string | null];
-        if (n !== part.length || !unordered) return null;
-        const [text, sizes] = keys === inOrder(part.length) ? [unordered, unorderedSizes] : (sorted.get(list) as [Uint8Array, string]);
-        if (at) pieces.push(COMMA);
-        pieces.push(text);
-        if (lengths) for (const size of sizes!.split(',')) lengths.push(Number(size));
-      }
-      return pieces;
-    })();
+    return storedEntries(this.db, ids, lengths);
   }
 
   /**
