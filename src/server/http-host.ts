@@ -2,14 +2,13 @@
 // src/shared/http-protocol.ts exactly. Bound to 127.0.0.1 only; every request needs the
 // per-run token (query, cookie or header, depending on the route) and a Host/Origin of
 // this very server, which shuts out other sites and DNS rebinding.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { ApiErrorShape, DropInspectorApi, EngineEvent } from '../shared/api';
 import {
   CALL_PATH,
@@ -23,6 +22,8 @@ import {
 import { callApi, checkArgs } from './dispatch';
 import type { ViewSpec } from '../shared/table-api';
 import { httpStatusFor, toApiErrorShape } from './errors';
+import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS, generateToken, tokensEqual } from './http-security';
+import { HttpError, clientErrorAnswer, headerValue, mimeTypeFor, parseCookies, queryParam, resolveStaticPath, splitTarget } from './http-request';
 
 export interface HttpHostOptions {
   api: DropInspectorApi;
@@ -50,173 +51,15 @@ export interface HttpHost {
   close(): Promise<void>;
 }
 
+// Their one home is http-security.ts / http-request.ts; re-exported for the hosts and tests that import them from here.
+export { CONTENT_SECURITY_POLICY, generateToken, tokensEqual, clientErrorAnswer, mimeTypeFor, resolveStaticPath };
+
 export const MAX_BODY_BYTES = 1024 * 1024;
 const HOST = '127.0.0.1';
 const DEFAULT_HEARTBEAT_MS = 15_000;
 /** An SSE client this far behind is dropped rather than buffered without end. */
 const MAX_SSE_BUFFER = 8 * 1024 * 1024;
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // No 'unsafe-inline': React sets style props through the CSSOM, which CSP does not govern,
-  // and the build links its CSS; only the dev server's injected <style> needs it (launch.ts).
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'X-Frame-Options': 'DENY',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
-
-const MIME_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.htm': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.cjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.wasm': 'application/wasm',
-  '.webmanifest': 'application/manifest+json',
-};
-
-export function mimeTypeFor(path: string): string {
-  return MIME_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
-}
-
-export function generateToken(): string {
-  return randomBytes(24).toString('base64url');
-}
-
-/** Constant-time string equality (both sides hashed first, so lengths leak nothing either). */
-export function tokensEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(a, b) && given.length === expected.length;
-}
-
-function parseCookies(header: string | undefined): Map<string, string> {
-  const cookies = new Map<string, string>();
-  if (!header) return cookies;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    let value = part.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
-    try {
-      value = decodeURIComponent(value);
-    } catch {
-      continue;
-    }
-    if (!cookies.has(name)) cookies.set(name, value);
-  }
-  return cookies;
-}
-
-function queryParam(query: string, name: string): string | undefined {
-  try {
-    const value = new URLSearchParams(query).get(name);
-    return value ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Splits a request target into its raw path and query; only origin-form ("/…") is accepted. */
-function splitTarget(target: string | undefined): { rawPath: string; query: string } | null {
-  if (!target || !target.startsWith('/')) return null;
-  const hash = target.indexOf('#');
-  const noHash = hash >= 0 ? target.slice(0, hash) : target;
-  const q = noHash.indexOf('?');
-  return q >= 0
-    ? { rawPath: noHash.slice(0, q), query: noHash.slice(q + 1) }
-    : { rawPath: noHash, query: '' };
-}
-
-/**
- * The file a static request names, inside rendererDir, or an HttpError. Decodes the path
- * once and refuses anything that could step out or hide: '..' and '.' segments (however
- * encoded), empty segments, dotfiles, backslashes, NUL and other control characters.
- */
-export function resolveStaticPath(rendererDir: string, rawPath: string): string {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(rawPath);
-  } catch {
-    throw new HttpError(400, 'Malformed path');
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f\\]/.test(decoded)) throw new HttpError(400, 'Malformed path');
-  if (decoded === '/' || decoded === '') decoded = '/index.html';
-  const segments = decoded.slice(1).split('/');
-  for (const segment of segments) {
-    if (segment === '' || segment === '.' || segment === '..') throw new HttpError(400, 'Malformed path');
-    if (segment.startsWith('.')) throw new HttpError(404, 'Not found');
-  }
-  const root = resolve(rendererDir);
-  const full = resolve(root, ...segments);
-  const rel = relative(root, full);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) {
-    throw new HttpError(400, 'Malformed path');
-  }
-  return full;
-}
-
-/** What a request Node's parser refused is answered with, and why, in words. */
-export function clientErrorAnswer(error: NodeJS.ErrnoException): { status: number; text: string; reason: string } {
-  switch (error.code) {
-    case 'HPE_HEADER_OVERFLOW':
-      return { status: 431, text: 'Request Header Fields Too Large', reason: 'The request\u2019s headers are too large (a very long address or cookie).' };
-    case 'ERR_HTTP_REQUEST_TIMEOUT':
-    case 'ERR_HTTP_HEADERS_TIMEOUT':
-      return { status: 408, text: 'Request Timeout', reason: 'The request did not arrive in time; try again.' };
-    default:
-      return {
-        status: 400,
-        text: 'Bad Request',
-        reason: `The server could not read the request (${error.code ?? 'malformed'}${error.message ? `: ${error.message}` : ''}).`,
-      };
-  }
-}
 
 export async function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
   const { api } = opts;
