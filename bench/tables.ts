@@ -322,7 +322,9 @@ async function main(): Promise<void> {
         `${name.padEnd(w)}  ${ms(a).padStart(10)}  ${(Number.isNaN(b) ? '—' : ms(b)).padStart(10)}  ${Number.isNaN(b) ? '' : ratio(a, b)}`,
     ),
     `export rate: ${((svc.exportRows / svc.export) * 1000 / 1e6).toFixed(2)} M rows/s (target ≥ 1)`,
-    `peak RSS: ours ${ours.rssMB} MB (per phase: ${Object.entries(svc.peaks)
+    // The process's maxRSS is only the last phase's: each phase resets the high-water mark
+    // (clear_refs), so the peak is the largest of the phases'.
+    `peak RSS: ours ${Math.max(ours.rssMB, ...Object.values(svc.peaks))} MB (per phase: ${Object.entries(svc.peaks)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}); DuckDB ${duck.maxRssMB} MB`,
     `cache: ${(svc.cacheBytes / 1e6).toFixed(0)} MB = ${(svc.cacheBytes / csvBytes).toFixed(2)}× the CSV (target ≤ 0.7)${svc.packError ? `; packing failed: ${svc.packError}` : ''}`,
