@@ -12,7 +12,8 @@
 // when the column's kind is known numeric and the value is a finite number; otherwise it
 // compares text, and nothing is pruned. Empty cells (NULL in a typed store) never pass a comparison.
 import type { FilterSpec, ViewSpec } from '../../shared/table-api';
-import type { ScopeSql, ViewContext } from './analysis';
+import type { ViewContext } from './analysis';
+import type { ScopeSql } from './scope-sql';
 import type { StoreType } from './store';
 
 type Branch = ScopeSql['branches'][number];

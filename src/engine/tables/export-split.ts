@@ -9,7 +9,7 @@
 // A run is a position range of the view's branches (segment stores, each a slice of __r);
 // the cut is by the stores' rows, not the view's (unknown before the query), so a filter
 // that keeps rows unevenly makes runs uneven: never wrong, only less parallel.
-import type { ScopeSql } from './analysis';
+import type { ScopeSql } from './scope-sql';
 
 type Branch = ScopeSql['branches'][number];
 

@@ -6,7 +6,8 @@
 import path from 'node:path';
 import type { ViewSpec } from '../../shared/table-api';
 import { CHUNK_COLUMN } from '../../shared/table-api';
-import { scopeSql, type ScopePart, type ScopeSql, type ViewContext } from './analysis';
+import type { ViewContext } from './analysis';
+import { scopeSql, type ScopePart, type ScopeSql } from './scope-sql';
 import { segmentRows, segmentStore, type TableCache } from './cache';
 import { attachStore } from './duck';
 import type { PartBuilds } from './part-builds';
