@@ -87,6 +87,16 @@ describe('kept folders', () => {
     expect(KeptFolders.parse(null).size).toBe(0);
     const broken = KeptFolders.parse(k.text().replace('\t9\t', '\tnine\t'));
     expect(broken.get('export_1')).toBeUndefined();
+    // A field fewer or more (each place a tab may go missing) is no folder kept.
+    const line = k.text().split('\n')[2];
+    expect(line.split('\t')).toHaveLength(7);
+    for (let drop = 1; drop < 7; drop++) {
+      const tabs = [...line.matchAll(/\t/g)].map((m) => m.index!);
+      const fewer = line.slice(0, tabs[drop - 1]) + line.slice(tabs[drop - 1] + 1);
+      expect(KeptFolders.parse(k.text().replace(line, fewer)).get('export_1')).toBeUndefined();
+    }
+    expect(KeptFolders.parse(k.text().replace(line, `${line}\tx`)).get('export_1')).toBeUndefined();
+    expect(KeptFolders.parse(k.text()).get('export_1')).toMatchObject(chunkFolder);
     // A line naming a way up or round is no folder kept.
     for (const bad of ['..', '.', ''])
       expect(

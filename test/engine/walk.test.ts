@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, readdirSync, renameSync, symlinkSync } from 'node
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { walkDrop } from '../../src/engine/fs/walk';
+import { KeptFolders } from '../../src/engine/fs/kept-folders';
 import { escapeName, pathOfRel, unescapeName } from '../../src/engine/fs/names';
 import type { Problem } from '../../src/shared/report';
 import { writeGimDrop, type GimDropManifest } from '../fixtures/gim-drop';
@@ -67,6 +68,21 @@ describe('names are bytes', () => {
     // The path as shown opens the file.
     const zip = walk.files.find((f) => f.rel.endsWith('.zip') && f.rel.includes('\\xFF'))!;
     expect(Buffer.isBuffer(pathOfRel(m.root, zip.rel))).toBe(true);
+  });
+});
+
+describe('paths', () => {
+  it("each file's path is the root's, normalised, joined with its relative path, however the root was spelt", async () => {
+    const { m } = await threeChunks(11);
+    const rels = (await walkDrop(m.root)).files.map((f) => f.rel);
+    expect(rels.length).toBeGreaterThan(6);
+    const up = path.relative(process.cwd(), m.root);
+    for (const spelt of [m.root, `${m.root}/`, `${m.root}//`, `${m.root}/.`, `${path.dirname(m.root)}/./drop`, up, `./${up}`]) {
+      for (const kept of [undefined, KeptFolders.empty()]) {
+        const files = (await walkDrop(spelt, { kept })).files;
+        expect(files.map((f) => [f.rel, f.abs])).toEqual(rels.map((r) => [r, path.join(spelt, r)]));
+      }
+    }
   });
 });
 

@@ -91,6 +91,9 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
   // '.', '..' or empty segments).
   const base = path.join(root);
   const absPrefix = base.endsWith('/') ? base : `${base}/`;
+  // Where the root is given normalised, a file's path as stat'ed is that one, and is kept as
+  // it is, not made again: one string fewer per file (9000 for a 3000-chunk drop).
+  const statPathIsAbs = absPrefix === (root.endsWith('/') ? root : `${root}/`);
   // Real paths of folders already entered: a symlink back up the tree is entered once only.
   const seen = new Set<string>();
   let calls = 0;
@@ -276,7 +279,7 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
     } else if (st.isFile()) {
       out.files.push({
         rel: childRel,
-        abs: absPrefix + childRel,
+        abs: statPathIsAbs && typeof childAbs === 'string' ? childAbs : absPrefix + childRel,
         size: st.size,
         mtimeMs: Math.trunc(st.mtimeMs),
       });
@@ -301,15 +304,16 @@ export async function walkDrop(root: string, options: WalkOptions = {}): Promise
     const subdirs: Folder[] = [];
     for (const name of k.files) {
       const childRel = rel ? `${rel}/${name}` : name;
+      const childAbs = absText + name;
       let st: Stats | undefined;
       try {
-        st = statSync(absText + name, { throwIfNoEntry: false });
+        st = statSync(childAbs, { throwIfNoEntry: false });
       } catch (e) {
         out.unreadable.push(unreadable(childRel, e, 'entry'));
         continue;
       }
       if (++calls % STAT_BATCH === 0) await pause();
-      if (st) place(st, absText + name, childRel, name, depth, subdirs);
+      if (st) place(st, childAbs, childRel, name, depth, subdirs);
     }
     if (depth < maxDepth) {
       for (const name of k.dirs)
