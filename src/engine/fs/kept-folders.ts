@@ -101,51 +101,17 @@ function encode(rel: string, k: KeptFolder): string {
   return [rel, k.dev, k.ino, k.mtimeMs, k.ctimeMs, files.join('/'), k.dirs.join('/')].join('\t');
 }
 
-// Read with indexOf and slices, not split/map/every and their arrays: this code runs cold, once
-// per folder, in a fresh process (3000 lines, from source: ~18 ms that way, ~13 ms this way).
 function decode(line: string): KeptFolder | undefined {
-  const t0 = line.indexOf('\t');
-  const t1 = line.indexOf('\t', t0 + 1);
-  const t2 = line.indexOf('\t', t1 + 1);
-  const t3 = line.indexOf('\t', t2 + 1);
-  const t4 = line.indexOf('\t', t3 + 1);
-  const t5 = line.indexOf('\t', t4 + 1);
-  // Exactly six tabs (a missing one makes the next search start over: the order breaks).
-  if (!(t0 >= 0 && t1 > t0 && t2 > t1 && t3 > t2 && t4 > t3 && t5 > t4) || line.includes('\t', t5 + 1))
-    return undefined;
-  const dev = Number(line.slice(t0 + 1, t1));
-  const ino = Number(line.slice(t1 + 1, t2));
-  const mtimeMs = Number(line.slice(t2 + 1, t3));
-  const ctimeMs = Number(line.slice(t3 + 1, t4));
-  if (
-    !Number.isFinite(dev) ||
-    !Number.isFinite(ino) ||
-    !Number.isFinite(mtimeMs) ||
-    !Number.isFinite(ctimeMs)
-  )
-    return undefined;
-  const own = line.slice(line.lastIndexOf('/', t0) + 1, t0);
-  const files: string[] = [];
-  const dirs: string[] = [];
+  const f = line.split('\t');
+  if (f.length !== 7) return undefined;
+  const [dev, ino, mtimeMs, ctimeMs] = [Number(f[1]), Number(f[2]), Number(f[3]), Number(f[4])];
+  if (![dev, ino, mtimeMs, ctimeMs].every(Number.isFinite)) return undefined;
+  const own = f[0].slice(f[0].lastIndexOf('/') + 1);
+  const files = f[5] ? f[5].split('/').map((n) => (n.startsWith(OWN) ? own + n.slice(1) : n)) : [];
+  const dirs = f[6] ? f[6].split('/') : [];
   // A damaged catalog's line never leads the walk up or round ('..', '.', an empty name).
-  if (!namesOf(line.slice(t4 + 1, t5), own, files) || !namesOf(line.slice(t5 + 1), null, dirs))
-    return undefined;
+  if (!files.every(plainName) || !dirs.every(plainName)) return undefined;
   return { dev, ino, mtimeMs, ctimeMs, files, dirs, line };
-}
-
-/** The '/'-joined names of `text` onto `out` (OWN as `own`); false where one is not a plain name. */
-function namesOf(text: string, own: string | null, out: string[]): boolean {
-  if (!text) return true;
-  for (let at = 0; ;) {
-    let end = text.indexOf('/', at);
-    if (end < 0) end = text.length;
-    let n = text.slice(at, end);
-    if (own !== null && n.startsWith(OWN)) n = own + n.slice(1);
-    if (n === '' || n === '.' || n === '..') return false;
-    out.push(n);
-    if (end === text.length) return true;
-    at = end + 1;
-  }
 }
 
 /** What a walk asked to keep folders found: the folders it may trust next time, and whether they differ from those it was given. */
@@ -192,4 +158,8 @@ export function stillListed(k: KeptFolder, st: Stats): boolean {
 /** A folder stat'ed as `st` just before it was listed at `listedAt` (ms) may be trusted next walk. */
 export function settled(st: Stats, listedAt: number): boolean {
   return Math.max(st.mtimeMs, st.ctimeMs) < listedAt - RACY_MS;
+}
+
+function plainName(n: string): boolean {
+  return n !== '' && n !== '.' && n !== '..';
 }
