@@ -1,7 +1,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { DropInspectorApi } from '../shared/api';
 import { StoreProvider, useApp } from './state/context';
-import { createAppStore, type ViewId } from './state/store';
+import { createAppStore } from './state/store';
+import type { ViewId } from './state/app-state';
 import { HeaderBar } from './components/HeaderBar';
 import { NavTabs } from './components/NavTabs';
 import { ErrorBanner } from './components/ErrorBanner';

@@ -2,22 +2,12 @@
 // The timeline's pure geometry: placement, breaks, lanes, zoom/pan and hit-testing.
 import { describe, expect, it } from 'vitest';
 import { makeBigReport, makeSampleReport } from './fake-api';
-import {
-  breakLabel,
-  computeLayout,
-  domainToU,
-  fitAll,
-  focusItem,
-  geometry,
-  hitTest,
-  laneY,
-  panBy,
-  ticks,
-  uToDomain,
-  uToX,
-  visibleRange,
-  zoomAt,
-} from '../../src/renderer/views/timeline/layout';
+import { computeLayout } from '../../src/renderer/views/timeline/layout';
+import { domainToU, uToDomain, uToX } from '../../src/renderer/views/timeline/coords';
+import { fitAll, focusItem, panBy, visibleRange, zoomAt } from '../../src/renderer/views/timeline/viewport';
+import { geometry, laneY } from '../../src/renderer/views/timeline/geometry';
+import { hitTest } from '../../src/renderer/views/timeline/hit-test';
+import { breakLabel, ticks } from '../../src/renderer/views/timeline/axis-labels';
 import { BIN_PX, binAt, binItems, binStack, shouldBin, zoomToBin } from '../../src/renderer/views/timeline/bins';
 
 const report = makeSampleReport();

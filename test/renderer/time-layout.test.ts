@@ -1,7 +1,8 @@
 // The app timeline on a time axis: chunks placed by their requested windows, the
 // requested-but-not-delivered part kept for hatching, a missing window as a gap break.
 import { describe, expect, it } from 'vitest';
-import { computeLayout, markLabels } from '../../src/renderer/views/timeline/layout';
+import { computeLayout } from '../../src/renderer/views/timeline/layout';
+import { markLabels } from '../../src/renderer/views/timeline/marks';
 import { H, T0, timeReport as report } from '../fixtures/time-report';
 
 describe('timeline layout on a time axis', () => {

@@ -1,6 +1,6 @@
 import { ERROR_TITLES } from '../api/errors';
 import { useApp } from '../state/context';
-import type { UiError } from '../state/store';
+import type { UiError } from '../state/app-state';
 import { StatusIcon } from './Icons';
 
 export function ErrorMessage({ error, onDismiss }: { error: UiError; onDismiss?: () => void }) {

@@ -1,7 +1,7 @@
 import { useRef, type KeyboardEvent } from 'react';
 import { indexReport } from '../state/derive';
 import { useApp } from '../state/context';
-import { VIEWS, type ViewId } from '../state/store';
+import { VIEWS, type ViewId } from '../state/app-state';
 import { formatInt } from '../format';
 import { useTableStoreOptional } from '../views/table/context';
 import { useStore } from 'zustand';

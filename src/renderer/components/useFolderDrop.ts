@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { pathFromDroppedText, pathOfDroppedFile } from '../api';
-import type { AppStore } from '../state/store';
+import type { AppStore } from '../state/app-state';
 
 /** The path a drop event carries: a File with a path (Electron), or a path / file:// URI as text. */
 export function pathFromDataTransfer(dt: DataTransfer | null): string | null {

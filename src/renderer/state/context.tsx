@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import type { AppState, AppStore } from './store';
+import type { AppState, AppStore } from './app-state';
 
 const StoreContext = createContext<AppStore | null>(null);
 

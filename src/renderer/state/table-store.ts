@@ -24,7 +24,7 @@ import type {
   ViewSpec,
 } from '../../shared/table-api';
 import { isCancelled, toApiError } from '../api/errors';
-import type { AppStore, UiError } from './store';
+import type { AppStore, UiError } from './app-state';
 
 /** Rows per getRows block. */
 export const BLOCK_ROWS = 200;

@@ -1,5 +1,7 @@
 // The chunk timeline on a <canvas>: zoom (wheel, +/−, buttons), pan (drag, arrow keys),
-// hover tooltip, click to select. Geometry lives in ./layout.ts, painting in ./draw.ts.
+// hover tooltip, click to select. Placement lives in ./layout.ts, zoom and pan in
+// ./viewport.ts, painting in ./draw.ts driven by ./usePaintLoop.ts, the tooltip's words in
+// ./tooltip-lines.ts, the toolbar and legend in ./TimelineToolbar.tsx and ./TimelineLegend.tsx.
 import {
   useCallback,
   useEffect,
@@ -9,128 +11,25 @@ import {
   type KeyboardEvent,
   type PointerEvent as ReactPointerEvent,
 } from 'react';
-import type { ScanReport } from '../../../shared/report';
-import type { AxisKind } from '../../../shared/family';
-import { coverageLabel, coverageOf, isTimeAxis, reportAxis, shortfall, showsArchive } from '../../../shared/coverage-view';
+import { reportAxis } from '../../../shared/coverage-view';
 import { useApp, useAppStore } from '../../state/context';
 import { indexReport } from '../../state/derive';
-import { formatInt, formatKeyRange, formatUtc } from '../../format';
+import { formatInt, formatKeyRange } from '../../format';
 import { binAt, zoomToBin, type Bin } from './bins';
-import { problemLine } from './problem-line';
-import { drawTimeline, FALLBACK_PALETTE, readPalette, type Palette } from './draw';
-import {
-  computeLayout,
-  fitAll,
-  focusItem,
-  geometry,
-  hitTest,
-  isVisible,
-  MARK_GLYPH,
-  markLabels,
-  type MarkKind,
-  panBy,
-  clampViewport,
-  visibleRange,
-  zoomAt,
-  type Hit,
-  type TimelineItem,
-  type TimelineLayout,
-  type Viewport,
-} from './layout';
-
-const FRAME_LOG_MAX = 2000;
-
-function recordFrame(ms: number): void {
-  if (typeof window === 'undefined') return;
-  const log = (window.__timelineFrameTimes ??= []);
-  log.push(ms);
-  if (log.length > FRAME_LOG_MAX) log.splice(0, log.length - FRAME_LOG_MAX);
-}
-
-function getContext2d(canvas: HTMLCanvasElement): CanvasRenderingContext2D | null {
-  try {
-    return canvas.getContext('2d');
-  } catch {
-    return null;
-  }
-}
-
-const raf: (cb: () => void) => number =
-  typeof requestAnimationFrame === 'function'
-    ? (cb) => requestAnimationFrame(cb)
-    : (cb) => setTimeout(cb, 16) as unknown as number;
+import { computeLayout } from './layout';
+import type { TimelineItem, Viewport } from './layout-types';
+import { clampViewport, fitAll, focusItem, isVisible, panBy, visibleRange, zoomAt } from './viewport';
+import { geometry } from './geometry';
+import { hitTest, type Hit } from './hit-test';
+import { describeBin, describeHit } from './tooltip-lines';
+import { usePaintLoop } from './usePaintLoop';
+import { TimelineLegend } from './TimelineLegend';
+import { TimelineToolbar } from './TimelineToolbar';
 
 interface Tooltip {
   x: number;
   y: number;
   lines: string[];
-}
-
-function describeItem(report: ScanReport, item: TimelineItem, axis: 'key' | 'time'): string[] {
-  const c = report.chunks[item.index];
-  const idx = indexReport(report);
-  const cov = coverageOf(c);
-  const lines = [c.name];
-  if (cov && isTimeAxis(cov.axis)) {
-    if (cov.requestedFrom !== null || cov.requestedTo !== null) lines.push(`requested ${formatUtc(cov.requestedFrom)} → ${formatUtc(cov.requestedTo)} UTC`);
-    const { label, text } = coverageLabel(cov);
-    lines.push(`${label.toLowerCase()} ${text}`);
-    const missing = shortfall(c).reduce((s, x) => s + x.to - x.from, 0);
-    if (missing > 0) lines.push(`${(missing / 3600).toFixed(1)} h requested but not delivered (hatched)`);
-    lines.push(`created ${formatUtc(c.createdTs)} UTC${showsArchive(c, cov) ? ` · archive ${c.archive}` : ''}`);
-  } else {
-    lines.push(`audit keys ${formatKeyRange(c.hwmFrom, c.hwmTo)}${c.keySource === 'name' ? ' (from the name)' : ''}`);
-    lines.push(`created ${formatUtc(c.createdTs)} UTC`);
-    if (axis === 'time' && item.inferredStart) lines.push('start time unknown: taken from the chunk before');
-    lines.push(`checksum ${c.checksum} · metadata ${c.metadata} · archive ${c.archive}`);
-  }
-  const probs = idx.problemsByChunk.get(c.name) ?? [];
-  for (const i of probs.slice(0, 4)) {
-    const p = report.problems[i];
-    lines.push(problemLine(p));
-  }
-  if (probs.length > 4) lines.push(`… ${probs.length - 4} more problems`);
-  if (!probs.length && item.marks.length) lines.push(item.marks.map((m) => markLabels(reportAxis(report))[m.kind]).join(', '));
-  if (!probs.length && !item.marks.length) lines.push('no problems');
-  return lines;
-}
-
-function describeBin(layout: TimelineLayout, b: Bin): string[] {
-  const counts = [
-    b.errors ? `${formatInt(b.errors)} with errors` : '',
-    b.warnings ? `${formatInt(b.warnings)} with warnings` : '',
-    b.infos ? `${formatInt(b.infos)} with notes` : '',
-  ].filter(Boolean);
-  return [
-    `${formatInt(b.count)} chunks: ${layout.items[b.first].name} … ${layout.items[b.last].name}`,
-    counts.length ? counts.join(', ') : 'no problems',
-    'Click to zoom in',
-  ];
-}
-
-function describeHit(report: ScanReport, layout: TimelineLayout, hit: Hit): string[] | null {
-  if (!hit) return null;
-  if (hit.type === 'chunk') return describeItem(report, hit.item, layout.axis);
-  const b = hit.brk;
-  if (b.kind === 'gap' && layout.axis === 'time') {
-    return [
-      `Gap: ${formatUtc(b.from)} .. ${formatUtc(b.to)} UTC is in no chunk`,
-      `${((b.to - b.from) / 3600).toFixed(1)} h missing${b.chunk ? ` before ${b.chunk}` : ''}`,
-      b.compressed ? 'drawn narrower than its true size (broken axis)' : 'drawn widened to stay visible',
-    ];
-  }
-  if (b.kind === 'gap') {
-    return [
-      `Gap: audit keys ${b.from}..${b.to} are in no chunk`,
-      `${formatInt(b.to - b.from)} keys missing${b.chunk ? ` before ${b.chunk}` : ''}`,
-      b.compressed ? 'drawn narrower than its true size (broken axis)' : 'drawn widened to stay visible',
-    ];
-  }
-  const hours = (b.to - b.from) / 3600;
-  return [
-    `No chunk covers ${formatUtc(b.from)} .. ${formatUtc(b.to)} UTC`,
-    `${hours.toFixed(1)} h of silence${b.chunk ? ` before ${b.chunk}` : ''}`,
-  ];
 }
 
 export interface TimelineCanvasProps {
@@ -164,13 +63,10 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
 
   const wrapRef = useRef<HTMLDivElement | null>(null);
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
-  const ctxRef = useRef<CanvasRenderingContext2D | null | undefined>(undefined);
   const vpRef = useRef<Viewport | null>(null);
   const userMovedRef = useRef(false);
   const hoverRef = useRef<string | null>(null);
   const focusedRef = useRef(false);
-  const paletteRef = useRef<Palette>(FALLBACK_PALETTE);
-  const frameRef = useRef<number | null>(null);
   const dragRef = useRef<{ x: number; moved: boolean; id: number } | null>(null);
   const [width, setWidth] = useState(800);
   const [tooltip, setTooltip] = useState<Tooltip | null>(null);
@@ -178,47 +74,6 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
   // Latest values for the imperative draw loop.
   const live = useRef({ layout, g, selected, width });
   live.current = { layout, g, selected, width };
-
-  const draw = useCallback(() => {
-    frameRef.current = null;
-    const canvas = canvasRef.current;
-    const { layout: L, g: G, selected: sel, width: W } = live.current;
-    if (!canvas || !L) return;
-    if (ctxRef.current === undefined) ctxRef.current = getContext2d(canvas);
-    const ctx = ctxRef.current;
-    if (!ctx) return; // no 2D context (jsdom, or a GPU-less failure): the rest of the UI still works
-    const t0 = performance.now();
-    const dpr = window.devicePixelRatio || 1;
-    const pw = Math.round(W * dpr);
-    const ph = Math.round(G.height * dpr);
-    if (canvas.width !== pw || canvas.height !== ph) {
-      canvas.width = pw;
-      canvas.height = ph;
-    }
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    let vp = vpRef.current ?? fitAll(L, W);
-    if (vp.width !== W) vp = { ...vp, width: W };
-    vpRef.current = vp;
-    drawTimeline(ctx, L, vp, G, paletteRef.current, {
-      selected: sel,
-      hovered: hoverRef.current,
-      focused: focusedRef.current,
-    });
-    recordFrame(performance.now() - t0);
-  }, []);
-
-  const schedule = useCallback(() => {
-    if (frameRef.current === null) frameRef.current = raf(draw);
-  }, [draw]);
-
-  const setViewport = useCallback(
-    (vp: Viewport, byUser = true) => {
-      vpRef.current = vp;
-      if (byUser) userMovedRef.current = true;
-      schedule();
-    },
-    [schedule],
-  );
 
   // Width follows the container.
   useEffect(() => {
@@ -235,24 +90,16 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
     return () => ro.disconnect();
   }, []);
 
-  // Palette follows the theme.
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas) return;
-    const read = () => {
-      try {
-        paletteRef.current = readPalette(canvas);
-      } catch {
-        paletteRef.current = FALLBACK_PALETTE;
-      }
+  const schedule = usePaintLoop({ canvasRef, vpRef, hoverRef, focusedRef, live });
+
+  const setViewport = useCallback(
+    (vp: Viewport, byUser = true) => {
+      vpRef.current = vp;
+      if (byUser) userMovedRef.current = true;
       schedule();
-    };
-    read();
-    const mq =
-      typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
-    mq?.addEventListener?.('change', read);
-    return () => mq?.removeEventListener?.('change', read);
-  }, [schedule]);
+    },
+    [schedule],
+  );
 
   // A new layout (new report, other axis): refit unless the user has zoomed; then keep it sane.
   useEffect(() => {
@@ -314,16 +161,6 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
     canvas.addEventListener('wheel', onWheel, { passive: false });
     return () => canvas.removeEventListener('wheel', onWheel);
   }, [setViewport]);
-
-  useEffect(
-    () => () => {
-      if (frameRef.current !== null) {
-        if (typeof cancelAnimationFrame === 'function') cancelAnimationFrame(frameRef.current);
-        else clearTimeout(frameRef.current);
-      }
-    },
-    [],
-  );
 
   function localXY(e: { clientX: number; clientY: number }): { x: number; y: number } {
     const rect = canvasRef.current!.getBoundingClientRect();
@@ -494,46 +331,15 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
 
   return (
     <div className={`timeline${compact ? ' timeline-compact' : ''}`} data-testid="timeline">
-      <div className="timeline-toolbar">
-        <div className="segmented" role="group" aria-label="Timeline axis">
-          {keyed && (
-            <button type="button" className="btn btn-small" aria-pressed={axis === 'key'} data-testid="axis-key" onClick={() => setAxis('key')}>
-              Audit key
-            </button>
-          )}
-          <button type="button" className="btn btn-small" aria-pressed={axis === 'time'} data-testid="axis-time" onClick={() => setAxis('time')}>
-            {timeName}
-          </button>
-        </div>
-        <div className="btn-group" role="group" aria-label="Zoom">
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={() => zoom(1 / 1.5)}
-            aria-label="Zoom out"
-            data-testid="timeline-zoom-out"
-          >
-            −
-          </button>
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={() => zoom(1.5)}
-            aria-label="Zoom in"
-            data-testid="timeline-zoom-in"
-          >
-            +
-          </button>
-          <button type="button" className="btn btn-small" onClick={fit} data-testid="timeline-fit">
-            Fit
-          </button>
-        </div>
-        {!compact ? (
-          <span className="muted small">
-            Drag or ←/→ to pan · wheel or +/− to zoom · Shift+←/→ steps through chunks
-          </span>
-        ) : null}
-      </div>
+      <TimelineToolbar
+        keyed={keyed}
+        axis={axis}
+        timeName={timeName}
+        compact={compact}
+        onAxis={setAxis}
+        onZoom={zoom}
+        onFit={fit}
+      />
       <div className="timeline-canvas-wrap" ref={wrapRef} style={{ height: g.height }}>
         <canvas
           ref={canvasRef}
@@ -577,54 +383,5 @@ export function TimelineCanvas({ height = 200, compact = false }: TimelineCanvas
       </div>
       <TimelineLegend axis={reportAxis(report)} />
     </div>
-  );
-}
-
-function TimelineLegend({ axis }: { axis: AxisKind }) {
-  const labels = markLabels(axis);
-  return (
-    <ul className="legend" aria-label="Timeline legend">
-      <li>
-        <span className="swatch swatch-ok" aria-hidden="true" /> chunk without problems
-      </li>
-      <li>
-        <span className="swatch swatch-error" aria-hidden="true">
-          ■
-        </span>{' '}
-        error
-      </li>
-      <li>
-        <span className="swatch swatch-warning" aria-hidden="true">
-          ▲
-        </span>{' '}
-        warning
-      </li>
-      <li>
-        <span className="swatch swatch-info" aria-hidden="true">
-          ●
-        </span>{' '}
-        info
-      </li>
-      <li>
-        <span className="swatch swatch-gap" aria-hidden="true" /> gap · <b>//</b> axis shortened here
-      </li>
-      <li>
-        <span className="swatch swatch-shortfall" aria-hidden="true" /> requested, not delivered
-      </li>
-      <li className="legend-marks">
-        <span className="legend-title">Letters on a chunk:</span>
-        <dl className="legend-keys" data-testid="timeline-legend-marks">
-          {(Object.keys(MARK_GLYPH) as MarkKind[])
-            .filter((k) => k !== 'other')
-            .map((k) => [MARK_GLYPH[k], labels[k]] as const)
-            .map(([mark, words]) => (
-              <div key={mark}>
-                <dt>{mark}</dt>
-                <dd>{words}</dd>
-              </div>
-            ))}
-        </dl>
-      </li>
-    </ul>
   );
 }

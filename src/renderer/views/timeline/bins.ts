@@ -5,7 +5,10 @@
 // per bin with the number of chunks with problems — so markers never overlap. Clicking a
 // bin zooms into it. Pure geometry, tested directly.
 import type { Severity } from '../../../shared/report';
-import { MIN_ITEM_PX, uToX, xToU, type Mark, type TimelineLayout, type Viewport } from './layout';
+import type { TimelineLayout, Viewport } from './layout-types';
+import type { Mark } from './marks';
+import { uToX, xToU } from './coords';
+import { MIN_ITEM_PX } from './geometry';
 
 /** Width of a bin in CSS pixels. */
 export const BIN_PX = 36;
