@@ -27,7 +27,9 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import yauzl from 'yauzl';
-import { CSV_SIMD_AVAILABLE, CsvRecordCounter, type CsvCountOptions } from '../src/engine/csv/record-counter';
+import type { CsvCountOptions } from '../src/engine/csv/count-types';
+import { CsvRecordCounter } from '../src/engine/csv/record-counter';
+import { CSV_SIMD_AVAILABLE } from '../src/engine/csv/simd-scan';
 
 const MiB = 1024 * 1024;
 const totalMiB = Number(process.argv[2] ?? 64);

@@ -3,13 +3,9 @@ import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { itIsAFreshCompile } from '../wasm-freshness';
 import { decodeRecordFields } from '../../src/engine/csv/header';
-import {
-  CSV_SIMD_AVAILABLE,
-  CsvRecordCounter,
-  countCsvBuffer,
-  type CsvCountOptions,
-  type CsvCountResult,
-} from '../../src/engine/csv/record-counter';
+import type { CsvCountOptions, CsvCountResult } from '../../src/engine/csv/count-types';
+import { CsvRecordCounter, countCsvBuffer } from '../../src/engine/csv/record-counter';
+import { CSV_SIMD_AVAILABLE } from '../../src/engine/csv/simd-scan';
 import { SIMD_KERNEL_WASM_BASE64 } from '../../src/engine/csv/simd-kernel.wasm';
 import { RFC4180, type Dialect } from '../../src/shared/family';
 

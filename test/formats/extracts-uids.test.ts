@@ -7,9 +7,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Dialect } from '../../src/shared/family';
 import { OrphanBatch } from '../../src/engine/formats/extracts/orphans';
-import { UidColumnReader, UidSet, uidHash, uidHashBytes } from '../../src/engine/formats/extracts/uids';
+import { uidHash, uidHashBytes } from '../../src/engine/formats/extracts/uid-hash';
+import { UidSet } from '../../src/engine/formats/extracts/uid-set';
+import { UidColumnReader } from '../../src/engine/formats/extracts/uids';
 import { RecordParser } from '../../src/engine/tables/csv-cells';
-import { CSV_SIMD_AVAILABLE, CsvRecordCounter } from '../../src/engine/csv/record-counter';
+import { CsvRecordCounter } from '../../src/engine/csv/record-counter';
+import { CSV_SIMD_AVAILABLE } from '../../src/engine/csv/simd-scan';
 
 const enc = new TextEncoder();
 

@@ -1,7 +1,9 @@
 // JSON extracts streamed: records and the union of flattened keys, for JSON lines and one
 // array, in any chunking; malformed records counted; exact cells for the table browser.
 import { describe, expect, it } from 'vitest';
-import { flattenRecord, JsonRecordCounter, type JsonLayout } from '../../src/engine/json/records';
+import { flattenRecord } from '../../src/engine/json/flatten';
+import { JsonRecordCounter } from '../../src/engine/json/records';
+import type { JsonLayout } from '../../src/engine/json/record-splitter';
 import { Rng } from '../fixtures/prng';
 
 const enc = new TextEncoder();

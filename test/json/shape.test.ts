@@ -8,12 +8,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { itIsAFreshCompile } from '../wasm-freshness';
-import {
-  addKeys,
-  JsonRecordCounter,
-  JsonRecordSplitter,
-  type JsonLayout,
-} from '../../src/engine/json/records';
+import { addKeys } from '../../src/engine/json/flatten';
+import { JsonRecordCounter } from '../../src/engine/json/records';
+import { JsonRecordSplitter, type JsonLayout } from '../../src/engine/json/record-splitter';
 import { RecordShape } from '../../src/engine/json/shape';
 import { ShapeLines, SHAPE_KERNEL_AVAILABLE } from '../../src/engine/json/shape-wasm';
 import { SHAPE_KERNEL_WASM_BASE64 } from '../../src/engine/json/shape-kernel.wasm';

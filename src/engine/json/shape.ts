@@ -5,7 +5,7 @@
 //
 // The shape of a record is the sequence of its keys (raw bytes, escapes as written) with, for
 // each, whether its value is a non-empty object (whose keys follow, then an end mark) or any
-// other value. The flattened keys of a record (records.ts addKeys: nested objects dotted,
+// other value. The flattened keys of a record (flatten.ts addKeys: nested objects dotted,
 // arrays and empty objects one value) are a function of that shape alone, duplicates and key
 // order included, so two records of one shape flatten to the same keys.
 //

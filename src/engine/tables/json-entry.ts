@@ -2,10 +2,12 @@
 // part is read twice, streamed both times: first for the union of keys (the columns, in
 // order of first appearance, as the scan reports them), then to write each record as one
 // RFC 4180 line of those columns, which the cache, the indexer and DuckDB then read like any
-// CSV member. Cells are the values' exact text (json/records.ts flattenRecord); a record that
+// CSV member. Cells are the values' exact text (json/flatten.ts flattenRecord); a record that
 // is not a JSON object becomes a one-field line, shown and marked malformed.
 import type { PartSpec } from '../../shared/family';
-import { flattenRecord, JsonRecordCounter, JsonRecordSplitter } from '../json/records';
+import { flattenRecord } from '../json/flatten';
+import { JsonRecordCounter } from '../json/records';
+import { JsonRecordSplitter } from '../json/record-splitter';
 import { readPart } from '../parts/read';
 
 const enc = new TextEncoder();

@@ -1,6 +1,6 @@
 // Orphan rows of a flattened file: its account ids looked up in the main file's id set in
 // batches (see OrphanBatch), told in record order.
-import type { UidSet } from './uids';
+import type { UidSet } from './uid-set';
 
 /**
  * A flattened file's ids held against the main file's, a chunk at a time: the ids found in
