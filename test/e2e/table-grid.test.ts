@@ -18,7 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, HAVE_CHROMIUM, launchChromium } from './serve';
 import { HUGE_ROWS, NASTY_TABLE, hugeRow, nastyRecords } from '../renderer/fake-tables';
-import { BLOCK_ROWS } from '../../src/renderer/state/table-store';
+import { BLOCK_ROWS } from '../../src/renderer/state/table-row-cache';
 import { OVERSCAN_ROWS } from '../../src/renderer/views/table/scroll-scale';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

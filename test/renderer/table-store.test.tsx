@@ -1,16 +1,13 @@
-// The Tables view's store (src/renderer/state/table-store.ts) against the fake API: the page
-// cache stays bounded while 10,000,000 rows go by, fast scrolls are debounced, a new view
-// keeps the old rows until its first page comes, cancel restores, growth and stats.
+// The Tables view's store (src/renderer/state/table-store.ts, with its table-row-cache.ts and
+// table-opening.ts) against the fake API: the page cache stays bounded while 10,000,000 rows
+// go by, fast scrolls are debounced, a new view keeps the old rows until its first page
+// comes, cancel restores, growth and stats.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAppStore } from '../../src/renderer/state/store';
-import {
-  BLOCK_ROWS,
-  MAX_BLOCKS,
-  createTableStore,
-  columnIds,
-  viewKey,
-  type TableStore,
-} from '../../src/renderer/state/table-store';
+import { createTableStore } from '../../src/renderer/state/table-store';
+import { BLOCK_ROWS, MAX_BLOCKS } from '../../src/renderer/state/table-row-cache';
+import type { TableStore } from '../../src/renderer/state/table-types';
+import { columnIds, viewKey } from '../../src/renderer/state/table-view-spec';
 import {
   createFakeApi,
   FAKE_DROP,

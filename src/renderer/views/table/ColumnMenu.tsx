@@ -2,7 +2,7 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { Table } from '@tanstack/react-table';
 import type { TableHandleInfo } from '../../../shared/table-api';
-import type { RowEntry } from '../../state/table-store';
+import type { RowEntry } from '../../state/table-types';
 import { useTableStore } from './context';
 import type { ColumnKind } from './cells';
 import { copyText } from './clipboard';

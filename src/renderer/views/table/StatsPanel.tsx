@@ -6,7 +6,7 @@ import { ErrorMessage } from '../../components/ErrorBanner';
 import { useTables } from './context';
 import { cellText, formatTimeValue, TIME_NAME } from './cells';
 import { ProgressLine } from './ProgressLine';
-import { describeView } from '../../state/table-store';
+import { describeView } from '../../state/table-view-spec';
 
 function pct(n: number, of: number): string {
   if (of <= 0) return '';

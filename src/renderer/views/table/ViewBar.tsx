@@ -1,7 +1,8 @@
 // The view's controls: search, filters, the sort, go to row, dates, columns.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { FilterOp } from '../../../shared/table-api';
-import { columnIds, filterLabel, type ColumnPrefs } from '../../state/table-store';
+import type { ColumnPrefs } from '../../state/table-types';
+import { columnIds, filterLabel } from '../../state/table-view-spec';
 import { formatInt } from '../../format';
 import { useTableStore, useTables } from './context';
 import { PinIcon } from './cells';

@@ -1,7 +1,7 @@
 // The table store's React context (one store per App, like the app store).
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import type { TableState, TableStore } from '../../state/table-store';
+import type { TableState, TableStore } from '../../state/table-types';
 
 const TableStoreContext = createContext<TableStore | null>(null);
 
