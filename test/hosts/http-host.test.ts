@@ -6,13 +6,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  CONTENT_SECURITY_POLICY,
-  MAX_BODY_BYTES,
-  startHttpHost,
-  tokensEqual,
-  type HttpHost,
-} from '../../src/server/http-host';
+import { MAX_BODY_BYTES } from '../../src/server/http-call';
+import { CONTENT_SECURITY_POLICY, startHttpHost, tokensEqual, type HttpHost } from '../../src/server/http-host';
 import { TOKEN_COOKIE, TOKEN_HEADER } from '../../src/shared/http-protocol';
 import { apiContractSuite } from './api-contract';
 import { FakeApi } from './fake-api';

@@ -42,7 +42,7 @@ describe('coverage model', () => {
     expect(m.cell(dim, 1).state).toBe('unreadable');
     expect(m.cell(dim, 2).state).toBe('absent');
     expect(m.cell(fact, 2).state).toBe('unreadable');
-    // As the report's table totals count it (src/engine/report/model.ts tableTotals): chunks listing the table.
+    // As the report's table totals count it (src/engine/report/table-totals.ts tableTotals): chunks listing the table.
     const listing = (name: string) => report.chunks.filter((c) => c.tables.some((x) => x.name === name)).length;
     for (const tt of m.tables) expect(tt.present, tt.name).toBe(listing(tt.name));
   });

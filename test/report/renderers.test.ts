@@ -9,7 +9,7 @@ import { renderCsv, csvGuard, CSV_COLUMNS } from '../../src/engine/report/render
 import { renderHtml } from '../../src/engine/report/render-html';
 import { jsonPieces, PRETTY_MAX_CHUNKS, renderJson } from '../../src/engine/report/render-json';
 import { mdText, renderMarkdown } from '../../src/engine/report/render-markdown';
-import { timelineOf } from '../../src/engine/report/model';
+import { timelineOf } from '../../src/engine/report/timeline';
 import { A, B, B2, NASTY_CHUNK, NASTY_TABLE, SCRIPT_TABLE, sampleReport, wholeReport } from './sample-report';
 
 const r = sampleReport;

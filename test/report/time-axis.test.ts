@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/engine/report/render-markdown';
 import { renderHtml } from '../../src/engine/report/render-html';
-import { overviewOf, timelineOf } from '../../src/engine/report/model';
+import { overviewOf } from '../../src/engine/report/model';
+import { timelineOf } from '../../src/engine/report/timeline';
 import { timeSpanOf } from '../../src/shared/coverage-view';
 import { H, T0, timeReport } from '../fixtures/time-report';
 

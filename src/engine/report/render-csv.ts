@@ -10,7 +10,9 @@
 import type { ScanReport } from '../../shared/report';
 import { detailKeyRange } from './actions';
 import { formatSpan, formatTsPlain } from './format-time';
-import { noteLabel, overviewOf, problemGroups, tableNotes, tableTotals, timelineOf } from './model';
+import { overviewOf, problemGroups } from './model';
+import { tableNotes, tableTotals } from './table-totals';
+import { noteLabel, timelineOf } from './timeline';
 
 export const CSV_COLUMNS = [
   'section',

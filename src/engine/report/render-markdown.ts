@@ -3,20 +3,11 @@
 // escaped so that it shows literally: no markup, no raw HTML, no broken tables.
 import type { ScanReport } from '../../shared/report';
 import { formatSpan, formatTs, UNKNOWN } from './format-time';
-import {
-  checksumLabel,
-  axisViewOf,
-  keysText,
-  noteLabel,
-  overviewOf,
-  problemGroups,
-  rowsText,
-  SEVERITY_ICON,
-  severityLabel,
-  tableNotes,
-  tableTotals,
-  timelineOf,
-} from './model';
+import { axisViewOf, keysText } from './axis-view';
+import { overviewOf, problemGroups } from './model';
+import { SEVERITY_ICON, severityLabel } from './problem-words';
+import { tableNotes, tableTotals } from './table-totals';
+import { checksumLabel, noteLabel, rowsText, timelineOf } from './timeline';
 
 const ALNUM = /[A-Za-z0-9]/;
 
