@@ -11,7 +11,7 @@ import { statsCommand } from '../../src/cli/stats-command';
 import { parseFilter, parseSort, parseView } from '../../src/cli/view-args';
 import { EngineError } from '../../src/engine/model';
 import { closeDuck, duckMemoryDefault, queryRows, translateDuckError, withConnection } from '../../src/engine/tables/duck';
-import { readSegmentInfo } from '../../src/engine/tables/store';
+import { readSegmentInfo } from '../../src/engine/tables/store-schema';
 import { TableService } from '../../src/engine/tables/table-service';
 import { pruneStats } from '../../src/engine/tables/branch-prune';
 import { exportSplit } from '../../src/engine/tables/export-split';

@@ -3,7 +3,8 @@
 // against papaparse's reading of the same members and views computed in plain JS.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeDuck, plainHeader } from '../../src/engine/tables/analysis';
+import { closeDuck } from '../../src/engine/tables/analysis';
+import { plainHeader } from '../../src/engine/tables/export-copy';
 import { TableService } from '../../src/engine/tables/table-service';
 import type { RowsPage, TableHandleInfo, ViewSpec } from '../../src/shared/table-api';
 import { writeGimDrop, type GimDropManifest } from '../fixtures/gim-drop';

@@ -14,7 +14,7 @@
 import type { FilterSpec, ViewSpec } from '../../shared/table-api';
 import type { ViewContext } from './analysis';
 import type { ScopeSql } from './scope-sql';
-import type { StoreType } from './store';
+import type { StoreType } from './store-schema';
 
 type Branch = ScopeSql['branches'][number];
 

@@ -7,14 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import {
-  buildEntry,
-  TableReadError,
-  type BuildCallbacks,
-  type BuildJob,
-  type BuildProgress,
-  type FirstRows,
-} from './build';
+import { buildEntry, type BuildCallbacks, type BuildJob, type BuildProgress } from './build';
+import { TableReadError } from './entry-bytes';
+import type { FirstRows } from './first-rows';
 import type { EntryMeta } from './cache';
 
 export type BuildWorkerRequest =

@@ -2,17 +2,13 @@
 // transcode to UTF-8, index every record, and leave data.csv + rows.idx + meta.json in a
 // cache entry. The header and the first rows are handed out as soon as they are parsed,
 // and progress reports how many records are indexed and written (readable) so far.
+// (entry-bytes.ts opens the source's bytes; first-rows.ts reads a header and first rows
+// without a build.)
 import { closeSync, openSync, promises as fsp, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { TableEncoding } from '../../shared/table-api';
-import { ZipArchive, ZipError } from '../zip/zip-archive';
-import { PartReadError, readPart } from '../parts/read';
-import { readParquetAsCsv } from './parquet-source';
-import { BOMB_RATIO, DEFAULT_MAX_MEMBER_BYTES, refusalOf, type InflateLimits } from '../parts/limits';
+import { ZipError } from '../zip/zip-archive';
+import { PartReadError } from '../parts/read';
 import { isS3Url } from '../storage/location';
-import { sharedStore } from '../storage/open';
-import { ObjectChanged } from '../storage/types';
-import { fileOf } from '../../shared/family';
 import {
   CACHE_FORMAT,
   SEGMENT_BYTES,
@@ -23,10 +19,11 @@ import {
   type Segment,
 } from './cache';
 import { syntheticColumns } from '../csv/header';
-import { RecordParser, type RecordInfo } from './csv-cells';
+import { RecordParser } from './csv-cells';
 import { Utf8Transcoder } from './encoding';
+import { checkSource, listedState, openEntryBytes, TableReadError } from './entry-bytes';
+import { HEAD_MAX, HEADER_MAX, headerOf, type FirstRows } from './first-rows';
 import { RecordIndexer } from './indexer';
-import { readJsonAsCsv } from './json-entry';
 
 export interface BuildJob {
   cacheDir: string;
@@ -41,14 +38,6 @@ export interface BuildJob {
   maxRatio?: number;
   /** Segment size (default SEGMENT_BYTES; tests use tiny ones). */
   segmentBytes?: number;
-}
-
-export interface FirstRows {
-  header: string[];
-  rows: Array<{ cells: string[]; info: RecordInfo }>;
-  /** All records of the member are among them. */
-  complete: boolean;
-  encoding: TableEncoding;
 }
 
 export interface BuildProgress {
@@ -68,43 +57,7 @@ export interface BuildCallbacks {
   onProgress?: (p: BuildProgress) => void;
 }
 
-export class TableReadError extends Error {
-  constructor(
-    message: string,
-    readonly reason: 'missing' | 'changed' | 'unreadable',
-  ) {
-    super(message);
-  }
-}
-
-const HEAD_MAX = 8 * 1024 * 1024;
-const HEADER_MAX = 64 * 1024 * 1024;
 const PROGRESS_EVERY_MS = 100;
-
-/** Refuses an archive that is not the one the catalog describes (the cache key would lie). */
-async function checkSource(src: EntrySource): Promise<void> {
-  const state = await listedState(src);
-  if (state === 'gone') throw new TableReadError(`${src.archive} is gone`, 'missing');
-  if (state === 'changed') {
-    throw new TableReadError(`${path.basename(src.archive)} changed since it was listed; scan the drop again`, 'changed');
-  }
-}
-
-/**
- * Whether the source is still the one the scan listed: size and mtime locally; in S3 size
- * and ETag from a HEAD (reads of it carry If-Match, so a later replacement fails them).
- */
-async function listedState(src: EntrySource): Promise<'same' | 'changed' | 'gone'> {
-  if (src.root && isS3Url(src.root) && src.part) {
-    const file = fileOf(src.part.source);
-    const st = await sharedStore(src.root).stat(file.path);
-    if (!st) return 'gone';
-    return st.size === src.size && (src.version === undefined || st.version === src.version) ? 'same' : 'changed';
-  }
-  const st = await fsp.stat(src.archive).catch(() => null);
-  if (!st) return 'gone';
-  return st.size !== src.size || Math.trunc(st.mtimeMs) !== Math.trunc(src.mtimeMs) ? 'changed' : 'same';
-}
 
 export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promise<EntryMeta> {
   const started = Date.now();
@@ -329,170 +282,8 @@ export async function buildEntry(job: BuildJob, cb: BuildCallbacks = {}): Promis
   }
 }
 
-/** The header a parser read, or for a dialect without one, names for the first record's fields. */
-function headerOf(p: RecordParser, dialect: EntrySource['dialect']): string[] {
-  return dialect.header ? (p.header ?? []) : syntheticColumns(Math.max(0, p.headerFields));
-}
-
 function writeAll(fd: number, b: Uint8Array, position?: number): void {
   let off = 0;
   while (off < b.length)
     off += writeSync(fd, b, off, b.length - off, position === undefined ? null : position + off);
-}
-
-/**
- * Just the header of a member, decoded (reads only as far as the header's end). For scopes
- * over many chunks whose encoding is not UTF-8 (the scan decoded headers as UTF-8).
- */
-/** A cache entry's decoded bytes, from whatever holds them; the caller closes it. */
-interface EntryBytes {
-  /** Decoded size where the source declares it (a zip member), else null. */
-  declaredSize: number | null;
-  read(onData: (chunk: Uint8Array) => void, signal?: AbortSignal): Promise<void>;
-  close(): Promise<void>;
-}
-
-/**
- * Opens an entry's bytes: a plain CSV member of a zip on the tuned path (yauzl + zlib, CRC
- * and size checks), any other part (files, codecs, other dialects) through the part reader.
- */
-async function openEntryBytes(src: EntrySource, limits: Partial<InflateLimits> = {}): Promise<EntryBytes> {
-  await checkSource(src);
-  const limit = limits.maxMemberBytes ?? DEFAULT_MAX_MEMBER_BYTES;
-  const maxRatio = limits.maxRatio ?? BOMB_RATIO;
-  if (src.part && src.root && (src.part.layout.kind === 'jsonl' || src.part.layout.kind === 'json-array')) {
-    const { part, root } = src;
-    return {
-      declaredSize: null,
-      read: (onData, signal) => readJsonAsCsv(root, part, onData, { signal, maxBytes: limit, maxRatio }),
-      close: async () => undefined,
-    };
-  }
-  if (src.part && src.root) {
-    const { part, root } = src;
-    return {
-      declaredSize: null,
-      read: async (onData, signal) => {
-        if (part.layout.kind === 'parquet') {
-          await readParquetAsCsv(root, part, onData, { signal, maxBytes: limit }).catch((e: Error) => {
-            if (e.name === 'AbortError') throw e;
-            if (e instanceof ObjectChanged) throw new TableReadError(`${e.rel} changed since it was listed; scan the drop again`, 'changed');
-            throw new TableReadError(`${part.source.kind === 'file' ? part.source.path : 'the part'}: ${e.message.split('\n')[0]}`, 'unreadable');
-          });
-          return;
-        }
-        await readPart(root, part, onData, { signal, maxBytes: limit, maxRatio });
-      },
-      close: async () => undefined,
-    };
-  }
-  let zip: ZipArchive;
-  try {
-    zip = await ZipArchive.open(src.archive);
-  } catch (e) {
-    throw new TableReadError(`${path.basename(src.archive)} cannot be opened: ${(e as Error).message}`, 'unreadable');
-  }
-  const m = zip.members.find((x) => x.name === src.member);
-  if (!m) {
-    await zip.close();
-    throw new TableReadError(`${src.member} is not in ${path.basename(src.archive)}`, 'missing');
-  }
-  // A member the scan reports as a likely zip bomb would fill the cache and memory with a
-  // table of zeros: refused (by its declared sizes) unless the ratio limit is raised.
-  const refusal = refusalOf(src.member, m, { maxMemberBytes: limit, maxRatio });
-  if (refusal) {
-    await zip.close();
-    throw new TableReadError(refusal, 'unreadable');
-  }
-  return {
-    declaredSize: m.uncompressedSize,
-    read: async (onData, signal) => {
-      await zip.readMember(m, onData, { signal, limit });
-    },
-    close: () => zip.close(),
-  };
-}
-
-export async function readHeader(
-  src: EntrySource,
-  limits: Partial<InflateLimits> = {},
-  maxBytes = HEADER_MAX,
-): Promise<{ header: string[]; encoding: TableEncoding }> {
-  const bytes = await openEntryBytes(src, limits);
-  try {
-    const tr = new Utf8Transcoder(src.encoding);
-    // Without a header, the first record's width names the columns.
-    const p = new RecordParser(() => false, { dialect: { ...src.dialect, header: true } });
-    const ctl = new AbortController();
-    let seen = 0;
-    try {
-      await bytes.read((chunk) => {
-        if (p.header) return;
-        seen += chunk.length;
-        p.push(tr.push(chunk));
-        if (p.header || seen > maxBytes) ctl.abort();
-      }, ctl.signal);
-      p.push(tr.finish());
-      p.finish();
-    } catch (e) {
-      if (!ctl.signal.aborted)
-        throw new TableReadError(`${src.member} cannot be read: ${(e as Error).message}`, 'unreadable');
-    }
-    if (!p.header && seen <= maxBytes) p.finish();
-    const header = p.header ?? [];
-    return { header: src.dialect.header ? header : syntheticColumns(header.length), encoding: tr.encoding };
-  } finally {
-    await bytes.close();
-  }
-}
-
-/**
- * The header and first records of a member, read on the calling thread (a few MiB at most):
- * what the first page shows while the whole first read starts up in a worker.
- */
-export async function peekRows(
-  src: EntrySource,
-  maxRows: number,
-  limits: Partial<InflateLimits> = {},
-  maxBytes = HEAD_MAX,
-): Promise<FirstRows> {
-  const bytes = await openEntryBytes(src, limits);
-  try {
-    const tr = new Utf8Transcoder(src.encoding);
-    const rows: FirstRows['rows'] = [];
-    const p = new RecordParser(
-      (cells, info) => {
-        rows.push({ cells, info });
-        return rows.length < maxRows;
-      },
-      { dialect: src.dialect },
-    );
-    const ctl = new AbortController();
-    let seen = 0;
-    let ended = false;
-    try {
-      await bytes.read((chunk) => {
-        if (p.stopped || ctl.signal.aborted) return;
-        seen += chunk.length;
-        p.push(tr.push(chunk));
-        if (p.stopped || (seen > maxBytes && (p.header || !src.dialect.header))) ctl.abort();
-      }, ctl.signal);
-      ended = true;
-    } catch (e) {
-      if (!ctl.signal.aborted)
-        throw new TableReadError(`${src.member} cannot be read: ${(e as Error).message}`, 'unreadable');
-    }
-    if (ended && !p.stopped) {
-      p.push(tr.finish());
-      p.finish();
-    }
-    return {
-      header: headerOf(p, src.dialect),
-      rows,
-      complete: ended && !p.stopped && rows.length < maxRows,
-      encoding: tr.encoding,
-    };
-  } finally {
-    await bytes.close();
-  }
 }

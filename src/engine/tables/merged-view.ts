@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { KeyInfo } from '../../shared/table-api';
 import { EngineError } from '../model';
 import { choosableKeys, keyCandidates, namedKey } from '../../shared/table-keys';
-import { keyUniqueness, mergeByKey } from './analysis';
+import { keyUniqueness, mergeByKey } from './merge-by-key';
 import { hashKey, type TableCache } from './cache';
 import { withConnection } from './duck';
 import type { HandleStores } from './handle-stores';

@@ -5,7 +5,7 @@
 import type { TablePhase } from '../../shared/table-api';
 import { EngineError } from '../model';
 import type { InflateLimits } from '../parts/limits';
-import { peekRows } from './build';
+import { peekRows } from './first-rows';
 import type { BuildRunner } from './build-runner';
 import type { EntryMeta, TableCache } from './cache';
 import { EntryReader } from './entry-reader';

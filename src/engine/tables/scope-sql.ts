@@ -7,7 +7,7 @@
 // once per column, whether its text is all numbers or times (sorts and filters by value).
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, sqlString, storeAlias } from './duck';
-import { colName, storedText, type SegmentInfo, type StoreType } from './store';
+import { colName, storedText, type SegmentInfo, type StoreType } from './store-schema';
 import { unionOf } from './branch-prune';
 
 

@@ -1,5 +1,5 @@
 // A typed column's first rows in each sort order, recorded when its segment store is built
-// (store.ts writeTyped, in the same pass that checks the store): its HEAD_ROWS least values
+// (store-write.ts writeTyped, in the same pass that checks the store): its HEAD_ROWS least values
 // with their rows, and its HEAD_ROWS greatest. A sort's first page over a scope of many
 // stores is merged from them (top-n.ts), with no scan of the column at all.
 //
@@ -14,7 +14,7 @@
 // store whose list is cut short ends strictly after the n-th value; where one does not (heavy
 // ties), the caller runs the query instead.
 import { existsSync, promises as fsp, readFileSync } from 'node:fs';
-import type { StoreType } from './store';
+import type { StoreType } from './store-schema';
 
 /** Values recorded per column and direction: at least the rows of a first page (TOP_N_MAX allows more: those run the query). */
 export const HEAD_ROWS = 256;

@@ -4,7 +4,7 @@ import { abortError } from '../abort';
 import { promises as fsp } from 'node:fs';
 import type { KeyInfo, TableEncoding, TableScope } from '../../shared/table-api';
 import type { Dialect, MergePolicy } from '../../shared/family';
-import type { FirstRows } from './build';
+import type { FirstRows } from './first-rows';
 import type { EntryMeta, EntrySource } from './cache';
 import type { EntryReader } from './entry-reader';
 import type { ViewContext } from './analysis';

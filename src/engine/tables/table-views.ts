@@ -5,7 +5,8 @@
 import path from 'node:path';
 import type { ColumnStats, TablePhase, ViewSpec } from '../../shared/table-api';
 import { CHUNK_COLUMN } from '../../shared/table-api';
-import { columnStatistics, viewPositions } from './analysis';
+import { viewPositions } from './analysis';
+import { columnStatistics } from './column-stats';
 import { viewHead } from './top-n';
 import { withConnection } from './duck';
 import type { HandleStores } from './handle-stores';

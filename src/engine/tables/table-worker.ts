@@ -1,7 +1,8 @@
 // Worker thread entry for first reads of table members (build.ts). Messages in:
 // { type: 'build', id, job } and { type: 'cancel', id }; out: first / progress / done / error.
 import { parentPort } from 'node:worker_threads';
-import { buildEntry, TableReadError } from './build';
+import { buildEntry } from './build';
+import { TableReadError } from './entry-bytes';
 import type { BuildWorkerReply, BuildWorkerRequest } from './build-runner';
 
 const port = parentPort;

@@ -36,7 +36,7 @@ import {
 } from './analysis';
 import { queryPositions, queryRows, sqlString } from './duck';
 import { boundTest, compareText, pruneStats, viewBranches, type BranchTest } from './branch-prune';
-import type { StoreType } from './store';
+import type { StoreType } from './store-schema';
 import { HEAD_ROWS, mergeHeads, readHeads, type HeadSource } from './store-heads';
 
 /** How many first pages were bounded in this process (tests, diagnostics). */

@@ -6,7 +6,7 @@ import type { ExportResult, RowsPage, RowsRequest, TableHandleInfo, ViewSpec } f
 import { appendFiles } from '../fs/append-files';
 import { refuseInsideDrop } from '../fs/write-guard';
 import { abortError } from '../abort';
-import { exportCsv, plainHeader, type Connect } from './analysis';
+import { exportCsv, plainHeader, type Connect } from './export-copy';
 import { queryThreads, withConnection } from './duck';
 import type { HandleStores } from './handle-stores';
 import type { MergedViews } from './merged-view';
