@@ -1,12 +1,10 @@
 // Scans a drop into the catalog: discover chunks, skip the unchanged ones, inspect the rest
 // in worker threads, record the results (each chunk whole, a batch per transaction), then
-// run the cross-chunk checks.
+// run the cross-chunk checks (scan-end.ts).
 import type { ChunkToSave, LoadedChunk } from './catalog/catalog';
 import { entryProblems } from './checks/entries';
-import { checkDrop, judgeTime } from './checks/index';
-import { continuityOrder } from './checks/order';
 import { resolveCoverage } from './coverage';
-import { discoverIn, listDrop, listingRecord, listingDigest, unchangedFamily } from './drop-listing';
+import { discoverIn, listDrop, listingDigest, unchangedFamily } from './drop-listing';
 import {
   readOptionsTag,
   revisionTag,
@@ -19,11 +17,12 @@ import { refuseInsideDrop } from './fs/write-guard';
 import { EngineError } from './model';
 import { DEFAULT_MAX_MEMBER_BYTES } from './parts/limits';
 import { PhaseClock } from './phase-clock';
-import { frameTotals } from './report/build-report';
-import { judgedAgain, keptVerdict, makeVerdict, verdictKey } from './report/verdict';
+import { verdictKey } from './report/verdict';
 import { resolveDrop } from './resolve-drop';
 import { abortError } from './abort';
-import { bytesOf, entriesKeyOf, failedInspection } from './scan-chunks';
+import { bytesOf, failedInspection } from './scan-chunks';
+import { checkAndFinish, judgeKeptVerdict, type ScanSoFar } from './scan-end';
+import { readsInline, warmPool, workerPool } from './scan-pool';
 import { startingProgress } from './scan-progress';
 import type { ScanOutcome, ScanRequest } from './scan-types';
 import { isS3Url } from './storage/location';
@@ -45,24 +44,6 @@ export { DEFAULT_MAX_MEMBER_BYTES };
 export const SAVE_BATCH = { chunks: 256, ms: 250 };
 
 const scanCancelled = (): Error => abortError('the scan was cancelled');
-
-/**
- * At most this many chunks, of at most this much work (adapter.workOf: about the bytes read
- * and inflated) in all, are inspected on the coordinating thread instead of in workers.
- */
-const INLINE_MAX_CHUNKS = 2;
-const INLINE_MAX_WORK = 32 << 20;
-
-/** Chunks of an S3 drop inspected side by side (requests stay bounded by the store). */
-const S3_CHUNKS_AT_ONCE = 4;
-
-/** The one worker of an S3 scan, started before it has a job. */
-async function warmPool(): Promise<import('./workers/pool').ScanPool> {
-  const { ScanPool } = await import('./workers/pool');
-  const pool = new ScanPool(1, S3_CHUNKS_AT_ONCE);
-  pool.warm();
-  return pool;
-}
 
 export async function scanDrop(dropPath: string, req: ScanRequest): Promise<ScanOutcome> {
   const started = Date.now();
@@ -160,45 +141,24 @@ async function scanWith(
   // again as of now, where it was kept (report/verdict.ts); else they are loaded here for the
   // checks (nothing is read or recorded before they run), and counted as loaded.
   const key = verdictKey(adapter.format, req.cadence, entries);
+  const soFar: ScanSoFar = {
+    drop,
+    req,
+    io,
+    progress,
+    emit,
+    clock,
+    dropId: dropRow.id,
+    adapter,
+    key,
+    entries,
+    folders,
+  };
   let unchanged: LoadedChunk[] | null = null;
   if (!chunks) {
     clock.mark('compare');
-    const rev = req.catalog.chunksRev(dropRow.id);
-    const verdict = keptVerdict(req.catalog, dropRow.id, key, rev, req.cadence.asOf);
-    clock.mark('load');
-    if (verdict) {
-      progress.phase = 'checking';
-      progress.chunksTotal = progress.chunksReused = progress.chunksDone = verdict.order.length;
-      emit();
-      const problems = judgedAgain(verdict, adapter, req.cadence);
-      req.catalog.finishScan(
-        dropRow.id,
-        new Date().toISOString(),
-        true,
-        problems,
-        verdict.chunkProblems,
-        undefined,
-        undefined,
-        folders,
-      );
-      clock.mark('check');
-      progress.phase = 'done';
-      emit();
-      return {
-        drop,
-        dropId: dropRow.id,
-        format: adapter.format,
-        chunks: verdict.order.length,
-        inspected: 0,
-        reused: verdict.order.length,
-        removed: 0,
-        io: { ...io },
-        checked: { judgement: req.cadence, problems, rev, verdict },
-        timings: clock.phases,
-        faults: clock.faults,
-        threads: 0,
-      };
-    }
+    const judged = judgeKeptVerdict(soFar);
+    if (judged) return judged;
     unchanged = req.catalog.loadSummaries(dropRow.id, adapter.axis);
     clock.mark('load');
   }
@@ -220,30 +180,15 @@ async function scanWith(
   };
   emit();
 
-  // An S3 scan's workers mostly wait on requests the coordinator makes (the SDK is here):
-  // one worker holding a few days at once keeps requests overlapping across days, and a
-  // second thread's start (~0.3 s of CPU) buys nothing a 2-core machine serving them has.
-  // A local scan with little to read (a re-scan finding one new chunk) reads it here: a
-  // worker's start would be most of its time. The worker pool (and node:worker_threads) is
-  // loaded only when there is a chunk for it: an unchanged re-scan's process does without.
-  const inline =
-    !req.pool &&
-    !shared &&
-    !early &&
-    todo.length > 0 &&
-    todo.length <= INLINE_MAX_CHUNKS &&
-    workTotal <= INLINE_MAX_WORK;
+  // On this thread, or in workers (scan-pool.ts): the worker pool is imported only for them.
+  const inline = readsInline(req, shared, early, todo.length, workTotal);
   const workers = todo.length && !inline ? await import('./workers/pool') : null;
   if (!workers) void early?.close();
   const pool: InspectPool | null =
     req.pool ??
     (inline
       ? new (await import('./workers/inline-pool')).InlinePool()
-      : workers &&
-        (early ??
-          (shared
-            ? new workers.ScanPool(1, S3_CHUNKS_AT_ONCE)
-            : new workers.ScanPool(Math.min(workers.defaultPoolSize(), Math.max(1, todo.length))))));
+      : workers && workerPool(workers, early, shared, todo.length));
   let lastEmit = 0;
   const onAbort = (): void => void pool?.close(scanCancelled());
   req.signal?.addEventListener('abort', onAbort, { once: true });
@@ -356,71 +301,15 @@ async function scanWith(
     if (!req.pool) await pool?.close();
   }
 
-  progress.phase = 'checking';
-  emit();
-  const loaded = unchanged ?? req.catalog.loadSummaries(dropRow.id, adapter.axis);
-  const summaries = loaded.map((l) => l.summary);
-  const rev = req.catalog.loadedRev(dropRow.id, adapter.axis);
-  const since = req.catalog.chunksSince(dropRow.id);
-  clock.mark('load');
-  const ordered = continuityOrder(summaries, adapter.axis);
-  const found = checkDrop(summaries, adapter, req.cadence, entries, ordered);
-  const problems = [...found.timeless, ...judgeTime(found.facts, adapter, found.ctx)];
-  // The drop's error and warning counts (recent drops) include each chunk's own problems.
-  const listing = chunks ? listingRecord(adapter.format, tagOf(adapter), filesDigest, unstable) : undefined;
-  // Kept for the next scan of the same chunks (at the stamp they were loaded at: one another
-  // connection moved since is never used).
-  const totals = frameTotals(summaries, ordered, adapter.axis);
-  const verdict =
-    rev === undefined
-      ? undefined
-      : {
-          rev,
-          key,
-          body: JSON.stringify(
-            makeVerdict(
-              summaries,
-              ordered,
-              found,
-              totals,
-              entriesKeyOf(loaded, ordered, dropRow.id, adapter.axis, rev),
-            ),
-          ),
-        };
-  req.catalog.finishScan(
-    dropRow.id,
-    new Date().toISOString(),
-    true,
-    problems,
-    summaries.flatMap((c) => c.problems),
-    listing,
-    verdict,
-    folders,
-  );
-  clock.mark('check');
-  progress.phase = 'done';
-  emit();
-  return {
-    drop,
-    dropId: dropRow.id,
-    format: adapter.format,
-    chunks: count,
+  return checkAndFinish(soFar, {
+    chunks,
+    unchanged,
+    count,
     inspected: todo.length,
-    reused: count - todo.length,
     removed,
-    io: { ...io },
-    checked: {
-      summaries,
-      loaded: new Map(loaded.map((l) => [l.summary, l])),
-      ordered,
-      totals,
-      judgement: req.cadence,
-      problems,
-      rev,
-      ...(since && since.to === rev ? { since } : {}),
-    },
-    timings: clock.phases,
-    faults: clock.faults,
-    threads: pool?.threads ?? 0,
-  };
+    unstable,
+    tagOf,
+    filesDigest,
+    pool,
+  });
 }

@@ -4,7 +4,8 @@
 // recorded or not at all. Statements are prepared once per catalog. Loaded chunk records are
 // kept per drop and only what was written since is re-read (another process's commit, seen
 // by PRAGMA data_version, drops the kept records); so are the chunks' summaries and report
-// entries (summary.ts), which is what a scan loads.
+// entries (summary.ts), which is what a scan loads. The reads are chunk-reads.ts; the rows a
+// scan keeps of the drop as a whole (its end, listing, verdict, folders) drop-scan-rows.ts.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Problem } from '../../shared/report';
 import type { ChunkCandidate, ChunkInspection } from '../formats/types';
@@ -12,21 +13,26 @@ import { EngineError, type ChunkRecord } from '../model';
 import type { AxisKind, Extent } from '../../shared/family';
 import { adapterFor } from '../formats/registry';
 import type { CatalogOptions, ChunkToSave, DropListing, DropRow, Kept, KeptVerdict, LoadedChunk, NewListing } from './catalog-types';
+import { keptNow, readRecords, readSummaries } from './chunk-reads';
 import { prepareChunkWrites, writeChunkRows, type ChunkWrites } from './chunk-writes';
+import {
+  readDropFolders,
+  readDropListing,
+  readEntryProblems,
+  readVerdict,
+  writeDropFolders,
+  writeDropListing,
+  writeEntryProblems,
+  writeScanEnd,
+  writeVerdict,
+} from './drop-scan-rows';
 import { ChunkLineages, type ChunksSince } from './lineage';
 import { MIGRATIONS } from './migrations';
-import { decodeRecord, decodeRows, type Row } from './records';
 import { openCatalogDb } from './sqlite-open';
 import { storedEntries } from './stored-entries';
-import { decodeSummary, SharedTexts } from './summary';
-import { reportChunk } from '../report/chunk-entry';
+import { SharedTexts } from './summary';
 
 export type { CatalogOptions, ChunkToSave, DropListing, DropRow, KeptVerdict, LoadedChunk, NewListing } from './catalog-types';
-
-const json = (v: unknown): string => JSON.stringify(v);
-
-/** SQLite's default limit on bound parameters is 32766; stay well below it. */
-const NAMES_PER_QUERY = 500;
 
 export class Catalog {
   readonly db: BetterSqlite3.Database;
@@ -214,41 +220,22 @@ export class Catalog {
     const errors = all.filter((p) => p.severity === 'error').length;
     const warnings = all.filter((p) => p.severity === 'warning').length;
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `UPDATE drops SET last_scanned_at = ?, first_scanned_at = coalesce(first_scanned_at, ?), last_scan_complete = ?,
-             errors = ?, warnings = ? WHERE id = ?`,
-        )
-        .run(at, at, complete ? 1 : 0, errors, warnings, dropId);
-      this.db.prepare('DELETE FROM drop_problems WHERE drop_id = ?').run(dropId);
-      const ins = this.db.prepare(
-        'INSERT INTO drop_problems (drop_id, seq, kind, severity, chunk, previous, tbl, message, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      );
-      problems.forEach((p, i) =>
-        ins.run(dropId, i, p.kind, p.severity, p.chunk, p.previous ?? null, p.table, p.message, p.detail ? json(p.detail) : null),
-      );
+      writeScanEnd(this.db, dropId, at, complete, errors, warnings, problems);
       // With the scan's end: a kill before it leaves no listing, and the next scan reads all.
       if (complete && listing) this.saveDropListing(dropId, listing);
-      if (complete && verdict) {
-        this.db
-          .prepare(
-            `INSERT INTO drop_verdicts (drop_id, chunks_rev, key, body) VALUES (?, ?, ?, ?)
-             ON CONFLICT(drop_id) DO UPDATE SET chunks_rev = excluded.chunks_rev, key = excluded.key, body = excluded.body`,
-          )
-          .run(dropId, verdict.rev, verdict.key, verdict.body);
-      }
+      if (complete && verdict) writeVerdict(this.db, dropId, verdict);
       if (folders !== undefined) this.saveDropFolders(dropId, folders);
     })();
   }
 
   /** The verdict the drop's last complete scan kept (finishScan), if any. */
   verdict(dropId: number): KeptVerdict | undefined {
-    return this.db.prepare('SELECT chunks_rev AS rev, key, body FROM drop_verdicts WHERE drop_id = ?').get(dropId) as KeptVerdict | undefined;
+    return readVerdict(this.db, dropId);
   }
 
   /** The folders the drop's last walk kept (fs/kept-folders.ts: their stored text), if any. */
   dropFolders(dropId: number): string | null {
-    return (this.db.prepare('SELECT body FROM drop_folders WHERE drop_id = ?').pluck().get(dropId) as string | undefined) ?? null;
+    return readDropFolders(this.db, dropId);
   }
 
   /**
@@ -257,14 +244,12 @@ export class Catalog {
    * may be kept, whichever connection wrote the chunks.
    */
   saveDropFolders(dropId: number, body: string): void {
-    this.db
-      .prepare('INSERT INTO drop_folders (drop_id, body) VALUES (?, ?) ON CONFLICT(drop_id) DO UPDATE SET body = excluded.body')
-      .run(dropId, body);
+    writeDropFolders(this.db, dropId, body);
   }
 
   /** The listing the drop's last complete scan left (drop-listing.ts), if any. */
   dropListing(dropId: number): DropListing | undefined {
-    return this.db.prepare('SELECT format, key, files, chunks_rev AS rev FROM drop_listings WHERE drop_id = ?').get(dropId) as DropListing | undefined;
+    return readDropListing(this.db, dropId);
   }
 
   /**
@@ -278,35 +263,16 @@ export class Catalog {
       // Kept only for chunks this connection watched and alone changed (watchChunks).
       if (!this.chunksSince(dropId)) listing = null;
     }
-    if (!listing) this.db.prepare('DELETE FROM drop_listings WHERE drop_id = ?').run(dropId);
-    else
-      this.db
-        .prepare(
-          `INSERT INTO drop_listings (drop_id, format, key, files, chunks_rev) VALUES (?, ?, ?, ?, (SELECT chunks_rev FROM drops WHERE id = ?))
-           ON CONFLICT(drop_id) DO UPDATE SET format = excluded.format, key = excluded.key, files = excluded.files, chunks_rev = excluded.chunks_rev`,
-        )
-        .run(dropId, listing.format, listing.key, listing.files, dropId);
+    writeDropListing(this.db, dropId, listing);
   }
 
   /** Replaces the problems the last walk found about the drop's entries (entryProblems). */
   saveEntryProblems(dropId: number, problems: Problem[]): void {
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM drop_entry_problems WHERE drop_id = ?').run(dropId);
-      const ins = this.db.prepare('INSERT INTO drop_entry_problems (drop_id, seq, kind, severity, message, detail) VALUES (?, ?, ?, ?, ?, ?)');
-      problems.forEach((p, i) => ins.run(dropId, i, p.kind, p.severity, p.message, p.detail ? json(p.detail) : null));
-    })();
+    writeEntryProblems(this.db, dropId, problems);
   }
 
   entryProblems(dropId: number): Problem[] {
-    const rows = this.db.prepare('SELECT * FROM drop_entry_problems WHERE drop_id = ? ORDER BY seq').all(dropId) as Row[];
-    return rows.map((p) => ({
-      kind: p.kind as Problem['kind'],
-      severity: p.severity as Problem['severity'],
-      chunk: null,
-      table: null,
-      message: p.message as string,
-      ...(p.detail ? { detail: JSON.parse(p.detail as string) } : {}),
-    }));
+    return readEntryProblems(this.db, dropId);
   }
 
   /**
@@ -316,7 +282,7 @@ export class Catalog {
    * the records.
    */
   loadChunks(dropId: number): ChunkRecord[] {
-    const kept = this.kept(this.cache.get(dropId), (k) => this.cache.set(dropId, k), (names, k) => this.readRecords(dropId, names, k));
+    const kept = keptNow(this.db, this.cache.get(dropId), (k) => this.cache.set(dropId, k), (names, k) => readRecords(this.db, dropId, names, k));
     return [...kept.byId.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
   }
 
@@ -330,10 +296,11 @@ export class Catalog {
     // commit between the two would name entries the summaries do not hold).
     return this.db.transaction(() => {
       const was = this.summaries.get(dropId);
-      const kept = this.kept(
+      const kept = keptNow(
+        this.db,
         was?.axis === axis ? was : undefined,
         (k) => this.summaries.set(dropId, Object.assign(k, { axis, rev: 0 })),
-        (names, k) => this.readSummaries(dropId, names, k, axis),
+        (names, k) => readSummaries(this.db, dropId, names, k, axis, () => (this.shared ??= new SharedTexts(this.db))),
       );
       this.summaries.get(dropId)!.rev = this.chunksRev(dropId);
       return [...kept.byId.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
@@ -355,101 +322,8 @@ export class Catalog {
     return kept?.axis === axis ? kept.rev : undefined;
   }
 
-  /**
-   * What is kept of a drop's chunks, brought up to date: all read again after another
-   * connection's commit (data_version), else the chunks written since read again, by name.
-   */
-  private kept<T>(kept: Kept<T> | undefined, keep: (k: Kept<T>) => void, read: (names: string[] | null, k: Kept<T>) => void): Kept<T> {
-    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
-    if (!kept || kept.dataVersion !== dataVersion) {
-      kept = { dataVersion, byId: new Map(), idOf: new Map(), dirty: new Set() };
-      keep(kept);
-      read(null, kept);
-    } else if (kept.dirty.size) {
-      const names = [...kept.dirty];
-      kept.dirty.clear();
-      for (const n of names) {
-        const id = kept.idOf.get(n);
-        if (id !== undefined) kept.byId.delete(id);
-        kept.idOf.delete(n);
-      }
-      for (let i = 0; i < names.length; i += NAMES_PER_QUERY) read(names.slice(i, i + NAMES_PER_QUERY), kept);
-    }
-    return kept;
-  }
-
-  /**
-   * Reads the drop's chunk summaries and entries (all, or those named); a chunk without a
-   * summary of this format and axis is summarised from its record (a ChunkRecord is a
-   * ChunkSummary) and its entry made from it.
-   */
-  private readSummaries(dropId: number, names: string[] | null, kept: Kept<LoadedChunk>, axis: AxisKind): void {
-    const only = names ? ` AND c.name IN (${names.map(() => '?').join(', ')})` : '';
-    // From a table of their own: a chunk's row holds its record first, and reading a column
-    // after it walked the record's overflow pages (19 MB for 3000 chunks) on the way. A row
-    // of chunk_summaries always has an entry (NOT NULL): its presence is asked of its key,
-    // as `s.entry IS NOT NULL` loaded every entry's overflow pages (~5 ms for 3000).
-    const rows = this.db
-      .prepare(`SELECT c.id, c.name, s.summary, s.chunk_id IS NOT NULL FROM chunks c LEFT JOIN chunk_summaries s ON s.chunk_id = c.id WHERE c.drop_id = ?${only}`)
-      .raw()
-      .all(dropId, ...(names ?? [])) as Array<[number, string, string | null, number | null]>;
-    const shared = (this.shared ??= new SharedTexts(this.db));
-    const fromRecords: string[] = [];
-    for (const [id, name, summaryText, hasEntry] of rows) {
-      const summary = hasEntry ? decodeSummary(summaryText, axis, shared) : null;
-      if (!summary) {
-        fromRecords.push(name);
-        continue;
-      }
-      kept.byId.set(id, { id, summary, entry: null });
-      kept.idOf.set(name, id);
-    }
-    if (!fromRecords.length) return;
-    const records: Kept<ChunkRecord> = { dataVersion: kept.dataVersion, byId: new Map(), idOf: new Map(), dirty: new Set() };
-    for (let i = 0; i < fromRecords.length; i += NAMES_PER_QUERY) this.readRecords(dropId, fromRecords.slice(i, i + NAMES_PER_QUERY), records);
-    for (const [id, rec] of records.byId) {
-      kept.byId.set(id, { id, summary: rec, entry: Buffer.from(JSON.stringify(reportChunk(rec, axis))) });
-      kept.idOf.set(rec.name, id);
-    }
-  }
-
   /** The stored report entries of these chunks, in this order, joined (stored-entries.ts). */
   storedEntries(ids: readonly number[], lengths?: number[]): Uint8Array[] | null {
     return storedEntries(this.db, ids, lengths);
-  }
-
-  /**
-   * Reads the drop's chunks (all, or those named) into the cache: each from its record column,
-   * and from its rows where that is missing or of another format (records.ts).
-   */
-  private readRecords(dropId: number, names: string[] | null, cache: Kept<ChunkRecord>): void {
-    const only = names ? ` AND c.name IN (${names.map(() => '?').join(', ')})` : '';
-    // No ORDER BY: sorting by id put every record through a temporary b-tree (an 18 MB temp
-    // file for 3000 chunks); loadChunks orders by id itself.
-    const rows = this.db.prepare(`SELECT c.id, c.fingerprint, c.record FROM chunks c WHERE c.drop_id = ?${only}`).raw().all(dropId, ...(names ?? [])) as Array<[number, string, string | null]>;
-    const texts = new Map<string, unknown>();
-    const fromRows: number[] = [];
-    for (const [id, fingerprint, text] of rows) {
-      const rec = decodeRecord(text, fingerprint, texts);
-      if (!rec) {
-        fromRows.push(id);
-        continue;
-      }
-      cache.byId.set(id, rec);
-      cache.idOf.set(rec.name, id);
-    }
-    for (let i = 0; i < fromRows.length; i += NAMES_PER_QUERY) this.readRows(fromRows.slice(i, i + NAMES_PER_QUERY), cache);
-  }
-
-  /** Decodes the chunks of these ids from their rows (an older catalog's, or a record of another format). */
-  private readRows(ids: number[], cache: Kept<ChunkRecord>): void {
-    const list = ids.map(() => '?').join(', ');
-    const chunks = this.db.prepare(`SELECT * FROM chunks WHERE id IN (${list}) ORDER BY id`).all(...ids) as Row[];
-    const tables = this.db.prepare(`SELECT * FROM chunk_tables WHERE chunk_id IN (${list}) ORDER BY chunk_id, seq`).all(...ids) as Row[];
-    const problems = this.db.prepare(`SELECT * FROM chunk_problems WHERE chunk_id IN (${list}) ORDER BY chunk_id, seq`).all(...ids) as Row[];
-    for (const [id, rec] of decodeRows(chunks, tables, problems)) {
-      cache.byId.set(id, rec);
-      cache.idOf.set(rec.name, id);
-    }
   }
 }
