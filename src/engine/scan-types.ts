@@ -68,7 +68,7 @@ interface CheckedChunks {
   loaded: Map<ChunkSummary, LoadedChunk>;
   /** The summaries in continuity order, on the family's axis. */
   ordered: Keyed[];
-  /** The report's totals of these summaries (build-report.ts frameTotals). */
+  /** The report's totals of these summaries (report-frame.ts frameTotals). */
   totals: FrameTotals;
   verdict?: undefined;
 }

@@ -6,6 +6,8 @@
 // never builds a string.
 import { RFC4180, type Dialect } from '../../shared/family';
 import { dialectBytes } from '../csv/header';
+import { isPlain, newIndexStats, type IndexStats } from './index-stats';
+import { warmUp } from './indexer-warm-up';
 //
 // Offsets are emitted in blocks (Float64Array, little-endian on disk) so memory stays
 // constant whatever the row count.
@@ -28,39 +30,7 @@ const CR4 = 0x0d0d0d0d;
 const LT14 = 0x0e0e0e0e;
 const NO_WORDS = new Int32Array(0);
 
-export interface IndexStats {
-  /** Data records (header excluded). */
-  rows: number;
-  headerFields: number;
-  /** Offset of the header's first byte and just past it (terminator excluded); -1 without a header. */
-  headerStart: number;
-  headerEnd: number;
-  /** Bytes indexed (the end offset of the stream). */
-  bytes: number;
-  malformed: number;
-  /** 1-based record numbers of the first malformed records (up to 1000). */
-  malformedSamples: number[];
-  unterminated: boolean;
-  lf: number;
-  crlf: number;
-  /** Lone CR terminators (outside quotes). */
-  cr: number;
-  blankLines: number;
-  /** Quotes inside unquoted fields (literal, lenient). */
-  midFieldQuotes: number;
-  /** Bytes between a closing quote and the next delimiter (literal, lenient). */
-  afterCloseQuote: number;
-  nulBytes: number;
-  /** Widest record (fields). */
-  maxFields: number;
-  /**
-   * Bytes of all data cells (records less delimiters and syntax quotes): for a plain file,
-   * the sum of the cells' UTF-8 lengths, which the analysis store is checked against.
-   */
-  contentBytes: number;
-  /** Longest record in bytes (terminator excluded). */
-  maxRecordBytes: number;
-}
+export type { IndexStats } from './index-stats';
 
 export class RecordIndexer {
   private mode = UNQUOTED;
@@ -85,26 +55,7 @@ export class RecordIndexer {
   private headerFields = -1;
   private block = new Float64Array(INDEX_BLOCK);
   private blockLen = 0;
-  private s: IndexStats = {
-    rows: 0,
-    headerFields: 0,
-    headerStart: -1,
-    headerEnd: -1,
-    bytes: 0,
-    malformed: 0,
-    malformedSamples: [],
-    unterminated: false,
-    lf: 0,
-    crlf: 0,
-    cr: 0,
-    blankLines: 0,
-    midFieldQuotes: 0,
-    afterCloseQuote: 0,
-    nulBytes: 0,
-    maxFields: 0,
-    contentBytes: 0,
-    maxRecordBytes: 0,
-  };
+  private s: IndexStats = newIndexStats();
   private done = false;
 
   private readonly delim: number;
@@ -381,47 +332,11 @@ export class RecordIndexer {
     this.blockLen = 0;
   }
 
-  /**
-   * Plain: one kind of line end, no empty lines, every record with the header's field count,
-   * quotes only around whole fields, no NUL. DuckDB's strict reader then sees exactly our cells.
-   */
+  /** Plain: read by DuckDB's strict reader exactly as by ours (index-stats.ts isPlain). */
   static plain(s: IndexStats): boolean {
-    return (
-      s.malformed === 0 &&
-      !s.unterminated &&
-      s.cr === 0 &&
-      !(s.lf > 0 && s.crlf > 0) &&
-      s.blankLines === 0 &&
-      s.midFieldQuotes === 0 &&
-      s.afterCloseQuote === 0 &&
-      s.nulBytes === 0 &&
-      s.headerFields > 0
-    );
+    return isPlain(s);
   }
 }
 
-// Warm-up. V8 compiles push()'s loop on-stack (OSR) in the middle of the first big chunk,
-// before its rare branches (blank lines, CRLF, quotes, the code after the loop) ever ran;
-// that code then lacks type feedback and deoptimizes on every later push() (seen with
-// --trace-deopt; the same effect the scan's record counter documents). A few small pushes
-// through every path at load time give V8 complete feedback first (< 1 ms).
-function warmUp(): void {
-  const sample = new TextEncoder().encode(
-    'id,"na""me",x\r\n1,"a,b\r\nc",2\n\n2,3\r3,"q""",4,5\n"x"y,z"w,1\r\n' +
-      'abcdefgh,ijklmnop,"qrs""tuvwx",12345678,\n'.repeat(40) +
-      '4,"unterminated',
-  );
-  // Enough work for V8 to allocate the function's feedback vector (it does so lazily) and
-  // then record every path in it.
-  for (let round = 0; round < 60; round++) {
-    const ix = new RecordIndexer(() => undefined);
-    const cut = 1 + (round % 7);
-    const b = round % 2 ? Buffer.from(sample) : sample;
-    ix.push(b.subarray(0, cut));
-    ix.push(b.subarray(cut, 40 + round));
-    ix.flush();
-    ix.push(b.subarray(40 + round));
-    ix.finish();
-  }
-}
-warmUp();
+// Warm-up at load time, before any push() of a real table: see indexer-warm-up.ts.
+warmUp(RecordIndexer);

@@ -2,13 +2,14 @@
 // cache and DuckDB. Hosts (CLI, HTTP, Electron) call it as is.
 //
 // A handle is a table in a scope (table-handle.ts). Its parts are the chunks' members in
-// continuity order (table-sources.ts); each part is a cache entry, built on first need
-// (part-builds.ts, build-runner.ts: worker threads) while its first rows are served from the
-// build's early output. Positions in the scope's natural order run over the parts in order
-// (row-reads.ts). Views (sort / filter / search: table-views.ts; the merged view:
-// merged-view.ts) are files of positions computed by DuckDB over the parts' analysis stores
-// (handle-stores.ts); a page of a view is a slice of that file, then the rows are read from
-// the cache entries. Exports: view-export.ts. This file holds the handles' life cycle.
+// continuity order (table-sources.ts; found by table-parts.ts); each part is a cache entry,
+// built on first need (part-builds.ts, build-runner.ts: worker threads) while its first rows
+// are served from the build's early output. Positions in the scope's natural order run over
+// the parts in order (row-reads.ts). Views (sort / filter / search: table-views.ts; the
+// merged view: merged-view.ts) are files of positions computed by DuckDB over the parts'
+// analysis stores (handle-stores.ts); a page of a view is a slice of that file, then the rows
+// are read from the cache entries. Exports: view-export.ts. This file holds the handles'
+// life cycle.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type {
@@ -32,50 +33,24 @@ import { configureDuck } from './duck';
 import { TableReadError } from './entry-bytes';
 import { readHeader } from './first-rows';
 import { BuildRunner } from './build-runner';
-import { entryKey, TableCache } from './cache';
-import { describeDialect } from '../../shared/family';
+import { TableCache } from './cache';
 import { isTableEncoding } from './encoding';
-import { EntryReader } from './entry-reader';
 import { HandleStores } from './handle-stores';
 import { keyGuess, MergedViews } from './merged-view';
 import { PartBuilds } from './part-builds';
 import { readNatural, readPositions, shape, type GotRow } from './row-reads';
 import { TableEvents } from './table-events';
-import { entryDialectOf, readSlice, unionColumns, type Handle, type Part } from './table-handle';
-import { chunksOf, listTables, sourcesOf } from './table-sources';
+import { entryDialectOf, readSlice, unionColumns, type Handle } from './table-handle';
+import { tableParts } from './table-parts';
+import type { TableServiceOptions } from './table-service-options';
+import { chunksOf, listTables } from './table-sources';
 import { TableViews } from './table-views';
 import { TextPacker } from './text-packer';
 import { ViewExport } from './view-export';
 
 export { columnMap, csvField, unionColumns } from './table-handle';
 export { TableReadError };
-
-export interface TableServiceOptions {
-  catalog: Catalog;
-  cacheDir?: string;
-  cacheMaxBytes?: number;
-  /** Concurrent first reads in worker threads; 0 = inline on this thread (CLI). */
-  workers?: number;
-  /** DuckDB memory limit of the query instance (default: sized from the machine's memory, see duck.ts). */
-  duckMemory?: string;
-  /** Records a first read hands out early (default 200). */
-  firstRows?: number;
-  /**
-   * Build the analysis stores (sort / filter / stats / merged) in the background as soon as a
-   * handle's first reads end, so the first sort does not wait for them. Default: on with
-   * worker threads, off inline (the CLI).
-   */
-  eagerAnalysis?: boolean;
-  /** Size of the cache's data segments (default 64 MiB; tests use tiny ones). */
-  segmentBytes?: number;
-  /** Zip-bomb limits of a first read (default: the scan's, src/engine/parts/limits.ts). */
-  limits?: Partial<InflateLimits>;
-  /**
-   * Pack a segment's CSV once its analysis store is built (packed-text.ts; default on), in
-   * the background while DuckDB is idle (text-packer.ts): queries never wait for it.
-   */
-  packText?: boolean;
-}
+export type { TableServiceOptions } from './table-service-options';
 
 export class TableService implements TableApi {
   readonly cache: TableCache;
@@ -142,69 +117,7 @@ export class TableService implements TableApi {
     if (!isTableEncoding(encoding))
       throw new EngineError('bad-request', `unknown encoding ${String(encoding)}`);
     const { drop, chunks, family } = await chunksOf(this.catalog, this.cache, dropPath);
-    const want = req.table.replace(/\.csv$/i, '').toLowerCase();
-    const parts: Part[] = [];
-    const unreadable: Handle['unreadable'] = [];
-    let tableName: string | null = null;
-    const scopeChunk = typeof req.scope === 'object' && req.scope ? req.scope.chunk : null;
-    if (scopeChunk !== null && !chunks.some((c) => c.name === scopeChunk)) {
-      throw new EngineError('not-found', `no chunk ${JSON.stringify(scopeChunk)} in ${drop}`);
-    }
-    for (const c of chunks) {
-      if (scopeChunk !== null && c.name !== scopeChunk) continue;
-      const t = c.tables.find((x) => x.name.toLowerCase() === want);
-      if (!t) continue;
-      tableName ??= t.name;
-      const sources = sourcesOf(drop, t, encoding, req.dialect);
-      // What the scan could not make of the text (read as UTF-8) may read in another
-      // encoding (or after a UTF-16 BOM): only archive damage makes a member unreadable.
-      const textOnly = t.error !== null && t.errorKind === 'content';
-      const error = (textOnly ? null : t.error) ?? (sources.length ? null : 'no readable archive');
-      if (error || !sources.length) {
-        unreadable.push({ chunk: c.name, error: error ?? 'unreadable' });
-        continue;
-      }
-      const single = sources.length === 1;
-      for (const [i, source] of sources.entries()) {
-        const key = entryKey(source);
-        const meta = this.cache.readMeta(key);
-        const recorded = t.parts?.[i];
-        // Read in another dialect than the scan's (the user's override): the scan's columns
-        // and count are not this reading's (no header: the first record is a row; another
-        // delimiter: other fields), so both come from the entry's own read.
-        const asScanned = !recorded || recorded.layout.kind !== 'dsv' || describeDialect(recorded.layout.dialect) === describeDialect(source.dialect);
-        parts.push({
-          chunk: c.name,
-          table: t.name,
-          member: single ? t.member : (recorded?.source.kind === 'member' ? recorded.source.member : t.member),
-          source,
-          key,
-          catalogRows: textOnly || !asScanned ? null : single ? t.rows : (recorded?.rows ?? null),
-          // Several parts may differ in columns (sections): each reads its own header.
-          columns: meta ? meta.header : single && asScanned ? t.columns : [],
-          columnsExact: !!meta || (single && asScanned && encoding === 'utf-8' && !textOnly),
-          meta,
-          reader: meta
-            ? new EntryReader(this.cache.entryDir(key), source.dialect, meta.headerFields, meta.rows, true, meta.segments)
-            : null,
-          first: null,
-          building: null,
-          progressRows: meta ? meta.rows : 0,
-          headerFields: meta ? meta.headerFields : single && asScanned ? t.columns.length : 0,
-          waiters: [],
-          error: null,
-          unpin: this.cache.pin(key),
-        });
-      }
-    }
-    if (!tableName) {
-      throw new EngineError(
-        'not-found',
-        scopeChunk !== null
-          ? `chunk ${scopeChunk} has no table ${req.table}`
-          : `no table ${req.table} in ${drop}`,
-      );
-    }
+    const { parts, unreadable, tableName, scopeChunk } = tableParts(this.cache, drop, chunks, req, encoding);
     const scope: TableScope =
       scopeChunk !== null ? { chunk: scopeChunk } : req.scope === 'merged' ? 'merged' : 'all';
     const policy = family?.merge ?? 'upsert-by-key';
@@ -225,7 +138,7 @@ export class TableService implements TableApi {
       withChunk: scope === 'all' || scope === 'merged',
       key: null,
       policy,
-      familyKey: family?.keyOf ? (cols: string[]) => family.keyOf!(tableName!, cols) : null,
+      familyKey: family?.keyOf ? (cols: string[]) => family.keyOf!(tableName, cols) : null,
       merged: null,
       merging: null,
       views: new Map(),
