@@ -57,22 +57,33 @@ export function judgeKeptVerdict(s: ScanSoFar): ScanOutcome | null {
     undefined,
     s.folders,
   );
-  clock.mark('check');
-  progress.phase = 'done';
+  const counts = { chunks: verdict.order.length, inspected: 0, removed: 0 };
+  return finished(s, counts, { judgement: req.cadence, problems, rev, verdict }, 0);
+}
+
+/** The scan's end told: its phase done, and its outcome with these counts and checks. */
+function finished(
+  s: ScanSoFar,
+  counts: { chunks: number; inspected: number; removed: number },
+  checked: ScanOutcome['checked'],
+  threads: number,
+): ScanOutcome {
+  s.clock.mark('check');
+  s.progress.phase = 'done';
   s.emit();
   return {
     drop: s.drop,
     dropId: s.dropId,
-    format: adapter.format,
-    chunks: verdict.order.length,
-    inspected: 0,
-    reused: verdict.order.length,
-    removed: 0,
+    format: s.adapter.format,
+    chunks: counts.chunks,
+    inspected: counts.inspected,
+    reused: counts.chunks - counts.inspected,
+    removed: counts.removed,
     io: { ...s.io },
-    checked: { judgement: req.cadence, problems, rev, verdict },
-    timings: clock.phases,
-    faults: clock.faults,
-    threads: 0,
+    checked,
+    timings: s.clock.phases,
+    faults: s.clock.faults,
+    threads,
   };
 }
 
@@ -138,19 +149,10 @@ export function checkAndFinish(s: ScanSoFar, r: ScanInspected): ScanOutcome {
     verdict,
     s.folders,
   );
-  clock.mark('check');
-  progress.phase = 'done';
-  s.emit();
-  return {
-    drop: s.drop,
-    dropId: s.dropId,
-    format: adapter.format,
-    chunks: r.count,
-    inspected: r.inspected,
-    reused: r.count - r.inspected,
-    removed: r.removed,
-    io: { ...s.io },
-    checked: {
+  return finished(
+    s,
+    { chunks: r.count, inspected: r.inspected, removed: r.removed },
+    {
       summaries,
       loaded: new Map(loaded.map((l) => [l.summary, l])),
       ordered,
@@ -160,8 +162,6 @@ export function checkAndFinish(s: ScanSoFar, r: ScanInspected): ScanOutcome {
       rev,
       ...(since && since.to === rev ? { since } : {}),
     },
-    timings: clock.phases,
-    faults: clock.faults,
-    threads: r.pool?.threads ?? 0,
-  };
+    r.pool?.threads ?? 0,
+  );
 }
