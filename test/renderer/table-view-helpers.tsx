@@ -1,0 +1,43 @@
+// What the Tables view's tests share: the app over the fake API, a table opened, a row's cells.
+import { expect } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { App } from '../../src/renderer/App';
+import { createFakeApi, FAKE_DROP, type FakeApiOptions } from './fake-api';
+
+export function renderApp(options: FakeApiOptions = {}) {
+  const api = createFakeApi({ initialDrop: FAKE_DROP, ...options });
+  const utils = render(<App api={api} />);
+  return { api, ...utils };
+}
+
+export async function openTable(table: string) {
+  fireEvent.click(await screen.findByTestId('tab-tables'));
+  fireEvent.click(await screen.findByTestId(`table-item-${table}`));
+  await screen.findByTestId('row-0');
+  await waitFor(() =>
+    expect(screen.getByTestId('row-0').querySelector('.tg-td')?.className).not.toMatch(/tg-missing/),
+  );
+  await waitFor(() => expect(screen.queryByTestId('table-busy')).toBeNull());
+}
+
+/** What a cell shows for a value: line breaks and tabs as symbols, long values cut at 400 characters. */
+export function shown(v: string): string {
+  const cut = v.length > 400 ? v.slice(0, 400) : v;
+  return (
+    cut
+      .replace(/\r\n|\n/g, '↵')
+      .replace(/\r/g, '␍')
+      .replace(/\t/g, '⇥') + (cut.length < v.length ? '…' : '')
+  );
+}
+
+export function cellsOf(row: number): string[] {
+  const el = screen.getByTestId(`row-${row}`);
+  return [...el.querySelectorAll<HTMLElement>('[data-col]')]
+    .sort((a, b) => Number(a.dataset.col) - Number(b.dataset.col))
+    .map((c) => c.textContent ?? '');
+}
+
+export function grid(): HTMLElement {
+  return screen.getByTestId('table-scroll');
+}
