@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { getApi } from './api';
-import './styles.css';
+import './styles/index.css';
 
 const el = document.getElementById('root');
 if (el) {

@@ -1,4 +1,4 @@
-// The timeline's colours: read from the theme's CSS variables (see styles.css), with a
+// The timeline's colours: read from the theme's CSS variables (see styles/base.css), with a
 // fallback for when they cannot be read, and the colour for each severity. Separate from
 // the painting (draw.ts) because the canvas component reads the palette when the theme changes.
 import type { Severity } from '../../../shared/report';
@@ -33,7 +33,7 @@ export const FALLBACK_PALETTE: Palette = {
   font: 'system-ui, sans-serif',
 };
 
-/** Reads the palette from the CSS variables on `el` (see styles.css). */
+/** Reads the palette from the CSS variables on `el` (see styles/base.css). */
 export function readPalette(el: Element): Palette {
   const cs = getComputedStyle(el);
   const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
