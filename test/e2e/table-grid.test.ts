@@ -17,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, HAVE_CHROMIUM, launchChromium } from './serve';
-import { HUGE_ROWS, NASTY_TABLE, hugeRow, nastyRecords } from '../renderer/fake-tables';
+import { HUGE_ROWS, NASTY_TABLE, hugeRow, nastyRecords, shown } from '../renderer/fake-tables';
 import { BLOCK_ROWS } from '../../src/renderer/state/table-row-cache';
 import { OVERSCAN_ROWS } from '../../src/renderer/views/table/scroll-scale';
 
@@ -103,16 +103,6 @@ function rowCells(index: number): Promise<string[]> {
         .map((c) => c.textContent ?? ''),
     );
 }
-
-const shown = (v: string): string => {
-  const cut = v.length > 400 ? v.slice(0, 400) : v;
-  return (
-    cut
-      .replace(/\r\n|\n/g, '↵')
-      .replace(/\r/g, '␍')
-      .replace(/\t/g, '⇥') + (cut.length < v.length ? '…' : '')
-  );
-};
 
 async function waitRowLoaded(index: number): Promise<void> {
   await page.waitForFunction((i) => {

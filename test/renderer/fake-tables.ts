@@ -11,6 +11,7 @@
 
 // The parts live in fake-tables/, one concern each; every name stays importable from here.
 export { isNumber, codePointCompare } from './fake-tables/cell-match';
+export { shown } from './fake-tables/cell-shown';
 export { decodeBytes, parseCsv } from './fake-tables/csv-decode';
 export { HUGE_COLUMNS, HUGE_ROWS, HUGE_TABLE, hugeCell, hugeRow } from './fake-tables/huge-table';
 export { NASTY_COLUMNS, NASTY_TABLE, UTF16_TABLE, nastyRecords } from './fake-tables/nasty-tables';

@@ -7,7 +7,8 @@ import { createHttpApi } from '../../src/renderer/api/http-client';
 import { SAVE_VIEW_PATH, TOKEN_HEADER } from '../../src/shared/http-protocol';
 import { HUGE_ROWS, HUGE_TABLE, hugeRow, NASTY_TABLE } from './fake-api';
 import { stubCanvas } from './setup-dom';
-import { renderApp, openTable, shown, cellsOf, grid } from './table-view-helpers';
+import { renderApp, openTable, cellsOf, grid } from './table-view-helpers';
+import { shown } from './fake-tables';
 
 beforeEach(() => {
   stubCanvas();

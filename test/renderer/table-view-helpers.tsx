@@ -20,17 +20,6 @@ export async function openTable(table: string) {
   await waitFor(() => expect(screen.queryByTestId('table-busy')).toBeNull());
 }
 
-/** What a cell shows for a value: line breaks and tabs as symbols, long values cut at 400 characters. */
-export function shown(v: string): string {
-  const cut = v.length > 400 ? v.slice(0, 400) : v;
-  return (
-    cut
-      .replace(/\r\n|\n/g, '↵')
-      .replace(/\r/g, '␍')
-      .replace(/\t/g, '⇥') + (cut.length < v.length ? '…' : '')
-  );
-}
-
 export function cellsOf(row: number): string[] {
   const el = screen.getByTestId(`row-${row}`);
   return [...el.querySelectorAll<HTMLElement>('[data-col]')]

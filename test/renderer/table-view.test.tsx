@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { HUGE_TABLE, NASTY_TABLE, nastyRecords } from './fake-api';
 import { stubCanvas } from './setup-dom';
-import { renderApp, openTable, shown, cellsOf, grid } from './table-view-helpers';
+import { renderApp, openTable, cellsOf, grid } from './table-view-helpers';
+import { shown } from './fake-tables';
 
 beforeEach(() => {
   stubCanvas();
