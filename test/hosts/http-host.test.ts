@@ -1,110 +1,19 @@
 // The browser host (src/server/http-host.ts) against src/shared/http-protocol.ts, with a
-// fake API and a temporary renderer folder; then the shared API contract over HTTP.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { connect } from 'node:net';
+// fake API and a temporary renderer folder (http-host-fixture.ts): its address and token, the
+// Host and Origin checks, headers and malformed requests; then the shared API contract over
+// HTTP. API calls and events: http-host-api.test.ts; static files: http-host-static.test.ts.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_BODY_BYTES } from '../../src/server/http-call';
-import { CONTENT_SECURITY_POLICY, startHttpHost, tokensEqual, type HttpHost } from '../../src/server/http-host';
+import { describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY, startHttpHost, tokensEqual } from '../../src/server/http-host';
 import { TOKEN_COOKIE, TOKEN_HEADER } from '../../src/shared/http-protocol';
 import { apiContractSuite } from './api-contract';
-import { FakeApi } from './fake-api';
-import { createNodeHttpClient, openEventStream } from './node-http-client';
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A request with full control of the path and headers (fetch would normalize / refuse). */
-function raw(
-  port: number,
-  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
-): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: opts.method ?? 'GET',
-        path: opts.path,
-        headers: { host: `127.0.0.1:${port}`, ...opts.headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
-
-/** Bytes straight onto the socket: for request lines http.request would not send. */
-function rawSocket(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(text));
-    const chunks: Buffer[] = [];
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    socket.on('error', reject);
-    socket.setTimeout(5000, () => socket.destroy());
-  });
-}
-
-const SECRET = 'TOP-SECRET-OUTSIDE-RENDERER';
-const INDEX =
-  '<!doctype html><title>Drop Inspector</title><script type="module" src="./assets/app.js"></script>';
+import { createNodeHttpClient } from './node-http-client';
+import { call, errors, fake, host, INDEX, raw, rawSocket, rendererDir, useHttpHost } from './http-host-fixture';
 
 describe('HTTP host', () => {
-  let root: string;
-  let rendererDir: string;
-  let host: HttpHost;
-  let fake: FakeApi;
-  const errors: unknown[] = [];
-
-  beforeAll(() => {
-    root = mkdtempSync(join(tmpdir(), 'di-http-'));
-    rendererDir = join(root, 'renderer');
-    mkdirSync(join(rendererDir, 'assets'), { recursive: true });
-    writeFileSync(join(rendererDir, 'index.html'), INDEX);
-    writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log("app");');
-    writeFileSync(join(rendererDir, 'assets', 'style.css'), 'body{}');
-    writeFileSync(join(rendererDir, 'assets', 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
-    writeFileSync(join(rendererDir, 'assets', 'data.bin'), 'xx');
-    writeFileSync(join(rendererDir, '.env'), SECRET);
-    writeFileSync(join(root, 'secret.txt'), SECRET);
-    symlinkSync(join(root, 'secret.txt'), join(rendererDir, 'assets', 'link.txt'));
-  });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-  beforeEach(async () => {
-    fake = new FakeApi();
-    errors.length = 0;
-    host = await startHttpHost({ api: fake, rendererDir, onError: (e) => errors.push(e) });
-  });
-  afterEach(async () => {
-    await host.close();
-  });
-
-  const call = (method: string, body: unknown, headers: Record<string, string> = {}): Promise<RawResponse> =>
-    raw(host.port, {
-      method: 'POST',
-      path: `/api/call/${method}`,
-      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: host.token, ...headers },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
+  useHttpHost();
 
   it('binds 127.0.0.1 only, on a free port, with a fresh base64url token', async () => {
     const address = host.server.address();
@@ -231,151 +140,6 @@ describe('HTTP host', () => {
     });
   });
 
-  describe('API calls', () => {
-    it('200 with the fake’s value', async () => {
-      const res = await call('recentDrops', { args: [] });
-      expect(res.status).toBe(200);
-      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
-      expect(res.headers['cache-control']).toBe('no-store');
-      expect(JSON.parse(res.body)).toEqual({ ok: true, value: fake.recent });
-    });
-
-    it('404 for a method outside API_METHODS, the engine untouched', async () => {
-      for (const method of [
-        'deleteEverything',
-        'onEvent',
-        'constructor',
-        '__proto__',
-        'toString',
-        'close',
-        '',
-      ]) {
-        const res = await call(method, { args: [] });
-        expect(res.status, method).toBe(404);
-        expect(JSON.parse(res.body), method).toMatchObject({ ok: false, error: { code: 'not-found' } });
-      }
-      expect(fake.calls).toEqual([]);
-    });
-
-    it('400 for malformed JSON and wrong shapes', async () => {
-      for (const body of ['{"args":[', 'not json', '[]', '"x"', '{"args":"x"}', '{"args":{}}']) {
-        const res = await call('recentDrops', body);
-        expect(res.status, body).toBe(400);
-        expect(JSON.parse(res.body), body).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-      }
-      expect(fake.calls).toEqual([]);
-    });
-
-    it('an empty body means no arguments', async () => {
-      const res = await call('recentDrops', '');
-      expect(res.status).toBe(200);
-    });
-
-    it('413 for a body over 1 MB, and the server stays up', async () => {
-      const big = JSON.stringify({ args: ['x'.repeat(MAX_BODY_BYTES + 10)] });
-      const res = await call('recentDrops', big);
-      expect(res.status).toBe(413);
-      expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-      // Without a Content-Length the limit holds as the bytes arrive.
-      const chunked = await call('recentDrops', big, { 'transfer-encoding': 'chunked' });
-      expect(chunked.status).toBe(413);
-      expect(fake.calls).toEqual([]);
-      expect((await call('recentDrops', { args: [] })).status).toBe(200);
-    });
-
-    it('405 for GET on a call', async () => {
-      const res = await raw(host.port, {
-        path: '/api/call/recentDrops',
-        headers: { [TOKEN_HEADER]: host.token },
-      });
-      expect(res.status).toBe(405);
-    });
-
-    it('maps error codes to statuses', async () => {
-      const missing = await call('startScan', { args: ['/definitely/not/here'] });
-      expect(missing.status).toBe(404);
-      const bad = await call('startScan', { args: ['relative'] });
-      expect(bad.status).toBe(400);
-      const notADir = await call('startScan', { args: [join(root, 'secret.txt')] });
-      expect(JSON.parse(notADir.body)).toMatchObject({ error: { code: 'not-a-directory' } });
-      // A file given as the drop path is the client's mistake, said as such (issue 7).
-      expect(notADir.status).toBe(400);
-      expect(JSON.parse(notADir.body).error.message).toMatch(/not a folder/i);
-      const engineNotFound = await call('cancelScan', { args: ['missing'] });
-      expect(engineNotFound.status).toBe(404);
-      expect(errors).toEqual([]);
-      mkdirSync(join(root, 'boom'), { recursive: true });
-      const internal = await call('getReport', { args: [join(root, 'boom')] });
-      expect(internal.status).toBe(500);
-      expect(JSON.parse(internal.body)).toEqual({
-        ok: false,
-        error: { code: 'internal', message: 'kaboom: the fake engine failed' },
-      });
-      // Unexpected errors are reported to the host's log; expected ones are not.
-      expect(errors).toHaveLength(1);
-    });
-  });
-
-  describe('static files', () => {
-    const get = (path: string): Promise<RawResponse> =>
-      raw(host.port, { path, headers: { cookie: `${TOKEN_COOKIE}=${host.token}` } });
-
-    it('serves assets with the right MIME types', async () => {
-      expect((await get('/assets/app.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
-      expect((await get('/assets/style.css')).headers['content-type']).toBe('text/css; charset=utf-8');
-      expect((await get('/assets/logo.svg')).headers['content-type']).toBe('image/svg+xml');
-      expect((await get('/assets/data.bin')).headers['content-type']).toBe('application/octet-stream');
-      expect((await get('/index.html')).headers['content-type']).toBe('text/html; charset=utf-8');
-      expect((await get('/assets/nope.js')).status).toBe(404);
-      expect((await get('/assets')).status).toBe(404);
-    });
-
-    it('never leaves rendererDir', async () => {
-      const attempts = [
-        '/../secret.txt',
-        '/assets/../../secret.txt',
-        '/%2e%2e/secret.txt',
-        '/%2E%2E/secret.txt',
-        '/assets/%2e%2e/%2e%2e/secret.txt',
-        '/..%2fsecret.txt',
-        '/assets/..%2f..%2fsecret.txt',
-        '/%2e%2e%2fsecret.txt',
-        '/..%5csecret.txt',
-        '/..\\secret.txt',
-        '/assets/%252e%252e/%252e%252e/secret.txt',
-        '/index.html%00.js',
-        '/%00',
-        '/assets/app.js%00../../secret.txt',
-        '//secret.txt',
-        `/${root}/secret.txt`,
-        `/%2f${root.slice(1)}/secret.txt`,
-        '/.env',
-        '/assets/link.txt',
-        '/%',
-        '/%zz',
-        '/./index.html/../../secret.txt',
-      ];
-      for (const path of attempts) {
-        const res = await get(path);
-        expect(res.status, path).toBeGreaterThanOrEqual(400);
-        expect(res.body, path).not.toContain(SECRET);
-      }
-      // Absolute-form and other odd request lines, straight on the socket.
-      for (const line of [
-        `GET http://127.0.0.1:${host.port}/../secret.txt HTTP/1.1`,
-        'GET ../secret.txt HTTP/1.1',
-        'GET * HTTP/1.1',
-      ]) {
-        const text = await rawSocket(
-          host.port,
-          `${line}\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${TOKEN_COOKIE}=${host.token}\r\nConnection: close\r\n\r\n`,
-        );
-        expect(text, line).toMatch(/^HTTP\/1\.1 4\d\d/);
-        expect(text, line).not.toContain(SECRET);
-      }
-    });
-  });
-
   it('puts the security headers on every response', async () => {
     const responses = [
       await raw(host.port, { path: '/' }),
@@ -432,62 +196,6 @@ describe('HTTP host', () => {
     await raw(host.port, { path: '/', headers: { cookie: '%%%=%%%; ' + TOKEN_COOKIE + '=%E0%A4%A' } });
     await raw(host.port, { path: '/?token=%E0%A4%A&token=' });
     expect((await call('recentDrops', { args: [] })).status).toBe(200);
-  });
-
-  describe('events (SSE)', () => {
-    it('delivers an event the fake emits, then cleans up on disconnect', async () => {
-      const received: string[] = [];
-      const stream = openEventStream(`http://127.0.0.1:${host.port}/api/events?token=${host.token}`, (d) =>
-        received.push(d),
-      );
-      const res = await stream.ready;
-      expect(res.statusCode).toBe(200);
-      expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
-      expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
-      await vi.waitFor(() => expect(fake.listeners.size).toBe(1));
-      fake.emit({ type: 'report-updated', drop: '/data/drops/alpha' });
-      await vi.waitFor(() => expect(received).toHaveLength(1));
-      expect(JSON.parse(received[0]!)).toEqual({ type: 'report-updated', drop: '/data/drops/alpha' });
-      stream.close();
-      await vi.waitFor(() => expect(fake.listeners.size).toBe(0));
-    });
-
-    it('sends heartbeat comments', async () => {
-      const quick = await startHttpHost({
-        api: fake,
-        rendererDir,
-        heartbeatMs: 50,
-        onError: () => undefined,
-      });
-      const comments: string[] = [];
-      const stream = openEventStream(
-        `http://127.0.0.1:${quick.port}/api/events?token=${quick.token}`,
-        () => undefined,
-        undefined,
-        (c) => comments.push(c),
-      );
-      try {
-        await stream.ready;
-        await vi.waitFor(() =>
-          expect(comments.filter((c) => c === 'heartbeat').length).toBeGreaterThanOrEqual(2),
-        );
-      } finally {
-        stream.close();
-        await quick.close();
-      }
-    });
-
-    it('close() ends open event streams', async () => {
-      const stream = openEventStream(
-        `http://127.0.0.1:${host.port}/api/events?token=${host.token}`,
-        () => undefined,
-      );
-      const res = await stream.ready;
-      const ended = new Promise<void>((resolve) => res.on('close', () => resolve()));
-      await host.close();
-      await ended;
-      expect(fake.listeners.size).toBe(0);
-    });
   });
 });
 
