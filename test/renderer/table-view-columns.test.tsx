@@ -1,21 +1,15 @@
 // @vitest-environment jsdom
 // The Tables view's columns (resize, reorder, hide, pin), scope / encoding / key, the
 // 10M-row table's last row and go to row, and saving a view over the browser transport.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { createHttpApi } from '../../src/renderer/api/http-client';
 import { SAVE_VIEW_PATH, TOKEN_HEADER } from '../../src/shared/http-protocol';
 import { HUGE_ROWS, HUGE_TABLE, hugeRow, NASTY_TABLE } from './fake-api';
-import { stubCanvas } from './setup-dom';
-import { renderApp, openTable, cellsOf, grid } from './table-view-helpers';
+import { renderApp, openTable, cellsOf, grid, useTableViewHooks } from './table-view-helpers';
 import { shown } from './fake-tables';
 
-beforeEach(() => {
-  stubCanvas();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useTableViewHooks();
 
 describe('columns', () => {
   it('hides, shows, pins and moves columns', async () => {

@@ -1,8 +1,19 @@
 // What the Tables view's tests share: the app over the fake API, a table opened, a row's cells.
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { App } from '../../src/renderer/App';
 import { createFakeApi, FAKE_DROP, type FakeApiOptions } from './fake-api';
+import { stubCanvas } from './setup-dom';
+
+/** Each test with a stubbed canvas and real timers again after it (call once, at a file's top). */
+export function useTableViewHooks(): void {
+  beforeEach(() => {
+    stubCanvas();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+}
 
 export function renderApp(options: FakeApiOptions = {}) {
   const api = createFakeApi({ initialDrop: FAKE_DROP, ...options });

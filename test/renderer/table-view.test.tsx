@@ -3,19 +3,13 @@
 // search over the whole table with progress and cancel, and the grid's cells as decoded
 // (multi-line, commas, quotes, empty, malformed), the inspector and copy. Columns, scope,
 // the 10M-row table and saving a view: table-view-columns.test.tsx.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { HUGE_TABLE, NASTY_TABLE, nastyRecords } from './fake-api';
-import { stubCanvas } from './setup-dom';
-import { renderApp, openTable, cellsOf, grid } from './table-view-helpers';
+import { renderApp, openTable, cellsOf, grid, useTableViewHooks } from './table-view-helpers';
 import { shown } from './fake-tables';
 
-beforeEach(() => {
-  stubCanvas();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useTableViewHooks();
 
 describe('the Tables tab', () => {
   it('lists the tables with rows and chunks, and leaves for another tab', async () => {
