@@ -100,3 +100,52 @@ describe('confirmation files of encrypted runs', () => {
     expect(tried.length).toBeGreaterThanOrEqual(6);
   });
 });
+
+describe('data lost beside its confirmation file', () => {
+  it('a main or a flattened file missing from a run whose confirmation files arrived is archive-missing, in every style, and nothing else', async () => {
+    const { writeExtractDrop } = await import('../fixtures/extract-drop');
+    // A run whose main file was lost in transfer, its count file and flattened file there,
+    // scanned clean: the warehouse missed the run's accounts with no word from the report.
+    const tried: string[] = [];
+    for (let at = 0; at < 6; at++) {
+      for (const defect of ['main-lost', 'flat-lost'] as const) {
+        const dir = tempDir('di-ext-lost-');
+        dirs.push(dir);
+        const m = await writeExtractDrop(dir, { seed: 80 + at, runs: 8, defects: { [at]: [defect] } });
+        const run = m.runs.find((r) => r.defects.includes(defect))!;
+        const { report, catalog } = await scan(m.root, { asOf: m.asOf });
+        catalog.close();
+        const mine = report.problems.filter((p) => p.chunk === run.name).map((p) => [p.kind, p.table]);
+        if (run.style.kind === 'zip') {
+          // One zip holds both: the fixture cannot lose one of them.
+          expect(mine, `${defect} ${run.name}`).toEqual([]);
+          continue;
+        }
+        tried.push(`${defect} ${run.main.file}`);
+        const table = defect === 'main-lost' ? m.job : `${m.job}.profile.likes`;
+        expect(mine, `${defect} ${run.main.file}`).toEqual([['archive-missing', table]]);
+        expect(report.problems.filter((p) => p.chunk !== run.name && p.severity !== 'info')).toEqual([]);
+        const p = report.problems.find((x) => x.chunk === run.name)!;
+        expect(p.severity).toBe('error');
+        expect(p.message).toMatch(/no data file in this run, though .+ declares \d+ records?$/);
+        expect(p.detail?.declaredRows).toBe(defect === 'main-lost' ? run.main.rows.length : run.flat!.rows.length);
+      }
+    }
+    expect(tried.length).toBe(10);
+  }, 120_000);
+
+  it('a main file and its confirmation both missing beside a flattened file: the main file is named missing', async () => {
+    const { writeExtractDrop } = await import('../fixtures/extract-drop');
+    const { rmSync } = await import('node:fs');
+    const dir = tempDir('di-ext-lost2-');
+    dirs.push(dir);
+    const m = await writeExtractDrop(dir, { seed: 91, runs: 6, defects: { 0: ['main-lost'] } });
+    const run = m.runs[0];
+    rmSync(path.join(m.root, `${run.name}.count`));
+    const { report, catalog } = await scan(m.root, { asOf: m.asOf });
+    catalog.close();
+    const mine = report.problems.filter((p) => p.chunk === run.name);
+    expect(mine.map((p) => [p.kind, p.table])).toEqual([['archive-missing', m.job]]);
+    expect(mine[0].message).toContain(`main data file is missing; it has only flattened files (${run.name}.profile.likes.csv.gz)`);
+  });
+});

@@ -29,7 +29,9 @@ export const extractsAdapter: DropAdapter = {
   // 2: failed and encrypted files name the file to transfer again (detail.file).
   // 3: a confirmation file naming its data file before encryption or compression
   //    (x.psv.gz.ctl for x.psv.gz.pgp) is attached; such runs were warned count-missing.
-  revision: 3,
+  // 4: a table declared by a confirmation file with no data file of its own, and a main file
+  //    missing beside flattened files, are archive-missing (such runs scanned clean).
+  revision: 4,
 
   keyOf(table, columns) {
     // The account id: UID in the main file; flattened rows have their own row id first.

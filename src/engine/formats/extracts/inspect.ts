@@ -27,6 +27,7 @@ import { parseCountFile } from './count-file';
 import { ROLE } from './discover';
 import { classifyExtractFile, tableName, type ExtractFile } from './name';
 import { readOnce } from './read-once';
+import { missingData } from './missing-data';
 import { UidSet } from './uid-set';
 
 const COUNT_FILE_MAX = 64 * 1024;
@@ -238,6 +239,10 @@ export async function inspectExtractRun(chunk: ChunkCandidate, ctx: InspectConte
       out.problems.push(problem('count-missing', chunk.name, null, `${d.file}: ${d.error}`));
     }
   }
+  const flattened = streams.filter((x) => x.cls.field !== '').map((x) => (x.member ? `${x.file.rel}!${x.member}` : x.file.rel));
+  const missing = missingData(chunk.name, chunk.series ?? streams[0].cls.run.job, declared, usedDeclared, new Set(byTable.keys()), [...new Set(flattened)]);
+  if (missing.length && out.archive === 'ok') out.archive = 'missing';
+  out.problems.push(...missing);
   out.tables = [...byTable.values()];
   out.attributes = { job: chunk.series ?? null, ...Object.fromEntries(Object.entries(dialects).map(([k, v]) => [`dialect:${k}`, v])) };
   return out;

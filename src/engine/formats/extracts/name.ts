@@ -117,6 +117,25 @@ export function classifyExtractFile(base: string): ExtractFile | null {
   return { kind: 'data', run, field: parts.join('.'), format, codecs, zip, plainName: stripped };
 }
 
+/**
+ * The table a confirmation file's target names ("…T0200", "…T0200.profile.likes",
+ * "…T0200.csv", "…T0200.psv.gz"): its codec and format extensions dropped, the rest the
+ * flattened field. Null where the target is not a run's name.
+ */
+export function tableOfTarget(target: string): string | null {
+  const run = parseRunName(target);
+  if (!run) return null;
+  const parts = run.rest.split('.');
+  if (parts[0] !== '') return null;
+  parts.shift();
+  while (parts.length > 0) {
+    const ext = parts[parts.length - 1].toLowerCase();
+    if (!CODEC_EXT[ext] && !FORMAT_EXT[ext]) break;
+    parts.pop();
+  }
+  return tableName(run.job, parts.join('.'));
+}
+
 /** The table a data file feeds: the job's name, or job.field for a flattened file. */
 export function tableName(job: string, field: string): string {
   return field ? `${job}.${field}` : job;
