@@ -1,6 +1,6 @@
 // The table browser on a daily drop, as `rows` shows it: a Parquet table of one day (read
 // by DuckDB, cells as its text), every day with the day as the first column, CSV.gz parts.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,4 +54,32 @@ describe('rows of a daily drop', () => {
     const csv = JSON.parse((await run(['rows', drop, 'FACT_TRANSACTIONS', '--json', '--limit', '1'])).stdout);
     expect(csv.totalRows).toBe(m.chunks.reduce((s, c) => s + c.tables.FACT_TRANSACTIONS, 0));
   });
+});
+
+describe('a Parquet file damaged inside (its footer intact)', () => {
+  it('rows names the file and the damage in one line, not DuckDB\u2019s words', async () => {
+    const { readFileSync, writeFileSync, readdirSync } = await import('node:fs');
+    const work = mkdtempSync(path.join(os.tmpdir(), 'di-daily-damaged-'));
+    try {
+      await writeDailyDrop(path.join(work, 'drop'), { days: 3 });
+      await closeDailyGenerator();
+      const drop = path.join(work, 'drop', 'analytics-export');
+      const day = readdirSync(drop).sort()[1];
+      const file = path.join(drop, day, 'FACT_REVIEWS.parquet');
+      // The pages zeroed, the PAR1 magic and the footer kept: what the scan reads is whole.
+      const b = readFileSync(file);
+      b.fill(0, 4, Math.floor(b.length / 2));
+      writeFileSync(file, b);
+      const env = { ...process.env, XDG_CACHE_HOME: path.join(work, 'cache'), XDG_DATA_HOME: path.join(work, 'data') };
+      const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args, '--catalog', path.join(work, 'c.sqlite')], { encoding: 'utf8', env });
+      cli(['scan', drop, '--quiet']);
+      const r = cli(['rows', drop, 'FACT_REVIEWS', '--chunk', day, '--limit', '2']);
+      expect(r.status).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines.at(-1)).toMatch(new RegExp(`^drop-inspector: ${day}/FACT_REVIEWS\\.parquet: its data cannot be decoded: the file is damaged inside \\(.+\\)$`));
+      expect(r.stderr).not.toMatch(/Invalid Input Error|Failed to read file/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

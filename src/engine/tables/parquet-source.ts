@@ -45,7 +45,11 @@ export async function readParquetAsCsv(
   try {
     const con = await inst.connect();
     try {
-      await con.run(`COPY (SELECT * FROM read_parquet(${sql(file)})) TO ${sql(out)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"')`);
+      try {
+        await con.run(`COPY (SELECT * FROM read_parquet(${sql(file)})) TO ${sql(out)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"')`);
+      } catch (e) {
+        throw new Error(damagedParquet(e as Error), { cause: e });
+      }
     } finally {
       con.closeSync();
     }
@@ -59,4 +63,15 @@ export async function readParquetAsCsv(
     inst.closeSync();
     await fsp.rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * DuckDB's words for a file it cannot decode ("Invalid Input Error: Failed to read file
+ * \"/abs/path\": Snappy decompression failure") in ours (the caller names the file): the scan
+ * reads a Parquet file's footer only, so damage inside its pages is first met here.
+ */
+function damagedParquet(e: Error): string {
+  const m = /^Invalid(?: Input)? Error: (?:Failed to read file "[^"]*": )?(.*)$/s.exec(e.message);
+  if (!m) return e.message;
+  return `its data cannot be decoded: the file is damaged inside (${m[1].split('\n')[0].trim()})`;
 }

@@ -123,7 +123,7 @@ export class PartBuilds {
 
   async waitFirst(p: Part): Promise<void> {
     while (!p.first && !p.meta) {
-      if (p.error) throw new EngineError('unreadable', `${p.chunk}/${p.member}: ${p.error}`);
+      if (p.error) throw new EngineError('unreadable', partError(p));
       await new Promise<void>((r) => p.waiters.push(r));
     }
   }
@@ -133,7 +133,7 @@ export class PartBuilds {
     this.startBuild(h, p, true);
     for (;;) {
       if (p.meta) return;
-      if (p.error) throw new EngineError('unreadable', `${p.chunk}/${p.member}: ${p.error}`);
+      if (p.error) throw new EngineError('unreadable', partError(p));
       if (p.first && (n <= p.first.rows.length || p.first.complete)) return;
       if (p.reader && p.reader.readable >= n) return;
       await new Promise<void>((r) => p.waiters.push(r));
@@ -197,4 +197,13 @@ export class PartBuilds {
     h.lastComplete = complete;
     this.o.events.emit({ type: 'table-grown', handle: h.id, totalRows: total, complete });
   }
+}
+
+/**
+ * A part's failure as one line: its chunk and member (the chunk once where the member's path
+ * starts with it, as a daily dump's day does), then the error, which may name the file itself.
+ */
+function partError(p: Part): string {
+  const label = p.member.startsWith(`${p.chunk}/`) ? p.member : `${p.chunk}/${p.member}`;
+  return p.error!.startsWith(`${p.member}: `) ? `${label}${p.error!.slice(p.member.length)}` : `${label}: ${p.error}`;
 }

@@ -66,6 +66,9 @@ export const bulkAdapter: DropAdapter = {
   axis: 'time-range',
   merge: 'upsert-by-key',
   cadence: 'infer',
+  // 2 (1 is every family's first): a ZIP whose name's window is not its statistics' is
+  //    name-mismatch (such ZIPs scanned clean).
+  revision: 2,
   keyOf: bulkKeyOf,
 
   recognise(files, beat = 0) {

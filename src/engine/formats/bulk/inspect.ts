@@ -22,6 +22,7 @@ import { checkStable, type Observed } from '../stable';
 import { readWhole } from '../../fs/read-whole';
 import { pathOfRel } from '../../fs/names';
 import { declaredCounts, describeSections, judgeStats, type Add } from './judge';
+import { judgeNameWindow } from './name-window';
 import { classifyMember, RECORD_TYPES, type RecordType } from './members';
 import { parseStats, type BulkStats } from './stats';
 import { MAX_EXPORTINFO_BYTES, parseExportInfo, type ExportInfo } from './exportinfo';
@@ -60,6 +61,7 @@ export const inspectBulkChunk: ChunkInspector = async (chunk, ctx) => {
     ctx,
     observed,
   );
+  judgeNameWindow(chunk.nameExtent, out, add);
   // Without readable stats the name's window (if any) stands in, so no gap is invented around it.
   if (!out.coverage && chunk.nameExtent) out.coverage = chunk.nameExtent;
   await checkStable(chunk, ctx, out, observed);
