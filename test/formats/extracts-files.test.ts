@@ -149,3 +149,20 @@ describe('data lost beside its confirmation file', () => {
     expect(mine[0].message).toContain(`main data file is missing; it has only flattened files (${run.name}.profile.likes.csv.gz)`);
   });
 });
+
+describe('a zip of members not named as the run\u2019s files', () => {
+  it('is tables of its own: no main file is said to be missing', async () => {
+    const { ZipWriter } = await import('../fixtures/zip-writer');
+    const dir = tempDir('di-ext-zip-names-');
+    dirs.push(dir);
+    const zip = await ZipWriter.create(path.join(dir, 'a_20251124T0200.zip'), { style: 'plain', mtime: Date.UTC(2025, 10, 24, 2) / 1000 });
+    await zip.addBuffer('accounts.csv', Buffer.from('UID,email\n_gid_1,a@x.org\n_gid_2,b@x.org\n'));
+    await zip.addBuffer('likes.csv', Buffer.from('id,UID,title\n1,_gid_1,x\n'));
+    await zip.close();
+    writeFileSync(path.join(dir, 'a_20251124T0200.count'), '2\n');
+    const { report, catalog } = await scan(dir, { asOf: Date.UTC(2025, 10, 24, 2, 10) / 1000 });
+    catalog.close();
+    expect(report.chunks[0].tables.map((t) => t.name).sort()).toEqual(['a.accounts', 'a.likes']);
+    expect(report.problems.filter((p) => p.kind === 'archive-missing')).toEqual([]);
+  });
+});

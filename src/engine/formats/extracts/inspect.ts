@@ -239,8 +239,11 @@ export async function inspectExtractRun(chunk: ChunkCandidate, ctx: InspectConte
       out.problems.push(problem('count-missing', chunk.name, null, `${d.file}: ${d.error}`));
     }
   }
+  // What is missing is told only where every stream is named as a run's file: a zip member
+  // named otherwise ("likes.csv") is a table of its own, and may be what a count confirms.
+  const named = streams.every((x) => !x.member || classifyExtractFile(path.posix.basename(x.member))?.kind === 'data');
   const flattened = streams.filter((x) => x.cls.field !== '').map((x) => (x.member ? `${x.file.rel}!${x.member}` : x.file.rel));
-  const missing = missingData(chunk.name, chunk.series ?? streams[0].cls.run.job, declared, usedDeclared, new Set(byTable.keys()), [...new Set(flattened)]);
+  const missing = !named ? [] : missingData(chunk.name, chunk.series ?? streams[0].cls.run.job, declared, usedDeclared, new Set(byTable.keys()), [...new Set(flattened)]);
   if (missing.length && out.archive === 'ok') out.archive = 'missing';
   out.problems.push(...missing);
   out.tables = [...byTable.values()];
