@@ -43,7 +43,8 @@ Usage:
 
 Options:
   --catalog FILE        catalog database (default: ${defaultCatalogPath()})
-  --verify              re-read (and re-hash) every chunk's files, even unchanged ones
+  --verify              re-read (and re-hash) every chunk's files, even unchanged ones; decode
+                        every page of a Parquet file, not only its footer
   --cadence DUR         expected time between exports (e.g. 30m, 1d, 3/day; default the family's:
                         Info Mart 8h, daily dumps 1d, bulk exports the median interval of the requests)
   --grace DUR           extra silence tolerated before "late"/"stale" (default half the cadence)

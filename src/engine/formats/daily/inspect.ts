@@ -7,6 +7,7 @@ import { countPart } from '../../parts/count';
 import type { FileEntry } from '../../fs/walk';
 import { duplicateKeys } from '../../parquet/keys';
 import { ParquetUnreadable, readParquetFooter } from '../../parquet/footer';
+import { verifyPages } from '../../parquet/verify-pages';
 import { sharedStore } from '../../storage/open';
 import { ObjectChanged, type DropStore } from '../../storage/types';
 import { emptyInspection, emptyTable, type ChunkCandidate, type ChunkInspection, type InspectContext, type TableInspection, type TablePart } from '../types';
@@ -53,6 +54,7 @@ export async function inspectDailyChunk(chunk: ChunkCandidate, ctx: InspectConte
   };
 
   const unchecked: string[] = [];
+  const unverified: string[] = [];
   const tables = [...byTable.keys()].sort();
   // Tables are read side by side: from S3 each is a round trip or two, and the store bounds
   // the requests in flight. Results keep the table order.
@@ -80,7 +82,7 @@ export async function inspectDailyChunk(chunk: ChunkCandidate, ctx: InspectConte
       return;
     }
     try {
-      if (layout.kind === 'parquet') await inspectParquet(store, t, problem, unchecked, ctx.signal);
+      if (layout.kind === 'parquet') await inspectParquet(store, t, problem, unchecked, ctx.verify ? unverified : null, ctx.signal);
       else await inspectCsv(store, t, problem, ctx.signal);
     } catch (e) {
       if (!(e instanceof ObjectChanged)) throw e;
@@ -104,6 +106,7 @@ export async function inspectDailyChunk(chunk: ChunkCandidate, ctx: InspectConte
   r.problems = tables.flatMap((t) => problemsOf.get(t) ?? []);
   unchecked.sort();
   if (unchecked.length) r.attributes.keysNotChecked = unchecked.join(', ');
+  if (unverified.length) r.attributes.pagesNotVerified = unverified.sort().join(', ');
   return r;
 }
 
@@ -128,7 +131,7 @@ function keyCheckRows(): number {
   return Number.isFinite(n) && n >= 0 ? n : DEFAULT_KEY_CHECK_ROWS;
 }
 
-async function inspectParquet(store: DropStore, t: TableInspection, problem: Report, unchecked: string[], signal?: AbortSignal): Promise<void> {
+async function inspectParquet(store: DropStore, t: TableInspection, problem: Report, unchecked: string[], unverified: string[] | null, signal?: AbortSignal): Promise<void> {
   let rows = 0;
   let bytes = 0;
   let rowGroups = 0;
@@ -172,6 +175,27 @@ async function inspectParquet(store: DropStore, t: TableInspection, problem: Rep
     for (const p of bad) problem('table-unreadable', t.name, (p.source as { path: string }).path, p.error!);
     t.rows = null;
     return;
+  }
+  // --verify: every page decoded, not only the footer (`unverified`: files it cannot decode).
+  if (unverified) {
+    let damaged = false;
+    for (const [i, part] of readable.entries()) {
+      const v = await verifyPages(part, signal);
+      if (v.ok) continue;
+      if (!v.damaged) {
+        unverified.push(`${part.rel} (${v.message})`);
+        continue;
+      }
+      damaged = true;
+      const p = t.parts.find((x) => (x.source as { path: string }).path === part.rel) ?? t.parts[i];
+      p.error = `its pages cannot be decoded: the file is damaged inside (${v.message})`;
+      t.error ??= p.error;
+      problem('archive-corrupt', t.name, part.rel, p.error, { reason: 'corrupt', file: part.rel });
+    }
+    if (damaged) {
+      t.rows = null;
+      return;
+    }
   }
   t.rows = rows;
   t.bytes = bytes;
