@@ -232,7 +232,7 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
     const out = renderReport(report, format as 'md');
     if (output) {
       writeFileSync(output, out.content);
-      process.stderr.write(`wrote ${values.output} (${report.summary.errors} errors, ${report.summary.warnings} warnings)\n`);
+      process.stderr.write(`wrote ${values.output} (${counted(report.summary.errors, 'error')}, ${counted(report.summary.warnings, 'warning')})\n`);
     } else process.stdout.write(out.content);
     reported();
     return report.summary.errors > 0 && !values['exit-zero'] ? 1 : 0;
@@ -373,3 +373,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = err.name === 'AbortError' ? 130 : 2;
   },
 );
+
+/** "1 error", "2 errors". */
+function counted(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}

@@ -162,6 +162,11 @@ describe('drop-inspector report', () => {
     const r = run(['report', broken.root, '--format', 'md', '-o', out, '--exit-zero', '--catalog', path.join(work, 'c5.sqlite'), '--as-of', asOf(broken)]);
     expect(r.status).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain(`${broken.missing[0].hwmFrom}..${broken.missing[0].hwmTo}`);
+    // What was written, counted in words: "1 error", "2 errors".
+    const said = /wrote .+ \((\d+) (errors?), (\d+) (warnings?)\)/.exec(r.stderr);
+    expect(said, r.stderr).not.toBeNull();
+    expect(said![2]).toBe(said![1] === '1' ? 'error' : 'errors');
+    expect(said![4]).toBe(said![3] === '1' ? 'warning' : 'warnings');
     // Without it, the same drop exits 1: the flag is what changes the status.
     expect(run(['report', broken.root, '--format', 'md', '-o', out, '--catalog', path.join(work, 'c5.sqlite'), '--as-of', asOf(broken)]).status).toBe(1);
   });
