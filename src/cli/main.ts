@@ -229,10 +229,11 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
     const report: ScanReport = buildReport(catalog, outcome.drop, cadence, outcome.checked);
     // Loaded here: the renderers are the largest part of the CLI, and only `report` needs them.
     const { renderReport } = await import('../engine/report/index');
+    const { plural } = await import('../engine/report/problem-words');
     const out = renderReport(report, format as 'md');
     if (output) {
       writeFileSync(output, out.content);
-      process.stderr.write(`wrote ${values.output} (${counted(report.summary.errors, 'error')}, ${counted(report.summary.warnings, 'warning')})\n`);
+      process.stderr.write(`wrote ${values.output} (${plural(report.summary.errors, 'error')}, ${plural(report.summary.warnings, 'warning')})\n`);
     } else process.stdout.write(out.content);
     reported();
     return report.summary.errors > 0 && !values['exit-zero'] ? 1 : 0;
@@ -373,8 +374,3 @@ main(process.argv.slice(2)).then(
     process.exitCode = err.name === 'AbortError' ? 130 : 2;
   },
 );
-
-/** "1 error", "2 errors". */
-function counted(n: number, one: string): string {
-  return `${n} ${one}${n === 1 ? '' : 's'}`;
-}

@@ -187,7 +187,8 @@ async function inspectParquet(store: DropStore, t: TableInspection, problem: Rep
         continue;
       }
       damaged = true;
-      const p = t.parts.find((x) => (x.source as { path: string }).path === part.rel) ?? t.parts[i];
+      // No part was bad (that returned above): readable holds every part, in order.
+      const p = t.parts[i];
       p.error = `its pages cannot be decoded: the file is damaged inside (${v.message})`;
       t.error ??= p.error;
       problem('archive-corrupt', t.name, part.rel, p.error, { reason: 'corrupt', file: part.rel });

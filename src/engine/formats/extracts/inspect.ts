@@ -27,7 +27,7 @@ import { parseCountFile } from './count-file';
 import { ROLE } from './discover';
 import { classifyExtractFile, tableName, type ExtractFile } from './name';
 import { readOnce } from './read-once';
-import { missingData } from './missing-data';
+import { missingData, type DeclaredFile } from './missing-data';
 import { UidSet } from './uid-set';
 
 const COUNT_FILE_MAX = 64 * 1024;
@@ -115,7 +115,7 @@ export async function inspectExtractRun(chunk: ChunkCandidate, ctx: InspectConte
   }
 
   // Declared counts, by the names they confirm.
-  const declared = new Map<string, { count: number | null; error: string | null; file: string }>();
+  const declared = new Map<string, DeclaredFile>();
   for (const f of counts) {
     const c = classifyExtractFile(path.posix.basename(f.rel));
     if (!c || c.kind !== 'count') continue;
@@ -243,7 +243,7 @@ export async function inspectExtractRun(chunk: ChunkCandidate, ctx: InspectConte
   // named otherwise ("likes.csv") is a table of its own, and may be what a count confirms.
   const named = streams.every((x) => !x.member || classifyExtractFile(path.posix.basename(x.member))?.kind === 'data');
   const flattened = streams.filter((x) => x.cls.field !== '').map((x) => (x.member ? `${x.file.rel}!${x.member}` : x.file.rel));
-  const missing = !named ? [] : missingData(chunk.name, chunk.series ?? streams[0].cls.run.job, declared, usedDeclared, new Set(byTable.keys()), [...new Set(flattened)]);
+  const missing = !named ? [] : missingData(chunk.name, chunk.series ?? streams[0]?.cls.run.job ?? null, declared, usedDeclared, new Set(byTable.keys()), [...new Set(flattened)]);
   if (missing.length && out.archive === 'ok') out.archive = 'missing';
   out.problems.push(...missing);
   out.tables = [...byTable.values()];
@@ -269,7 +269,7 @@ function namesOf(base: string, cls: DataFile): string[] {
 function attachDeclared(
   t: TableInspection,
   s: Stream,
-  declared: Map<string, { count: number | null; error: string | null; file: string }>,
+  declared: Map<string, DeclaredFile>,
   used: Set<string>,
 ): void {
   if (t.declaredIn !== null) return;

@@ -6,12 +6,11 @@
 // clean when its flattened files arrived.
 import path from 'node:path';
 import { SEVERITY_OF, type Problem } from '../../../shared/report';
+import type { DeclaredCount } from './count-file';
 import { classifyExtractFile, tableName, tableOfTarget } from './name';
 
-export interface DeclaredFile {
-  count: number | null;
-  error: string | null;
-  /** The confirmation file's name. */
+/** A confirmation file's count (count-file.ts), with the file's name. */
+export interface DeclaredFile extends DeclaredCount {
   file: string;
 }
 
@@ -22,7 +21,7 @@ export interface DeclaredFile {
  */
 export function missingData(
   chunk: string,
-  job: string,
+  job: string | null,
   declared: Map<string, DeclaredFile>,
   used: Set<string>,
   present: Set<string>,
@@ -50,8 +49,8 @@ export function missingData(
       detail: { declaredIn: d.file, declaredRows: d.count },
     });
   }
-  const main = tableName(job, '');
-  if (flattened.length > 0 && !lowerPresent.has(main.toLowerCase()) && !told.has(main.toLowerCase())) {
+  const main = job === null ? null : tableName(job, '');
+  if (main !== null && flattened.length > 0 && !lowerPresent.has(main.toLowerCase()) && !told.has(main.toLowerCase())) {
     const names = flattened.map((f) => path.posix.basename(f));
     out.push({
       kind: 'archive-missing',
