@@ -232,7 +232,12 @@ export interface TableProgress {
 export type TableEvent =
   | { type: 'table-progress'; progress: TableProgress }
   /** More rows became available (totalRows grew) or the first read finished. */
-  | { type: 'table-grown'; handle: string; totalRows: number; complete: boolean };
+  | { type: 'table-grown'; handle: string; totalRows: number; complete: boolean }
+  /**
+   * A part of a many-part handle failed its first read and left it (listed in the handle's
+   * problems.unreadable from now on): the rows after it moved up, so rows fetched before are stale.
+   */
+  | { type: 'table-part-left'; handle: string; chunk: string; error: string };
 
 export interface ExportResult {
   file: string;

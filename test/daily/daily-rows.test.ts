@@ -78,6 +78,16 @@ describe('a Parquet file damaged inside (its footer intact)', () => {
       const lines = r.stderr.trim().split('\n');
       expect(lines.at(-1)).toMatch(new RegExp(`^drop-inspector: ${day}/FACT_REVIEWS\\.parquet: its data cannot be decoded: the file is damaged inside \\(.+\\)$`));
       expect(r.stderr).not.toMatch(/Invalid Input Error|Failed to read file/);
+      // Every day: the other days' rows, and the damaged one named (exit 1: rows are missing).
+      const all = cli(['rows', drop, 'FACT_REVIEWS', '--json', '--limit', '100000']);
+      expect(all.status).toBe(1);
+      const doc = JSON.parse(all.stdout);
+      expect(doc.incomplete).toBe(true);
+      const days = doc.rows.map((row: string[]) => row[0]);
+      expect(days).not.toContain(day);
+      expect(new Set(days).size).toBe(2);
+      expect(doc.totalRows).toBe(doc.rows.length);
+      expect(all.stderr).toMatch(new RegExp(`drop-inspector: ${day}: FACT_REVIEWS\\.parquet: its data cannot be decoded: the file is damaged inside \\(.+\\)\n`));
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -324,6 +324,29 @@ describe('growth, stats, save, app links', () => {
     expect(store2.getState().viewComplete).toBe(true);
   });
 
+  it('a part that left the handle (table-part-left): the rows held are dropped, asked again, and the info fetched', async () => {
+    const { api, store } = setup();
+    await store.getState().open({ table: NASTY_TABLE });
+    const s0 = store.getState();
+    const handle = s0.info!.handle;
+    expect(s0.getRow(0)).toBeDefined();
+    s0.requestRows(0, 50);
+    const version = s0.rowsVersion;
+    const asked = rowsCalls(api).length;
+    const infos = () => api.calls.filter((c) => c.method === 'tableInfo').length;
+    const infosBefore = infos();
+    api.emit({ type: 'table-part-left', handle, chunk: 'export_x', error: 'x.csv cannot be read: damaged' });
+    expect(store.getState().getRow(0)).toBeUndefined();
+    expect(store.getState().rowsVersion).toBe(version + 1);
+    await until(() => rowsCalls(api).length > asked && infos() > infosBefore);
+    await until(() => store.getState().getRow(0) !== undefined);
+    // Another handle's event changes nothing.
+    const v = store.getState().rowsVersion;
+    api.emit({ type: 'table-part-left', handle: 'other', chunk: 'export_x', error: 'e' });
+    expect(store.getState().rowsVersion).toBe(v);
+    expect(store.getState().getRow(0)).toBeDefined();
+  });
+
   it('column statistics over the whole view', async () => {
     const { store } = setup();
     await store.getState().open({ table: NASTY_TABLE });

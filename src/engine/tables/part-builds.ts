@@ -8,6 +8,7 @@ import type { InflateLimits } from '../parts/limits';
 import { peekRows } from './first-rows';
 import type { BuildRunner } from './build-runner';
 import type { EntryMeta, TableCache } from './cache';
+import { TableReadError } from './entry-bytes';
 import { EntryReader } from './entry-reader';
 import type { TableEvents } from './table-events';
 import { now, type Handle, type Part } from './table-handle';
@@ -96,12 +97,49 @@ export class PartBuilds {
         (e: Error) => {
           p.building = null;
           p.error = e.message;
+          this.leave(h, p, e);
           this.wake(p);
           throw e;
         },
       );
     p.building.catch(() => undefined);
     return p.building;
+  }
+
+  /**
+   * A part whose own bytes fail their first read (TableReadError: damaged, gone, changed since
+   * the scan) leaves a handle that has other parts: the rest of the table stays readable, and
+   * the part is listed with the chunks the scan already knew to be unreadable. Positions after
+   * it move up, so the renderer drops the rows it holds (table-part-left). Views are computed
+   * once every part has been read (ensureAllBuilt), so none counted it. The last part's
+   * failure, and any other failure (a worker lost, the cache's disk full), stay the read's error.
+   */
+  private leave(h: Handle, p: Part, e: Error): void {
+    if (h.closed || !(e instanceof TableReadError) || h.parts.length < 2 || !h.parts.includes(p)) return;
+    h.parts = h.parts.filter((x) => x !== p);
+    const error = partErrorWithin(p);
+    h.unreadable.push({ chunk: p.chunk, error });
+    p.unpin?.();
+    p.unpin = null;
+    void p.reader?.close().catch(() => undefined);
+    p.reader = null;
+    h.views.clear();
+    h.viewsDone.clear();
+    this.o.events.emit({ type: 'table-part-left', handle: h.id, chunk: p.chunk, error });
+    this.grown(h);
+  }
+
+  /**
+   * The part's first read, or null where it failed and the part left the handle (the handle's
+   * other parts go on); any other failure is thrown.
+   */
+  async build(h: Handle, p: Part, urgent = false): Promise<EntryMeta | null> {
+    try {
+      return await this.startBuild(h, p, urgent);
+    } catch (e) {
+      if (!h.parts.includes(p)) return null;
+      throw e;
+    }
   }
 
   /** The first page arrived (from the peek or the build): its header names the columns until the build knows them. */
@@ -143,11 +181,12 @@ export class PartBuilds {
   async ensureAllBuilt(h: Handle, phase: TablePhase = 'reading'): Promise<void> {
     const started = now();
     let done = 0;
+    const parts = h.parts;
     await Promise.all(
-      h.parts.map(async (p, i) => {
-        await this.startBuild(h, p, i === 0);
+      parts.map(async (p, i) => {
+        await this.build(h, p, i === 0);
         done++;
-        this.o.events.progress(h, phase, done, h.parts.length, started, { chunk: p.chunk });
+        this.o.events.progress(h, phase, done, parts.length, started, { chunk: p.chunk });
       }),
     );
   }
@@ -197,6 +236,15 @@ export class PartBuilds {
     h.lastComplete = complete;
     this.o.events.emit({ type: 'table-grown', handle: h.id, totalRows: total, complete });
   }
+}
+
+/**
+ * A part's failure as the handle lists it beside its chunk (chunk: error): the member's path
+ * below the chunk (a daily dump's day is the chunk), then the error, which may name it itself.
+ */
+export function partErrorWithin(p: Part): string {
+  const below = p.member.startsWith(`${p.chunk}/`) ? p.member.slice(p.chunk.length + 1) : p.member;
+  return p.error!.startsWith(p.member) ? `${below}${p.error!.slice(p.member.length)}` : `${below}: ${p.error}`;
 }
 
 /**

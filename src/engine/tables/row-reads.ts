@@ -19,7 +19,8 @@ async function locate(builds: PartBuilds, h: Handle, pos: number): Promise<{ par
     const p = h.parts[i];
     let r = builds.partRows(h, p);
     if (r === null) {
-      await builds.startBuild(h, p, true);
+      // A part that could not be read left the handle: the positions after it moved up.
+      if (!(await builds.build(h, p, true))) return locate(builds, h, pos);
       r = p.meta!.rows;
     }
     if (pos < base + r) return { part: i, row: pos - base };
@@ -59,7 +60,13 @@ export async function readNatural(builds: PartBuilds, h: Handle, offset: number,
     if (!loc) break;
     const p = h.parts[loc.part];
     const want = Math.min(limit - out.length, (builds.partRows(h, p) ?? Infinity) - loc.row);
-    await builds.waitRows(h, p, loc.row + want);
+    try {
+      await builds.waitRows(h, p, loc.row + want);
+    } catch (e) {
+      // It left the handle (part-builds.ts): `pos` is now the next part's.
+      if (!h.parts.includes(p)) continue;
+      throw e;
+    }
     let rows: ReadRow[];
     if (!p.meta && p.first && loc.row + want <= p.first.rows.length)
       rows = p.first.rows.slice(loc.row, loc.row + want);

@@ -37,7 +37,7 @@ import { TableCache } from './cache';
 import { isTableEncoding } from './encoding';
 import { HandleStores } from './handle-stores';
 import { keyGuess, MergedViews } from './merged-view';
-import { PartBuilds } from './part-builds';
+import { PartBuilds, partErrorWithin } from './part-builds';
 import { readNatural, readPositions, shape, type GotRow } from './row-reads';
 import { TableEvents } from './table-events';
 import { entryDialectOf, readSlice, unionColumns, type Handle } from './table-handle';
@@ -155,12 +155,18 @@ export class TableService implements TableApi {
     try {
       // Headers decoded in the chosen encoding: the first part's from its first read; the
       // others (many-chunk scopes) read just their header.
-      if (parts.length && !parts[0].columnsExact) {
-        this.builds.startBuild(h, parts[0], true);
-        await this.builds.waitFirst(parts[0]);
+      // A first part that cannot be read leaves (part-builds.ts), and the next one is first.
+      while (h.parts.length && !h.parts[0].columnsExact) {
+        const first = h.parts[0];
+        this.builds.startBuild(h, first, true);
+        try {
+          await this.builds.waitFirst(first);
+        } catch (e) {
+          if (h.parts.includes(first)) throw e;
+        }
       }
       await Promise.all(
-        parts.slice(1).map(async (p) => {
+        h.parts.slice(1).map(async (p) => {
           if (p.columnsExact) return;
           const r = await readHeader(p.source, this.limits).catch(() => null);
           if (r) {
@@ -170,10 +176,10 @@ export class TableService implements TableApi {
           }
         }),
       );
-      h.columns = unionColumns(parts.map((p) => p.columns));
+      h.columns = unionColumns(h.parts.map((p) => p.columns));
       if (scope === 'merged') h.key = keyGuess(h);
       // Start reading the first part now (its first page is what the user sees first).
-      if (parts.length && !parts[0].meta) this.builds.startBuild(h, parts[0], true);
+      if (h.parts.length && !h.parts[0].meta) this.builds.startBuild(h, h.parts[0], true);
       if (this.eager) {
         // The merged view (or, for the others, the analysis stores) gets ready meanwhile.
         const bg = scope === 'merged' ? this.merged.ensureMerged(h) : this.stores.ensureAnalysis(h);
@@ -211,7 +217,7 @@ export class TableService implements TableApi {
         invalidChars: h.parts.reduce((s, p) => s + (p.meta?.invalidChars ?? 0), 0),
         unreadable: [
           ...h.unreadable,
-          ...h.parts.filter((p) => p.error).map((p) => ({ chunk: p.chunk, error: p.error! })),
+          ...h.parts.filter((p) => p.error).map((p) => ({ chunk: p.chunk, error: partErrorWithin(p) })),
         ],
       },
       // A chunk's table may come in several parts (a bulk request's sections): each chunk once.
@@ -312,7 +318,7 @@ export class TableService implements TableApi {
       await this.merged.ensureMerged(h);
       return h.merged!.rows;
     }
-    for (const p of h.parts) if (this.builds.partRows(h, p) === null) await this.builds.startBuild(h, p, true);
+    for (const p of h.parts) if (this.builds.partRows(h, p) === null) await this.builds.build(h, p, true);
     return this.builds.totals(h).total;
   }
 

@@ -358,6 +358,16 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
           set({ progress: event.progress });
           return;
         }
+        if (event.type === 'table-part-left') {
+          if (event.handle !== info.handle) return;
+          // The rows after the part moved up: every row held for the handle is stale. The grid
+          // asks again for what it shows; the problems bar lists the part once info comes.
+          rows.dropHandle(info.handle);
+          set((s) => ({ rowsVersion: s.rowsVersion + 1 }));
+          rows.afterGrowth();
+          opening.scheduleInfo(info.handle);
+          return;
+        }
         if (event.type !== 'table-grown' || event.handle !== info.handle) return;
         set({ info: { ...info, totalRows: event.totalRows, complete: event.complete } });
         if (get().ready && isPlainView(get().view) && info.scope !== 'merged') {
