@@ -97,7 +97,9 @@ export async function rowsCommand(args: string[], values: RowsValues): Promise<n
       notes.push(
         `${after.table}: ${range}${typeof scope === 'object' ? ` in ${scope.chunk}` : scope === 'merged' ? ' (merged)' : ` across ${after.chunks.length} chunk${after.chunks.length === 1 ? '' : 's'}`}`,
       );
-      if (scope === 'merged' && after.key) {
+      if (scope === 'merged' && after.merge === 'latest-snapshot' && !after.key?.columns.length) {
+        notes.push(`the newest dump (${after.chunks.at(-1) ?? 'none'}) as it is: each dump is a full snapshot, so nothing is merged (--key keeps one record per key)`);
+      } else if (scope === 'merged' && after.key) {
         notes.push(
           after.key.columns.length
             ? `merged by ${after.key.columns.join(', ')} (${after.key.source})${after.key.replaced ? `; ${after.key.replaced} records replaced by later ones` : ''}`

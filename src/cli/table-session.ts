@@ -7,9 +7,8 @@ import { Catalog } from '../engine/catalog/catalog';
 import { defaultCatalogPath } from '../engine/catalog/location';
 import { refuseInsideDrop } from '../engine/fs/write-guard';
 import { EngineError } from '../engine/model';
-import { cadenceOf } from '../engine/options';
-import { discoverDrop } from '../engine/drop-listing';
-import { resolveDrop, scanDrop } from '../engine/scan';
+import { ensureScanned } from '../engine/fresh-catalog';
+import { resolveDrop } from '../engine/scan';
 import { defaultCacheDir } from '../engine/tables/cache';
 import { parseEncoding } from '../engine/tables/encoding';
 import { TableService } from '../engine/tables/table-service';
@@ -46,18 +45,6 @@ function positive(v: string | undefined, name: string): number | undefined {
   const n = Number(v);
   if (!(n > 0)) throw bad(`--${name} must be a positive number (not "${v}")`);
   return n;
-}
-
-/** Scans the drop if the catalog does not know it or its files changed since the last scan. */
-async function ensureScanned(drop: string, catalog: Catalog, quiet: boolean): Promise<void> {
-  const row = catalog.drop(drop);
-  if (row?.last_scan_complete) {
-    const { chunks } = await discoverDrop(drop);
-    const known = catalog.fingerprints(row.id);
-    if (chunks.length === known.size && chunks.every((c) => known.get(c.name) === c.fingerprint)) return;
-  }
-  if (!quiet) process.stderr.write(`drop-inspector: scanning ${drop} first…\n`);
-  await scanDrop(drop, { catalog, cadence: cadenceOf({}) });
 }
 
 /** args: <drop> <table>. */
@@ -99,7 +86,9 @@ export async function openTableSession(
     catalog.close();
   };
   try {
-    await ensureScanned(drop, catalog, options.quietScan);
+    await ensureScanned(drop, catalog, () => {
+      if (!options.quietScan) process.stderr.write(`drop-inspector: scanning ${drop} first…\n`);
+    });
     const dialect = dialectFrom(values);
     const info = await service.openTable(drop, { table: args[1], scope, encoding, key, ...(dialect ? { dialect } : {}) });
     return { service, info, scope, close };

@@ -15,7 +15,7 @@
 //   index for random access); the first page is served while that goes on. Sorting,
 //   filtering, searching, statistics and the merged view use an analysis store built from
 //   the cache on first need (DuckDB). Both are reused across runs until the archive changes.
-import type { Dialect } from './family';
+import type { Dialect, MergePolicy } from './family';
 
 export const TABLE_ENCODINGS = ['utf-8', 'windows-1252', 'latin1', 'utf-16', 'utf-16le', 'utf-16be'] as const;
 export type TableEncoding = (typeof TABLE_ENCODINGS)[number];
@@ -48,6 +48,8 @@ export interface TableSummary {
   totalRows: number;
   /** Union of the chunks' columns, in order of first appearance. */
   columns: string[];
+  /** What the merged scope holds: how the family's warehouse combines the chunks. */
+  merge?: MergePolicy;
 }
 
 export interface OpenTableRequest {
@@ -118,6 +120,11 @@ export interface TableHandleInfo {
   dialect?: Dialect | null;
   /** The layout of its parts ('dsv', 'jsonl', …). */
   layout?: string | null;
+  /**
+   * How the family's warehouse combines the chunks, which is what the merged scope shows:
+   * upsert by key, or the newest snapshot alone (a daily dump is a full one: no key merges it).
+   */
+  merge?: MergePolicy;
 }
 
 export type FilterOp =

@@ -44,7 +44,20 @@ describe('rows of a daily drop', () => {
     expect(doc.rows[1]).toEqual(['10000001', '2', '20261115', '3', 'review 1', '2026-11-15 00:00:01']);
     // How it was read is said as it was: Parquet, not a JSON array.
     expect(r.stderr).toContain('read as Parquet');
+    // The drop is as the scan left it: not scanned again first (its fingerprints carry the
+    // family's inspection revision, which the check once left out). Said only to people.
+    const text = await run(['rows', drop, 'FACT_REVIEWS', '--chunk', '2026-11-15', '--limit', '1']);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stderr).not.toContain('scanning');
     expect(r.stderr).not.toMatch(/JSON/);
+  });
+
+  it('the merged view of a full-snapshot family is the newest dump, said so (no key merges it)', async () => {
+    const r = await run(['rows', drop, 'FACT_REVIEWS', '--merged', '--json', '--limit', '1']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).totalRows).toBe(m.chunks[3].tables.FACT_REVIEWS);
+    expect(r.stderr).toContain(`the newest dump (${path.posix.basename(m.chunks[3].name)}) as it is: each dump is a full snapshot`);
+    expect(r.stderr).not.toMatch(/no key column found/);
   });
 
   it('every day, the day first; part folders and CSV.gz as one table', async () => {

@@ -139,6 +139,29 @@ describe('scope, encoding, key', () => {
     await waitFor(() => expect(screen.getByTestId('key-info').getAttribute('data-source')).toBe('user'));
   });
 
+  it('the merged view of a full-snapshot family (daily dumps) says it is the newest dump, not that no key was found', async () => {
+    const { api } = renderApp();
+    // The family's policy as the engine gives it: the fake's tables are upserts otherwise.
+    const snapshot = <T extends { key: unknown; merge?: unknown }>(info: T): T => ({
+      ...info,
+      merge: 'latest-snapshot',
+      key: info.key ? { ...(info.key as object), columns: [], source: 'none', replaced: 0 } : null,
+    });
+    const open = api.openTable.bind(api);
+    const info = api.tableInfo.bind(api);
+    const list = api.listTables.bind(api);
+    api.openTable = async (drop, req) => snapshot(await open(drop, req));
+    api.tableInfo = async (h) => snapshot(await info(h));
+    api.listTables = async (drop) => (await list(drop)).map((t) => ({ ...t, merge: 'latest-snapshot' as const }));
+    await openTable(NASTY_TABLE);
+    const option = screen.getByTestId('scope-select').querySelector('option[value="merged"]')!;
+    expect(option.textContent).toBe('Merged — the newest dump (each is a full snapshot)');
+    fireEvent.change(screen.getByTestId('scope-select'), { target: { value: 'merged' } });
+    await waitFor(() => expect(screen.getByTestId('key-info').getAttribute('data-source')).toBe('snapshot'));
+    expect(screen.getByTestId('key-info').textContent).toMatch(/^the newest dump, .+, as it is: each dump is a full snapshot of the table/);
+    expect(screen.getByTestId('key-info').textContent).not.toContain('no key found');
+  });
+
   it('a chunk’s table list opens the table scoped to that chunk', async () => {
     const { api } = renderApp();
     fireEvent.click(await screen.findByTestId('tab-chunks'));

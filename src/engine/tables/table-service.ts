@@ -224,6 +224,7 @@ export class TableService implements TableApi {
       chunks: [...new Set(h.parts.map((p) => p.chunk))],
       dialect: h.parts.length ? entryDialectOf(h.parts[0].source) : null,
       layout: h.parts[0]?.source.part?.layout.kind ?? (h.parts.length ? 'dsv' : null),
+      merge: h.policy,
     };
   }
 

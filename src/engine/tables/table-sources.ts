@@ -70,13 +70,14 @@ function sourceOf(
 }
 
 export async function listTables(catalog: Catalog, cache: TableCache, dropPath: string): Promise<TableSummary[]> {
-  const { drop, chunks } = await chunksOf(catalog, cache, dropPath);
+  const { drop, chunks, family } = await chunksOf(catalog, cache, dropPath);
+  const merge = family?.merge ?? 'upsert-by-key';
   const byName = new Map<string, TableSummary>();
   for (const c of chunks) {
     for (const t of c.tables) {
       const id = t.name.toLowerCase();
       let s = byName.get(id);
-      if (!s) byName.set(id, (s = { table: t.name, chunks: [], totalRows: 0, columns: [] }));
+      if (!s) byName.set(id, (s = { table: t.name, chunks: [], totalRows: 0, columns: [], merge }));
       const src = sourcesOf(drop, t, 'utf-8')[0] ?? null;
       s.chunks.push({
         chunk: c.name,

@@ -8,6 +8,7 @@ import {
   type TableScope,
   type TableSummary,
 } from '../../../shared/table-api';
+import type { MergePolicy } from '../../../shared/family';
 import { formatBytes, formatInt, plural } from '../../format';
 import { scopeKey } from '../../state/table-view-spec';
 import { useTables } from './context';
@@ -20,6 +21,13 @@ const KEY_SOURCES: Record<KeyInfo['source'], string> = {
   user: 'chosen by you',
   none: 'no key found: nothing is merged',
 };
+
+/** The merged scope as the family's warehouse holds the table. */
+function mergedLabel(merge: MergePolicy | undefined): string {
+  if (merge === 'latest-snapshot') return 'Merged — the newest dump (each is a full snapshot)';
+  if (merge === 'concat') return 'Merged — every chunk appended';
+  return 'Merged by key — the latest chunk wins';
+}
 
 export function scopeLabel(scope: TableScope): string {
   if (scope === 'all') return 'All chunks';
@@ -47,7 +55,7 @@ function ScopePicker({ summary }: { summary: TableSummary | undefined }) {
         <option value="all">
           All chunks, one after another{summary ? ` (${plural(summary.totalRows, 'row')})` : ''}
         </option>
-        <option value="merged">Merged by key — the latest chunk wins</option>
+        <option value="merged">{mergedLabel(summary?.merge)}</option>
         <optgroup label="One chunk">
           {(
             summary?.chunks ??
@@ -130,7 +138,13 @@ function KeyChooser() {
           ))}
         </select>
       </label>
-      {key ? (
+      {key && key.source === 'none' && info?.merge === 'latest-snapshot' ? (
+        // A full snapshot is not merged: the warehouse holds the newest dump as it is.
+        <span className="small muted" data-testid="key-info" data-source="snapshot">
+          the newest dump{info.chunks.length ? `, ${info.chunks[info.chunks.length - 1]},` : ''} as it is: each dump is a full
+          snapshot of the table, so nothing is merged (choose a key to keep one record per key)
+        </span>
+      ) : key ? (
         <span
           className={`small ${key.source === 'none' ? 'sev sev-warning' : 'muted'}`}
           data-testid="key-info"
