@@ -29,11 +29,31 @@ export async function statsCommand(args: string[], values: StatsValues): Promise
         `no column ${JSON.stringify(values.column)} in ${info.table} (columns: ${info.columns.join(', ')})`,
       );
     const stats = await service.columnStats(info.handle, values.column, view);
-    process.stdout.write(values.json ? JSON.stringify(stats) + '\n' : statsText(info.table, stats));
-    return 0;
+    // Chunks whose table could not be read are not in the figures: said, as rows says them,
+    // and a failure for a script ("incomplete" only when true, as rows' document has it).
+    const unreadable = (await service.tableInfo(info.handle)).problems.unreadable;
+    process.stdout.write(
+      values.json
+        ? JSON.stringify(unreadable.length ? { ...stats, incomplete: true } : stats) + '\n'
+        : statsText(info.table, stats),
+    );
+    for (const u of unreadable) process.stderr.write(`drop-inspector: ${u.chunk}: ${u.error} (not counted)\n`);
+    return unreadable.length ? 1 : 0;
   } finally {
     await session.close();
   }
+}
+
+/**
+ * A bin's edge as people read it: a time in UTC (the engine gives seconds), a number to 10
+ * significant digits (an edge is lo + i × width: 2.4000000000000004 is 2.4).
+ */
+function edge(kind: ColumnStats['kind'], v: number): string {
+  if (kind === 'time') {
+    const d = new Date(v * 1000);
+    return Number.isNaN(d.getTime()) ? String(v) : d.toISOString().slice(0, 19).replace('T', ' ');
+  }
+  return String(Number(v.toPrecision(10)));
 }
 
 function statsText(table: string, s: ColumnStats): string {
@@ -49,11 +69,14 @@ function statsText(table: string, s: ColumnStats): string {
   ];
   if (s.histogram) {
     const most = Math.max(1, ...s.histogram.map((b) => b.count));
+    const edges = s.histogram.map((b) => [edge(s.kind, b.from), edge(s.kind, b.to)]);
+    const wide = Math.max(...edges.flat().map((e) => e.length));
     lines.push('  histogram:');
-    for (const b of s.histogram)
+    s.histogram.forEach((b, i) =>
       lines.push(
-        `    ${String(b.from).padStart(14)} … ${String(b.to).padEnd(14)} ${String(b.count).padStart(10)} ${'█'.repeat(Math.round((b.count / most) * 30))}`,
-      );
+        `    ${edges[i][0].padStart(wide)} … ${edges[i][1].padEnd(wide)} ${String(b.count).padStart(10)} ${'█'.repeat(Math.round((b.count / most) * 30))}`,
+      ),
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -101,6 +101,17 @@ describe('a Parquet file damaged inside (its footer intact)', () => {
       expect(new Set(days).size).toBe(2);
       expect(doc.totalRows).toBe(doc.rows.length);
       expect(all.stderr).toMatch(new RegExp(`drop-inspector: ${day}: FACT_REVIEWS\\.parquet: its data cannot be decoded: the file is damaged inside \\(.+\\)\n`));
+      // stats over every day: the day left out is said, and is a failure for a script.
+      const st = cli(['stats', drop, 'FACT_REVIEWS', '--column', 'rating', '--json']);
+      expect(st.status).toBe(1);
+      const stats = JSON.parse(st.stdout);
+      expect(stats).toMatchObject({ rows: doc.totalRows, incomplete: true });
+      expect(st.stderr).toMatch(new RegExp(`drop-inspector: ${day}: FACT_REVIEWS\\.parquet: its data cannot be decoded: .+ \\(not counted\\)\n`));
+      // Its histogram for people: edges as numbers are read (lo + i × width, to 10 digits).
+      const text = cli(['stats', drop, 'FACT_REVIEWS', '--column', 'rating']);
+      const edges = text.stdout.split('\n').filter((l) => l.includes(' … ')).flatMap((l) => l.trim().split(/\s+…\s+|\s+/).slice(0, 2));
+      expect(edges.length).toBeGreaterThan(2);
+      for (const e of edges) expect(e).toMatch(/^\d+(\.\d{1,3})?$/);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
