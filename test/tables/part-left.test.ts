@@ -96,6 +96,37 @@ describe('a part damaged inside leaves a many-chunk view', () => {
   }, 120_000);
 });
 
+describe('a full-snapshot family whose newest dump cannot be read', () => {
+  it('its merged view (the newest dump alone) fails as unreadable, naming the file, not as an internal error', async () => {
+    const dir = tempDir('di-part-left-newest-');
+    await writeDailyDrop(path.join(dir, 'drop'), { days: 2 });
+    await closeDailyGenerator();
+    const root = path.join(dir, 'drop', 'analytics-export');
+    const newest = readdirSync(root).sort().at(-1)!;
+    const file = path.join(root, newest, `${TABLE}.parquet`);
+    const b = readFileSync(file);
+    b.fill(0, 4, Math.floor(b.length / 2));
+    writeFileSync(file, b);
+    const sc = await scan(root);
+    const service = new TableService({ catalog: sc.catalog, cacheDir: path.join(dir, 'cache'), workers: 0, firstRows: 50 });
+    try {
+      const err = await service
+        .openTable(root, { table: TABLE, scope: 'merged' })
+        .then((info) => service.getRows(info.handle, { offset: 0, limit: 5 }))
+        .then(
+          () => null,
+          (e: Error) => e,
+        );
+      expect(err).toMatchObject({ code: 'unreadable' });
+      expect(err!.message).toMatch(new RegExp(`^${newest}/FACT_REVIEWS\\.parquet: its data cannot be decoded: the file is damaged inside`));
+    } finally {
+      await service.close();
+      sc.catalog.close();
+      removeDir(dir);
+    }
+  }, 120_000);
+});
+
 describe('an archive replaced after the scan leaves the merged view (upsert by key)', () => {
   it('the other chunks are merged; the replaced one is listed: scan again', async () => {
     const dir = tempDir('di-part-left-gim-');

@@ -131,13 +131,15 @@ export class PartBuilds {
 
   /**
    * The part's first read, or null where it failed and the part left the handle (the handle's
-   * other parts go on); any other failure is thrown.
+   * other parts go on); any other failure is thrown, one of the part's own bytes as the
+   * handle's 'unreadable' error naming it (as waitRows says it), not as an internal one.
    */
   async build(h: Handle, p: Part, urgent = false): Promise<EntryMeta | null> {
     try {
       return await this.startBuild(h, p, urgent);
     } catch (e) {
       if (!h.parts.includes(p)) return null;
+      if (e instanceof TableReadError) throw new EngineError('unreadable', partError(p));
       throw e;
     }
   }
