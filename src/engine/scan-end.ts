@@ -47,6 +47,7 @@ export function judgeKeptVerdict(s: ScanSoFar): ScanOutcome | null {
   progress.chunksTotal = progress.chunksReused = progress.chunksDone = verdict.order.length;
   s.emit();
   const problems = judgedAgain(verdict, adapter, req.cadence);
+  progress.unchanged = severityCounts([...verdict.chunkProblems, ...problems]);
   req.catalog.finishScan(
     s.dropId,
     new Date().toISOString(),
@@ -59,6 +60,17 @@ export function judgeKeptVerdict(s: ScanSoFar): ScanOutcome | null {
   );
   const counts = { chunks: verdict.order.length, inspected: 0, removed: 0 };
   return finished(s, counts, { judgement: req.cadence, problems, rev, verdict }, 0);
+}
+
+/** Problems by severity, as a report's summary counts them. */
+function severityCounts(problems: Problem[]): NonNullable<ScanProgress['unchanged']> {
+  const c = { errors: 0, warnings: 0, infos: 0 };
+  for (const p of problems) {
+    if (p.severity === 'error') c.errors++;
+    else if (p.severity === 'warning') c.warnings++;
+    else c.infos++;
+  }
+  return c;
 }
 
 /** The scan's end told: its phase done, and its outcome with these counts and checks. */

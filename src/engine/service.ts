@@ -116,7 +116,10 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       onProgress: (p) => emit({ type: 'scan-progress', progress: (last = { ...p, jobId: id }) }),
       onRecorded: () => emit({ type: 'report-updated', drop }),
     })
-      .then(() => emit({ type: 'report-updated', drop }))
+      // A drop found as the catalog held it changes no report (ScanProgress.unchanged).
+      .then(() => {
+        if (!last?.unchanged) emit({ type: 'report-updated', drop });
+      })
       .catch((e: Error) => {
         const cancelled = e.name === 'AbortError';
         emit({

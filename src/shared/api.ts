@@ -81,6 +81,14 @@ export interface ScanProgress {
   error?: string;
   /** The failure's kind, when phase is 'failed' and the engine knows it. */
   errorCode?: ApiErrorShape['code'];
+  /**
+   * On 'done' of a scan that found the drop as its last scan left it (nothing read or
+   * recorded; the kept verdict's time checks judged again as of now): the problem counts of
+   * the report it leaves, whose chunks, tables and rows are the catalog's as they were. No
+   * report-updated follows such a scan: a UI showing a report of the drop with these counts,
+   * fetched moments ago, has it already.
+   */
+  unchanged?: { errors: number; warnings: number; infos: number };
 }
 
 export type EngineEvent =

@@ -10,6 +10,7 @@ import { buildReport } from '../../src/engine/report/build-report';
 import { cadenceOf } from '../../src/engine/options';
 import type { ScanReport } from '../../src/shared/report';
 import { removeDir, tempDir } from './harness';
+import { RACY_MS } from '../../src/engine/fs/kept-folders';
 
 let service: EngineService | null = null;
 const dirs: string[] = [];
@@ -195,6 +196,41 @@ describe('engine service', () => {
     const phases = events.flatMap((e) => (e.type === 'scan-progress' ? [e.progress.phase] : []));
     expect(phases).toContain('cancelled');
     expect(phases).not.toContain('done');
+  });
+
+  it('a re-scan that finds the drop as the catalog held it says so with the report\u2019s counts, and updates no report', async () => {
+    const { work, events } = setup();
+    const root = path.join(work, 'drop');
+    const m = await writeGimDrop(root, { seed: 12, chunks: 5, defects: { 2: ['missing'], 3: ['checksum-mismatch'] } });
+    // Folders settled, as a scheduled scan finds them (fs/kept-folders.ts): the listing is kept.
+    await new Promise((r) => setTimeout(r, RACY_MS + 200));
+    const doneOf = (jobId: string) => {
+      const i = events.findIndex((e) => e.type === 'scan-progress' && e.progress.jobId === jobId && e.progress.phase === 'done');
+      return i < 0 ? null : { i, progress: (events[i] as Extract<EngineEvent, { type: 'scan-progress' }>).progress };
+    };
+    const updatedAfter = (i: number) => events.slice(i + 1).some((e) => e.type === 'report-updated');
+    const first = await service!.startScan(root);
+    await until(() => doneOf(first.jobId) !== null);
+    await until(() => updatedAfter(doneOf(first.jobId)!.i));
+    // The first scan recorded the chunks: not unchanged, and the report changed.
+    expect(doneOf(first.jobId)!.progress.unchanged).toBeUndefined();
+    const again = await service!.startScan(root);
+    await until(() => doneOf(again.jobId) !== null);
+    const report = await service!.getReport(root);
+    expect(report.summary.errors).toBeGreaterThan(0);
+    expect(doneOf(again.jobId)!.progress.unchanged).toEqual({
+      errors: report.summary.errors,
+      warnings: report.summary.warnings,
+      infos: report.summary.infos,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(updatedAfter(doneOf(again.jobId)!.i)).toBe(false);
+    // A chunk gone: the drop changed, and so did its report.
+    rmSync(path.join(root, m.chunks.at(-1)!.dir), { recursive: true });
+    const third = await service!.startScan(root);
+    await until(() => doneOf(third.jobId) !== null);
+    expect(doneOf(third.jobId)!.progress.unchanged).toBeUndefined();
+    await until(() => updatedAfter(doneOf(third.jobId)!.i));
   });
 
   it('watching a drop indexes a chunk that arrives', async () => {

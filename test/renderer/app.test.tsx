@@ -317,6 +317,41 @@ describe('scan progress', () => {
     expect(screen.getByTestId('view-overview').getAttribute('data-rechecking')).toBeNull();
   });
 
+  it('a re-check that finds the drop unchanged (the same counts) confirms the report on screen without fetching it again', async () => {
+    for (const same of [true, false]) {
+      const { api, unmount } = renderApp();
+      const verdict = await screen.findByTestId('verdict-large');
+      await waitFor(() => expect(api.runningJob()).not.toBeNull());
+      await waitFor(() => expect(within(verdict).getByTestId('verdict-rechecking')).toBeTruthy());
+      const s = sample.summary;
+      const fetches = () => api.calls.filter((c) => c.method === 'getReport').length;
+      const before = fetches();
+      await act(async () => {
+        api.emit({
+          type: 'scan-progress',
+          progress: {
+            jobId: api.runningJob()!,
+            drop: FAKE_DROP,
+            phase: 'done',
+            chunksDone: s.chunks,
+            chunksTotal: s.chunks,
+            chunksReused: s.chunks,
+            bytesDone: 0,
+            bytesTotal: 0,
+            elapsedMs: 5,
+            etaMs: null,
+            // A time check that changed since the report was fetched changes the counts.
+            unchanged: { errors: s.errors, warnings: s.warnings + (same ? 0 : 1), infos: s.infos },
+          },
+        });
+      });
+      await waitFor(() => expect(screen.queryByTestId('verdict-rechecking')).toBeNull());
+      if (same) expect(fetches()).toBe(before);
+      else await waitFor(() => expect(fetches()).toBe(before + 1));
+      unmount();
+    }
+  });
+
   it('a catalogued report whose re-check was cancelled says it was not re-checked', async () => {
     const { api } = renderApp();
     await screen.findByTestId('verdict-large');

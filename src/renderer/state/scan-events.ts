@@ -22,6 +22,31 @@ export function failureCode(p: ScanProgress): ApiErrorShape['code'] {
   return 'internal';
 }
 
+/**
+ * A report on screen younger than this is kept when a scan finds the drop unchanged: its
+ * time checks' words ("12 d old as of …") are that old at most.
+ */
+export const KEEP_SHOWN_MS = 60_000;
+
+/**
+ * Whether a scan that found the drop unchanged (ScanProgress.unchanged) leaves the report on
+ * screen as it is: a whole report of this drop, fetched (or opened) moments ago, with the
+ * same problem counts (a time check that changed since would change them).
+ */
+function keepsShownReport(sync: ReportSync, p: ScanProgress): boolean {
+  const shown = sync.get().report;
+  const u = p.unchanged;
+  return (
+    !!u &&
+    !!shown &&
+    !shown.incomplete &&
+    Date.now() - sync.book.lastFetchAt < KEEP_SHOWN_MS &&
+    shown.summary.errors === u.errors &&
+    shown.summary.warnings === u.warnings &&
+    shown.summary.infos === u.infos
+  );
+}
+
 /** The store's handleEvent. */
 export function handleEngineEvent(sync: ReportSync, event: EngineEvent): void {
   const { book, set, get } = sync;
@@ -66,11 +91,16 @@ export function handleEngineEvent(sync: ReportSync, event: EngineEvent): void {
           });
       });
     } else if (p.phase === 'done') {
-      // The drop confirmed (or corrected) the catalogued report.
-      void sync.fetchReport().then(() => {
-        if (get().drop === drop) set({ rechecking: false });
-      });
-      book.doneFetch = book.issued;
+      if (keepsShownReport(sync, p)) {
+        // The drop is as the catalog held it, and so is the report on screen: confirmed.
+        set({ rechecking: false });
+      } else {
+        // The drop confirmed (or corrected) the catalogued report.
+        void sync.fetchReport().then(() => {
+          if (get().drop === drop) set({ rechecking: false });
+        });
+        book.doneFetch = book.issued;
+      }
     } else {
       void sync.fetchReport();
     }
