@@ -47,10 +47,11 @@ export function judgeKeptVerdict(s: ScanSoFar): ScanOutcome | null {
   progress.chunksTotal = progress.chunksReused = progress.chunksDone = verdict.order.length;
   s.emit();
   const problems = judgedAgain(verdict, adapter, req.cadence);
-  progress.unchanged = severityCounts([...verdict.chunkProblems, ...problems]);
+  const scannedAt = new Date().toISOString();
+  progress.unchanged = { ...severityCounts([...verdict.chunkProblems, ...problems]), scannedAt };
   req.catalog.finishScan(
     s.dropId,
-    new Date().toISOString(),
+    scannedAt,
     true,
     problems,
     verdict.chunkProblems,
@@ -63,7 +64,7 @@ export function judgeKeptVerdict(s: ScanSoFar): ScanOutcome | null {
 }
 
 /** Problems by severity, as a report's summary counts them. */
-function severityCounts(problems: Problem[]): NonNullable<ScanProgress['unchanged']> {
+function severityCounts(problems: Problem[]): { errors: number; warnings: number; infos: number } {
   const c = { errors: 0, warnings: 0, infos: 0 };
   for (const p of problems) {
     if (p.severity === 'error') c.errors++;

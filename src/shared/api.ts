@@ -88,7 +88,7 @@ export interface ScanProgress {
    * report-updated follows such a scan: a UI showing a report of the drop with these counts,
    * fetched moments ago, has it already.
    */
-  unchanged?: { errors: number; warnings: number; infos: number };
+  unchanged?: { errors: number; warnings: number; infos: number; /** ISO time the scan ended (the catalog's last scan). */ scannedAt: string };
 }
 
 export type EngineEvent =

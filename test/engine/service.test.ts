@@ -222,6 +222,8 @@ describe('engine service', () => {
       errors: report.summary.errors,
       warnings: report.summary.warnings,
       infos: report.summary.infos,
+      // The scan's own time, as the catalog now says it was last scanned.
+      scannedAt: report.scannedAt,
     });
     await new Promise((r) => setTimeout(r, 300));
     expect(updatedAfter(doneOf(again.jobId)!.i)).toBe(false);

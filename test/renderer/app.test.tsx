@@ -341,13 +341,16 @@ describe('scan progress', () => {
             elapsedMs: 5,
             etaMs: null,
             // A time check that changed since the report was fetched changes the counts.
-            unchanged: { errors: s.errors, warnings: s.warnings + (same ? 0 : 1), infos: s.infos },
+            unchanged: { errors: s.errors, warnings: s.warnings + (same ? 0 : 1), infos: s.infos, scannedAt: '2031-01-02T03:04:05.000Z' },
           },
         });
       });
       await waitFor(() => expect(screen.queryByTestId('verdict-rechecking')).toBeNull());
-      if (same) expect(fetches()).toBe(before);
-      else await waitFor(() => expect(fetches()).toBe(before + 1));
+      if (same) {
+        expect(fetches()).toBe(before);
+        // The time shown is the scan that confirmed it.
+        expect(screen.getByTestId('scanned-at').textContent).toBe('Scanned 2031-01-02 03:04:05 UTC');
+      } else await waitFor(() => expect(fetches()).toBe(before + 1));
       unmount();
     }
   });

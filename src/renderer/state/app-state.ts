@@ -49,6 +49,11 @@ export interface AppState {
   /** The report on screen came from the catalog and the running scan has not yet confirmed it
    *  against the drop (chunks deleted since the last scan may still show): the view says so. */
   rechecking: boolean;
+  /**
+   * When a scan that found the drop unchanged confirmed the report on screen (kept as it
+   * is, ScanProgress.unchanged): the time to show as its scan's; null once another report comes.
+   */
+  confirmedAt: string | null;
   watching: boolean;
   exporting: ReportFormat | null;
   /** Show the open screen even though a drop is open ("Open another…"). */

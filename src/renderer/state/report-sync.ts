@@ -76,7 +76,7 @@ export function createReportSync(
       }
     }
     if (nextProblem === null) book.selectedProblemKey = null;
-    set({ report, selectedChunk: nextChunk, selectedProblem: nextProblem, loadingReport: false });
+    set({ report, selectedChunk: nextChunk, selectedProblem: nextProblem, loadingReport: false, confirmedAt: null });
   }
 
   /** Fetches the report; failures are shown unless quiet. Resolves to the error, if any. */

@@ -92,8 +92,8 @@ export function handleEngineEvent(sync: ReportSync, event: EngineEvent): void {
       });
     } else if (p.phase === 'done') {
       if (keepsShownReport(sync, p)) {
-        // The drop is as the catalog held it, and so is the report on screen: confirmed.
-        set({ rechecking: false });
+        // The drop is as the catalog held it, and so is the report on screen: confirmed, now.
+        set({ rechecking: false, confirmedAt: p.unchanged!.scannedAt });
       } else {
         // The drop confirmed (or corrected) the catalogued report.
         void sync.fetchReport().then(() => {

@@ -29,6 +29,7 @@ export function createAppStore(api: DropInspectorApi): AppStore {
       jobId: null,
       scanning: false,
       rechecking: false,
+      confirmedAt: null,
       watching: false,
       exporting: null,
       openScreen: false,

@@ -85,6 +85,16 @@ function KindSummary() {
   );
 }
 
+/** When the drop was last scanned: the report's scan, or the later one that confirmed it unchanged. */
+function ScannedAt() {
+  const at = useApp((s) => s.confirmedAt ?? s.report?.scannedAt ?? null);
+  return (
+    <span className="muted small" data-testid="scanned-at">
+      {at ? `Scanned ${at.replace('T', ' ').slice(0, 19)} UTC` : null}
+    </span>
+  );
+}
+
 /** The first screen: verdict, facts, timeline, and the problems with their chunks — no click needed. */
 export function OverviewView() {
   const report = useApp((s) => s.report);
@@ -97,9 +107,7 @@ export function OverviewView() {
       <div className="overview-head">
         <Verdict large />
         <KindSummary />
-        <span className="muted small" data-testid="scanned-at">
-          {report.scannedAt ? `Scanned ${report.scannedAt.replace('T', ' ').slice(0, 19)} UTC` : null}
-        </span>
+        <ScannedAt />
       </div>
       {report.incomplete ? (
         <p className="muted small" data-testid="report-incomplete">
