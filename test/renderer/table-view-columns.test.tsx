@@ -162,6 +162,26 @@ describe('scope, encoding, key', () => {
     expect(screen.getByTestId('key-info').textContent).not.toContain('no key found');
   });
 
+  it('the scope menu tells what the open view learnt: a chunk that could not be read when its rows were, and the readable total', async () => {
+    const { api } = renderApp();
+    const info = api.tableInfo.bind(api);
+    const open = api.openTable.bind(api);
+    let left: string | null = null;
+    // As the engine answers once a part has left the handle (table-part-left).
+    const leave = <T extends { problems: { unreadable: unknown[] }; totalRows: number; complete: boolean }>(i: T): T =>
+      left ? { ...i, totalRows: 7, complete: true, problems: { ...i.problems, unreadable: [{ chunk: left, error: 'x.csv cannot be read: damaged' }] } } : i;
+    api.openTable = async (drop, req) => leave(await open(drop, req));
+    api.tableInfo = async (h) => leave(await info(h));
+    await openTable(NASTY_TABLE);
+    const select = screen.getByTestId('scope-select');
+    const chunks = [...select.querySelectorAll('optgroup option')].map((o) => o.getAttribute('value')!.slice('chunk:'.length));
+    expect(chunks.length).toBeGreaterThan(1);
+    left = chunks[1];
+    fireEvent.change(select, { target: { value: 'all' } });
+    await waitFor(() => expect(select.querySelector('option[value="all"]')!.textContent).toBe('All chunks, one after another (7 rows)'));
+    expect(select.querySelector(`option[value="chunk:${left}"]`)!.textContent).toBe(`${left} (cannot be read)`);
+  });
+
   it('a chunk’s table list opens the table scoped to that chunk', async () => {
     const { api } = renderApp();
     fireEvent.click(await screen.findByTestId('tab-chunks'));

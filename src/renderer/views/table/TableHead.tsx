@@ -38,8 +38,13 @@ export function scopeLabel(scope: TableScope): string {
 function ScopePicker({ summary }: { summary: TableSummary | undefined }) {
   const selection = useTables((s) => s.selection);
   const setScope = useTables((s) => s.setScope);
+  const info = useTables((s) => s.info);
   if (!selection) return null;
   const value = scopeKey(selection.scope);
+  // What the open view learnt since the scan counted: chunks that could not be read when
+  // their rows were (part-builds.ts), and the all-chunks total once every chunk is read.
+  const failed = new Set(info?.problems.unreadable.map((u) => u.chunk) ?? []);
+  const allRows = info?.scope === 'all' && info.complete ? info.totalRows : summary?.totalRows;
   return (
     <label className="tt-field">
       <span className="tt-label">Scope</span>
@@ -53,7 +58,7 @@ function ScopePicker({ summary }: { summary: TableSummary | undefined }) {
         }}
       >
         <option value="all">
-          All chunks, one after another{summary ? ` (${plural(summary.totalRows, 'row')})` : ''}
+          All chunks, one after another{allRows !== undefined ? ` (${plural(allRows, 'row')})` : ''}
         </option>
         <option value="merged">{mergedLabel(summary?.merge)}</option>
         <optgroup label="One chunk">
@@ -64,7 +69,8 @@ function ScopePicker({ summary }: { summary: TableSummary | undefined }) {
               : [])
           ).map((c) => (
             <option key={c.chunk} value={`chunk:${c.chunk}`} disabled={!!c.error}>
-              {c.chunk} {c.error ? '(unreadable)' : c.rows !== null ? `(${plural(c.rows, 'row')})` : ''}
+              {c.chunk}{' '}
+              {c.error ? '(unreadable)' : failed.has(c.chunk) ? '(cannot be read)' : c.rows !== null ? `(${plural(c.rows, 'row')})` : ''}
             </option>
           ))}
         </optgroup>
