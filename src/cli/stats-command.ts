@@ -6,6 +6,7 @@
 // whole table or a filtered view of it. --json prints the ColumnStats document
 // (src/shared/table-api.ts) on stdout; otherwise a short text for people.
 import { EngineError } from '../engine/model';
+import { formatTsPlain } from '../engine/report/format-time';
 import type { ColumnStats } from '../shared/table-api';
 import { openTableSession, type SessionValues } from './table-session';
 import { parseView, type ViewValues } from './view-args';
@@ -49,10 +50,7 @@ export async function statsCommand(args: string[], values: StatsValues): Promise
  * significant digits (an edge is lo + i × width: 2.4000000000000004 is 2.4).
  */
 function edge(kind: ColumnStats['kind'], v: number): string {
-  if (kind === 'time') {
-    const d = new Date(v * 1000);
-    return Number.isNaN(d.getTime()) ? String(v) : d.toISOString().slice(0, 19).replace('T', ' ');
-  }
+  if (kind === 'time') return formatTsPlain(v) || String(v);
   return String(Number(v.toPrecision(10)));
 }
 

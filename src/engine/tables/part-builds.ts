@@ -123,8 +123,6 @@ export class PartBuilds {
     p.unpin = null;
     void p.reader?.close().catch(() => undefined);
     p.reader = null;
-    h.views.clear();
-    h.viewsDone.clear();
     this.o.events.emit({ type: 'table-part-left', handle: h.id, chunk: p.chunk, error });
     this.grown(h);
   }
