@@ -85,6 +85,13 @@ describe('a part damaged inside leaves a many-chunk view', () => {
     expect(sorted.totalRows).toBe(readable());
     expect(sorted.rowChunks).not.toContain(damagedDay);
     expect((await svc.tableInfo(all.handle)).problems.unreadable.map((u) => u.chunk)).toEqual([damagedDay]);
+    // Saved as CSV: the other days' records (outside the drop), the header first.
+    const saved = path.join(work, 'view.csv');
+    const r = await svc.exportView(all.handle, { sort: { column: 'review_id', desc: true } }, saved);
+    expect(r.rows).toBe(readable());
+    const lines = readFileSync(saved, 'utf8').trimEnd().split('\r\n');
+    expect(lines).toHaveLength(readable() + 1);
+    expect(lines.slice(1).some((l) => l.startsWith(`${damagedDay},`))).toBe(false);
     await svc.closeTable(all.handle);
   }, 120_000);
 
