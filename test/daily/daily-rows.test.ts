@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeDailyGenerator, writeDailyDrop, type Manifest } from '../fixtures/daily-drop';
+import { closeDailyGenerator, damageParquetPages, writeDailyDrop, type Manifest } from '../fixtures/daily-drop';
 
 const CLI = path.join(fileURLToPath(new URL('../..', import.meta.url)), 'out/cli/drop-inspector.mjs');
 
@@ -71,18 +71,14 @@ describe('rows of a daily drop', () => {
 
 describe('a Parquet file damaged inside (its footer intact)', () => {
   it('rows names the file and the damage in one line, not DuckDB\u2019s words', async () => {
-    const { readFileSync, writeFileSync, readdirSync } = await import('node:fs');
+    const { readdirSync } = await import('node:fs');
     const work = mkdtempSync(path.join(os.tmpdir(), 'di-daily-damaged-'));
     try {
       await writeDailyDrop(path.join(work, 'drop'), { days: 3 });
       await closeDailyGenerator();
       const drop = path.join(work, 'drop', 'analytics-export');
       const day = readdirSync(drop).sort()[1];
-      const file = path.join(drop, day, 'FACT_REVIEWS.parquet');
-      // The pages zeroed, the PAR1 magic and the footer kept: what the scan reads is whole.
-      const b = readFileSync(file);
-      b.fill(0, 4, Math.floor(b.length / 2));
-      writeFileSync(file, b);
+      damageParquetPages(path.join(drop, day, 'FACT_REVIEWS.parquet'));
       const env = { ...process.env, XDG_CACHE_HOME: path.join(work, 'cache'), XDG_DATA_HOME: path.join(work, 'data') };
       const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args, '--catalog', path.join(work, 'c.sqlite')], { encoding: 'utf8', env });
       cli(['scan', drop, '--quiet']);

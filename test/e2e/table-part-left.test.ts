@@ -1,11 +1,11 @@
 // The Tables tab when one day's Parquet file is damaged inside (its footer whole, so the scan
 // finds nothing): every other day's rows show in the all-days view, the day is named above the
 // grid, and the view's total is the other days' rows, through the real engine and HTTP host.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeDailyGenerator, writeDailyDrop, type Manifest } from '../fixtures/daily-drop';
+import { closeDailyGenerator, damageParquetPages, writeDailyDrop, type Manifest } from '../fixtures/daily-drop';
 import { removeDir, tempDir } from '../engine/harness';
 import { ARTIFACTS, HAVE_CHROMIUM, launchChromium, serve, type Served } from './serve';
 
@@ -23,10 +23,7 @@ describe.skipIf(!HAVE_CHROMIUM)('a day that fails only when read leaves the all-
     await closeDailyGenerator();
     drop = path.join(work, 'drop', 'analytics-export');
     day = readdirSync(drop).sort()[2];
-    const file = path.join(drop, day, 'FACT_REVIEWS.parquet');
-    const b = readFileSync(file);
-    b.fill(0, 4, Math.floor(b.length / 2));
-    writeFileSync(file, b);
+    damageParquetPages(path.join(drop, day, 'FACT_REVIEWS.parquet'));
     server = await serve([drop, '--catalog', path.join(work, 'catalog.sqlite')]);
     browser = await launchChromium();
   }, 120_000);

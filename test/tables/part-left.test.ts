@@ -3,14 +3,14 @@
 // other chunks' rows stay readable in every view (natural order, sorted, merged), the part is
 // listed among the unreadable chunks, and the renderer is told (table-part-left). One chunk's
 // table that cannot be read is still the read's error.
-import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDuck } from '../../src/engine/tables/analysis';
 import { TableService } from '../../src/engine/tables/table-service';
 import type { TableEvent } from '../../src/shared/table-api';
 import { writeGimDrop } from '../fixtures/gim-drop';
-import { closeDailyGenerator, writeDailyDrop, type Manifest } from '../fixtures/daily-drop';
+import { closeDailyGenerator, damageParquetPages, writeDailyDrop, type Manifest } from '../fixtures/daily-drop';
 import { removeDir, scan, tempDir, type Scanned } from '../engine/harness';
 
 const TABLE = 'FACT_REVIEWS';
@@ -30,11 +30,7 @@ beforeAll(async () => {
   await closeDailyGenerator();
   drop = path.join(work, 'drop', 'analytics-export');
   damagedDay = readdirSync(drop).sort()[1];
-  // The pages zeroed, the PAR1 magic and the footer kept.
-  const file = path.join(drop, damagedDay, `${TABLE}.parquet`);
-  const b = readFileSync(file);
-  b.fill(0, 4, Math.floor(b.length / 2));
-  writeFileSync(file, b);
+  damageParquetPages(path.join(drop, damagedDay, `${TABLE}.parquet`));
   scanned = await scan(drop);
   svc = new TableService({ catalog: scanned.catalog, cacheDir: path.join(work, 'cache'), workers: 2, firstRows: 50 });
   svc.onTableEvent((e) => events.push(e));
@@ -110,10 +106,7 @@ describe('a full-snapshot family whose newest dump cannot be read', () => {
     await closeDailyGenerator();
     const root = path.join(dir, 'drop', 'analytics-export');
     const newest = readdirSync(root).sort().at(-1)!;
-    const file = path.join(root, newest, `${TABLE}.parquet`);
-    const b = readFileSync(file);
-    b.fill(0, 4, Math.floor(b.length / 2));
-    writeFileSync(file, b);
+    damageParquetPages(path.join(root, newest, `${TABLE}.parquet`));
     const sc = await scan(root);
     const service = new TableService({ catalog: sc.catalog, cacheDir: path.join(dir, 'cache'), workers: 0, firstRows: 50 });
     try {
