@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dropProblems } from '../../src/engine/checks/index';
+import { dropProblems, resolveJudgement } from '../../src/engine/checks/index';
 import { continuityOrder } from '../../src/engine/checks/order';
 import type { Cadence } from '../../src/engine/checks/time';
 import { chunk, rec } from './records';
@@ -88,6 +88,63 @@ describe('schema and time checks', () => {
     expect(kinds(dropProblems([chunk(0, 1, 0), chunk(1, 2, 12 * H + 1)], gimAdapter, cad(12 * H + 1)))).toEqual(['late']);
     const stale = dropProblems([chunk(0, 1, 0)], gimAdapter, cad(13 * H));
     expect(kinds(stale)).toEqual(['stale']);
+  });
+});
+
+describe('an Info Mart drop on a schedule of its own', () => {
+  const D = 24 * H;
+  // Chunks at these times (seconds), continuous keys; judged with no cadence given.
+  const drop = (times: number[]) => times.map((t, i) => chunk(i * 10, (i + 1) * 10, t));
+  const judged = (times: number[]) => {
+    const cs = drop(times);
+    const asOf = times[times.length - 1] + 60;
+    return { problems: dropProblems(cs, gimAdapter, { asOf }), ctx: resolveJudgement(gimAdapter, continuityOrder(cs), { asOf }) };
+  };
+
+  it('a daily export (the default schedule adjusted) is judged daily: no chunk is late', () => {
+    // A few minutes of drift from run to run, as exports take their time.
+    const { problems, ctx } = judged([0, D + 300, 2 * D - 120, 3 * D + 600, 4 * D]);
+    expect(problems).toEqual([]);
+    // The median interval (the lower of the middle two): 1 d less 7 min.
+    expect(ctx).toMatchObject({ cadenceSeconds: D - 420, cadenceSource: 'inferred', graceSeconds: Math.round((D - 420) / 2) });
+  });
+
+  it('four runs a day apart are enough; three are not (the documented 8 hours stand)', () => {
+    expect(judged([0, D, 2 * D, 3 * D]).ctx).toMatchObject({ cadenceSeconds: D, cadenceSource: 'inferred' });
+    const three = judged([0, D, 2 * D]);
+    expect(three.ctx).toMatchObject({ cadenceSeconds: 8 * H, cadenceSource: 'family' });
+    expect(kinds(three.problems)).toEqual(['late', 'late']);
+  });
+
+  it('a silence in a daily export is still late', () => {
+    const { problems } = judged([0, D, 2 * D, 3 * D, 4 * D, 7 * D, 8 * D]);
+    expect(kinds(problems)).toEqual(['late']);
+    expect(problems[0]).toMatchObject({ chunk: 'export_60_604800' });
+  });
+
+  it('an export every 2 hours is judged by 2 hours: a 6-hour silence is late (the 8-hour default hid it)', () => {
+    const times = [0, 2, 4, 6, 8, 14, 16, 18].map((h) => h * H);
+    const { problems, ctx } = judged(times);
+    expect(ctx).toMatchObject({ cadenceSeconds: 2 * H, cadenceSource: 'inferred' });
+    expect(kinds(problems)).toEqual(['late']);
+  });
+
+  it('a failing 8-hour job is no schedule of its own: judged by the default, its silences are late', () => {
+    // Runs missed now and then: intervals of 8, 16 and 24 hours, none regular.
+    const times = [0, 8, 24, 32, 56, 64, 88].map((h) => h * H);
+    const { problems, ctx } = judged(times);
+    expect(ctx).toMatchObject({ cadenceSeconds: 8 * H, cadenceSource: 'family' });
+    expect(kinds(problems)).toEqual(['late', 'late', 'late']);
+  });
+
+  it('the default schedule with the usual drift stays the family\'s', () => {
+    const times = [0, 8 * H + 400, 16 * H - 200, 24 * H + 900, 32 * H];
+    expect(judged(times).ctx).toMatchObject({ cadenceSeconds: 8 * H, graceSeconds: 4 * H, cadenceSource: 'family' });
+  });
+
+  it('a cadence given is used as given', () => {
+    const cs = drop([0, D, 2 * D, 3 * D, 4 * D]);
+    expect(kinds(dropProblems(cs, gimAdapter, cad(4 * D + 60)))).toEqual(['late', 'late', 'late', 'late']);
   });
 });
 

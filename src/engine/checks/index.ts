@@ -10,10 +10,22 @@ import { foldGapsIntoUnreadable } from './entries';
 import { futureCandidates, futureDatedProblems, type ChunkDates } from './future';
 import { continuityOrder, type Keyed } from './order';
 import { schemaProblems } from './schema';
-import { inferCadence, lateProblems, newestOfSeries, staleProblems, DEFAULT_CADENCE_SECONDS, type Judgement, type NewestChunk } from './time';
+import { inferCadence, lateProblems, regularCadence, newestOfSeries, staleProblems, DEFAULT_CADENCE_SECONDS, type Judgement, type NewestChunk } from './time';
+
+/**
+ * The checks' own revision: bump it when they find other problems in the same chunks, so a
+ * verdict kept by an older release is judged again (report/verdict.ts verdictKey), not shown
+ * as it was. 2: an Info Mart drop on a regular schedule of its own is judged by it.
+ */
+export const CHECKS_REVISION = 2;
 
 /** What the checks need of a family. */
 export type FamilyChecks = Pick<DropAdapter, 'axis' | 'cadence' | 'checks' | 'timedChecks'>;
+
+/** Two schedules within a quarter of each other: the drop runs on the family's default, with the usual drift. */
+function nearly(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 0.25 * b;
+}
 
 /** The schedule in force: the user's, else the family's, else inferred from the chunks. */
 export function resolveJudgement(family: FamilyChecks, ordered: Keyed[], j: Judgement): CheckContext & { cadenceSource: 'given' | 'family' | 'inferred' | 'default' } {
@@ -21,10 +33,16 @@ export function resolveJudgement(family: FamilyChecks, ordered: Keyed[], j: Judg
   let source: 'given' | 'family' | 'inferred' | 'default' = 'given';
   let graceSeconds = j.graceSeconds;
   if (cadenceSeconds === undefined) {
-    if (family.cadence !== 'infer') {
+    const own = family.cadence !== 'infer' && family.cadence.adjustable ? regularCadence(ordered) : null;
+    if (family.cadence !== 'infer' && (own === null || nearly(own, family.cadence.cadenceSeconds))) {
       cadenceSeconds = family.cadence.cadenceSeconds;
       graceSeconds ??= family.cadence.graceSeconds;
       source = 'family';
+    } else if (own !== null) {
+      // The drop keeps a schedule of its own, not the family's default: judged by it (a
+      // daily Info Mart export judged by the 8-hour default had every chunk "late").
+      cadenceSeconds = own;
+      source = 'inferred';
     } else {
       const inferred = inferCadence(ordered);
       cadenceSeconds = inferred ?? DEFAULT_CADENCE_SECONDS;

@@ -38,16 +38,45 @@ export function formatSpan(seconds: number): string {
   return `${m} min`;
 }
 
-/** The median interval between consecutive chunk times of each series (null with under two). */
-export function inferCadence(ordered: Keyed[]): number | null {
+/** The intervals between consecutive chunk times of each series, shortest first (same-time chunks aside). */
+function intervalsOf(ordered: Keyed[]): number[] {
   const gaps: number[] = [];
   for (const group of bySeries(ordered)) {
     const times = group.map((k) => k.time).filter((t): t is number => t !== null).sort((a, b) => a - b);
     for (let i = 1; i < times.length; i++) if (times[i] > times[i - 1]) gaps.push(times[i] - times[i - 1]);
   }
-  if (!gaps.length) return null;
-  gaps.sort((a, b) => a - b);
-  return gaps[Math.floor((gaps.length - 1) / 2)];
+  return gaps.sort((a, b) => a - b);
+}
+
+/** The median interval between consecutive chunk times of each series (null with under two). */
+export function inferCadence(ordered: Keyed[]): number | null {
+  const gaps = intervalsOf(ordered);
+  return gaps.length ? gaps[Math.floor((gaps.length - 1) / 2)] : null;
+}
+
+/**
+ * Intervals a drop needs before its own schedule is believed (regularCadence), and the share
+ * of them that must lie within REGULAR_BAND of their median (with three, all three). Four
+ * runs a day apart are a daily schedule; two or three runs could be anything.
+ */
+export const REGULAR_MIN_INTERVALS = 3;
+const REGULAR_SHARE = 0.75;
+const REGULAR_BAND = [0.8, 1.25] as const;
+
+/**
+ * The schedule a drop keeps by itself: the median interval between its chunks, where at
+ * least REGULAR_SHARE of REGULAR_MIN_INTERVALS or more intervals lie within REGULAR_BAND of
+ * it; else null. A vendor's job moved to another schedule (the Info Mart export's default of
+ * every 8 hours "can be adjusted") runs regularly on it, where a job that is failing does
+ * not: its missed runs make intervals of two or three periods, which a regular schedule
+ * allows only now and then.
+ */
+export function regularCadence(ordered: Keyed[]): number | null {
+  const gaps = intervalsOf(ordered);
+  if (gaps.length < REGULAR_MIN_INTERVALS) return null;
+  const median = gaps[Math.floor((gaps.length - 1) / 2)];
+  const near = gaps.filter((g) => g >= median * REGULAR_BAND[0] && g <= median * REGULAR_BAND[1]).length;
+  return near >= REGULAR_SHARE * gaps.length ? median : null;
 }
 
 export function timeProblems(ordered: Keyed[], c: CheckContext | (Cadence & { axis?: AxisKind })): Problem[] {

@@ -225,9 +225,11 @@ export interface DropAdapter {
   merge: MergePolicy;
   /**
    * The schedule when none is given: seconds between runs and grace, or 'infer' (the median
-   * interval between the chunks' times).
+   * interval between the chunks' times). `adjustable`: the vendor's default, which a drop
+   * may have changed; a drop that keeps another schedule regularly (checks/time.ts
+   * regularCadence) is judged by that one.
    */
-  cadence: { cadenceSeconds: number; graceSeconds: number } | 'infer';
+  cadence: { cadenceSeconds: number; graceSeconds: number; adjustable?: boolean } | 'infer';
   /** Family checks, run after the generic ones. */
   checks?: CrossChunkCheck[];
   /** Family checks judged by the as-of time, run after `checks`. */

@@ -114,6 +114,14 @@ export interface Overview {
   counts: Array<[label: string, value: string]>;
 }
 
+/** Where the cadence a report was judged by came from, as its facts say it. */
+const CADENCE_SOURCE: Record<string, string> = {
+  given: '; as set',
+  family: '; the format\u2019s default',
+  inferred: '; the drop\u2019s own schedule, from its chunks',
+  default: '; the default',
+};
+
 export function overviewOf(r: ScanReport): Overview {
   const s = r.summary;
   const lastData = r.chunks.reduce<number | null>(
@@ -133,7 +141,7 @@ export function overviewOf(r: ScanReport): Overview {
   if (r.options) {
     facts.push([
       'Expected cadence',
-      `${formatDuration(r.options.cadenceSeconds)} (grace ${formatDuration(r.options.graceSeconds)}), judged as of ${formatIso(r.options.asOf)}`,
+      `${formatDuration(r.options.cadenceSeconds)} (grace ${formatDuration(r.options.graceSeconds)}${CADENCE_SOURCE[r.options.cadenceSource ?? 'given'] ?? ''}), judged as of ${formatIso(r.options.asOf)}`,
     ]);
   }
   const counts: Array<[string, string]> = [

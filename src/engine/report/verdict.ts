@@ -16,7 +16,7 @@ import type { Problem } from '../../shared/report';
 import type { Catalog } from '../catalog/catalog';
 import { MIGRATIONS } from '../catalog/migrations';
 import { SUMMARY_FORMAT } from '../catalog/summary';
-import { judgeTime, type Checked, type FamilyChecks, type ResolvedJudgement, type TimeFacts } from '../checks/index';
+import { CHECKS_REVISION, judgeTime, type Checked, type FamilyChecks, type ResolvedJudgement, type TimeFacts } from '../checks/index';
 import type { Keyed } from '../checks/order';
 import type { Judgement } from '../checks/time';
 import type { ChunkSummary } from '../model';
@@ -46,11 +46,11 @@ export interface Verdict {
 
 /**
  * Everything a verdict depends on besides the chunks (their stamp is kept apart): the
- * release and the catalog's formats, the family, the schedule asked for (the as-of time
+ * release, the checks' revision and the catalog's formats, the family, the schedule asked for (the as-of time
  * aside) and the problems of the walk (unreadable entries fold gaps into them).
  */
 export function verdictKey(family: string, j: Judgement, entries: Problem[]): string {
-  const parts = [VERSION, VERDICT_FORMAT, SUMMARY_FORMAT, MIGRATIONS.length, family, j.cadenceSeconds ?? null, j.graceSeconds ?? null, j.retentionSeconds ?? null, entries];
+  const parts = [VERSION, VERDICT_FORMAT, CHECKS_REVISION, SUMMARY_FORMAT, MIGRATIONS.length, family, j.cadenceSeconds ?? null, j.graceSeconds ?? null, j.retentionSeconds ?? null, entries];
   return createHash('sha1').update(JSON.stringify(parts)).digest('base64url');
 }
 
