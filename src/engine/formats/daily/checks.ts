@@ -10,8 +10,13 @@ import { groupDigits } from '../../../shared/numbers';
 const DAY = 86_400;
 export const DEFAULT_RETENTION_SECONDS = 30 * DAY;
 
-/** Days of history before volume is judged, and the trailing window it is judged against. */
-const MIN_HISTORY = 4;
+/**
+ * Days of history before volume is judged, and the trailing window it is judged against.
+ * Three: a table's fourth day that collapses to a few percent of its first three is flagged
+ * (a new customer's first week is when a broken export most needs catching); with fewer,
+ * one odd day would make the median.
+ */
+export const MIN_HISTORY = 3;
 const WINDOW = 14;
 
 const seriesOf = (c: ChunkSummary): string => (c as { series?: string }).series ?? c.name.split('/').slice(0, -1).join('/');
