@@ -28,24 +28,24 @@ function nearly(a: number, b: number): boolean {
   return Math.abs(a - b) <= 0.25 * b;
 }
 
-/** The schedule in force: the user's, else the family's, else inferred from the chunks. */
+/**
+ * The schedule in force: the user's, else the family's (or, for an adjustable default, the
+ * one the drop regularly keeps instead), else inferred from the chunks.
+ */
 export function resolveJudgement(family: FamilyChecks, ordered: Keyed[], j: Judgement): CheckContext & { cadenceSource: 'given' | 'family' | 'inferred' | 'default' } {
   let cadenceSeconds = j.cadenceSeconds;
   let source: 'given' | 'family' | 'inferred' | 'default' = 'given';
   let graceSeconds = j.graceSeconds;
   if (cadenceSeconds === undefined) {
-    const own = family.cadence !== 'infer' && family.cadence.adjustable ? regularCadence(ordered) : null;
-    if (family.cadence !== 'infer' && (own === null || nearly(own, family.cadence.cadenceSeconds))) {
-      cadenceSeconds = family.cadence.cadenceSeconds;
-      graceSeconds ??= family.cadence.graceSeconds;
+    const fixed = family.cadence === 'infer' ? null : family.cadence;
+    // A daily Info Mart export judged by the 8-hour default had every chunk "late".
+    const own = fixed?.adjustable ? regularCadence(ordered) : null;
+    if (fixed && (own === null || nearly(own, fixed.cadenceSeconds))) {
+      cadenceSeconds = fixed.cadenceSeconds;
+      graceSeconds ??= fixed.graceSeconds;
       source = 'family';
-    } else if (own !== null) {
-      // The drop keeps a schedule of its own, not the family's default: judged by it (a
-      // daily Info Mart export judged by the 8-hour default had every chunk "late").
-      cadenceSeconds = own;
-      source = 'inferred';
     } else {
-      const inferred = inferCadence(ordered);
+      const inferred = own ?? inferCadence(ordered);
       cadenceSeconds = inferred ?? DEFAULT_CADENCE_SECONDS;
       source = inferred ? 'inferred' : 'default';
     }
