@@ -66,7 +66,7 @@ const REGULAR_BAND = [0.8, 1.25] as const;
 /**
  * The schedule a drop keeps by itself: the median interval between its chunks, where at
  * least REGULAR_SHARE of REGULAR_MIN_INTERVALS or more intervals lie within REGULAR_BAND of
- * it; else null. A vendor's job moved to another schedule (the Info Mart export's default of
+ * it (to the minute); else null. A vendor's job moved to another schedule (the Info Mart export's default of
  * every 8 hours "can be adjusted") runs regularly on it, where a job that is failing does
  * not: its missed runs make intervals of two or three periods, which a regular schedule
  * allows only now and then.
@@ -76,7 +76,8 @@ export function regularCadence(ordered: Keyed[]): number | null {
   if (gaps.length < REGULAR_MIN_INTERVALS) return null;
   const median = gaps[Math.floor((gaps.length - 1) / 2)];
   const near = gaps.filter((g) => g >= median * REGULAR_BAND[0] && g <= median * REGULAR_BAND[1]).length;
-  return near >= REGULAR_SHARE * gaps.length ? median : null;
+  // To the minute: runs drift by seconds, and the schedule is shown and entered as "1d", not "86407s".
+  return near >= REGULAR_SHARE * gaps.length ? Math.max(60, Math.round(median / 60) * 60) : null;
 }
 
 export function timeProblems(ordered: Keyed[], c: CheckContext | (Cadence & { axis?: AxisKind })): Problem[] {
