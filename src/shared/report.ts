@@ -122,6 +122,12 @@ export interface ReportSummary {
   lastCreatedTs: number | null;
 }
 
+/**
+ * Where the cadence a drop was judged by came from: the user's setting, the family's default,
+ * inferred from the chunks (or the schedule the drop keeps), or the fallback default.
+ */
+export type CadenceSource = 'given' | 'family' | 'inferred' | 'default';
+
 export interface ScanReport {
   format: string;
   drop: string;
@@ -131,7 +137,7 @@ export interface ScanReport {
   problems: Problem[];
   // Beside the contract's fields:
   tool: { name: 'drop-inspector'; version: string };
-  options: { cadenceSeconds: number; graceSeconds: number; asOf: string; cadenceSource?: 'given' | 'family' | 'inferred' | 'default' };
+  options: { cadenceSeconds: number; graceSeconds: number; asOf: string; cadenceSource?: CadenceSource };
   /** The family's continuity axis and its name for people. */
   axis?: AxisKind;
   label?: string;

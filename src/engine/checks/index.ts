@@ -1,7 +1,7 @@
 // All cross-chunk checks over the catalog's records: the generic ones on the family's axis,
 // then the family's own. Pure functions of the records and the judgement (cadence, as-of),
 // so a report re-judges time without re-reading anything.
-import type { Problem } from '../../shared/report';
+import type { CadenceSource, Problem } from '../../shared/report';
 import type { CheckContext, DropAdapter } from '../formats/types';
 import type { ChunkSummary } from '../model';
 import { continuityProblems } from './continuity';
@@ -32,9 +32,9 @@ function nearly(a: number, b: number): boolean {
  * The schedule in force: the user's, else the family's (or, for an adjustable default, the
  * one the drop regularly keeps instead), else inferred from the chunks.
  */
-export function resolveJudgement(family: FamilyChecks, ordered: Keyed[], j: Judgement): CheckContext & { cadenceSource: 'given' | 'family' | 'inferred' | 'default' } {
+export function resolveJudgement(family: FamilyChecks, ordered: Keyed[], j: Judgement): CheckContext & { cadenceSource: CadenceSource } {
   let cadenceSeconds = j.cadenceSeconds;
-  let source: 'given' | 'family' | 'inferred' | 'default' = 'given';
+  let source: CadenceSource = 'given';
   let graceSeconds = j.graceSeconds;
   if (cadenceSeconds === undefined) {
     const fixed = family.cadence === 'infer' ? null : family.cadence;

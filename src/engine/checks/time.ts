@@ -48,10 +48,13 @@ function intervalsOf(ordered: Keyed[]): number[] {
   return gaps.sort((a, b) => a - b);
 }
 
+/** The middle of sorted intervals (the lower of the middle two). */
+const middleOf = (sorted: number[]): number => sorted[Math.floor((sorted.length - 1) / 2)];
+
 /** The median interval between consecutive chunk times of each series (null with under two). */
 export function inferCadence(ordered: Keyed[]): number | null {
   const gaps = intervalsOf(ordered);
-  return gaps.length ? gaps[Math.floor((gaps.length - 1) / 2)] : null;
+  return gaps.length ? middleOf(gaps) : null;
 }
 
 /**
@@ -64,17 +67,17 @@ const REGULAR_SHARE = 0.75;
 const REGULAR_BAND = [0.8, 1.25] as const;
 
 /**
- * The schedule a drop keeps by itself: the median interval between its chunks, where at
- * least REGULAR_SHARE of REGULAR_MIN_INTERVALS or more intervals lie within REGULAR_BAND of
- * it (to the minute); else null. A vendor's job moved to another schedule (the Info Mart export's default of
- * every 8 hours "can be adjusted") runs regularly on it, where a job that is failing does
- * not: its missed runs make intervals of two or three periods, which a regular schedule
- * allows only now and then.
+ * The schedule a drop keeps by itself: the median interval between its chunks (to the
+ * minute), where at least REGULAR_SHARE of REGULAR_MIN_INTERVALS or more intervals lie
+ * within REGULAR_BAND of it; else null. A vendor's job moved to another schedule (the Info
+ * Mart export's default of every 8 hours "can be adjusted") runs regularly on it, where a
+ * job that is failing does not: its missed runs make intervals of two or three periods,
+ * which a regular schedule allows only now and then.
  */
 export function regularCadence(ordered: Keyed[]): number | null {
   const gaps = intervalsOf(ordered);
   if (gaps.length < REGULAR_MIN_INTERVALS) return null;
-  const median = gaps[Math.floor((gaps.length - 1) / 2)];
+  const median = middleOf(gaps);
   const near = gaps.filter((g) => g >= median * REGULAR_BAND[0] && g <= median * REGULAR_BAND[1]).length;
   // To the minute: runs drift by seconds, and the schedule is shown and entered as "1d", not "86407s".
   return near >= REGULAR_SHARE * gaps.length ? Math.max(60, Math.round(median / 60) * 60) : null;

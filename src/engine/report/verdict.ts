@@ -46,8 +46,9 @@ export interface Verdict {
 
 /**
  * Everything a verdict depends on besides the chunks (their stamp is kept apart): the
- * release, the checks' revision and the catalog's formats, the family, the schedule asked for (the as-of time
- * aside) and the problems of the walk (unreadable entries fold gaps into them).
+ * release, the checks' revision and the catalog's formats, the family, the schedule asked
+ * for (the as-of time aside) and the problems of the walk (unreadable entries fold gaps
+ * into them).
  */
 export function verdictKey(family: string, j: Judgement, entries: Problem[]): string {
   const parts = [VERSION, VERDICT_FORMAT, CHECKS_REVISION, SUMMARY_FORMAT, MIGRATIONS.length, family, j.cadenceSeconds ?? null, j.graceSeconds ?? null, j.retentionSeconds ?? null, entries];
