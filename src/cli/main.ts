@@ -27,7 +27,7 @@ AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 for S3-compatible stores).
 
 Usage:
   drop-inspector scan <drop> [--json] [options]      scan; print a summary (or the JSON report)
-  drop-inspector report <drop> --format md|csv|json|html [-o FILE] [options]
+  drop-inspector report <drop> --format md|csv|json|html [-o FILE|-] [options]
                                                       scan, then write the gap report
   drop-inspector serve [<drop>] [--port N] [--browse-root DIR]...
                                                       serve the app on 127.0.0.1 (0 = any free port);
@@ -170,6 +170,8 @@ function cadenceFrom(values: Values): ReturnType<typeof cadenceOf> {
 
 async function scanCommand(args: string[], values: Values, asReport: boolean): Promise<number> {
   if (args.length !== 1) throw new UsageError(`${asReport ? 'report' : 'scan'} takes one drop folder`);
+  // `-o -` is stdout, as the shell convention has it (it wrote a file named "-").
+  if (values.output === '-') values.output = undefined;
   const format = asReport ? (values.format ?? (values.output ? path.extname(values.output).slice(1) : 'md')) : 'json';
   if (asReport && !['md', 'csv', 'json', 'html'].includes(format)) throw new UsageError(`--format must be md, csv, json or html (not "${format}")`);
   const cadence = cadenceFrom(values);

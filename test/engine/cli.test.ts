@@ -1,7 +1,7 @@
 // The CLI as scripts use it: stdout carries only the document, exit codes per the contract,
 // messages on stderr; a scan killed part-way leaves a consistent catalog.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -171,6 +171,14 @@ describe('drop-inspector report', () => {
     expect(run(['report', broken.root, '--format', 'md', '-o', out, '--catalog', path.join(work, 'c5.sqlite'), '--as-of', asOf(broken)]).status).toBe(1);
   });
 
+  it('-o - writes the report on stdout, as the shell convention has it, not to a file named "-"', () => {
+    const cwd = path.join(work, 'dash-out');
+    mkdirSync(cwd, { recursive: true });
+    const r = spawnSync(process.execPath, [CLI, 'report', broken.root, '--format', 'md', '-o', '-', '--catalog', path.join(work, 'c5.sqlite'), '--as-of', asOf(broken)], { cwd, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toContain(`${broken.missing[0].hwmFrom}..${broken.missing[0].hwmTo}`);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
 
   it('writes each format with the gap and the checksum failure in it', () => {
     const gap = broken.missing[0];
