@@ -222,9 +222,11 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
     if (!asReport) {
       // The summary needs no chunk entries: made from the summaries the scan checked.
       const { report, extents } = reportOverview(catalog, outcome.drop, cadence, outcome.checked);
-      process.stderr.write(humanSummary(report, extents));
       const io = outcome.drop.startsWith('s3://') ? `; ${ioSummary(outcome.io)}` : '';
-      process.stderr.write(`  (${outcome.inspected} chunks read, ${outcome.reused} unchanged since the last scan${io})\n`);
+      await written(
+        `${humanSummary(report, extents)}  (${outcome.inspected} chunks read, ${outcome.reused} unchanged since the last scan${io})\n`,
+        process.stderr,
+      );
       reported();
       return report.summary.errors > 0 && !values['exit-zero'] ? 1 : 0;
     }
@@ -236,7 +238,7 @@ async function scanCommand(args: string[], values: Values, asReport: boolean): P
     if (output) {
       writeFileSync(output, out.content);
       process.stderr.write(`wrote ${values.output} (${plural(report.summary.errors, 'error')}, ${plural(report.summary.warnings, 'warning')})\n`);
-    } else process.stdout.write(out.content);
+    } else await written(out.content); // before the process ends: a pipe takes 64 KiB at once
     reported();
     return report.summary.errors > 0 && !values['exit-zero'] ? 1 : 0;
   } catch (e) {
@@ -324,11 +326,14 @@ function peakRssMB(): number {
 }
 
 /**
- * Writes to stdout and waits until the stream is done with the bytes (a pipe on macOS is
- * written asynchronously). An error is the stream's own: quietWhenStdoutCloses handles it.
+ * Writes to stdout (or `stream`) and waits until the stream is done with the bytes: the scan
+ * and report commands end the process once they return (endWhenDone), and a pipe (Linux's
+ * holds 64 KiB) queues the rest of a long write when its reader is slower, which the end of
+ * the process dropped: `report --format json | jq` got the first 65,536 bytes of a 1.7 MB
+ * report. An error is the stream's own: quietWhenStdoutCloses handles it.
  */
-function written(piece: string | Uint8Array): Promise<void> {
-  return new Promise((resolve) => process.stdout.write(piece, () => resolve()));
+function written(piece: string | Uint8Array, stream: NodeJS.WriteStream = process.stdout): Promise<void> {
+  return new Promise((resolve) => stream.write(piece, () => resolve()));
 }
 
 /** A scan command's phases (ScanOutcome.timings, and `report`: writing its output), for DROP_INSPECTOR_STATS. */

@@ -180,6 +180,17 @@ describe('drop-inspector report', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it('writes a long report whole into a pipe whose reader comes late (a pipe takes 64 KiB at once)', async () => {
+    // ~250 kB of JSON. The reader starts 2 s late, by when the CLI has written what the pipe
+    // takes: the process ended with the rest unwritten, and `| jq` got the first 65,536 bytes.
+    const many = await writeGimDrop(path.join(work, 'many'), { seed: 23, chunks: 40, rowsPerTable: 2, extras: false });
+    const cli = [process.execPath, CLI, 'report', many.root, '--format', 'json', '--catalog', path.join(work, 'c6.sqlite'), '--as-of', asOf(many)];
+    const quoted = cli.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    const r = spawnSync('sh', ['-c', `${quoted} 2>/dev/null | (sleep 2; cat)`], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
+    expect(r.stdout.length).toBeGreaterThan(4 * 65536);
+    expect((JSON.parse(r.stdout) as { chunks: unknown[] }).chunks).toHaveLength(40);
+  });
+
   it('writes each format with the gap and the checksum failure in it', () => {
     const gap = broken.missing[0];
     for (const format of ['md', 'csv', 'json', 'html']) {
