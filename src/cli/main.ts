@@ -46,8 +46,11 @@ Options:
   --verify              re-read (and re-hash) every chunk's files, even unchanged ones; decode
                         every page of a Parquet file, not only its footer
   --cadence DUR         expected time between exports (e.g. 30m, 1d, 3/day; default the family's:
-                        Info Mart 8h, daily dumps 1d, bulk exports the median interval of the requests)
-  --grace DUR           extra silence tolerated before "late"/"stale" (default half the cadence)
+                        Info Mart 8h, or the schedule its chunks regularly keep; daily dumps 1d;
+                        bulk exports and account extracts the median interval of their requests
+                        or runs)
+  --grace DUR           extra silence tolerated before "late"/"stale" (default half the cadence;
+                        daily dumps 1d)
   --as-of TIME          judge "stale" as of this ISO time or Unix seconds (default now)
   --max-member-bytes N  do not inflate zip members larger than this (default 64 GiB)
   --max-ratio N         rows: do not inflate members over 50 MiB that compress better than N:1 (default 200; zip bombs)

@@ -148,6 +148,23 @@ describe('an Info Mart drop on a schedule of its own', () => {
   });
 });
 
+describe('a schedule inferred from the chunks (families without a documented one)', () => {
+  const inferring = { ...gimAdapter, cadence: 'infer' as const };
+  const ctxOf = (times: number[]) => {
+    const cs = times.map((t, i) => chunk(i * 10, (i + 1) * 10, t));
+    return resolveJudgement(inferring, continuityOrder(cs), { asOf: times[times.length - 1] + 60 });
+  };
+
+  it('is to the minute: runs seconds apart from a day are a daily schedule, shown as 1d (it was 86396s)', () => {
+    const D = 24 * H;
+    expect(ctxOf([0, D + 7, 2 * D + 3, 3 * D + 12, 3 * D + D + 4])).toMatchObject({ cadenceSeconds: D, graceSeconds: D / 2, cadenceSource: 'inferred' });
+  });
+
+  it('keeps one under a minute to the second', () => {
+    expect(ctxOf([0, 10, 20, 30]).cadenceSeconds).toBe(10);
+  });
+});
+
 describe('future-dated chunks', () => {
   it('warns of a chunk created, holding data or named after the as-of time (beyond 5 min of skew)', () => {
     const cs = [chunk(0, 1, 0), chunk(1, 2, 8 * H), chunk(2, 3, 16 * H)];

@@ -16,9 +16,10 @@ import { inferCadence, lateProblems, regularCadence, newestOfSeries, staleProble
  * The checks' own revision: bump it when they find other problems in the same chunks, so a
  * verdict kept by an older release is judged again (report/verdict.ts verdictKey), not shown
  * as it was. 2: an Info Mart drop on a regular schedule of its own is judged by it. 3: a
- * daily table's volume is judged from its fourth day on, not its fifth.
+ * daily table's volume is judged from its fourth day on, not its fifth. 4: a schedule
+ * inferred from the chunks (bulk exports, account extracts) is to the minute.
  */
-export const CHECKS_REVISION = 3;
+export const CHECKS_REVISION = 4;
 
 /** What the checks need of a family. */
 export type FamilyChecks = Pick<DropAdapter, 'axis' | 'cadence' | 'checks' | 'timedChecks'>;

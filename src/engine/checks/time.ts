@@ -51,10 +51,17 @@ function intervalsOf(ordered: Keyed[]): number[] {
 /** The middle of sorted intervals (the lower of the middle two). */
 const middleOf = (sorted: number[]): number => sorted[Math.floor((sorted.length - 1) / 2)];
 
-/** The median interval between consecutive chunk times of each series (null with under two). */
+/**
+ * A schedule read from chunk times, to the minute: runs drift by seconds, and a schedule is
+ * shown and entered as "1d", not "86407s". One of under a minute (a test's, a burst's) is
+ * kept to the second.
+ */
+const toTheMinute = (seconds: number): number => (seconds < 60 ? seconds : Math.round(seconds / 60) * 60);
+
+/** The median interval between consecutive chunk times of each series, to the minute (null with under two). */
 export function inferCadence(ordered: Keyed[]): number | null {
   const gaps = intervalsOf(ordered);
-  return gaps.length ? middleOf(gaps) : null;
+  return gaps.length ? toTheMinute(middleOf(gaps)) : null;
 }
 
 /**
@@ -79,8 +86,7 @@ export function regularCadence(ordered: Keyed[]): number | null {
   if (gaps.length < REGULAR_MIN_INTERVALS) return null;
   const median = middleOf(gaps);
   const near = gaps.filter((g) => g >= median * REGULAR_BAND[0] && g <= median * REGULAR_BAND[1]).length;
-  // To the minute: runs drift by seconds, and the schedule is shown and entered as "1d", not "86407s".
-  return near >= REGULAR_SHARE * gaps.length ? Math.max(60, Math.round(median / 60) * 60) : null;
+  return near >= REGULAR_SHARE * gaps.length ? toTheMinute(median) : null;
 }
 
 export function timeProblems(ordered: Keyed[], c: CheckContext | (Cadence & { axis?: AxisKind })): Problem[] {
