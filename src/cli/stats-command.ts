@@ -67,13 +67,12 @@ function statsText(table: string, s: ColumnStats): string {
   ];
   if (s.histogram) {
     const most = Math.max(1, ...s.histogram.map((b) => b.count));
-    const edges = s.histogram.map((b) => [edge(s.kind, b.from), edge(s.kind, b.to)]);
-    const wide = Math.max(...edges.flat().map((e) => e.length));
+    // A bin of one value is named by it alone.
+    const labels = s.histogram.map((b) => (b.from === b.to ? edge(s.kind, b.from) : `${edge(s.kind, b.from)} … ${edge(s.kind, b.to)}`));
+    const wide = Math.max(...labels.map((l) => l.length));
     lines.push('  histogram:');
     s.histogram.forEach((b, i) =>
-      lines.push(
-        `    ${edges[i][0].padStart(wide)} … ${edges[i][1].padEnd(wide)} ${String(b.count).padStart(10)} ${'█'.repeat(Math.round((b.count / most) * 30))}`,
-      ),
+      lines.push(`    ${labels[i].padStart(wide)} ${String(b.count).padStart(10)} ${'█'.repeat(Math.round((b.count / most) * 30))}`),
     );
   }
   return lines.join('\n') + '\n';

@@ -208,7 +208,11 @@ export interface ColumnStats {
   min: string | null;
   max: string | null;
   top: Array<{ value: string; count: number }>;
-  /** Equal-width bins over [min, max] for number and time columns (time: Unix seconds). */
+  /**
+   * Bins over [min, max] for number and time columns (time: Unix seconds): for whole numbers,
+   * bins of whole width, each [from, to] inclusive (from = to: a bin of one value); else of
+   * equal width, each [from, to) but the last, which holds max.
+   */
   histogram: Array<{ from: number; to: number; count: number }> | null;
 }
 

@@ -259,12 +259,25 @@ describe('sort, filter, search, statistics over the whole table', () => {
       count: Math.max(...counts.values()),
     });
     expect(st.histogram!.reduce((s, b) => s + b.count, 0)).toBe(values.length);
+    // Whole numbers a few apart: a bin each, with its own count (it was 20 bins like "1.2 … 1.4").
+    const nums = values.filter((v) => v !== '').map(Number);
+    const [lo, hi] = [Math.min(...nums), Math.max(...nums)];
+    expect(st.histogram).toEqual(
+      Array.from({ length: hi - lo + 1 }, (_, i) => ({ from: lo + i, to: lo + i, count: nums.filter((x) => x === lo + i).length })),
+    );
 
     const e = col('END_TS');
     const ts = await svc.columnStats(h.handle, 'END_TS');
     expect(ts.kind).toBe('time');
     expect(ts.empty).toBe(truth.rows.filter((r) => r[e] === '').length);
     expect(ts.histogram!.reduce((s, b) => s + b.count, 0)).toBe(truth.rows.filter((r) => r[e] !== '').length);
+    // Seconds over days: 20 bins of whole seconds, each [from, to], end to end from min to max.
+    const bins = ts.histogram!;
+    expect(bins.length).toBeLessThanOrEqual(20);
+    for (let i = 0; i < bins.length; i++) {
+      expect(Number.isInteger(bins[i].from) && Number.isInteger(bins[i].to)).toBe(true);
+      if (i) expect(bins[i].from).toBe(bins[i - 1].to + 1);
+    }
     // Info Mart's *_DATE_TIME_KEY columns hold UTC seconds too.
     expect((await svc.columnStats(h.handle, 'START_DATE_TIME_KEY')).kind).toBe('time');
 

@@ -48,7 +48,7 @@ function Histogram({ stats }: { stats: ColumnStats }) {
               height={h}
               className="ts-bar"
             >
-              <title>{`${fmtBound(stats.kind, b.from)} – ${fmtBound(stats.kind, b.to)}: ${formatInt(b.count)}`}</title>
+              <title>{`${b.from === b.to ? fmtBound(stats.kind, b.from) : `${fmtBound(stats.kind, b.from)} – ${fmtBound(stats.kind, b.to)}`}: ${formatInt(b.count)}`}</title>
             </rect>
           );
         })}
