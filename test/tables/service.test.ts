@@ -228,6 +228,30 @@ describe('sort, filter, search, statistics over the whole table', () => {
     expect(indexed().filter((e) => e.r[col('MEDIA_TYPE_KEY')] === '2').length).toBeGreaterThan(0);
   });
 
+  it('compares a time column of Unix seconds with a UTC date or time; a number column with a word is refused, not empty', async () => {
+    const s = col('START_TS');
+    // A time three quarters of the way along: its day starts after some rows.
+    const times = truth.rows.filter((r) => r[s] !== '').map((r) => Number(r[s])).sort((a, b) => a - b);
+    const at = times[Math.floor(times.length * 0.75)];
+    const iso = new Date(at * 1000).toISOString();
+    for (const [value, bound] of [
+      [iso.slice(0, 10), Date.parse(iso.slice(0, 10)) / 1000],
+      [`${iso.slice(0, 10)} ${iso.slice(11, 16)}`, Date.parse(`${iso.slice(0, 16)}Z`) / 1000],
+      [iso.replace('.000Z', '+02:00'), at - 7200],
+    ] as const) {
+      const got = await all(h.handle, { filter: [{ column: 'START_TS', op: 'gte', value }] });
+      const expected = indexed().filter((e) => e.r[s] !== '' && Number(e.r[s]) >= bound);
+      expect(got.rowNumbers, value).toEqual(expected.map((e) => e.i));
+      expect(expected.length, value).toBeGreaterThan(0);
+      expect(expected.length, value).toBeLessThan(truth.rows.length);
+    }
+    await expect(all(h.handle, { filter: [{ column: 'START_TS', op: 'gt', value: 'yesterday' }] })).rejects.toThrow(
+      /START_TS holds times as Unix seconds: compare it with a number or a UTC date/,
+    );
+    await expect(all(h.handle, { filter: [{ column: 'MEDIA_TYPE_KEY', op: 'lt', value: 'x' }] })).rejects.toThrow(/MEDIA_TYPE_KEY holds numbers/);
+    await expect(all(h.handle, { filter: [{ column: 'START_TS', op: 'lt', value: '2016-02-30' }] })).rejects.toThrow(/not "2016-02-30"/);
+  });
+
   it('searches every cell (the chunk name too), case-blind, combined with a sort', async () => {
     for (const q of ['support@', 'ZOË', '中文', m.chunks[1].name.slice(-8)]) {
       const expected = indexed().filter((e) => e.r.some((x) => x.toLowerCase().includes(q.toLowerCase())));

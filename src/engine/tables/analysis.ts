@@ -111,6 +111,14 @@ function filterSql(ctx: ViewContext, f: FilterSpec): string {
         const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[f.op];
         const num = numericOperand(ctx, c, v);
         if (num !== null) return `${numSql(scope, c)} ${op} ${num}`;
+        // A column of numbers compared with what is not one: its text compared, it matched
+        // nothing, silently ("START_TS > yesterday" is a typo to say, not an empty table).
+        const kind = targets.length === 1 ? ctx.kinds.get(c) : undefined;
+        if (kind?.numeric)
+          throw new EngineError(
+            'bad-request',
+            `${f.column} holds ${kind.kind === 'time' ? 'times as Unix seconds' : 'numbers'}: compare it with a number${kind.kind === 'time' ? ' or a UTC date or time (2016-07-13, 2016-07-13 08:00)' : ''}, not "${v}"`,
+          );
         return `${text} <> '' AND ${text} ${op} ${sqlString(v)}`;
       }
       default:
@@ -186,14 +194,24 @@ export async function ensureKinds(con: DuckDBConnection, ctx: ViewContext, view:
       ctx.kinds.set(c, { kind: f.numeric ? 'number' : 'text', numeric: f.numeric, timeChecked: false });
     else need.push(c);
   }
-  if (!need.length) return;
-  const kinds = await columnKinds(
-    con,
-    ctx.scope,
-    need,
-    need.map((c) => ctx.names[ctx.scope.cols.indexOf(c)]),
-  );
-  need.forEach((c, i) => ctx.kinds.set(c, kinds[i]));
+  if (need.length) {
+    const kinds = await columnKinds(
+      con,
+      ctx.scope,
+      need,
+      need.map((c) => ctx.names[ctx.scope.cols.indexOf(c)]),
+    );
+    need.forEach((c, i) => ctx.kinds.set(c, kinds[i]));
+  }
+  // A number column compared with what is not a number (a date, as a time column of Unix
+  // seconds may be compared): whether it holds times, which the shortcut above leaves untold.
+  for (const f of view.filter ?? []) {
+    if (!['gt', 'gte', 'lt', 'lte'].includes(f.op) || !f.column || f.column === '__chunk') continue;
+    const c = columnSql(ctx, f.column);
+    const k = ctx.kinds.get(c);
+    if (k?.numeric && !k.timeChecked && !Number.isFinite(Number(f.value ?? '')))
+      ctx.kinds.set(c, (await columnKinds(con, ctx.scope, [c], [f.column], true))[0]);
+  }
 }
 
 function viewSql(ctx: ViewContext, view: ViewSpec): string {

@@ -49,12 +49,32 @@ export function unionOf(branches: Array<{ sql: string }>, none: string): string 
 
 /**
  * The number a gt/gte/lt/lte filter on SQL column `c` compares with, or null when it compares
- * text: the column's kind must be known numeric and the value a finite number (filterSql and
- * the pruning take the same decision from here).
+ * text: the column's kind must be known numeric and the value a finite number, or, for a
+ * time column of Unix seconds, a date or time in UTC as the grid shows them (2016-07-13,
+ * 2016-07-13 08:00, an ISO time with its offset): "START_TS > 2016-07-13" compared text and
+ * matched nothing. filterSql and the pruning take the same decision from here.
  */
 export function numericOperand(ctx: ViewContext, c: string, v: string): number | null {
+  const kind = ctx.kinds.get(c);
+  if (!kind?.numeric || v.trim() === '') return null;
   const num = Number(v);
-  return ctx.kinds.get(c)?.numeric && v.trim() !== '' && Number.isFinite(num) ? num : null;
+  if (Number.isFinite(num)) return num;
+  return kind.kind === 'time' ? utcSecondsOf(v.trim()) : null;
+}
+
+/** YYYY-MM-DD[( |T)HH:MM[:SS[.fff]]] in UTC, or with Z or an offset: its Unix seconds; else null. */
+export function utcSecondsOf(v: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(v);
+  if (!m) return null;
+  const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone] = m;
+  const local = Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec) / 1000 + (frac ? Number(frac) : 0);
+  // Date.UTC rolls 2016-02-30 over into March: a date that does not exist is no date.
+  const back = new Date(Math.floor(local) * 1000);
+  if (back.getUTCFullYear() !== +y || back.getUTCMonth() !== +mo - 1 || back.getUTCDate() !== +d || +h > 23 || +mi > 59 || +sec > 59) return null;
+  if (!zone || zone.toUpperCase() === 'Z') return local;
+  const sign = zone[0] === '-' ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  return local - sign * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2)) * 60);
 }
 
 /**
