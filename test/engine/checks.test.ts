@@ -120,6 +120,8 @@ describe('an Info Mart drop on a schedule of its own', () => {
     const { problems } = judged([0, D, 2 * D, 3 * D, 4 * D, 7 * D, 8 * D]);
     expect(kinds(problems)).toEqual(['late']);
     expect(problems[0]).toMatchObject({ chunk: 'export_60_604800' });
+    // Spans as the report says them: "3 d", "1 d", not "3 d 0 h".
+    expect(problems[0].message).toBe('no export for 3 d before this one (expected every 1 d)');
   });
 
   it('an export every 2 hours is judged by 2 hours: a 6-hour silence is late (the 8-hour default hid it)', () => {

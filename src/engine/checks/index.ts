@@ -17,9 +17,10 @@ import { inferCadence, lateProblems, regularCadence, newestOfSeries, staleProble
  * verdict kept by an older release is judged again (report/verdict.ts verdictKey), not shown
  * as it was. 2: an Info Mart drop on a regular schedule of its own is judged by it. 3: a
  * daily table's volume is judged from its fourth day on, not its fifth. 4: a schedule
- * inferred from the chunks (bulk exports, account extracts) is to the minute.
+ * inferred from the chunks (bulk exports, account extracts) is to the minute. 5: late and
+ * stale say their spans as the report does ("6 h", not "6 h 0 min").
  */
-export const CHECKS_REVISION = 4;
+export const CHECKS_REVISION = 5;
 
 /** What the checks need of a family. */
 export type FamilyChecks = Pick<DropAdapter, 'axis' | 'cadence' | 'checks' | 'timedChecks'>;

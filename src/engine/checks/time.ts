@@ -4,7 +4,7 @@
 import type { AxisKind } from '../../shared/family';
 import { SEVERITY_OF, type Problem } from '../../shared/report';
 import type { CheckContext } from '../formats/types';
-import { formatTs } from '../report/format-time';
+import { formatDuration, formatTs } from '../report/format-time';
 import { CHUNK_WORD } from './axis-words';
 import { bySeries, type Keyed } from './order';
 
@@ -28,15 +28,6 @@ export interface Judgement {
 }
 
 export const DEFAULT_CADENCE_SECONDS = 8 * 3600;
-
-export function formatSpan(seconds: number): string {
-  const d = Math.floor(seconds / 86400);
-  const h = Math.floor((seconds % 86400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  if (d) return `${d} d ${h} h`;
-  if (h) return `${h} h ${m} min`;
-  return `${m} min`;
-}
 
 /** The intervals between consecutive chunk times of each series, shortest first (same-time chunks aside). */
 function intervalsOf(ordered: Keyed[]): number[] {
@@ -111,7 +102,7 @@ export function lateProblems(ordered: Keyed[], c: Omit<Cadence, 'asOf'> & { axis
           chunk: timed[i].chunk.name,
           previous: timed[i - 1].chunk.name,
           table: null,
-          message: `no ${word} for ${formatSpan(silence)} before this one (expected every ${formatSpan(c.cadenceSeconds)})`,
+          message: `no ${word} for ${formatDuration(silence)} before this one (expected every ${formatDuration(c.cadenceSeconds)})`,
           detail: { fromTs: timed[i - 1].time, toTs: timed[i].time, silenceSeconds: silence, cadenceSeconds: c.cadenceSeconds },
         });
       }
@@ -151,7 +142,7 @@ export function staleProblems(newest: NewestChunk[], c: CheckContext | (Cadence 
       chunk: n.name,
       previous: null,
       table: null,
-      message: `the newest ${word}${n.series ? ` of ${n.series}` : ''} is ${formatSpan(c.asOf - n.time)} old as of ${formatTs(c.asOf)} (expected every ${formatSpan(c.cadenceSeconds)})`,
+      message: `the newest ${word}${n.series ? ` of ${n.series}` : ''} is ${formatDuration(c.asOf - n.time)} old as of ${formatTs(c.asOf)} (expected every ${formatDuration(c.cadenceSeconds)})`,
       detail: { newestTs: n.time, asOf: c.asOf, cadenceSeconds: c.cadenceSeconds },
     });
   }
