@@ -15,7 +15,7 @@
 // fast; the command waits for that read to end before it exits. A drop not yet in the
 // catalog (or changed since its last scan) is scanned first, incrementally.
 import { EngineError } from '../engine/model';
-import { describeDialect } from '../shared/family';
+import { describeDialect, describeReadWays } from '../shared/family';
 import { csvField } from '../engine/tables/table-service';
 import { dialectFrom } from './read-options';
 import { openTableSession, type SessionValues } from './table-session';
@@ -114,7 +114,8 @@ export async function rowsCommand(args: string[], values: RowsValues): Promise<n
         notes.push(`${after.problems.invalidChars} bytes invalid in ${after.encoding}, shown as U+FFFD`);
       for (const u of unreadable) notes.push(`${u.chunk}: ${u.error}`);
       // How the table was read (after the first note: scripts using --json see it on stderr too).
-      if (after.dialect) notes.splice(1, 0, `read as ${describeDialect(after.dialect)}${dialect ? ' (as asked)' : ' (detected)'}`);
+      if (after.readWays) notes.splice(1, 0, `read ${describeReadWays(after.readWays)}${dialect ? ' (as asked)' : ' (detected)'}`);
+      else if (after.dialect) notes.splice(1, 0, `read as ${describeDialect(after.dialect)}${dialect ? ' (as asked)' : ' (detected)'}`);
       else if (after.layout === 'parquet') notes.splice(1, 0, 'read as Parquet (cells as DuckDB prints them)');
       else if (after.layout === 'jsonl' || after.layout === 'json-array')
         notes.splice(1, 0, `read as ${after.layout === 'jsonl' ? 'JSON lines' : 'a JSON array'}, nested keys flattened`);

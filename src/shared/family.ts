@@ -111,3 +111,21 @@ export function describeDialect(d: Dialect): string {
   const show = (c: string): string => (c === '\t' ? 'tab' : `'${c}'`);
   return `delimiter ${show(d.delimiter)}, ${d.quote === null ? 'no quoting' : `quote ${show(d.quote)}`}, ${d.header ? 'header' : 'no header'}`;
 }
+
+/** One way some of a table's chunks are read: their parts' layout, its dialect (DSV only), and how many chunks. */
+export interface ReadWay {
+  layout: Layout['kind'];
+  dialect: Dialect | null;
+  chunks: number;
+}
+
+/** A layout as a person reads it ("delimiter ';', quote '"', header", "JSON lines", …). */
+export function describeLayout(layout: Layout['kind'], dialect: Dialect | null): string {
+  if (dialect) return describeDialect(dialect);
+  return layout === 'jsonl' ? 'JSON lines' : layout === 'json-array' ? 'a JSON array' : layout === 'parquet' ? 'Parquet' : layout;
+}
+
+/** Chunks read in more than one way (an account extract's runs cycle delimiters and JSON lines): each, with its chunks. */
+export function describeReadWays(ways: readonly ReadWay[]): string {
+  return `each chunk its own way: ${ways.map((w) => `${describeLayout(w.layout, w.dialect)} (${w.chunks} chunk${w.chunks === 1 ? '' : 's'})`).join('; ')}`;
+}

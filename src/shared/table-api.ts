@@ -15,7 +15,7 @@
 //   index for random access); the first page is served while that goes on. Sorting,
 //   filtering, searching, statistics and the merged view use an analysis store built from
 //   the cache on first need (DuckDB). Both are reused across runs until the archive changes.
-import type { Dialect, MergePolicy } from './family';
+import type { Dialect, MergePolicy, ReadWay } from './family';
 
 export const TABLE_ENCODINGS = ['utf-8', 'windows-1252', 'latin1', 'utf-16', 'utf-16le', 'utf-16be'] as const;
 export type TableEncoding = (typeof TABLE_ENCODINGS)[number];
@@ -120,6 +120,11 @@ export interface TableHandleInfo {
   dialect?: Dialect | null;
   /** The layout of its parts ('dsv', 'jsonl', …). */
   layout?: string | null;
+  /**
+   * Where the scope's chunks are not all read one way (dialect and layout above are its first
+   * part's): each way, with how many chunks, in the order first met; absent where they are.
+   */
+  readWays?: ReadWay[];
   /**
    * How the family's warehouse combines the chunks, which is what the merged scope shows:
    * upsert by key, or the newest snapshot alone (a daily dump is a full one: no key merges it).

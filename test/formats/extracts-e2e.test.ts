@@ -92,6 +92,17 @@ describe('extract drop, rows', () => {
       if (label !== 'JSON lines') expect(r.stderr).toMatch(label === 'tab' ? /delimiter tab/ : /delimiter ';'/);
     }, 240_000);
   }
+  it('over every run, says each run is read its own way (it said the first run\u2019s delimiter)', () => {
+    const r = run(['rows', m.root, m.job, '--limit', '1', '--catalog', path.join(work, 'c.sqlite')], { DROP_INSPECTOR_CACHE: path.join(work, 'cache') });
+    // Exit 1: the encrypted and the truncated runs cannot be read (named on stderr).
+    expect(r.status, r.stderr).toBe(1);
+    const line = r.stderr.split('\n').find((l) => l.includes('read '))!;
+    expect(line).toMatch(/^ {2}read each chunk its own way: /);
+    for (const way of [`delimiter ';', quote '"', header (`, `delimiter tab, quote '"', header (`, 'JSON lines (', `delimiter '|'`]) expect(line).toContain(way);
+    // The ways' chunks add up to the chunks read.
+    const across = Number(/across (\d+) chunks/.exec(r.stderr)![1]);
+    expect([...line.matchAll(/\((\d+) chunks?\)/g)].reduce((n, x) => n + Number(x[1]), 0)).toBe(across);
+  }, 240_000);
   it("read in another dialect than detected, the columns and count are that reading's, not the scan's", () => {
     const x = m.runs.find((r) => r.style.kind === 'dsv' && r.style.delimiter === ';')!;
     const nohead = rowsOf(x.name, ['--no-header', '--limit', '2']);

@@ -3,7 +3,7 @@
 import { abortError } from '../abort';
 import { promises as fsp } from 'node:fs';
 import type { KeyInfo, TableEncoding, TableScope } from '../../shared/table-api';
-import type { Dialect, MergePolicy } from '../../shared/family';
+import type { Dialect, MergePolicy, ReadWay } from '../../shared/family';
 import type { FirstRows } from './first-rows';
 import type { EntryMeta, EntrySource } from './cache';
 import type { EntryReader } from './entry-reader';
@@ -145,4 +145,27 @@ export async function readSlice(file: string, offset: number, n: number): Promis
 export function entryDialectOf(src: EntrySource): Dialect | null {
   const k = src.part?.layout.kind ?? 'dsv';
   return k === 'dsv' ? src.dialect : null;
+}
+
+/**
+ * The ways the parts' chunks are read, where there is more than one ({} where all are read
+ * alike): each layout and dialect with its chunks, in the order first met. The table's
+ * header said "read as delimiter ','" over account extracts whose runs cycle ',', ';', tab,
+ * '|' and JSON lines, each read rightly by its own.
+ */
+export function readWaysOf(parts: ReadonlyArray<{ chunk: string; source: EntrySource }>): { readWays?: ReadWay[] } {
+  const byWay = new Map<string, ReadWay & { seen: Set<string> }>();
+  for (const p of parts) {
+    const layout = p.source.part?.layout.kind ?? 'dsv';
+    const dialect = entryDialectOf(p.source);
+    const key = JSON.stringify([layout, dialect]);
+    let w = byWay.get(key);
+    if (!w) byWay.set(key, (w = { layout, dialect, chunks: 0, seen: new Set() }));
+    if (!w.seen.has(p.chunk)) {
+      w.seen.add(p.chunk);
+      w.chunks++;
+    }
+  }
+  if (byWay.size < 2) return {};
+  return { readWays: [...byWay.values()].map(({ layout, dialect, chunks }) => ({ layout, dialect, chunks })) };
 }

@@ -40,7 +40,7 @@ import { keyGuess, MergedViews } from './merged-view';
 import { PartBuilds, partErrorWithin } from './part-builds';
 import { readNatural, readPositions, shape, type GotRow } from './row-reads';
 import { TableEvents } from './table-events';
-import { entryDialectOf, readSlice, unionColumns, type Handle } from './table-handle';
+import { entryDialectOf, readSlice, readWaysOf, unionColumns, type Handle } from './table-handle';
 import { tableParts } from './table-parts';
 import type { TableServiceOptions } from './table-service-options';
 import { chunksOf, listTables } from './table-sources';
@@ -224,6 +224,7 @@ export class TableService implements TableApi {
       chunks: [...new Set(h.parts.map((p) => p.chunk))],
       dialect: h.parts.length ? entryDialectOf(h.parts[0].source) : null,
       layout: h.parts[0]?.source.part?.layout.kind ?? (h.parts.length ? 'dsv' : null),
+      ...readWaysOf(h.parts),
       merge: h.policy,
     };
   }

@@ -1,7 +1,7 @@
 // How a delimited table is read: the delimiter, quote and header the scan detected, each of
 // which the user may fix (the table is then read again). Separate from the table's header
 // because it is a small form of its own, with its choices and their labels.
-import type { Dialect } from '../../../shared/family';
+import { describeReadWays, type Dialect } from '../../../shared/family';
 import { useTables } from './context';
 
 const DELIMITERS: Array<[string, string]> = [
@@ -31,8 +31,9 @@ export function DialectPicker() {
   const selection = useTables((s) => s.selection);
   const info = useTables((s) => s.info);
   const setDialect = useTables((s) => s.setDialect);
-  if (!selection || !info?.dialect) return null;
-  const read = info.dialect;
+  // The first part's dialect, or (where it is JSON, say) the first delimited chunks'.
+  const read = info?.dialect ?? info?.readWays?.find((w) => w.dialect)?.dialect;
+  if (!selection || !info || !read) return null;
   const fixed = selection.dialect ?? {};
   const change = (part: Partial<Dialect>): void => {
     const next: Partial<Dialect> = { ...fixed, ...part };
@@ -40,13 +41,16 @@ export function DialectPicker() {
     void setDialect(next);
   };
   const asked = Object.keys(fixed).length > 0;
+  // Chunks read in several ways: each select's "detected" is each chunk's own.
+  const ways = info.readWays;
+  const seen = (c: string | null): string => (ways ? ' (per chunk)' : ` (${showChar(c)})`);
   return (
     <span className="tt-field" data-testid="dialect-picker">
       <DialectSelect
         label="Delimiter"
         testId="dialect-delimiter"
         value={fixed.delimiter ?? 'auto'}
-        detected={fixed.delimiter === undefined ? ` (${showChar(read.delimiter)})` : ''}
+        detected={fixed.delimiter === undefined ? seen(read.delimiter) : ''}
         options={DELIMITERS}
         onChange={(v) => change({ delimiter: v === 'auto' ? undefined : v })}
       />
@@ -54,7 +58,7 @@ export function DialectPicker() {
         label="Quote"
         testId="dialect-quote"
         value={fixed.quote === undefined ? 'auto' : fixed.quote === null ? 'none' : fixed.quote}
-        detected={fixed.quote === undefined ? ` (${showChar(read.quote)})` : ''}
+        detected={fixed.quote === undefined ? seen(read.quote) : ''}
         options={QUOTES}
         onChange={(v) => change({ quote: v === 'auto' ? undefined : v === 'none' ? null : v })}
       />
@@ -62,13 +66,19 @@ export function DialectPicker() {
         label="Header"
         testId="dialect-header"
         value={fixed.header === undefined ? 'auto' : fixed.header ? 'yes' : 'no'}
-        detected={fixed.header === undefined ? (read.header ? ' (yes)' : ' (no)') : ''}
+        detected={fixed.header === undefined ? (ways ? ' (per chunk)' : read.header ? ' (yes)' : ' (no)') : ''}
         options={HEADERS}
         onChange={(v) => change({ header: v === 'auto' ? undefined : v === 'yes' })}
       />
       <span className="small muted" data-testid="dialect-read">
-        read as {showChar(read.delimiter)}-separated, quote {showChar(read.quote)},{' '}
-        {read.header ? 'header' : 'no header'}
+        {ways ? (
+          `read ${describeReadWays(ways)}`
+        ) : (
+          <>
+            read as {showChar(read.delimiter)}-separated, quote {showChar(read.quote)},{' '}
+            {read.header ? 'header' : 'no header'}
+          </>
+        )}
         {asked ? ' (as you chose)' : ' (detected)'}
       </span>
     </span>
