@@ -128,6 +128,14 @@ export interface ReportSummary {
  */
 export type CadenceSource = 'given' | 'family' | 'inferred' | 'default';
 
+/** Where a cadence came from, in words: the report's facts and the app's Judgement panel say the same. */
+export const CADENCE_SOURCE_WORDS: Record<CadenceSource, string> = {
+  given: 'as set',
+  family: 'this kind of drop\u2019s default',
+  inferred: 'the drop\u2019s own schedule, from its chunks',
+  default: 'the default',
+};
+
 export interface ScanReport {
   format: string;
   drop: string;

@@ -20,6 +20,15 @@ describe('an Info Mart drop on a schedule of its own', () => {
     expect(renderMarkdown(report)).toMatch(/Expected cadence:\*\* 1 d \(grace 12 h; the drop’s own schedule, from its chunks\)/);
   });
 
+  it('a drop on the documented 8 hours says so in the words of the app\u2019s Judgement panel', async () => {
+    const m = await writeGimDrop(dir(), { seed: 6, chunks: 5 });
+    const { report, catalog } = await scan(m.root, { asOf: justAfter(m.chunks.map((c) => c.createdTs)) });
+    catalog.close();
+    expect(report.options).toMatchObject({ cadenceSource: 'family', cadenceSeconds: 8 * 3600 });
+    // It said "the format’s default" where the panel says "this kind of drop’s default".
+    expect(renderMarkdown(report)).toMatch(/Expected cadence:\*\* 8 h \(grace 4 h; this kind of drop’s default\)/);
+  });
+
   it('the same drop with a missing export: that silence is late, the others are not', async () => {
     const root = dir();
     const m = await writeGimDrop(root, { seed: 5, chunks: 8, cadenceSeconds: 86_400, defects: { 4: ['missing'] } });

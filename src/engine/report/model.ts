@@ -3,7 +3,7 @@
 // their actions. The renderers only lay this out and escape it. The rest of the model is
 // in siblings: timeline.ts (chunks and gap rows), axis-view.ts (extents on the family's
 // axis), table-totals.ts (per-table totals), problem-words.ts (severities and kinds in words).
-import type { CadenceSource, Problem, ScanReport, Severity } from '../../shared/report';
+import { CADENCE_SOURCE_WORDS, type Problem, type ScanReport, type Severity } from '../../shared/report';
 import { actionOf } from './actions';
 import { formatDuration, formatIso, formatSpan, formatTs, UNKNOWN } from './format-time';
 import { extentFact } from './axis-view';
@@ -114,14 +114,6 @@ export interface Overview {
   counts: Array<[label: string, value: string]>;
 }
 
-/** Where the cadence a report was judged by came from, as its facts say it. */
-const CADENCE_SOURCE: Record<CadenceSource, string> = {
-  given: '; as set',
-  family: '; the format\u2019s default',
-  inferred: '; the drop\u2019s own schedule, from its chunks',
-  default: '; the default',
-};
-
 export function overviewOf(r: ScanReport): Overview {
   const s = r.summary;
   const lastData = r.chunks.reduce<number | null>(
@@ -141,7 +133,7 @@ export function overviewOf(r: ScanReport): Overview {
   if (r.options) {
     facts.push([
       'Expected cadence',
-      `${formatDuration(r.options.cadenceSeconds)} (grace ${formatDuration(r.options.graceSeconds)}${CADENCE_SOURCE[r.options.cadenceSource ?? 'given']}), judged as of ${formatIso(r.options.asOf)}`,
+      `${formatDuration(r.options.cadenceSeconds)} (grace ${formatDuration(r.options.graceSeconds)}; ${CADENCE_SOURCE_WORDS[r.options.cadenceSource ?? 'given']}), judged as of ${formatIso(r.options.asOf)}`,
     ]);
   }
   const counts: Array<[string, string]> = [

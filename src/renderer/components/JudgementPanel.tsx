@@ -3,6 +3,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { JudgementSettings } from '../../shared/api';
 import { durationText, parseDurationText } from '../../shared/durations';
+import { CADENCE_SOURCE_WORDS } from '../../shared/report';
 import { useApp } from '../state/context';
 import { formatUtc } from '../format';
 import { Dialog } from './Dialog';
@@ -85,12 +86,7 @@ export function JudgementPanel() {
   // The defaults are what is in force when nothing is set: the family's schedule (or one
   // inferred from the chunks), so the placeholders say what they are for this drop.
   const source = options?.cadenceSource;
-  const sourceWords =
-    source === 'family'
-      ? 'this kind of drop\u2019s default'
-      : source === 'inferred'
-        ? 'inferred from the chunks'
-        : 'the default';
+  const sourceWords = CADENCE_SOURCE_WORDS[source === 'family' || source === 'inferred' ? source : 'default'];
   const cadenceHint =
     options && judgement?.cadenceSeconds == null && source !== 'given'
       ? `${durationText(options.cadenceSeconds)} (${sourceWords})`
