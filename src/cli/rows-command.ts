@@ -15,7 +15,7 @@
 // fast; the command waits for that read to end before it exits. A drop not yet in the
 // catalog (or changed since its last scan) is scanned first, incrementally.
 import { EngineError } from '../engine/model';
-import { describeDialect, describeReadWays } from '../shared/family';
+import { describeDialect, describeLayout, describeReadWays } from '../shared/family';
 import { csvField } from '../engine/tables/table-service';
 import { dialectFrom } from './read-options';
 import { openTableSession, type SessionValues } from './table-session';
@@ -118,7 +118,7 @@ export async function rowsCommand(args: string[], values: RowsValues): Promise<n
       else if (after.dialect) notes.splice(1, 0, `read as ${describeDialect(after.dialect)}${dialect ? ' (as asked)' : ' (detected)'}`);
       else if (after.layout === 'parquet') notes.splice(1, 0, 'read as Parquet (cells as DuckDB prints them)');
       else if (after.layout === 'jsonl' || after.layout === 'json-array')
-        notes.splice(1, 0, `read as ${after.layout === 'jsonl' ? 'JSON lines' : 'a JSON array'}, nested keys flattened`);
+        notes.splice(1, 0, `read as ${describeLayout(after.layout, null)}, nested keys flattened`);
       if (!values.json && !values.csv) process.stderr.write(notes.map((n) => `  ${n}\n`).join(''));
       else if (notes.length > 1)
         process.stderr.write(

@@ -4,6 +4,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import type { JudgementSettings } from '../../shared/api';
 import { durationText, parseDurationText } from '../../shared/durations';
 import { CADENCE_SOURCE_WORDS } from '../../shared/report';
+import { utcSecondsOf } from '../../shared/times';
 import { useApp } from '../state/context';
 import { formatUtc } from '../format';
 import { Dialog } from './Dialog';
@@ -12,10 +13,9 @@ import { Dialog } from './Dialog';
 export function parseAsOfText(text: string): string | null {
   const t = text.trim();
   if (!t) return null;
-  const iso = /^\d{4}-\d\d-\d\d([ T]\d\d:\d\d(:\d\d)?)?$/.test(t)
-    ? `${t.replace(' ', 'T')}${t.length > 10 ? '' : 'T00:00:00'}Z`
-    : t;
-  const ms = Date.parse(iso);
+  const seconds = utcSecondsOf(t);
+  if (seconds !== null) return new Date(seconds * 1000).toISOString();
+  const ms = Date.parse(t);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
