@@ -51,7 +51,7 @@ Options:
                         or runs)
   --grace DUR           extra silence tolerated before "late"/"stale" (default half the cadence;
                         daily dumps 1d)
-  --as-of TIME          judge "stale" as of this ISO time or Unix seconds (default now)
+  --as-of TIME          judge "stale" as of this ISO time (UTC unless it names a zone) or Unix seconds (default now)
   --max-member-bytes N  do not inflate zip members larger than this (default 64 GiB)
   --max-ratio N         rows: do not inflate members over 50 MiB that compress better than N:1 (default 200; zip bombs)
   --exit-zero           exit 0 even when problems are found (for scripts that only want the file)

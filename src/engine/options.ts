@@ -2,6 +2,7 @@
 import type { Judgement } from './checks/time';
 import { EngineError } from './model';
 import { parseDurationText } from '../shared/durations';
+import { asOfSecondsOf } from '../shared/times';
 
 /** "8h", "30m", "1d", "90s", "3/day" (runs a day), or plain seconds (src/shared/durations.ts). */
 export function parseDuration(text: string): number {
@@ -13,9 +14,9 @@ export function parseDuration(text: string): number {
 
 export function parseAsOf(text: string | undefined): number {
   if (text === undefined) return Math.floor(Date.now() / 1000);
-  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text);
-  if (Number.isNaN(ms)) throw new EngineError('bad-request', `cannot read the time "${text}" (use ISO 8601, e.g. 2026-11-24T22:00:00Z, or Unix seconds)`);
-  return Math.floor(ms / 1000);
+  const seconds = asOfSecondsOf(text);
+  if (seconds === null) throw new EngineError('bad-request', `cannot read the time "${text}" (use ISO 8601, e.g. 2026-11-24T22:00:00Z, or Unix seconds)`);
+  return seconds;
 }
 
 /** The user's judgement options; cadence and grace left out are the family's (see checks/index.ts). */
@@ -35,6 +36,6 @@ export function judgementOf(o: Record<string, unknown> | null): { cadenceSeconds
   return {
     cadenceSeconds: secs(o?.cadenceSeconds, false),
     graceSeconds: secs(o?.graceSeconds, true),
-    asOf: typeof o?.asOf === 'string' && o.asOf !== '' && !Number.isNaN(Date.parse(o.asOf)) ? o.asOf : null,
+    asOf: typeof o?.asOf === 'string' && asOfSecondsOf(o.asOf) !== null ? o.asOf : null,
   };
 }

@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { API_SPEC, type ArgKind } from '../shared/api-methods';
 import { isS3Url, parseS3Url, s3UrlOf } from '../engine/storage/location';
+import { asOfSecondsOf } from '../shared/times';
 import {
   API_METHODS,
   type ApiMethod,
@@ -109,7 +110,7 @@ function checkSeconds(v: unknown, what: string, zeroOk = false): number {
 }
 
 function checkIsoTime(v: unknown, what: string): string {
-  if (typeof v !== 'string' || v.length > 64 || Number.isNaN(Date.parse(v))) {
+  if (typeof v !== 'string' || v.length > 64 || asOfSecondsOf(v) === null) {
     throw new ApiError('bad-request', `${what} must be an ISO date-time, e.g. 2026-11-24T22:00:00Z.`);
   }
   return v;

@@ -16,3 +16,22 @@ export function utcSecondsOf(v: string): number | null {
   const digits = zone.slice(1).replace(':', '');
   return local - sign * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2)) * 60);
 }
+
+/**
+ * A time as a person gives one for "as of" (the CLI's --as-of, the Judgement panel): Unix
+ * seconds, a date or date-time read as UTC unless it names a zone (utcSecondsOf), or any
+ * other form Date.parse reads (RFC 2822 with a zone, "…GMT"); its Unix seconds, else null.
+ * A zoneless time was read in the machine's zone by the CLI and as UTC by the app: the
+ * report speaks UTC, so both read it so.
+ */
+export function asOfSecondsOf(text: string): number | null {
+  const t = text.trim();
+  if (!t) return null;
+  if (/^\d+$/.test(t)) return Number(t);
+  const utc = utcSecondsOf(t);
+  if (utc !== null) return Math.floor(utc);
+  // An ISO-looking text utcSecondsOf refused is no time: Date.parse makes 2017-02-30 March 2nd.
+  if (/^\d{4}-\d{2}/.test(t)) return null;
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
+}

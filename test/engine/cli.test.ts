@@ -44,6 +44,26 @@ describe('drop-inspector scan', () => {
     expect(doc.summary.problems).toBe(doc.problems.length);
   });
 
+  it('reads an --as-of without a zone as UTC, as the app does, whatever the machine\'s zone', () => {
+    // New York is UTC-5 in January: read there as local time, 08:00 was 13:00 UTC.
+    const at = (v: string, tz: string) => {
+      const r = spawnSync(process.execPath, [CLI, 'scan', clean.root, '--json', '--catalog', path.join(work, 'as-of.sqlite'), '--as-of', v], {
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, TZ: tz },
+      });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout).options.asOf as string;
+    };
+    expect(at('2017-01-10T08:00', 'America/New_York')).toBe('2017-01-10T08:00:00.000Z');
+    expect(at('2017-01-10 08:00', 'Asia/Tokyo')).toBe('2017-01-10T08:00:00.000Z');
+    expect(at('2017-01-10T08:00-05:00', 'Asia/Tokyo')).toBe('2017-01-10T13:00:00.000Z');
+    expect(at('1484035200', 'America/New_York')).toBe('2017-01-10T08:00:00.000Z');
+    const bad = run(['scan', clean.root, '--catalog', path.join(work, 'as-of.sqlite'), '--as-of', '2017-02-30']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/cannot read the time "2017-02-30"/);
+  });
+
   it('exits 0 on a whole drop and prints the summary on stderr only', () => {
     const r = run(['scan', clean.root, '--catalog', path.join(work, 'c2.sqlite'), '--as-of', asOf(clean)]);
     expect(r.status).toBe(0);

@@ -4,19 +4,15 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import type { JudgementSettings } from '../../shared/api';
 import { durationText, parseDurationText } from '../../shared/durations';
 import { CADENCE_SOURCE_WORDS } from '../../shared/report';
-import { utcSecondsOf } from '../../shared/times';
+import { asOfSecondsOf } from '../../shared/times';
 import { useApp } from '../state/context';
 import { formatUtc } from '../format';
 import { Dialog } from './Dialog';
 
 /** "2026-11-24 22:00", "2026-11-24T22:00:00Z", …: read as UTC unless a zone is given. */
 export function parseAsOfText(text: string): string | null {
-  const t = text.trim();
-  if (!t) return null;
-  const seconds = utcSecondsOf(t);
-  if (seconds !== null) return new Date(seconds * 1000).toISOString();
-  const ms = Date.parse(t);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+  const seconds = asOfSecondsOf(text);
+  return seconds === null ? null : new Date(seconds * 1000).toISOString();
 }
 
 export function JudgementButton() {
