@@ -47,6 +47,8 @@ describe('help and wording', () => {
       /N\s*out of name order: sorting by name puts it elsewhere than its audit keys do/,
     );
     expect(marks.textContent).not.toMatch(/N\s*name order\b/);
+    // The mark of any other kind (a suspicious entry's) is in the legend too.
+    expect(marks.textContent).toMatch(/•\s*another problem \(a suspicious or unreadable entry, …\): see the chunk's problems/);
     // The key the merged view uses, said without internal file names.
     fireEvent.click(screen.getByTestId('tab-tables'));
     fireEvent.click(await screen.findByTestId('table-item-interaction_fact'));

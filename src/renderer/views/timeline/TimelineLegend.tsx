@@ -37,8 +37,8 @@ export function TimelineLegend({ axis }: { axis: AxisKind }) {
       <li className="legend-marks">
         <span className="legend-title">Letters on a chunk:</span>
         <dl className="legend-keys" data-testid="timeline-legend-marks">
+          {/* Every mark, "•" included: a chunk showing one was left unexplained. */}
           {(Object.keys(MARK_GLYPH) as MarkKind[])
-            .filter((k) => k !== 'other')
             .map((k) => [MARK_GLYPH[k], labels[k]] as const)
             .map(([mark, words]) => (
               <div key={mark}>

@@ -55,7 +55,7 @@ export const MARK_LABEL: Record<MarkKind, string> = {
   order: 'out of name order: sorting by name puts it elsewhere than its place on the axis does',
   rows: 'malformed rows or row counts off',
   table: 'a table missing or collapsed',
-  other: 'other problem',
+  other: "another problem (a suspicious or unreadable entry, …): see the chunk's problems",
 };
 
 /** Where a chunk's place comes from, per axis: the "order" letter names it in the drop's words. */
