@@ -106,6 +106,15 @@ describe('drop-inspector scan on a bulk-export drop', () => {
     expect(status).toBe(1);
     expect(stderr).not.toMatch(/TypeError|RangeError|at .*\.(ts|mjs):\d+/);
     judge(hostile, doc);
+    // A ZIP that cannot be opened: its window is its name's, its data's end unknown (not the
+    // window's start), and the gap report speaks its window as every other's, with its length.
+    const broken = hostile.chunks.find((c) => c.defect === 'truncated-zip')!;
+    const entry = doc.chunks.find((c) => c.name === broken.name)!;
+    expect(entry.archive).toBe('corrupt');
+    expect(entry.maxDataTs).toBeNull();
+    const md = spawnSync(process.execPath, [CLI, 'report', hostile.root, '--format', 'md', '--catalog', path.join(work, 'hostile.sqlite'), '--as-of', String(Math.max(...hostile.chunks.map((c) => c.createdTs)) + 60)], { encoding: 'utf8', timeout: 120_000 });
+    const row = md.stdout.split('\n').find((l) => l.includes(`| ${broken.name} |`))!;
+    expect(row).toMatch(/UTC → \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC \(6 h\) \| [^|]+ \| — \|/);
   });
   it('re-scans an unchanged drop from the catalog to the same report', () => {
     const first = scan(vendor, 'again');

@@ -8,6 +8,9 @@ import { Catalog } from '../../src/engine/catalog/catalog';
 import { MIGRATIONS } from '../../src/engine/catalog/migrations';
 import { decodeRecord, RECORD_FORMAT } from '../../src/engine/catalog/records';
 import { cadenceOf } from '../../src/engine/options';
+import { SUMMARY_FORMAT } from '../../src/engine/catalog/summary';
+import { scanDrop } from '../../src/engine/scan';
+import { writeBulkDrop } from '../fixtures/bulk-drop';
 import { buildReport } from '../../src/engine/report/build-report';
 import type { ScanReport } from '../../src/shared/report';
 import { removeDir, tempDir } from './harness';
@@ -65,6 +68,41 @@ describe('catalog migration', () => {
       );
     } finally {
       catalog.close();
+    }
+  });
+
+  it('writes summaries and entries of the format before 2 again (migration 14): an unread bulk chunk has no max data time', async () => {
+    const dir = tempDir('di-migrate-14-');
+    dirs.push(dir);
+    const m = await writeBulkDrop(path.join(dir, 'drop'), { seed: 7, requests: 4, defects: ['truncated-zip'] });
+    const file = path.join(dir, 'catalog.sqlite');
+    const cadence = cadenceOf({ asOf: 4102444800 });
+    const broken = m.chunks.find((c) => c.defect === 'truncated-zip')!;
+    const made = new Catalog(file);
+    try {
+      await scanDrop(m.root, { catalog: made, cadence });
+      // As the release before left them: format 1, the entry's max data time the window's start.
+      const rows = made.db.prepare('SELECT s.chunk_id AS id, s.summary, s.entry, c.name FROM chunk_summaries s JOIN chunks c ON c.id = s.chunk_id').all() as Array<{ id: number; summary: string; entry: string; name: string }>;
+      const set = made.db.prepare('UPDATE chunk_summaries SET summary = ?, entry = ? WHERE chunk_id = ?');
+      for (const r of rows) {
+        const entry = JSON.parse(r.entry) as { maxDataTs: number | null; coverage: { from: number } };
+        if (r.name === broken.name) entry.maxDataTs = entry.coverage.from;
+        set.run(JSON.stringify({ ...JSON.parse(r.summary), v: 1 }), JSON.stringify(entry), r.id);
+      }
+      made.db.pragma('user_version = 13');
+    } finally {
+      made.close();
+    }
+    const migrated = new Catalog(file);
+    try {
+      expect(migrated.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      const stored = migrated.db.prepare('SELECT s.summary, s.entry FROM chunk_summaries s JOIN chunks c ON c.id = s.chunk_id WHERE c.name = ?').get(broken.name) as { summary: string; entry: string };
+      expect(JSON.parse(stored.summary).v).toBe(SUMMARY_FORMAT);
+      expect(JSON.parse(stored.entry).maxDataTs).toBeNull();
+      const report = buildReport(migrated, m.root, cadence);
+      expect(report.chunks.find((c) => c.name === broken.name)!.maxDataTs).toBeNull();
+    } finally {
+      migrated.close();
     }
   });
 });

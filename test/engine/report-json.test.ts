@@ -158,7 +158,7 @@ describe('the JSON report from stored entries', () => {
       const o = await scanDrop(drop, { catalog: made, cadence });
       expected = fromEntries(made, o, cadence);
       // Back to schema 7: no summaries, no shared texts (nor the later fingerprint index, listings, chunks' stamp with its triggers, verdicts and kept folders).
-      expect(MIGRATIONS).toHaveLength(13);
+      expect(MIGRATIONS).toHaveLength(14);
       made.db.exec('DROP TABLE drop_folders; DROP TABLE drop_verdicts; DROP TABLE chunk_summaries; DROP TABLE shared_texts; DROP INDEX chunks_fingerprints; DROP TABLE drop_listings; DROP TRIGGER chunks_added; DROP TRIGGER chunks_changed; DROP TRIGGER chunks_removed; ALTER TABLE drops DROP COLUMN chunks_rev; PRAGMA user_version = 7;');
     } finally {
       made.close();

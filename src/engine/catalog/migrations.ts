@@ -185,6 +185,9 @@ export const MIGRATIONS: Migration[] = [
     body TEXT NOT NULL
   );
   `,
+  // 14: summaries and entries of SUMMARY_FORMAT 2 (an unread chunk of a time-axis family has
+  // no max data time, where its entry gave its window's start).
+  (db) => backfillSummaries(db, (format) => adapterFor(format)?.axis ?? null),
 ];
 
 /** A trigger's statement giving a drop's chunks a new stamp: 1 to 2^47 (a safe integer in JS). */

@@ -18,7 +18,7 @@ import { decodeRecord, decodeRows, type Row } from './records';
  * backfillSummaries: until then the summaries and entries of another format are derived from
  * the records on every load.
  */
-export const SUMMARY_FORMAT = 1;
+export const SUMMARY_FORMAT = 2;
 
 /**
  * Texts many chunks share, kept once in the catalog (table shared_texts) and named by id: a

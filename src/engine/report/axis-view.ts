@@ -91,6 +91,8 @@ export function extentText(c: ReportChunk): string {
     // A day's dump covers [day, next day): it is named by its day; a run by its one time.
     if (cov.axis === 'run-date' && typeof cov.from === 'number' && typeof cov.to === 'number' && cov.to - cov.from <= 86_400) return end(cov.from);
     if (cov.axis === 'run-time' && cov.from === cov.to) return end(cov.from);
+    // A window read from its name alone (its stats unread) is spoken as one with stats is: with its length.
+    if (cov.axis === 'time-range' && typeof cov.from === 'number' && typeof cov.to === 'number') return formatSpan(cov.from, cov.to);
     return `${end(cov.from)} → ${end(cov.to)}`;
   }
   return keysText(c.hwmFrom, c.hwmTo);

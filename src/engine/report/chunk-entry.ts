@@ -20,7 +20,9 @@ export function reportChunk(c: ChunkRecord, axis: AxisKind): ReportChunk {
     hwmFrom: audit ? k.from : null,
     hwmTo: audit ? k.to : null,
     createdTs: c.createdTs,
-    maxDataTs: c.maxDataTs ?? (k.source === 'name' ? c.nameTs : null),
+    // Unread, an Info Mart export's data ends by the time its name gives (when it was made);
+    // another family's name gives where its window or day starts, which its data does not end at.
+    maxDataTs: c.maxDataTs ?? (audit && k.source === 'name' ? c.nameTs : null),
     checksum: c.checksum,
     coverage: {
       axis,
