@@ -130,7 +130,7 @@ export const MIGRATIONS: Migration[] = [
       );
       CREATE TABLE shared_texts (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
     `);
-    backfillSummaries(db, (format) => adapterFor(format)?.axis ?? null);
+    summariesAgain(db);
   },
   // 9: a re-scan's first question (which chunks, with which fingerprints) answered from an
   // index: the chunks' rows hold their records, so scanning them for two short columns read
@@ -187,8 +187,13 @@ export const MIGRATIONS: Migration[] = [
   `,
   // 14: summaries and entries of SUMMARY_FORMAT 2 (an unread chunk of a time-axis family has
   // no max data time, where its entry gave its window's start).
-  (db) => backfillSummaries(db, (format) => adapterFor(format)?.axis ?? null),
+  summariesAgain,
 ];
+
+/** Every chunk's summary and entry written again in this version's format, for its drop's family. */
+function summariesAgain(db: Database.Database): void {
+  backfillSummaries(db, (format) => adapterFor(format)?.axis ?? null);
+}
 
 /** A trigger's statement giving a drop's chunks a new stamp: 1 to 2^47 (a safe integer in JS). */
 function stamp(dropId: string): string {
