@@ -37,6 +37,8 @@ export interface TableChunkInfo {
   error: string | null;
   /** Its rows are already in the table cache (for the default encoding). */
   cached: boolean;
+  /** What changes when the chunk's files do (its catalog fingerprint): a chunk replaced since a table was opened reads anew. */
+  version?: string;
 }
 
 export interface TableSummary {

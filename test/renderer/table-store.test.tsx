@@ -98,6 +98,44 @@ describe('opening a table', () => {
     expect(store.getState().selection!.scope).toEqual({ chunk: only });
   });
 
+  it('reads a view anew when a re-scan replaced one of its chunks, and only then', async () => {
+    const { api, store } = setup();
+    const list = api.listTables.bind(api);
+    // The chunks' versions as the list gives them; a re-scan of a re-transferred file changes one.
+    const versions = new Map<string, string>();
+    api.listTables = async (drop) =>
+      (await list(drop)).map((t) => ({ ...t, chunks: t.chunks.map((c) => ({ ...c, version: versions.get(c.chunk) ?? 'v1' })) }));
+    const opens = () => api.calls.filter((c) => c.method === 'openTable').length;
+    await store.getState().loadTables();
+    for (const scope of ['all', 'merged'] as const) {
+      await store.getState().open({ table: NASTY_TABLE, scope });
+      await until(() => store.getState().ready);
+      const chunk = store.getState().tables!.find((t) => t.table === NASTY_TABLE)!.chunks[1].chunk;
+      const before = opens();
+      await store.getState().loadTables();
+      expect(opens(), `${scope}: nothing changed`).toBe(before);
+      versions.set(chunk, `v-${scope}`);
+      await store.getState().loadTables();
+      await until(() => opens() > before && store.getState().ready);
+      expect(store.getState().selection!.scope).toBe(scope);
+      const after = opens();
+      await store.getState().loadTables();
+      expect(opens(), `${scope}: read anew once`).toBe(after);
+    }
+    // One chunk's view: another chunk replaced leaves it; its own replaced reads it anew.
+    const [first, second] = store.getState().tables!.find((t) => t.table === NASTY_TABLE)!.chunks.map((c) => c.chunk);
+    await store.getState().setScope({ chunk: first });
+    await until(() => store.getState().ready);
+    const before = opens();
+    versions.set(second, 'v3');
+    await store.getState().loadTables();
+    expect(opens()).toBe(before);
+    versions.set(first, 'v3');
+    await store.getState().loadTables();
+    await until(() => opens() > before && store.getState().ready);
+    expect(store.getState().selection!.scope).toEqual({ chunk: first });
+  });
+
   it('a table in several chunks opens across all of them, the chunk first', async () => {
     const { store } = setup();
     await store.getState().loadTables();

@@ -87,6 +87,7 @@ export async function listTables(catalog: Catalog, cache: TableCache, dropPath: 
         bytes: t.bytes,
         error: t.error ?? (src ? null : 'no readable archive'),
         cached: src ? cache.has(entryKey(src)) : false,
+        version: c.fingerprint,
       });
       s.totalRows += t.rows ?? 0;
       for (const col of t.columns) if (!s.columns.includes(col)) s.columns.push(col);

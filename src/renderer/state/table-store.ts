@@ -9,6 +9,7 @@
 // arrives; long ones report progress (table-progress events) and can be cancelled.
 import { createStore } from 'zustand/vanilla';
 import type { DropInspectorApi } from '../../shared/api';
+import type { TableSummary } from '../../shared/table-api';
 import { isCancelled, toApiError } from '../api/errors';
 import type { AppStore } from './app-state';
 import { createRowCache, now } from './table-row-cache';
@@ -27,8 +28,8 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
     const opening = createTableOpening(api, get, set, rows, seqs);
     /** The open table's scope was chosen by default (not by the user), so it may widen. */
     let scopeDefaulted = false;
-    /** How many chunks the open table had in the list when it was opened (or last widened). */
-    let chunksAtOpen = 0;
+    /** The open table's chunks in the list when it was opened (or last read again): name → version. */
+    let chunksAtOpen = new Map<string, string>();
 
     return {
       api,
@@ -125,14 +126,19 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
           // A table opened during a first scan got the scope its chunks had then (one chunk): when
           // the scan adds more, the default widens to all of them — unless the user chose the scope.
           const sel = get().selection;
-          if (sel && scopeDefaulted) {
-            const summary = get().tables?.find((t) => t.table.toLowerCase() === sel.table.toLowerCase());
-            const wider = defaultScope(summary);
-            const known = chunksAtOpen;
-            chunksAtOpen = summary?.chunks.length ?? known;
-            if (wider === 'all' && sel.scope !== 'all') await opening.reopen({ scope: 'all', key: undefined });
-            // Opened across all chunks while the scan was still adding them: take in the new ones.
-            else if (sel.scope === 'all' && summary && summary.chunks.length > known) await opening.reopen({});
+          const summary = sel && get().tables?.find((t) => t.table.toLowerCase() === sel.table.toLowerCase());
+          if (sel && summary) {
+            const was = chunksAtOpen;
+            chunksAtOpen = versionsOf(summary);
+            const grown = [...chunksAtOpen.keys()].some((c) => !was.has(c));
+            // A chunk replaced (read again by a re-scan: a file re-transferred) or gone: a view
+            // holding it reads anew, or it kept the rows, or the failure, of the files before.
+            const replaced = (c: string): boolean => was.has(c) && chunksAtOpen.get(c) !== was.get(c);
+            const changed = [...was.keys()].some(replaced);
+            if (scopeDefaulted && defaultScope(summary) === 'all' && sel.scope !== 'all') await opening.reopen({ scope: 'all', key: undefined });
+            // Opened across all chunks while a scan was still adding them: take in the new ones.
+            else if (sel.scope === 'all' ? grown || changed : sel.scope === 'merged' ? changed : replaced(sel.scope.chunk) && chunksAtOpen.has(sel.scope.chunk))
+              await opening.reopen({});
           }
         } catch (e) {
           if (get().drop === drop)
@@ -146,7 +152,7 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
         const summary = get().tables?.find((t) => t.table.toLowerCase() === request.table.toLowerCase());
         const prev = get().selection;
         scopeDefaulted = !request.scope;
-        chunksAtOpen = get().tables?.find((t) => t.table.toLowerCase() === request.table.toLowerCase())?.chunks.length ?? 0;
+        chunksAtOpen = summary ? versionsOf(summary) : new Map();
         const sameTable = prev && prev.table.toLowerCase() === request.table.toLowerCase();
         await opening.openWith(
           {
@@ -385,4 +391,9 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
     };
   });
   return store;
+}
+
+/** A table's chunks in the list, each with its version (what changes when its files do). */
+function versionsOf(summary: TableSummary): Map<string, string> {
+  return new Map(summary.chunks.map((c) => [c.chunk, c.version ?? '']));
 }
