@@ -1,7 +1,8 @@
 // The Tables tab when one day's Parquet file is damaged inside (its footer whole, so the scan
 // finds nothing): every other day's rows show in the all-days view, the day is named above the
-// grid, and the view's total is the other days' rows, through the real engine and HTTP host.
-import { readdirSync } from 'node:fs';
+// grid, and the view's total is the other days' rows, through the real engine and HTTP host. Once the day is
+// re-transferred and the drop re-scanned, the open view reads it anew.
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ describe.skipIf(!HAVE_CHROMIUM)('a day that fails only when read leaves the all-
   let day: string;
   let server: Served;
   let browser: Browser;
+  let whole: Buffer;
 
   beforeAll(async () => {
     work = tempDir('di-e2e-part-left-');
@@ -23,6 +25,7 @@ describe.skipIf(!HAVE_CHROMIUM)('a day that fails only when read leaves the all-
     await closeDailyGenerator();
     drop = path.join(work, 'drop', 'analytics-export');
     day = readdirSync(drop).sort()[2];
+    whole = readFileSync(path.join(drop, day, 'FACT_REVIEWS.parquet'));
     damageParquetPages(path.join(drop, day, 'FACT_REVIEWS.parquet'));
     server = await serve([drop, '--catalog', path.join(work, 'catalog.sqlite')]);
     browser = await launchChromium();
@@ -50,6 +53,15 @@ describe.skipIf(!HAVE_CHROMIUM)('a day that fails only when read leaves the all-
     await expect.poll(() => page.getByTestId('row-0').innerText(), { timeout: 15_000 }).toContain(path.posix.basename(m.chunks[0].name));
     expect(await page.getByTestId('error-message').count()).toBe(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'table-part-left.png') });
+    // The day re-transferred whole, and the drop re-scanned: the open view reads it anew, with
+    // every day's rows and no problem left above the grid.
+    const file = path.join(drop, day, 'FACT_REVIEWS.parquet');
+    writeFileSync(file, whole);
+    utimesSync(file, new Date(), new Date(Date.now() + 60_000));
+    await page.getByTestId('rescan').click();
+    const all = m.chunks.reduce((s, c) => s + c.tables.FACT_REVIEWS, 0);
+    await expect.poll(async () => Number(await count.getAttribute('data-total')), { timeout: 30_000 }).toBe(all);
+    await expect.poll(() => page.getByTestId('table-problems').count(), { timeout: 15_000 }).toBe(0);
     await page.close();
   }, 120_000);
 });
