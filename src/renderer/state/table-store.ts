@@ -9,7 +9,7 @@
 // arrives; long ones report progress (table-progress events) and can be cancelled.
 import { createStore } from 'zustand/vanilla';
 import type { DropInspectorApi } from '../../shared/api';
-import type { TableSummary } from '../../shared/table-api';
+import type { TableScope, TableSummary } from '../../shared/table-api';
 import { isCancelled, toApiError } from '../api/errors';
 import type { AppStore } from './app-state';
 import { createRowCache, now } from './table-row-cache';
@@ -130,15 +130,8 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
           if (sel && summary) {
             const was = chunksAtOpen;
             chunksAtOpen = versionsOf(summary);
-            const grown = [...chunksAtOpen.keys()].some((c) => !was.has(c));
-            // A chunk replaced (read again by a re-scan: a file re-transferred) or gone: a view
-            // holding it reads anew, or it kept the rows, or the failure, of the files before.
-            const replaced = (c: string): boolean => was.has(c) && chunksAtOpen.get(c) !== was.get(c);
-            const changed = [...was.keys()].some(replaced);
             if (scopeDefaulted && defaultScope(summary) === 'all' && sel.scope !== 'all') await opening.reopen({ scope: 'all', key: undefined });
-            // Opened across all chunks while a scan was still adding them: take in the new ones.
-            else if (sel.scope === 'all' ? grown || changed : sel.scope === 'merged' ? changed : replaced(sel.scope.chunk) && chunksAtOpen.has(sel.scope.chunk))
-              await opening.reopen({});
+            else if (readsAnew(sel.scope, was, chunksAtOpen)) await opening.reopen({});
           }
         } catch (e) {
           if (get().drop === drop)
@@ -396,4 +389,17 @@ export function createTableStore(api: DropInspectorApi, app?: AppStore): TableSt
 /** A table's chunks in the list, each with its version (what changes when its files do). */
 function versionsOf(summary: TableSummary): Map<string, string> {
   return new Map(summary.chunks.map((c) => [c.chunk, c.version ?? '']));
+}
+
+/**
+ * Whether a view of `scope` reads anew, its chunks' versions having gone from `was` to `now`:
+ * a chunk it holds replaced (read again by a re-scan: a file re-transferred) or gone, else it
+ * keeps the rows, or the failure, of the files before; across all chunks, also one added (a
+ * scan still adding them). A merged view is not merged again for each chunk a scan adds.
+ */
+function readsAnew(scope: TableScope, was: Map<string, string>, now: Map<string, string>): boolean {
+  const changed = (c: string): boolean => was.has(c) && now.get(c) !== was.get(c);
+  if (scope === 'all') return [...was.keys()].some(changed) || [...now.keys()].some((c) => !was.has(c));
+  if (scope === 'merged') return [...was.keys()].some(changed);
+  return now.has(scope.chunk) && changed(scope.chunk);
 }
