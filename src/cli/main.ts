@@ -279,7 +279,15 @@ async function serveCommand(args: string[], values: Values): Promise<number> {
   // A fixed port keeps its token from run to run, so an open tab or a bookmark of the URL
   // still works after a restart; port 0 (any free port) gets a fresh token each time.
   const token = port > 0 ? await keptToken(port, initialDrop) : undefined;
-  const host = await startHttpHost({ api: service, rendererDir, port, token, exportView: (h, v, f) => service.exportView(h, v, f) });
+  const host = await startHttpHost({
+    api: service,
+    rendererDir,
+    port,
+    token,
+    exportView: (h, v, f) => service.exportView(h, v, f),
+    // The drop the app opens first is read while the app starts (service.ts READ_AHEAD_MS).
+    onAppLoading: initialDrop ? () => void service.readAhead(initialDrop) : undefined,
+  });
   process.stdout.write(`${host.url}\n`);
   process.stderr.write(`Drop Inspector is serving on 127.0.0.1 only; open the URL above (it carries this run's access token). Ctrl-C stops it.\n`);
   await new Promise<void>((resolve) => {

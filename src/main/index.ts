@@ -393,6 +393,8 @@ function main(): void {
       }, 500);
     });
     mainWindow = createWindow();
+    // Read while the window loads its page and starts the app (service.ts READ_AHEAD_MS).
+    if (currentDrop) void engine.readAhead(currentDrop);
     void rebuildMenu();
   });
 }

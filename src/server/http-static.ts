@@ -16,6 +16,8 @@ export interface StaticOptions {
   rendererDir: string;
   token: string;
   onError: (error: unknown) => void;
+  /** Told of each file sent whole (its real path), once the answer has gone out. */
+  onSent?: (file: string) => void;
 }
 
 /** Any path not under /api: a file of the renderer build. */
@@ -66,6 +68,8 @@ export async function handleStatic(
       res.destroy();
     });
     res.on('close', () => stream.destroy());
+    const sent = file;
+    if (opts.onSent) res.once('finish', () => opts.onSent!(sent));
     stream.pipe(res);
   } catch (error) {
     if (error instanceof HttpError) {

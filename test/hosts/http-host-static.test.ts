@@ -1,8 +1,9 @@
 // The browser host's static files: the renderer build only, paths proven inside it, links and
 // dotfiles refused, MIME types (http-host-fixture.ts).
 import { describe, expect, it } from 'vitest';
+import { startHttpHost } from '../../src/server/http-host';
 import { TOKEN_COOKIE } from '../../src/shared/http-protocol';
-import { host, raw, rawSocket, root, SECRET, useHttpHost, type RawResponse } from './http-host-fixture';
+import { fake, host, raw, rawSocket, rendererDir, root, SECRET, useHttpHost, type RawResponse } from './http-host-fixture';
 
 describe('HTTP host', () => {
   useHttpHost();
@@ -65,5 +66,34 @@ describe('HTTP host', () => {
         expect(text, line).not.toContain(SECRET);
       }
     });
+  });
+
+  it('tells onAppLoading when the page and then its script were sent: once per page, not for a script alone', async () => {
+    let told = 0;
+    const own = await startHttpHost({ api: fake, rendererDir, onError: () => undefined, onAppLoading: () => told++ });
+    try {
+      // The server's side of each answer ends (its 'finish') a moment after the client has it.
+      const get = async (path: string): Promise<RawResponse> => {
+        const res = await raw(own.port, { path, headers: { cookie: `${TOKEN_COOKIE}=${own.token}` } });
+        await new Promise((r) => setTimeout(r, 20));
+        return res;
+      };
+      expect((await get('/assets/app.js')).status).toBe(200);
+      expect(told).toBe(0);
+      expect((await get(`/?token=${own.token}`)).status).toBe(200);
+      expect((await get('/assets/style.css')).status).toBe(200);
+      expect(told).toBe(0);
+      expect((await get('/assets/app.js')).status).toBe(200);
+      expect(told).toBe(1);
+      // A script loaded later (code split off, a second fetch) is not a page loading.
+      expect((await get('/assets/app.js')).status).toBe(200);
+      expect(told).toBe(1);
+      // A reload is.
+      await get('/index.html');
+      await get('/assets/app.js');
+      expect(told).toBe(2);
+    } finally {
+      await own.close();
+    }
   });
 });

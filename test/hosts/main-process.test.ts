@@ -54,6 +54,7 @@ const h = await vi.hoisted(async () => {
     permissionCheck: null as null | Listener,
     ipc: null as null | ReturnType<typeof createFakeIpc>,
     engineOptions: [] as unknown[],
+    readAhead: [] as string[],
     engines: [] as (FakeApi & { closed: boolean })[],
     dialog: {
       open: [] as unknown[],
@@ -161,6 +162,9 @@ vi.mock('../../src/engine/service', async () => {
         close: async () => {
           engine.closed = true;
         },
+        readAhead: async (drop: string) => {
+          h.readAhead.push(drop);
+        },
       });
       engine.recent = [
         { path: h.drop, format: 'gim', lastScannedAt: null, chunks: 1, errors: 0, warnings: 0 },
@@ -260,6 +264,8 @@ describe('Electron main process (stand-in electron)', () => {
     expect([...h.ipc!.handlers.keys()].sort()).toEqual(API_METHODS.map((m) => IPC_CHANNELS[m]).sort());
     const client = createIpcClient(h.ipc!.renderer(ourSender()).ipcRenderer);
     expect(await client.initialDrop()).toBe(h.drop);
+    // The drop it starts with was read ahead while the window loaded.
+    expect(h.readAhead).toEqual([h.drop]);
     expect(await client.recentDrops()).toEqual(h.engines[0]!.recent);
     expect(await client.pickFolder()).toBe('/picked/folder');
     expect(h.dialog.open).toHaveLength(1);
