@@ -226,9 +226,9 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       // chunks in Chromium here) as it did when the UI asked for the two in turn.
       // One that cannot be read (never scanned, a family this version does not know) is none:
       // the scan makes it anew, and a report asked for after it says what still fails.
-      let report: ScanReport | null = takeAhead(drop, opts);
+      let report: ScanReport | null = null;
       try {
-        report ??= reportOf(drop, opts);
+        report = takeAhead(drop, opts) ?? reportOf(drop, opts);
       } catch {
         // no report yet: the scan makes it
       }
@@ -243,7 +243,11 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
         if (jobOf(drop)) return;
         const stamp = readStamp(drop);
         if (!stamp) return;
-        ahead = { drop, at: Date.now(), stamp, report: reportOf(drop, {}) };
+        const mine = (ahead = { drop, at: Date.now(), stamp, report: reportOf(drop, {}) });
+        // Not kept past its use: a page that never opens it leaves no report held.
+        setTimeout(() => {
+          if (ahead === mine) ahead = null;
+        }, READ_AHEAD_MS).unref();
       } catch {
         // none to read ahead: openDrop says why, if anything is wrong
         ahead = null;
